@@ -1,0 +1,402 @@
+"""Technology catalogs: the typed entry, file readers (YAML, CSV) and the merged `Catalog`.
+
+The built-in catalogs hold every row of the study's tables 2-2, 3-2, 4-5, 5-2, 6-2
+and 7-2 (seed 003). A user's files are read the same way and merged on top: an
+entry whose id already exists replaces it, and the replacement is recorded in
+`Catalog.overrides`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import InputError
+from .vocabulary import (
+    ADDRESSES,
+    APPLICABILITIES,
+    DOMAINS,
+    FEATURES,
+    PERIODS,
+    Address,
+    Applicability,
+    Domain,
+    Feature,
+    Period,
+    period_index,
+)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+LIST_FIELDS = ("addresses", "requires", "restates")
+
+# What each field accepts, quoted in error messages.
+ALLOWED = {
+    "id": "lowercase ASCII letters, digits and '-', starting with a letter or digit",
+    "domain": ", ".join(DOMAINS),
+    "application_period": ", ".join(PERIODS) + " or empty (applied before 2020)",
+    "popularization_period": ", ".join(PERIODS) + " or empty (widespread before 2020)",
+    "abatement": "an integer 1-5",
+    "economics": "an integer 1-5",
+    "recommendation": "an integer 1-5",
+    "applicability": ", ".join(APPLICABILITIES) + " (required for enterprise entries)",
+    "addresses": "one or more of " + ", ".join(ADDRESSES),
+    "requires": "any of " + ", ".join(FEATURES),
+    "restates": "ids of other catalog entries",
+}
+
+# Columns of `Catalog.to_frame()`, in order; documented in the README.
+FRAME_COLUMNS = [
+    "id", "domain", "category", "subcategory", "name_zh", "name_en",
+    "application_period", "popularization_period",
+    "abatement", "economics", "recommendation", "applicability",
+    "addresses", "requires", "restates",
+    "category_en", "subcategory_en", "source", "origin", "note",
+]
+
+
+class Source(BaseModel):
+    """Where an entry's figures come from: a document and, for the study, its table and row."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document: str
+    table: str | None = None
+    row: int | None = None
+
+    def __str__(self) -> str:
+        text = self.document
+        if self.table:
+            text += f" table {self.table}"
+        if self.row is not None:
+            text += f" row {self.row}"
+        return text
+
+    @classmethod
+    def parse(cls, text: str) -> Source:
+        """Inverse of `str()`, so that a CSV export reads back unchanged."""
+        match = re.fullmatch(r"(?P<document>.+?) table (?P<table>\S+)(?: row (?P<row>\d+))?", text)
+        if match is None:
+            return cls(document=text)
+        return cls(**{k: v for k, v in match.groupdict().items() if v is not None})
+
+
+class Technology(BaseModel):
+    """One technology (measure) of a catalog."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    domain: Domain
+    category: str = Field(min_length=1)
+    subcategory: str | None = None
+    category_en: str | None = None
+    subcategory_en: str | None = None
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    application_period: Period | None = None
+    popularization_period: Period | None = None
+    abatement: int = Field(ge=1, le=5)
+    economics: int = Field(ge=1, le=5)
+    recommendation: int = Field(ge=1, le=5)
+    applicability: Applicability | None = None
+    addresses: tuple[Address, ...] = Field(min_length=1)
+    requires: tuple[Feature, ...] = ()
+    restates: tuple[str, ...] = ()
+    source: Source
+    note: str | None = None
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _source_from_text(cls, value: Any) -> Any:
+        return Source.parse(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Technology:
+        if period_index(self.application_period) > period_index(self.popularization_period):
+            raise ValueError(
+                "application_period: application "
+                f"{self.application_period} comes after popularisation "
+                f"{self.popularization_period or 'before 2020'}"
+            )
+        if self.domain == "enterprise" and self.applicability is None:
+            raise ValueError("applicability: missing for an enterprise entry")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"{self.name_zh} {self.name_en}"
+
+
+@dataclass(frozen=True)
+class Override:
+    """A user entry that replaced an earlier entry with the same id."""
+
+    id: str
+    file: str
+    replaced: str  # origin of the entry that was replaced
+
+
+@dataclass
+class Catalog:
+    """Technologies in catalog order (domain, then the study's row order, then user files)."""
+
+    entries: dict[str, Technology] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)
+    overrides: list[Override] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Technology]:
+        return iter(self.entries.values())
+
+    def __contains__(self, tech_id: object) -> bool:
+        return tech_id in self.entries
+
+    def get(self, tech_id: str) -> Technology:
+        try:
+            return self.entries[tech_id]
+        except KeyError:
+            raise KeyError(f"unknown technology id '{tech_id}'") from None
+
+    def add(self, entries: Iterable[Technology], origin: str) -> None:
+        """Merge entries; a known id is replaced in place and the override recorded."""
+        for tech in entries:
+            if tech.id in self.entries:
+                self.overrides.append(Override(tech.id, origin, self.origins[tech.id]))
+            self.entries[tech.id] = tech
+            self.origins[tech.id] = origin
+
+    def filter(
+        self,
+        *,
+        domain: str | None = None,
+        category: str | None = None,
+        application_period: str | None = None,
+        popularization_period: str | None = None,
+        min_recommendation: int = 1,
+        min_abatement: int = 1,
+        min_economics: int = 1,
+    ) -> Catalog:
+        """A new catalog with the entries matching every given condition."""
+
+        def keep(t: Technology) -> bool:
+            return (
+                (domain is None or t.domain == domain)
+                and (category is None or category in (t.category, t.category_en, t.subcategory))
+                and (application_period is None or t.application_period == application_period)
+                and (popularization_period is None
+                     or t.popularization_period == popularization_period)
+                and t.recommendation >= min_recommendation
+                and t.abatement >= min_abatement
+                and t.economics >= min_economics
+            )
+
+        kept = {i: t for i, t in self.entries.items() if keep(t)}
+        return Catalog(kept, {i: self.origins[i] for i in kept}, list(self.overrides))
+
+    def restated_by(self, tech_id: str) -> list[str]:
+        """Ids of the (town) entries that restate `tech_id`."""
+        return [t.id for t in self if tech_id in t.restates]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per entry, columns `FRAME_COLUMNS`; list fields joined with ';'."""
+        rows = [_frame_row(t, self.origins[t.id]) for t in self]
+        return pd.DataFrame(rows, columns=FRAME_COLUMNS)
+
+
+def _frame_row(tech: Technology, origin: str) -> dict[str, Any]:
+    row = tech.model_dump(exclude={"source"})
+    for name in LIST_FIELDS:
+        row[name] = ";".join(row[name])
+    row["source"] = str(tech.source)
+    row["origin"] = origin
+    return row
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe YAML loader that remembers the line of every mapping (for error messages)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+# Keys a catalog file may set once for all its entries.
+FILE_KEYS = {"document", "table", "domain", "project_fields", "technologies"}
+
+
+def read_catalog_file(path: str | Path) -> list[Technology]:
+    """Read and validate a catalog file (.yaml/.yml or .csv); raises `InputError`."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        records = _yaml_records(path)
+    elif suffix == ".csv":
+        records = _csv_records(path)
+    else:
+        raise InputError(path, f"unsupported file type '{path.suffix}'",
+                         allowed=".yaml, .yml, .csv")
+    technologies = [_validate(path, where, record) for where, record in records]
+    _check_unique(path, technologies, [where for where, _ in records])
+    return technologies
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def _yaml_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    try:
+        data = yaml.load(_read_text(path), Loader=_LineLoader)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(path, f"malformed YAML: {problem}", where=where) from None
+    if isinstance(data, dict) and "technologies" in data:
+        defaults = {k: v for k, v in data.items() if k not in ("technologies", "__line__")}
+        unknown = set(defaults) - FILE_KEYS
+        if unknown:
+            raise InputError(path, f"unknown key '{sorted(unknown)[0]}'",
+                             where=f"line {data['__line__']}", allowed=", ".join(sorted(FILE_KEYS)))
+        entries = data["technologies"]
+    else:
+        defaults, entries = {}, data
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise InputError(path, "expected a list of technologies (or a mapping with a "
+                         "'technologies:' list)")
+    return [(_where(entry), _with_defaults(entry, defaults)) for entry in entries]
+
+
+def _where(entry: dict[str, Any]) -> str:
+    line = entry.get("__line__")
+    name = entry.get("id")
+    label = f"entry '{name}'" if isinstance(name, str) else "entry"
+    return f"{label} (line {line})" if line else label
+
+
+def _without_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_without_lines(v) for v in value]
+    return value
+
+
+def _with_defaults(entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    record = _without_lines(entry)
+    record.setdefault("domain", defaults.get("domain"))
+    if "document" in defaults and isinstance(record.get("source"), dict):
+        record["source"] = {"document": defaults["document"], "table": defaults.get("table"),
+                            **record["source"]}
+    if record["domain"] is None:
+        del record["domain"]
+    return record
+
+
+def _csv_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    records = []
+    for line, row in enumerate(reader, start=2):
+        if None in row:
+            raise InputError(path, "more cells than header columns", where=f"line {line}")
+        record: dict[str, Any] = {k: v for k, v in row.items() if v not in ("", None)}
+        record.pop("origin", None)  # an export's own column, not part of an entry
+        for name in LIST_FIELDS:
+            if name in record:
+                record[name] = [item.strip() for item in record[name].split(";") if item.strip()]
+        name = record.get("id")
+        records.append((f"entry '{name}' (line {line})" if name else f"line {line}", record))
+    return records
+
+
+def _validate(path: Path, where: str, record: dict[str, Any]) -> Technology:
+    if "source" not in record:
+        record = {**record, "source": {"document": path.name}}
+    try:
+        return Technology.model_validate(record)
+    except ValidationError as exc:
+        raise _input_error(path, where, exc.errors()[0]) from None
+
+
+def _input_error(path: Path, where: str, error: dict[str, Any]) -> InputError:
+    location = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    name = location[0] if location else None
+    if error["type"] == "extra_forbidden":
+        allowed = ", ".join(Technology.model_fields)
+        return InputError(path, "unknown field", where=where, field=name, allowed=allowed)
+    if error["type"] == "missing":
+        return InputError(path, "missing", where=where, field=name, allowed=ALLOWED.get(name))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if name is None and ": " in message:  # a model-level check names its field first
+        name, message = message.split(": ", 1)
+        return InputError(path, message, where=where, field=name, allowed=ALLOWED.get(name))
+    value = error.get("input")
+    shown = f"{value!r} is not allowed" if not isinstance(value, dict | list) else message
+    return InputError(path, shown, where=where, field=name, allowed=ALLOWED.get(name, message))
+
+
+def _check_unique(path: Path, technologies: list[Technology], wheres: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for tech, where in zip(technologies, wheres, strict=True):
+        if tech.id in seen:
+            raise InputError(path, f"duplicate id '{tech.id}', first defined at {seen[tech.id]}",
+                             where=where, field="id", allowed="ids unique within a file")
+        seen[tech.id] = where
+
+
+# --------------------------------------------------------------------------- the built-ins
+
+
+def builtin_catalog_dir() -> Path:
+    """The folder of the built-in catalogs: $ROADMAP_CATALOGS, the wheel's copy, or catalogs/."""
+    if env := os.environ.get("ROADMAP_CATALOGS"):
+        return Path(env)
+    packaged = Path(__file__).parent / "_catalogs"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[1] / "catalogs"
+
+
+def load_catalog(*user_files: str | Path, builtin: bool = True) -> Catalog:
+    """The built-in catalogs (one file per domain) merged with the user's files, in order."""
+    catalog = Catalog()
+    if builtin:
+        folder = builtin_catalog_dir()
+        for domain in DOMAINS:
+            path = folder / f"{domain}.yaml"
+            catalog.add(read_catalog_file(path), origin=f"built-in {path.name}")
+    for user_file in user_files:
+        catalog.add(read_catalog_file(user_file), origin=str(user_file))
+    _check_references(catalog)
+    return catalog
+
+
+def _check_references(catalog: Catalog) -> None:
+    for tech in catalog:
+        for target in tech.restates:
+            if target not in catalog:
+                raise InputError(catalog.origins[tech.id], f"unknown id '{target}'",
+                                 where=f"entry '{tech.id}'", field="restates",
+                                 allowed=ALLOWED["restates"])

@@ -1,0 +1,204 @@
+"""The `roadmap catalog` commands, including every bad input the loader must reject."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+
+from roadmap.cli import main
+
+GOOD_ENTRY = {
+    "id": "my-tech", "domain": "park", "category": "低碳能源技术", "name_zh": "屋顶光伏",
+    "name_en": "Rooftop PV", "application_period": "2020-2025",
+    "popularization_period": "2025-2035", "abatement": 3, "economics": 3, "recommendation": 3,
+    "addresses": ["electricity"],
+}
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return (exit status, stdout, stderr)."""
+    try:
+        main(list(args))
+        status = 0
+    except SystemExit as exit_:
+        status = exit_.code if isinstance(exit_.code, int) else 1
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def yaml_file(tmp_path, text: str, name: str = "user.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def entry_yaml(**changes) -> str:
+    entry = {**GOOD_ENTRY, **changes}
+    lines = ["technologies:"]
+    for i, (key, value) in enumerate(entry.items()):
+        prefix = "  - " if i == 0 else "    "
+        if isinstance(value, list):
+            value = "[" + ", ".join(value) + "]"
+        lines.append(f"{prefix}{key}: {'' if value is None else value}")
+    return "\n".join(lines) + "\n"
+
+
+def test_export_csv_lists_all_230_entries_with_required_columns(capsys):
+    status, out, _ = run(capsys, "catalog", "export", "--format", "csv")
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 230
+    required = ["id", "domain", "category", "name_zh", "name_en", "application_period",
+                "popularization_period", "abatement", "economics", "recommendation",
+                "applicability", "source"]
+    assert set(required) <= set(rows[0])
+    by_domain = {}
+    for row in rows:
+        by_domain[row["domain"]] = by_domain.get(row["domain"], 0) + 1
+    assert by_domain == {"building": 35, "transport": 30, "enterprise": 24, "park": 29,
+                         "community": 26, "town": 86}
+    for row in rows:  # every field the study gives is filled
+        assert all(row[c] for c in ("category", "name_zh", "name_en", "popularization_period",
+                                    "abatement", "economics", "recommendation", "source"))
+        assert bool(row["applicability"]) == (row["domain"] == "enterprise")
+
+
+def test_export_xlsx_writes_a_workbook(tmp_path, capsys):
+    target = tmp_path / "catalog.xlsx"
+    status, _, err = run(capsys, "catalog", "export", "--format", "xlsx", "-o", str(target))
+    assert status == 0 and "230" in err
+    sheet = openpyxl.load_workbook(target)["catalog"]
+    assert sheet.max_row == 231
+    assert sheet.cell(2, 5).value == "优化建筑朝向"
+
+
+def test_xlsx_needs_a_file(capsys):
+    status, out, err = run(capsys, "catalog", "export", "--format", "xlsx")
+    assert status == 2 and out == "" and "-o FILE.xlsx" in err
+
+
+def test_list_table_shows_chinese_names(capsys):
+    status, out, _ = run(capsys, "catalog", "list", "--domain", "transport")
+    assert status == 0
+    assert "电动汽车" in out and "trn-electric-vehicles" in out and "30 technologies" in out
+
+
+def test_list_json_and_csv_carry_the_same_rows(capsys):
+    _, out_json, _ = run(capsys, "catalog", "list", "-d", "community", "--format", "json")
+    _, out_csv, _ = run(capsys, "catalog", "list", "-d", "community", "--format", "csv")
+    from_json = [r["id"] for r in json.loads(out_json)]
+    from_csv = [r["id"] for r in csv.DictReader(io.StringIO(out_csv))]
+    assert from_json == from_csv and len(from_json) == 26
+
+
+def test_unknown_domain_is_one_line(capsys):
+    status, _, err = run(capsys, "catalog", "list", "--domain", "airport")
+    assert status == 2
+    assert err.strip().splitlines() == [
+        "error: --domain: unknown domain 'airport' (allowed: building, transport, enterprise, "
+        "park, community, town)"]
+
+
+def test_show_prints_one_entry_in_full(capsys):
+    status, out, _ = run(capsys, "catalog", "show", "bld-solar-pv")
+    assert status == 0
+    assert "太阳能光伏发电技术" in out and "table 2-2 row 25" in out and "restated by" in out
+
+
+def test_show_unknown_id(capsys):
+    status, _, err = run(capsys, "catalog", "show", "nope")
+    assert status == 2 and "unknown technology id 'nope'" in err
+
+
+def test_validate_accepts_a_good_file_and_reports_overrides(tmp_path, capsys):
+    good = yaml_file(tmp_path, entry_yaml())
+    status, out, _ = run(capsys, "catalog", "validate", str(good))
+    assert status == 0 and out.strip() == f"{good}: 1 technologies valid"
+
+
+def test_user_catalog_option_merges_and_notes_the_override(tmp_path, capsys):
+    user = yaml_file(tmp_path, entry_yaml(id="park-solar-projects", abatement=5))
+    status, out, err = run(capsys, "--catalog", str(user), "catalog", "export")
+    assert status == 0
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert len(rows) == 230 and rows["park-solar-projects"]["abatement"] == "5"
+    assert "overrides 'park-solar-projects' (built-in park.yaml)" in err
+
+
+BAD_YAML = {
+    "malformed": ("technologies:\n  - id: x\n   name: [unclosed\n", "malformed YAML", None),
+    "unknown field": (entry_yaml(colour="green"), "unknown field", "colour"),
+    "wrong type": (entry_yaml(abatement="lots"), "'lots' is not allowed", "abatement"),
+    "grade outside 1-5": (entry_yaml(recommendation=7), "7 is not allowed", "recommendation"),
+    "application after popularisation": (
+        entry_yaml(application_period="2035-2050", popularization_period="2025-2035"),
+        "application 2035-2050 comes after popularisation 2025-2035", "application_period"),
+    "unknown period": (entry_yaml(application_period="2030"), "2030 is not allowed",
+                       "application_period"),
+    "unknown source": (entry_yaml(addresses=["steam"]), "'steam' is not allowed", "addresses"),
+    "duplicate id": (entry_yaml() + entry_yaml().replace("technologies:\n", ""),
+                     "duplicate id 'my-tech', first defined at entry 'my-tech' (line 2)", "id"),
+    "enterprise without applicability": (entry_yaml(domain="enterprise"), "missing",
+                                         "applicability"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_YAML, ids=str)
+def test_bad_yaml_is_one_line_with_file_entry_and_field(tmp_path, capsys, case):
+    text, problem, field = BAD_YAML[case]
+    path = yaml_file(tmp_path, text)
+    status, out, err = run(capsys, "catalog", "validate", str(path))
+    assert status == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert lines[0].startswith(f"error: {path}: ")
+    assert problem in lines[0]
+    if field:
+        assert f"field '{field}'" in lines[0] and "(allowed: " in lines[0]
+        assert "entry 'my-tech' (line " in lines[0]
+
+
+def test_malformed_csv_names_the_line(tmp_path, capsys):
+    path = tmp_path / "user.csv"
+    path.write_text("id,domain,category\nmy-tech,park,x,extra\n", encoding="utf-8")
+    status, _, err = run(capsys, "catalog", "validate", str(path))
+    assert status == 2
+    assert err.strip() == f"error: {path}: line 2: more cells than header columns"
+
+
+def test_csv_grade_error_names_entry_and_field(tmp_path, capsys):
+    path = tmp_path / "user.csv"
+    header = ",".join(GOOD_ENTRY)
+    values = {**GOOD_ENTRY, "economics": 0, "addresses": "electricity"}
+    path.write_text(header + "\n" + ",".join(str(v) for v in values.values()) + "\n",
+                    encoding="utf-8")
+    status, _, err = run(capsys, "catalog", "validate", str(path))
+    assert status == 2
+    assert f"{path}: entry 'my-tech' (line 2): field 'economics': '0' is not allowed" in err
+
+
+def test_unknown_restates_target_is_rejected(tmp_path, capsys):
+    path = yaml_file(tmp_path, entry_yaml(restates=["no-such-id"]))
+    status, _, err = run(capsys, "catalog", "validate", str(path))
+    assert status == 2 and "field 'restates': unknown id 'no-such-id'" in err
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    path = yaml_file(tmp_path, entry_yaml(abatement=9))
+    from roadmap.errors import InputError
+    with pytest.raises(InputError):
+        main(["--debug", "catalog", "validate", str(path)])
+
+
+def test_failed_export_keeps_the_earlier_file(tmp_path, capsys):
+    target = tmp_path / "catalog.csv"
+    target.write_text("earlier result\n", encoding="utf-8")
+    bad = yaml_file(tmp_path, entry_yaml(abatement=0))
+    status, _, _ = run(capsys, "--catalog", str(bad), "catalog", "export", "-o", str(target))
+    assert status == 2
+    assert target.read_text(encoding="utf-8") == "earlier result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.csv", "user.yaml"]
