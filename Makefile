@@ -12,15 +12,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+SITE ?= catalogs/sites/xiaolan-town.yaml
+
 demo: $(STAMP)
 	$(BIN)/roadmap catalog summary
+	$(BIN)/roadmap rank $(SITE) --top 15 --sensitivity 1000
 
 test: $(STAMP)
-	$(BIN)/ruff check roadmap tests tools
+	$(BIN)/ruff check roadmap tests tools bench
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check roadmap tests tools bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_sensitivity.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

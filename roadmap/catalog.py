@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError
+from .inputs import LINE_KEY, read_text, read_yaml, validation_error, without_lines
 from .vocabulary import (
     ADDRESSES,
     APPLICABILITIES,
@@ -227,18 +227,6 @@ def _frame_row(tech: Technology, origin: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- reading files
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Safe YAML loader that remembers the line of every mapping (for error messages)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
 # Keys a catalog file may set once for all its entries.
 FILE_KEYS = {"document", "table", "domain", "project_fields", "technologies"}
 
@@ -259,29 +247,14 @@ def read_catalog_file(path: str | Path) -> list[Technology]:
     return technologies
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-
-
 def _yaml_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    try:
-        data = yaml.load(_read_text(path), Loader=_LineLoader)  # noqa: S506 - a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(path, f"malformed YAML: {problem}", where=where) from None
+    data = read_yaml(path)
     if isinstance(data, dict) and "technologies" in data:
-        defaults = {k: v for k, v in data.items() if k not in ("technologies", "__line__")}
+        defaults = {k: v for k, v in data.items() if k not in ("technologies", LINE_KEY)}
         unknown = set(defaults) - FILE_KEYS
         if unknown:
             raise InputError(path, f"unknown key '{sorted(unknown)[0]}'",
-                             where=f"line {data['__line__']}", allowed=", ".join(sorted(FILE_KEYS)))
+                             where=f"line {data[LINE_KEY]}", allowed=", ".join(sorted(FILE_KEYS)))
         entries = data["technologies"]
     else:
         defaults, entries = {}, data
@@ -292,22 +265,14 @@ def _yaml_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _where(entry: dict[str, Any]) -> str:
-    line = entry.get("__line__")
+    line = entry.get(LINE_KEY)
     name = entry.get("id")
     label = f"entry '{name}'" if isinstance(name, str) else "entry"
     return f"{label} (line {line})" if line else label
 
 
-def _without_lines(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_lines(v) for k, v in value.items() if k != "__line__"}
-    if isinstance(value, list):
-        return [_without_lines(v) for v in value]
-    return value
-
-
 def _with_defaults(entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
-    record = _without_lines(entry)
+    record = without_lines(entry)
     record.setdefault("domain", defaults.get("domain"))
     if "document" in defaults and isinstance(record.get("source"), dict):
         record["source"] = {"document": defaults["document"], "table": defaults.get("table"),
@@ -318,7 +283,7 @@ def _with_defaults(entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str,
 
 
 def _csv_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    reader = csv.DictReader(io.StringIO(read_text(path)))
     records = []
     for line, row in enumerate(reader, start=2):
         if None in row:
@@ -339,24 +304,8 @@ def _validate(path: Path, where: str, record: dict[str, Any]) -> Technology:
     try:
         return Technology.model_validate(record)
     except ValidationError as exc:
-        raise _input_error(path, where, exc.errors()[0]) from None
-
-
-def _input_error(path: Path, where: str, error: dict[str, Any]) -> InputError:
-    location = [str(part) for part in error["loc"] if not isinstance(part, int)]
-    name = location[0] if location else None
-    if error["type"] == "extra_forbidden":
-        allowed = ", ".join(Technology.model_fields)
-        return InputError(path, "unknown field", where=where, field=name, allowed=allowed)
-    if error["type"] == "missing":
-        return InputError(path, "missing", where=where, field=name, allowed=ALLOWED.get(name))
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if name is None and ": " in message:  # a model-level check names its field first
-        name, message = message.split(": ", 1)
-        return InputError(path, message, where=where, field=name, allowed=ALLOWED.get(name))
-    value = error.get("input")
-    shown = f"{value!r} is not allowed" if not isinstance(value, dict | list) else message
-    return InputError(path, shown, where=where, field=name, allowed=ALLOWED.get(name, message))
+        raise validation_error(path, where, exc.errors()[0], Technology.model_fields,
+                               ALLOWED) from None
 
 
 def _check_unique(path: Path, technologies: list[Technology], wheres: list[str]) -> None:

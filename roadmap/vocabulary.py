@@ -48,3 +48,28 @@ DOMAIN_NAMES_ZH = {
 def period_index(period: str | None) -> int:
     """0, 1, 2 for the study's periods; -1 for 'already applied before 2020'."""
     return -1 if period is None else PERIODS.index(period)
+
+# Emission sources a site's baseline may list (addresses minus the two non-sources).
+BaselineSource = Literal[
+    "electricity", "industrial_fuel", "process", "transport_fuel", "building_fuel", "waste",
+    "agriculture",
+]
+BASELINE_SOURCES: tuple[str, ...] = get_args(BaselineSource)
+
+# What a site profile's `features` may name: the catalog's `requires` and site traits.
+SiteFeature = Literal[
+    "port", "airport", "rail", "steel", "cement", "aluminium", "farmland", "fishery",
+    "energy_intensive", "coastal",
+]
+SITE_FEATURES: tuple[str, ...] = get_args(SiteFeature)
+
+Region = Literal["prd", "east-west-wings", "northern-mountains"]
+REGIONS: tuple[str, ...] = get_args(Region)
+
+# Ranking criteria: the four defaults and the study's ★, used only when weighted explicitly.
+Criterion = Literal["abatement", "economics", "readiness", "relevance", "stars"]
+CRITERIA: tuple[str, ...] = get_args(Criterion)
+DEFAULT_CRITERIA: tuple[str, ...] = ("abatement", "economics", "readiness", "relevance")
+
+Method = Literal["topsis", "vikor", "promethee_ii", "spotis", "copras", "wsm"]
+METHODS: tuple[str, ...] = get_args(Method)

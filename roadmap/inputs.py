@@ -1,0 +1,81 @@
+"""Reading the user's input files: YAML with line numbers, and pydantic errors as one line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+LINE_KEY = "__line__"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe YAML loader that remembers the line of every mapping (for error messages)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        raise InputError(path, "file not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def read_yaml(path: Path) -> Any:
+    """Parsed YAML where every mapping carries its line under `LINE_KEY`."""
+    try:
+        return yaml.load(read_text(path), Loader=_LineLoader)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(path, f"malformed YAML: {problem}", where=where) from None
+
+
+def without_lines(value: Any) -> Any:
+    """The same data without the line markers."""
+    if isinstance(value, dict):
+        return {k: without_lines(v) for k, v in value.items() if k != LINE_KEY}
+    if isinstance(value, list):
+        return [without_lines(v) for v in value]
+    return value
+
+
+def validation_error(path: Path, where: str | None, error: Mapping[str, Any],
+                     fields: Iterable[str], allowed: Mapping[str, str]) -> InputError:
+    """One pydantic error as an `InputError` naming the field and what it allows."""
+    location = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    if location and location[-1] == "[key]":  # a mapping key outside its vocabulary
+        location.pop()
+        parent = ".".join(location[:-1])
+        return InputError(path, "unknown key", where=where, field=".".join(location),
+                          allowed=allowed.get(parent + ".*"))
+    name = ".".join(location) if location else None
+    described = allowed.get(location[0]) if location else None
+    if error["type"] == "extra_forbidden":
+        parent = location[:-1]
+        options = allowed.get(".".join(parent) + ".*") if parent else ", ".join(fields)
+        return InputError(path, "unknown field", where=where, field=name, allowed=options)
+    if error["type"] == "missing":
+        return InputError(path, "missing", where=where, field=name, allowed=described)
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if name is None and ": " in message:  # a model-level check names its field first
+        name, message = message.split(": ", 1)
+        return InputError(path, message, where=where, field=name, allowed=allowed.get(name))
+    value = error.get("input")
+    shown = message if isinstance(value, dict | list) else f"{value!r} is not allowed"
+    return InputError(path, shown, where=where, field=name, allowed=described or message)

@@ -1,0 +1,194 @@
+"""Multi-criteria ranking of a site's measures with pymcdm, explained, and method comparison."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from pymcdm import methods as mcdm
+from pymcdm.correlations import weighted_spearman, ws
+from pymcdm.normalizations import minmax_normalization
+
+from .errors import InputError
+from .matrix import CRITERION_BOUNDS, DecisionMatrix
+from .vocabulary import METHODS
+
+
+def _as_given(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
+    return matrix.values, matrix.types
+
+
+def _economics_as_cost(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
+    """COPRAS needs a cost criterion; ours are all benefits. Its natural cost is the cost of
+    abatement, 1/➕ (➕ = tCO2 per 10k yuan). Textbook COPRAS turns a cost column x into
+    sum(S-) / (S-_i * sum_j 1/S-_j), which for x = 1/➕ equals w * ➕_i / sum(➕).
+    pymcdm 1.4's COPRAS adds S- as it is (Q = S+ + S-), so the column it must be given to
+    compute exactly that textbook term is ➕ itself, marked as a cost column.
+    tests/test_ranking.py checks the result against the textbook formula."""
+    types = matrix.types.copy()
+    if "economics" in matrix.criteria:
+        types[matrix.criteria.index("economics")] = -1
+    return matrix.values, types
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """How to build a pymcdm method for a matrix, which way its preferences point, and the
+    (values, types) it is given."""
+
+    build: Callable[[DecisionMatrix], mcdm.mcda_method.MCDA_method]
+    higher_is_better: bool
+    inputs: Callable[[DecisionMatrix], tuple[np.ndarray, np.ndarray]] = _as_given
+
+
+def _spotis(matrix: DecisionMatrix) -> mcdm.SPOTIS:
+    # SPOTIS needs each criterion's range; ours are fixed by definition, not by the data.
+    return mcdm.SPOTIS(np.array([CRITERION_BOUNDS[c] for c in matrix.criteria]))
+
+
+METHOD_SPECS: dict[str, MethodSpec] = {
+    "topsis": MethodSpec(lambda m: mcdm.TOPSIS(), True),
+    "vikor": MethodSpec(lambda m: mcdm.VIKOR(), False),
+    "promethee_ii": MethodSpec(lambda m: mcdm.PROMETHEE_II("usual"), True),
+    "spotis": MethodSpec(_spotis, False),
+    "copras": MethodSpec(lambda m: mcdm.COPRAS(), True, _economics_as_cost),
+    "wsm": MethodSpec(lambda m: mcdm.WSM(), True),
+}
+assert tuple(METHOD_SPECS) == METHODS
+
+
+def method_spec(name: str) -> MethodSpec:
+    try:
+        return METHOD_SPECS[name]
+    except KeyError:
+        raise InputError("--method", f"unknown method '{name}'", allowed=", ".join(METHODS)) \
+            from None
+
+
+def preferences(matrix: DecisionMatrix, method: str, weights: dict[str, float]) -> np.ndarray:
+    """pymcdm's preference values, one per alternative.
+
+    Criteria with zero weight cannot change the result and are left out of the call
+    (pymcdm expects strictly positive weights)."""
+    matrix = matrix.subset(tuple(c for c in matrix.criteria if weights[c] > 0))
+    spec = method_spec(method)
+    values, types = spec.inputs(matrix)
+    if method == "copras" and (types > 0).all():
+        raise InputError("--method", "COPRAS needs the economics criterion (its cost side)",
+                         allowed="weights that keep economics, or another method")
+    vector = np.array([weights[c] for c in matrix.criteria])
+    with warnings.catch_warnings():
+        # A catalog always holds dominated measures (▼2 ➕2 next to ▼4 ➕4); that is what
+        # ranking is for, so pymcdm's advice to remove them is noise here.
+        warnings.filterwarnings("ignore", message="Alternatives with indices",
+                                category=UserWarning)
+        return spec.build(matrix)(values, vector, types)
+
+
+def ranks_from_scores(scores: np.ndarray, higher_is_better: bool) -> np.ndarray:
+    """Ranks 1..n along the last axis; ties keep catalog order (stable sort).
+
+    Scores are rounded to 12 decimals first so that floating-point noise cannot reorder
+    measures whose scores are equal.
+    """
+    key = np.round(scores, 12)
+    order = np.argsort(-key if higher_is_better else key, axis=-1, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, scores.shape[-1] + 1), axis=-1)
+    return ranks
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A ranked decision matrix.
+
+    `frame` columns: rank, id, domain, category, name_zh, name_en, application_period,
+    popularization_period, recommendation, score, one column per criterion (its value),
+    `contribution_<criterion>` (weight x min-max-normalised value; they add up to a 0-1
+    weighted-sum score and show which criteria lift a measure), why, note.
+    Sorted by rank. `excluded`: id, domain, name_zh, name_en, reason.
+    """
+
+    frame: pd.DataFrame
+    excluded: pd.DataFrame
+    method: str
+    weights: dict[str, float]
+    criteria: tuple[str, ...]
+    dropped: dict[str, str]
+
+    def top(self, n: int) -> pd.DataFrame:
+        return self.frame.head(n)
+
+
+def rank(matrix: DecisionMatrix, method: str = "topsis",
+         weights: dict[str, float] | None = None) -> Ranking:
+    """Rank the matrix's alternatives with a pymcdm method (TOPSIS by default)."""
+    if len(matrix.frame) == 0:
+        raise InputError("site", "no measure applies to this site", allowed="fewer exclusions, "
+                         "more features or another domain")
+    weights = weights or {c: 1 / len(matrix.criteria) for c in matrix.criteria}
+    scores = preferences(matrix, method, weights)
+    frame = matrix.frame.copy()
+    frame.insert(0, "rank", ranks_from_scores(scores, method_spec(method).higher_is_better))
+    frame.insert(frame.columns.get_loc("recommendation") + 1, "score", scores)
+    for criterion in matrix.criteria:
+        normalised = minmax_normalization(frame[criterion].to_numpy(dtype=float), False)
+        frame[f"contribution_{criterion}"] = weights[criterion] * normalised
+    frame["why"] = [_why(row, matrix.criteria) for _, row in frame.iterrows()]
+    frame = frame[[c for c in frame.columns if c != "note"] + ["note"]]
+    return Ranking(frame.sort_values("rank").reset_index(drop=True), matrix.excluded, method,
+                   weights, matrix.criteria, matrix.dropped)
+
+
+def _describe(criterion: str, row: pd.Series) -> str:
+    value = row[criterion]
+    if criterion == "abatement":
+        return f"abatement ▼{value:.0f}/5"
+    if criterion == "economics":
+        return f"economics ➕{value:.0f}/5"
+    if criterion == "stars":
+        return f"study grade ★{value:.0f}/5"
+    if criterion == "relevance":
+        return f"acts on {value:.0%} of the baseline"
+    if row["application_period"] is None:
+        return f"in use now, widespread {row['popularization_period']}"
+    return f"applied {row['application_period']}, widespread {row['popularization_period']}"
+
+
+def _why(row: pd.Series, criteria: tuple[str, ...]) -> str:
+    """The two criteria that contribute most to this measure, in words."""
+    strongest = sorted(criteria, key=lambda c: -row[f"contribution_{c}"])[:2]
+    return "; ".join(_describe(c, row) for c in strongest)
+
+
+@dataclass(frozen=True)
+class MethodComparison:
+    """Ranks of several methods side by side, and their rank correlations.
+
+    `ranks`: id, name_zh, name_en, then one column per method. `weighted_spearman` and
+    `ws`: square frames (method x method) of pymcdm's r_w and WS coefficients.
+    """
+
+    ranks: pd.DataFrame
+    weighted_spearman: pd.DataFrame
+    ws: pd.DataFrame
+
+
+def compare_methods(matrix: DecisionMatrix, methods: list[str],
+                    weights: dict[str, float]) -> MethodComparison:
+    rankings = {m: rank(matrix, m, weights) for m in methods}
+    ranks = matrix.frame[["id", "name_zh", "name_en"]].copy()
+    for name, ranking in rankings.items():
+        ranks[name] = ranks["id"].map(ranking.frame.set_index("id")["rank"])
+    ranks = ranks.sort_values(methods[0]).reset_index(drop=True)
+    rw = pd.DataFrame(np.eye(len(methods)), index=methods, columns=methods)
+    wsc = rw.copy()
+    for a, b in combinations(methods, 2):
+        x, y = ranks[a].to_numpy(float), ranks[b].to_numpy(float)
+        rw.loc[a, b] = rw.loc[b, a] = weighted_spearman(x, y)
+        wsc.loc[a, b], wsc.loc[b, a] = ws(x, y), ws(y, x)
+    return MethodComparison(ranks, rw, wsc)

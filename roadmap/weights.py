@@ -1,0 +1,105 @@
+"""Criteria weights: the site's, equal, entropy, CRITIC (pymcdm), or AHP pairwise judgements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from pymcdm import weights as pymcdm_weights
+from pymcdm.weights.subjective import AHP
+
+from .errors import InputError
+from .inputs import read_yaml, without_lines
+from .matrix import DecisionMatrix
+from .site import Site
+
+OBJECTIVE = {
+    "equal": pymcdm_weights.equal_weights,
+    "entropy": pymcdm_weights.entropy_weights,
+    "critic": pymcdm_weights.critic_weights,
+}
+WEIGHT_SCHEMES = ("site", *OBJECTIVE, "ahp")
+MAX_CONSISTENCY_RATIO = 0.1
+
+
+def normalised(weights: dict[str, float], criteria: tuple[str, ...]) -> dict[str, float]:
+    """Weights restricted to `criteria` (others dropped), summing to 1."""
+    kept = {c: float(weights.get(c, 0.0)) for c in criteria}
+    total = sum(kept.values())
+    if total <= 0:
+        raise InputError("weights", "no positive weight on the criteria in use",
+                         allowed=", ".join(criteria))
+    return {c: w / total for c, w in kept.items()}
+
+
+def objective_weights(matrix: DecisionMatrix, scheme: str) -> dict[str, float]:
+    """Equal, entropy or CRITIC weights computed by pymcdm from the matrix itself."""
+    values = OBJECTIVE[scheme](matrix.values)
+    return dict(zip(matrix.criteria, (float(v) for v in values), strict=True))
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """'abatement=0.4,economics=0.3' -> {'abatement': 0.4, 'economics': 0.3}."""
+    weights = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise InputError("--weights", f"'{part}' is not criterion=number",
+                             allowed="e.g. abatement=0.4,economics=0.3 or " +
+                             ", ".join(WEIGHT_SCHEMES[1:-1])) from None
+    return weights
+
+
+def ahp_weights(criteria: list[str], pairwise: list[list[float]],
+                source: str = "AHP matrix") -> tuple[dict[str, float], float]:
+    """Weights and consistency ratio from a Saaty pairwise comparison matrix (pymcdm's AHP).
+
+    `pairwise[i][j]` says how much more important criteria[i] is than criteria[j] (1-9,
+    reciprocals below the diagonal). A consistency ratio above 0.1 is rejected.
+    """
+    matrix = np.asarray(pairwise, dtype=float)
+    n = len(criteria)
+    if matrix.shape != (n, n):
+        raise InputError(source, f"the matrix is {matrix.shape}, not {n}x{n}", field="matrix",
+                         allowed="one row and one column per criterion")
+    if not np.allclose(matrix * matrix.T, 1.0, rtol=1e-2):
+        raise InputError(source, "matrix[j][i] must be 1 / matrix[i][j] (and the diagonal 1)",
+                         field="matrix", allowed="a reciprocal Saaty matrix")
+    ahp = AHP(matrix=matrix)
+    weights = ahp()
+    ratio = float(ahp.get_cr())
+    if ratio > MAX_CONSISTENCY_RATIO:
+        raise InputError(source, f"consistency ratio {ratio:.3f} is above "
+                         f"{MAX_CONSISTENCY_RATIO}: the judgements contradict each other",
+                         field="matrix", allowed="a matrix with CR <= 0.1; revise the "
+                         "comparisons that disagree most")
+    return dict(zip(criteria, (float(w) for w in weights), strict=True)), ratio
+
+
+def read_ahp_file(path: str | Path) -> tuple[dict[str, float], float]:
+    """An AHP file: `criteria: [..]` and `matrix: [[..], ..]` (YAML)."""
+    path = Path(path)
+    data = without_lines(read_yaml(path))
+    if not isinstance(data, dict) or set(data) != {"criteria", "matrix"}:
+        raise InputError(path, "expected the keys criteria and matrix",
+                         allowed="criteria: [names], matrix: [[row], ...]")
+    return ahp_weights(list(data["criteria"]), data["matrix"], source=str(path))
+
+
+def choose_weights(matrix: DecisionMatrix, site: Site,
+                   scheme: str | dict[str, float] | None = None) -> dict[str, float]:
+    """Weights over the matrix's criteria: explicit, 'site' (default) or an objective scheme."""
+    if isinstance(scheme, dict):
+        unknown = set(scheme) - set(matrix.criteria) - set(matrix.dropped)
+        if unknown:
+            raise InputError("weights", f"unknown criterion '{sorted(unknown)[0]}'",
+                             allowed=", ".join(matrix.criteria))
+        return normalised(scheme, matrix.criteria)
+    if scheme in (None, "site"):
+        return normalised(site.weights, matrix.criteria)
+    if scheme in OBJECTIVE:
+        return objective_weights(matrix, scheme)
+    raise InputError("weights", f"unknown weighting '{scheme}'",
+                     allowed=", ".join(WEIGHT_SCHEMES[:-1]) + " or criterion=number,...")

@@ -1,0 +1,260 @@
+"""Decision matrix, pymcdm ranking, weights, sensitivity and the agreement with the study's ★."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pymcdm import methods as mcdm
+from pymcdm import weights as pymcdm_weights
+
+from roadmap import InputError, load_catalog
+from roadmap.experts import expert_agreement
+from roadmap.matrix import decision_matrix
+from roadmap.ranking import METHOD_SPECS, compare_methods, preferences, rank
+from roadmap.sensitivity import draw_weights, sensitivity, topsis_scores, wsm_scores
+from roadmap.site import site_from_dict
+from roadmap.weights import ahp_weights, choose_weights
+
+TOWN = {"name": "test town", "domain": "town",
+        "baseline": {"electricity": 690, "industrial_fuel": 160, "transport_fuel": 100,
+                     "building_fuel": 50}}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def town_matrix(catalog):
+    return decision_matrix(catalog, site_from_dict(TOWN))
+
+
+def row(matrix, tech_id):
+    return matrix.frame.set_index("id").loc[tech_id]
+
+
+def excluded_reasons(matrix):
+    return dict(zip(matrix.excluded["id"], matrix.excluded["reason"], strict=True))
+
+
+# --------------------------------------------------------------------------- the matrix
+
+def test_matrix_keeps_the_sites_domain_and_explains_exclusions(town_matrix):
+    assert set(town_matrix.frame["domain"]) == {"town"}
+    reasons = excluded_reasons(town_matrix)
+    assert reasons["town-port-shore-power"] == "needs port, which the site does not have"
+    assert reasons["town-co2-capture"] == "acts only on process, absent from the site's baseline"
+    assert reasons["town-fishing-vessel-efficiency"] == \
+        "needs fishery, which the site does not have"
+    assert len(town_matrix.frame) + len(town_matrix.excluded) == 86
+
+
+def test_features_bring_measures_back(catalog):
+    site = site_from_dict({**TOWN, "features": ["port"]})
+    assert "town-port-shore-power" in decision_matrix(catalog, site).ids
+
+
+def test_criteria_values_of_known_rows(town_matrix):
+    # trn: △ 2020-2025, ○ 2025-2035 -> (2 + 1) / 5
+    assert row(town_matrix, "town-new-energy-vehicles")["readiness"] == pytest.approx(0.6)
+    # ○ only, 2020-2025 -> (3 + 2) / 5
+    assert row(town_matrix, "town-building-energy-management")["readiness"] == 1.0
+    # △ 2025-2035, ○ 2035-2050 -> (1 + 0) / 5
+    assert row(town_matrix, "town-smart-grid")["readiness"] == pytest.approx(0.2)
+    assert row(town_matrix, "town-smart-grid")["relevance"] == pytest.approx(0.69)
+    assert row(town_matrix, "town-new-energy-vehicles")["relevance"] == pytest.approx(0.10)
+    assert row(town_matrix, "town-low-carbon-development-plan")["relevance"] == 0.5  # cross-cutting
+    assert row(town_matrix, "town-carbon-sink-afforestation")["relevance"] == 0.2  # sink
+    tech = row(town_matrix, "town-renewable-energy")
+    assert (tech["abatement"], tech["economics"]) == (5, 5)
+
+
+def test_enterprise_energy_intensity_filters(catalog):
+    plant = {"name": "p", "domain": "enterprise", "baseline": {"electricity": 1}}
+    light = decision_matrix(catalog, site_from_dict(plant))
+    assert excluded_reasons(light)["ent-steel-scrap-ratio"] == \
+        "needs steel, which the site does not have"
+    assert excluded_reasons(light)["ent-bf-top-gas-recycling"].startswith("needs steel")
+    assert "fits energy-intensive enterprises only" in excluded_reasons(light).values()
+    heavy = decision_matrix(catalog, site_from_dict({**plant, "features": ["energy_intensive"]}))
+    assert "fits energy-intensive enterprises only" not in excluded_reasons(heavy).values()
+
+
+def test_exclude_and_include(catalog):
+    site = site_from_dict({**TOWN, "exclude": ["town-smart-grid"],
+                           "include": ["town-port-shore-power", "bld-led-lighting"]})
+    matrix = decision_matrix(catalog, site)
+    assert excluded_reasons(matrix)["town-smart-grid"] == "excluded by the site profile"
+    assert row(matrix, "town-port-shore-power")["note"] == (
+        "included by the profile (needs port, which the site does not have)")
+    assert "bld-led-lighting" in matrix.ids
+
+
+def test_extra_domains_widen_the_candidates(catalog):
+    park = {"name": "p", "domain": "park", "baseline": {"electricity": 1, "building_fuel": 1}}
+    alone = decision_matrix(catalog, site_from_dict(park))
+    widened = decision_matrix(catalog, site_from_dict({**park, "extra_domains": ["building"]}))
+    assert set(widened.frame["domain"]) == {"park", "building"}
+    assert len(widened.frame) > len(alone.frame)
+
+
+def test_a_criterion_equal_for_all_is_dropped(catalog):
+    only_power = {"name": "b", "domain": "building", "baseline": {"electricity": 100}}
+    matrix = decision_matrix(catalog, site_from_dict(only_power))
+    # every candidate left acts on electricity, so relevance cannot discriminate
+    assert "relevance" not in matrix.criteria and "relevance" in matrix.dropped
+
+
+# --------------------------------------------------------------------------- methods
+
+@pytest.mark.parametrize("method", ["topsis", "vikor", "promethee_ii", "spotis", "wsm"])
+def test_each_method_matches_pymcdm_called_directly(town_matrix, method):
+    weights = {"abatement": 0.4, "economics": 0.3, "readiness": 0.1, "relevance": 0.2}
+    direct = {
+        "topsis": mcdm.TOPSIS(), "vikor": mcdm.VIKOR(), "promethee_ii": mcdm.PROMETHEE_II("usual"),
+        "spotis": mcdm.SPOTIS(np.array([[1, 5], [1, 5], [0, 1], [0, 1]])), "wsm": mcdm.WSM(),
+    }[method]
+    expected = direct(town_matrix.values, np.array(list(weights.values())), np.ones(4))
+    ranking = rank(town_matrix, method, weights)
+    scores = ranking.frame.set_index("id").loc[town_matrix.ids, "score"].to_numpy()
+    np.testing.assert_allclose(scores, expected)
+    # our ranks order the measures as pymcdm's own rank() does (it averages ties; scores
+    # equal to 12 decimals count as ties for both)
+    pymcdm_ranks = direct.rank(np.round(expected, 12))
+    ours = ranking.frame.set_index("id").loc[town_matrix.ids, "rank"].to_numpy()
+    assert np.all(np.diff(pymcdm_ranks[np.argsort(ours)]) >= 0)
+
+
+def test_copras_equals_the_textbook_formula_with_the_cost_of_abatement(town_matrix):
+    """COPRAS with 1/➕ as its cost column, computed by hand from the method's definition."""
+    weights = {"abatement": 0.4, "economics": 0.3, "readiness": 0.1, "relevance": 0.2}
+    values = town_matrix.values.copy()
+    values[:, 1] = 1 / values[:, 1]
+    w = np.array(list(weights.values()))
+    weighted = values / values.sum(axis=0) * w
+    s_plus = weighted[:, [0, 2, 3]].sum(axis=1)
+    s_minus = weighted[:, 1]
+    q = s_plus + s_minus.sum() / (s_minus * (1 / s_minus).sum())
+    ours = preferences(town_matrix, "copras", weights)
+    np.testing.assert_allclose(ours, q / q.max())
+
+
+def test_ties_keep_catalog_order(town_matrix):
+    frame = rank(town_matrix, "topsis", {c: 0.25 for c in town_matrix.criteria}).frame
+    tied = frame[frame["id"].isin(["town-enterprise-energy-management",
+                                   "town-waste-heat-pressure-recovery"])]
+    assert tied["score"].nunique() == 1
+    assert tied["id"].tolist() == ["town-enterprise-energy-management",
+                                   "town-waste-heat-pressure-recovery"]
+    assert frame["rank"].tolist() == list(range(1, len(frame) + 1))
+
+
+def test_ranking_explains_each_measure(town_matrix):
+    weights = {"abatement": 0.35, "economics": 0.3, "readiness": 0.15, "relevance": 0.2}
+    frame = rank(town_matrix, "topsis", weights).frame
+    first = frame.iloc[0]
+    assert first["id"] == "town-renewable-energy"
+    contributions = [first[f"contribution_{c}"] for c in town_matrix.criteria]
+    # weight x min-max position: readiness 0.4 on 0.2..1.0; relevance 0.69 on 0.05..0.85
+    assert contributions == pytest.approx([0.35, 0.3, 0.15 * 0.25, 0.2 * 0.8])
+    assert first["why"] == "abatement ▼5/5; economics ➕5/5"
+
+
+def test_method_comparison_correlations(town_matrix):
+    weights = {"abatement": 0.35, "economics": 0.3, "readiness": 0.15, "relevance": 0.2}
+    comparison = compare_methods(town_matrix, ["topsis", "wsm", "copras", "vikor"], weights)
+    assert list(comparison.ranks.columns) == ["id", "name_zh", "name_en", "topsis", "wsm",
+                                              "copras", "vikor"]
+    rw = comparison.weighted_spearman
+    assert np.allclose(np.diag(rw), 1.0) and np.allclose(rw, rw.T)
+    # COPRAS with a single cost criterion reduces to the sum-normalised weighted sum
+    assert rw.loc["wsm", "copras"] == pytest.approx(1.0)
+    assert 0.9 < rw.loc["topsis", "vikor"] < 1.0
+
+
+def test_unknown_method_is_an_input_error(town_matrix):
+    with pytest.raises(InputError, match="unknown method 'electre'"):
+        rank(town_matrix, "electre", {c: 1 for c in town_matrix.criteria})
+    assert set(METHOD_SPECS) == {"topsis", "vikor", "promethee_ii", "spotis", "copras", "wsm"}
+
+
+# --------------------------------------------------------------------------- weights
+
+def test_site_and_explicit_weights_are_normalised(town_matrix):
+    site = site_from_dict({**TOWN, "weights": {"abatement": 2, "economics": 2}})
+    assert choose_weights(town_matrix, site) == {"abatement": 0.5, "economics": 0.5,
+                                                 "readiness": 0.0, "relevance": 0.0}
+    explicit = choose_weights(town_matrix, site, {"abatement": 3, "relevance": 1})
+    assert explicit["abatement"] == 0.75 and explicit["relevance"] == 0.25
+    with pytest.raises(InputError, match="unknown criterion 'cost'"):
+        choose_weights(town_matrix, site, {"cost": 1})
+
+
+@pytest.mark.parametrize("scheme", ["equal", "entropy", "critic"])
+def test_objective_weights_are_pymcdms(town_matrix, scheme):
+    site = site_from_dict(TOWN)
+    expected = getattr(pymcdm_weights, f"{scheme}_weights")(town_matrix.values)
+    assert list(choose_weights(town_matrix, site, scheme).values()) == pytest.approx(expected)
+
+
+def test_ahp_weights_and_consistency_ratio():
+    criteria = ["abatement", "economics", "readiness", "relevance"]
+    consistent = [[1, 2, 4, 2], [1 / 2, 1, 2, 1], [1 / 4, 1 / 2, 1, 1 / 2], [1 / 2, 1, 2, 1]]
+    weights, ratio = ahp_weights(criteria, consistent)
+    assert ratio == pytest.approx(0.0, abs=1e-9)
+    assert [weights[c] for c in criteria] == pytest.approx([4 / 9, 2 / 9, 1 / 9, 2 / 9])
+    contradictory = [[1, 9, 1 / 9, 1], [1 / 9, 1, 9, 1], [9, 1 / 9, 1, 1], [1, 1, 1, 1]]
+    with pytest.raises(InputError, match=r"consistency ratio \d\.\d+ is above 0.1"):
+        ahp_weights(criteria, contradictory)
+    with pytest.raises(InputError, match="reciprocal"):
+        ahp_weights(criteria, [[1, 2, 1, 1], [2, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]])
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+def test_vectorised_scores_equal_pymcdm_per_draw(town_matrix):
+    rows = draw_weights({c: 0.25 for c in town_matrix.criteria}, 50, 0.3, seed=7)
+    topsis, wsm = topsis_scores(town_matrix, rows), wsm_scores(town_matrix, rows)
+    for i in (0, 17, 49):
+        np.testing.assert_allclose(topsis[i], mcdm.TOPSIS()(town_matrix.values, rows[i],
+                                                            town_matrix.types))
+        np.testing.assert_allclose(wsm[i], mcdm.WSM()(town_matrix.values, rows[i],
+                                                      town_matrix.types))
+
+
+def test_sensitivity_is_seeded_and_bounded(town_matrix):
+    weights = {"abatement": 0.35, "economics": 0.3, "readiness": 0.15, "relevance": 0.2}
+    first = sensitivity(town_matrix, "topsis", weights, draws=500, seed=3)
+    again = sensitivity(town_matrix, "topsis", weights, draws=500, seed=3)
+    other = sensitivity(town_matrix, "topsis", weights, draws=500, seed=4)
+    assert first.frame.equals(again.frame)
+    assert not np.array_equal(first.weight_rows, other.weight_rows)
+    frame = first.frame
+    assert frame["p_top_k"].between(0, 1).all()
+    assert (frame["best_rank"] <= frame["rank"]).all()
+    assert (frame["rank"] <= frame["worst_rank"]).all()
+    assert frame["p_top_k"].iloc[0] == 1.0  # the leader never leaves the top 10
+    assert frame["unstable"].sum() == ((frame["p_top_k"] > 0.1) & (frame["p_top_k"] < 0.9)).sum()
+    np.testing.assert_allclose(first.weight_rows.sum(axis=1), 1.0)
+
+
+def test_sensitivity_with_a_looped_method(town_matrix):
+    weights = {c: 0.25 for c in town_matrix.criteria}
+    result = sensitivity(town_matrix, "vikor", weights, draws=20, seed=1)
+    assert len(result.frame) == len(town_matrix.frame)
+
+
+# --------------------------------------------------------------------------- experts
+
+def test_agreement_with_the_studys_stars(catalog):
+    agreement = expert_agreement(catalog)
+    taus = dict(zip(agreement.summary["domain"], agreement.summary["kendall_tau"].round(3),
+                    strict=True))
+    assert taus == {"building": 0.353, "transport": 0.780, "enterprise": 0.307, "park": 0.783,
+                    "community": 0.133, "town": 0.418}
+    assert agreement.weights == pytest.approx({"abatement": 0.4375, "economics": 0.375,
+                                               "readiness": 0.1875})
+    building = agreement.disagreements[agreement.disagreements["domain"] == "building"]
+    assert building.iloc[0]["id"] == "bld-cross-ventilation"
+    assert building.iloc[0]["difference"] == pytest.approx(-22.0)

@@ -1,0 +1,153 @@
+"""Site profiles: the bundled examples, the defaults, bad input, and `roadmap rank`/`experts`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from roadmap import load_catalog
+from roadmap.site import load_site
+from tests.test_catalog_cli import run
+
+ROOT = Path(__file__).resolve().parents[1]
+SITES = sorted((ROOT / "catalogs" / "sites").glob("*.yaml"))
+XIAOLAN = ROOT / "catalogs" / "sites" / "xiaolan-town.yaml"
+MINIMAL = "name: t\ndomain: town\nbaseline: {electricity: 100}\n"
+
+
+def write(tmp_path, text: str) -> Path:
+    path = tmp_path / "site.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_examples_cover_every_kind_of_site():
+    names = {p.stem for p in SITES}
+    assert {"xiaolan-town", "jiangmen-city"} <= names
+    domains = {load_site(p).domain for p in SITES}
+    assert domains == {"town", "building", "transport", "enterprise", "park", "community"}
+    enterprises = [load_site(p) for p in SITES if load_site(p).domain == "enterprise"]
+    assert sorted("energy_intensive" in s.features for s in enterprises) == [False, True]
+
+
+def test_xiaolan_carries_the_plans_figures():
+    site = load_site(XIAOLAN)
+    assert site.total_baseline == pytest.approx(2_160_000)
+    assert site.baseline["electricity"] == pytest.approx(0.69 * 2_160_000)
+    assert site.baseline["industrial_fuel"] == pytest.approx(0.16 * 2_160_000)
+    assert site.budget == 74290 and site.base_year == 2010
+
+
+def test_defaults(tmp_path):
+    site = load_site(write(tmp_path, MINIMAL))
+    assert (site.base_year, site.target_year, site.growth_rate, site.method) == (
+        2020, 2050, 0.0, "topsis")
+    assert site.weights == {"abatement": 0.35, "economics": 0.30, "readiness": 0.15,
+                            "relevance": 0.20}
+    assert site.target is None and site.features == () and site.budget is None
+
+
+@pytest.mark.parametrize("path", SITES, ids=lambda p: p.stem)
+def test_every_example_profile_ranks(capsys, path):
+    status, out, err = run(capsys, "rank", str(path), "--format", "csv")
+    assert status == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) >= 5 and rows[0]["rank"] == "1"
+
+
+def test_rank_prints_a_ranked_explained_list(capsys):
+    status, out, _ = run(capsys, "rank", str(XIAOLAN), "--top", "5")
+    assert status == 0
+    assert "TOPSIS" in out and "充分利用可再生能源" in out and "abatement ▼5/5" in out
+    assert "measures excluded" in out and "needs port" in out
+
+
+def test_csv_and_json_carry_the_same_rows(capsys):
+    args = ("rank", str(XIAOLAN), "--top", "12", "--sensitivity", "200", "--compare", "wsm")
+    _, out_csv, _ = run(capsys, *args, "--format", "csv")
+    _, out_json, _ = run(capsys, *args, "--format", "json")
+    from_csv = list(csv.DictReader(io.StringIO(out_csv)))
+    document = json.loads(out_json)
+    assert [r["id"] for r in from_csv] == [r["id"] for r in document["ranking"]]
+    assert len(from_csv) == 12
+    assert set(from_csv[0]) == set(document["ranking"][0])
+    assert {"p_top_k", "rank_p5", "rank_topsis", "rank_wsm"} <= set(from_csv[0])
+    assert document["excluded"] and document["weighted_spearman"]["wsm"]["topsis"] > 0.9
+
+
+def test_rank_options_change_the_order(capsys):
+    _, default, _ = run(capsys, "rank", str(XIAOLAN), "--format", "csv")
+    _, cheap, _ = run(capsys, "rank", str(XIAOLAN), "--format", "csv",
+                      "--weights", "economics=1")
+    first = [r["id"] for r in csv.DictReader(io.StringIO(default))]
+    cheap_rows = list(csv.DictReader(io.StringIO(cheap)))
+    assert first != [r["id"] for r in cheap_rows]
+    assert cheap_rows[0]["economics"] == "5.0"
+
+
+def test_ahp_file_is_used_and_its_ratio_reported(tmp_path, capsys):
+    ahp = tmp_path / "ahp.yaml"
+    ahp.write_text("criteria: [abatement, economics, readiness, relevance]\n"
+                   "matrix: [[1, 2, 4, 2], [0.5, 1, 2, 1], [0.25, 0.5, 1, 0.5], [0.5, 1, 2, 1]]\n",
+                   encoding="utf-8")
+    status, out, err = run(capsys, "rank", str(XIAOLAN), "--ahp", str(ahp), "--format", "json")
+    assert status == 0 and "consistency ratio 0.000" in err
+    assert json.loads(out)["weights"]["abatement"] == pytest.approx(4 / 9)
+
+
+def test_experts_command(capsys):
+    status, out, _ = run(capsys, "experts", "--format", "csv")
+    assert status == 0
+    rows = {r["domain"]: float(r["kendall_tau"]) for r in csv.DictReader(io.StringIO(out))}
+    assert rows["transport"] == pytest.approx(0.780, abs=1e-3)
+    status, out, _ = run(capsys, "experts")
+    assert "Largest disagreements" in out and "bld-cross-ventilation" in out
+
+
+BAD_SITES = {
+    "unknown key": (MINIMAL + "colour: red\n", "field 'colour': unknown field"),
+    "wrong type": (MINIMAL + "budget: lots\n", "field 'budget': 'lots' is not allowed"),
+    "unknown source": ("name: t\ndomain: town\nbaseline: {coal: 5}\n",
+                       "field 'baseline.coal'"),
+    "empty baseline": ("name: t\ndomain: town\nbaseline: {}\n",
+                       "at least one source with emissions > 0"),
+    "unknown domain": ("name: t\ndomain: city\nbaseline: {electricity: 1}\n",
+                       "field 'domain': 'city' is not allowed (allowed: building, transport"),
+    "unknown feature": (MINIMAL + "features: [harbour]\n", "field 'features': 'harbour'"),
+    "unknown id": (MINIMAL + "include: [no-such-tech]\n", "field 'include': unknown id"),
+    "target outside the horizon": (MINIMAL + "target: {reduction: 0.5, year: 2060}\n",
+                                   "field 'target': year 2060 is outside 2021-2050"),
+    "reduction above 1": (MINIMAL + "target: {reduction: 1.5, year: 2040}\n",
+                          "field 'target.reduction': 1.5 is not allowed"),
+    "unknown weight": (MINIMAL + "weights: {beauty: 1}\n", "field 'weights.beauty'"),
+    "malformed": ("name: [t\n", "malformed YAML"),
+    "missing name": ("domain: town\nbaseline: {electricity: 1}\n", "field 'name': missing"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SITES, ids=str)
+def test_bad_site_is_one_line_and_exit_2(tmp_path, capsys, case):
+    text, expected = BAD_SITES[case]
+    path = write(tmp_path, text)
+    status, out, err = run(capsys, "rank", str(path))
+    assert status == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"error: {path}: ") and expected in err
+
+
+def test_bad_options(capsys):
+    status, _, err = run(capsys, "rank", str(XIAOLAN), "--method", "electre")
+    assert status == 2 and "unknown method 'electre'" in err
+    status, _, err = run(capsys, "rank", str(XIAOLAN), "--weights", "cost=1")
+    assert status == 2 and "unknown criterion 'cost'" in err
+    status, _, err = run(capsys, "rank", str(XIAOLAN), "--weights", "abatement=high")
+    assert status == 2 and "'abatement=high' is not criterion=number" in err
+
+
+def test_site_ids_are_checked_against_the_merged_catalog(tmp_path):
+    path = write(tmp_path, MINIMAL + "exclude: [town-smart-grid]\n")
+    assert load_site(path, load_catalog()).exclude == ("town-smart-grid",)
