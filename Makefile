@@ -17,6 +17,7 @@ SITE ?= catalogs/sites/xiaolan-town.yaml
 demo: $(STAMP)
 	$(BIN)/roadmap catalog summary
 	$(BIN)/roadmap rank $(SITE) --top 15 --sensitivity 1000
+	$(BIN)/roadmap plan $(SITE) --chart output/xiaolan-town/roadmap.png --arrows
 
 test: $(STAMP)
 	$(BIN)/ruff check roadmap tests tools bench
@@ -27,6 +28,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_sensitivity.py
+	$(BIN)/python bench/bench_gantt.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

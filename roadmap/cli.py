@@ -8,15 +8,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import matplotlib.pyplot as plt
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from .catalog import Catalog, load_catalog
+from .dependencies import load_dependencies
 from .errors import InputError
 from .experts import expert_agreement
+from .gantt import TOWN_PARTS, domain_chart, roadmap_chart
 from .matrix import decision_matrix
-from .outputs import write_atomically
+from .outputs import CHART_FORMATS, save_figure, write_atomically
+from .plan import PHASES, Roadmap, build_roadmap
 from .ranking import Ranking, compare_methods, rank
 from .sensitivity import Sensitivity, sensitivity
 from .site import Site, load_site
@@ -253,18 +257,41 @@ def _flat_ranking(ranking: Ranking, top: int | None, stability: Sensitivity | No
     return frame
 
 
+def _site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weights: str | None,
+                  ahp: Path | None, with_domain: list[str] | None):
+    """Catalog, site, matrix, method and weights, as `rank` and `plan` both need them."""
+    loaded = _catalog(ctx)
+    site = load_site(site_file, loaded)
+    for domain in with_domain or []:
+        _check_domain(domain)
+    chosen = _method(method, site)
+    criteria = tuple(site.weights)
+    spec: str | dict[str, float] | None = _weights_spec(weights)
+    if ahp is not None:
+        spec, ratio = read_ahp_file(ahp)
+        criteria = tuple(spec)
+        typer.echo(f"AHP weights from {ahp}: consistency ratio {ratio:.3f}", err=True)
+    matrix = decision_matrix(loaded, site, criteria, tuple(with_domain or ()))
+    return loaded, site, matrix, chosen, choose_weights(matrix, site, spec)
+
+
+MethodOption = Annotated[str | None, typer.Option(
+    "--method", "-m", help="One of " + ", ".join(METHODS) + " (default: the site's, or topsis).")]
+WeightsOption = Annotated[str | None, typer.Option(
+    "--weights", "-w", help="criterion=value,... or one of site, equal, entropy, critic.")]
+AhpOption = Annotated[Path | None, typer.Option(
+    help="AHP pairwise comparison file (criteria, matrix); rejected if CR > 0.1.")]
+WithDomainOption = Annotated[list[str] | None, typer.Option(
+    "--with-domain", help="Also consider this domain's measures (repeatable).")]
+
+
 @app.command("rank")
 def rank_command(
     ctx: typer.Context,
     site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
-    method: Annotated[str | None, typer.Option(
-        "--method", "-m", help="One of " + ", ".join(METHODS) + " (default: the site's, or "
-        "topsis).")] = None,
-    weights: Annotated[str | None, typer.Option(
-        "--weights", "-w", help="criterion=value,... or one of site, equal, entropy, critic.")]
-    = None,
-    ahp: Annotated[Path | None, typer.Option(
-        help="AHP pairwise comparison file (criteria, matrix); rejected if CR > 0.1.")] = None,
+    method: MethodOption = None,
+    weights: WeightsOption = None,
+    ahp: AhpOption = None,
     top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Show the first N.")]
     = None,
     output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
@@ -275,22 +302,11 @@ def rank_command(
     top_k: Annotated[int, typer.Option(help="k of 'probability of staying in the top k'.",
                                        min=1)] = 10,
     seed: Annotated[int, typer.Option(help="Seed of the weight draws.")] = 20201,
-    with_domain: Annotated[list[str] | None, typer.Option(
-        "--with-domain", help="Also consider this domain's measures (repeatable).")] = None,
+    with_domain: WithDomainOption = None,
 ) -> None:
     """Rank the catalog's measures for a site, explained."""
-    loaded = _catalog(ctx)
-    site = load_site(site_file, loaded)
-    for domain in with_domain or []:
-        _check_domain(domain)
-    chosen = _method(method, site)
-    criteria = tuple(CRITERIA if ahp else site.weights)
-    if ahp is not None:
-        ahp_weights, ratio = read_ahp_file(ahp)
-        criteria = tuple(ahp_weights)
-        typer.echo(f"AHP weights from {ahp}: consistency ratio {ratio:.3f}", err=True)
-    matrix = decision_matrix(loaded, site, criteria, tuple(with_domain or ()))
-    used = choose_weights(matrix, site, ahp_weights if ahp else _weights_spec(weights))
+    _, site, matrix, chosen, used = _site_ranking(ctx, site_file, method, weights, ahp,
+                                                 with_domain)
     ranking = rank(matrix, chosen, used)
     stability = sensitivity(matrix, chosen, used, draws=draws, top_k=top_k, seed=seed,
                             assumptions=site.assumptions) if draws else None
@@ -401,6 +417,118 @@ def experts_command(
             table.add_row(row["domain"], row["id"], row["name_zh"], str(row["stars"]),
                           str(row["engine_rank"]), f"{row['stars_rank']:g}",
                           f"{row['difference']:+g}")
+        console.print(table)
+
+
+# --------------------------------------------------------------------------- roadmaps
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+    both = "both"
+
+
+class ChartFormat(StrEnum):
+    png = "png"
+    svg = "svg"
+    pdf = "pdf"
+
+
+@app.command("chart")
+def chart_command(
+    ctx: typer.Context,
+    domain: Annotated[str, typer.Option("--domain", "-d", help="One of " + ", ".join(DOMAINS))],
+    lang: Annotated[Lang, typer.Option(help="Labels in Chinese, English or both.")] = Lang.both,
+    chart_format: Annotated[ChartFormat, typer.Option("--format", "-f")] = ChartFormat.png,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File to write (town in parts: -<part> is added to its name). "
+        "Default output/charts/<domain>.<format>.")] = None,
+    part: Annotated[str | None, typer.Option(
+        help="Town only: one of " + ", ".join(TOWN_PARTS) + ".")] = None,
+    whole: Annotated[bool, typer.Option(help="Town: all 86 rows in one chart.")] = False,
+) -> None:
+    """Draw a domain's catalog roadmap like the study's figures (town in its five parts)."""
+    _check_domain(domain)
+    loaded = _catalog(ctx)
+    target = output or Path("output") / "charts" / f"{domain}.{chart_format.value}"
+    if target.suffix.lstrip(".") != chart_format.value:
+        target = target.with_suffix(f".{chart_format.value}")
+    parts: list[str | None] = [part]
+    if domain == "town" and part is None and not whole:
+        parts = list(TOWN_PARTS)
+    for name in parts:
+        figure = domain_chart(loaded, domain, name, lang.value)
+        path = target.with_name(f"{target.stem}-{name}{target.suffix}") if name and not part \
+            else target
+        save_figure(figure, path)
+        plt.close(figure)
+        typer.echo(f"wrote {path}", err=True)
+
+
+@app.command("plan")
+def plan_command(
+    ctx: typer.Context,
+    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
+    top: Annotated[int | None, typer.Option("--top", "-n", min=1,
+                                            help="Select the first N measures.")] = 15,
+    min_score: Annotated[float | None, typer.Option(
+        help="Select every measure scoring at least this (at most, for VIKOR/SPOTIS).")] = None,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    chart: Annotated[Path | None, typer.Option(
+        help="Also draw the roadmap Gantt chart here (.png, .svg or .pdf).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Chart labels.")] = Lang.both,
+    arrows: Annotated[bool, typer.Option(help="Draw dependency arrows on the chart.")] = False,
+    dependencies: Annotated[list[Path] | None, typer.Option(
+        "--dependencies", help="Extra dependency file (YAML edges); repeatable.")] = None,
+    method: MethodOption = None,
+    weights: WeightsOption = None,
+    ahp: AhpOption = None,
+    with_domain: WithDomainOption = None,
+) -> None:
+    """A phased roadmap for a site: top measures, their prerequisites, near/mid/long term."""
+    loaded, site, matrix, chosen, used = _site_ranking(ctx, site_file, method, weights, ahp,
+                                                      with_domain)
+    graph = load_dependencies(loaded, *(dependencies or []))
+    if chart is not None and chart.suffix.lower().lstrip(".") not in CHART_FORMATS:
+        raise InputError(chart, f"unsupported chart format '{chart.suffix}'",
+                         allowed=", ".join(CHART_FORMATS))
+    top = None if min_score is not None and top == 15 else top
+    roadmap = build_roadmap(rank(matrix, chosen, used), loaded, graph, site, top, min_score)
+    if chart is not None:
+        figure = roadmap_chart(roadmap, lang.value, arrows)
+        save_figure(figure, chart)
+        plt.close(figure)
+        typer.echo(f"wrote {chart}", err=True)
+    _print_roadmap(output_format, roadmap)
+
+
+def _print_roadmap(output_format: ListFormat, roadmap: Roadmap) -> None:
+    frame = roadmap.frame
+    if output_format is ListFormat.csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    if output_format is ListFormat.json:
+        edges = [{"before": a, "after": b, **data} for a, b, data in roadmap.graph.edges(data=True)]
+        typer.echo(json.dumps({
+            "site": roadmap.site.name,
+            "measures": json.loads(frame.to_json(orient="records", force_ascii=False)),
+            "dependencies": edges,
+        }, ensure_ascii=False, indent=1))
+        return
+    console = _console()
+    for phase, start, end in PHASES:
+        rows = frame[frame["phase"] == phase]
+        if rows.empty:
+            continue
+        table = Table(title=f"{phase} term: widespread {start}-{end} ({len(rows)} measures)",
+                      title_justify="left")
+        for column in ("start", "widespread", "id", "技术名称", "name", "★", "reason"):
+            table.add_column(column)
+        for _, row in rows.iterrows():
+            reason = row["reason"] + (f"; starts with {row['delayed_by']}"
+                                      if row["delayed_by"] else "")
+            table.add_row(str(row["start_year"]), str(row["popularization_year"]), row["id"],
+                          row["name_zh"], row["name_en"], str(row["recommendation"]), reason)
         console.print(table)
 
 

@@ -80,7 +80,8 @@ def preferences(matrix: DecisionMatrix, method: str, weights: dict[str, float]) 
     if method == "copras" and (types > 0).all():
         raise InputError("--method", "COPRAS needs the economics criterion (its cost side)",
                          allowed="weights that keep economics, or another method")
-    vector = np.array([weights[c] for c in matrix.criteria])
+    vector = np.array([weights[c] for c in matrix.criteria], dtype=float)
+    vector /= vector.sum()  # pymcdm expects weights summing to 1
     with warnings.catch_warnings():
         # A catalog always holds dominated measures (▼2 ➕2 next to ▼4 ➕4); that is what
         # ranking is for, so pymcdm's advice to remove them is noise here.

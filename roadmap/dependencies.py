@@ -1,0 +1,80 @@
+"""Prerequisites and synergies between measures, as a networkx DiGraph (edge: before -> after)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .catalog import Catalog, builtin_catalog_dir
+from .errors import InputError
+from .inputs import LINE_KEY, read_yaml, validation_error, without_lines
+
+PREREQUISITE, SYNERGY = "prerequisite", "synergy"
+ALLOWED = {"before": "a catalog id", "after": "a catalog id", "kind": "prerequisite, synergy",
+           "reason": "one line of text"}
+
+
+class Edge(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    before: str
+    after: str
+    kind: Literal["prerequisite", "synergy"]
+    reason: str = Field(min_length=1)
+
+
+def read_dependency_file(path: str | Path) -> list[Edge]:
+    path = Path(path)
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("edges"), list):
+        raise InputError(path, "expected a mapping with an 'edges:' list",
+                         allowed="edges: [{before: ID, after: ID, kind: ..., reason: ...}]")
+    edges = []
+    for entry in data["edges"]:
+        where = f"edge at line {entry.get(LINE_KEY)}" if isinstance(entry, dict) else None
+        try:
+            edges.append(Edge.model_validate(without_lines(entry)))
+        except ValidationError as exc:
+            raise validation_error(path, where, exc.errors()[0], Edge.model_fields,
+                                   ALLOWED) from None
+    return edges
+
+
+def load_dependencies(catalog: Catalog, *user_files: str | Path) -> nx.DiGraph:
+    """The built-in dependencies plus the user's, checked against the catalog.
+
+    Nodes are ids; each edge carries `kind` and `reason`. An unknown id, or a cycle among
+    the prerequisites, is an `InputError` naming the ids.
+    """
+    graph = nx.DiGraph()
+    for path in (builtin_catalog_dir() / "dependencies.yaml", *map(Path, user_files)):
+        for edge in read_dependency_file(path):
+            for tech_id in (edge.before, edge.after):
+                if tech_id not in catalog:
+                    raise InputError(path, f"unknown id '{tech_id}' in the edge {edge.before} -> "
+                                     f"{edge.after}", allowed="ids from `roadmap catalog list`")
+            graph.add_edge(edge.before, edge.after, kind=edge.kind, reason=edge.reason,
+                           source=path.name)
+    _check_acyclic(graph)
+    return graph
+
+
+def prerequisites_only(graph: nx.DiGraph) -> nx.DiGraph:
+    """The subgraph of prerequisite edges (synergies dropped)."""
+    keep = [(a, b) for a, b, kind in graph.edges(data="kind") if kind == PREREQUISITE]
+    return graph.edge_subgraph(keep).copy()
+
+
+def _check_acyclic(graph: nx.DiGraph) -> None:
+    hard = prerequisites_only(graph)
+    try:
+        cycle = nx.find_cycle(hard)
+    except nx.NetworkXNoCycle:
+        return
+    ids = " -> ".join([a for a, _ in cycle] + [cycle[0][0]])
+    sources = sorted({hard.edges[a, b]["source"] for a, b in cycle})
+    raise InputError(", ".join(sources), f"prerequisites form a cycle: {ids}",
+                     allowed="an acyclic set of prerequisites")

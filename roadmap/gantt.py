@@ -1,0 +1,290 @@
+"""Gantt charts of technology roadmaps, drawn like the study's figures 2-1 to 7-7.
+
+One row per measure, grouped under header bands; a lighter block from the expected
+application year to the popularisation year, a darker block from there to 2050; block
+thickness by the study's ★ (catalog charts) or by the site score (site roadmaps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")  # charts are files; never open a window
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.legend_handler import HandlerPatch  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
+
+from .catalog import Catalog  # noqa: E402
+from .errors import InputError  # noqa: E402
+from .fonts import chart_rc  # noqa: E402
+from .plan import HORIZON, Roadmap, application_year, popularization_year  # noqa: E402
+from .vocabulary import DOMAIN_NAMES_ZH  # noqa: E402
+
+START = 2020
+PERIODS = ((2020, 2025, "近期", "near term"), (2025, 2035, "中期", "mid term"),
+           (2035, 2050, "远期", "long term"))
+# Colour-blind-safe qualitative palette (Okabe-Ito), one colour per group.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999933",
+           "#882255")
+LIGHT_ALPHA = 0.35
+MIN_THICKNESS, MAX_THICKNESS = 0.16, 0.8  # share of a row's height
+LANGS = ("zh", "en", "both")
+
+# The town chart in the study's five parts (figures 7-3 to 7-7) by category.
+TOWN_PARTS = {
+    "planning": (("规划管理",), "7-3", "规划管理", "planning and management"),
+    "energy-industry": (("能源", "工业"), "7-4", "能源及工业", "energy and industry"),
+    "transport": (("交通",), "7-5", "交通", "transport"),
+    "building": (("建筑",), "7-6", "建筑", "buildings"),
+    "agriculture-forestry": (("农林业",), "7-7", "农林业", "agriculture and forestry"),
+}
+FIGURE_OF = {"building": "2-1", "transport": "3-1", "enterprise": "4-1", "park": "5-2",
+             "community": "6-1"}
+
+# Columns of the rows a Gantt chart draws, in drawing order within each group.
+ROW_COLUMNS = ["id", "group_zh", "group_en", "name_zh", "name_en", "start_year",
+               "popularization_year", "thickness", "marker"]
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """Title and the legend's words for the thinnest and thickest blocks."""
+
+    title_zh: str
+    title_en: str
+    thin: tuple[str, str]   # (zh, en)
+    thick: tuple[str, str]
+    title_both: str | None = None  # when zh + en would repeat a bilingual name
+
+    def title(self, lang: str) -> str:
+        if lang == "both":
+            return self.title_both or f"{self.title_zh}\n{self.title_en}"
+        return label(self.title_zh, self.title_en, lang)
+
+
+def label(zh: str, en: str, lang: str) -> str:
+    """Text in one language or both; a shared leading symbol (△, ★1) is written once."""
+    if lang == "both":
+        head, _, rest = en.partition(" ")
+        return f"{zh} {rest}" if rest and zh.startswith(head + " ") else f"{zh} {en}"
+    return {"zh": zh, "en": en}[lang]
+
+
+def _group(category: str, subcategory: str | None) -> str:
+    return f"{category} · {subcategory}" if subcategory else category
+
+
+def catalog_rows(catalog: Catalog, domain: str, categories: tuple[str, ...] | None = None,
+                 ) -> pd.DataFrame:
+    """Every measure of a domain (optionally some categories), in the study's order."""
+    rows = [{
+        "id": t.id,
+        "group_zh": _group(t.category, t.subcategory),
+        "group_en": _group(t.category_en or t.category, t.subcategory_en or t.subcategory),
+        "name_zh": t.name_zh, "name_en": t.name_en,
+        "start_year": application_year(t), "popularization_year": popularization_year(t),
+        "thickness": thickness_of_grade(t.recommendation), "marker": "",
+    } for t in catalog if t.domain == domain and (categories is None or t.category in categories)]
+    if not rows:
+        raise InputError("chart", f"no measures for domain '{domain}'",
+                         allowed="a domain with catalog entries")
+    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+
+
+def thickness_of_grade(grade: float) -> float:
+    """★1..★5 -> block height as a share of the row."""
+    return MIN_THICKNESS + (MAX_THICKNESS - MIN_THICKNESS) * (grade - 1) / 4
+
+
+def roadmap_rows(roadmap: Roadmap) -> pd.DataFrame:
+    """A site roadmap's measures grouped by category; thickness by the site score."""
+    frame = roadmap.frame
+    scores = frame["score"].astype(float)
+    low, high = scores.min(), scores.max()
+    span = (high - low) or 1.0
+
+    def thickness(score: float) -> float:
+        if pd.isna(score):  # a prerequisite pulled in has no score of its own
+            return MIN_THICKNESS
+        return MIN_THICKNESS + (MAX_THICKNESS - MIN_THICKNESS) * (score - low) / span
+
+    rows = pd.DataFrame({
+        "id": frame["id"], "group_zh": frame["category"],
+        "group_en": frame["category_en"].fillna(frame["category"]),
+        "name_zh": frame["name_zh"], "name_en": frame["name_en"],
+        "start_year": frame["start_year"], "popularization_year": frame["popularization_year"],
+        "thickness": [thickness(s) for s in scores],
+        "marker": ["*" if r.startswith("prerequisite") else "" for r in frame["reason"]],
+    })
+    order = {g: i for i, g in enumerate(dict.fromkeys(rows["group_zh"]))}
+    return rows.sort_values("group_zh", key=lambda g: g.map(order), kind="stable")
+
+
+class _ThicknessHandler(HandlerPatch):
+    """Legend key whose height shows a block thickness."""
+
+    def __init__(self, share: float) -> None:
+        super().__init__()
+        self.share = share
+
+    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize,
+                       trans):
+        box_height = height * 1.6 * self.share
+        rect = Rectangle((-xdescent, -ydescent + (height - box_height) / 2), width, box_height,
+                         facecolor="#555555", transform=trans)
+        return [rect]
+
+
+def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
+                arrows: list[tuple[str, str, str]] | None = None) -> Figure:
+    """Draw the rows (columns `ROW_COLUMNS`) as a roadmap Gantt chart.
+
+    Every block is a Rectangle with gid `<id>:application` or `<id>:popularization`, so
+    tests and report tools can find them. `arrows`: (before id, after id, kind) drawn
+    from the first block of one measure to the next (synergies dashed).
+    """
+    if lang not in LANGS:
+        raise InputError("--lang", f"unknown language '{lang}'", allowed=", ".join(LANGS))
+    with plt.rc_context(chart_rc()):
+        lines = _layout(rows)
+        line_height = 0.42 if lang == "both" else 0.3
+        fig, ax = plt.subplots(figsize=(11, 1.9 + line_height * len(lines)))
+        colours = _colours(rows)
+        y_of = {}
+        for y, (kind, row) in enumerate(lines):
+            if kind == "group":
+                _draw_group(ax, y, row, lang)
+            else:
+                y_of[row["id"]] = y
+                _draw_row(ax, y, row, colours[row["group_zh"]], lang)
+        _draw_periods(ax, len(lines), lang)
+        for before, after, kind in arrows or []:
+            if before in y_of and after in y_of:
+                _draw_arrow(ax, rows.set_index("id"), y_of, before, after, kind)
+        ax.set_xlim(START, HORIZON)
+        ax.set_ylim(len(lines) - 0.5, -1.6)
+        ax.set_yticks([])
+        ax.set_xticks(range(START, HORIZON + 1, 5))
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.set_title(text.title(lang), fontsize=13, pad=12)
+        _legend(ax, text, lang)
+    return fig
+
+
+def _colours(rows: pd.DataFrame) -> dict[str, str]:
+    """A colour per group; with more groups than colours, one per top-level category."""
+    groups = list(dict.fromkeys(rows["group_zh"]))
+    if len(groups) <= len(PALETTE):
+        return {g: PALETTE[i] for i, g in enumerate(groups)}
+    tops = list(dict.fromkeys(g.split(" · ")[0] for g in groups))
+    return {g: PALETTE[tops.index(g.split(" · ")[0]) % len(PALETTE)] for g in groups}
+
+
+def _layout(rows: pd.DataFrame) -> list[tuple[str, pd.Series]]:
+    """Header line for each group, then its rows, groups in order of first appearance."""
+    lines: list[tuple[str, pd.Series]] = []
+    for _, group in rows.groupby("group_zh", sort=False):
+        lines.append(("group", group.iloc[0]))
+        lines.extend(("row", row) for _, row in group.iterrows())
+    return lines
+
+
+def _draw_group(ax, y: int, row: pd.Series, lang: str) -> None:
+    # above the period lines, so that they never cross a group's name
+    ax.axhspan(y - 0.5, y + 0.5, color="#ececec", zorder=1.5)
+    ax.text(START + 0.2, y, label(row["group_zh"], row["group_en"], lang), va="center",
+            ha="left", fontsize=9.5, color="#111111", zorder=3)
+
+
+def _draw_row(ax, y: int, row: pd.Series, colour: str, lang: str) -> None:
+    start, popular, height = row["start_year"], row["popularization_year"], row["thickness"]
+    if popular > start:
+        ax.add_patch(Rectangle((start, y - height / 2), popular - start, height,
+                               facecolor=to_rgba(colour, LIGHT_ALPHA), edgecolor=colour,
+                               linewidth=0.6, gid=f"{row['id']}:application", zorder=2))
+    ax.add_patch(Rectangle((popular, y - height / 2), HORIZON - popular, height,
+                           facecolor=colour, edgecolor=colour, linewidth=0.6,
+                           gid=f"{row['id']}:popularization", zorder=2))
+    transform = ax.get_yaxis_transform()
+    marker = row["marker"]
+    if lang == "both":
+        ax.text(-0.01, y - 0.17, row["name_zh"] + marker, transform=transform, ha="right",
+                va="center", fontsize=9)
+        ax.text(-0.01, y + 0.22, row["name_en"], transform=transform, ha="right",
+                va="center", fontsize=7, color="#555555")
+    else:
+        ax.text(-0.01, y, label(row["name_zh"], row["name_en"], lang) + marker,
+                transform=transform, ha="right", va="center", fontsize=9)
+
+
+def _draw_periods(ax, lines: int, lang: str) -> None:
+    for start, end, zh, en in PERIODS:
+        if start > START:
+            ax.axvline(start, color="#888888", linewidth=0.8, linestyle="--", zorder=1)
+        ax.text((start + end) / 2, -1.0, f"{start}-{end}\n{label(zh, en, lang)}",
+                ha="center", va="center", fontsize=8.5, color="#333333")
+
+
+def _draw_arrow(ax, rows: pd.DataFrame, y_of: dict[str, int], before: str, after: str,
+                kind: str) -> None:
+    start = (rows.loc[before, "start_year"] + 0.4, y_of[before])
+    end = (rows.loc[after, "start_year"] + 0.4, y_of[after])
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=9,
+                                 connectionstyle="arc3,rad=-0.25", color="#333333",
+                                 linewidth=0.9, linestyle="--" if kind == "synergy" else "-",
+                                 zorder=3, gid=f"arrow:{before}->{after}"))
+
+
+def _legend(ax, text: ChartText, lang: str) -> None:
+    grey = "#555555"
+    handles = [Rectangle((0, 0), 1, 1, facecolor=to_rgba(grey, LIGHT_ALPHA), edgecolor=grey),
+               Rectangle((0, 0), 1, 1, facecolor=grey)]
+    labels = [label("△ 预期应用", "△ expected application", lang),
+              label("○ 预期普及", "○ expected popularisation", lang)]
+    handler_map = {}
+    for share, words in ((MIN_THICKNESS, text.thin), (MAX_THICKNESS, text.thick)):
+        handle = Rectangle((0, 0), 1, 1)
+        handles.append(handle)
+        handler_map[handle] = _ThicknessHandler(share)
+        labels.append(label(*words, lang))
+    ax.legend(handles, labels, handler_map=handler_map, loc="upper center",
+              bbox_to_anchor=(0.5, 0), borderaxespad=2.2, ncol=4, frameon=False,
+              fontsize=8.5)
+
+
+def domain_chart(catalog: Catalog, domain: str, part: str | None = None,
+                 lang: str = "both") -> Figure:
+    """The study's roadmap figure for a domain (town: one of `TOWN_PARTS`, or whole)."""
+    name_zh = DOMAIN_NAMES_ZH[domain]
+    categories, figure = None, FIGURE_OF.get(domain, "7-3..7-7")
+    title_zh = f"{name_zh}领域近零碳排放技术路线图"
+    title_en = f"{domain.capitalize()}: near-zero-carbon technology roadmap"
+    if part is not None:
+        if domain != "town" or part not in TOWN_PARTS:
+            raise InputError("--part", f"unknown part '{part}' for {domain}",
+                             allowed="for town: " + ", ".join(TOWN_PARTS))
+        categories, figure, part_zh, part_en = TOWN_PARTS[part]
+        title_zh += f"（{part_zh}）"
+        title_en += f" ({part_en})"
+    text = ChartText(title_zh, f"{title_en} (cf. study figure {figure})",
+                     ("★1 推荐等级低", "★1 least recommended"),
+                     ("★5 推荐等级高", "★5 most recommended"))
+    return gantt_chart(catalog_rows(catalog, domain, categories), text, lang)
+
+
+def roadmap_chart(roadmap: Roadmap, lang: str = "both", arrows: bool = False) -> Figure:
+    """A site's roadmap: its selected measures, thickness by site score."""
+    edges = [(a, b, kind) for a, b, kind in roadmap.graph.edges(data="kind")] if arrows else None
+    name = roadmap.site.name
+    text = ChartText(f"{name}：近零碳技术路线图", f"{name}: technology roadmap",
+                     ("得分最低（*前置措施）", "lowest score (* prerequisite pulled in)"),
+                     ("得分最高", "highest score"),
+                     title_both=f"{name}\n近零碳技术路线图 Technology roadmap")
+    return gantt_chart(roadmap_rows(roadmap), text, lang, edges)

@@ -1,0 +1,289 @@
+"""Dependencies, the roadmap builder, and the Gantt charts (structure, fonts, formats)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import warnings
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import pytest
+from matplotlib.colors import to_rgba
+
+from roadmap import InputError, load_catalog
+from roadmap.dependencies import load_dependencies
+from roadmap.gantt import LIGHT_ALPHA, TOWN_PARTS, domain_chart, roadmap_chart, thickness_of_grade
+from roadmap.matrix import decision_matrix
+from roadmap.outputs import save_figure
+from roadmap.plan import application_year, build_roadmap, popularization_year
+from roadmap.ranking import rank
+from roadmap.site import load_site, site_from_dict
+from roadmap.weights import choose_weights
+from tests.test_catalog_cli import run
+
+ROOT = Path(__file__).resolve().parents[1]
+XIAOLAN = ROOT / "catalogs" / "sites" / "xiaolan-town.yaml"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def graph(catalog):
+    return load_dependencies(catalog)
+
+
+def plan_for(catalog, graph, site, top=15):
+    matrix = decision_matrix(catalog, site)
+    weights = choose_weights(matrix, site)
+    return build_roadmap(rank(matrix, "topsis", weights), catalog, graph, site, top=top)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- dependencies
+
+def test_builtin_dependencies(graph):
+    assert graph.number_of_edges() == 45
+    edge = graph.edges["ent-co2-capture", "ent-co2-storage"]
+    assert edge["kind"] == "prerequisite" and edge["reason"] == "only captured CO2 can be stored"
+    assert graph.edges["town-distributed-energy", "town-smart-microgrid"]["kind"] == "prerequisite"
+    assert all(data["reason"] for _, _, data in graph.edges(data=True))
+
+
+def test_a_cycle_is_an_error_naming_the_ids(tmp_path, catalog):
+    extra = write(tmp_path, "deps.yaml", "edges:\n"
+                  "  - {before: ent-co2-storage, after: ent-co2-capture, kind: prerequisite,"
+                  " reason: made up}\n")
+    with pytest.raises(InputError, match="prerequisites form a cycle: ent-co2-capture -> "
+                       "ent-co2-storage -> ent-co2-capture"):
+        load_dependencies(catalog, extra)
+
+
+def test_a_synergy_loop_is_allowed(tmp_path, catalog):
+    extra = write(tmp_path, "deps.yaml", "edges:\n"
+                  "  - {before: ent-co2-storage, after: ent-co2-capture, kind: synergy,"
+                  " reason: made up}\n")
+    assert load_dependencies(catalog, extra).number_of_edges() == 46
+
+
+def test_an_unknown_id_is_an_error(tmp_path, catalog, capsys):
+    extra = write(tmp_path, "deps.yaml", "edges:\n"
+                  "  - {before: no-such-thing, after: ent-co2-capture, kind: prerequisite,"
+                  " reason: x}\n")
+    status, _, err = run(capsys, "plan", str(XIAOLAN), "--dependencies", str(extra))
+    assert status == 2
+    assert err.strip() == (f"error: {extra}: unknown id 'no-such-thing' in the edge "
+                           "no-such-thing -> ent-co2-capture (allowed: ids from `roadmap "
+                           "catalog list`)")
+
+
+# --------------------------------------------------------------------------- the builder
+
+def test_xiaolan_roadmap_pulls_in_prerequisites(catalog, graph):
+    roadmap = plan_for(catalog, graph, load_site(XIAOLAN))
+    frame = roadmap.frame.set_index("id")
+    assert len(frame) == 16
+    assert frame.loc["town-building-energy-management", "reason"] == \
+        "prerequisite of town-existing-building-retrofit"
+    assert frame.loc["town-renewable-energy", "reason"] == "rank 1 of 58"
+    assert set(frame["phase"]) == {"near", "mid", "long"}
+    assert ("town-building-energy-management", "town-existing-building-retrofit") in \
+        roadmap.graph.edges
+
+
+def test_scheduling_respects_every_dependency(catalog, graph):
+    site = site_from_dict({"name": "all", "domain": "enterprise",
+                           "features": ["steel", "cement", "aluminium", "energy_intensive"],
+                           "baseline": {"electricity": 1, "industrial_fuel": 1, "process": 1}})
+    roadmap = plan_for(catalog, graph, site, top=30)
+    start = roadmap.frame.set_index("id")["start_year"]
+    hard = [(a, b) for a, b, k in roadmap.graph.edges(data="kind") if k == "prerequisite"]
+    assert len(hard) >= 8
+    for before, after in hard:
+        assert start[after] >= start[before], (before, after)
+
+
+def test_a_later_prerequisite_delays_the_measure(tmp_path, catalog):
+    # town-smart-grid is first applied 2025-2035; make clean energy (2020-2025) wait for it
+    extra = write(tmp_path, "deps.yaml", "edges:\n"
+                  "  - {before: town-smart-grid, after: town-clean-energy, kind: prerequisite,"
+                  " reason: test}\n")
+    graph = load_dependencies(catalog, extra)
+    site = site_from_dict({"name": "t", "domain": "town", "baseline": {"electricity": 1},
+                           "include": ["town-clean-energy"]})
+    frame = plan_for(catalog, graph, site, top=1).frame.set_index("id")
+    assert frame.loc["town-smart-grid", "reason"] == "prerequisite of town-clean-energy"
+    assert frame.loc["town-clean-energy", "start_year"] == 2025
+    assert frame.loc["town-clean-energy", "delayed_by"] == "town-smart-grid"
+    assert frame.loc["town-clean-energy", "popularization_year"] == 2025
+
+
+def test_include_and_excluded_prerequisite(catalog, graph):
+    base = {"name": "t", "domain": "enterprise", "features": ["energy_intensive", "cement"],
+            "baseline": {"electricity": 1, "process": 1}}
+    included = plan_for(catalog, graph, site_from_dict({**base, "include": ["ent-co2-storage"]}),
+                        top=1).frame.set_index("id")
+    assert included.loc["ent-co2-storage", "reason"] == "included by the site profile"
+    assert included.loc["ent-co2-capture", "reason"] == "prerequisite of ent-co2-storage"
+    conflict = site_from_dict({**base, "include": ["ent-co2-storage"],
+                               "exclude": ["ent-co2-capture"]})
+    with pytest.raises(InputError, match="'ent-co2-storage' needs 'ent-co2-capture', which "
+                       "the profile excludes"):
+        plan_for(catalog, graph, conflict, top=1)
+
+
+# --------------------------------------------------------------------------- charts
+
+def blocks(figure):
+    """{gid: rectangle} of the chart's blocks."""
+    return {p.get_gid(): p for p in figure.axes[0].patches if p.get_gid()}
+
+
+@pytest.mark.parametrize("domain", ["building", "enterprise"])
+def test_chart_bars_match_the_catalog(catalog, domain):
+    figure = domain_chart(catalog, domain, lang="both")
+    drawn = blocks(figure)
+    techs = [t for t in catalog if t.domain == domain]
+    assert sum(gid.endswith(":popularization") for gid in drawn) == len(techs)
+    assert sum(gid.endswith(":application") for gid in drawn) == \
+        sum(application_year(t) < popularization_year(t) for t in techs)
+    for tech in techs:
+        dark = drawn[f"{tech.id}:popularization"]
+        assert dark.get_x() == popularization_year(tech)
+        assert dark.get_x() + dark.get_width() == 2050
+        assert dark.get_height() == pytest.approx(thickness_of_grade(tech.recommendation))
+        if tech.application_period:
+            light = drawn[f"{tech.id}:application"]
+            assert light.get_x() == application_year(tech)
+            assert light.get_width() == popularization_year(tech) - application_year(tech)
+            assert light.get_facecolor()[3] == pytest.approx(LIGHT_ALPHA)
+            assert light.get_edgecolor()[:3] == pytest.approx(dark.get_facecolor()[:3])
+    # rows run top to bottom in the study's order (the y axis is inverted)
+    ys = [drawn[f"{t.id}:popularization"].get_y() for t in techs]
+    assert ys == sorted(ys)
+    plt.close(figure)
+
+
+def test_groups_get_distinct_colours(catalog):
+    figure = domain_chart(catalog, "building")
+    drawn = blocks(figure)
+    first = drawn["bld-building-orientation:popularization"].get_facecolor()
+    envelope = drawn["bld-wall-roof-insulation:popularization"].get_facecolor()
+    assert first == to_rgba("#0072B2") and envelope != first
+    plt.close(figure)
+
+
+def test_town_parts_cover_the_town_table(catalog):
+    counts = {}
+    for part in TOWN_PARTS:
+        figure = domain_chart(catalog, "town", part)
+        counts[part] = sum(g.endswith(":popularization") for g in blocks(figure))
+        plt.close(figure)
+    assert counts == {"planning": 10, "energy-industry": 20, "transport": 22, "building": 21,
+                      "agriculture-forestry": 13}
+    assert sum(counts.values()) == 86
+
+
+def chart_texts(figure):
+    return [t.get_text() for t in figure.axes[0].texts]
+
+
+def test_languages(catalog):
+    zh, en = domain_chart(catalog, "park", lang="zh"), domain_chart(catalog, "park", lang="en")
+    assert "土地合理利用" in chart_texts(zh) and "Solar energy projects" not in chart_texts(zh)
+    assert "Solar energy projects" in chart_texts(en) and "土地合理利用" not in chart_texts(en)
+    plt.close("all")
+
+
+def test_formats_keep_text_and_embed_fonts(tmp_path, catalog):
+    figure = domain_chart(catalog, "community", lang="both")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph would raise here
+        svg = save_figure(figure, tmp_path / "c.svg").read_text(encoding="utf-8")
+        pdf = save_figure(figure, tmp_path / "c.pdf").read_bytes()
+        png = save_figure(figure, tmp_path / "c.png").read_bytes()
+    assert "低碳社区规划" in svg and "<text" in svg
+    assert b"/FontFile2" in pdf and re.search(rb"/BaseFont /[A-Z]{6}\+WenQuanYiMicroHei", pdf)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    # at least 200 dpi: a 11-inch-wide figure is over 2000 px wide
+    assert int.from_bytes(png[16:20], "big") > 2000
+    plt.close(figure)
+
+
+def test_charts_are_byte_for_byte_reproducible(tmp_path, catalog):
+    for suffix in ("png", "svg", "pdf"):
+        first = save_figure(domain_chart(catalog, "park"), tmp_path / f"a.{suffix}").read_bytes()
+        again = save_figure(domain_chart(catalog, "park"), tmp_path / f"b.{suffix}").read_bytes()
+        assert first == again, suffix
+    plt.close("all")
+
+
+def test_site_chart_marks_prerequisites_and_draws_arrows(catalog, graph):
+    roadmap = plan_for(catalog, graph, load_site(XIAOLAN))
+    figure = roadmap_chart(roadmap, "zh", arrows=True)
+    assert "建筑能源管理系统*" in chart_texts(figure)
+    arrows = [p.get_gid() for p in figure.axes[0].patches if (p.get_gid() or "").startswith(
+        "arrow:")]
+    assert "arrow:town-building-energy-management->town-existing-building-retrofit" in arrows
+    assert len(arrows) == roadmap.graph.number_of_edges()
+    drawn = blocks(figure)
+    assert len([g for g in drawn if g.endswith(":popularization")]) == 16
+    plt.close(figure)
+
+
+# --------------------------------------------------------------------------- CLI
+
+def test_chart_command_writes_the_town_in_five_parts(tmp_path, capsys):
+    target = tmp_path / "town.svg"
+    status, _, err = run(capsys, "chart", "--domain", "town", "--format", "svg", "-o",
+                         str(target))
+    assert status == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"town-{part}.svg" for part in TOWN_PARTS)
+    status, _, _ = run(capsys, "chart", "-d", "town", "--whole", "-o", str(tmp_path / "w.png"))
+    assert status == 0 and (tmp_path / "w.png").exists()
+
+
+def test_bad_part_and_lang(capsys):
+    status, _, err = run(capsys, "chart", "-d", "park", "--part", "transport")
+    assert status == 2 and "unknown part 'transport' for park" in err
+    status, _, err = run(capsys, "chart", "-d", "park", "--lang", "fr")
+    assert status == 2
+
+
+def test_plan_command(tmp_path, capsys):
+    chart = tmp_path / "xiaolan" / "roadmap.png"
+    status, out, err = run(capsys, "plan", str(XIAOLAN), "--format", "csv", "--chart",
+                           str(chart))
+    assert status == 0 and chart.exists() and f"wrote {chart}" in err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 16 and {r["phase"] for r in rows} == {"near", "mid", "long"}
+    status, out, _ = run(capsys, "plan", str(XIAOLAN), "--format", "json", "--top", "5")
+    document = json.loads(out)
+    ranked = [m["rank"] for m in document["measures"] if m["reason"].startswith("rank")]
+    assert sorted(ranked) == [1, 2, 3, 4, 5]
+    status, out, _ = run(capsys, "plan", str(XIAOLAN))
+    assert "near term: widespread 2020-2025" in out
+
+
+def test_plan_rejects_a_bad_chart_suffix_before_writing(tmp_path, capsys):
+    status, _, err = run(capsys, "plan", str(XIAOLAN), "--chart", str(tmp_path / "x.gif"))
+    assert status == 2 and "unsupported chart format '.gif'" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dependency_graph_is_a_dag(graph):
+    hard = graph.edge_subgraph([(a, b) for a, b, k in graph.edges(data="kind")
+                                if k == "prerequisite"])
+    assert nx.is_directed_acyclic_graph(hard)
