@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/roadmap catalog summary
 	$(BIN)/roadmap rank $(SITE) --top 15 --sensitivity 1000
 	$(BIN)/roadmap plan $(SITE) --chart output/xiaolan-town/roadmap.png --arrows
+	$(BIN)/roadmap pathway $(SITE) --chart output/xiaolan-town/pathway.png
 
 test: $(STAMP)
 	$(BIN)/ruff check roadmap tests tools bench

@@ -8,19 +8,29 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import matplotlib.pyplot as plt
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from .catalog import Catalog, load_catalog
+from .charts import contribution_chart, cost_curve_chart, wedge_chart
 from .dependencies import load_dependencies
+from .economics import measure_economics
 from .errors import InputError
 from .experts import expert_agreement
 from .gantt import TOWN_PARTS, domain_chart, roadmap_chart
 from .matrix import decision_matrix
 from .outputs import CHART_FORMATS, save_figure, write_atomically
+from .pathway import (
+    Pathway,
+    TargetCheck,
+    check_targets,
+    contributions,
+    emission_pathway,
+    targets_frame,
+)
 from .plan import PHASES, Roadmap, build_roadmap
+from .portfolio import Portfolio, budget_portfolio
 from .ranking import Ranking, compare_methods, rank
 from .sensitivity import Sensitivity, sensitivity
 from .site import Site, load_site
@@ -275,6 +285,8 @@ def _site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weigh
     return loaded, site, matrix, chosen, choose_weights(matrix, site, spec)
 
 
+DependenciesOption = Annotated[list[Path] | None, typer.Option(
+    "--dependencies", help="Extra dependency file (YAML edges); repeatable.")]
 MethodOption = Annotated[str | None, typer.Option(
     "--method", "-m", help="One of " + ", ".join(METHODS) + " (default: the site's, or topsis).")]
 WeightsOption = Annotated[str | None, typer.Option(
@@ -461,7 +473,6 @@ def chart_command(
         path = target.with_name(f"{target.stem}-{name}{target.suffix}") if name and not part \
             else target
         save_figure(figure, path)
-        plt.close(figure)
         typer.echo(f"wrote {path}", err=True)
 
 
@@ -478,44 +489,72 @@ def plan_command(
         help="Also draw the roadmap Gantt chart here (.png, .svg or .pdf).")] = None,
     lang: Annotated[Lang, typer.Option(help="Chart labels.")] = Lang.both,
     arrows: Annotated[bool, typer.Option(help="Draw dependency arrows on the chart.")] = False,
-    dependencies: Annotated[list[Path] | None, typer.Option(
-        "--dependencies", help="Extra dependency file (YAML edges); repeatable.")] = None,
+    dependencies: DependenciesOption = None,
+    budget: Annotated[bool, typer.Option(
+        "--budget", help="Select the measures the profile's budget buys best (exact MILP).")]
+    = False,
+    budget_amount: Annotated[float | None, typer.Option(
+        help="Budget in 10k yuan instead of the profile's (implies --budget).")] = None,
+    objective: Annotated[str, typer.Option(
+        help="What the budget maximises: abatement, or score (abatement x site score).")]
+    = "abatement",
     method: MethodOption = None,
     weights: WeightsOption = None,
     ahp: AhpOption = None,
     with_domain: WithDomainOption = None,
 ) -> None:
-    """A phased roadmap for a site: top measures, their prerequisites, near/mid/long term."""
+    """A phased roadmap for a site: top measures (or what the budget buys best), their
+    prerequisites, near/mid/long term."""
     loaded, site, matrix, chosen, used = _site_ranking(ctx, site_file, method, weights, ahp,
                                                       with_domain)
     graph = load_dependencies(loaded, *(dependencies or []))
-    if chart is not None and chart.suffix.lower().lstrip(".") not in CHART_FORMATS:
-        raise InputError(chart, f"unsupported chart format '{chart.suffix}'",
-                         allowed=", ".join(CHART_FORMATS))
-    top = None if min_score is not None and top == 15 else top
-    roadmap = build_roadmap(rank(matrix, chosen, used), loaded, graph, site, top, min_score)
+    _check_chart_path(chart)
+    ranking = rank(matrix, chosen, used)
+    portfolio = None
+    if budget or budget_amount is not None:
+        portfolio = budget_portfolio(ranking, loaded, graph, site, budget_amount,
+                                     objective=objective)
+        selected = portfolio.frame.loc[portfolio.frame["chosen"], "id"].tolist()
+        roadmap = build_roadmap(ranking, loaded, graph, site, selected=selected)
+    else:
+        top = None if min_score is not None and top == 15 else top
+        roadmap = build_roadmap(ranking, loaded, graph, site, top, min_score)
     if chart is not None:
         figure = roadmap_chart(roadmap, lang.value, arrows)
         save_figure(figure, chart)
-        plt.close(figure)
         typer.echo(f"wrote {chart}", err=True)
-    _print_roadmap(output_format, roadmap)
+    _print_roadmap(output_format, roadmap, portfolio)
 
 
-def _print_roadmap(output_format: ListFormat, roadmap: Roadmap) -> None:
+def _check_chart_path(chart: Path | None) -> None:
+    """Reject a chart file name before any work, so nothing is written for a bad one."""
+    if chart is not None and chart.suffix.lower().lstrip(".") not in CHART_FORMATS:
+        raise InputError(chart, f"unsupported chart format '{chart.suffix}'",
+                         allowed=", ".join(CHART_FORMATS))
+
+
+def _records(frame) -> list[dict]:
+    return json.loads(frame.to_json(orient="records", force_ascii=False))
+
+
+def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
+                   portfolio: Portfolio | None) -> None:
     frame = roadmap.frame
     if output_format is ListFormat.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
         return
     if output_format is ListFormat.json:
         edges = [{"before": a, "after": b, **data} for a, b, data in roadmap.graph.edges(data=True)]
-        typer.echo(json.dumps({
-            "site": roadmap.site.name,
-            "measures": json.loads(frame.to_json(orient="records", force_ascii=False)),
-            "dependencies": edges,
-        }, ensure_ascii=False, indent=1))
+        document = {"site": roadmap.site.name, "measures": _records(frame),
+                    "dependencies": edges}
+        if portfolio is not None:
+            document["portfolio"] = {**_portfolio_summary(portfolio),
+                                     "measures": _records(portfolio.frame)}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
     console = _console()
+    if portfolio is not None:
+        console.print(_portfolio_text(portfolio))
     for phase, start, end in PHASES:
         rows = frame[frame["phase"] == phase]
         if rows.empty:
@@ -530,6 +569,122 @@ def _print_roadmap(output_format: ListFormat, roadmap: Roadmap) -> None:
             table.add_row(str(row["start_year"]), str(row["popularization_year"]), row["id"],
                           row["name_zh"], row["name_en"], str(row["recommendation"]), reason)
         console.print(table)
+
+
+def _portfolio_summary(portfolio: Portfolio) -> dict[str, float]:
+    return {"budget": portfolio.budget, "spent": portfolio.spent,
+            "abatement": portfolio.abatement, "year": portfolio.year,
+            "objective": portfolio.objective, "shadow_price": portfolio.shadow_price,
+            "step_gain": portfolio.step_gain}
+
+
+def _portfolio_text(portfolio: Portfolio) -> str:
+    left_out = portfolio.frame[~portfolio.frame["chosen"]]
+    return (f"budget {portfolio.budget:,.0f} (10k yuan) buys {int(portfolio.frame['chosen'].sum())}"
+            f" measures for {portfolio.spent:,.0f}, abating {portfolio.abatement:,.0f} t/yr by "
+            f"{portfolio.year} (stand-alone sum); {len(left_out)} left out. Shadow price of the "
+            f"budget: {portfolio.shadow_price:,.1f} t/yr per extra 10k yuan (LP), "
+            f"{portfolio.step_gain:,.1f} for a 10% larger budget.")
+
+
+# --------------------------------------------------------------------------- pathways
+
+@app.command("pathway")
+def pathway_command(
+    ctx: typer.Context,
+    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    chart: Annotated[Path | None, typer.Option(
+        help="Draw the wedge chart here; -contributions and -cost-curve charts beside it.")]
+    = None,
+    lang: Annotated[Lang, typer.Option(help="Chart labels.")] = Lang.both,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")] = 15,
+    years: Annotated[str | None, typer.Option(
+        help="Comma-separated years for the contributions (default: 2025, 2035, target).")]
+    = None,
+    dependencies: DependenciesOption = None,
+    method: MethodOption = None,
+    weights: WeightsOption = None,
+    with_domain: WithDomainOption = None,
+) -> None:
+    """Emission pathway of a site's roadmap: wedges, target check, contributions, costs."""
+    loaded, site, matrix, chosen, used = _site_ranking(ctx, site_file, method, weights, None,
+                                                      with_domain)
+    _check_chart_path(chart)
+    graph = load_dependencies(loaded, *(dependencies or []))
+    roadmap = build_roadmap(rank(matrix, chosen, used), loaded, graph, site, top)
+    pathway = emission_pathway(roadmap, loaded)
+    checks = check_targets(pathway)
+    chosen_years = _years(years, site)
+    shares = contributions(pathway, loaded, chosen_years, by="function")
+    economics = measure_economics(pathway, loaded, chosen_years[-1])
+    if chart is not None:
+        for path, figure in (
+                (chart, wedge_chart(pathway, loaded, checks, lang.value)),
+                (_beside(chart, "contributions"), contribution_chart(shares, loaded, lang.value)),
+                (_beside(chart, "cost-curve"),
+                 cost_curve_chart(economics, chosen_years[-1], lang.value))):
+            save_figure(figure, path)
+            typer.echo(f"wrote {path}", err=True)
+    _print_pathway(output_format, pathway, checks, shares, economics)
+
+
+def _beside(path: Path, name: str) -> Path:
+    return path.with_name(f"{path.stem}-{name}{path.suffix}")
+
+
+def _years(text: str | None, site: Site) -> list[int]:
+    if text is None:
+        last = site.target.year if site.target else site.target_year
+        return sorted({y for y in (2025, 2035, last) if site.base_year <= y <= site.target_year})
+    try:
+        chosen = sorted({int(y) for y in text.split(",") if y.strip()})
+    except ValueError:
+        raise InputError("--years", f"'{text}' is not a list of years",
+                         allowed="e.g. 2030,2050") from None
+    outside = [y for y in chosen if not site.base_year <= y <= site.target_year]
+    if outside or not chosen:
+        raise InputError("--years", f"{outside[0] if outside else 'no year'} is outside the "
+                         "pathway", allowed=f"{site.base_year}-{site.target_year}")
+    return chosen
+
+
+def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[TargetCheck],
+                   shares, economics) -> None:
+    if output_format is ListFormat.csv:
+        typer.echo(pathway.frame.to_csv(index=False), nl=False)
+        return
+    targets = targets_frame(checks)
+    if output_format is ListFormat.json:
+        typer.echo(json.dumps({
+            "site": pathway.site.name, "by_year": _records(pathway.by_year),
+            "targets": _records(targets), "contributions": _records(shares),
+            "economics": _records(economics), "pathway": _records(pathway.frame),
+        }, ensure_ascii=False, indent=1))
+        return
+    console = _console()
+    table = Table(title=f"{pathway.site.name}: emissions (tCO2e/yr)", title_justify="left")
+    for column in ("year", "business as usual", "abatement", "sinks", "net"):
+        table.add_column(column, justify="right")
+    by_year = pathway.by_year
+    for _, row in by_year[(by_year["year"] % 5 == 0) | (by_year.index == len(by_year) - 1)
+                          ].iterrows():
+        table.add_row(str(int(row["year"])), *(f"{row[c]:,.0f}" for c in
+                                               ("bau", "abatement", "sink", "net")))
+    console.print(table)
+    for check in checks:
+        met = f"met in {check.met_year}" if check.met_year else "not met"
+        gap = (f"; gap {check.gap:,.3g} {check.unit}, {check.extra_abatement:,.0f} t/yr more "
+               "abatement needed") if check.gap > 0 else ""
+        console.print(f"{check.kind} target {check.year}: at most {check.required:,.3g} "
+                      f"{check.unit}, pathway {check.value:,.3g}: {met}{gap}")
+    shown = Table(title="Contributions to abatement", title_justify="left")
+    for column in ("year", "group", "t/yr", "share"):
+        shown.add_column(column, justify="left" if column == "group" else "right")
+    for _, row in shares.iterrows():
+        shown.add_row(str(row["year"]), row["group"], f"{row['abatement']:,.0f}",
+                      f"{row['share']:.0%}")
+    console.print(shown)
 
 
 def main(argv: list[str] | None = None) -> None:

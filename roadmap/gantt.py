@@ -9,32 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import matplotlib
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerPatch
+from matplotlib.patches import FancyArrowPatch, Rectangle
 
-matplotlib.use("Agg")  # charts are files; never open a window
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.legend_handler import HandlerPatch  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
-
-from .catalog import Catalog  # noqa: E402
-from .errors import InputError  # noqa: E402
-from .fonts import chart_rc  # noqa: E402
-from .plan import HORIZON, Roadmap, application_year, popularization_year  # noqa: E402
+from .catalog import Catalog
+from .errors import InputError
+from .fonts import chart_rc
+from .plan import HORIZON, Roadmap, application_year, popularization_year
+from .style import PALETTE, check_lang, label
 from .vocabulary import DOMAIN_NAMES_ZH  # noqa: E402
 
 START = 2020
 PERIODS = ((2020, 2025, "近期", "near term"), (2025, 2035, "中期", "mid term"),
            (2035, 2050, "远期", "long term"))
-# Colour-blind-safe qualitative palette (Okabe-Ito), one colour per group.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999933",
-           "#882255")
 LIGHT_ALPHA = 0.35
 MIN_THICKNESS, MAX_THICKNESS = 0.16, 0.8  # share of a row's height
-LANGS = ("zh", "en", "both")
 
 # The town chart in the study's five parts (figures 7-3 to 7-7) by category.
 TOWN_PARTS = {
@@ -66,14 +59,6 @@ class ChartText:
         if lang == "both":
             return self.title_both or f"{self.title_zh}\n{self.title_en}"
         return label(self.title_zh, self.title_en, lang)
-
-
-def label(zh: str, en: str, lang: str) -> str:
-    """Text in one language or both; a shared leading symbol (△, ★1) is written once."""
-    if lang == "both":
-        head, _, rest = en.partition(" ")
-        return f"{zh} {rest}" if rest and zh.startswith(head + " ") else f"{zh} {en}"
-    return {"zh": zh, "en": en}[lang]
 
 
 def _group(category: str, subcategory: str | None) -> str:
@@ -149,12 +134,12 @@ def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
     tests and report tools can find them. `arrows`: (before id, after id, kind) drawn
     from the first block of one measure to the next (synergies dashed).
     """
-    if lang not in LANGS:
-        raise InputError("--lang", f"unknown language '{lang}'", allowed=", ".join(LANGS))
-    with plt.rc_context(chart_rc()):
+    check_lang(lang)
+    with rc_context(chart_rc()):
         lines = _layout(rows)
         line_height = 0.42 if lang == "both" else 0.3
-        fig, ax = plt.subplots(figsize=(11, 1.9 + line_height * len(lines)))
+        fig = Figure(figsize=(11, 1.9 + line_height * len(lines)))
+        ax = fig.subplots()
         colours = _colours(rows)
         y_of = {}
         for y, (kind, row) in enumerate(lines):

@@ -66,12 +66,18 @@ def select_measures(ranking: Ranking, top: int | None = 15,
 
 
 def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, site: Site,
-                  top: int | None = 15, min_score: float | None = None) -> Roadmap:
-    """Select, complete with prerequisites, and schedule so nothing starts before them."""
+                  top: int | None = 15, min_score: float | None = None,
+                  selected: list[str] | None = None) -> Roadmap:
+    """Select (the first `top`, those scoring `min_score`, or the `selected` ids, e.g. a
+    budget portfolio's), complete with prerequisites, and schedule so nothing starts
+    before them."""
     ranked = ranking.frame.set_index("id")
     reasons: dict[str, str] = {}
-    for tech_id in select_measures(ranking, top, min_score):
+    chosen = selected if selected is not None else select_measures(ranking, top, min_score)
+    for tech_id in chosen:
         reasons[tech_id] = f"rank {ranked.loc[tech_id, 'rank']} of {len(ranked)}"
+        if selected is not None:
+            reasons[tech_id] = "bought by the budget; " + reasons[tech_id]
     for tech_id in site.include:
         reasons.setdefault(tech_id, "included by the site profile")
     hard = prerequisites_only(dependencies)

@@ -36,7 +36,12 @@ ALLOWED = {
     "target_year": "a year 1990-2100 after base_year",
     "baseline": "tCO2e/yr by source: " + ", ".join(BASELINE_SOURCES),
     "baseline.*": ", ".join(BASELINE_SOURCES),
-    "growth_rate": "a fraction per year between -0.5 and 0.5",
+    "growth_rate": "a fraction per year between -0.5 and 0.5, or {YEAR: fraction, ...}",
+    "gdp": "base-year GDP in 10k yuan (万元)",
+    "gdp_growth": "a fraction per year, or {YEAR: fraction, ...} (each from that year on)",
+    "intensity_target": "{reduction: fraction 0-1 of CO2 per GDP below the base year, "
+                        "year: YEAR}; needs gdp",
+    "intensity_target.*": "reduction, year",
     "target": "{reduction: fraction 0-1, year: YEAR}",
     "target.*": "reduction, year",
     "features": "any of " + ", ".join(SITE_FEATURES),
@@ -70,8 +75,11 @@ class Site(BaseModel):
     base_year: int = Field(2020, ge=1990, le=2100)
     target_year: int = Field(2050, ge=1990, le=2100)
     baseline: dict[BaselineSource, float]
-    growth_rate: float = Field(0.0, ge=-0.5, le=0.5)
+    growth_rate: float | dict[int, float] = 0.0
     target: Target | None = None
+    gdp: float | None = Field(None, gt=0)
+    gdp_growth: float | dict[int, float] = 0.0
+    intensity_target: Target | None = None
     features: tuple[SiteFeature, ...] = ()
     budget: float | None = Field(None, gt=0)
     weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
@@ -90,6 +98,14 @@ class Site(BaseModel):
             raise ValueError("at least one source with emissions > 0 is needed")
         return value
 
+    @field_validator("growth_rate", "gdp_growth")
+    @classmethod
+    def _rates(cls, value: float | dict[int, float]) -> float | dict[int, float]:
+        rates = value.values() if isinstance(value, dict) else [value]
+        if any(not -0.5 <= r <= 0.5 for r in rates):
+            raise ValueError("rates must lie between -0.5 and 0.5 per year")
+        return value
+
     @field_validator("weights")
     @classmethod
     def _usable_weights(cls, value: dict[str, float]) -> dict[str, float]:
@@ -102,9 +118,13 @@ class Site(BaseModel):
         if self.target_year <= self.base_year:
             raise ValueError(f"target_year: {self.target_year} is not after base_year "
                              f"{self.base_year}")
-        if self.target and not self.base_year < self.target.year <= self.target_year:
-            raise ValueError(f"target: year {self.target.year} is outside "
-                             f"{self.base_year + 1}-{self.target_year}")
+        for key in ("target", "intensity_target"):
+            target = getattr(self, key)
+            if target and not self.base_year < target.year <= self.target_year:
+                raise ValueError(f"{key}: year {target.year} is outside "
+                                 f"{self.base_year + 1}-{self.target_year}")
+        if self.intensity_target and self.gdp is None:
+            raise ValueError("gdp: missing; an intensity target needs the base-year GDP")
         return self
 
     @property
@@ -115,9 +135,26 @@ class Site(BaseModel):
         total = self.total_baseline
         return {source: self.baseline.get(source, 0.0) / total for source in BASELINE_SOURCES}
 
+    def growth_path(self, rates: float | dict[int, float], years: range) -> list[float]:
+        """Index (base year = 1) for each year under a constant or piecewise growth rate."""
+        index, values = 1.0, []
+        for year in years:
+            values.append(index)
+            index *= 1 + rate_in(rates, year)
+        return values
+
     @property
     def domains(self) -> tuple[str, ...]:
         return (self.domain, *[d for d in self.extra_domains if d != self.domain])
+
+
+def rate_in(rates: float | dict[int, float], year: int) -> float:
+    """The rate in force in `year`: a constant, or the latest {year: rate} entry at or before
+    it (years before the first entry take the first rate)."""
+    if not isinstance(rates, dict):
+        return rates
+    started = [y for y in rates if y <= year]
+    return rates[max(started)] if started else rates[min(rates)]
 
 
 def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:

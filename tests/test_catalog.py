@@ -38,10 +38,6 @@ PINNED = {
 }
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
-
 
 def by_row(catalog, domain: str, row: int) -> Technology:
     (tech,) = [t for t in catalog if t.domain == domain and t.source.row == row]

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from roadmap.cli import main
+from tests.helpers import run
 
 GOOD_ENTRY = {
     "id": "my-tech", "domain": "park", "category": "低碳能源技术", "name_zh": "屋顶光伏",
@@ -19,15 +20,6 @@ GOOD_ENTRY = {
 }
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; return (exit status, stdout, stderr)."""
-    try:
-        main(list(args))
-        status = 0
-    except SystemExit as exit_:
-        status = exit_.code if isinstance(exit_.code, int) else 1
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def yaml_file(tmp_path, text: str, name: str = "user.yaml"):

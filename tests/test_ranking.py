@@ -7,7 +7,7 @@ import pytest
 from pymcdm import methods as mcdm
 from pymcdm import weights as pymcdm_weights
 
-from roadmap import InputError, load_catalog
+from roadmap import InputError
 from roadmap.experts import expert_agreement
 from roadmap.matrix import decision_matrix
 from roadmap.ranking import METHOD_SPECS, compare_methods, preferences, rank
@@ -19,10 +19,6 @@ TOWN = {"name": "test town", "domain": "town",
         "baseline": {"electricity": 690, "industrial_fuel": 160, "transport_fuel": 100,
                      "building_fuel": 50}}
 
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 @pytest.fixture(scope="module")

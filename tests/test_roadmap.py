@@ -9,12 +9,11 @@ import re
 import warnings
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import networkx as nx
 import pytest
 from matplotlib.colors import to_rgba
 
-from roadmap import InputError, load_catalog
+from roadmap import InputError
 from roadmap.dependencies import load_dependencies
 from roadmap.gantt import LIGHT_ALPHA, TOWN_PARTS, domain_chart, roadmap_chart, thickness_of_grade
 from roadmap.matrix import decision_matrix
@@ -23,20 +22,12 @@ from roadmap.plan import application_year, build_roadmap, popularization_year
 from roadmap.ranking import rank
 from roadmap.site import load_site, site_from_dict
 from roadmap.weights import choose_weights
-from tests.test_catalog_cli import run
+from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
 XIAOLAN = ROOT / "catalogs" / "sites" / "xiaolan-town.yaml"
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def graph(catalog):
-    return load_dependencies(catalog)
 
 
 def plan_for(catalog, graph, site, top=15):
@@ -172,7 +163,6 @@ def test_chart_bars_match_the_catalog(catalog, domain):
     # rows run top to bottom in the study's order (the y axis is inverted)
     ys = [drawn[f"{t.id}:popularization"].get_y() for t in techs]
     assert ys == sorted(ys)
-    plt.close(figure)
 
 
 def test_groups_get_distinct_colours(catalog):
@@ -181,7 +171,6 @@ def test_groups_get_distinct_colours(catalog):
     first = drawn["bld-building-orientation:popularization"].get_facecolor()
     envelope = drawn["bld-wall-roof-insulation:popularization"].get_facecolor()
     assert first == to_rgba("#0072B2") and envelope != first
-    plt.close(figure)
 
 
 def test_town_parts_cover_the_town_table(catalog):
@@ -189,7 +178,6 @@ def test_town_parts_cover_the_town_table(catalog):
     for part in TOWN_PARTS:
         figure = domain_chart(catalog, "town", part)
         counts[part] = sum(g.endswith(":popularization") for g in blocks(figure))
-        plt.close(figure)
     assert counts == {"planning": 10, "energy-industry": 20, "transport": 22, "building": 21,
                       "agriculture-forestry": 13}
     assert sum(counts.values()) == 86
@@ -203,7 +191,6 @@ def test_languages(catalog):
     zh, en = domain_chart(catalog, "park", lang="zh"), domain_chart(catalog, "park", lang="en")
     assert "土地合理利用" in chart_texts(zh) and "Solar energy projects" not in chart_texts(zh)
     assert "Solar energy projects" in chart_texts(en) and "土地合理利用" not in chart_texts(en)
-    plt.close("all")
 
 
 def test_formats_keep_text_and_embed_fonts(tmp_path, catalog):
@@ -218,7 +205,6 @@ def test_formats_keep_text_and_embed_fonts(tmp_path, catalog):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     # at least 200 dpi: a 11-inch-wide figure is over 2000 px wide
     assert int.from_bytes(png[16:20], "big") > 2000
-    plt.close(figure)
 
 
 def test_charts_are_byte_for_byte_reproducible(tmp_path, catalog):
@@ -226,7 +212,6 @@ def test_charts_are_byte_for_byte_reproducible(tmp_path, catalog):
         first = save_figure(domain_chart(catalog, "park"), tmp_path / f"a.{suffix}").read_bytes()
         again = save_figure(domain_chart(catalog, "park"), tmp_path / f"b.{suffix}").read_bytes()
         assert first == again, suffix
-    plt.close("all")
 
 
 def test_site_chart_marks_prerequisites_and_draws_arrows(catalog, graph):
@@ -239,7 +224,6 @@ def test_site_chart_marks_prerequisites_and_draws_arrows(catalog, graph):
     assert len(arrows) == roadmap.graph.number_of_edges()
     drawn = blocks(figure)
     assert len([g for g in drawn if g.endswith(":popularization")]) == 16
-    plt.close(figure)
 
 
 # --------------------------------------------------------------------------- CLI

@@ -11,7 +11,7 @@ import pytest
 
 from roadmap import load_catalog
 from roadmap.site import load_site
-from tests.test_catalog_cli import run
+from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = sorted((ROOT / "catalogs" / "sites").glob("*.yaml"))

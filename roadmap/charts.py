@@ -1,0 +1,214 @@
+"""Pathway, contribution, cost-curve and sensitivity charts, in the Gantt charts' style."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from .catalog import Catalog
+from .fonts import chart_rc
+from .pathway import SINK, Pathway, TargetCheck
+from .sensitivity import Sensitivity
+from .style import PALETTE, check_lang, label
+
+NET_COLOUR, BAU_COLOUR, TARGET_COLOUR = "#222222", "#666666", "#D55E00"
+
+
+def _category_labels(catalog: Catalog, lang: str) -> dict[str, str]:
+    """Chinese category and subcategory names -> labels in `lang`."""
+    names = {}
+    for tech in catalog:
+        names[tech.category] = label(tech.category, tech.category_en or tech.category, lang)
+        if tech.subcategory:
+            names.setdefault(tech.subcategory, label(
+                tech.subcategory, tech.subcategory_en or tech.subcategory, lang))
+    return names
+
+
+def _new_figure(width: float, height: float) -> tuple[Figure, object]:
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots()
+
+
+def _finish(ax, title: str) -> None:
+    ax.set_title(title, fontsize=12.5, pad=10)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
+                lang: str = "both") -> Figure:
+    """Business as usual, abatement wedges by category, net emissions, targets (Mt CO2e)."""
+    check_lang(lang)
+    with rc_context(chart_rc()):
+        figure, ax = _new_figure(10, 5.6)
+        frame = pathway.frame[pathway.frame["measure"] != ""].copy()
+        frame["category"] = frame["measure"].map(lambda i: catalog.get(i).category)
+        wedges = frame[frame["source"] != SINK].pivot_table(
+            index="year", columns="category", values="abatement", aggfunc="sum", fill_value=0)
+        by_year = pathway.by_year.set_index("year")
+        years = by_year.index.to_numpy()
+        names = _category_labels(catalog, lang)
+        order = wedges.sum().sort_values(ascending=False).index
+        gross = (by_year["bau"] - by_year["abatement"]) / 1e6
+        ax.fill_between(years, 0, gross, color="#d9d9d9", linewidth=0,
+                        label=label("剩余排放", "remaining emissions", lang))
+        ax.stackplot(years, *[wedges[c].reindex(years, fill_value=0) / 1e6 for c in order],
+                     baseline="zero", colors=PALETTE[:len(order)],
+                     labels=[names.get(c, c) for c in order])
+        # stackplot draws from 0: shift the wedges up onto the remaining emissions
+        for collection in ax.collections[1:]:
+            collection.set_transform(_shifted(ax, years, gross))
+        if by_year["sink"].any():
+            ax.fill_between(years, 0, -by_year["sink"] / 1e6, color="#009E73", alpha=0.5,
+                            label=label("碳汇", "sinks", lang))
+        ax.plot(years, by_year["bau"] / 1e6, color=BAU_COLOUR, linestyle="--", linewidth=1.6,
+                label=label("基准情景", "business as usual", lang))
+        ax.plot(years, by_year["net"] / 1e6, color=NET_COLOUR, linewidth=2.2,
+                label=label("净排放", "net emissions", lang))
+        _target_markers(ax, checks, lang)
+        ax.set_xlim(years[0], years[-1])
+        ax.set_ylabel(label("排放量（百万吨CO2e/年）", "Mt CO2e per year", lang))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+        _finish(ax, label(f"{pathway.site.name}：排放路径", f"{pathway.site.name}: emission "
+                          "pathway", lang) if lang != "both" else
+                f"{pathway.site.name}\n排放路径 Emission pathway")
+    return figure
+
+
+def _shifted(ax, years: np.ndarray, base: pd.Series):
+    """A transform lifting a stackplot layer by the remaining emissions of each year.
+
+    stackplot only stacks from a constant baseline; drawing the wedges on top of the
+    remaining emissions needs an offset that varies by year, applied to the vertices.
+    """
+    from matplotlib.transforms import Affine2D, Transform
+
+    offsets = base.to_numpy()
+
+    class Lift(Transform):
+        input_dims = output_dims = 2
+
+        def transform_non_affine(self, values):
+            values = np.array(values, dtype=float)
+            values[:, 1] += np.interp(values[:, 0], years, offsets)
+            return values
+
+    return Lift() + Affine2D() + ax.transData
+
+
+def _target_markers(ax, checks: list[TargetCheck], lang: str) -> None:
+    for check in checks:
+        if check.kind == "absolute":
+            ax.plot([check.year], [check.required / 1e6], marker="D", markersize=8,
+                    color=TARGET_COLOUR, linestyle="none", zorder=5, clip_on=False,
+                    label=label(f"目标 {check.year}", f"target {check.year}", lang))
+        elif check.kind == "near-zero":
+            ax.axhline(check.required / 1e6, color=TARGET_COLOUR, linestyle=":", linewidth=1.2,
+                       label=label("近零排放水平", "near-zero level", lang))
+
+
+def contribution_chart(table: pd.DataFrame, catalog: Catalog, lang: str = "both",
+                       title: tuple[str, str] = ("减排贡献", "Contributions to abatement"),
+                       ) -> Figure:
+    """100 % stacked bars, one per year: each group's share of that year's abatement.
+
+    `table` is `pathway.contributions(...)` (year, group, abatement, share)."""
+    check_lang(lang)
+    with rc_context(chart_rc()):
+        years = list(dict.fromkeys(table["year"]))
+        figure, ax = _new_figure(10, 1.6 + 0.9 * len(years))
+        names = _category_labels(catalog, lang)
+        groups = list(table.groupby("group")["abatement"].sum().sort_values(
+            ascending=False).index)
+        for row, year in enumerate(years):
+            left = 0.0
+            shares = table[table["year"] == year].set_index("group")["share"]
+            for index, group in enumerate(groups):
+                share = float(shares.get(group, 0.0))
+                ax.barh(row, share, left=left, color=PALETTE[index % len(PALETTE)],
+                        edgecolor="white", height=0.6,
+                        label=names.get(group, group) if row == 0 else None,
+                        gid=f"share:{year}:{group}")
+                if share >= 0.06:
+                    ax.text(left + share / 2, row, f"{share:.0%}", ha="center", va="center",
+                            fontsize=8.5, color="white")
+                left += share
+        ax.set_yticks(range(len(years)), [str(y) for y in years])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False,
+                  fontsize=8.5)
+        _finish(ax, label(*title, lang) if lang != "both" else f"{title[0]}\n{title[1]}")
+    return figure
+
+
+def _category_labels_from(economics: pd.DataFrame, lang: str) -> dict[str, str]:
+    return dict(zip(economics["category"], [label(z, e, lang) for z, e in zip(
+        economics["category"], economics["category_en"], strict=True)], strict=True))
+
+
+def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both") -> Figure:
+    """Marginal abatement cost curve: width = abatement in `year`, height = yuan per tonne.
+
+    Bars are numbered; the key on the right names them."""
+    check_lang(lang)
+    with rc_context(chart_rc()):
+        shown = economics[economics["abatement"] > 0].reset_index(drop=True)
+        figure, ax = _new_figure(12, 5.4)
+        categories = list(dict.fromkeys(shown["category"]))
+        total = shown["abatement"].sum() / 1e6
+        left, key, last_label, lift = 0.0, [], -1.0, 0
+        for number, row in enumerate(shown.itertuples(), start=1):
+            width = row.abatement / 1e6
+            colour = PALETTE[categories.index(row.category) % len(PALETTE)]
+            ax.add_patch(Rectangle((left, 0), width, row.cost_per_tonne, facecolor=colour,
+                                   edgecolor="white", linewidth=0.8, gid=f"mac:{row.id}"))
+            centre = left + width / 2
+            # numbers of neighbouring narrow bars step upwards instead of overlapping
+            lift = lift + 1 if centre - last_label < 0.025 * total else 0
+            ax.annotate(str(number), (centre, row.cost_per_tonne), xytext=(0, 2 + 9 * lift),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=8)
+            last_label = centre
+            key.append(f"{number}. {label(row.name_zh, row.name_en, lang)}")
+            left += width
+        names = _category_labels_from(shown, lang)
+        ax.legend([Rectangle((0, 0), 1, 1, facecolor=PALETTE[i % len(PALETTE)])
+                   for i in range(len(categories))], [names[c] for c in categories],
+                  loc="upper left", frameon=False, fontsize=8.5)
+        ax.set_xlim(0, max(left, 1e-9) * 1.02)
+        ax.set_ylim(0, shown["cost_per_tonne"].max() * 1.18 if len(shown) else 1)
+        ax.set_xlabel(label(f"{year}年减排量（百万吨CO2e/年）",
+                            f"abatement in {year} (Mt CO2e per year)", lang))
+        ax.set_ylabel(label("单位减排成本（元/吨CO2）", "cost (yuan per t CO2)", lang))
+        figure.text(0.75, 0.88, "\n".join(key), va="top", ha="left", fontsize=7.5,
+                    linespacing=1.35)
+        figure.subplots_adjust(right=0.72)
+        _finish(ax, label("边际减排成本曲线", "Marginal abatement cost curve", lang)
+                if lang != "both" else "边际减排成本曲线\nMarginal abatement cost curve")
+    return figure
+
+
+def sensitivity_chart(result: Sensitivity, top: int = 20, lang: str = "both") -> Figure:
+    """Rank range (5th-95th percentile, best-worst) of the first `top` measures."""
+    check_lang(lang)
+    with rc_context(chart_rc()):
+        shown = result.frame.head(top).iloc[::-1]
+        figure, ax = _new_figure(10, 1.5 + 0.32 * len(shown))
+        rows = np.arange(len(shown))
+        ax.hlines(rows, shown["best_rank"], shown["worst_rank"], color="#bbbbbb", linewidth=1)
+        ax.hlines(rows, shown["rank_p5"], shown["rank_p95"], color="#0072B2", linewidth=5)
+        ax.plot(shown["rank"], rows, "o", color=NET_COLOUR, markersize=4)
+        names = [label(z, e, lang) + (" !" if u else "") for z, e, u in
+                 zip(shown["name_zh"], shown["name_en"], shown["unstable"], strict=True)]
+        ax.set_yticks(rows, names, fontsize=8.5)
+        ax.invert_xaxis()
+        ax.set_xlabel(label("排名（越靠右越好）", "rank (better to the right)", lang))
+        ax.axvline(result.top_k + 0.5, color=TARGET_COLOUR, linestyle=":", linewidth=1)
+        _finish(ax, label(f"权重敏感性（{result.draws}次抽样）",
+                          f"Weight sensitivity ({result.draws} draws)", lang))
+    return figure

@@ -1,0 +1,149 @@
+"""The measures a budget buys: an exact 0-1 knapsack with prerequisites (scipy's milp)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from .catalog import Catalog
+from .dependencies import prerequisites_only
+from .economics import adoption_by, investment, potential
+from .errors import InputError
+from .ranking import Ranking
+from .site import Site
+
+OBJECTIVES = ("abatement", "score")
+COLUMNS = ["id", "name_zh", "name_en", "investment", "abatement", "value", "chosen", "reason"]
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """What a budget buys.
+
+    `frame` columns: id, name_zh, name_en, investment (10k yuan, central estimate),
+    abatement (t/yr in `year`, stand-alone), value (what is maximised: the abatement, or
+    abatement x score), chosen, reason (why a measure is left out). Chosen first, then by
+    value. `shadow_price`: abatement (t/yr) gained per extra 10k yuan, from the LP
+    relaxation's dual; `step_gain`: the exact gain of a budget 10 % larger, per 10k yuan.
+    """
+
+    frame: pd.DataFrame
+    budget: float
+    spent: float
+    abatement: float
+    year: int
+    objective: str
+    shadow_price: float
+    step_gain: float
+
+
+def candidate_table(ranking: Ranking, catalog: Catalog, site: Site, year: int,
+                    objective: str) -> pd.DataFrame:
+    """Investment, abatement by `year` (adoption included) and value of every candidate."""
+    rows = []
+    for _, row in ranking.frame.iterrows():
+        tech = catalog.get(row["id"])
+        reached = potential(tech, site, year) * adoption_by(tech, year, site.assumptions)
+        value = reached * (row["score"] if objective == "score" else 1.0)
+        rows.append({"id": tech.id, "name_zh": tech.name_zh, "name_en": tech.name_en,
+                     "investment": investment(tech, site, year)[1], "abatement": reached,
+                     "value": value})
+    return pd.DataFrame(rows)
+
+
+def solve_knapsack(values: np.ndarray, costs: np.ndarray, budget: float,
+                   requires: list[tuple[int, int]]) -> np.ndarray:
+    """Exact 0-1 choice maximising value within budget; (i, j) in `requires` means item i
+    can be chosen only with item j. Returns a boolean array."""
+    n = len(values)
+    rows = [costs]
+    upper = [budget]
+    for item, needed in requires:
+        row = np.zeros(n)
+        row[item], row[needed] = 1.0, -1.0  # x_item - x_needed <= 0
+        rows.append(row)
+        upper.append(0.0)
+    constraints = LinearConstraint(np.array(rows), -np.inf, np.array(upper))
+    result = milp(-values, constraints=constraints, integrality=np.ones(n),
+                  bounds=Bounds(0, 1))
+    if not result.success:
+        raise RuntimeError(f"the budget problem could not be solved: {result.message}")
+    return np.round(result.x).astype(bool)
+
+
+def lp_shadow_price(values: np.ndarray, costs: np.ndarray, budget: float,
+                    requires: list[tuple[int, int]]) -> float:
+    """Marginal value of the budget in the LP relaxation (value per 10k yuan)."""
+    n = len(values)
+    rows, upper = [costs], [budget]
+    for item, needed in requires:
+        row = np.zeros(n)
+        row[item], row[needed] = 1.0, -1.0
+        rows.append(row)
+        upper.append(0.0)
+    result = linprog(-values, A_ub=np.array(rows), b_ub=np.array(upper), bounds=(0, 1),
+                     method="highs")
+    return float(-result.ineqlin.marginals[0]) if result.success else 0.0
+
+
+def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, site: Site,
+                     budget: float | None = None, year: int | None = None,
+                     objective: str = "abatement") -> Portfolio:
+    """The candidates that maximise abatement (or score-weighted abatement) in `year` within
+    the budget, each taken only with its prerequisites. Defaults: the site's budget, the
+    year of its target (else its target year)."""
+    budget = budget if budget is not None else site.budget
+    if budget is None or budget <= 0:
+        raise InputError("site", "no budget to allocate", field="budget",
+                         allowed="a positive amount in 10k yuan, in the profile or --budget")
+    if objective not in OBJECTIVES:
+        raise InputError("--objective", f"unknown objective '{objective}'",
+                         allowed=", ".join(OBJECTIVES))
+    year = year or (site.target.year if site.target else site.target_year)
+    table = candidate_table(ranking, catalog, site, year, objective)
+    index = {tech_id: i for i, tech_id in enumerate(table["id"])}
+    requires, blocked = _requirements(dependencies, index)
+    costs = table["investment"].to_numpy()
+    values = table["value"].to_numpy()
+    for item in blocked:  # a prerequisite outside the candidates: never choosable
+        values[item], costs[item] = 0.0, budget + 1.0
+    chosen = solve_knapsack(values, costs, budget, requires)
+    table["chosen"] = chosen
+    table["reason"] = [_reason(i, chosen, blocked, requires, table) for i in range(len(table))]
+    larger = solve_knapsack(values, costs, budget * 1.1, requires)
+    step = (values[larger].sum() - values[chosen].sum()) / (budget * 0.1)
+    frame = table.sort_values(["chosen", "value"], ascending=[False, False], kind="stable")
+    return Portfolio(frame[COLUMNS].reset_index(drop=True), budget,
+                     float(table.loc[chosen, "investment"].sum()),
+                     float(table.loc[chosen, "abatement"].sum()), year, objective,
+                     lp_shadow_price(values, costs, budget, requires), float(step))
+
+
+def _requirements(dependencies: nx.DiGraph, index: dict[str, int],
+                  ) -> tuple[list[tuple[int, int]], set[int]]:
+    hard = prerequisites_only(dependencies)
+    requires, blocked = [], set()
+    for tech_id, item in index.items():
+        if tech_id not in hard:
+            continue
+        for before in nx.ancestors(hard, tech_id):
+            if before in index:
+                requires.append((item, index[before]))
+            else:
+                blocked.add(item)
+    return sorted(requires), blocked
+
+
+def _reason(item: int, chosen: np.ndarray, blocked: set[int], requires: list[tuple[int, int]],
+            table: pd.DataFrame) -> str:
+    if chosen[item]:
+        return ""
+    if item in blocked:
+        return "a prerequisite does not apply to this site"
+    if table["value"].iloc[item] <= 0:
+        return "no abatement by the evaluation year"
+    return "the budget buys more abatement elsewhere"

@@ -1,0 +1,16 @@
+"""Running the CLI in-process, as the tests need it."""
+
+from __future__ import annotations
+
+from roadmap.cli import main
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return (exit status, stdout, stderr)."""
+    try:
+        main(list(args))
+        status = 0
+    except SystemExit as exit_:
+        status = exit_.code if isinstance(exit_.code, int) else 1
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
