@@ -10,23 +10,49 @@ another TrueType font file.
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from fontTools.subset import Options, Subsetter
+from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 
 FALLBACK = "DejaVu Sans"  # for the symbols the CJK font lacks
 
 
+def cjk_font_path() -> Path:
+    return Path(os.environ.get("ROADMAP_CJK_FONT") or
+                str(files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"))
+
+
 @cache
 def cjk_font_family() -> str:
     """Register the CJK font with matplotlib once; return its family name."""
-    path = Path(os.environ.get("ROADMAP_CJK_FONT") or
-                str(files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"))
+    path = cjk_font_path()
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def embedded_font_css(text: str, family: str = "RoadmapCJK") -> str:
+    """An @font-face rule carrying the CJK font cut down to the characters of `text`
+    (fontTools' subsetter, WOFF), so that an HTML report shows Chinese on any machine
+    without fetching anything."""
+    font = TTFont(str(cjk_font_path()), fontNumber=0, recalcTimestamp=False)
+    options = Options(flavor="woff", layout_features=["*"])
+    options.drop_tables += ["FFTM"]  # FontForge's timestamp: not needed, and noisy to subset
+    subsetter = Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text))))
+    subsetter.subset(font)
+    font.flavor = "woff"
+    buffer = io.BytesIO()
+    font.save(buffer)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return (f"@font-face {{ font-family: '{family}'; "
+            f"src: url(data:font/woff;base64,{data}) format('woff'); }}")
 
 
 def chart_rc() -> dict[str, object]:

@@ -266,7 +266,7 @@ def domain_chart(catalog: Catalog, domain: str, part: str | None = None,
 
 def roadmap_chart(roadmap: Roadmap, lang: str = "both", arrows: bool = False) -> Figure:
     """A site's roadmap: its selected measures, thickness by site score."""
-    edges = [(a, b, kind) for a, b, kind in roadmap.graph.edges(data="kind")] if arrows else None
+    edges = sorted(roadmap.graph.edges(data="kind")) if arrows else None
     name = roadmap.site.name
     text = ChartText(f"{name}：近零碳技术路线图", f"{name}: technology roadmap",
                      ("得分最低（*前置措施）", "lowest score (* prerequisite pulled in)"),

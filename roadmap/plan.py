@@ -96,7 +96,7 @@ def _pull_prerequisites(tech_id: str, hard: nx.DiGraph, reasons: dict[str, str],
                         site: Site) -> None:
     if tech_id not in hard:
         return
-    for before in nx.ancestors(hard, tech_id):
+    for before in sorted(nx.ancestors(hard, tech_id)):  # a set: sort for a stable order
         if before in site.exclude:
             raise InputError("site", f"'{tech_id}' needs '{before}', which the profile excludes",
                              field="exclude", allowed="drop the exclusion or the measure")

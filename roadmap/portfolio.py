@@ -130,7 +130,7 @@ def _requirements(dependencies: nx.DiGraph, index: dict[str, int],
     for tech_id, item in index.items():
         if tech_id not in hard:
             continue
-        for before in nx.ancestors(hard, tech_id):
+        for before in sorted(nx.ancestors(hard, tech_id)):
             if before in index:
                 requires.append((item, index[before]))
             else:

@@ -147,15 +147,16 @@ def rank(matrix: DecisionMatrix, method: str = "topsis",
 
 def _describe(criterion: str, row: pd.Series) -> str:
     value = row[criterion]
+    # words and digits only: every font renders them (➕ is missing from most CJK fonts)
     if criterion == "abatement":
-        return f"abatement ▼{value:.0f}/5"
+        return f"abatement {value:.0f}/5"
     if criterion == "economics":
-        return f"economics ➕{value:.0f}/5"
+        return f"economics {value:.0f}/5"
     if criterion == "stars":
-        return f"study grade ★{value:.0f}/5"
+        return f"study grade {value:.0f}/5"
     if criterion == "relevance":
         return f"acts on {value:.0%} of the baseline"
-    if row["application_period"] is None:
+    if pd.isna(row["application_period"]):
         return f"in use now, widespread {row['popularization_period']}"
     return f"applied {row['application_period']}, widespread {row['popularization_period']}"
 

@@ -154,7 +154,9 @@ def test_ranking_explains_each_measure(town_matrix):
     contributions = [first[f"contribution_{c}"] for c in town_matrix.criteria]
     # weight x min-max position: readiness 0.4 on 0.2..1.0; relevance 0.69 on 0.05..0.85
     assert contributions == pytest.approx([0.35, 0.3, 0.15 * 0.25, 0.2 * 0.8])
-    assert first["why"] == "abatement ▼5/5; economics ➕5/5"
+    assert first["why"] == "abatement 5/5; economics 5/5"
+    later = frame.set_index("id").loc["town-forestry-carbon-inclusion", "why"]
+    assert later.endswith("in use now, widespread 2020-2025")
 
 
 def test_method_comparison_correlations(town_matrix):

@@ -1,0 +1,143 @@
+"""Running sites end to end: one site into its folder, many sites in parallel, variants of one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from .catalog import Catalog, load_catalog
+from .errors import InputError
+from .report import slug_of, write_outputs
+from .workflow import Options, SiteAnalysis, analyse_file
+
+SUMMARY_COLUMNS = ["site", "file", "domain", "baseline", "bau_target_year", "abatement",
+                   "net", "target", "target_met", "investment", "top_measures", "error"]
+
+
+def run_site(catalog: Catalog, path: str | Path, folder: str | Path, lang: str = "both",
+             force: bool = False, options: Options | None = None) -> SiteAnalysis:
+    """Analyse a profile and write every output into `folder` (see `write_outputs`)."""
+    folder = Path(folder)
+    if folder.exists() and not force:  # fail before the work, not after it
+        raise InputError(folder, "the output folder exists already",
+                         allowed="--force to replace it, or another -o")
+    analysis = analyse_file(catalog, path, options)
+    write_outputs(analysis, folder, lang, force)
+    return analysis
+
+
+def summary_row(analysis: SiteAnalysis, path: str | Path) -> dict[str, object]:
+    """One line of `summary.csv`: what a client comparing sites asks first."""
+    site = analysis.site
+    last = analysis.pathway.by_year.set_index("year").loc[site.target_year]
+    absolute = next((c for c in analysis.targets if c.kind == "absolute"), None)
+    invested = (analysis.portfolio.spent if analysis.portfolio is not None
+                else float(analysis.economics["investment"].sum()))
+    return {
+        "site": site.name, "file": str(path), "domain": site.domain,
+        "baseline": site.total_baseline, "bau_target_year": float(last["bau"]),
+        "abatement": float(last["abatement"] + last["sink"]), "net": float(last["net"]),
+        "target": f"-{site.target.reduction:.0%} by {site.target.year}" if site.target else "",
+        "target_met": "" if absolute is None else absolute.met_year is not None,
+        "investment": invested,
+        "top_measures": ";".join(analysis.ranking.frame["id"].head(3)), "error": "",
+    }
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    path: Path
+    folder: Path
+    lang: str
+    force: bool
+    catalog_files: tuple[Path, ...]
+
+
+def _run_job(job: BatchJob) -> dict[str, object]:
+    """Worker: one site, never raising for bad input (the batch goes on)."""
+    try:
+        analysis = run_site(load_catalog(*job.catalog_files), job.path, job.folder, job.lang,
+                            job.force)
+    except InputError as error:
+        return {"file": str(job.path), "error": str(error)}
+    return summary_row(analysis, job.path)
+
+
+def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
+              lang: str = "both", force: bool = False,
+              catalog_files: tuple[Path, ...] = (),
+              progress: Callable[[dict[str, object]], None] | None = None) -> pd.DataFrame:
+    """Every profile into `folder/<slug>/`, in `jobs` processes; the summary, in input order.
+
+    A bad profile gives a summary line with its error; the others still complete.
+    """
+    folder = Path(folder)
+    work = [BatchJob(Path(p), folder / slug_of(p), lang, force, catalog_files) for p in paths]
+    slugs = [job.folder.name for job in work]
+    if len(set(slugs)) != len(slugs):
+        repeated = next(s for s in slugs if slugs.count(s) > 1)
+        raise InputError("batch", f"two profiles would write to {folder / repeated}",
+                         allowed="profiles with distinct file names")
+    rows: dict[int, dict[str, object]] = {}
+    if jobs <= 1:
+        for index, job in enumerate(work):
+            rows[index] = _run_job(job)
+            if progress:
+                progress(rows[index])
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_run_job, job): index for index, job in enumerate(work)}
+            for future in as_completed(futures):
+                rows[futures[future]] = future.result()
+                if progress:
+                    progress(rows[futures[future]])
+    return pd.DataFrame([rows[i] for i in range(len(work))], columns=SUMMARY_COLUMNS)
+
+
+def compare_variants(catalog: Catalog, path: str | Path,
+                     variants: dict[str, Options]) -> dict[str, pd.DataFrame]:
+    """The same site under several options, side by side.
+
+    Returns `ranks` (id, names, one rank column per variant, measures in any variant's
+    roadmap), `roadmaps` (id, names, one yes/no column per variant) and `pathways`
+    (variant, method, weights, measures, abatement and net in the target year,
+    investment).
+    """
+    analyses = {name: analyse_file(catalog, path, options) for name, options in variants.items()}
+    first = next(iter(analyses.values()))
+    in_any = list(dict.fromkeys(i for a in analyses.values() for i in a.roadmap.frame["id"]))
+    names = first.ranking.frame.set_index("id")[["name_zh", "name_en"]]
+    ranks = pd.DataFrame({"id": in_any}).join(names, on="id")
+    roadmaps = ranks.copy()
+    rows = []
+    for name, analysis in analyses.items():
+        ranked = analysis.ranking.frame.set_index("id")["rank"]
+        ranks[name] = ranks["id"].map(ranked)
+        roadmaps[name] = ranks["id"].isin(analysis.roadmap.frame["id"])
+        last = analysis.pathway.by_year.set_index("year").loc[analysis.site.target_year]
+        rows.append({"variant": name, "method": analysis.ranking.method,
+                     "weights": ", ".join(f"{c}={w:.2f}" for c, w in
+                                          analysis.ranking.weights.items()),
+                     "measures": len(analysis.roadmap.frame),
+                     "abatement": float(last["abatement"] + last["sink"]),
+                     "net": float(last["net"]),
+                     "investment": float(analysis.economics["investment"].sum())})
+    ranks = ranks.sort_values(next(iter(variants)), kind="stable").reset_index(drop=True)
+    return {"ranks": ranks, "roadmaps": roadmaps, "pathways": pd.DataFrame(rows)}
+
+
+def method_variants(methods: list[str], base: Options | None = None) -> dict[str, Options]:
+    base = base or Options()
+    return {m: replace(base, method=m) for m in methods}
+
+
+def weight_variants(weights: list[dict[str, float]], base: Options | None = None,
+                    ) -> dict[str, Options]:
+    base = base or Options()
+    return {", ".join(f"{c}={v:g}" for c, v in w.items()): replace(base, weights=w)
+            for w in weights}
+

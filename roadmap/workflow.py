@@ -1,0 +1,104 @@
+"""The whole analysis of one site in one call: what `roadmap run` reports and a notebook uses."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from .catalog import Catalog
+from .dependencies import load_dependencies
+from .economics import measure_economics
+from .experts import ExpertAgreement, expert_agreement
+from .matrix import DecisionMatrix, decision_matrix
+from .pathway import Pathway, TargetCheck, check_targets, contributions, emission_pathway
+from .plan import Roadmap, build_roadmap
+from .portfolio import Portfolio, budget_portfolio
+from .ranking import MethodComparison, Ranking, compare_methods, rank
+from .sensitivity import Sensitivity, sensitivity
+from .site import Site, load_site
+from .vocabulary import METHODS
+from .weights import choose_weights
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a site is analysed; every default is what `roadmap run` uses."""
+
+    method: str | None = None  # None: the site's
+    weights: str | dict[str, float] | None = None  # None: the site's
+    top: int = 15
+    draws: int = 1000
+    seed: int = 20201
+    top_k: int = 10
+    compare: tuple[str, ...] = METHODS
+    dependency_files: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteAnalysis:
+    """Everything known about a site after the analysis (see each type's docstring)."""
+
+    site: Site
+    catalog: Catalog
+    matrix: DecisionMatrix
+    ranking: Ranking
+    comparison: MethodComparison
+    stability: Sensitivity
+    dependencies: nx.DiGraph
+    roadmap: Roadmap
+    pathway: Pathway
+    targets: list[TargetCheck]
+    contributions: pd.DataFrame
+    economics: pd.DataFrame
+    portfolio: Portfolio | None
+    experts: ExpertAgreement
+    years: list[int]
+    options: Options = field(default_factory=Options)
+    input_hash: str = ""
+
+
+def report_years(site: Site) -> list[int]:
+    """2025, 2035 and the target's year (or the target year), inside the pathway."""
+    last = site.target.year if site.target else site.target_year
+    return sorted({y for y in (2025, 2035, last) if site.base_year <= y <= site.target_year})
+
+
+def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
+                 input_hash: str = "") -> SiteAnalysis:
+    """Rank, plan, project and cost a site's measures with the given options."""
+    options = options or Options()
+    method = options.method or site.method
+    matrix = decision_matrix(catalog, site)
+    weights = choose_weights(matrix, site, options.weights)
+    ranking = rank(matrix, method, weights)
+    methods = [method, *[m for m in options.compare if m != method]]
+    graph = load_dependencies(catalog, *options.dependency_files)
+    roadmap = build_roadmap(ranking, catalog, graph, site, options.top)
+    pathway = emission_pathway(roadmap, catalog)
+    years = report_years(site)
+    return SiteAnalysis(
+        site=site, catalog=catalog, matrix=matrix, ranking=ranking,
+        comparison=compare_methods(matrix, methods, weights),
+        stability=sensitivity(matrix, method, weights, draws=options.draws,
+                              top_k=options.top_k, seed=options.seed,
+                              assumptions=site.assumptions),
+        dependencies=graph, roadmap=roadmap, pathway=pathway,
+        targets=check_targets(pathway),
+        contributions=contributions(pathway, catalog, years, by="function"),
+        economics=measure_economics(pathway, catalog, years[-1]),
+        portfolio=budget_portfolio(ranking, catalog, graph, site) if site.budget else None,
+        experts=expert_agreement(catalog),
+        years=years, options=options, input_hash=input_hash)
+
+
+def analyse_file(catalog: Catalog, path: str | Path, options: Options | None = None,
+                 ) -> SiteAnalysis:
+    """`analyse_site` for a profile file; the analysis records the file's SHA-256."""
+    path = Path(path)
+    site = load_site(path, catalog)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return analyse_site(catalog, site, options, digest)
