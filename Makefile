@@ -15,10 +15,8 @@ $(STAMP): pyproject.toml
 SITE ?= catalogs/sites/xiaolan-town.yaml
 
 demo: $(STAMP)
-	$(BIN)/roadmap catalog summary
-	$(BIN)/roadmap rank $(SITE) --top 15 --sensitivity 1000
-	$(BIN)/roadmap plan $(SITE) --chart output/xiaolan-town/roadmap.png --arrows
-	$(BIN)/roadmap pathway $(SITE) --chart output/xiaolan-town/pathway.png
+	$(BIN)/roadmap run $(SITE) --force
+	@echo "open output/$(notdir $(basename $(SITE)))/report.html"
 
 test: $(STAMP)
 	$(BIN)/ruff check roadmap tests tools bench
@@ -30,6 +28,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_sensitivity.py
 	$(BIN)/python bench/bench_gantt.py
+	$(BIN)/python bench/bench_run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -57,10 +58,16 @@ class BatchJob:
     catalog_files: tuple[Path, ...]
 
 
+@cache
+def _worker_catalog(files: tuple[Path, ...]) -> Catalog:
+    """Each worker process reads the catalogs once for all its sites."""
+    return load_catalog(*files)
+
+
 def _run_job(job: BatchJob) -> dict[str, object]:
     """Worker: one site, never raising for bad input (the batch goes on)."""
     try:
-        analysis = run_site(load_catalog(*job.catalog_files), job.path, job.folder, job.lang,
+        analysis = run_site(_worker_catalog(job.catalog_files), job.path, job.folder, job.lang,
                             job.force)
     except InputError as error:
         return {"file": str(job.path), "error": str(error)}

@@ -38,19 +38,27 @@ _METADATA = {".png": {"Software": None}, ".svg": {"Date": None},
 CHART_FORMATS = ("png", "svg", "pdf")
 
 
-def save_figure(figure, path: str | Path, dpi: int = 200) -> Path:
-    """Save a matplotlib figure (format from the suffix) atomically and reproducibly."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix.lstrip(".") not in CHART_FORMATS:
-        raise InputError(path, f"unsupported chart format '{path.suffix}'",
-                         allowed=", ".join(CHART_FORMATS))
+def save_figure(figure, *paths: str | Path, dpi: int = 200) -> Path:
+    """Save a matplotlib figure to each path (format from the suffix), atomically and
+    reproducibly. The tight bounding box is measured once for all the formats (it costs
+    a layout pass per save otherwise). Returns the first path."""
+    targets = [Path(p) for p in paths]
+    for path in targets:
+        if path.suffix.lower().lstrip(".") not in CHART_FORMATS:
+            raise InputError(path, f"unsupported chart format '{path.suffix}'",
+                             allowed=", ".join(CHART_FORMATS))
     # matplotlib is imported only when a chart is saved: catalog commands stay quick.
     from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from .fonts import chart_rc
 
     with rc_context(chart_rc()):
-        return write_atomically(path, lambda tmp: figure.savefig(
-            tmp, dpi=dpi, bbox_inches="tight", metadata=_METADATA[suffix],
-            format=suffix.lstrip(".")))
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        box = figure.get_tightbbox(renderer).padded(0.1)
+        for path in targets:
+            suffix = path.suffix.lower()
+            write_atomically(path, lambda tmp, suffix=suffix: figure.savefig(
+                tmp, dpi=dpi, bbox_inches=box, metadata=_METADATA[suffix],
+                format=suffix.lstrip(".")))
+    return targets[0]

@@ -117,9 +117,7 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     charts.mkdir()
     images = {}
     for name, (build, formats) in CHARTS.items():
-        figure = build(analysis, lang)
-        for suffix in formats:
-            save_figure(figure, charts / f"{name}.{suffix}")
+        save_figure(build(analysis, lang), *(charts / f"{name}.{suffix}" for suffix in formats))
         images[name] = (charts / f"{name}.png").read_bytes()
     context = report_context(analysis, lang, tables)
     environment = _environment(lang)
@@ -274,9 +272,8 @@ def report_context(analysis: SiteAnalysis, lang: str,
         "experts_summary": experts.summary.round(3),
         "experts_own": _name_columns(own[["id", "name_zh", "name_en", "stars", "engine_rank",
                                           "stars_rank", "difference"]], lang),
-        "assumptions": pd.DataFrame({"assumption": list(site.assumptions.model_fields),
-                                     "value": [str(getattr(site.assumptions, k)) for k in
-                                               site.assumptions.model_fields]}),
+        "assumptions": pd.DataFrame([{"assumption": k, "value": str(v)} for k, v in
+                                     site.assumptions.model_dump().items()]),
         "dependency_edges": analysis.dependencies.number_of_edges(),
         "tables": list(tables),
     }

@@ -1,0 +1,55 @@
+"""report.html in a real browser (headless Chromium through Playwright): every image decodes,
+no request leaves the file, no console error; a screenshot is kept for people to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from roadmap.workflow import Options, analyse_file
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Flags for a closed network: no background fetches that would be refused.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if CHROMIUM is None and os.environ.get("CI"):
+    pytest.fail("CI must install Chromium (see .ci/run)", pytrace=False)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+
+
+def test_report_in_chromium(tmp_path, catalog):
+    from playwright.sync_api import sync_playwright
+
+    from roadmap.report import write_outputs
+
+    analysis = analyse_file(catalog, ROOT / "catalogs" / "sites" / "xiaolan-town.yaml",
+                            Options(draws=100))
+    folder = write_outputs(analysis, tmp_path / "xiaolan-town")
+    page_url = (folder / "report.html").as_uri()
+    requests, errors = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1600})
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("console", lambda message: errors.append(message.text)
+                if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(page_url, wait_until="load")
+        page.evaluate("document.fonts.ready")
+        widths = page.eval_on_selector_all("img", "images => images.map(i => i.naturalWidth)")
+        font_loaded = page.evaluate("document.fonts.check('16px RoadmapCJK', '小榄镇')")
+        shot = ROOT / "output" / "report-screenshot.png"
+        shot.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(shot), full_page=False)
+        browser.close()
+    assert len(widths) == 5 and all(w > 0 for w in widths)
+    assert font_loaded
+    outside = [u for u in requests if not u.startswith(("file://", "data:"))]
+    assert outside == [] and requests[0] == page_url
+    assert errors == []
+    assert shot.stat().st_size > 10_000

@@ -1,0 +1,186 @@
+"""`roadmap run`, `batch` and `compare`: outputs, their content, atomic writes, the report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from roadmap import report as report_module
+from roadmap.cli import main
+from roadmap.workflow import Options, analyse_file
+from tests.helpers import run
+
+ROOT = Path(__file__).resolve().parents[1]
+SITES = ROOT / "catalogs" / "sites"
+XIAOLAN = SITES / "xiaolan-town.yaml"
+FAST = ("--draws", "100")
+
+
+@pytest.fixture(scope="module")
+def xiaolan_run(tmp_path_factory):
+    """One full run of the default site, shared by the tests that only read it."""
+    folder = tmp_path_factory.mktemp("run") / "xiaolan-town"
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(XIAOLAN), "-o", str(folder), *FAST])
+    assert exit_.value.code == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def analysis(catalog):
+    return analyse_file(catalog, XIAOLAN, Options(draws=100))
+
+
+def test_run_writes_every_output(xiaolan_run):
+    files = sorted(str(p.relative_to(xiaolan_run)) for p in xiaolan_run.rglob("*") if p.is_file())
+    charts = [f"charts/{name}.{suffix}" for name in ("contributions", "cost-curve", "pathway",
+                                                     "sensitivity") for suffix in ("png", "svg")]
+    charts += ["charts/roadmap.pdf", "charts/roadmap.png", "charts/roadmap.svg"]
+    assert files == sorted(charts + ["pathway.csv", "ranking.csv", "report.html", "report.md",
+                                     "roadmap.csv", "roadmap.xlsx"])
+
+
+def test_tables_match_the_api(xiaolan_run, analysis):
+    for name, frame in (("ranking", analysis.ranking.frame), ("roadmap", analysis.roadmap.frame),
+                        ("pathway", analysis.pathway.frame)):
+        written = pd.read_csv(xiaolan_run / f"{name}.csv", keep_default_na=False)
+        assert list(written.columns) == list(frame.columns)
+        assert written["id" if "id" in written else "measure"].tolist() == \
+            frame["id" if "id" in frame else "measure"].tolist()
+        assert len(written) == len(frame)
+    pathway = pd.read_csv(xiaolan_run / "pathway.csv")
+    assert pathway["net"].to_numpy() == pytest.approx(analysis.pathway.frame["net"].to_numpy())
+    book = openpyxl.load_workbook(xiaolan_run / "roadmap.xlsx", read_only=True)
+    assert {"ranking", "roadmap", "pathway", "targets", "economics", "portfolio",
+            "sensitivity"} <= set(book.sheetnames)
+    assert book["roadmap"].max_row == len(analysis.roadmap.frame) + 1
+
+
+def test_report_names_every_selected_measure(xiaolan_run, analysis):
+    html = (xiaolan_run / "report.html").read_text(encoding="utf-8")
+    markdown = (xiaolan_run / "report.md").read_text(encoding="utf-8")
+    for _, row in analysis.roadmap.frame.iterrows():
+        assert row["name_zh"] in html and row["name_en"] in html
+        assert row["name_zh"] in markdown
+    assert "场地概况 Site summary" in html and "TOPSIS" in html
+    assert analysis.input_hash in html and "roadmap 0.1.0" in html
+    assert "![" in markdown and "](charts/roadmap.png)" in markdown
+
+
+def test_report_is_self_contained(xiaolan_run):
+    html = (xiaolan_run / "report.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 5
+    assert "@font-face" in html and "data:font/woff;base64," in html
+    for reference in ("http://", "https://", "src=\"charts", "<link", "<script"):
+        assert reference not in html
+
+
+def test_english_report_has_no_chinese_headings(tmp_path, capsys):
+    status, _, _ = run(capsys, "run", str(XIAOLAN), "-o", str(tmp_path / "en"), "--lang", "en",
+                       *FAST)
+    html = (tmp_path / "en" / "report.html").read_text(encoding="utf-8")
+    assert status == 0 and "Site summary" in html and "场地概况" not in html
+
+
+def test_an_existing_folder_is_not_overwritten(xiaolan_run, capsys):
+    before = {p: p.stat().st_mtime_ns for p in xiaolan_run.rglob("*")}
+    status, out, err = run(capsys, "run", str(XIAOLAN), "-o", str(xiaolan_run), *FAST)
+    assert status == 2 and out == ""
+    assert err.strip() == (f"error: {xiaolan_run}: the output folder exists already (allowed: "
+                           "--force to replace it, or another -o)")
+    assert {p: p.stat().st_mtime_ns for p in xiaolan_run.rglob("*")} == before
+
+
+def test_force_replaces_and_a_failure_leaves_nothing(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "old.txt").write_text("earlier result", encoding="utf-8")
+
+    def broken(analysis, lang):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setitem(report_module.CHARTS, "sensitivity", (broken, ("png",)))
+    with pytest.raises(RuntimeError, match="injected failure"):
+        run(capsys, "run", str(XIAOLAN), "-o", str(folder), "--force", *FAST)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left
+    assert (folder / "old.txt").read_text(encoding="utf-8") == "earlier result"
+    monkeypatch.undo()
+    status, _, _ = run(capsys, "run", str(XIAOLAN), "-o", str(folder), "--force", *FAST)
+    assert status == 0 and not (folder / "old.txt").exists() and (folder / "report.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_failure_on_a_new_folder_leaves_no_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(report_module, "write_workbook", lambda tables, path: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run(capsys, "run", str(XIAOLAN), "-o", str(tmp_path / "new"), *FAST)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_html_special_names_are_escaped(tmp_path, capsys):
+    catalog = tmp_path / "mine.yaml"
+    catalog.write_text(
+        "technologies:\n"
+        "  - id: my-bold-tech\n    domain: town\n    category: 能源\n"
+        "    name_zh: 测试<script>alert(1)</script>\n    name_en: \"<b>Bold & co</b>\"\n"
+        "    application_period: 2020-2025\n    popularization_period: 2025-2035\n"
+        "    abatement: 5\n    economics: 5\n    recommendation: 5\n"
+        "    addresses: [electricity]\n", encoding="utf-8")
+    site = tmp_path / "site.yaml"
+    site.write_text(XIAOLAN.read_text(encoding="utf-8").replace(
+        "include: []", "include: [my-bold-tech]"), encoding="utf-8")
+    status, _, err = run(capsys, "--catalog", str(catalog), "run", str(site), "-o",
+                         str(tmp_path / "out"), *FAST)
+    assert status == 0, err
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;Bold &amp; co&lt;/b&gt;" in html and "<b>Bold" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+
+
+def test_batch_with_one_broken_profile(tmp_path, capsys):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: b\ndomain: town\nbaseline: {electricity: -5}\n", encoding="utf-8")
+    good = [SITES / "building.yaml", SITES / "transport-hub.yaml"]
+    out = tmp_path / "batch"
+    status, stdout, err = run(capsys, "batch", str(good[0]), str(broken), str(good[1]), "-o",
+                              str(out), "--jobs", "2")
+    assert status == 1
+    assert "2 sites done, 1 failed" in stdout and "emissions must be >= 0" in err
+    summary = list(csv.DictReader((out / "summary.csv").open(encoding="utf-8")))
+    assert [Path(r["file"]).name for r in summary] == ["building.yaml", "broken.yaml",
+                                                       "transport-hub.yaml"]
+    assert summary[1]["error"].startswith(f"{broken}: field 'baseline'")
+    assert summary[0]["error"] == "" and float(summary[0]["baseline"]) == 1405
+    assert sorted(p.name for p in out.iterdir()) == ["building", "summary.csv", "transport-hub"]
+    assert (out / "building" / "report.html").exists()
+
+
+def test_compare_methods_and_weights(capsys):
+    status, out, _ = run(capsys, "compare", str(XIAOLAN), "--methods", "topsis,vikor",
+                         "--format", "json")
+    assert status == 0
+    document = json.loads(out)
+    assert [v["variant"] for v in document["pathways"]] == ["topsis", "vikor"]
+    assert {"topsis", "vikor"} <= set(document["ranks"][0])
+    status, out, _ = run(capsys, "compare", str(XIAOLAN), "--weights",
+                         "abatement=1;economics=1", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert status == 0 and {"abatement=1", "economics=1"} <= set(rows[0])
+    status, _, err = run(capsys, "compare", str(XIAOLAN))
+    assert status == 2 and "give either --methods or --weights" in err
+
+
+def test_same_input_same_bytes(tmp_path, catalog):
+    analysis = analyse_file(catalog, SITES / "building.yaml", Options(draws=50))
+    first = report_module.write_outputs(analysis, tmp_path / "a")
+    second = report_module.write_outputs(analysis, tmp_path / "b")
+    for path in first.rglob("*"):
+        if path.is_file():
+            assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
+
