@@ -200,15 +200,22 @@ def sensitivity_chart(result: Sensitivity, top: int = 20, lang: str = "both") ->
         shown = result.frame.head(top).iloc[::-1]
         figure, ax = _new_figure(10, 1.5 + 0.32 * len(shown))
         rows = np.arange(len(shown))
-        ax.hlines(rows, shown["best_rank"], shown["worst_rank"], color="#bbbbbb", linewidth=1)
-        ax.hlines(rows, shown["rank_p5"], shown["rank_p95"], color="#0072B2", linewidth=5)
-        ax.plot(shown["rank"], rows, "o", color=NET_COLOUR, markersize=4)
+        ax.hlines(rows, shown["best_rank"], shown["worst_rank"], color="#bbbbbb", linewidth=1,
+                  label=label("最好—最差排名", "best to worst rank", lang))
+        ax.hlines(rows, shown["rank_p5"], shown["rank_p95"], color="#0072B2", linewidth=5,
+                  label=label("5%—95%分位", "5th to 95th percentile", lang))
+        ax.plot(shown["rank"], rows, "o", color=NET_COLOUR, markersize=4,
+                label=label("所选权重下的排名", "rank with the chosen weights", lang))
         names = [label(z, e, lang) + (" !" if u else "") for z, e, u in
                  zip(shown["name_zh"], shown["name_en"], shown["unstable"], strict=True)]
         ax.set_yticks(rows, names, fontsize=8.5)
         ax.invert_xaxis()
         ax.set_xlabel(label("排名（越靠右越好）", "rank (better to the right)", lang))
-        ax.axvline(result.top_k + 0.5, color=TARGET_COLOUR, linestyle=":", linewidth=1)
+        ax.axvline(result.top_k + 0.5, color=TARGET_COLOUR, linestyle=":", linewidth=1,
+                   label=label(f"前{result.top_k}名界线（!：不稳定）",
+                               f"top {result.top_k} boundary (!: unstable)", lang))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False,
+                  fontsize=8.5)
         _finish(ax, label(f"权重敏感性（{result.draws}次抽样）",
                           f"Weight sensitivity ({result.draws} draws)", lang))
     return figure

@@ -1,0 +1,32 @@
+"""The `roadmap` command line: a thin layer over the package's public functions.
+
+One module per group of commands; each registers its commands on the shared Typer app.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..errors import InputError
+from . import (  # noqa: F401 - importing registers the commands
+    catalog_commands,
+    pathway_commands,
+    plan_commands,
+    rank_commands,
+    run_commands,
+)
+from .common import app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: bad input ends with one line on stderr and status 2 (tracebacks: --debug)."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        app(args=args, prog_name="roadmap")
+    except InputError as error:
+        if "--debug" in args:
+            raise
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(2)

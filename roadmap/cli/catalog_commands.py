@@ -1,0 +1,145 @@
+"""`roadmap catalog ...`: browse, export and validate the catalogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..catalog import Catalog, load_catalog
+from ..errors import InputError
+from ..outputs import write_atomically
+from ..vocabulary import DOMAIN_NAMES_ZH
+from .common import (
+    DomainOption,
+    ExportFormat,
+    ListFormat,
+    catalog_app,
+    check_domain,
+    console,
+    user_catalog,
+)
+
+
+@catalog_app.command("list")
+def catalog_list(
+    ctx: typer.Context,
+    domain: DomainOption = None,
+    category: Annotated[str | None, typer.Option(help="Only this category (Chinese or English).")]
+    = None,
+    min_stars: Annotated[int, typer.Option(help="Minimum recommendation grade ★.", min=1, max=5)]
+    = 1,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """List technologies, optionally of one domain."""
+    check_domain(domain)
+    selected = user_catalog(ctx).filter(domain=domain, category=category,
+                                        min_recommendation=min_stars)
+    frame = selected.to_frame()
+    if output_format is ListFormat.csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif output_format is ListFormat.json:
+        typer.echo(frame.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        console().print(_list_table(selected))
+
+
+def _list_table(selected: Catalog) -> Table:
+    table = Table(title=f"{len(selected)} technologies", show_lines=False)
+    for column in ("id", "技术名称", "name", "category", "△ applied", "○ widespread"):
+        table.add_column(column)
+    for column in ("▼", "➕", "★"):
+        table.add_column(column, justify="right")
+    for tech in selected:
+        table.add_row(tech.id, tech.name_zh, tech.name_en, tech.subcategory or tech.category,
+                      tech.application_period or "before 2020", tech.popularization_period or "-",
+                      str(tech.abatement), str(tech.economics), str(tech.recommendation))
+    return table
+
+
+@catalog_app.command("show")
+def catalog_show(ctx: typer.Context, tech_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """Show one technology in full."""
+    loaded = user_catalog(ctx)
+    if tech_id not in loaded:
+        raise InputError("catalog", f"unknown technology id '{tech_id}'",
+                         allowed="an id from `roadmap catalog list`")
+    tech = loaded.get(tech_id)
+    table = Table(show_header=False, title=tech.label)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for name, value in tech.model_dump().items():
+        if isinstance(value, list | tuple):
+            value = ", ".join(value) or "-"
+        elif isinstance(value, dict):
+            value = str(tech.source)
+        table.add_row(name, "-" if value is None else str(value))
+    table.add_row("origin", loaded.origins[tech_id])
+    table.add_row("restated by", ", ".join(loaded.restated_by(tech_id)) or "-")
+    console().print(table)
+
+
+@catalog_app.command("export")
+def catalog_export(
+    ctx: typer.Context,
+    output_format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.csv,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; CSV goes "
+                                                "to standard output when omitted.")] = None,
+    domain: DomainOption = None,
+) -> None:
+    """Export the catalog (all columns) as CSV or an Excel workbook."""
+    check_domain(domain)
+    frame = user_catalog(ctx).filter(domain=domain).to_frame()
+    if output is None:
+        if output_format is ExportFormat.xlsx:
+            raise InputError("--output", "an xlsx export needs a file", allowed="-o FILE.xlsx")
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    if output_format is ExportFormat.xlsx:
+        write_atomically(output, lambda tmp: frame.to_excel(tmp, index=False, sheet_name="catalog"))
+    else:
+        write_atomically(output, lambda tmp: frame.to_csv(tmp, index=False))
+    typer.echo(f"wrote {len(frame)} technologies to {output}", err=True)
+
+
+@catalog_app.command("validate")
+def catalog_validate(
+    ctx: typer.Context, files: Annotated[list[Path], typer.Argument(metavar="FILE...")]
+) -> None:
+    """Check user catalog files (YAML or CSV), each on its own and merged with the built-ins."""
+    failures = 0
+    for path in files:
+        try:
+            merged = load_catalog(path)
+        except InputError as error:
+            if ctx.obj["debug"]:
+                raise
+            typer.echo(f"error: {error}", err=True)
+            failures += 1
+            continue
+        count = sum(1 for origin in merged.origins.values() if origin == str(path))
+        replaced = [o.id for o in merged.overrides if o.file == str(path)]
+        note = f", overriding {', '.join(replaced)}" if replaced else ""
+        typer.echo(f"{path}: {count} technologies valid{note}")
+    if failures:
+        raise typer.Exit(2)
+
+
+@catalog_app.command("summary")
+def catalog_summary(ctx: typer.Context) -> None:
+    """Entries, categories and grades per domain."""
+    frame = user_catalog(ctx).to_frame()
+    table = Table(title="Technology catalogs (seed 003, tables 2-2 to 7-2)")
+    columns = ("domain", "领域", "technologies", "categories", "applied now", "mean ★", "★★★★★")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("domain", "领域") else "right")
+    for domain, group in frame.groupby("domain", sort=False):
+        table.add_row(domain, DOMAIN_NAMES_ZH.get(str(domain), ""), str(len(group)),
+                      str(group["category"].nunique()),
+                      str(int(group["application_period"].isna().sum())),
+                      f"{group['recommendation'].mean():.2f}",
+                      str(int((group["recommendation"] == 5).sum())))
+    table.add_row("all", "", str(len(frame)), "", "", f"{frame['recommendation'].mean():.2f}", "")
+    console().print(table)

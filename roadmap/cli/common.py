@@ -1,0 +1,145 @@
+"""What every command shares: the Typer app, options, loading the catalog and a site's ranking."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..catalog import Catalog, load_catalog
+from ..errors import InputError
+from ..matrix import decision_matrix
+from ..outputs import CHART_FORMATS
+from ..site import Site, load_site
+from ..vocabulary import CRITERIA, DOMAINS, METHODS
+from ..weights import WEIGHT_SCHEMES, choose_weights, parse_weights, read_ahp_file
+
+app = typer.Typer(help="Technology-roadmap decision support for near-zero-carbon planning.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+catalog_app = typer.Typer(help="Browse, export and validate the technology catalogs.",
+                          no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def console() -> Console:
+    # Piped output keeps full rows instead of wrapping at 80 columns.
+    return Console(width=None if sys.stdout.isatty() else 200)
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    catalog: Annotated[list[Path] | None, typer.Option(
+        "--catalog", "-c", help="A user catalog file (YAML or CSV) merged over the built-ins; "
+        "repeatable.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    ctx.obj = {"catalog_files": catalog or [], "debug": debug}
+
+
+def user_catalog(ctx: typer.Context) -> Catalog:
+    loaded = load_catalog(*ctx.obj["catalog_files"])
+    for override in loaded.overrides:
+        typer.echo(f"note: {override.file} overrides '{override.id}' ({override.replaced})",
+                   err=True)
+    return loaded
+
+
+DomainOption = Annotated[str | None, typer.Option(
+    "--domain", "-d", help="Only this domain: " + ", ".join(DOMAINS) + ".")]
+
+
+def check_domain(domain: str | None) -> None:
+    if domain is not None and domain not in DOMAINS:
+        raise InputError("--domain", f"unknown domain '{domain}'", allowed=", ".join(DOMAINS))
+
+
+
+def method_name(name: str | None, site: Site) -> str:
+    chosen = name or site.method
+    if chosen not in METHODS:
+        raise InputError("--method", f"unknown method '{chosen}'", allowed=", ".join(METHODS))
+    return chosen
+
+
+def weights_spec(weights: str | None) -> str | dict[str, float] | None:
+    if weights is None or weights in WEIGHT_SCHEMES:
+        return weights
+    parsed = parse_weights(weights)
+    unknown = set(parsed) - set(CRITERIA)
+    if unknown:
+        raise InputError("--weights", f"unknown criterion '{sorted(unknown)[0]}'",
+                         allowed=", ".join(CRITERIA) + " or " + ", ".join(WEIGHT_SCHEMES[:-1]))
+    return parsed
+
+
+
+def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weights: str | None,
+                  ahp: Path | None, with_domain: list[str] | None):
+    """Catalog, site, matrix, method and weights, as `rank` and `plan` both need them."""
+    loaded = user_catalog(ctx)
+    site = load_site(site_file, loaded)
+    for domain in with_domain or []:
+        check_domain(domain)
+    chosen = method_name(method, site)
+    criteria = tuple(site.weights)
+    spec: str | dict[str, float] | None = weights_spec(weights)
+    if ahp is not None:
+        spec, ratio = read_ahp_file(ahp)
+        criteria = tuple(spec)
+        typer.echo(f"AHP weights from {ahp}: consistency ratio {ratio:.3f}", err=True)
+    matrix = decision_matrix(loaded, site, criteria, tuple(with_domain or ()))
+    return loaded, site, matrix, chosen, choose_weights(matrix, site, spec)
+
+
+DependenciesOption = Annotated[list[Path] | None, typer.Option(
+    "--dependencies", help="Extra dependency file (YAML edges); repeatable.")]
+MethodOption = Annotated[str | None, typer.Option(
+    "--method", "-m", help="One of " + ", ".join(METHODS) + " (default: the site's, or topsis).")]
+WeightsOption = Annotated[str | None, typer.Option(
+    "--weights", "-w", help="criterion=value,... or one of site, equal, entropy, critic.")]
+AhpOption = Annotated[Path | None, typer.Option(
+    help="AHP pairwise comparison file (criteria, matrix); rejected if CR > 0.1.")]
+WithDomainOption = Annotated[list[str] | None, typer.Option(
+    "--with-domain", help="Also consider this domain's measures (repeatable).")]
+
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+    both = "both"
+
+
+class ChartFormat(StrEnum):
+    png = "png"
+    svg = "svg"
+    pdf = "pdf"
+
+
+
+def check_chart_path(chart: Path | None) -> None:
+    """Reject a chart file name before any work, so nothing is written for a bad one."""
+    if chart is not None and chart.suffix.lower().lstrip(".") not in CHART_FORMATS:
+        raise InputError(chart, f"unsupported chart format '{chart.suffix}'",
+                         allowed=", ".join(CHART_FORMATS))
+
+
+def records(frame) -> list[dict]:
+    return json.loads(frame.to_json(orient="records", force_ascii=False))

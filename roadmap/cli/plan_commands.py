@@ -1,0 +1,164 @@
+"""`roadmap chart` and `roadmap plan`: catalog roadmaps and site roadmaps."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..dependencies import load_dependencies
+from ..gantt import TOWN_PARTS, domain_chart, roadmap_chart
+from ..outputs import save_figure
+from ..plan import PHASES, Roadmap, build_roadmap
+from ..portfolio import Portfolio, budget_portfolio
+from ..ranking import rank
+from ..vocabulary import DOMAINS
+from .common import (
+    AhpOption,
+    ChartFormat,
+    DependenciesOption,
+    Lang,
+    ListFormat,
+    MethodOption,
+    WeightsOption,
+    WithDomainOption,
+    app,
+    check_chart_path,
+    check_domain,
+    console,
+    records,
+    site_ranking,
+    user_catalog,
+)
+
+
+@app.command("chart")
+def chart_command(
+    ctx: typer.Context,
+    domain: Annotated[str, typer.Option("--domain", "-d", help="One of " + ", ".join(DOMAINS))],
+    lang: Annotated[Lang, typer.Option(help="Labels in Chinese, English or both.")] = Lang.both,
+    chart_format: Annotated[ChartFormat, typer.Option("--format", "-f")] = ChartFormat.png,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File to write (town in parts: -<part> is added to its name). "
+        "Default output/charts/<domain>.<format>.")] = None,
+    part: Annotated[str | None, typer.Option(
+        help="Town only: one of " + ", ".join(TOWN_PARTS) + ".")] = None,
+    whole: Annotated[bool, typer.Option(help="Town: all 86 rows in one chart.")] = False,
+) -> None:
+    """Draw a domain's catalog roadmap like the study's figures (town in its five parts)."""
+    check_domain(domain)
+    loaded = user_catalog(ctx)
+    target = output or Path("output") / "charts" / f"{domain}.{chart_format.value}"
+    if target.suffix.lstrip(".") != chart_format.value:
+        target = target.with_suffix(f".{chart_format.value}")
+    parts: list[str | None] = [part]
+    if domain == "town" and part is None and not whole:
+        parts = list(TOWN_PARTS)
+    for name in parts:
+        figure = domain_chart(loaded, domain, name, lang.value)
+        path = target.with_name(f"{target.stem}-{name}{target.suffix}") if name and not part \
+            else target
+        save_figure(figure, path)
+        typer.echo(f"wrote {path}", err=True)
+
+
+@app.command("plan")
+def plan_command(
+    ctx: typer.Context,
+    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
+    top: Annotated[int | None, typer.Option("--top", "-n", min=1,
+                                            help="Select the first N measures.")] = 15,
+    min_score: Annotated[float | None, typer.Option(
+        help="Select every measure scoring at least this (at most, for VIKOR/SPOTIS).")] = None,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    chart: Annotated[Path | None, typer.Option(
+        help="Also draw the roadmap Gantt chart here (.png, .svg or .pdf).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Chart labels.")] = Lang.both,
+    arrows: Annotated[bool, typer.Option(help="Draw dependency arrows on the chart.")] = False,
+    dependencies: DependenciesOption = None,
+    budget: Annotated[bool, typer.Option(
+        "--budget", help="Select the measures the profile's budget buys best (exact MILP).")]
+    = False,
+    budget_amount: Annotated[float | None, typer.Option(
+        help="Budget in 10k yuan instead of the profile's (implies --budget).")] = None,
+    objective: Annotated[str, typer.Option(
+        help="What the budget maximises: abatement, or score (abatement x site score).")]
+    = "abatement",
+    method: MethodOption = None,
+    weights: WeightsOption = None,
+    ahp: AhpOption = None,
+    with_domain: WithDomainOption = None,
+) -> None:
+    """A phased roadmap for a site: top measures or what the budget buys, with prerequisites."""
+    loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
+                                                      with_domain)
+    graph = load_dependencies(loaded, *(dependencies or []))
+    check_chart_path(chart)
+    ranking = rank(matrix, chosen, used)
+    portfolio = None
+    if budget or budget_amount is not None:
+        portfolio = budget_portfolio(ranking, loaded, graph, site, budget_amount,
+                                     objective=objective)
+        selected = portfolio.frame.loc[portfolio.frame["chosen"], "id"].tolist()
+        roadmap = build_roadmap(ranking, loaded, graph, site, selected=selected)
+    else:
+        top = None if min_score is not None and top == 15 else top
+        roadmap = build_roadmap(ranking, loaded, graph, site, top, min_score)
+    if chart is not None:
+        figure = roadmap_chart(roadmap, lang.value, arrows)
+        save_figure(figure, chart)
+        typer.echo(f"wrote {chart}", err=True)
+    _print_roadmap(output_format, roadmap, portfolio)
+
+
+def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
+                   portfolio: Portfolio | None) -> None:
+    frame = roadmap.frame
+    if output_format is ListFormat.csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    if output_format is ListFormat.json:
+        edges = [{"before": a, "after": b, **data} for a, b, data in roadmap.graph.edges(data=True)]
+        document = {"site": roadmap.site.name, "measures": records(frame),
+                    "dependencies": edges}
+        if portfolio is not None:
+            document["portfolio"] = {**_portfolio_summary(portfolio),
+                                     "measures": records(portfolio.frame)}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        return
+    screen = console()
+    if portfolio is not None:
+        screen.print(_portfolio_text(portfolio))
+    for phase, start, end in PHASES:
+        rows = frame[frame["phase"] == phase]
+        if rows.empty:
+            continue
+        table = Table(title=f"{phase} term: widespread {start}-{end} ({len(rows)} measures)",
+                      title_justify="left")
+        for column in ("start", "widespread", "id", "技术名称", "name", "★", "reason"):
+            table.add_column(column)
+        for _, row in rows.iterrows():
+            reason = row["reason"] + (f"; starts with {row['delayed_by']}"
+                                      if row["delayed_by"] else "")
+            table.add_row(str(row["start_year"]), str(row["popularization_year"]), row["id"],
+                          row["name_zh"], row["name_en"], str(row["recommendation"]), reason)
+        screen.print(table)
+
+
+def _portfolio_summary(portfolio: Portfolio) -> dict[str, float]:
+    return {"budget": portfolio.budget, "spent": portfolio.spent,
+            "abatement": portfolio.abatement, "year": portfolio.year,
+            "objective": portfolio.objective, "shadow_price": portfolio.shadow_price,
+            "step_gain": portfolio.step_gain}
+
+
+def _portfolio_text(portfolio: Portfolio) -> str:
+    left_out = portfolio.frame[~portfolio.frame["chosen"]]
+    return (f"budget {portfolio.budget:,.0f} (10k yuan) buys {int(portfolio.frame['chosen'].sum())}"
+            f" measures for {portfolio.spent:,.0f}, abating {portfolio.abatement:,.0f} t/yr by "
+            f"{portfolio.year} (stand-alone sum); {len(left_out)} left out. Shadow price of the "
+            f"budget: {portfolio.shadow_price:,.1f} t/yr per extra 10k yuan (LP), "
+            f"{portfolio.step_gain:,.1f} for a 10% larger budget.")

@@ -1,0 +1,143 @@
+"""`roadmap run`, `batch` and `compare`: whole sites end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..batch import compare_variants, method_variants, run_batch, run_site, weight_variants
+from ..errors import InputError
+from ..outputs import write_atomically
+from ..report import slug_of
+from ..vocabulary import METHODS
+from ..workflow import Options
+from .common import (
+    DependenciesOption,
+    Lang,
+    ListFormat,
+    MethodOption,
+    WeightsOption,
+    app,
+    console,
+    records,
+    user_catalog,
+    weights_spec,
+)
+
+
+@app.command("run")
+def run_command(
+    ctx: typer.Context,
+    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Output folder (default output/<site file name>).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Report and chart language.")] = Lang.both,
+    force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")] = 15,
+    draws: Annotated[int, typer.Option(min=10, help="Sensitivity draws.")] = 1000,
+    method: MethodOption = None,
+    weights: WeightsOption = None,
+    dependencies: DependenciesOption = None,
+) -> None:
+    """Everything for one site: tables, charts, report.html and report.md, in one folder."""
+    folder = output or Path("output") / slug_of(site_file)
+    options = Options(method=method, weights=weights_spec(weights), top=top, draws=draws,
+                      dependency_files=tuple(dependencies or ()))
+    if method is not None and method not in METHODS:
+        raise InputError("--method", f"unknown method '{method}'", allowed=", ".join(METHODS))
+    analysis = run_site(user_catalog(ctx), site_file, folder, lang.value, force, options)
+    met = [f"{c.kind} {c.year}: {'met ' + str(c.met_year) if c.met_year else 'not met'}"
+           for c in analysis.targets]
+    typer.echo(f"wrote {folder}/ ({len(analysis.roadmap.frame)} measures; {'; '.join(met)})")
+
+
+@app.command("batch")
+def batch_command(
+    ctx: typer.Context,
+    site_files: Annotated[list[Path], typer.Argument(metavar="SITES...")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for all sites.")]
+    = Path("output") / "batch",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes.")] = 1,
+    lang: Annotated[Lang, typer.Option(help="Report and chart language.")] = Lang.both,
+    force: Annotated[bool, typer.Option(help="Replace existing site folders.")] = False,
+) -> None:
+    """Many profiles in parallel: one folder per site and a summary.csv comparing them."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=Console(stderr=True)) as progress:
+        task = progress.add_task("sites", total=len(site_files))
+
+        def advance(row: dict[str, object]) -> None:
+            if row.get("error"):
+                progress.console.print(f"error: {row['error']}")
+            progress.advance(task)
+
+        summary = run_batch(site_files, output, jobs, lang.value, force,
+                            tuple(ctx.obj["catalog_files"]), advance)
+    write_atomically(output / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
+    failed = int((summary["error"].fillna("") != "").sum())
+    typer.echo(f"wrote {output}/summary.csv: {len(summary) - failed} sites done, {failed} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("compare")
+def compare_command(
+    ctx: typer.Context,
+    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
+    methods: Annotated[str | None, typer.Option(
+        help="Comma-separated methods, one variant each.")] = None,
+    weights: Annotated[str | None, typer.Option(
+        help="Weight sets separated by ';', e.g. 'abatement=1;economics=1'.")] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")] = 15,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """Variants of one site side by side: rankings, roadmaps and pathways."""
+    base = Options(top=top, draws=10, compare=())
+    if bool(methods) == bool(weights):
+        raise InputError("compare", "give either --methods or --weights",
+                         allowed="--methods topsis,vikor or --weights 'a=1;b=1'")
+    if methods:
+        names = [m.strip() for m in methods.split(",") if m.strip()]
+        for name in names:
+            if name not in METHODS:
+                raise InputError("--methods", f"unknown method '{name}'",
+                                 allowed=", ".join(METHODS))
+        variants = method_variants(names, base)
+    else:
+        variants = weight_variants([weights_spec(w) for w in weights.split(";") if w.strip()],
+                                   base)
+    if len(variants) < 2:
+        raise InputError("compare", "only one variant", allowed="two or more variants")
+    tables = compare_variants(user_catalog(ctx), site_file, variants)
+    if output_format is ListFormat.csv:
+        typer.echo(tables["ranks"].join(tables["roadmaps"].set_index("id").drop(
+            columns=["name_zh", "name_en"]).add_prefix("in_roadmap:"), on="id").to_csv(
+            index=False), nl=False)
+        return
+    if output_format is ListFormat.json:
+        typer.echo(json.dumps({name: records(frame) for name, frame in tables.items()},
+                              ensure_ascii=False, indent=1))
+        return
+    screen = console()
+    pathways = Table(title="Variants", title_justify="left")
+    for column in tables["pathways"].columns:
+        pathways.add_column(column)
+    for _, row in tables["pathways"].iterrows():
+        pathways.add_row(*(f"{v:,.0f}" if isinstance(v, float) else str(v) for v in row))
+    screen.print(pathways)
+    ranks = Table(title="Ranks of the measures in any variant's roadmap (- = not in it)",
+                  title_justify="left")
+    for column in ("id", "技术名称", *variants):
+        ranks.add_column(column)
+    in_roadmap = tables["roadmaps"].set_index("id")
+    for _, row in tables["ranks"].iterrows():
+        ranks.add_row(row["id"], row["name_zh"], *(
+            str(int(row[v])) + ("" if in_roadmap.loc[row["id"], v] else " -")
+            for v in variants))
+    screen.print(ranks)
