@@ -140,7 +140,7 @@ def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
         line_height = 0.42 if lang == "both" else 0.3
         fig = Figure(figsize=(11, 1.9 + line_height * len(lines)))
         ax = fig.subplots()
-        colours = _colours(rows)
+        colours = colours_of(rows)
         y_of = {}
         for y, (kind, row) in enumerate(lines):
             if kind == "group":
@@ -163,7 +163,7 @@ def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
     return fig
 
 
-def _colours(rows: pd.DataFrame) -> dict[str, str]:
+def colours_of(rows: pd.DataFrame) -> dict[str, str]:
     """A colour per group; with more groups than colours, one per top-level category."""
     groups = list(dict.fromkeys(rows["group_zh"]))
     if len(groups) <= len(PALETTE):
@@ -244,9 +244,9 @@ def _legend(ax, text: ChartText, lang: str) -> None:
               fontsize=8.5)
 
 
-def domain_chart(catalog: Catalog, domain: str, part: str | None = None,
-                 lang: str = "both") -> Figure:
-    """The study's roadmap figure for a domain (town: one of `TOWN_PARTS`, or whole)."""
+def domain_rows(catalog: Catalog, domain: str, part: str | None = None,
+                ) -> tuple[pd.DataFrame, ChartText]:
+    """The rows and words of a domain's roadmap (town: one of `TOWN_PARTS`, or whole)."""
     name_zh = DOMAIN_NAMES_ZH[domain]
     categories, figure = None, FIGURE_OF.get(domain, "7-3..7-7")
     title_zh = f"{name_zh}领域近零碳排放技术路线图"
@@ -261,15 +261,28 @@ def domain_chart(catalog: Catalog, domain: str, part: str | None = None,
     text = ChartText(title_zh, f"{title_en} (cf. study figure {figure})",
                      ("★1 推荐等级低", "★1 least recommended"),
                      ("★5 推荐等级高", "★5 most recommended"))
-    return gantt_chart(catalog_rows(catalog, domain, categories), text, lang)
+    return catalog_rows(catalog, domain, categories), text
 
 
-def roadmap_chart(roadmap: Roadmap, lang: str = "both", arrows: bool = False) -> Figure:
-    """A site's roadmap: its selected measures, thickness by site score."""
+def domain_chart(catalog: Catalog, domain: str, part: str | None = None,
+                 lang: str = "both") -> Figure:
+    """The study's roadmap figure for a domain (town: one of `TOWN_PARTS`, or whole)."""
+    return gantt_chart(*domain_rows(catalog, domain, part), lang)
+
+
+def site_rows(roadmap: Roadmap, arrows: bool = False,
+              ) -> tuple[pd.DataFrame, ChartText, list[tuple[str, str, str]] | None]:
+    """The rows, words and (optionally) dependency arrows of a site's roadmap chart."""
     edges = sorted(roadmap.graph.edges(data="kind")) if arrows else None
     name = roadmap.site.name
     text = ChartText(f"{name}：近零碳技术路线图", f"{name}: technology roadmap",
                      ("得分最低（*前置措施）", "lowest score (* prerequisite pulled in)"),
                      ("得分最高", "highest score"),
                      title_both=f"{name}\n近零碳技术路线图 Technology roadmap")
-    return gantt_chart(roadmap_rows(roadmap), text, lang, edges)
+    return roadmap_rows(roadmap), text, edges
+
+
+def roadmap_chart(roadmap: Roadmap, lang: str = "both", arrows: bool = False) -> Figure:
+    """A site's roadmap: its selected measures, thickness by site score."""
+    rows, text, edges = site_rows(roadmap, arrows)
+    return gantt_chart(rows, text, lang, edges)

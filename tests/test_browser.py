@@ -53,3 +53,25 @@ def test_report_in_chromium(tmp_path, catalog):
     assert outside == [] and requests[0] == page_url
     assert errors == []
     assert shot.stat().st_size > 10_000
+
+
+def test_interactive_chart_in_chromium(tmp_path, catalog):
+    from playwright.sync_api import sync_playwright
+
+    from roadmap.gantt import domain_rows
+    from roadmap.interactive import interactive_gantt, save_interactive
+
+    page_path = save_interactive(interactive_gantt(*domain_rows(catalog, "park"), "both"),
+                                 tmp_path / "park.html")
+    requests, errors = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(page_path.as_uri(), wait_until="load")
+        bars = page.eval_on_selector_all(".barlayer .point", "points => points.length")
+        browser.close()
+    assert bars == 2 * 29  # both traces carry every row (a light block may be 0 wide)
+    assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
+    assert errors == []

@@ -271,3 +271,35 @@ def test_dependency_graph_is_a_dag(graph):
     hard = graph.edge_subgraph([(a, b) for a, b, k in graph.edges(data="kind")
                                 if k == "prerequisite"])
     assert nx.is_directed_acyclic_graph(hard)
+
+
+def test_interactive_html_chart_is_offline_and_reproducible(tmp_path, capsys):
+    first, again = tmp_path / "a.html", tmp_path / "b.html"
+    for target in (first, again):
+        status, _, _ = run(capsys, "chart", "-d", "park", "--format", "html", "-o", str(target))
+        assert status == 0
+    html = first.read_text(encoding="utf-8")
+    assert first.read_bytes() == again.read_bytes()
+    # plotly writes non-ASCII text as JSON escapes
+    assert json.dumps("土地合理利用")[1:-1] in html and "Rational (compact, mixed) land use" in html
+    assert re.findall(r"<script[^>]*\ssrc=", html) == []  # plotly.js inline, no CDN tag
+    assert len(html) > 1_000_000  # plotly.js itself is in the page
+    status, _, _ = run(capsys, "plan", str(XIAOLAN), "--chart", str(tmp_path / "site.html"),
+                       "--format", "csv")
+    site_html = (tmp_path / "site.html").read_text("utf-8")
+    assert status == 0 and json.dumps("充分利用可再生能源")[1:-1] in site_html
+
+
+def test_interactive_bars_follow_the_catalog(catalog):
+    from roadmap.gantt import domain_rows
+    from roadmap.interactive import interactive_gantt
+
+    rows, text = domain_rows(catalog, "building")
+    figure = interactive_gantt(rows, text, "zh")
+    light, dark = figure.data
+    techs = [t for t in catalog if t.domain == "building"]
+    assert list(dark.y) == [t.name_zh for t in techs]
+    assert list(dark.base) == [popularization_year(t) for t in techs]
+    assert list(light.x) == [popularization_year(t) - application_year(t) for t in techs]
+    assert list(dark.width) == pytest.approx([thickness_of_grade(t.recommendation)
+                                              for t in techs])

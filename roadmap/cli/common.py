@@ -131,14 +131,16 @@ class ChartFormat(StrEnum):
     png = "png"
     svg = "svg"
     pdf = "pdf"
+    html = "html"  # interactive (plotly), self-contained
 
 
 
-def check_chart_path(chart: Path | None) -> None:
+def check_chart_path(chart: Path | None, interactive: bool = False) -> None:
     """Reject a chart file name before any work, so nothing is written for a bad one."""
-    if chart is not None and chart.suffix.lower().lstrip(".") not in CHART_FORMATS:
+    allowed = (*CHART_FORMATS, "html") if interactive else CHART_FORMATS
+    if chart is not None and chart.suffix.lower().lstrip(".") not in allowed:
         raise InputError(chart, f"unsupported chart format '{chart.suffix}'",
-                         allowed=", ".join(CHART_FORMATS))
+                         allowed=", ".join(allowed))
 
 
 def records(frame) -> list[dict]:

@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from ..dependencies import load_dependencies
-from ..gantt import TOWN_PARTS, domain_chart, roadmap_chart
+from ..gantt import TOWN_PARTS, domain_chart, domain_rows, roadmap_chart, site_rows
+from ..interactive import interactive_gantt, save_interactive
 from ..outputs import save_figure
 from ..plan import PHASES, Roadmap, build_roadmap
 from ..portfolio import Portfolio, budget_portfolio
@@ -58,10 +59,13 @@ def chart_command(
     if domain == "town" and part is None and not whole:
         parts = list(TOWN_PARTS)
     for name in parts:
-        figure = domain_chart(loaded, domain, name, lang.value)
         path = target.with_name(f"{target.stem}-{name}{target.suffix}") if name and not part \
             else target
-        save_figure(figure, path)
+        if chart_format is ChartFormat.html:
+            rows, text = domain_rows(loaded, domain, name)
+            save_interactive(interactive_gantt(rows, text, lang.value), path)
+        else:
+            save_figure(domain_chart(loaded, domain, name, lang.value), path)
         typer.echo(f"wrote {path}", err=True)
 
 
@@ -75,7 +79,8 @@ def plan_command(
         help="Select every measure scoring at least this (at most, for VIKOR/SPOTIS).")] = None,
     output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
     chart: Annotated[Path | None, typer.Option(
-        help="Also draw the roadmap Gantt chart here (.png, .svg or .pdf).")] = None,
+        help="Also draw the roadmap Gantt chart here: .png, .svg, .pdf, .html (interactive).")]
+    = None,
     lang: Annotated[Lang, typer.Option(help="Chart labels.")] = Lang.both,
     arrows: Annotated[bool, typer.Option(help="Draw dependency arrows on the chart.")] = False,
     dependencies: DependenciesOption = None,
@@ -96,7 +101,7 @@ def plan_command(
     loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
                                                       with_domain)
     graph = load_dependencies(loaded, *(dependencies or []))
-    check_chart_path(chart)
+    check_chart_path(chart, interactive=True)
     ranking = rank(matrix, chosen, used)
     portfolio = None
     if budget or budget_amount is not None:
@@ -108,8 +113,11 @@ def plan_command(
         top = None if min_score is not None and top == 15 else top
         roadmap = build_roadmap(ranking, loaded, graph, site, top, min_score)
     if chart is not None:
-        figure = roadmap_chart(roadmap, lang.value, arrows)
-        save_figure(figure, chart)
+        if chart.suffix.lower() == ".html":
+            rows, text, _ = site_rows(roadmap)
+            save_interactive(interactive_gantt(rows, text, lang.value), chart)
+        else:
+            save_figure(roadmap_chart(roadmap, lang.value, arrows), chart)
         typer.echo(f"wrote {chart}", err=True)
     _print_roadmap(output_format, roadmap, portfolio)
 
