@@ -56,12 +56,12 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
         gross = (by_year["bau"] - by_year["abatement"]) / 1e6
         ax.fill_between(years, 0, gross, color="#d9d9d9", linewidth=0,
                         label=label("剩余排放", "remaining emissions", lang))
-        ax.stackplot(years, *[wedges[c].reindex(years, fill_value=0) / 1e6 for c in order],
-                     baseline="zero", colors=PALETTE[:len(order)],
-                     labels=[names.get(c, c) for c in order])
-        # stackplot draws from 0: shift the wedges up onto the remaining emissions
-        for collection in ax.collections[1:]:
-            collection.set_transform(_shifted(ax, years, gross))
+        lower = gross.to_numpy()
+        for index, category in enumerate(order):  # wedges stacked on the remaining emissions
+            upper = lower + wedges[category].reindex(years, fill_value=0).to_numpy() / 1e6
+            ax.fill_between(years, lower, upper, color=PALETTE[index % len(PALETTE)],
+                            linewidth=0, label=names.get(category, category))
+            lower = upper
         if by_year["sink"].any():
             ax.fill_between(years, 0, -by_year["sink"] / 1e6, color="#009E73", alpha=0.5,
                             label=label("碳汇", "sinks", lang))
@@ -77,27 +77,6 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
                           "pathway", lang) if lang != "both" else
                 f"{pathway.site.name}\n排放路径 Emission pathway")
     return figure
-
-
-def _shifted(ax, years: np.ndarray, base: pd.Series):
-    """A transform lifting a stackplot layer by the remaining emissions of each year.
-
-    stackplot only stacks from a constant baseline; drawing the wedges on top of the
-    remaining emissions needs an offset that varies by year, applied to the vertices.
-    """
-    from matplotlib.transforms import Affine2D, Transform
-
-    offsets = base.to_numpy()
-
-    class Lift(Transform):
-        input_dims = output_dims = 2
-
-        def transform_non_affine(self, values):
-            values = np.array(values, dtype=float)
-            values[:, 1] += np.interp(values[:, 0], years, offsets)
-            return values
-
-    return Lift() + Affine2D() + ax.transData
 
 
 def _target_markers(ax, checks: list[TargetCheck], lang: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -172,8 +173,6 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
 
 
 def _fixed_core_times(xml: bytes) -> bytes:
-    import re
-
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2",
                   xml)
