@@ -77,5 +77,3 @@ class Assumptions(BaseModel):
             raise ValueError("fractions must be <= 1")
         return value
 
-
-DEFAULT_ASSUMPTIONS = Assumptions()

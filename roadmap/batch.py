@@ -31,17 +31,24 @@ def run_site(catalog: Catalog, path: str | Path, folder: str | Path, lang: str =
     return analysis
 
 
+def target_year_totals(analysis: SiteAnalysis) -> dict[str, float]:
+    """Business as usual, abatement (sinks included) and net emissions in the target year."""
+    last = analysis.pathway.by_year.set_index("year").loc[analysis.site.target_year]
+    return {"bau": float(last["bau"]), "abatement": float(last["abatement"] + last["sink"]),
+            "net": float(last["net"])}
+
+
 def summary_row(analysis: SiteAnalysis, path: str | Path) -> dict[str, object]:
     """One line of `summary.csv`: what a client comparing sites asks first."""
     site = analysis.site
-    last = analysis.pathway.by_year.set_index("year").loc[site.target_year]
+    totals = target_year_totals(analysis)
     absolute = next((c for c in analysis.targets if c.kind == "absolute"), None)
     invested = (analysis.portfolio.spent if analysis.portfolio is not None
                 else float(analysis.economics["investment"].sum()))
     return {
         "site": site.name, "file": str(path), "domain": site.domain,
-        "baseline": site.total_baseline, "bau_target_year": float(last["bau"]),
-        "abatement": float(last["abatement"] + last["sink"]), "net": float(last["net"]),
+        "baseline": site.total_baseline, "bau_target_year": totals["bau"],
+        "abatement": totals["abatement"], "net": totals["net"],
         "target": f"-{site.target.reduction:.0%} by {site.target.year}" if site.target else "",
         "target_met": "" if absolute is None else absolute.met_year is not None,
         "investment": invested,
@@ -125,13 +132,12 @@ def compare_variants(catalog: Catalog, path: str | Path,
         ranked = analysis.ranking.frame.set_index("id")["rank"]
         ranks[name] = ranks["id"].map(ranked)
         roadmaps[name] = ranks["id"].isin(analysis.roadmap.frame["id"])
-        last = analysis.pathway.by_year.set_index("year").loc[analysis.site.target_year]
+        totals = target_year_totals(analysis)
         rows.append({"variant": name, "method": analysis.ranking.method,
                      "weights": ", ".join(f"{c}={w:.2f}" for c, w in
                                           analysis.ranking.weights.items()),
                      "measures": len(analysis.roadmap.frame),
-                     "abatement": float(last["abatement"] + last["sink"]),
-                     "net": float(last["net"]),
+                     "abatement": totals["abatement"], "net": totals["net"],
                      "investment": float(analysis.economics["investment"].sum())})
     ranks = ranks.sort_values(next(iter(variants)), kind="stable").reset_index(drop=True)
     return {"ranks": ranks, "roadmaps": roadmaps, "pathways": pd.DataFrame(rows)}

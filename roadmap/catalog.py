@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import InputError
-from .inputs import LINE_KEY, read_text, read_yaml, validation_error, without_lines
+from .inputs import LINE_KEY, read_text, read_yaml, validated, without_lines
 from .vocabulary import (
     ADDRESSES,
     APPLICABILITIES,
@@ -301,11 +301,7 @@ def _csv_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
 def _validate(path: Path, where: str, record: dict[str, Any]) -> Technology:
     if "source" not in record:
         record = {**record, "source": {"document": path.name}}
-    try:
-        return Technology.model_validate(record)
-    except ValidationError as exc:
-        raise validation_error(path, where, exc.errors()[0], Technology.model_fields,
-                               ALLOWED) from None
+    return validated(Technology, record, path, where, ALLOWED)
 
 
 def _check_unique(path: Path, technologies: list[Technology], wheres: list[str]) -> None:

@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Literal
 
 import networkx as nx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .catalog import Catalog, builtin_catalog_dir
 from .errors import InputError
-from .inputs import LINE_KEY, read_yaml, validation_error, without_lines
+from .inputs import LINE_KEY, read_yaml, validated, without_lines
 
-PREREQUISITE, SYNERGY = "prerequisite", "synergy"
+PREREQUISITE = "prerequisite"
 ALLOWED = {"before": "a catalog id", "after": "a catalog id", "kind": "prerequisite, synergy",
            "reason": "one line of text"}
 
@@ -35,11 +35,7 @@ def read_dependency_file(path: str | Path) -> list[Edge]:
     edges = []
     for entry in data["edges"]:
         where = f"edge at line {entry.get(LINE_KEY)}" if isinstance(entry, dict) else None
-        try:
-            edges.append(Edge.model_validate(without_lines(entry)))
-        except ValidationError as exc:
-            raise validation_error(path, where, exc.errors()[0], Edge.model_fields,
-                                   ALLOWED) from None
+        edges.append(validated(Edge, without_lines(entry), path, where, ALLOWED))
     return edges
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
 
 LINE_KEY = "__line__"
+M = TypeVar("M", bound=BaseModel)
 
 
 # libyaml's C parser when PyYAML was built with it (5x faster), the pure-Python one otherwise.
@@ -59,8 +61,18 @@ def without_lines(value: Any) -> Any:
     return value
 
 
-def validation_error(path: Path, where: str | None, error: Mapping[str, Any],
-                     fields: Iterable[str], allowed: Mapping[str, str]) -> InputError:
+def validated(model: type[M], data: Any, path: str | Path, where: str | None,
+              allowed: Mapping[str, str]) -> M:
+    """`model` built from `data`, or its first validation error as one `InputError`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise _input_error(Path(path), where, exc.errors()[0], model.model_fields,
+                           allowed) from None
+
+
+def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
+                 fields: Iterable[str], allowed: Mapping[str, str]) -> InputError:
     """One pydantic error as an `InputError` naming the field and what it allows."""
     location = [str(part) for part in error["loc"] if not isinstance(part, int)]
     if location and location[-1] == "[key]":  # a mapping key outside its vocabulary

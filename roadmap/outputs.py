@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import InputError
 
 
-def _umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -25,7 +25,7 @@ def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
     tmp = Path(name)
     try:
         write(tmp)
-        tmp.chmod(0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
+        tmp.chmod(0o666 & ~current_umask())  # mkstemp creates 0600; give the usual permissions
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -38,15 +38,20 @@ _METADATA = {".png": {"Software": None}, ".svg": {"Date": None},
 CHART_FORMATS = ("png", "svg", "pdf")
 
 
+def check_chart_format(path: Path, formats: tuple[str, ...] = CHART_FORMATS) -> None:
+    """Reject a chart file name by its suffix, before any work is done for it."""
+    if path.suffix.lower().lstrip(".") not in formats:
+        raise InputError(path, f"unsupported chart format '{path.suffix}'",
+                         allowed=", ".join(formats))
+
+
 def save_figure(figure, *paths: str | Path, dpi: int = 200) -> Path:
     """Save a matplotlib figure to each path (format from the suffix), atomically and
     reproducibly. The tight bounding box is measured once for all the formats (it costs
     a layout pass per save otherwise). Returns the first path."""
     targets = [Path(p) for p in paths]
     for path in targets:
-        if path.suffix.lower().lstrip(".") not in CHART_FORMATS:
-            raise InputError(path, f"unsupported chart format '{path.suffix}'",
-                             allowed=", ".join(CHART_FORMATS))
+        check_chart_format(path)
     # matplotlib is imported only when a chart is saved: catalog commands stay quick.
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg

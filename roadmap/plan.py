@@ -10,7 +10,7 @@ import pandas as pd
 from .catalog import Catalog, Technology
 from .dependencies import prerequisites_only
 from .errors import InputError
-from .ranking import Ranking
+from .ranking import Ranking, method_spec
 from .site import Site
 
 HORIZON = 2050
@@ -58,7 +58,7 @@ def select_measures(ranking: Ranking, top: int | None = 15,
     """Ids by rank: the first `top`, or all with a score of at least `min_score` (or both)."""
     frame = ranking.frame
     if min_score is not None:
-        higher = ranking.method not in ("vikor", "spotis")
+        higher = method_spec(ranking.method).higher_is_better
         frame = frame[frame["score"] >= min_score] if higher else frame[frame["score"] <= min_score]
     if top is not None:
         frame = frame.head(top)

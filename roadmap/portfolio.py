@@ -55,21 +55,23 @@ def candidate_table(ranking: Ranking, catalog: Catalog, site: Site, year: int,
     return pd.DataFrame(rows)
 
 
+def _constraints(costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Rows A and bounds b of A x <= b: the budget first, then x_item - x_needed <= 0."""
+    rows = np.zeros((1 + len(requires), len(costs)))
+    rows[0] = costs
+    for row, (item, needed) in enumerate(requires, start=1):
+        rows[row, item], rows[row, needed] = 1.0, -1.0
+    return rows, np.array([budget] + [0.0] * len(requires))
+
+
 def solve_knapsack(values: np.ndarray, costs: np.ndarray, budget: float,
                    requires: list[tuple[int, int]]) -> np.ndarray:
     """Exact 0-1 choice maximising value within budget; (i, j) in `requires` means item i
     can be chosen only with item j. Returns a boolean array."""
-    n = len(values)
-    rows = [costs]
-    upper = [budget]
-    for item, needed in requires:
-        row = np.zeros(n)
-        row[item], row[needed] = 1.0, -1.0  # x_item - x_needed <= 0
-        rows.append(row)
-        upper.append(0.0)
-    constraints = LinearConstraint(np.array(rows), -np.inf, np.array(upper))
-    result = milp(-values, constraints=constraints, integrality=np.ones(n),
-                  bounds=Bounds(0, 1))
+    rows, upper = _constraints(costs, budget, requires)
+    result = milp(-values, constraints=LinearConstraint(rows, -np.inf, upper),
+                  integrality=np.ones(len(values)), bounds=Bounds(0, 1))
     if not result.success:
         raise RuntimeError(f"the budget problem could not be solved: {result.message}")
     return np.round(result.x).astype(bool)
@@ -78,15 +80,8 @@ def solve_knapsack(values: np.ndarray, costs: np.ndarray, budget: float,
 def lp_shadow_price(values: np.ndarray, costs: np.ndarray, budget: float,
                     requires: list[tuple[int, int]]) -> float:
     """Marginal value of the budget in the LP relaxation (value per 10k yuan)."""
-    n = len(values)
-    rows, upper = [costs], [budget]
-    for item, needed in requires:
-        row = np.zeros(n)
-        row[item], row[needed] = 1.0, -1.0
-        rows.append(row)
-        upper.append(0.0)
-    result = linprog(-values, A_ub=np.array(rows), b_ub=np.array(upper), bounds=(0, 1),
-                     method="highs")
+    rows, upper = _constraints(costs, budget, requires)
+    result = linprog(-values, A_ub=rows, b_ub=upper, bounds=(0, 1), method="highs")
     return float(-result.ineqlin.marginals[0]) if result.success else 0.0
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
 import shutil
 import tempfile
@@ -28,7 +27,7 @@ from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wed
 from .errors import InputError
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
-from .outputs import save_figure
+from .outputs import current_umask, save_figure
 from .pathway import targets_frame
 from .plan import PHASES
 from .style import check_lang, label
@@ -92,7 +91,7 @@ def write_outputs(analysis: SiteAnalysis, folder: str | Path, lang: str = "both"
 
 
 def _swap_into_place(staging: Path, folder: Path) -> None:
-    staging.chmod(0o777 & ~_umask())
+    staging.chmod(0o777 & ~current_umask())
     if not folder.exists():
         staging.rename(folder)
         return
@@ -101,12 +100,6 @@ def _swap_into_place(staging: Path, folder: Path) -> None:
     folder.rename(previous)
     staging.rename(folder)
     shutil.rmtree(previous)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:

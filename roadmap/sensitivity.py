@@ -15,7 +15,7 @@ from pymcdm.normalizations import minmax_normalization, sum_normalization
 
 from .assumptions import Assumptions
 from .matrix import DecisionMatrix
-from .ranking import method_spec, preferences, rank, ranks_from_scores
+from .ranking import method_spec, preferences, ranks_from_scores
 
 
 def draw_weights(weights: dict[str, float], draws: int, spread: float, seed: int) -> np.ndarray:
@@ -80,15 +80,16 @@ def sensitivity(matrix: DecisionMatrix, method: str, weights: dict[str, float], 
     spread = assumptions.weight_spread
     weight_rows = draw_weights({c: weights[c] for c in matrix.criteria}, draws, spread, seed)
     scores = scores_for_weights(matrix, method, weight_rows)
-    ranks = ranks_from_scores(scores, method_spec(method).higher_is_better)
-    base = rank(matrix, method, weights).frame.set_index("id")["rank"]
+    higher = method_spec(method).higher_is_better
+    ranks = ranks_from_scores(scores, higher)
+    base = ranks_from_scores(preferences(matrix, method, weights), higher)
     low, high = assumptions.unstable_band
     in_top = (ranks <= top_k).mean(axis=0)
     frame = pd.DataFrame({
         "id": matrix.ids,
         "name_zh": matrix.frame["name_zh"],
         "name_en": matrix.frame["name_en"],
-        "rank": base.loc[matrix.ids].to_numpy(),
+        "rank": base,
         "p_top_k": in_top,
         "best_rank": ranks.min(axis=0),
         "worst_rank": ranks.max(axis=0),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .assumptions import Assumptions
 from .catalog import Catalog
 from .errors import InputError
-from .inputs import read_yaml, validation_error, without_lines
+from .inputs import read_yaml, validated, without_lines
 from .vocabulary import (
     BASELINE_SOURCES,
     CRITERIA,
@@ -179,8 +179,4 @@ def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
 
 def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
     """Build a site from plain data (a notebook's dict); errors name `name` as the file."""
-    try:
-        return Site.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(Path(name), None, exc.errors()[0], Site.model_fields,
-                               ALLOWED) from None
+    return validated(Site, data, name, None, ALLOWED)

@@ -69,7 +69,6 @@ REGIONS: tuple[str, ...] = get_args(Region)
 # Ranking criteria: the four defaults and the study's ★, used only when weighted explicitly.
 Criterion = Literal["abatement", "economics", "readiness", "relevance", "stars"]
 CRITERIA: tuple[str, ...] = get_args(Criterion)
-DEFAULT_CRITERIA: tuple[str, ...] = ("abatement", "economics", "readiness", "relevance")
 
 Method = Literal["topsis", "vikor", "promethee_ii", "spotis", "copras", "wsm"]
 METHODS: tuple[str, ...] = get_args(Method)

@@ -28,7 +28,7 @@ TABLE_LINES = {
     "7-2": (4795, 5404),
 }
 PERIODS = ("2020-2025", "2025-2035", "2035-2050")
-APPLY, POPULAR, FITS = "△", "○〇", "√"
+FITS = "√"
 # The column header, repeated at the top of every page the table spans.
 HEADER = re.compile(r"\s*(?:表 \S+ \S+ )?技术 ?类[别型] .*?2035- 2050 ")
 ROW = re.compile(

@@ -14,7 +14,7 @@ from rich.console import Console
 from ..catalog import Catalog, load_catalog
 from ..errors import InputError
 from ..matrix import decision_matrix
-from ..outputs import CHART_FORMATS
+from ..outputs import CHART_FORMATS, check_chart_format
 from ..site import Site, load_site
 from ..vocabulary import CRITERIA, DOMAINS, METHODS
 from ..weights import WEIGHT_SCHEMES, choose_weights, parse_weights, read_ahp_file
@@ -70,12 +70,16 @@ def check_domain(domain: str | None) -> None:
         raise InputError("--domain", f"unknown domain '{domain}'", allowed=", ".join(DOMAINS))
 
 
+def check_method(name: str, option: str = "--method") -> str:
+    """`name` if it is a ranking method, else the one-line error naming the option."""
+    if name not in METHODS:
+        raise InputError(option, f"unknown method '{name}'", allowed=", ".join(METHODS))
+    return name
+
 
 def method_name(name: str | None, site: Site) -> str:
-    chosen = name or site.method
-    if chosen not in METHODS:
-        raise InputError("--method", f"unknown method '{chosen}'", allowed=", ".join(METHODS))
-    return chosen
+    """The method asked for, or the site's."""
+    return check_method(name or site.method)
 
 
 def weights_spec(weights: str | None) -> str | dict[str, float] | None:
@@ -87,7 +91,6 @@ def weights_spec(weights: str | None) -> str | dict[str, float] | None:
         raise InputError("--weights", f"unknown criterion '{sorted(unknown)[0]}'",
                          allowed=", ".join(CRITERIA) + " or " + ", ".join(WEIGHT_SCHEMES[:-1]))
     return parsed
-
 
 
 def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weights: str | None,
@@ -120,7 +123,6 @@ WithDomainOption = Annotated[list[str] | None, typer.Option(
     "--with-domain", help="Also consider this domain's measures (repeatable).")]
 
 
-
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
@@ -134,13 +136,10 @@ class ChartFormat(StrEnum):
     html = "html"  # interactive (plotly), self-contained
 
 
-
 def check_chart_path(chart: Path | None, interactive: bool = False) -> None:
     """Reject a chart file name before any work, so nothing is written for a bad one."""
-    allowed = (*CHART_FORMATS, "html") if interactive else CHART_FORMATS
-    if chart is not None and chart.suffix.lower().lstrip(".") not in allowed:
-        raise InputError(chart, f"unsupported chart format '{chart.suffix}'",
-                         allowed=", ".join(allowed))
+    if chart is not None:
+        check_chart_format(chart, (*CHART_FORMATS, "html") if interactive else CHART_FORMATS)
 
 
 def records(frame) -> list[dict]:

@@ -9,12 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..errors import InputError
 from ..experts import expert_agreement
 from ..ranking import Ranking, compare_methods, rank
 from ..sensitivity import Sensitivity, sensitivity
 from ..site import Site
-from ..vocabulary import METHODS
 from .common import (
     AhpOption,
     ListFormat,
@@ -22,8 +20,8 @@ from .common import (
     WeightsOption,
     WithDomainOption,
     app,
+    check_method,
     console,
-    method_name,
     site_ranking,
     user_catalog,
 )
@@ -96,7 +94,7 @@ def rank_command(
     if compare:
         methods = [chosen] + [m.strip() for m in compare.split(",") if m.strip() != chosen]
         for name in methods:
-            method_name(name, site)
+            check_method(name, "--compare")
         comparison = compare_methods(matrix, methods, used)
         compared = {"ranks": comparison.ranks, "weighted_spearman": comparison.weighted_spearman,
                     "ws": comparison.ws}
@@ -166,8 +164,7 @@ def experts_command(
     output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
     """Agreement between the engine's default score (▼, ➕, readiness; no ★) and the study's ★."""
-    if method not in METHODS:
-        raise InputError("--method", f"unknown method '{method}'", allowed=", ".join(METHODS))
+    check_method(method)
     agreement = expert_agreement(user_catalog(ctx), method, largest=largest)
     if output_format is ListFormat.csv:
         typer.echo(agreement.summary.to_csv(index=False), nl=False)

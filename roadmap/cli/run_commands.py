@@ -15,7 +15,6 @@ from ..batch import compare_variants, method_variants, run_batch, run_site, weig
 from ..errors import InputError
 from ..outputs import write_atomically
 from ..report import slug_of
-from ..vocabulary import METHODS
 from ..workflow import Options
 from .common import (
     DependenciesOption,
@@ -24,6 +23,7 @@ from .common import (
     MethodOption,
     WeightsOption,
     app,
+    check_method,
     console,
     records,
     user_catalog,
@@ -49,8 +49,8 @@ def run_command(
     folder = output or Path("output") / slug_of(site_file)
     options = Options(method=method, weights=weights_spec(weights), top=top, draws=draws,
                       dependency_files=tuple(dependencies or ()))
-    if method is not None and method not in METHODS:
-        raise InputError("--method", f"unknown method '{method}'", allowed=", ".join(METHODS))
+    if method is not None:
+        check_method(method)
     analysis = run_site(user_catalog(ctx), site_file, folder, lang.value, force, options)
     met = [f"{c.kind} {c.year}: {'met ' + str(c.met_year) if c.met_year else 'not met'}"
            for c in analysis.targets]
@@ -105,9 +105,7 @@ def compare_command(
     if methods:
         names = [m.strip() for m in methods.split(",") if m.strip()]
         for name in names:
-            if name not in METHODS:
-                raise InputError("--methods", f"unknown method '{name}'",
-                                 allowed=", ".join(METHODS))
+            check_method(name, "--methods")
         variants = method_variants(names, base)
     else:
         variants = weight_variants([weights_spec(w) for w in weights.split(";") if w.strip()],
