@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from scipy.stats import kendalltau, rankdata
 
 from .catalog import Catalog
 from .matrix import catalog_matrix
-from .ranking import rank
+from .ranking import method_spec, rank
 from .site import DEFAULT_WEIGHTS
 from .vocabulary import DOMAINS
 from .weights import normalised
@@ -31,6 +30,10 @@ def expert_agreement(catalog: Catalog, method: str = "topsis",
                      weights: dict[str, float] | None = None,
                      largest: int = 5) -> ExpertAgreement:
     """Kendall's tau per domain between the default score (without ★) and the study's ★."""
+    # Importing scipy.stats costs half a second; only this function needs it, so every other
+    # command starts without it.
+    from scipy.stats import kendalltau, rankdata
+
     summary, disagreements = [], []
     used: dict[str, float] = {}
     for domain in DOMAINS:
@@ -39,7 +42,7 @@ def expert_agreement(catalog: Catalog, method: str = "topsis",
         ranking = rank(matrix, method, used).frame
         stars = ranking["recommendation"].to_numpy()
         tau, p_value = kendalltau(ranking["score"], stars)
-        if method in ("vikor", "spotis"):  # lower score is better there
+        if not method_spec(method).higher_is_better:  # VIKOR, SPOTIS: lower is better
             tau = -tau
         summary.append({"domain": domain, "measures": len(ranking),
                         "kendall_tau": float(tau), "p_value": float(p_value)})
