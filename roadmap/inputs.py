@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -63,12 +64,16 @@ def without_lines(value: Any) -> Any:
 
 def validated(model: type[M], data: Any, path: str | Path, where: str | None,
               allowed: Mapping[str, str]) -> M:
-    """`model` built from `data`, or its first validation error as one `InputError`."""
+    """`model` built from `data`, or one validation error as one `InputError`.
+
+    An unknown field is reported before anything else: a misspelt key also makes its
+    correct spelling "missing", and the misspelling is what the user must fix."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise _input_error(Path(path), where, exc.errors()[0], model.model_fields,
-                           allowed) from None
+        errors = exc.errors()
+        error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        raise _input_error(Path(path), where, error, model.model_fields, allowed) from None
 
 
 def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
@@ -85,7 +90,9 @@ def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
     if error["type"] == "extra_forbidden":
         parent = location[:-1]
         options = allowed.get(".".join(parent) + ".*") if parent else ", ".join(fields)
-        return InputError(path, "unknown field", where=where, field=name, allowed=options)
+        close = get_close_matches(location[-1], list(fields) if not parent else [], n=1)
+        problem = f"unknown field; did you mean '{close[0]}'?" if close else "unknown field"
+        return InputError(path, problem, where=where, field=name, allowed=options)
     if error["type"] == "missing":
         return InputError(path, "missing", where=where, field=name, allowed=described)
     message = str(error["msg"]).removeprefix("Value error, ")

@@ -110,6 +110,8 @@ def test_experts_command(capsys):
 
 BAD_SITES = {
     "unknown key": (MINIMAL + "colour: red\n", "field 'colour': unknown field"),
+    "misspelt key": ("name: t\ndomian: town\nbaseline: {electricity: 1}\n",
+                     "field 'domian': unknown field; did you mean 'domain'?"),
     "wrong type": (MINIMAL + "budget: lots\n", "field 'budget': 'lots' is not allowed"),
     "unknown source": ("name: t\ndomain: town\nbaseline: {coal: 5}\n",
                        "field 'baseline.coal'"),
