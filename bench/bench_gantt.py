@@ -14,8 +14,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from roadmap import load_catalog
-from roadmap.gantt import domain_chart
-from roadmap.outputs import save_figure
+from roadmap.rendering.gantt import domain_chart
+from roadmap.rendering.outputs import save_figure
 
 
 def best_of(repeats: int, work) -> float:

@@ -13,11 +13,11 @@ import numpy as np
 from pymcdm.methods import TOPSIS
 
 from roadmap import DOMAINS, FEATURES, load_catalog
-from roadmap.matrix import decision_matrix
-from roadmap.ranking import ranks_from_scores
-from roadmap.sensitivity import draw_weights, topsis_scores
-from roadmap.site import site_from_dict
-from roadmap.vocabulary import BASELINE_SOURCES
+from roadmap.decisions.matrix import decision_matrix
+from roadmap.decisions.ranking import ranks_from_scores
+from roadmap.decisions.sensitivity import draw_weights, topsis_scores
+from roadmap.inputs.site import site_from_dict
+from roadmap.inputs.vocabulary import BASELINE_SOURCES
 
 
 def every_entry_matrix():

@@ -3,19 +3,19 @@
 The public API, one function or type per step of the data flow (see the README).
 """
 
-from .catalog import Catalog, Source, Technology, load_catalog, read_catalog_file
-from .dependencies import load_dependencies
+from .decisions.experts import expert_agreement
+from .decisions.matrix import decision_matrix
+from .decisions.ranking import Ranking, compare_methods, rank
+from .decisions.roadmap import Roadmap, build_roadmap
+from .decisions.sensitivity import sensitivity
+from .decisions.weights import ahp_weights, choose_weights
 from .errors import InputError
-from .experts import expert_agreement
-from .gantt import domain_chart, roadmap_chart
-from .matrix import decision_matrix
-from .outputs import save_figure
-from .plan import Roadmap, build_roadmap
-from .ranking import Ranking, compare_methods, rank
-from .sensitivity import sensitivity
-from .site import Site, load_site, site_from_dict
-from .vocabulary import ADDRESSES, APPLICABILITIES, DOMAINS, FEATURES, PERIODS
-from .weights import ahp_weights, choose_weights
+from .inputs.catalog import Catalog, Source, Technology, load_catalog, read_catalog_file
+from .inputs.dependencies import load_dependencies
+from .inputs.site import Site, load_site, site_from_dict
+from .inputs.vocabulary import ADDRESSES, APPLICABILITIES, DOMAINS, FEATURES, PERIODS
+from .rendering.gantt import domain_chart, roadmap_chart
+from .rendering.outputs import save_figure
 
 __version__ = "0.1.0"
 

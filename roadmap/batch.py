@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import Catalog, load_catalog
 from .errors import InputError
-from .report import slug_of, write_outputs
+from .inputs.catalog import Catalog, load_catalog
+from .rendering.report import slug_of, write_outputs
 from .workflow import Options, SiteAnalysis, analyse_file
 
 SUMMARY_COLUMNS = ["site", "file", "domain", "baseline", "bau_target_year", "abatement",

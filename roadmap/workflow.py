@@ -9,19 +9,19 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from .catalog import Catalog
-from .dependencies import load_dependencies
-from .economics import measure_economics
-from .experts import ExpertAgreement, expert_agreement
-from .matrix import DecisionMatrix, decision_matrix
-from .pathway import Pathway, TargetCheck, check_targets, contributions, emission_pathway
-from .plan import Roadmap, build_roadmap
-from .portfolio import Portfolio, budget_portfolio
-from .ranking import MethodComparison, Ranking, compare_methods, rank
-from .sensitivity import Sensitivity, sensitivity
-from .site import Site, load_site
-from .vocabulary import METHODS
-from .weights import choose_weights
+from .decisions.experts import ExpertAgreement, expert_agreement
+from .decisions.matrix import DecisionMatrix, decision_matrix
+from .decisions.portfolio import Portfolio, budget_portfolio
+from .decisions.ranking import MethodComparison, Ranking, compare_methods, rank
+from .decisions.roadmap import Roadmap, build_roadmap
+from .decisions.sensitivity import Sensitivity, sensitivity
+from .decisions.weights import choose_weights
+from .inputs.catalog import Catalog
+from .inputs.dependencies import load_dependencies
+from .inputs.site import Site, load_site
+from .inputs.vocabulary import METHODS
+from .model.economics import measure_economics
+from .model.pathway import Pathway, TargetCheck, check_targets, contributions, emission_pathway
 
 
 @dataclass(frozen=True)

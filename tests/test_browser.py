@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not instal
 def test_report_in_chromium(tmp_path, catalog):
     from playwright.sync_api import sync_playwright
 
-    from roadmap.report import write_outputs
+    from roadmap.rendering.report import write_outputs
 
     analysis = analyse_file(catalog, ROOT / "catalogs" / "sites" / "xiaolan-town.yaml",
                             Options(draws=100))
@@ -58,8 +58,8 @@ def test_report_in_chromium(tmp_path, catalog):
 def test_interactive_chart_in_chromium(tmp_path, catalog):
     from playwright.sync_api import sync_playwright
 
-    from roadmap.gantt import domain_rows
-    from roadmap.interactive import interactive_gantt, save_interactive
+    from roadmap.rendering.gantt import domain_rows
+    from roadmap.rendering.interactive import interactive_gantt, save_interactive
 
     page_path = save_interactive(interactive_gantt(*domain_rows(catalog, "park"), "both"),
                                  tmp_path / "park.html")

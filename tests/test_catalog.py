@@ -7,7 +7,7 @@ import re
 import pytest
 
 from roadmap import DOMAINS, Technology, load_catalog, read_catalog_file
-from roadmap.catalog import FRAME_COLUMNS
+from roadmap.inputs.catalog import FRAME_COLUMNS
 
 EXPECTED_COUNTS = {"building": 35, "transport": 30, "enterprise": 24, "park": 29,
                    "community": 26, "town": 86}

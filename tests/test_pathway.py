@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 
 from roadmap import load_site
-from roadmap.charts import contribution_chart, cost_curve_chart, wedge_chart
-from roadmap.economics import cost_per_tonne, investment, measure_economics, potential
-from roadmap.matrix import decision_matrix
-from roadmap.pathway import adoption, check_targets, contributions, emission_pathway
-from roadmap.plan import build_roadmap
-from roadmap.portfolio import budget_portfolio, solve_knapsack
-from roadmap.ranking import rank
-from roadmap.site import site_from_dict
-from roadmap.weights import choose_weights
+from roadmap.decisions.matrix import decision_matrix
+from roadmap.decisions.portfolio import budget_portfolio, solve_knapsack
+from roadmap.decisions.ranking import rank
+from roadmap.decisions.roadmap import build_roadmap
+from roadmap.decisions.weights import choose_weights
+from roadmap.inputs.site import site_from_dict
+from roadmap.model.economics import cost_per_tonne, investment, measure_economics, potential
+from roadmap.model.pathway import adoption, check_targets, contributions, emission_pathway
+from roadmap.rendering.charts import contribution_chart, cost_curve_chart, wedge_chart
 from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,12 +8,12 @@ from pymcdm import methods as mcdm
 from pymcdm import weights as pymcdm_weights
 
 from roadmap import InputError
-from roadmap.experts import expert_agreement
-from roadmap.matrix import decision_matrix
-from roadmap.ranking import METHOD_SPECS, compare_methods, preferences, rank
-from roadmap.sensitivity import draw_weights, sensitivity, topsis_scores, wsm_scores
-from roadmap.site import site_from_dict
-from roadmap.weights import ahp_weights, choose_weights
+from roadmap.decisions.experts import expert_agreement
+from roadmap.decisions.matrix import decision_matrix
+from roadmap.decisions.ranking import METHOD_SPECS, compare_methods, preferences, rank
+from roadmap.decisions.sensitivity import draw_weights, sensitivity, topsis_scores, wsm_scores
+from roadmap.decisions.weights import ahp_weights, choose_weights
+from roadmap.inputs.site import site_from_dict
 
 TOWN = {"name": "test town", "domain": "town",
         "baseline": {"electricity": 690, "industrial_fuel": 160, "transport_fuel": 100,

@@ -14,14 +14,20 @@ import pytest
 from matplotlib.colors import to_rgba
 
 from roadmap import InputError
-from roadmap.dependencies import load_dependencies
-from roadmap.gantt import LIGHT_ALPHA, TOWN_PARTS, domain_chart, roadmap_chart, thickness_of_grade
-from roadmap.matrix import decision_matrix
-from roadmap.outputs import save_figure
-from roadmap.plan import application_year, build_roadmap, popularization_year
-from roadmap.ranking import rank
-from roadmap.site import load_site, site_from_dict
-from roadmap.weights import choose_weights
+from roadmap.decisions.matrix import decision_matrix
+from roadmap.decisions.ranking import rank
+from roadmap.decisions.roadmap import application_year, build_roadmap, popularization_year
+from roadmap.decisions.weights import choose_weights
+from roadmap.inputs.dependencies import load_dependencies
+from roadmap.inputs.site import load_site, site_from_dict
+from roadmap.rendering.gantt import (
+    LIGHT_ALPHA,
+    TOWN_PARTS,
+    domain_chart,
+    roadmap_chart,
+    thickness_of_grade,
+)
+from roadmap.rendering.outputs import save_figure
 from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -291,8 +297,8 @@ def test_interactive_html_chart_is_offline_and_reproducible(tmp_path, capsys):
 
 
 def test_interactive_bars_follow_the_catalog(catalog):
-    from roadmap.gantt import domain_rows
-    from roadmap.interactive import interactive_gantt
+    from roadmap.rendering.gantt import domain_rows
+    from roadmap.rendering.interactive import interactive_gantt
 
     rows, text = domain_rows(catalog, "building")
     figure = interactive_gantt(rows, text, "zh")

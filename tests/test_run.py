@@ -11,8 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from roadmap import report as report_module
 from roadmap.cli import main
+from roadmap.rendering import report as report_module
 from roadmap.workflow import Options, analyse_file
 from tests.helpers import run
 

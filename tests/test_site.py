@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from roadmap import load_catalog
-from roadmap.site import load_site
+from roadmap.inputs.site import load_site
 from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]

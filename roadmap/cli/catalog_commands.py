@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..catalog import Catalog, load_catalog
 from ..errors import InputError
-from ..outputs import write_atomically
-from ..vocabulary import DOMAIN_NAMES_ZH
+from ..inputs.catalog import Catalog, load_catalog
+from ..inputs.vocabulary import DOMAIN_NAMES_ZH
+from ..rendering.outputs import write_atomically
 from .common import (
     DomainOption,
     ExportFormat,

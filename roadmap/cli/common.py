@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ..catalog import Catalog, load_catalog
+from ..decisions.matrix import decision_matrix
+from ..decisions.weights import WEIGHT_SCHEMES, choose_weights, parse_weights, read_ahp_file
 from ..errors import InputError
-from ..matrix import decision_matrix
-from ..outputs import CHART_FORMATS, check_chart_format
-from ..site import Site, load_site
-from ..vocabulary import CRITERIA, DOMAINS, METHODS
-from ..weights import WEIGHT_SCHEMES, choose_weights, parse_weights, read_ahp_file
+from ..inputs.catalog import Catalog, load_catalog
+from ..inputs.site import Site, load_site
+from ..inputs.vocabulary import CRITERIA, DOMAINS, METHODS
+from ..rendering.outputs import CHART_FORMATS, check_chart_format
 
 app = typer.Typer(help="Technology-roadmap decision support for near-zero-carbon planning.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)

@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..charts import contribution_chart, cost_curve_chart, wedge_chart
-from ..dependencies import load_dependencies
-from ..economics import measure_economics
+from ..decisions.ranking import rank
+from ..decisions.roadmap import build_roadmap
 from ..errors import InputError
-from ..outputs import save_figure
-from ..pathway import (
+from ..inputs.dependencies import load_dependencies
+from ..inputs.site import Site
+from ..model.economics import measure_economics
+from ..model.pathway import (
     Pathway,
     TargetCheck,
     check_targets,
@@ -22,9 +23,8 @@ from ..pathway import (
     emission_pathway,
     targets_frame,
 )
-from ..plan import build_roadmap
-from ..ranking import rank
-from ..site import Site
+from ..rendering.charts import contribution_chart, cost_curve_chart, wedge_chart
+from ..rendering.outputs import save_figure
 from ..workflow import report_years
 from .common import (
     DependenciesOption,

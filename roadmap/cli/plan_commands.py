@@ -9,14 +9,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..dependencies import load_dependencies
-from ..gantt import TOWN_PARTS, domain_chart, domain_rows, roadmap_chart, site_rows
-from ..interactive import interactive_gantt, save_interactive
-from ..outputs import save_figure
-from ..plan import PHASES, Roadmap, build_roadmap
-from ..portfolio import Portfolio, budget_portfolio
-from ..ranking import rank
-from ..vocabulary import DOMAINS
+from ..decisions.portfolio import Portfolio, budget_portfolio
+from ..decisions.ranking import rank
+from ..decisions.roadmap import PHASES, Roadmap, build_roadmap
+from ..inputs.dependencies import load_dependencies
+from ..inputs.vocabulary import DOMAINS
+from ..rendering.gantt import TOWN_PARTS, domain_chart, domain_rows, roadmap_chart, site_rows
+from ..rendering.interactive import interactive_gantt, save_interactive
+from ..rendering.outputs import save_figure
 from .common import (
     AhpOption,
     ChartFormat,

@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..experts import expert_agreement
-from ..ranking import Ranking, compare_methods, rank
-from ..sensitivity import Sensitivity, sensitivity
-from ..site import Site
+from ..decisions.experts import expert_agreement
+from ..decisions.ranking import Ranking, compare_methods, rank
+from ..decisions.sensitivity import Sensitivity, sensitivity
+from ..inputs.site import Site
 from .common import (
     AhpOption,
     ListFormat,

@@ -13,8 +13,8 @@ from rich.table import Table
 
 from ..batch import compare_variants, method_variants, run_batch, run_site, weight_variants
 from ..errors import InputError
-from ..outputs import write_atomically
-from ..report import slug_of
+from ..rendering.outputs import write_atomically
+from ..rendering.report import slug_of
 from ..workflow import Options
 from .common import (
     DependenciesOption,

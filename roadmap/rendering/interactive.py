@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..decisions.roadmap import HORIZON
 from .gantt import LIGHT_ALPHA, ChartText, colours_of
 from .outputs import write_atomically
-from .plan import HORIZON
 from .style import check_lang, label
 
 START = 2020

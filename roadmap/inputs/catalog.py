@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .errors import InputError
-from .inputs import LINE_KEY, read_text, read_yaml, validated, without_lines
+from ..errors import InputError
+from .files import LINE_KEY, read_text, read_yaml, validated, without_lines
 from .vocabulary import (
     ADDRESSES,
     APPLICABILITIES,
@@ -320,8 +320,9 @@ def builtin_catalog_dir() -> Path:
     """The folder of the built-in catalogs: $ROADMAP_CATALOGS, the wheel's copy, or catalogs/."""
     if env := os.environ.get("ROADMAP_CATALOGS"):
         return Path(env)
-    packaged = Path(__file__).parent / "_catalogs"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[1] / "catalogs"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "_catalogs"
+    return packaged if packaged.is_dir() else package.parent / "catalogs"
 
 
 def load_catalog(*user_files: str | Path, builtin: bool = True) -> Catalog:

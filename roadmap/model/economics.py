@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .assumptions import Assumptions
-from .catalog import Catalog, Technology
+from ..decisions.roadmap import application_year, popularization_year
+from ..inputs.assumptions import Assumptions
+from ..inputs.catalog import Catalog, Technology
+from ..inputs.site import Site
 from .pathway import PERIOD_END, SINK, Pathway, adoption
-from .plan import application_year, popularization_year
-from .site import Site
 
 RANGE_FACTOR = 2.5 ** 0.5  # a grade spans centre / 1.58 to centre x 1.58
 COLUMNS = ["id", "name_zh", "name_en", "category", "category_en", "economics", "potential",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import InputError
+from ..errors import InputError
 
 LANGS = ("zh", "en", "both")
 # Colour-blind-safe qualitative palette (Okabe-Ito and Tol), one colour per group.

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from .catalog import Catalog, Technology
-from .dependencies import prerequisites_only
-from .errors import InputError
+from ..errors import InputError
+from ..inputs.catalog import Catalog, Technology
+from ..inputs.dependencies import prerequisites_only
+from ..inputs.site import Site
 from .ranking import Ranking, method_spec
-from .site import Site
 
 HORIZON = 2050
 PERIOD_START = {"2020-2025": 2020, "2025-2035": 2025, "2035-2050": 2035}

@@ -13,7 +13,7 @@ import pandas as pd
 from pymcdm.helpers import normalize_matrix
 from pymcdm.normalizations import minmax_normalization, sum_normalization
 
-from .assumptions import Assumptions
+from ..inputs.assumptions import Assumptions
 from .matrix import DecisionMatrix
 from .ranking import method_spec, preferences, ranks_from_scores
 

@@ -16,12 +16,12 @@ from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from .catalog import Catalog
-from .errors import InputError
+from ..decisions.roadmap import HORIZON, Roadmap, application_year, popularization_year
+from ..errors import InputError
+from ..inputs.catalog import Catalog
+from ..inputs.vocabulary import DOMAIN_NAMES_ZH  # noqa: E402
 from .fonts import chart_rc
-from .plan import HORIZON, Roadmap, application_year, popularization_year
 from .style import PALETTE, check_lang, label
-from .vocabulary import DOMAIN_NAMES_ZH  # noqa: E402
 
 START = 2020
 PERIODS = ((2020, 2025, "近期", "near term"), (2025, 2035, "中期", "mid term"),

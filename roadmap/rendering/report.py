@@ -22,16 +22,16 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from . import __version__
+from .. import __version__
+from ..decisions.roadmap import PHASES
+from ..errors import InputError
+from ..model.pathway import targets_frame
+from ..workflow import SiteAnalysis
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
-from .errors import InputError
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
 from .outputs import current_umask, save_figure
-from .pathway import targets_frame
-from .plan import PHASES
 from .style import check_lang, label
-from .workflow import SiteAnalysis
 
 # Chart name -> (builder, formats). The Gantt chart is also wanted as PDF for print.
 CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]] = {
@@ -174,7 +174,7 @@ def _fixed_core_times(xml: bytes) -> bytes:
 # --------------------------------------------------------------------------- the report
 
 def _environment(lang: str) -> Environment:
-    environment = Environment(loader=PackageLoader("roadmap", "templates"),
+    environment = Environment(loader=PackageLoader("roadmap.rendering", "templates"),
                               autoescape=select_autoescape(["html.j2"]),
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.globals["t"] = lambda key: label(*WORDS[key], lang)

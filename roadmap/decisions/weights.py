@@ -8,10 +8,10 @@ import numpy as np
 from pymcdm import weights as pymcdm_weights
 from pymcdm.weights.subjective import AHP
 
-from .errors import InputError
-from .inputs import read_yaml, without_lines
+from ..errors import InputError
+from ..inputs.files import read_yaml, without_lines
+from ..inputs.site import Site
 from .matrix import DecisionMatrix
-from .site import Site
 
 OBJECTIVE = {
     "equal": pymcdm_weights.equal_weights,

@@ -13,9 +13,9 @@ from pymcdm import methods as mcdm
 from pymcdm.correlations import weighted_spearman, ws
 from pymcdm.normalizations import minmax_normalization
 
-from .errors import InputError
+from ..errors import InputError
+from ..inputs.vocabulary import METHODS
 from .matrix import CRITERION_BOUNDS, DecisionMatrix
-from .vocabulary import METHODS
 
 
 def _as_given(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError
+from ..errors import InputError
 
 LINE_KEY = "__line__"
 M = TypeVar("M", bound=BaseModel)

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from .catalog import Catalog
-from .dependencies import prerequisites_only
-from .economics import adoption_by, investment, potential
-from .errors import InputError
+from ..errors import InputError
+from ..inputs.catalog import Catalog
+from ..inputs.dependencies import prerequisites_only
+from ..inputs.site import Site
+from ..model.economics import adoption_by, investment, potential
 from .ranking import Ranking
-from .site import Site
 
 OBJECTIVES = ("abatement", "score")
 COLUMNS = ["id", "name_zh", "name_en", "investment", "abatement", "value", "chosen", "reason"]

@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..errors import InputError
 from .assumptions import Assumptions
 from .catalog import Catalog
-from .errors import InputError
-from .inputs import read_yaml, validated, without_lines
+from .files import read_yaml, validated, without_lines
 from .vocabulary import (
     BASELINE_SOURCES,
     CRITERIA,

@@ -8,9 +8,9 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..errors import InputError
 from .catalog import Catalog, builtin_catalog_dir
-from .errors import InputError
-from .inputs import LINE_KEY, read_yaml, validated, without_lines
+from .files import LINE_KEY, read_yaml, validated, without_lines
 
 PREREQUISITE = "prerequisite"
 ALLOWED = {"before": "a catalog id", "after": "a catalog id", "kind": "prerequisite, synergy",

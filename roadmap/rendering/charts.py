@@ -8,10 +8,10 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .catalog import Catalog
+from ..decisions.sensitivity import Sensitivity
+from ..inputs.catalog import Catalog
+from ..model.pathway import SINK, Pathway, TargetCheck
 from .fonts import chart_rc
-from .pathway import SINK, Pathway, TargetCheck
-from .sensitivity import Sensitivity
 from .style import PALETTE, check_lang, label
 
 NET_COLOUR, BAU_COLOUR, TARGET_COLOUR = "#222222", "#666666", "#D55E00"

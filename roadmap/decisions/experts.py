@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .catalog import Catalog
+from ..inputs.catalog import Catalog
+from ..inputs.site import DEFAULT_WEIGHTS
+from ..inputs.vocabulary import DOMAINS
 from .matrix import catalog_matrix
 from .ranking import method_spec, rank
-from .site import DEFAULT_WEIGHTS
-from .vocabulary import DOMAINS
 from .weights import normalised
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .assumptions import Assumptions
-from .catalog import Catalog, Technology
-from .plan import Roadmap
-from .site import Site
+from ..decisions.roadmap import Roadmap
+from ..inputs.assumptions import Assumptions
+from ..inputs.catalog import Catalog, Technology
+from ..inputs.site import Site
 
 PERIOD_END = {2020: 2025, 2025: 2035, 2035: 2050}
 SINK = "sink"

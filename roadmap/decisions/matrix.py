@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .assumptions import Assumptions
-from .catalog import Catalog, Technology
-from .site import Site
-from .vocabulary import period_index
+from ..inputs.assumptions import Assumptions
+from ..inputs.catalog import Catalog, Technology
+from ..inputs.site import Site
+from ..inputs.vocabulary import period_index
 
 # The range of each criterion, used by SPOTIS (which needs bounds) and for documentation.
 CRITERION_BOUNDS = {

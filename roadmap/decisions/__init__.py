@@ -1,0 +1,2 @@
+"""Decisions: the decision matrix, weights, ranking, sensitivity, the roadmap and the budget
+portfolio."""

@@ -1,0 +1,1 @@
+"""Rendering: labels and fonts, charts, the interactive chart, reports and output files."""
