@@ -21,7 +21,17 @@ from .inputs.dependencies import load_dependencies
 from .inputs.site import Site, load_site
 from .inputs.vocabulary import METHODS
 from .model.economics import measure_economics
-from .model.pathway import Pathway, TargetCheck, check_targets, contributions, emission_pathway
+from .model.pathway import (
+    NearZeroGap,
+    Pathway,
+    SiteModel,
+    TargetCheck,
+    check_targets,
+    contributions,
+    near_zero_gap,
+    scenario_pathways,
+    site_model,
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,9 @@ class SiteAnalysis:
     stability: Sensitivity
     dependencies: nx.DiGraph
     roadmap: Roadmap
-    pathway: Pathway
+    model: SiteModel
+    scenarios: dict[str, Pathway]  # bau, roadmap, potential
+    near_zero: NearZeroGap
     targets: list[TargetCheck]
     contributions: pd.DataFrame
     economics: pd.DataFrame
@@ -59,6 +71,11 @@ class SiteAnalysis:
     years: list[int]
     options: Options = field(default_factory=Options)
     input_hash: str = ""
+
+    @property
+    def pathway(self) -> Pathway:
+        """The roadmap scenario."""
+        return self.scenarios["roadmap"]
 
 
 def report_years(site: Site) -> list[int]:
@@ -78,7 +95,9 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
     methods = [method, *[m for m in options.compare if m != method]]
     graph = load_dependencies(catalog, *options.dependency_files)
     roadmap = build_roadmap(ranking, catalog, graph, site, options.top)
-    pathway = emission_pathway(roadmap, catalog)
+    model = site_model(site, catalog, [*matrix.ids, *roadmap.frame["id"]])
+    scenarios = scenario_pathways(model, roadmap.starts())
+    pathway = scenarios["roadmap"]
     years = report_years(site)
     return SiteAnalysis(
         site=site, catalog=catalog, matrix=matrix, ranking=ranking,
@@ -86,11 +105,11 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
         stability=sensitivity(matrix, method, weights, draws=options.draws,
                               top_k=options.top_k, seed=options.seed,
                               assumptions=site.assumptions),
-        dependencies=graph, roadmap=roadmap, pathway=pathway,
-        targets=check_targets(pathway),
+        dependencies=graph, roadmap=roadmap, model=model, scenarios=scenarios,
+        near_zero=near_zero_gap(scenarios["potential"]), targets=check_targets(pathway),
         contributions=contributions(pathway, catalog, years, by="function"),
         economics=measure_economics(pathway, catalog, years[-1]),
-        portfolio=budget_portfolio(ranking, catalog, graph, site) if site.budget else None,
+        portfolio=budget_portfolio(ranking, catalog, graph, model) if site.budget else None,
         experts=expert_agreement(catalog),
         years=years, options=options, input_hash=input_hash)
 

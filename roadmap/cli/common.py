@@ -32,6 +32,12 @@ class ListFormat(StrEnum):
     json = "json"
 
 
+class Scenario(StrEnum):
+    bau = "bau"
+    roadmap = "roadmap"
+    potential = "potential"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"

@@ -16,11 +16,14 @@ from ..inputs.dependencies import load_dependencies
 from ..inputs.site import Site
 from ..model.economics import measure_economics
 from ..model.pathway import (
+    NearZeroGap,
     Pathway,
     TargetCheck,
     check_targets,
     contributions,
-    emission_pathway,
+    near_zero_gap,
+    scenario_pathways,
+    site_model,
     targets_frame,
 )
 from ..rendering.charts import contribution_chart, cost_curve_chart, wedge_chart
@@ -31,6 +34,7 @@ from .common import (
     Lang,
     ListFormat,
     MethodOption,
+    Scenario,
     WeightsOption,
     WithDomainOption,
     app,
@@ -46,6 +50,10 @@ def pathway_command(
     ctx: typer.Context,
     site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
     output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    scenario: Annotated[Scenario, typer.Option(
+        help="bau: business as usual (with the autonomous uptake of mature technologies); "
+        "roadmap: the recommended measures; potential: every applicable measure at its "
+        "technical potential.")] = Scenario.roadmap,
     chart: Annotated[Path | None, typer.Option(
         help="Draw the wedge chart here; -contributions and -cost-curve charts beside it.")]
     = None,
@@ -59,13 +67,17 @@ def pathway_command(
     weights: WeightsOption = None,
     with_domain: WithDomainOption = None,
 ) -> None:
-    """Emission pathway of a site's roadmap: wedges, target check, contributions, costs."""
+    """Emission pathway of a site by scenario: wedges, target check, contributions, costs,
+    and what near zero still needs."""
     loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, None,
                                                       with_domain)
     check_chart_path(chart)
     graph = load_dependencies(loaded, *(dependencies or []))
     roadmap = build_roadmap(rank(matrix, chosen, used), loaded, graph, site, top)
-    pathway = emission_pathway(roadmap, loaded)
+    scenarios = scenario_pathways(site_model(site, loaded, [*matrix.ids, *roadmap.frame["id"]]),
+                                  roadmap.starts())
+    pathway = scenarios[scenario.value]
+    gap = near_zero_gap(scenarios["potential"])
     checks = check_targets(pathway)
     chosen_years = _years(years, site)
     shares = contributions(pathway, loaded, chosen_years, by="function")
@@ -78,7 +90,7 @@ def pathway_command(
                  cost_curve_chart(economics, chosen_years[-1], lang.value))):
             save_figure(figure, path)
             typer.echo(f"wrote {path}", err=True)
-    _print_pathway(output_format, pathway, checks, shares, economics)
+    _print_pathway(output_format, pathway, checks, shares, economics, scenarios, gap)
 
 
 def _beside(path: Path, name: str) -> Path:
@@ -101,20 +113,24 @@ def _years(text: str | None, site: Site) -> list[int]:
 
 
 def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[TargetCheck],
-                   shares, economics) -> None:
+                   shares, economics, scenarios: dict[str, Pathway], gap: NearZeroGap) -> None:
     if output_format is ListFormat.csv:
         typer.echo(pathway.frame.to_csv(index=False), nl=False)
         return
     targets = targets_frame(checks)
     if output_format is ListFormat.json:
         typer.echo(json.dumps({
-            "site": pathway.site.name, "by_year": records(pathway.by_year),
+            "site": pathway.site.name, "scenario": pathway.scenario,
+            "by_year": records(pathway.by_year),
+            "scenarios": {name: records(p.by_year) for name, p in scenarios.items()},
             "targets": records(targets), "contributions": records(shares),
             "economics": records(economics), "pathway": records(pathway.frame),
         }, ensure_ascii=False, indent=1))
         return
     screen = console()
-    table = Table(title=f"{pathway.site.name}: emissions (tCO2e/yr)", title_justify="left")
+    _print_scenarios(screen, scenarios, gap)
+    table = Table(title=f"{pathway.site.name}: emissions, {pathway.scenario} scenario "
+                  "(tCO2e/yr)", title_justify="left")
     for column in ("year", "business as usual", "abatement", "sinks", "net"):
         table.add_column(column, justify="right")
     by_year = pathway.by_year
@@ -136,3 +152,31 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
         shown.add_row(str(row["year"]), row["group"], f"{row['abatement']:,.0f}",
                       f"{row['share']:.0%}")
     screen.print(shown)
+
+
+def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap) -> None:
+    """Net emissions of the three scenarios side by side, and the near-zero check."""
+    site = next(iter(scenarios.values())).site
+    years = sorted({site.base_year, *[y for y in (2025, 2030, 2035, 2040, 2050)
+                                      if site.base_year < y < site.target_year],
+                    site.target_year})
+    table = Table(title="Net emissions by scenario (tCO2e/yr)", title_justify="left")
+    table.add_column("scenario")
+    for year in years:
+        table.add_column(str(year), justify="right")
+    for name, pathway in scenarios.items():
+        net = pathway.by_year.set_index("year")["net"]
+        table.add_row(name, *(f"{net[y]:,.0f}" for y in years))
+    screen.print(table)
+    if gap.gap <= 0:
+        screen.print(f"near zero ({gap.required:,.0f} t/yr) is within the technical potential "
+                     f"by {gap.year}")
+        return
+    green = (f"green power for {gap.green_share:.0%} of the electricity still bought "
+             f"({gap.green_mwh:,.0f} MWh/yr)" if gap.green_share is not None else
+             "more than all the remaining grid electricity made green")
+    top = gap.residual.head(3)
+    cells = ", ".join(f"{r.sector} {r.carrier} {r.emissions:,.0f}" for r in top.itertuples())
+    screen.print(f"near zero by {gap.year} needs {gap.gap:,.0f} t/yr beyond the technical "
+                 f"potential: {green}, or {gap.sink_ha:,.0f} ha of new sink, or measures on "
+                 f"the largest remaining cells ({cells} t/yr)")

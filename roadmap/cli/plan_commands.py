@@ -11,9 +11,10 @@ from rich.table import Table
 
 from ..decisions.portfolio import Portfolio, budget_portfolio
 from ..decisions.ranking import rank
-from ..decisions.roadmap import PHASES, Roadmap, build_roadmap
+from ..decisions.roadmap import Roadmap, build_roadmap, phases
 from ..inputs.dependencies import load_dependencies
 from ..inputs.vocabulary import DOMAINS
+from ..model.pathway import site_model
 from ..rendering.gantt import TOWN_PARTS, domain_chart, domain_rows, roadmap_chart, site_rows
 from ..rendering.interactive import interactive_gantt, save_interactive
 from ..rendering.outputs import save_figure
@@ -105,7 +106,8 @@ def plan_command(
     ranking = rank(matrix, chosen, used)
     portfolio = None
     if budget or budget_amount is not None:
-        portfolio = budget_portfolio(ranking, loaded, graph, site, budget_amount,
+        model = site_model(site, loaded, matrix.ids)
+        portfolio = budget_portfolio(ranking, loaded, graph, model, budget_amount,
                                      objective=objective)
         selected = portfolio.frame.loc[portfolio.frame["chosen"], "id"].tolist()
         roadmap = build_roadmap(ranking, loaded, graph, site, selected=selected)
@@ -140,7 +142,7 @@ def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
     screen = console()
     if portfolio is not None:
         screen.print(_portfolio_text(portfolio))
-    for phase, start, end in PHASES:
+    for phase, start, end in phases(roadmap.site):
         rows = frame[frame["phase"] == phase]
         if rows.empty:
             continue

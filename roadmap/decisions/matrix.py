@@ -21,7 +21,7 @@ import pandas as pd
 from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog, Technology
 from ..inputs.site import Site
-from ..inputs.vocabulary import period_index
+from ..inputs.vocabulary import expand_cells, period_index
 
 # The range of each criterion, used by SPOTIS (which needs bounds) and for documentation.
 CRITERION_BOUNDS = {
@@ -43,14 +43,32 @@ def readiness(tech: Technology) -> float:
     return (application + popularization) / 5
 
 
-def relevance(tech: Technology, shares: dict[str, float], assumptions: Assumptions) -> float:
+def cell_shares(site: Site) -> dict[tuple[str, str], float]:
+    """Share of the site's base-year emissions in each sector x carrier cell."""
+    total = site.total_baseline
+    return {cell: value / total for cell, value in site.cells().items()}
+
+
+def acted_on(tech: Technology, shares: dict[tuple[str, str], float]) -> list[tuple[str, str]]:
+    """The site's cells a measure acts on (supply: its electricity; sink, enabling: none)."""
+    effect = tech.acts
+    if effect.type == "supply":
+        return [cell for cell in shares if cell[1] == "electricity"]
+    if effect.type in ("sink", "enabling"):
+        return []
+    wanted = set(expand_cells(effect.cells))
+    return [cell for cell in shares if cell in wanted]
+
+
+def relevance(tech: Technology, shares: dict[tuple[str, str], float],
+              assumptions: Assumptions) -> float:
     """Share of the site's baseline the measure acts on (see `Assumptions` for the two others)."""
-    if "cross_cutting" in tech.addresses:
+    effect = tech.acts
+    if effect.type == "enabling":
         return assumptions.cross_cutting_relevance
-    share = sum(shares.get(source, 0.0) for source in tech.addresses)
-    if "sink" in tech.addresses:
-        share += assumptions.sink_relevance
-    return min(1.0, share)
+    if effect.type == "sink":
+        return assumptions.sink_relevance
+    return min(1.0, sum(shares[cell] for cell in acted_on(tech, shares)))
 
 
 @dataclass(frozen=True)
@@ -83,7 +101,8 @@ class DecisionMatrix:
         return DecisionMatrix(self.frame, criteria, self.excluded, self.dropped)
 
 
-def exclusion_reason(tech: Technology, site: Site, shares: dict[str, float]) -> str | None:
+def exclusion_reason(tech: Technology, site: Site,
+                     shares: dict[tuple[str, str], float]) -> str | None:
     """Why a measure of the site's domains does not apply to this site, or None."""
     if tech.id in site.exclude:
         return "excluded by the site profile"
@@ -95,13 +114,16 @@ def exclusion_reason(tech: Technology, site: Site, shares: dict[str, float]) -> 
             "non_energy_intensive"
         if tech.applicability != wanted:
             return f"fits {tech.applicability.replace('_', '-')} enterprises only"
-    acted_on = [s for s in tech.addresses if s not in ("sink", "cross_cutting")]
-    if acted_on and len(acted_on) == len(tech.addresses) and not any(shares[s] for s in acted_on):
-        return f"acts only on {', '.join(acted_on)}, absent from the site's baseline"
+    effect = tech.acts
+    if effect.type == "sink" and not site.land_area_ha and tech.id not in site.measures:
+        return "a sink needs an area: give land_area_ha or measures.ID.area_ha"
+    if effect.type not in ("sink", "enabling") and not acted_on(tech, shares):
+        cells = "electricity" if effect.type == "supply" else ", ".join(effect.cells)
+        return f"acts only on {cells}, absent from the site's baseline"
     return None
 
 
-def criterion_values(tech: Technology, shares: dict[str, float] | None = None,
+def criterion_values(tech: Technology, shares: dict[tuple[str, str], float] | None = None,
                      assumptions: Assumptions | None = None) -> dict[str, float]:
     """Every criterion's value for one measure; relevance only when a baseline is given."""
     values = {
@@ -126,7 +148,7 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
     """
     criteria = criteria or tuple(site.weights)
     domains = set(site.domains) | set(extra_domains)
-    shares = site.baseline_shares()
+    shares = cell_shares(site)
     rows, excluded = [], []
     for tech in catalog:
         if tech.domain not in domains and tech.id not in site.include:

@@ -12,8 +12,8 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from ..errors import InputError
 from ..inputs.catalog import Catalog
 from ..inputs.dependencies import prerequisites_only
-from ..inputs.site import Site
-from ..model.economics import adoption_by, investment, potential
+from ..model.economics import investment
+from ..model.pathway import SiteModel, standalone_abatement
 from .ranking import Ranking
 
 OBJECTIVES = ("abatement", "score")
@@ -41,17 +41,20 @@ class Portfolio:
     step_gain: float
 
 
-def candidate_table(ranking: Ranking, catalog: Catalog, site: Site, year: int,
+def candidate_table(ranking: Ranking, catalog: Catalog, model: SiteModel, year: int,
                     objective: str) -> pd.DataFrame:
-    """Investment, abatement by `year` (adoption included) and value of every candidate."""
+    """Investment, stand-alone abatement by `year` (adoption included) and value of every
+    candidate."""
+    ids = ranking.frame["id"].tolist()
+    reached = standalone_abatement(model, ids, year)
+    full = standalone_abatement(model, ids, model.site.target_year)
     rows = []
     for _, row in ranking.frame.iterrows():
         tech = catalog.get(row["id"])
-        reached = potential(tech, site, year) * adoption_by(tech, year, site.assumptions)
-        value = reached * (row["score"] if objective == "score" else 1.0)
+        value = reached[tech.id] * (row["score"] if objective == "score" else 1.0)
         rows.append({"id": tech.id, "name_zh": tech.name_zh, "name_en": tech.name_en,
-                     "investment": investment(tech, site, year)[1], "abatement": reached,
-                     "value": value})
+                     "investment": investment(tech, full[tech.id], model.site.assumptions)[1],
+                     "abatement": reached[tech.id], "value": value})
     return pd.DataFrame(rows)
 
 
@@ -85,12 +88,13 @@ def lp_shadow_price(values: np.ndarray, costs: np.ndarray, budget: float,
     return float(-result.ineqlin.marginals[0]) if result.success else 0.0
 
 
-def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, site: Site,
-                     budget: float | None = None, year: int | None = None,
+def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph,
+                     model: SiteModel, budget: float | None = None, year: int | None = None,
                      objective: str = "abatement") -> Portfolio:
     """The candidates that maximise abatement (or score-weighted abatement) in `year` within
     the budget, each taken only with its prerequisites. Defaults: the site's budget, the
     year of its target (else its target year)."""
+    site = model.site
     budget = budget if budget is not None else site.budget
     if budget is None or budget <= 0:
         raise InputError("site", "no budget to allocate", field="budget",
@@ -99,11 +103,11 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
         raise InputError("--objective", f"unknown objective '{objective}'",
                          allowed=", ".join(OBJECTIVES))
     year = year or (site.target.year if site.target else site.target_year)
-    table = candidate_table(ranking, catalog, site, year, objective)
+    table = candidate_table(ranking, catalog, model, year, objective)
     index = {tech_id: i for i, tech_id in enumerate(table["id"])}
     requires, blocked = _requirements(dependencies, index)
-    costs = table["investment"].to_numpy()
-    values = table["value"].to_numpy()
+    costs = table["investment"].to_numpy(copy=True)
+    values = table["value"].to_numpy(copy=True)
     for item in blocked:  # a prerequisite outside the candidates: never choosable
         values[item], costs[item] = 0.0, budget + 1.0
     chosen = solve_knapsack(values, costs, budget, requires)

@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import pandas as pd
 
 from ..errors import InputError
-from ..inputs.catalog import Catalog, Technology
-from ..inputs.dependencies import prerequisites_only
+from ..inputs.catalog import Catalog, application_year, popularization_year
+from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
 from .ranking import Ranking, method_spec
 
 HORIZON = 2050
-PERIOD_START = {"2020-2025": 2020, "2025-2035": 2025, "2035-2050": 2035}
-PHASES = (("near", 2020, 2025), ("mid", 2025, 2035), ("long", 2035, 2050))
+PHASE_NAMES = ("near", "mid", "long")
+STUDY_BOUNDARIES = (2025, 2035)  # the study's periods 2020-2025 / 2025-2035 / 2035-2050
 COLUMNS = ["id", "domain", "category", "category_en", "name_zh", "name_en", "phase",
            "start_year", "popularization_year", "rank", "score", "recommendation", "reason",
            "delayed_by"]
+LEFT_OUT_COLUMNS = ["id", "name_zh", "name_en", "rank", "reason"]
 
 
-def application_year(tech: Technology) -> int:
-    """First year of expected application; measures applied before 2020 start in 2020."""
-    return PERIOD_START[tech.application_period] if tech.application_period else 2020
+def phases(site: Site) -> list[tuple[str, int, int]]:
+    """The site's phases: the study's periods cut to its base and target years (a 2025-2035
+    plan has one phase)."""
+    inside = [y for y in STUDY_BOUNDARIES if site.base_year < y < site.target_year]
+    edges = [site.base_year, *inside, site.target_year]
+    names = PHASE_NAMES[len(PHASE_NAMES) - len(edges) + 1:]
+    return [(name, edges[i], edges[i + 1]) for i, name in enumerate(names)]
 
 
-def popularization_year(tech: Technology) -> int:
-    return PERIOD_START[tech.popularization_period] if tech.popularization_period else 2020
-
-
-def phase_of(year: int) -> str:
-    return next(name for name, start, end in PHASES if start <= year < end or end == HORIZON)
+def phase_of(year: int, site: Site) -> str:
+    """The phase in which a measure widespread in `year` falls."""
+    spans = phases(site)
+    return next((name for name, _, end in spans if year < end), spans[-1][0])
 
 
 @dataclass(frozen=True)
@@ -51,18 +54,39 @@ class Roadmap:
     frame: pd.DataFrame
     graph: nx.DiGraph
     site: Site
+    left_out: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=LEFT_OUT_COLUMNS))
+    candidates: tuple[str, ...] = ()
+
+    def starts(self) -> dict[str, int]:
+        """id -> start year, for the site model."""
+        return dict(zip(self.frame["id"], self.frame["start_year"].astype(int), strict=True))
 
 
-def select_measures(ranking: Ranking, top: int | None = 15,
-                    min_score: float | None = None) -> list[str]:
-    """Ids by rank: the first `top`, or all with a score of at least `min_score` (or both)."""
+def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
+                    min_score: float | None = None, taken: tuple[str, ...] = (),
+                    ) -> tuple[list[str], pd.DataFrame]:
+    """Ids by rank: the first `top`, or all with a score of at least `min_score` (or both),
+    never two that count the same abatement (a row restating or including one already
+    taken, `taken` first): those are left out with the reason."""
     frame = ranking.frame
     if min_score is not None:
         higher = method_spec(ranking.method).higher_is_better
         frame = frame[frame["score"] >= min_score] if higher else frame[frame["score"] <= min_score]
-    if top is not None:
-        frame = frame.head(top)
-    return frame["id"].tolist()
+    conflicts = exclusive_conflicts(catalog)
+    chosen, left_out = [], []
+    for _, row in frame.iterrows():
+        if top is not None and len(chosen) >= top:
+            break
+        clash = next((o for o in (*taken, *chosen) if conflicts.has_edge(row["id"], o)), None)
+        if clash is None:
+            chosen.append(row["id"])
+        else:
+            left_out.append({"id": row["id"], "name_zh": row["name_zh"],
+                             "name_en": row["name_en"], "rank": row["rank"],
+                             "reason": f"overlaps {clash}, already in the roadmap ("
+                                       f"{conflicts.edges[row['id'], clash]['reason']})"})
+    return chosen, pd.DataFrame(left_out, columns=LEFT_OUT_COLUMNS)
 
 
 def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, site: Site,
@@ -73,7 +97,10 @@ def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, 
     before them."""
     ranked = ranking.frame.set_index("id")
     reasons: dict[str, str] = {}
-    chosen = selected if selected is not None else select_measures(ranking, top, min_score)
+    if selected is not None:
+        chosen, left_out = selected, pd.DataFrame(columns=LEFT_OUT_COLUMNS)
+    else:
+        chosen, left_out = select_measures(ranking, catalog, top, min_score, site.include)
     for tech_id in chosen:
         reasons[tech_id] = f"rank {ranked.loc[tech_id, 'rank']} of {len(ranked)}"
         if selected is not None:
@@ -85,11 +112,12 @@ def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, 
         _pull_prerequisites(tech_id, hard, reasons, site)
     graph = dependencies.subgraph(reasons).copy()
     graph.add_nodes_from(reasons)
-    rows = _schedule(graph, catalog, ranked, reasons)
+    rows = _schedule(graph, catalog, ranked, reasons, site)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame = frame.sort_values(["popularization_year", "start_year", "rank"], na_position="last",
                               kind="stable")
-    return Roadmap(frame.reset_index(drop=True), graph, site)
+    return Roadmap(frame.reset_index(drop=True), graph, site, left_out,
+                   tuple(ranking.frame["id"]))
 
 
 def _pull_prerequisites(tech_id: str, hard: nx.DiGraph, reasons: dict[str, str],
@@ -104,15 +132,16 @@ def _pull_prerequisites(tech_id: str, hard: nx.DiGraph, reasons: dict[str, str],
 
 
 def _schedule(graph: nx.DiGraph, catalog: Catalog, ranked: pd.DataFrame,
-              reasons: dict[str, str]) -> list[dict]:
-    """Start each measure at its application year, later if a prerequisite starts later."""
+              reasons: dict[str, str], site: Site) -> list[dict]:
+    """Start each measure at its application year (never before the year after the site's
+    base year), later if a prerequisite starts later."""
     start: dict[str, int] = {}
     rows = []
     hard = prerequisites_only(graph)
     hard.add_nodes_from(graph)
     for tech_id in nx.lexicographical_topological_sort(hard):
         tech = catalog.get(tech_id)
-        year, delayed_by = application_year(tech), ""
+        year, delayed_by = max(application_year(tech), site.base_year + 1), ""
         for before in sorted(hard.predecessors(tech_id)):
             if start[before] > year:
                 year, delayed_by = start[before], before
@@ -120,7 +149,7 @@ def _schedule(graph: nx.DiGraph, catalog: Catalog, ranked: pd.DataFrame,
         rows.append({
             "id": tech_id, "domain": tech.domain, "category": tech.category,
             "category_en": tech.category_en, "name_zh": tech.name_zh, "name_en": tech.name_en,
-            "phase": phase_of(max(year, popularization_year(tech))), "start_year": year,
+            "phase": phase_of(max(year, popularization_year(tech)), site), "start_year": year,
             "popularization_year": max(year, popularization_year(tech)),
             "rank": ranked["rank"].get(tech_id), "score": ranked["score"].get(tech_id),
             "recommendation": tech.recommendation, "reason": reasons[tech_id],

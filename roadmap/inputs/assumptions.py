@@ -1,79 +1,257 @@
-"""The project's own assumptions, in one place, each with its rationale.
+"""Every default the engine needs beyond a site profile, in one place, each with its source
+and its range.
 
-Nothing here comes from the source documents. A site profile may override any of them
-under its `assumptions:` key; the README lists them all.
+A value from a document names it (seed file and table or section, or the published standard);
+a value the documents do not give is marked "project assumption" with its reasoning. A site
+profile may override any of them under `assumptions:` (tables may be given in part: the rest
+keeps its defaults). `source_of(name)` and `range_of(name)` feed the README's table, the
+report's assumptions annex and the Monte Carlo draws.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .vocabulary import CARRIERS, DOMAINS, EFFECT_TYPES, SECTORS, SUPPLY_SCALES
+
+GRADES = (1, 2, 3, 4, 5)
+IPCC_2006 = ("IPCC 2006 Guidelines vol. 2 ch. 1 table 1.4 (default CO2 emission factors, "
+             "kg/TJ) / 3.6")
+# Old assumption names that a profile may still use, and what became of them.
+RENAMED = {"abatement_fraction": "caps.efficiency"}
+RETIRED = {
+    "cross_cutting_effect": "enabling measures now have their own caps (caps.enabling)",
+    "sink_scale": "sinks are now sized by area (land_area_ha, measures.ID.area_ha)",
+}
+
+
+def _field(default: Any, source: str, low_high: tuple[float, float] | str, **limits: Any) -> Any:
+    """A field with its source and its range (a (low, high) pair, or a rule in words for
+    tables, whose ranges are given by `range_of`)."""
+    factory = {"default_factory": (lambda: dict(default))} if isinstance(default, dict) else {
+        "default": default}
+    return Field(**factory, **limits, json_schema_extra={"source": source, "range": low_high})
+
+
+def _grade_table(values: tuple[float, ...]) -> dict[int, float]:
+    return dict(zip(GRADES, values, strict=True))
+
+
+# Technical potential of one measure by ▼ grade and effect type: the largest share of its
+# cells it reaches at full adoption (supply: of the site's electricity; sink: of its land).
+DEFAULT_CAPS = {
+    # 2-15 %: the earlier one-level model's shares, calibrated on Xiaolan's direct actions
+    # (catalog rows nearest to them cut 24 % of the 2010 inventory against the plan's 27 %,
+    # seed 000 table 5-5); now applied to the narrower cells a measure acts on.
+    "efficiency": _grade_table((0.02, 0.04, 0.07, 0.10, 0.15)),
+    "structure": _grade_table((0.03, 0.06, 0.10, 0.15, 0.20)),
+    "electrification": _grade_table((0.05, 0.10, 0.20, 0.35, 0.50)),
+    "fuel_switch": _grade_table((0.05, 0.10, 0.20, 0.35, 0.50)),
+    "supply": _grade_table((0.01, 0.02, 0.04, 0.07, 0.10)),
+    "capture": _grade_table((0.05, 0.10, 0.20, 0.30, 0.40)),
+    "sink": _grade_table((0.005, 0.01, 0.02, 0.03, 0.05)),
+    "enabling": _grade_table((0.005, 0.01, 0.015, 0.02, 0.03)),
+}
+CAP_SPREAD = (0.6, 1.4)  # each cap's range: x0.6 to x1.4 (project assumption)
 
 
 class Assumptions(BaseModel):
-    """Numbers the engine needs that the study does not give."""
+    """Numbers the engine needs that a site profile does not give (see the module docstring)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # Relevance criterion. A planning or management measure acts on every source, but only
-    # through the measures it enables, so it counts for half the baseline.
-    cross_cutting_relevance: float = Field(0.5, ge=0, le=1)
-    # A sink offsets emissions without touching a source; forestry sinks are a few per cent
-    # of a Guangdong town's emissions, so a sink measure counts for a fifth of the baseline
-    # (enough to rank it, not enough to outrank measures on the largest source).
-    sink_relevance: float = Field(0.2, ge=0, le=1)
-    # Sensitivity analysis: each weight is scaled by a uniform factor in [1 - s, 1 + s].
-    weight_spread: float = Field(0.3, gt=0, lt=1)
-    # A measure is flagged unstable when its chance of staying in the top k lies strictly
-    # between these bounds: the order flips under plausible weights.
-    unstable_band: tuple[float, float] = (0.1, 0.9)
+    # ----------------------------------------------------------------- ranking
+    cross_cutting_relevance: float = _field(
+        0.5, "project assumption: planning and management act on every source, but only "
+        "through the measures they enable", (0.25, 0.75), ge=0, le=1)
+    sink_relevance: float = _field(
+        0.2, "project assumption: a sink offsets emissions without cutting a source",
+        (0.1, 0.3), ge=0, le=1)
+    weight_spread: float = _field(
+        0.3, "project assumption: sensitivity draws scale each weight by U(1-s, 1+s)",
+        (0.1, 0.5), gt=0, lt=1)
+    unstable_band: tuple[float, float] = _field(
+        (0.1, 0.9), "project assumption: a top-k share inside this band flags an unstable "
+        "place", "each bound 0-1, low < high")
 
-    # Pathway. Share of each source it addresses (all of a site's electricity, say) that a
-    # measure cuts at full adoption, by ▼ grade. One technology serves only part of a
-    # source, so the shares are modest. Calibrated on Xiaolan: the catalog rows closest to
-    # its direct actions (enterprise energy management ▼4, existing-building retrofit ▼4,
-    # building PV ▼4, public transport ▼3, the development plan ▼1) cut 515,000 t/yr, 24 %
-    # of its 2010 inventory, against the 590,000 t/yr (27 %) of the plan's six direct
-    # actions (seed 000 table 5-5).
-    abatement_fraction: dict[int, float] = Field(
-        default_factory=lambda: {1: 0.02, 2: 0.04, 3: 0.07, 4: 0.10, 5: 0.15})
-    # Adoption follows a logistic S-curve from the measure's start year, reaching this share
-    # of full adoption at the end of its popularisation period (the study's ○ period).
-    adoption_at_end: float = Field(0.95, gt=0.5, lt=1)
-    # A cross-cutting measure (planning, monitoring, markets) cuts every source by its ▼
-    # fraction times this factor: it works through the measures it enables.
-    cross_cutting_effect: float = Field(0.25, ge=0, le=1)
-    # A sink measure removes its ▼ fraction times this share of base-year emissions: ▼3
-    # afforestation offsets 2 % of a town's emissions, the order of Guangdong's forest sinks.
-    sink_scale: float = Field(0.1, ge=0, le=1)
-    # "Near zero": net emissions at or below this share of the base year.
-    near_zero_share: float = Field(0.05, ge=0, lt=1)
+    # ----------------------------------------------------------------- energy and emissions
+    emission_factors: dict[str, float] = _field(
+        {"coal": 0.3406, "oil": 0.2668, "gas": 0.2020, "lpg": 0.2272, "heat": 0.396,
+         "biomass": 0.0},
+        f"tCO2/MWh of fuel: {IPCC_2006}: other bituminous coal 94,600, gas/diesel oil 74,100 "
+        "(oil products), natural gas 56,100, LPG 63,100; heat 0.11 tCO2/GJ, the default of "
+        "China's enterprise GHG accounting guidelines (NDRC 2013); biomass CO2 is biogenic",
+        "IPCC 2006 lower-upper bounds: coal 0.3236-0.3403x1.04, oil 0.2495 (petrol)-0.2786 "
+        "(fuel oil), gas 0.1508-0.1619x1.25, LPG 0.2111-0.2222x1.07, heat 0.33-0.46")
+    grid_factor: dict[int, float] = _field(
+        {2005: 0.71, 2010: 0.64, 2015: 0.55, 2020: 0.47, 2025: 0.40, 2030: 0.33, 2035: 0.27,
+         2050: 0.13},
+        "tCO2/MWh, Guangdong grid: 2005-2020 MEE/NDRC provincial average grid factors; "
+        "2025-2050 = fossil share x 0.72 tCO2/MWh fossil-fleet intensity, with the "
+        "non-fossil share rising to the 82 % of 2050 in the study's scenario (seed 003 ch. 8)",
+        (0.8, 1.2), ge=0, le=2)
+    full_load_hours: dict[str, float] = _field(
+        {"pv": 1100.0, "wind": 2200.0, "chp": 4000.0, "mixed": 1500.0},
+        "h/yr in Guangdong: PV and onshore wind from provincial generation statistics; "
+        "chp and mixed are project assumptions (a CHP unit run for heat demand; a PV-heavy "
+        "mix of PV and wind)",
+        {"pv": (950, 1250), "wind": (1800, 2600), "chp": (3000, 5000), "mixed": (1100, 2000)})
+    electricity_split: dict[str, dict[str, float]] = _field(
+        {"town": {"industry": 0.62, "commercial": 0.17, "residential": 0.17, "transport": 0.01,
+                  "agriculture": 0.01, "waste": 0.02}},
+        "share of a town's electricity by sector when a profile gives electricity as one "
+        "figure: Guangdong's consumption structure (industry about 3/5, services and homes "
+        "about 1/6 each; Guangdong statistical yearbook); other domains map to their own "
+        "sector (README)", "each share +-30 %, renormalised")
+    sink_uptake_per_mu: float = _field(
+        0.85, "tCO2 per 亩 per year: the middle of the 0.5-1.2 t CO2/亩/yr of Jiangmen's plan "
+        "(seed 001)", (0.5, 1.2), gt=0, le=5)
 
-    # Economics. ➕ is tCO2 abated per 10k yuan invested; read as annual abatement (t/yr)
-    # per 10k yuan, the central value of each grade rises 2.5-fold per grade, centred so
-    # that ➕3 = 10 t/yr per 10k yuan, about the 11.1 of Xiaolan's six direct actions
-    # (seed 000 tables 5-4 and 5-5: 53,060 10k yuan for 590,000 t/yr). Each grade spans
-    # centre / 1.58 to centre x 1.58 (the geometric midpoints to its neighbours).
-    cost_effectiveness: dict[int, float] = Field(
-        default_factory=lambda: {1: 1.6, 2: 4.0, 3: 10.0, 4: 25.0, 5: 62.5})
-    # Investment is spread over this many years of abatement to give a cost per tonne.
-    lifetime_years: int = Field(15, ge=1, le=60)
+    # ----------------------------------------------------------------- measures
+    caps: dict[str, dict[int, float]] = _field(
+        DEFAULT_CAPS, "project assumption: technical potential of one measure by ▼ grade "
+        "(README's model page)", f"each cap x{CAP_SPREAD[0]}-x{CAP_SPREAD[1]}")
+    adoption_at_end: float = _field(
+        0.95, "project assumption: the S-curve reaches this share of full adoption at the end "
+        "of the popularisation period (the study's ○: widespread)", (0.85, 0.99),
+        gt=0.5, lt=1)
+    autonomous_uptake: float = _field(
+        0.5, "project assumption: mature technologies (applied before 2020) keep spreading "
+        "without a programme; business as usual takes this share of their adoption curve "
+        "and the roadmap is credited with the rest", (0.25, 0.75), ge=0, le=1)
+    min_ramp_years: int = _field(
+        5, "project assumption: a measure takes at least this many years from its start to "
+        "wide adoption (when the site's base year is late in the study's period)", (3, 8),
+        ge=1, le=30)
+    near_zero_share: float = _field(
+        0.05, "project assumption: near zero = net emissions at most this share of the base "
+        "year", (0.02, 0.1), ge=0, lt=1)
 
-    @field_validator("abatement_fraction", "cost_effectiveness")
+    # ----------------------------------------------------------------- economics
+    cost_effectiveness: dict[int, float] = _field(
+        _grade_table((1.6, 4.0, 10.0, 25.0, 62.5)),
+        "t/yr abated per 10k yuan invested by ➕ grade; 2.5-fold per grade, ➕3 = 10, about "
+        "the 11.1 of Xiaolan's six direct actions (seed 000 tables 5-4/5-5)",
+        "each grade /1.58 to x1.58")
+    lifetime_years: int = _field(
+        15, "project assumption: the period an investment is spread over", (10, 25),
+        ge=1, le=60)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_partial_tables(cls, data: Any) -> Any:
+        """A profile may give part of a table; the rest keeps its defaults. Old names map."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for old, new in RENAMED.items():
+            if old in data:
+                table, key = new.split(".")
+                data[table] = {**data.get(table, {}), key: data.pop(old)}
+        for old in RETIRED:
+            data.pop(old, None)
+        for name in ("emission_factors", "full_load_hours", "grid_factor",
+                     "electricity_split", "caps"):
+            if isinstance(data.get(name), dict):
+                default = cls.model_fields[name].default_factory()
+                if name == "caps":
+                    data[name] = {k: {**default.get(k, {}), **v} if isinstance(v, dict) else v
+                                  for k, v in {**default, **data[name]}.items()}
+                elif name != "grid_factor":  # a grid path replaces the default whole
+                    data[name] = {**default, **data[name]}
+        return data
+
+    @field_validator("cost_effectiveness")
     @classmethod
     def _every_grade(cls, value: dict[int, float]) -> dict[int, float]:
-        if sorted(value) != [1, 2, 3, 4, 5]:
-            raise ValueError("give a value for each grade 1-5")
-        if any(v <= 0 for v in value.values()):
-            raise ValueError("values must be > 0")
-        ordered = [value[g] for g in range(1, 6)]
-        if ordered != sorted(ordered):
-            raise ValueError("values must not decrease with the grade")
-        return value
+        return _increasing_by_grade(value)
 
-    @field_validator("abatement_fraction")
+    @field_validator("caps")
     @classmethod
-    def _fractions(cls, value: dict[int, float]) -> dict[int, float]:
-        if any(v > 1 for v in value.values()):
-            raise ValueError("fractions must be <= 1")
+    def _caps(cls, value: dict[str, dict[int, float]]) -> dict[str, dict[int, float]]:
+        for effect, table in value.items():
+            if effect not in EFFECT_TYPES:
+                raise ValueError(f"unknown effect type '{effect}' (allowed: "
+                                 f"{', '.join(EFFECT_TYPES)})")
+            _increasing_by_grade(table)
+            if any(v >= 1 for v in table.values()):
+                raise ValueError(f"{effect}: shares must be below 1")
         return value
 
+    @field_validator("emission_factors")
+    @classmethod
+    def _factors(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = set(value) - set(CARRIERS)
+        if unknown or any(not 0 <= v <= 2 for v in value.values()):
+            raise ValueError("tCO2/MWh between 0 and 2 for carriers "
+                             + ", ".join(c for c in CARRIERS if c not in ("electricity",
+                                                                          "non_energy")))
+        return value
+
+    @field_validator("full_load_hours")
+    @classmethod
+    def _hours(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) - set(SUPPLY_SCALES) or any(not 0 < v <= 8760 for v in value.values()):
+            raise ValueError("hours per year (0-8760] for " + ", ".join(SUPPLY_SCALES))
+        return value
+
+    @field_validator("electricity_split")
+    @classmethod
+    def _splits(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for domain, split in value.items():
+            if domain not in DOMAINS or set(split) - set(SECTORS):
+                raise ValueError(f"{{DOMAIN: {{SECTOR: share}}}} with domains "
+                                 f"{', '.join(DOMAINS)} and sectors {', '.join(SECTORS)}")
+            if abs(sum(split.values()) - 1) > 1e-6 or any(v < 0 for v in split.values()):
+                raise ValueError(f"{domain}: shares must be >= 0 and sum to 1")
+        return value
+
+    @field_validator("grid_factor")
+    @classmethod
+    def _grid(cls, value: dict[int, float]) -> dict[int, float]:
+        return check_year_path(value, 0, 2, "tCO2/MWh")
+
+    @field_validator("unstable_band")
+    @classmethod
+    def _band(cls, value: tuple[float, float]) -> tuple[float, float]:
+        low, high = value
+        if not 0 <= low < high <= 1:
+            raise ValueError("two shares 0 <= low < high <= 1")
+        return value
+
+    def cap(self, effect: str, grade: int) -> float:
+        return self.caps[effect][grade]
+
+
+def _increasing_by_grade(value: dict[int, float]) -> dict[int, float]:
+    if sorted(value) != list(GRADES):
+        raise ValueError("give a value for each grade 1-5")
+    ordered = [value[g] for g in GRADES]
+    if any(v <= 0 for v in ordered):
+        raise ValueError("values must be > 0")
+    if ordered != sorted(ordered):
+        raise ValueError("values must not decrease with the grade")
+    return value
+
+
+def check_year_path(value: dict[int, float], low: float, high: float,
+                    unit: str) -> dict[int, float]:
+    """A {YEAR: value} path: years 1990-2100, values within [low, high]."""
+    if not value:
+        raise ValueError(f"give at least one YEAR: {unit}")
+    for year, number in value.items():
+        if not 1990 <= year <= 2100:
+            raise ValueError(f"year {year} outside 1990-2100")
+        if not low <= number <= high:
+            raise ValueError(f"{year}: {number} outside {low}-{high} {unit}")
+    return dict(sorted(value.items()))
+
+
+def source_of(name: str) -> str:
+    return Assumptions.model_fields[name].json_schema_extra["source"]
+
+
+def range_of(name: str) -> tuple[float, float] | str | dict:
+    return Assumptions.model_fields[name].json_schema_extra["range"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -25,19 +26,26 @@ from .files import LINE_KEY, read_text, read_yaml, validated, without_lines
 from .vocabulary import (
     ADDRESSES,
     APPLICABILITIES,
+    CELLS_OF_SOURCE,
     DOMAINS,
+    EFFECT_TYPES,
     FEATURES,
     PERIODS,
+    SUPPLY_SCALES,
     Address,
     Applicability,
+    Carrier,
     Domain,
+    EffectType,
     Feature,
     Period,
+    SupplyScale,
+    expand_cells,
     period_index,
 )
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-LIST_FIELDS = ("addresses", "requires", "restates")
+LIST_FIELDS = ("addresses", "requires", "restates", "covers")
 
 # What each field accepts, quoted in error messages.
 ALLOWED = {
@@ -52,6 +60,10 @@ ALLOWED = {
     "addresses": "one or more of " + ", ".join(ADDRESSES),
     "requires": "any of " + ", ".join(FEATURES),
     "restates": "ids of other catalog entries",
+    "covers": "ids of the catalog entries an umbrella row includes",
+    "effect": "{type: " + "|".join(EFFECT_TYPES) + ", cells: [SECTOR.CARRIER, ...], to: CARRIER, "
+              "ratio: number, scale: " + "|".join(SUPPLY_SCALES) + ", why: text}",
+    "effect.*": "type, cells, to, ratio, scale, why",
 }
 
 # Columns of `Catalog.to_frame()`, in order; documented in the README.
@@ -59,7 +71,7 @@ FRAME_COLUMNS = [
     "id", "domain", "category", "subcategory", "name_zh", "name_en",
     "application_period", "popularization_period",
     "abatement", "economics", "recommendation", "applicability",
-    "addresses", "requires", "restates",
+    "addresses", "requires", "restates", "covers", "effect",
     "category_en", "subcategory_en", "source", "origin", "note",
 ]
 
@@ -90,6 +102,70 @@ class Source(BaseModel):
         return cls(**{k: v for k, v in match.groupdict().items() if v is not None})
 
 
+# The first year of each study period; a measure applied before 2020 starts in 2020.
+PERIOD_START = {"2020-2025": 2020, "2025-2035": 2025, "2035-2050": 2035}
+
+
+def application_year(tech: Technology) -> int:
+    """First year of expected application (△); measures applied before 2020: 2020."""
+    return PERIOD_START[tech.application_period] if tech.application_period else 2020
+
+
+def popularization_year(tech: Technology) -> int:
+    """First year of the popularisation period (○)."""
+    return PERIOD_START[tech.popularization_period] if tech.popularization_period else 2020
+
+
+# Effect types that act on named cells, and those that need a `to` carrier and a ratio.
+CELL_EFFECTS = ("efficiency", "structure", "electrification", "fuel_switch", "capture")
+MOVING_EFFECTS = ("electrification", "fuel_switch")
+
+
+class Effect(BaseModel):
+    """What a measure does in the site model (the README's model page): its type, the
+    sector x carrier cells it acts on, where moved energy goes and at what ratio (energy of
+    `to` per unit of energy removed), the supply technology, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: EffectType
+    cells: tuple[str, ...] = ()
+    to: Carrier | None = None
+    ratio: float | None = Field(None, ge=0, le=5)
+    scale: SupplyScale | None = None
+    why: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Effect:
+        expand_cells(self.cells)
+        if self.type in CELL_EFFECTS and not self.cells:
+            raise ValueError(f"cells: a {self.type} effect names the cells it acts on")
+        if self.type in ("supply", "sink") and self.cells:
+            raise ValueError(f"cells: a {self.type} effect takes no cells")
+        if self.type == "electrification" and self.to not in (None, "electricity"):
+            raise ValueError("to: electrification moves energy to electricity")
+        if self.type in MOVING_EFFECTS and self.ratio is None:
+            raise ValueError(f"ratio: a {self.type} effect needs the energy ratio")
+        return self
+
+    @property
+    def target(self) -> str | None:
+        """The carrier moved energy goes to (None: renewable heat that emits nothing)."""
+        return "electricity" if self.type == "electrification" else self.to
+
+    @classmethod
+    def from_addresses(cls, addresses: tuple[str, ...]) -> Effect:
+        """The documented default for an entry without `effect`: efficiency on the cells of
+        the sources it addresses; cross_cutting -> enabling; sink alone -> sink."""
+        if "cross_cutting" in addresses:
+            return cls(type="enabling", why="default for cross_cutting")
+        sources = [a for a in addresses if a != "sink"]
+        if not sources:
+            return cls(type="sink", why="default for sink")
+        cells = tuple(cell for source in sources for cell in CELLS_OF_SOURCE[source])
+        return cls(type="efficiency", cells=cells, why="default for " + ", ".join(sources))
+
+
 class Technology(BaseModel):
     """One technology (measure) of a catalog."""
 
@@ -112,6 +188,8 @@ class Technology(BaseModel):
     addresses: tuple[Address, ...] = Field(min_length=1)
     requires: tuple[Feature, ...] = ()
     restates: tuple[str, ...] = ()
+    covers: tuple[str, ...] = ()
+    effect: Effect | None = None
     source: Source
     note: str | None = None
 
@@ -119,6 +197,12 @@ class Technology(BaseModel):
     @classmethod
     def _source_from_text(cls, value: Any) -> Any:
         return Source.parse(value) if isinstance(value, str) else value
+
+    @field_validator("effect", mode="before")
+    @classmethod
+    def _effect_from_text(cls, value: Any) -> Any:
+        """A CSV export writes the effect as JSON."""
+        return json.loads(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _consistent(self) -> Technology:
@@ -135,6 +219,16 @@ class Technology(BaseModel):
     @property
     def label(self) -> str:
         return f"{self.name_zh} {self.name_en}"
+
+    @property
+    def acts(self) -> Effect:
+        """The measure's effect: its own, or the default from `addresses`."""
+        return self.effect or Effect.from_addresses(self.addresses)
+
+    @property
+    def mature(self) -> bool:
+        """Applied before 2020 (the study marks only its popularisation)."""
+        return self.application_period is None
 
 
 @dataclass(frozen=True)
@@ -216,9 +310,10 @@ class Catalog:
 
 
 def _frame_row(tech: Technology, origin: str) -> dict[str, Any]:
-    row = tech.model_dump(exclude={"source"})
+    row = tech.model_dump(exclude={"source", "effect"})
     for name in LIST_FIELDS:
         row[name] = ";".join(row[name])
+    row["effect"] = tech.effect.model_dump_json(exclude_none=True) if tech.effect else None
     row["source"] = str(tech.source)
     row["origin"] = origin
     return row
@@ -341,8 +436,10 @@ def load_catalog(*user_files: str | Path, builtin: bool = True) -> Catalog:
 
 def _check_references(catalog: Catalog) -> None:
     for tech in catalog:
-        for target in tech.restates:
-            if target not in catalog:
-                raise InputError(catalog.origins[tech.id], f"unknown id '{target}'",
-                                 where=f"entry '{tech.id}'", field="restates",
-                                 allowed=ALLOWED["restates"])
+        for key in ("restates", "covers"):
+            for target in getattr(tech, key):
+                if target not in catalog or target == tech.id:
+                    problem = "refers to itself" if target == tech.id else "unknown id"
+                    raise InputError(catalog.origins[tech.id], f"{problem} '{target}'",
+                                     where=f"entry '{tech.id}'", field=key,
+                                     allowed=ALLOWED[key])

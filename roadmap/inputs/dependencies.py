@@ -74,3 +74,28 @@ def _check_acyclic(graph: nx.DiGraph) -> None:
     sources = sorted({hard.edges[a, b]["source"] for a, b in cycle})
     raise InputError(", ".join(sources), f"prerequisites form a cycle: {ids}",
                      allowed="an acyclic set of prerequisites")
+
+
+def exclusive_conflicts(catalog: Catalog) -> nx.Graph:
+    """Pairs of measures that must not both be in a roadmap: they would count the same
+    abatement twice. A row that restates or covers another (an umbrella over its components,
+    transitively) conflicts with it, and two rows that include a common row conflict with
+    each other. Edges carry the `reason`."""
+    includes = nx.DiGraph()
+    for tech in catalog:
+        for target in (*tech.restates, *tech.covers):
+            includes.add_edge(tech.id, target)
+    conflicts = nx.Graph()
+    reach = {node: nx.descendants(includes, node) for node in includes}
+    for node in sorted(reach):
+        for inner in sorted(reach[node]):
+            kind = "restates" if inner in catalog.get(node).restates else "includes"
+            conflicts.add_edge(node, inner, reason=f"{node} {kind} {inner}")
+    sharing = sorted(n for n in reach if reach[n])
+    for position, first in enumerate(sharing):
+        for second in sharing[position + 1:]:
+            common = reach[first] & reach[second]
+            if common and not conflicts.has_edge(first, second):
+                conflicts.add_edge(first, second,
+                                   reason=f"{first} and {second} both include {min(common)}")
+    return conflicts

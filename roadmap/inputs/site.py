@@ -2,31 +2,70 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import InputError
-from .assumptions import Assumptions
+from .assumptions import Assumptions, check_year_path
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
 from .vocabulary import (
-    BASELINE_SOURCES,
+    CARRIERS,
     CRITERIA,
     DOMAINS,
     METHODS,
     REGIONS,
+    SECTORS,
     SITE_FEATURES,
-    BaselineSource,
+    Carrier,
     Criterion,
     Domain,
     Method,
     Region,
+    Sector,
     SiteFeature,
 )
 
 DEFAULT_WEIGHTS = {"abatement": 0.35, "economics": 0.30, "readiness": 0.15, "relevance": 0.20}
+
+# Energy quantities a profile may give under `energy:` (per sector): the carrier, MWh per unit
+# (net calorific values of GB/T 2589-2008, appendix A) and tCO2 per unit (those NCVs x the
+# IPCC 2006 factors of `Assumptions.emission_factors`, per fuel).
+QUANTITIES = {
+    "electricity_mwh": ("electricity", 1.0, None),
+    "coal_t": ("coal", 5.808, 5.808 * 0.3406),          # raw coal 20,908 kJ/kg
+    "fuel_oil_t": ("oil", 11.616, 11.616 * 0.2786),     # fuel oil 41,816 kJ/kg, 77.4 t/TJ
+    "diesel_t": ("oil", 11.848, 11.848 * 0.2668),       # diesel 42,652 kJ/kg, 74.1 t/TJ
+    "gasoline_t": ("oil", 11.964, 11.964 * 0.2495),     # gasoline 43,070 kJ/kg, 69.3 t/TJ
+    "gas_m3": ("gas", 0.010814, 0.010814 * 0.2020),     # natural gas 38,931 kJ/m3
+    "lpg_t": ("lpg", 13.939, 13.939 * 0.2272),          # LPG 50,179 kJ/kg
+    "heat_gj": ("heat", 1 / 3.6, 0.11),                  # 0.11 tCO2/GJ
+    "biomass_mwh": ("biomass", 1.0, 0.0),
+}
+# The old one-level baseline (`baseline: {source: t}`) as sector x carrier cells. Electricity
+# of a town goes to the sectors by `Assumptions.electricity_split`; a single-sector domain's
+# electricity and building fuel go to its own sector. Industrial fuel is read as coal (the
+# main industrial fuel of Guangdong's boilers and kilns) and building fuel as LPG (the main
+# cooking and hot-water fuel of its homes and businesses): the project's mapping, noted in
+# the report.
+LEGACY_SOURCES = ("electricity", "industrial_fuel", "process", "transport_fuel",
+                  "building_fuel", "waste", "agriculture")
+LEGACY_CELLS = {
+    "industrial_fuel": ("industry", "coal"), "process": ("industry", "non_energy"),
+    "transport_fuel": ("transport", "oil"), "waste": ("waste", "non_energy"),
+    "agriculture": ("agriculture", "non_energy"),
+}
+SECTOR_OF_DOMAIN = {"building": "commercial", "transport": "transport",
+                    "enterprise": "industry", "park": "industry", "community": "residential",
+                    "town": "residential"}
+SIZE_KEYS = {"share": "a fraction 0-1 of the cells it acts on (supply: of the site's "
+             "electricity; sink: of its land area)",
+             "mw": "supply: installed MW (x full-load hours)",
+             "mwh": "supply: MWh generated per year",
+             "area_ha": "sink: hectares", "area_mu": "sink: 亩 (15 亩 = 1 ha)"}
 
 ALLOWED = {
     "name": "any text",
@@ -34,9 +73,19 @@ ALLOWED = {
     "region": ", ".join(REGIONS),
     "base_year": "a year 1990-2100",
     "target_year": "a year 1990-2100 after base_year",
-    "baseline": "tCO2e/yr by source: " + ", ".join(BASELINE_SOURCES),
-    "baseline.*": ", ".join(BASELINE_SOURCES),
-    "growth_rate": "a fraction per year between -0.5 and 0.5, or {YEAR: fraction, ...}",
+    "baseline": "tCO2e/yr as {SECTOR: {CARRIER: t}} with sectors " + ", ".join(SECTORS)
+                + " and carriers " + ", ".join(CARRIERS) + "; or the old {SOURCE: t} with "
+                + ", ".join(LEGACY_SOURCES),
+    "baseline.*": "sectors " + ", ".join(SECTORS) + " (or the old sources "
+                  + ", ".join(LEGACY_SOURCES) + ")",
+    "energy": "{SECTOR: {QUANTITY: amount}} with quantities " + ", ".join(QUANTITIES),
+    "energy.*": ", ".join(SECTORS),
+    "grid": "{YEAR: tCO2/MWh, ...} (interpolated; 0-2)",
+    "green_power": "{YEAR: share 0-1 of electricity bought or generated zero-carbon, ...}",
+    "land_area_ha": "the site's land area in hectares (sizes sink measures)",
+    "measures": "{CATALOG_ID: {" + ", ".join(SIZE_KEYS) + ": number}}",
+    "growth_rate": "a fraction per year between -0.5 and 0.5, {YEAR: fraction, ...}, or "
+                   "{SECTOR: fraction or {YEAR: fraction}, ...}",
     "gdp": "base-year GDP in 10k yuan (万元)",
     "gdp_growth": "a fraction per year, or {YEAR: fraction, ...} (each from that year on)",
     "intensity_target": "{reduction: fraction 0-1 of CO2 per GDP below the base year, "
@@ -55,6 +104,7 @@ ALLOWED = {
     "assumptions": "the project's assumptions (see the README)",
     "assumptions.*": ", ".join(Assumptions.model_fields),
 }
+Rates = float | dict[int, float]
 
 
 class Target(BaseModel):
@@ -64,8 +114,34 @@ class Target(BaseModel):
     year: int = Field(ge=1990, le=2100)
 
 
+class MeasureSize(BaseModel):
+    """How big a measure is at this site, instead of its grade's default (one key)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    share: float | None = Field(None, ge=0, le=1)
+    mw: float | None = Field(None, ge=0)
+    mwh: float | None = Field(None, ge=0)
+    area_ha: float | None = Field(None, ge=0)
+    area_mu: float | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _one(self) -> MeasureSize:
+        given = [k for k in SIZE_KEYS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of " + ", ".join(SIZE_KEYS))
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in SIZE_KEYS if getattr(self, k) is not None)
+
+
 class Site(BaseModel):
-    """A site profile. Defaults: base year 2020, target year 2050, no growth, TOPSIS."""
+    """A site profile. Defaults: base year 2020, target year 2050, no growth, TOPSIS.
+
+    `baseline` is normalised to {sector: {carrier: tCO2e/yr}} (the old one-level form and
+    `energy` quantities are converted on loading; `notes` says what was converted)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -74,11 +150,16 @@ class Site(BaseModel):
     region: Region | None = None
     base_year: int = Field(2020, ge=1990, le=2100)
     target_year: int = Field(2050, ge=1990, le=2100)
-    baseline: dict[BaselineSource, float]
-    growth_rate: float | dict[int, float] = 0.0
+    baseline: dict[Sector, dict[Carrier, float]] = Field(default_factory=dict)
+    energy: dict[Sector, dict[str, float]] = Field(default_factory=dict)
+    grid: dict[int, float] | None = None
+    green_power: dict[int, float] = Field(default_factory=dict)
+    land_area_ha: float | None = Field(None, gt=0)
+    measures: dict[str, MeasureSize] = Field(default_factory=dict)
+    growth_rate: Rates | dict[Sector, Rates] = 0.0
     target: Target | None = None
     gdp: float | None = Field(None, gt=0)
-    gdp_growth: float | dict[int, float] = 0.0
+    gdp_growth: Rates = 0.0
     intensity_target: Target | None = None
     features: tuple[SiteFeature, ...] = ()
     budget: float | None = Field(None, gt=0)
@@ -88,28 +169,69 @@ class Site(BaseModel):
     exclude: tuple[str, ...] = ()
     extra_domains: tuple[Domain, ...] = ()
     assumptions: Assumptions = Field(default_factory=Assumptions)
+    notes: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_baseline(cls, data: Any) -> Any:
+        """The one-level `baseline: {source: t}` as the sector x carrier table."""
+        if not isinstance(data, dict) or not isinstance(data.get("baseline"), dict):
+            return data
+        baseline = data["baseline"]
+        if not baseline or not all(k in LEGACY_SOURCES for k in baseline):
+            return data
+        if not all(isinstance(v, int | float) for v in baseline.values()):
+            return data  # let field validation report the bad value
+        assumptions = Assumptions.model_validate(data.get("assumptions") or {})
+        table = legacy_table(baseline, data.get("domain"), assumptions)
+        note = ("baseline: the one-level sources were split into sectors and carriers by "
+                "the engine's documented mapping (README, 'Old baseline form')")
+        return {**data, "baseline": table, "notes": (*data.get("notes", ()), note)}
+
+    @field_validator("energy")
+    @classmethod
+    def _quantities(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for amounts in value.values():
+            for key, amount in amounts.items():
+                if key not in QUANTITIES:
+                    raise ValueError(f"unknown quantity '{key}' (allowed: "
+                                     f"{', '.join(QUANTITIES)})")
+                if not amount >= 0:
+                    raise ValueError(f"{key}: amounts must be >= 0")
+        return value
 
     @field_validator("baseline")
     @classmethod
-    def _positive_baseline(cls, value: dict[str, float]) -> dict[str, float]:
-        if any(v < 0 for v in value.values()):
+    def _non_negative(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        if any(not v >= 0 for cells in value.values() for v in cells.values()):
             raise ValueError("emissions must be >= 0")
-        if sum(value.values()) <= 0:
-            raise ValueError("at least one source with emissions > 0 is needed")
         return value
+
+    @field_validator("grid")
+    @classmethod
+    def _grid(cls, value: dict[int, float] | None) -> dict[int, float] | None:
+        return None if value is None else check_year_path(value, 0, 2, "tCO2/MWh")
+
+    @field_validator("green_power")
+    @classmethod
+    def _green(cls, value: dict[int, float]) -> dict[int, float]:
+        return check_year_path(value, 0, 1, "share") if value else value
 
     @field_validator("growth_rate", "gdp_growth")
     @classmethod
-    def _rates(cls, value: float | dict[int, float]) -> float | dict[int, float]:
-        rates = value.values() if isinstance(value, dict) else [value]
-        if any(not -0.5 <= r <= 0.5 for r in rates):
-            raise ValueError("rates must lie between -0.5 and 0.5 per year")
+    def _rates(cls, value: Any) -> Any:
+        paths = value.values() if isinstance(value, dict) and all(
+            isinstance(k, str) for k in value) else [value]
+        for rates in paths:
+            numbers = rates.values() if isinstance(rates, dict) else [rates]
+            if any(not -0.5 <= r <= 0.5 for r in numbers):
+                raise ValueError("rates must lie between -0.5 and 0.5 per year")
         return value
 
     @field_validator("weights")
     @classmethod
     def _usable_weights(cls, value: dict[str, float]) -> dict[str, float]:
-        if any(v < 0 for v in value.values()) or sum(value.values()) <= 0:
+        if any(not v >= 0 for v in value.values()) or not sum(value.values()) > 0:
             raise ValueError("weights must be >= 0 with a positive sum")
         return value
 
@@ -125,17 +247,49 @@ class Site(BaseModel):
                                  f"{self.base_year + 1}-{self.target_year}")
         if self.intensity_target and self.gdp is None:
             raise ValueError("gdp: missing; an intensity target needs the base-year GDP")
+        if self.total_baseline <= 0:
+            raise ValueError("baseline: at least one cell with emissions > 0 is needed (in "
+                             "baseline or energy)")
+        overlap = [f"{s}.{QUANTITIES[q][0]}" for s, amounts in self.energy.items()
+                   for q in amounts if QUANTITIES[q][0] in self.baseline.get(s, {})]
+        if overlap:
+            raise ValueError(f"energy: {overlap[0]} is also given under baseline; give each "
+                             "cell once")
         return self
+
+    def grid_path(self) -> dict[int, float]:
+        """The site's grid emission factor path (its own, or the Guangdong default)."""
+        return self.grid or self.assumptions.grid_factor
+
+    def cells(self) -> dict[tuple[str, str], float]:
+        """Base-year tCO2e/yr by (sector, carrier): `baseline` plus `energy` converted."""
+        table = {(s, c): v for s, cells in self.baseline.items() for c, v in cells.items()}
+        base_factor = interpolate(self.grid_path(), [self.base_year])[0]
+        for sector, amounts in self.energy.items():
+            for key, amount in amounts.items():
+                carrier, _, tonnes = QUANTITIES[key]
+                per_unit = base_factor if tonnes is None else tonnes
+                table[sector, carrier] = table.get((sector, carrier), 0.0) + amount * per_unit
+        return {cell: v for cell, v in table.items() if v > 0}
 
     @property
     def total_baseline(self) -> float:
-        return float(sum(self.baseline.values()))
+        return float(sum(self.cells().values()))
 
-    def baseline_shares(self) -> dict[str, float]:
-        total = self.total_baseline
-        return {source: self.baseline.get(source, 0.0) / total for source in BASELINE_SOURCES}
+    def sector_shares(self) -> dict[str, float]:
+        total, shares = self.total_baseline, dict.fromkeys(SECTORS, 0.0)
+        for (sector, _), value in self.cells().items():
+            shares[sector] += value / total
+        return shares
 
-    def growth_path(self, rates: float | dict[int, float], years: range) -> list[float]:
+    def growth_of(self, sector: str) -> Rates:
+        """The growth rate(s) of one sector (a sector not named in a by-sector table: 0)."""
+        rates = self.growth_rate
+        if isinstance(rates, dict) and rates and all(isinstance(k, str) for k in rates):
+            return rates.get(sector, 0.0)
+        return rates
+
+    def growth_path(self, rates: Rates, years: range) -> list[float]:
         """Index (base year = 1) for each year under a constant or piecewise growth rate."""
         index, values = 1.0, []
         for year in years:
@@ -148,7 +302,46 @@ class Site(BaseModel):
         return (self.domain, *[d for d in self.extra_domains if d != self.domain])
 
 
-def rate_in(rates: float | dict[int, float], year: int) -> float:
+def legacy_table(baseline: dict[str, float], domain: str | None,
+                 assumptions: Assumptions) -> dict[str, dict[str, float]]:
+    """The old {source: t} baseline as {sector: {carrier: t}} (see `LEGACY_CELLS`)."""
+    own = SECTOR_OF_DOMAIN.get(domain or "", "residential")
+    building_sector = "commercial" if domain in ("building", "park", "enterprise",
+                                                 "transport") else "residential"
+    split = assumptions.electricity_split.get(domain or "", {own: 1.0})
+    table: dict[str, dict[str, float]] = {}
+
+    def add(sector: str, carrier: str, amount: float) -> None:
+        if amount > 0:
+            cells = table.setdefault(sector, {})
+            cells[carrier] = cells.get(carrier, 0.0) + amount
+
+    for source, amount in baseline.items():
+        if source == "electricity":
+            for sector, share in split.items():
+                add(sector, "electricity", amount * share)
+        elif source == "building_fuel":
+            add(building_sector, "lpg", amount)
+        else:
+            add(*LEGACY_CELLS[source], amount)
+    return table
+
+
+def interpolate(path: dict[int, float], years: Any) -> list[float]:
+    """A {year: value} path at `years`: linear between points, flat beyond the ends."""
+    points = sorted(path.items())
+    values = []
+    for year in years:
+        after = bisect_left(points, (year, float("-inf")))
+        if after == 0 or after == len(points):
+            values.append(points[min(after, len(points) - 1)][1])
+            continue
+        (y0, v0), (y1, v1) = points[after - 1], points[after]
+        values.append(v0 + (v1 - v0) * (year - y0) / (y1 - y0))
+    return values
+
+
+def rate_in(rates: Rates, year: int) -> float:
     """The rate in force in `year`: a constant, or the latest {year: rate} entry at or before
     it (years before the first entry take the first rate)."""
     if not isinstance(rates, dict):
@@ -170,7 +363,7 @@ def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
 
 
 def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
-    for key in ("include", "exclude"):
+    for key in ("include", "exclude", "measures"):
         for tech_id in getattr(site, key):
             if tech_id not in catalog:
                 raise InputError(path, f"unknown id '{tech_id}'", field=key,

@@ -27,8 +27,10 @@ Address = Literal[
 ]
 ADDRESSES: tuple[str, ...] = get_args(Address)
 
-# Site features a measure only makes sense with.
-Feature = Literal["port", "airport", "rail", "steel", "cement", "aluminium", "farmland", "fishery"]
+# Site features a measure only makes sense with. cargo_port: a port with cranes and yard
+# machinery (container or bulk terminals), not only ferries and fishing boats.
+Feature = Literal["port", "cargo_port", "airport", "rail", "steel", "cement", "aluminium",
+                  "farmland", "fishery"]
 FEATURES: tuple[str, ...] = get_args(Feature)
 
 # Which enterprises an enterprise-table technology fits (seed 003 table 4-5, 适用领域).
@@ -58,7 +60,7 @@ BASELINE_SOURCES: tuple[str, ...] = get_args(BaselineSource)
 
 # What a site profile's `features` may name: the catalog's `requires` and site traits.
 SiteFeature = Literal[
-    "port", "airport", "rail", "steel", "cement", "aluminium", "farmland", "fishery",
+    "port", "cargo_port", "airport", "rail", "steel", "cement", "aluminium", "farmland", "fishery",
     "energy_intensive", "coastal",
 ]
 SITE_FEATURES: tuple[str, ...] = get_args(SiteFeature)
@@ -72,3 +74,84 @@ CRITERIA: tuple[str, ...] = get_args(Criterion)
 
 Method = Literal["topsis", "vikor", "promethee_ii", "spotis", "copras", "wsm"]
 METHODS: tuple[str, ...] = get_args(Method)
+
+# The site model's table: emissions by sector x energy carrier (see the README's model page).
+# energy_supply holds power or heat generated on site from fuels; non_energy carries process,
+# waste and agricultural emissions (tCO2e, no energy content).
+Sector = Literal["industry", "commercial", "residential", "transport", "agriculture", "waste",
+                 "energy_supply"]
+SECTORS: tuple[str, ...] = get_args(Sector)
+Carrier = Literal["electricity", "coal", "oil", "gas", "lpg", "heat", "biomass", "non_energy"]
+CARRIERS: tuple[str, ...] = get_args(Carrier)
+FUELS = ("coal", "oil", "gas", "lpg", "heat", "biomass")  # carriers with an energy content
+FOSSIL = ("coal", "oil", "gas", "lpg")
+# Shorthands a catalog's `effect.cells` may use: `buildings.electricity`, `all.fossil`.
+SECTOR_GROUPS = {"all": SECTORS, "buildings": ("commercial", "residential")}
+CARRIER_GROUPS = {"all": CARRIERS, "fossil": FOSSIL, "fuels": FUELS}
+
+# What a measure does to the sector x carrier table (the README's model page).
+EffectType = Literal["efficiency", "structure", "electrification", "fuel_switch", "supply",
+                     "capture", "sink", "enabling"]
+EFFECT_TYPES: tuple[str, ...] = get_args(EffectType)
+# The study's grouping of contributions (seed 003 ch. 8), plus CCUS and enabling measures.
+FUNCTION_OF_EFFECT = {
+    "efficiency": "efficiency", "structure": "structure", "electrification": "electrification",
+    "fuel_switch": "clean_power", "supply": "clean_power", "capture": "ccus", "sink": "sink",
+    "enabling": "enabling",
+}
+FUNCTIONS = ("efficiency", "electrification", "clean_power", "structure", "ccus", "sink",
+             "enabling")
+SCENARIOS = ("bau", "roadmap", "potential")
+SupplyScale = Literal["pv", "wind", "chp", "mixed"]
+SUPPLY_SCALES: tuple[str, ...] = get_args(SupplyScale)
+
+# The old one-level baseline sources, as the sector x carrier cells a measure addressing them
+# acts on (for catalog entries without an `effect`; see the README).
+CELLS_OF_SOURCE = {
+    "electricity": ("all.electricity",),
+    "industrial_fuel": ("industry.fuels",),
+    "process": ("industry.non_energy",),
+    "transport_fuel": ("transport.fuels",),
+    "building_fuel": ("buildings.fuels",),
+    "waste": ("waste.non_energy",),
+    "agriculture": ("agriculture.all",),
+}
+
+
+def expand_cells(expressions: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    """`sector.carrier` expressions (with the groups above) as (sector, carrier) pairs, in
+    table order; raises ValueError naming a bad expression."""
+    wanted = set()
+    for expression in expressions:
+        sector, _, carrier = expression.partition(".")
+        sectors = SECTOR_GROUPS.get(sector, (sector,) if sector in SECTORS else None)
+        carriers = CARRIER_GROUPS.get(carrier, (carrier,) if carrier in CARRIERS else None)
+        if not sectors or not carriers:
+            raise ValueError(f"'{expression}' is not SECTOR.CARRIER (sectors: "
+                             f"{', '.join([*SECTORS, *SECTOR_GROUPS])}; carriers: "
+                             f"{', '.join([*CARRIERS, *CARRIER_GROUPS])})")
+        wanted.update((s, c) for s in sectors for c in carriers)
+    return [(s, c) for s in SECTORS for c in CARRIERS if (s, c) in wanted]
+
+# Names of the model's groups in both languages (the study's terms for the functions).
+FUNCTION_NAMES = {
+    "efficiency": ("能效提升", "efficiency"), "electrification": ("电气化", "electrification"),
+    "clean_power": ("清洁能源", "clean power"), "structure": ("结构优化", "structural change"),
+    "ccus": ("碳捕集利用与封存", "CCUS"), "sink": ("碳汇", "sinks"),
+    "enabling": ("规划管理", "planning and management"),
+}
+SECTOR_NAMES = {
+    "industry": ("工业", "industry"), "commercial": ("公共及商业建筑", "commercial buildings"),
+    "residential": ("居民生活", "residential"), "transport": ("交通", "transport"),
+    "agriculture": ("农业", "agriculture"), "waste": ("废弃物", "waste"),
+    "energy_supply": ("能源供应", "energy supply"), "sink": ("碳汇", "sinks"),
+}
+CARRIER_NAMES = {
+    "electricity": ("电力", "electricity"), "coal": ("煤炭", "coal"),
+    "oil": ("油品", "oil products"), "gas": ("天然气", "natural gas"),
+    "lpg": ("液化石油气", "LPG"), "heat": ("热力", "heat"), "biomass": ("生物质", "biomass"),
+    "non_energy": ("非能源排放", "non-energy"),
+}
+SCENARIO_NAMES = {"bau": ("基准情景", "business as usual"), "roadmap": ("路线图情景", "roadmap"),
+                  "potential": ("技术潜力情景", "technical potential")}
+GREEN_POWER_NAME = ("绿色电力", "green power")

@@ -1,123 +1,351 @@
-"""Emission pathways: business as usual by source, each roadmap measure's cut along an
-adoption S-curve, sinks, and the check against the site's targets.
+"""Emission pathways by scenario, each measure's order-free contribution, targets, and what
+near zero still needs.
 
-Every number this needs beyond the site and the study's grades is in `Assumptions`.
+The engine (README, "The site model"): on each sector x carrier cell the measures acting on
+it combine multiplicatively (each cuts a share of what is there, so the cell never goes
+below zero and nothing is cut twice); removed energy goes to its target carrier for
+electrification and fuel switches; electricity demand less local zero-carbon generation and
+green power is bought from the grid at the factor of the year; sinks take up CO2 by area.
+
+Attribution: a cell's combined cut is split among its measures by the log-share rule
+(ln(1 - share) of each over the sum), the electricity saving between demand and supply by
+the two-party Shapley value, and the supply part between local generation and green power
+by log shares again. So the shares do not depend on the order of the measures and add up
+exactly to the total. A scenario is credited only with what it adds to business as usual,
+which already holds the autonomous uptake of mature technologies.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from ..decisions.roadmap import Roadmap
-from ..inputs.assumptions import Assumptions
-from ..inputs.catalog import Catalog, Technology
-from ..inputs.site import Site
+from ..inputs.catalog import Catalog
+from ..inputs.dependencies import exclusive_conflicts
+from ..inputs.site import Site, interpolate
+from ..inputs.vocabulary import FUNCTION_OF_EFFECT
+from .baseline import Baseline, build_baseline
+from .effects import Effects, measure_effects
 
-PERIOD_END = {2020: 2025, 2025: 2035, 2035: 2050}
-SINK = "sink"
-FRAME_COLUMNS = ["year", "source", "measure", "bau", "abatement", "net"]
-
-
-def adoption(years: np.ndarray, start: int, end: int, at_end: float) -> np.ndarray:
-    """Share of full adoption by year: 0 before `start`, a logistic S-curve rising to
-    `at_end` in `end` and towards 1 after; rescaled so that it leaves 0 at `start`."""
-    end = max(end, start + 1)
-    midpoint, half_span = (start + end) / 2, (end - start) / 2
-    steepness = math.log(at_end / (1 - at_end)) / half_span
-    logistic = 1 / (1 + np.exp(-steepness * (years - midpoint)))
-    floor = 1 - at_end  # the logistic's value at `start`
-    return np.clip((logistic - floor) / (1 - floor), 0.0, 1.0) * (years >= start)
+GREEN_POWER = "green_power"  # the profile's green-power lever, reported like a measure
+SINK = "sink"  # the sector of sink rows in `Pathway.frame`
+FRAME_COLUMNS = ["year", "measure", "sector", "function", "abatement"]
+CELL_COLUMNS = ["year", "sector", "carrier", "bau", "emissions"]
+BY_YEAR_COLUMNS = ["year", "bau", "abatement", "sink", "net"]
+_TINY = 1e-12
 
 
 @dataclass(frozen=True)
 class Pathway:
-    """A site's yearly emissions from its base year to its target year.
+    """One scenario of a site, yearly from its base year to its target year.
 
-    `frame` (tidy): year, source, measure, bau, abatement, net. One row per (year, source,
-    measure acting on it); `bau` and `net` are the source's business-as-usual and
-    remaining emissions that year (the same on each of its rows), `abatement` is the
-    measure's own cut. A source no measure acts on has one row with an empty measure.
-    Sinks are the source "sink": bau 0, abatement = the removal, net = minus the removals.
-    `by_year`: year, bau, abatement, sink, net (= bau - abatement - sink), tCO2e/yr.
+    `by_year`: year, bau (business-as-usual emissions, tCO2e/yr), abatement (bau less the
+    scenario's emissions), sink (the scenario's removals), net (emissions less removals).
+    `frame` (tidy): year, measure, sector, function, abatement: each measure's credit
+    against business as usual by sector (sinks: sector "sink"); they add up to
+    abatement + (sink - business-as-usual sink). `cells`: year, sector, carrier, bau,
+    emissions (tCO2e/yr). `measures`: the ids the scenario adopts beyond business as usual.
+    The tables are built on first use from the model's arrays (`net` is one of them).
     """
 
-    frame: pd.DataFrame
-    by_year: pd.DataFrame
+    scenario: str
     site: Site
+    measures: tuple[str, ...]
+    model: SiteModel
+    state: _State
+    credit: np.ndarray
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.model.base.years
+
+    @property
+    def net(self) -> np.ndarray:
+        return self.state.emissions.sum(axis=0) - self.state.sinks.sum(axis=0)
+
+    @cached_property
+    def by_year(self) -> pd.DataFrame:
+        bau_gross = self.model.bau_state.emissions.sum(axis=0)
+        gross = self.state.emissions.sum(axis=0)
+        sinks = self.state.sinks.sum(axis=0)
+        return pd.DataFrame({"year": self.years, "bau": bau_gross, "abatement": bau_gross - gross,
+                             "sink": sinks, "net": gross - sinks})[BY_YEAR_COLUMNS]
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        return _credit_frame(self.model.base, self.model.effects, self.credit,
+                             self.state.sinks - self.model.bau_state.sinks)
+
+    @cached_property
+    def cells(self) -> pd.DataFrame:
+        base, years = self.model.base, self.years
+        cells = pd.DataFrame({
+            "year": np.tile(years, len(base.cells)),
+            "sector": np.repeat([s for s, _ in base.cells], len(years)),
+            "carrier": np.repeat([c for _, c in base.cells], len(years)),
+            "bau": self.model.bau_state.emissions.ravel(),
+            "emissions": self.state.emissions.ravel()})
+        return cells[(cells["bau"] != 0) | (cells["emissions"] != 0)].reset_index(drop=True)
 
 
-def measure_curves(roadmap: Roadmap, catalog: Catalog, years: np.ndarray,
-                   assumptions: Assumptions) -> dict[str, np.ndarray]:
-    """Each roadmap measure's adoption share by year."""
-    curves = {}
-    for _, row in roadmap.frame.iterrows():
-        end = PERIOD_END[row["popularization_year"]]
-        curves[row["id"]] = adoption(years, int(row["start_year"]), end,
-                                     assumptions.adoption_at_end)
-    return curves
+@dataclass(frozen=True)
+class _State:
+    """One scenario's physical result: removed energy by measure x cell x year, energy by
+    cell after measures, electricity bookkeeping by year, emissions by cell, sinks."""
+
+    adoption: np.ndarray
+    removed: np.ndarray
+    energy: np.ndarray
+    demand: np.ndarray
+    local: np.ndarray  # zero-carbon share of demand from local generation
+    green: np.ndarray
+    emissions: np.ndarray
+    sinks: np.ndarray  # measures x years
+
+    @property
+    def clean(self) -> np.ndarray:
+        """Zero-carbon share of electricity demand (local generation, then green power)."""
+        return 1 - (1 - self.local) * (1 - self.green)
 
 
-def _cuts(tech: Technology, sources: list[str], assumptions: Assumptions) -> dict[str, float]:
-    """Fraction of each baseline source this measure cuts at full adoption."""
-    fraction = assumptions.abatement_fraction[tech.abatement]
-    if "cross_cutting" in tech.addresses:
-        return {s: fraction * assumptions.cross_cutting_effect for s in sources}
-    return {s: fraction for s in tech.addresses if s in sources}
+# --------------------------------------------------------------------------- simulation
+
+def _simulate(base: Baseline, fx: Effects, adoption: np.ndarray, green: np.ndarray,
+              prior: _State | None = None) -> _State:
+    """The scenario's state; with `prior` (business as usual), removals are allocated as
+    the prior's plus the log-share split of what this scenario adds."""
+    share = fx.share[:, :, None] * adoption[:, None, :]
+    logs = np.log1p(-share)
+    remaining = np.exp(logs.sum(axis=0))
+    if prior is None:
+        removed = _split(logs, base.energy * (1 - remaining))
+    else:
+        before = np.log1p(-fx.share[:, :, None] * prior.adoption[:, None, :])
+        removed = prior.removed + _split(logs - before,
+                                         base.energy * (np.exp(before.sum(axis=0)) - remaining))
+    energy = base.energy * remaining + _moved(fx, removed)
+    electric = base.rows("electricity")
+    demand = energy[electric].sum(axis=0)
+    generation = (fx.generation * adoption).sum(axis=0)
+    local = np.divide(generation, demand, out=np.zeros_like(demand), where=demand > 0)
+    local = np.minimum(local, 1.0)
+    emissions = energy * base.factor
+    bought = (1 - local) * (1 - green)
+    emissions[electric] = energy[electric] * base.grid * bought
+    return _State(adoption, removed, energy, demand, local, green, emissions,
+                  fx.removal[:, None] * adoption)
 
 
-def emission_pathway(roadmap: Roadmap, catalog: Catalog,
-                     assumptions: Assumptions | None = None) -> Pathway:
-    """Business as usual less the roadmap's measures, in roadmap order (each on what is left)."""
-    site = roadmap.site
-    assumptions = assumptions or site.assumptions
-    years = np.arange(site.base_year, site.target_year + 1)
-    growth = np.array(site.growth_path(site.growth_rate, range(site.base_year,
-                                                               site.target_year + 1)))
-    sources = [s for s, v in site.baseline.items() if v > 0]
-    curves = measure_curves(roadmap, catalog, years, assumptions)
-    techs = [catalog.get(i) for i in roadmap.frame["id"]]
-    rows: list[pd.DataFrame] = []
-    for source in sources:
-        bau = site.baseline[source] * growth
-        remaining, cuts = bau.copy(), []
-        for tech in techs:
-            fraction = _cuts(tech, sources, assumptions).get(source)
-            if fraction:
-                cut = remaining * fraction * curves[tech.id]
-                remaining = remaining - cut
-                cuts.append((tech.id, cut))
-        for measure, cut in cuts or [("", np.zeros_like(bau))]:
-            rows.append(pd.DataFrame({"year": years, "source": source, "measure": measure,
-                                      "bau": bau, "abatement": cut, "net": remaining}))
-    removals = _sinks(techs, curves, site, assumptions)
-    total_removal = sum(removals.values(), np.zeros(len(years)))
-    for measure, removal in removals.items():
-        rows.append(pd.DataFrame({"year": years, "source": SINK, "measure": measure,
-                                  "bau": 0.0, "abatement": removal, "net": -total_removal}))
-    frame = pd.concat(rows, ignore_index=True)[FRAME_COLUMNS]
-    return Pathway(frame, _by_year(frame), site)
+def _split(logs: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """`total` (cells x years) split among measures in proportion to their log terms."""
+    weight_sum = logs.sum(axis=0)
+    weights = np.divide(logs, weight_sum, out=np.zeros_like(logs), where=weight_sum < -_TINY)
+    return weights * total
 
 
-def _sinks(techs: list[Technology], curves: dict[str, np.ndarray], site: Site,
-           assumptions: Assumptions) -> dict[str, np.ndarray]:
-    return {t.id: assumptions.abatement_fraction[t.abatement] * assumptions.sink_scale *
-            site.total_baseline * curves[t.id] for t in techs if SINK in t.addresses}
+def _moved(fx: Effects, removed: np.ndarray) -> np.ndarray:
+    """Energy received by target cells: removed energy x the measure's ratio."""
+    received = np.zeros(removed.shape[1:])
+    measures, cells = np.nonzero(fx.target >= 0)
+    np.add.at(received, fx.target[measures, cells], removed[measures, cells] *
+              fx.ratio[measures, None])
+    return received
 
 
-def _by_year(frame: pd.DataFrame) -> pd.DataFrame:
-    sources = frame[frame["source"] != SINK]
-    per_source = sources.groupby(["year", "source"]).agg(bau=("bau", "first"),
-                                                         net=("net", "first"))
-    totals = per_source.groupby("year").sum()
-    totals["abatement"] = sources.groupby("year")["abatement"].sum()
-    totals["sink"] = frame[frame["source"] == SINK].groupby("year")["abatement"].sum()
-    totals["sink"] = totals["sink"].fillna(0.0)
-    totals["net"] = totals["net"] - totals["sink"]
-    return totals.reset_index()[["year", "bau", "abatement", "sink", "net"]]
+# --------------------------------------------------------------------------- attribution
+
+def _credits(base: Baseline, fx: Effects, bau: _State, scenario: _State) -> np.ndarray:
+    """(measures + green power) x cells x years: each measure's cut against business as
+    usual, on the cell where it shows (see the module docstring)."""
+    years = len(base.years)
+    credit = np.zeros((len(fx.ids) + 1, len(base.cells), years))
+    delta = scenario.removed - bau.removed
+    electric = base.rows("electricity")
+    fuel_rows = np.setdiff1d(np.arange(len(base.cells)), electric)
+    credit[:-1, fuel_rows] = delta[:, fuel_rows] * base.factor[fuel_rows]
+    demand_cut = np.zeros((len(fx.ids), len(base.cells), years))  # MWh, on electricity rows
+    demand_cut[:, electric] = delta[:, electric]
+    measures, cells = np.nonzero(fx.target >= 0)
+    targets = fx.target[measures, cells]
+    moved = delta[measures, cells] * fx.ratio[measures, None]
+    to_power = np.isin(targets, electric)
+    np.add.at(demand_cut, (measures[to_power], targets[to_power]), -moved[to_power])
+    np.add.at(credit, (measures[~to_power], targets[~to_power]),
+              -moved[~to_power] * base.factor[targets[~to_power]])
+    mean_clean = (bau.clean + scenario.clean) / 2
+    credit[:-1, electric] += demand_cut[:, electric] * base.grid * (1 - mean_clean)
+    supply = base.grid * (bau.demand * (1 - bau.clean) - scenario.demand * (1 - scenario.clean)
+                          - (bau.demand - scenario.demand) * (1 - mean_clean))
+    sector_share = np.divide(scenario.energy[electric], scenario.demand,
+                             out=np.zeros_like(scenario.energy[electric]),
+                             where=scenario.demand > 0)
+    local_part, green_part = _supply_split(supply, bau, scenario)
+    generation = fx.generation * scenario.adoption
+    added = generation - fx.generation * bau.adoption
+    weights = np.where(added.sum(axis=0) > _TINY, added, generation)
+    weight_sum = weights.sum(axis=0)
+    per_measure = np.divide(weights, weight_sum, out=np.zeros_like(weights),
+                            where=weight_sum > _TINY) * local_part
+    credit[:-1, electric] += per_measure[:, None, :] * sector_share[None]
+    credit[-1, electric] += green_part * sector_share
+    return credit
+
+
+def _supply_split(supply: np.ndarray, bau: _State, scenario: _State,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The supply credit split between local generation and green power by log shares."""
+    local = -np.log(np.maximum(1 - scenario.local, _TINY) / np.maximum(1 - bau.local, _TINY))
+    green = -np.log(np.maximum(1 - scenario.green, _TINY) / np.maximum(1 - bau.green, _TINY))
+    total = local + green
+    local_share = np.divide(local, total, out=np.ones_like(total), where=np.abs(total) > _TINY)
+    return supply * local_share, supply * (1 - local_share)
+
+
+# --------------------------------------------------------------------------- scenarios
+
+@dataclass(frozen=True)
+class SiteModel:
+    """A site's baseline and the effects of its candidate measures, built once and run for
+    any set of adopted measures (`run`)."""
+
+    site: Site
+    catalog: Catalog
+    base: Baseline
+    effects: Effects
+    bau_state: _State
+    bau_ids: tuple[str, ...]
+    default_curves: np.ndarray
+
+    def adoption(self, starts: Mapping[str, int]) -> np.ndarray:
+        """Measures x years: the full curve for adopted ids (never below business as
+        usual), business-as-usual uptake for the others."""
+        assumptions = self.site.assumptions
+        curves = self.default_curves
+        position = {tech_id: row for row, tech_id in enumerate(self.effects.ids)}
+        delayed = {i: y for i, y in starts.items() if y > self.effects.begin[position[i]]}
+        if delayed:
+            curves = curves.copy()
+            rows = [position[i] for i in delayed]
+            curves[rows] = self.effects.curves(self.base.years, assumptions.adoption_at_end,
+                                               assumptions.min_ramp_years, delayed, rows)
+        adopted = np.array([i in starts for i in self.effects.ids])
+        return np.where(adopted[:, None], np.maximum(curves, self.bau_state.adoption),
+                        self.bau_state.adoption)
+
+    def green(self, on: bool) -> np.ndarray:
+        path = self.site.green_power
+        if not on or not path:
+            return np.zeros(len(self.base.years))
+        anchored = path if min(path) <= self.site.base_year else {self.site.base_year: 0.0,
+                                                                  **path}
+        return np.array(interpolate(anchored, self.base.years))
+
+    def run(self, scenario: str, starts: Mapping[str, int], green_power: bool = True,
+            ) -> Pathway:
+        """The pathway when `starts` (id -> start year) are adopted on top of business as
+        usual, with the profile's green power if `green_power`."""
+        state = _simulate(self.base, self.effects, self.adoption(starts),
+                          self.green(green_power), self.bau_state)
+        credit = _credits(self.base, self.effects, self.bau_state, state)
+        return Pathway(scenario, self.site, tuple(starts), self, state, credit)
+
+
+def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteModel:
+    """Baseline and effects for the site's candidate measures; business as usual holds the
+    autonomous uptake of the mature ones (one of each group of restating rows)."""
+    ids = list(dict.fromkeys(candidates))
+    base = build_baseline(site)
+    fx = measure_effects(base, catalog, ids)
+    bau_ids = non_conflicting([i for i, mature in zip(ids, fx.mature, strict=True)
+                               if mature], catalog)
+    assumptions = site.assumptions
+    curves = fx.curves(base.years, assumptions.adoption_at_end, assumptions.min_ramp_years)
+    in_bau = np.array([i in bau_ids for i in ids])
+    adoption = curves * in_bau[:, None] * assumptions.autonomous_uptake
+    state = _simulate(base, fx, adoption, np.zeros(len(base.years)))
+    return SiteModel(site, catalog, base, fx, state, tuple(bau_ids), curves)
+
+
+def non_conflicting(ids: Iterable[str], catalog: Catalog) -> list[str]:
+    """`ids` in order, leaving out any that restates or overlaps one already taken."""
+    conflicts = exclusive_conflicts(catalog)
+    taken: list[str] = []
+    for tech_id in ids:
+        if not any(conflicts.has_edge(tech_id, other) for other in taken):
+            taken.append(tech_id)
+    return taken
+
+
+def scenario_pathways(model: SiteModel, roadmap_starts: Mapping[str, int],
+                      ) -> dict[str, Pathway]:
+    """Business as usual, the roadmap, and the technical potential: every candidate at its
+    cap (one of each group of overlapping rows, higher ▼ first), with the profile's green
+    power."""
+    catalog = model.catalog
+    by_grade = sorted(model.effects.ids, key=lambda i: -catalog.get(i).abatement)
+    potential = {i: catalog.get(i) for i in non_conflicting(by_grade, catalog)}
+    return {
+        "bau": model.run("bau", {}, green_power=False),
+        "roadmap": model.run("roadmap", roadmap_starts),
+        "potential": model.run("potential", dict.fromkeys(
+            [i for i in model.effects.ids if i in potential], 0)),
+    }
+
+
+def _credit_frame(base: Baseline, fx: Effects, credit: np.ndarray,
+                  sink_credit: np.ndarray) -> pd.DataFrame:
+    """Tidy rows (year, measure, sector, function, abatement) for every non-zero credit."""
+    sectors = list(dict.fromkeys(s for s, _ in base.cells))
+    of_sector = np.array([[s == sector for s, _ in base.cells] for sector in sectors], float)
+    parts = [
+        _tidy(base.years, np.einsum("rcy,sc->rsy", credit, of_sector), [*fx.ids, GREEN_POWER],
+              sectors, [*fx.functions, FUNCTION_OF_EFFECT["supply"]]),
+        _tidy(base.years, sink_credit[:, None, :], fx.ids, [SINK], ["sink"] * len(fx.ids)),
+    ]
+    return pd.concat(parts, ignore_index=True)[FRAME_COLUMNS]
+
+
+def _tidy(years: np.ndarray, values: np.ndarray, measures: list[str], sectors: list[str],
+          functions: list[str]) -> pd.DataFrame:
+    """Rows of the measure x sector pairs of `values` (x years) that are ever non-zero."""
+    rows, columns = np.nonzero(np.abs(values).max(axis=2, initial=0) > 1e-6)
+    return pd.DataFrame({
+        "year": np.tile(years, len(rows)),
+        "measure": np.repeat(np.array(measures, dtype=object)[rows], len(years)),
+        "sector": np.repeat(np.array(sectors, dtype=object)[columns], len(years)),
+        "function": np.repeat(np.array(functions, dtype=object)[rows], len(years)),
+        "abatement": values[rows, columns].ravel(),
+    })
+
+
+# --------------------------------------------------------------------------- contributions
+
+def contributions(pathway: Pathway, catalog: Catalog, years: list[int],
+                  by: str = "category") -> pd.DataFrame:
+    """The scenario's credits against business as usual, grouped in the given years.
+
+    `by`: measure, category (the study's 技术类别), function (efficiency, electrification,
+    clean_power, structure, ccus, sink, enabling) or sector. Columns: year, group,
+    abatement (tCO2e/yr), share (of that year's total credit). Shares add up to 1 and do not
+    depend on the order of the measures.
+    """
+    frame = pathway.frame[pathway.frame["year"].isin(years)].copy()
+
+    def category(tech_id: str) -> str:
+        return "绿色电力" if tech_id == GREEN_POWER else catalog.get(tech_id).category
+
+    key = {"measure": "measure", "function": "function", "sector": "sector"}.get(by)
+    frame["group"] = frame[key] if key else frame["measure"].map(category)
+    table = frame.groupby(["year", "group"], sort=False)["abatement"].sum().reset_index()
+    totals = table.groupby("year")["abatement"].transform("sum")
+    table["share"] = np.divide(table["abatement"], totals, out=np.zeros(len(table)),
+                               where=np.abs(totals) > _TINY)
+    return table.sort_values(["year", "abatement"], ascending=[True, False],
+                             kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- targets
@@ -150,8 +378,7 @@ def check_targets(pathway: Pathway) -> list[TargetCheck]:
     if site.intensity_target:
         gdp = site.gdp * pd.Series(site.growth_path(site.gdp_growth, by_year.index),
                                    index=by_year.index)
-        base_intensity = base / site.gdp
-        required = (1 - site.intensity_target.reduction) * base_intensity
+        required = (1 - site.intensity_target.reduction) * base / site.gdp
         checks.append(_check("intensity", site.intensity_target.year, by_year["net"] / gdp,
                              required, float(gdp[site.intensity_target.year]),
                              "tCO2e per 10k yuan"))
@@ -176,30 +403,48 @@ def targets_frame(checks: list[TargetCheck]) -> pd.DataFrame:
     return pd.DataFrame([c.__dict__ for c in checks]).astype({"met_year": "Int64"})
 
 
-# --------------------------------------------------------------------------- contributions
+@dataclass(frozen=True)
+class NearZeroGap:
+    """What the technical potential still leaves above near zero in the target year, and
+    three ways to close it: green power (share of the electricity still bought from the
+    grid, and MWh), sink area (ha), or measures on the largest remaining cells."""
 
-def contributions(pathway: Pathway, catalog: Catalog, years: list[int],
-                  by: str = "category") -> pd.DataFrame:
-    """Abatement (sinks included) by category, subcategory or measure in the given years.
+    year: int
+    required: float
+    potential_net: float
+    gap: float
+    green_share: float | None  # None: green power alone cannot close the gap
+    green_mwh: float
+    sink_ha: float
+    residual: pd.DataFrame  # sector, carrier, emissions (tCO2e/yr), largest first
 
-    Columns: year, group, abatement (tCO2e/yr), share (of that year's total abatement).
-    `by="function"` groups by subcategory where the study's table has one (the town
-    table's 电气化, 能效提升, 清洁电力...), else by category.
-    """
-    frame = pathway.frame[(pathway.frame["measure"] != "") &
-                          pathway.frame["year"].isin(years)].copy()
 
-    def group_of(tech_id: str) -> str:
-        tech = catalog.get(tech_id)
-        if by == "measure":
-            return tech_id
-        if by == "function":
-            return tech.subcategory or tech.category
-        return tech.category
+def near_zero_gap(potential: Pathway) -> NearZeroGap:
+    """The near-zero check of the technical-potential scenario."""
+    site = potential.site
+    year = site.target_year
+    required = site.assumptions.near_zero_share * site.total_baseline
+    net = float(potential.by_year.set_index("year").loc[year, "net"])
+    gap = max(0.0, net - required)
+    cells = potential.cells[potential.cells["year"] == year]
+    residual = cells[cells["emissions"] > 0].sort_values("emissions", ascending=False)[
+        ["sector", "carrier", "emissions"]].reset_index(drop=True)
+    electricity = float(residual.loc[residual["carrier"] == "electricity", "emissions"].sum())
+    grid = interpolate(site.grid_path(), [year])[0]
+    green_share = gap / electricity if 0 < gap <= electricity else (0.0 if gap == 0 else None)
+    uptake_per_ha = site.assumptions.sink_uptake_per_mu * 15
+    return NearZeroGap(year, required, net, gap, green_share,
+                       min(gap, electricity) / grid if grid > 0 else 0.0,
+                       gap / uptake_per_ha, residual)
 
-    frame["group"] = frame["measure"].map(group_of)
-    table = frame.groupby(["year", "group"], sort=False)["abatement"].sum().reset_index()
-    totals = table.groupby("year")["abatement"].transform("sum")
-    table["share"] = (table["abatement"] / totals).fillna(0.0)
-    return table.sort_values(["year", "abatement"], ascending=[True, False]).reset_index(
-        drop=True)
+
+def standalone_abatement(model: SiteModel, ids: Iterable[str], year: int) -> dict[str, float]:
+    """Each measure's credit in `year` when it alone is adopted on top of business as usual
+    (Kausal Paths' "the model with it against the model without it"), tCO2e/yr."""
+    column = int(np.searchsorted(model.base.years, year))
+    result = {}
+    for tech_id in ids:
+        run = model.run("alone", {tech_id: 0}, green_power=False)
+        result[tech_id] = float(run.credit[:, :, column].sum() +
+                                (run.state.sinks - model.bau_state.sinks)[:, column].sum())
+    return result

@@ -10,6 +10,7 @@ from matplotlib.patches import Rectangle
 
 from ..decisions.sensitivity import Sensitivity
 from ..inputs.catalog import Catalog
+from ..inputs.vocabulary import FUNCTION_NAMES, FUNCTIONS, GREEN_POWER_NAME, SECTOR_NAMES
 from ..model.pathway import SINK, Pathway, TargetCheck
 from .fonts import chart_rc
 from .style import PALETTE, check_lang, label
@@ -45,22 +46,22 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
     check_lang(lang)
     with rc_context(chart_rc()):
         figure, ax = _new_figure(10, 5.6)
-        frame = pathway.frame[pathway.frame["measure"] != ""].copy()
-        frame["category"] = frame["measure"].map(lambda i: catalog.get(i).category)
-        wedges = frame[frame["source"] != SINK].pivot_table(
-            index="year", columns="category", values="abatement", aggfunc="sum", fill_value=0)
+        frame = pathway.frame
+        wedges = frame[frame["sector"] != SINK].pivot_table(
+            index="year", columns="function", values="abatement", aggfunc="sum", fill_value=0)
         by_year = pathway.by_year.set_index("year")
         years = by_year.index.to_numpy()
-        names = _category_labels(catalog, lang)
-        order = wedges.sum().sort_values(ascending=False).index
+        names = _group_labels(catalog, lang)
+        order = [f for f in FUNCTIONS if f in wedges.columns]
         gross = (by_year["bau"] - by_year["abatement"]) / 1e6
         ax.fill_between(years, 0, gross, color="#d9d9d9", linewidth=0,
                         label=label("剩余排放", "remaining emissions", lang))
         lower = gross.to_numpy()
-        for index, category in enumerate(order):  # wedges stacked on the remaining emissions
-            upper = lower + wedges[category].reindex(years, fill_value=0).to_numpy() / 1e6
-            ax.fill_between(years, lower, upper, color=PALETTE[index % len(PALETTE)],
-                            linewidth=0, label=names.get(category, category))
+        for function in order:  # wedges stacked on the remaining emissions, fixed order
+            upper = lower + wedges[function].reindex(years, fill_value=0).to_numpy() / 1e6
+            ax.fill_between(years, lower, upper,
+                            color=PALETTE[FUNCTIONS.index(function) % len(PALETTE)],
+                            linewidth=0, label=names.get(function, function))
             lower = upper
         if by_year["sink"].any():
             ax.fill_between(years, 0, -by_year["sink"] / 1e6, color="#009E73", alpha=0.5,
@@ -90,6 +91,15 @@ def _target_markers(ax, checks: list[TargetCheck], lang: str) -> None:
                        label=label("近零排放水平", "near-zero level", lang))
 
 
+def _group_labels(catalog: Catalog, lang: str) -> dict[str, str]:
+    """Labels of every group a contribution table may use: categories, functions, sectors."""
+    names = _category_labels(catalog, lang)
+    for table in (FUNCTION_NAMES, SECTOR_NAMES):
+        names.update({key: label(zh, en, lang) for key, (zh, en) in table.items()})
+    names[GREEN_POWER_NAME[0]] = label(*GREEN_POWER_NAME, lang)
+    return names
+
+
 def contribution_chart(table: pd.DataFrame, catalog: Catalog, lang: str = "both",
                        title: tuple[str, str] = ("减排贡献", "Contributions to abatement"),
                        ) -> Figure:
@@ -100,7 +110,7 @@ def contribution_chart(table: pd.DataFrame, catalog: Catalog, lang: str = "both"
     with rc_context(chart_rc()):
         years = list(dict.fromkeys(table["year"]))
         figure, ax = _new_figure(10, 1.6 + 0.9 * len(years))
-        names = _category_labels(catalog, lang)
+        names = _group_labels(catalog, lang)
         groups = list(table.groupby("group")["abatement"].sum().sort_values(
             ascending=False).index)
         for row, year in enumerate(years):

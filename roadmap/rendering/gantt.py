@@ -127,8 +127,10 @@ class _ThicknessHandler(HandlerPatch):
 
 
 def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
-                arrows: list[tuple[str, str, str]] | None = None) -> Figure:
-    """Draw the rows (columns `ROW_COLUMNS`) as a roadmap Gantt chart.
+                arrows: list[tuple[str, str, str]] | None = None,
+                window: tuple[int, int] = (START, HORIZON)) -> Figure:
+    """Draw the rows (columns `ROW_COLUMNS`) as a roadmap Gantt chart over the `window`
+    years (a site's base to target year; the study's 2020-2050 for a domain).
 
     Every block is a Rectangle with gid `<id>:application` or `<id>:popularization`, so
     tests and report tools can find them. `arrows`: (before id, after id, kind) drawn
@@ -147,15 +149,16 @@ def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
                 _draw_group(ax, y, row, lang)
             else:
                 y_of[row["id"]] = y
-                _draw_row(ax, y, row, colours[row["group_zh"]], lang)
-        _draw_periods(ax, len(lines), lang)
+                _draw_row(ax, y, row, colours[row["group_zh"]], lang, window[1])
+        _draw_periods(ax, lang, window)
         for before, after, kind in arrows or []:
             if before in y_of and after in y_of:
                 _draw_arrow(ax, rows.set_index("id"), y_of, before, after, kind)
-        ax.set_xlim(START, HORIZON)
+        ax.set_xlim(*window)
         ax.set_ylim(len(lines) - 0.5, -1.6)
         ax.set_yticks([])
-        ax.set_xticks(range(START, HORIZON + 1, 5))
+        step = 5 if window[1] - window[0] > 12 else 1
+        ax.set_xticks(range(window[0] + (-window[0]) % step, window[1] + 1, step))
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.set_title(text.title(lang), fontsize=13, pad=12)
@@ -184,17 +187,17 @@ def _layout(rows: pd.DataFrame) -> list[tuple[str, pd.Series]]:
 def _draw_group(ax, y: int, row: pd.Series, lang: str) -> None:
     # above the period lines, so that they never cross a group's name
     ax.axhspan(y - 0.5, y + 0.5, color="#ececec", zorder=1.5)
-    ax.text(START + 0.2, y, label(row["group_zh"], row["group_en"], lang), va="center",
-            ha="left", fontsize=9.5, color="#111111", zorder=3)
+    ax.text(0.005, y, label(row["group_zh"], row["group_en"], lang), va="center",
+            ha="left", fontsize=9.5, color="#111111", zorder=3, transform=ax.get_yaxis_transform())
 
 
-def _draw_row(ax, y: int, row: pd.Series, colour: str, lang: str) -> None:
+def _draw_row(ax, y: int, row: pd.Series, colour: str, lang: str, end: int) -> None:
     start, popular, height = row["start_year"], row["popularization_year"], row["thickness"]
     if popular > start:
         ax.add_patch(Rectangle((start, y - height / 2), popular - start, height,
                                facecolor=to_rgba(colour, LIGHT_ALPHA), edgecolor=colour,
                                linewidth=0.6, gid=f"{row['id']}:application", zorder=2))
-    ax.add_patch(Rectangle((popular, y - height / 2), HORIZON - popular, height,
+    ax.add_patch(Rectangle((popular, y - height / 2), end - popular, height,
                            facecolor=colour, edgecolor=colour, linewidth=0.6,
                            gid=f"{row['id']}:popularization", zorder=2))
     transform = ax.get_yaxis_transform()
@@ -209,9 +212,17 @@ def _draw_row(ax, y: int, row: pd.Series, colour: str, lang: str) -> None:
                 transform=transform, ha="right", va="center", fontsize=9)
 
 
-def _draw_periods(ax, lines: int, lang: str) -> None:
-    for start, end, zh, en in PERIODS:
-        if start > START:
+def _draw_periods(ax, lang: str, window: tuple[int, int]) -> None:
+    """The study's periods, cut to the window (a period outside it is not drawn)."""
+    for first, last, zh, en in PERIODS:
+        start, end = max(first, window[0]), min(last, window[1])
+        if first == PERIODS[0][0]:
+            start = window[0]  # the near term runs from the window's start
+        if last == PERIODS[-1][1]:
+            end = window[1]
+        if end <= start:
+            continue
+        if start > window[0]:
             ax.axvline(start, color="#888888", linewidth=0.8, linestyle="--", zorder=1)
         ax.text((start + end) / 2, -1.0, f"{start}-{end}\n{label(zh, en, lang)}",
                 ha="center", va="center", fontsize=8.5, color="#333333")
@@ -285,4 +296,5 @@ def site_rows(roadmap: Roadmap, arrows: bool = False,
 def roadmap_chart(roadmap: Roadmap, lang: str = "both", arrows: bool = False) -> Figure:
     """A site's roadmap: its selected measures, thickness by site score."""
     rows, text, edges = site_rows(roadmap, arrows)
-    return gantt_chart(rows, text, lang, edges)
+    return gantt_chart(rows, text, lang, edges, (roadmap.site.base_year,
+                                                 roadmap.site.target_year))

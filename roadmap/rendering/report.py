@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
-from ..decisions.roadmap import PHASES
+from ..decisions.roadmap import phases as site_phases
 from ..errors import InputError
 from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
@@ -226,7 +226,7 @@ def report_context(analysis: SiteAnalysis, lang: str,
                                                  ranking.frame[f"contribution_{criterion}"],
                                                  strict=True)])
     phases = []
-    for phase, start, end in PHASES:
+    for phase, start, end in site_phases(site):
         rows = analysis.roadmap.frame[analysis.roadmap.frame["phase"] == phase]
         phases.append({"name": label(*WORDS[phase], lang), "start": start, "end": end,
                        "table": _name_columns(rows[["id", "name_zh", "name_en", "start_year",
