@@ -15,7 +15,7 @@ from roadmap.decisions.sensitivity import draw_weights, sensitivity, topsis_scor
 from roadmap.decisions.weights import ahp_weights, choose_weights
 from roadmap.inputs.site import site_from_dict
 
-TOWN = {"name": "test town", "domain": "town",
+TOWN = {"name": "test town", "domain": "town", "land_area_ha": 5000,
         "baseline": {"electricity": 690, "industrial_fuel": 160, "transport_fuel": 100,
                      "building_fuel": 50}}
 
@@ -40,7 +40,8 @@ def test_matrix_keeps_the_sites_domain_and_explains_exclusions(town_matrix):
     assert set(town_matrix.frame["domain"]) == {"town"}
     reasons = excluded_reasons(town_matrix)
     assert reasons["town-port-shore-power"] == "needs port, which the site does not have"
-    assert reasons["town-co2-capture"] == "acts only on process, absent from the site's baseline"
+    assert reasons["town-co2-capture"] == ("acts only on industry.non_energy, energy_supply.coal, "
+                                           "energy_supply.gas, absent from the site's baseline")
     assert reasons["town-fishing-vessel-efficiency"] == \
         "needs fishery, which the site does not have"
     assert len(town_matrix.frame) + len(town_matrix.excluded) == 86
@@ -58,8 +59,13 @@ def test_criteria_values_of_known_rows(town_matrix):
     assert row(town_matrix, "town-building-energy-management")["readiness"] == 1.0
     # △ 2025-2035, ○ 2035-2050 -> (1 + 0) / 5
     assert row(town_matrix, "town-smart-grid")["readiness"] == pytest.approx(0.2)
-    assert row(town_matrix, "town-smart-grid")["relevance"] == pytest.approx(0.69)
+    assert row(town_matrix, "town-smart-grid")["relevance"] == 0.5  # enabling, on electricity
     assert row(town_matrix, "town-new-energy-vehicles")["relevance"] == pytest.approx(0.10)
+    # supply displaces grid electricity: all of it is in reach
+    assert row(town_matrix, "town-renewable-energy")["relevance"] == pytest.approx(0.69)
+    # building electricity (the town split: commercial 0.17 + residential 0.17 of 690) + LPG 50
+    assert row(town_matrix, "town-modern-building-efficiency")["relevance"] == \
+        pytest.approx((0.34 * 690 + 50) / 1000)
     assert row(town_matrix, "town-low-carbon-development-plan")["relevance"] == 0.5  # cross-cutting
     assert row(town_matrix, "town-carbon-sink-afforestation")["relevance"] == 0.2  # sink
     tech = row(town_matrix, "town-renewable-energy")
@@ -152,8 +158,8 @@ def test_ranking_explains_each_measure(town_matrix):
     first = frame.iloc[0]
     assert first["id"] == "town-renewable-energy"
     contributions = [first[f"contribution_{c}"] for c in town_matrix.criteria]
-    # weight x min-max position: readiness 0.4 on 0.2..1.0; relevance 0.69 on 0.05..0.85
-    assert contributions == pytest.approx([0.35, 0.3, 0.15 * 0.25, 0.2 * 0.8])
+    # weight x min-max position: readiness 0.4 on 0.2..1.0; relevance 0.69, the highest
+    assert contributions == pytest.approx([0.35, 0.3, 0.15 * 0.25, 0.2])
     assert first["why"] == "abatement 5/5; economics 5/5"
     later = frame.set_index("id").loc["town-forestry-carbon-inclusion", "why"]
     assert later.endswith("in use now, widespread 2020-2025")

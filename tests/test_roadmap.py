@@ -88,15 +88,19 @@ def test_an_unknown_id_is_an_error(tmp_path, catalog, capsys):
 # --------------------------------------------------------------------------- the builder
 
 def test_xiaolan_roadmap_pulls_in_prerequisites(catalog, graph):
-    roadmap = plan_for(catalog, graph, load_site(XIAOLAN))
+    site = load_site(XIAOLAN).model_copy(update={
+        "include": ("town-building-solar-pv", "town-co2-utilisation"),
+        "baseline": {**load_site(XIAOLAN).baseline, "industry": {
+            **load_site(XIAOLAN).baseline["industry"], "non_energy": 50000.0}}})
+    roadmap = plan_for(catalog, graph, site)
     frame = roadmap.frame.set_index("id")
-    assert len(frame) == 16
-    assert frame.loc["town-building-energy-management", "reason"] == \
-        "prerequisite of town-existing-building-retrofit"
-    assert frame.loc["town-renewable-energy", "reason"] == "rank 1 of 58"
+    assert frame.loc["town-co2-capture", "reason"] == "prerequisite of town-co2-utilisation"
+    assert frame.loc["town-building-solar-pv", "reason"].startswith("rank ")
     assert set(frame["phase"]) == {"near", "mid", "long"}
-    assert ("town-building-energy-management", "town-existing-building-retrofit") in \
-        roadmap.graph.edges
+    assert ("town-co2-capture", "town-co2-utilisation") in roadmap.graph.edges
+    # the plan's PV programme is in, so the umbrella row that includes it is left out
+    left_out = roadmap.left_out.set_index("id")["reason"]
+    assert left_out["town-renewable-energy"].startswith("overlaps town-building-solar-pv")
 
 
 def test_scheduling_respects_every_dependency(catalog, graph):
@@ -221,15 +225,17 @@ def test_charts_are_byte_for_byte_reproducible(tmp_path, catalog):
 
 
 def test_site_chart_marks_prerequisites_and_draws_arrows(catalog, graph):
-    roadmap = plan_for(catalog, graph, load_site(XIAOLAN))
+    site = load_site(XIAOLAN).model_copy(update={"include": ("town-co2-utilisation",)})
+    roadmap = plan_for(catalog, graph, site)
     figure = roadmap_chart(roadmap, "zh", arrows=True)
-    assert "建筑能源管理系统*" in chart_texts(figure)
+    assert "二氧化碳捕捉技术*" in chart_texts(figure)
     arrows = [p.get_gid() for p in figure.axes[0].patches if (p.get_gid() or "").startswith(
         "arrow:")]
-    assert "arrow:town-building-energy-management->town-existing-building-retrofit" in arrows
+    assert "arrow:town-co2-capture->town-co2-utilisation" in arrows
     assert len(arrows) == roadmap.graph.number_of_edges()
     drawn = blocks(figure)
-    assert len([g for g in drawn if g.endswith(":popularization")]) == 16
+    assert len([g for g in drawn if g.endswith(":popularization")]) == len(roadmap.frame)
+    assert figure.axes[0].get_xlim() == (2010, 2050)  # the site's base to target year
 
 
 # --------------------------------------------------------------------------- CLI
@@ -258,13 +264,15 @@ def test_plan_command(tmp_path, capsys):
                            str(chart))
     assert status == 0 and chart.exists() and f"wrote {chart}" in err
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert len(rows) == 16 and {r["phase"] for r in rows} == {"near", "mid", "long"}
+    assert len(rows) == 15 and {r["phase"] for r in rows} == {"near", "mid", "long"}
     status, out, _ = run(capsys, "plan", str(XIAOLAN), "--format", "json", "--top", "5")
     document = json.loads(out)
     ranked = [m["rank"] for m in document["measures"] if m["reason"].startswith("rank")]
-    assert sorted(ranked) == [1, 2, 3, 4, 5]
+    # rank 1 (town-renewable-energy) includes the plan's PV programme, which the profile
+    # includes: it is left out, and the next five ranks are taken
+    assert sorted(ranked) == [2, 3, 4, 5, 6]
     status, out, _ = run(capsys, "plan", str(XIAOLAN))
-    assert "near term: widespread 2020-2025" in out
+    assert "near term: widespread 2010-2025" in out
 
 
 def test_plan_rejects_a_bad_chart_suffix_before_writing(tmp_path, capsys):
@@ -293,7 +301,7 @@ def test_interactive_html_chart_is_offline_and_reproducible(tmp_path, capsys):
     status, _, _ = run(capsys, "plan", str(XIAOLAN), "--chart", str(tmp_path / "site.html"),
                        "--format", "csv")
     site_html = (tmp_path / "site.html").read_text("utf-8")
-    assert status == 0 and json.dumps("充分利用可再生能源")[1:-1] in site_html
+    assert status == 0 and json.dumps("建筑太阳能光伏发电技术")[1:-1] in site_html
 
 
 def test_interactive_bars_follow_the_catalog(catalog):

@@ -55,7 +55,8 @@ def test_tables_match_the_api(xiaolan_run, analysis):
             frame["id" if "id" in frame else "measure"].tolist()
         assert len(written) == len(frame)
     pathway = pd.read_csv(xiaolan_run / "pathway.csv")
-    assert pathway["net"].to_numpy() == pytest.approx(analysis.pathway.frame["net"].to_numpy())
+    assert pathway["abatement"].to_numpy() == pytest.approx(
+        analysis.pathway.frame["abatement"].to_numpy())
     book = openpyxl.load_workbook(xiaolan_run / "roadmap.xlsx", read_only=True)
     assert {"ranking", "roadmap", "pathway", "targets", "economics", "portfolio",
             "sensitivity"} <= set(book.sheetnames)

@@ -31,14 +31,17 @@ def test_the_examples_cover_every_kind_of_site():
     domains = {load_site(p).domain for p in SITES}
     assert domains == {"town", "building", "transport", "enterprise", "park", "community"}
     enterprises = [load_site(p) for p in SITES if load_site(p).domain == "enterprise"]
-    assert sorted("energy_intensive" in s.features for s in enterprises) == [False, True]
+    assert sorted("energy_intensive" in s.features for s in enterprises) == [False, True, True]
 
 
 def test_xiaolan_carries_the_plans_figures():
     site = load_site(XIAOLAN)
     assert site.total_baseline == pytest.approx(2_160_000)
-    assert site.baseline["electricity"] == pytest.approx(0.69 * 2_160_000)
-    assert site.baseline["industrial_fuel"] == pytest.approx(0.16 * 2_160_000)
+    cells = site.cells()
+    electricity = sum(v for (_, carrier), v in cells.items() if carrier == "electricity")
+    assert electricity == pytest.approx(0.69 * 2_160_000)
+    assert cells["industry", "coal"] == cells["industry", "oil"] == pytest.approx(0.08 * 2_160_000)
+    assert site.land_area_ha == 7540 and site.measures["town-building-solar-pv"].mw == 150
     assert site.budget == 74290 and site.base_year == 2010
 
 
@@ -116,7 +119,7 @@ BAD_SITES = {
     "unknown source": ("name: t\ndomain: town\nbaseline: {coal: 5}\n",
                        "field 'baseline.coal'"),
     "empty baseline": ("name: t\ndomain: town\nbaseline: {}\n",
-                       "at least one source with emissions > 0"),
+                       "at least one cell with emissions > 0 is needed"),
     "unknown domain": ("name: t\ndomain: city\nbaseline: {electricity: 1}\n",
                        "field 'domain': 'city' is not allowed (allowed: building, transport"),
     "unknown feature": (MINIMAL + "features: [harbour]\n", "field 'features': 'harbour'"),

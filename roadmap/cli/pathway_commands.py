@@ -172,11 +172,9 @@ def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap) ->
         screen.print(f"near zero ({gap.required:,.0f} t/yr) is within the technical potential "
                      f"by {gap.year}")
         return
-    green = (f"green power for {gap.green_share:.0%} of the electricity still bought "
-             f"({gap.green_mwh:,.0f} MWh/yr)" if gap.green_share is not None else
-             "more than all the remaining grid electricity made green")
     top = gap.residual.head(3)
     cells = ", ".join(f"{r.sector} {r.carrier} {r.emissions:,.0f}" for r in top.itertuples())
     screen.print(f"near zero by {gap.year} needs {gap.gap:,.0f} t/yr beyond the technical "
-                 f"potential: {green}, or {gap.sink_ha:,.0f} ha of new sink, or measures on "
-                 f"the largest remaining cells ({cells} t/yr)")
+                 f"potential: green power for the {gap.green_mwh:,.0f} MWh/yr still bought "
+                 f"closes {gap.green_closes:,.0f} t/yr; the rest needs {gap.sink_ha:,.0f} ha "
+                 f"of new sink or measures on the largest remaining cells ({cells} t/yr)")

@@ -54,7 +54,7 @@ def acted_on(tech: Technology, shares: dict[tuple[str, str], float]) -> list[tup
     effect = tech.acts
     if effect.type == "supply":
         return [cell for cell in shares if cell[1] == "electricity"]
-    if effect.type in ("sink", "enabling"):
+    if effect.type == "sink" or (effect.type == "enabling" and not effect.cells):
         return []
     wanted = set(expand_cells(effect.cells))
     return [cell for cell in shares if cell in wanted]
@@ -117,7 +117,7 @@ def exclusion_reason(tech: Technology, site: Site,
     effect = tech.acts
     if effect.type == "sink" and not site.land_area_ha and tech.id not in site.measures:
         return "a sink needs an area: give land_area_ha or measures.ID.area_ha"
-    if effect.type not in ("sink", "enabling") and not acted_on(tech, shares):
+    if (effect.type not in ("sink", "enabling") or effect.cells) and not acted_on(tech, shares):
         cells = "electricity" if effect.type == "supply" else ", ".join(effect.cells)
         return f"acts only on {cells}, absent from the site's baseline"
     return None

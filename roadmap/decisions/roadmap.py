@@ -108,8 +108,9 @@ def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, 
     for tech_id in site.include:
         reasons.setdefault(tech_id, "included by the site profile")
     hard = prerequisites_only(dependencies)
+    conflicts = exclusive_conflicts(catalog)
     for tech_id in list(reasons):
-        _pull_prerequisites(tech_id, hard, reasons, site)
+        _pull_prerequisites(tech_id, hard, reasons, site, conflicts)
     graph = dependencies.subgraph(reasons).copy()
     graph.add_nodes_from(reasons)
     rows = _schedule(graph, catalog, ranked, reasons, site)
@@ -121,13 +122,16 @@ def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, 
 
 
 def _pull_prerequisites(tech_id: str, hard: nx.DiGraph, reasons: dict[str, str],
-                        site: Site) -> None:
+                        site: Site, conflicts: nx.Graph) -> None:
+    """Add what `tech_id` needs, unless a measure restating it is already in (it serves)."""
     if tech_id not in hard:
         return
     for before in sorted(nx.ancestors(hard, tech_id)):  # a set: sort for a stable order
         if before in site.exclude:
             raise InputError("site", f"'{tech_id}' needs '{before}', which the profile excludes",
                              field="exclude", allowed="drop the exclusion or the measure")
+        if before not in reasons and any(conflicts.has_edge(before, i) for i in reasons):
+            continue
         reasons.setdefault(before, f"prerequisite of {tech_id}")
 
 

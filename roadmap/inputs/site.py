@@ -312,7 +312,7 @@ def legacy_table(baseline: dict[str, float], domain: str | None,
     table: dict[str, dict[str, float]] = {}
 
     def add(sector: str, carrier: str, amount: float) -> None:
-        if amount > 0:
+        if amount != 0:  # a negative amount stays, for validation to refuse
             cells = table.setdefault(sector, {})
             cells[carrier] = cells.get(carrier, 0.0) + amount
 

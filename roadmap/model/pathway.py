@@ -406,15 +406,16 @@ def targets_frame(checks: list[TargetCheck]) -> pd.DataFrame:
 @dataclass(frozen=True)
 class NearZeroGap:
     """What the technical potential still leaves above near zero in the target year, and
-    three ways to close it: green power (share of the electricity still bought from the
-    grid, and MWh), sink area (ha), or measures on the largest remaining cells."""
+    what would close it: green power for the electricity still bought from the grid (as far
+    as it goes: `green_mwh`, closing `green_closes` t/yr), then new sink area for the rest
+    (`sink_ha`), or measures on the largest remaining cells (`residual`)."""
 
     year: int
     required: float
     potential_net: float
     gap: float
-    green_share: float | None  # None: green power alone cannot close the gap
     green_mwh: float
+    green_closes: float
     sink_ha: float
     residual: pd.DataFrame  # sector, carrier, emissions (tCO2e/yr), largest first
 
@@ -431,11 +432,10 @@ def near_zero_gap(potential: Pathway) -> NearZeroGap:
         ["sector", "carrier", "emissions"]].reset_index(drop=True)
     electricity = float(residual.loc[residual["carrier"] == "electricity", "emissions"].sum())
     grid = interpolate(site.grid_path(), [year])[0]
-    green_share = gap / electricity if 0 < gap <= electricity else (0.0 if gap == 0 else None)
+    green_closes = min(gap, electricity)
     uptake_per_ha = site.assumptions.sink_uptake_per_mu * 15
-    return NearZeroGap(year, required, net, gap, green_share,
-                       min(gap, electricity) / grid if grid > 0 else 0.0,
-                       gap / uptake_per_ha, residual)
+    return NearZeroGap(year, required, net, gap, green_closes / grid if grid > 0 else 0.0,
+                       green_closes, (gap - green_closes) / uptake_per_ha, residual)
 
 
 def standalone_abatement(model: SiteModel, ids: Iterable[str], year: int) -> dict[str, float]:

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..decisions.roadmap import phases as site_phases
 from ..errors import InputError
+from ..inputs.vocabulary import CARRIER_NAMES, SECTOR_NAMES
 from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
@@ -134,6 +135,10 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         "roadmap": analysis.roadmap.frame,
         "pathway": analysis.pathway.frame,
         "by_year": analysis.pathway.by_year,
+        "scenarios": pd.concat([p.by_year.assign(scenario=name) for name, p in
+                                analysis.scenarios.items()], ignore_index=True)[
+            ["scenario", "year", "bau", "abatement", "sink", "net"]],
+        "cells": analysis.pathway.cells,
         "targets": targets_frame(analysis.targets),
         "contributions": analysis.contributions,
         "economics": analysis.economics,
@@ -212,6 +217,25 @@ def _name_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown
 
 
+def baseline_table(site, lang: str) -> pd.DataFrame:
+    """The base-year table: sector, carrier, tCO2e/yr, share."""
+    cells = site.cells()
+    return pd.DataFrame({
+        "sector": [label(*SECTOR_NAMES[s], lang) for s, _ in cells],
+        "carrier": [label(*CARRIER_NAMES[c], lang) for _, c in cells],
+        "tCO2e/yr": [round(v) for v in cells.values()],
+        "share": [f"{v / site.total_baseline:.1%}" for v in cells.values()]})
+
+
+def scenario_table(analysis: SiteAnalysis) -> pd.DataFrame:
+    """Net emissions (tCO2e/yr) of business as usual, the roadmap and the technical
+    potential in the report's years."""
+    years = [analysis.site.base_year, *analysis.years]
+    return pd.DataFrame({"scenario": list(analysis.scenarios), **{
+        str(year): [round(float(p.by_year.set_index("year").loc[year, "net"]))
+                    for p in analysis.scenarios.values()] for year in dict.fromkeys(years)}})
+
+
 def report_context(analysis: SiteAnalysis, lang: str,
                    tables: dict[str, pd.DataFrame]) -> dict[str, object]:
     """Everything the templates show, as plain values and small DataFrames."""
@@ -238,10 +262,10 @@ def report_context(analysis: SiteAnalysis, lang: str,
     stability = analysis.stability.frame
     return {
         "site": site, "lang": lang, "version": __version__, "input_hash": analysis.input_hash,
-        "baseline": pd.DataFrame({
-            "source": list(site.baseline),
-            "tCO2e/yr": list(site.baseline.values()),
-            "share": [f"{v / site.total_baseline:.1%}" for v in site.baseline.values()]}),
+        "baseline": baseline_table(site, lang),
+        "site_notes": site.notes,
+        "scenarios": scenario_table(analysis),
+        "near_zero": analysis.near_zero,
         "method": ranking.method, "weights": ranking.weights, "dropped": ranking.dropped,
         "ranked": ranked, "measure_names": ranking.frame["name_zh"].tolist(),
         "excluded": _name_columns(ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang),
