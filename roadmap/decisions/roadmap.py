@@ -8,7 +8,7 @@ import networkx as nx
 import pandas as pd
 
 from ..errors import InputError
-from ..inputs.catalog import Catalog, application_year, popularization_year
+from ..inputs.catalog import Catalog, earliest_start, popularization_year
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
 from .ranking import Ranking, method_spec
@@ -145,7 +145,7 @@ def _schedule(graph: nx.DiGraph, catalog: Catalog, ranked: pd.DataFrame,
     hard.add_nodes_from(graph)
     for tech_id in nx.lexicographical_topological_sort(hard):
         tech = catalog.get(tech_id)
-        year, delayed_by = max(application_year(tech), site.base_year + 1), ""
+        year, delayed_by = earliest_start(tech, site.base_year), ""
         for before in sorted(hard.predecessors(tech_id)):
             if start[before] > year:
                 year, delayed_by = start[before], before

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..inputs.catalog import Catalog, Technology, application_year, popularization_year
+from ..inputs.catalog import Catalog, Technology, earliest_start, popularization_year
 from ..inputs.vocabulary import FUELS, FUNCTION_OF_EFFECT, expand_cells
 from .baseline import Baseline
 
@@ -98,7 +98,7 @@ def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) ->
             removal[row] = _sink_removal(tech, cap, site)
             if removal[row] == 0:
                 unsized.append(tech.id)
-        begin[row] = max(application_year(tech), site.base_year + 1)
+        begin[row] = earliest_start(tech, site.base_year)
         end[row] = PERIOD_END[popularization_year(tech)]
     return Effects([t.id for t in techs], [t.acts.type for t in techs], share, target, ratio,
                    generation, removal, begin, end,

@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from ..decisions.roadmap import HORIZON, Roadmap, application_year, popularization_year
+from ..decisions.roadmap import HORIZON, Roadmap
 from ..errors import InputError
-from ..inputs.catalog import Catalog
+from ..inputs.catalog import Catalog, application_year, popularization_year
 from ..inputs.vocabulary import DOMAIN_NAMES_ZH  # noqa: E402
 from .fonts import chart_rc
 from .style import PALETTE, check_lang, label
