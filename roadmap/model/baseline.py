@@ -10,6 +10,7 @@ factors are constant.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -33,6 +34,19 @@ class Baseline:
     @property
     def emissions(self) -> np.ndarray:
         return self.energy * self.factor
+
+    @property
+    def sectors(self) -> list[str]:
+        return list(dict.fromkeys(s for s, _ in self.cells))
+
+    @cached_property
+    def sector_index(self) -> np.ndarray:
+        """Each cell's position in `sectors`."""
+        return np.array([self.sectors.index(s) for s, _ in self.cells])
+
+    @cached_property
+    def carrier_of(self) -> np.ndarray:
+        return np.array([c for _, c in self.cells], dtype=object)
 
     def rows(self, carrier: str) -> np.ndarray:
         """Indices of the cells of one carrier."""

@@ -49,7 +49,9 @@ class Pathway:
     against business as usual by sector (sinks: sector "sink"); they add up to
     abatement + (sink - business-as-usual sink). `cells`: year, sector, carrier, bau,
     emissions (tCO2e/yr). `measures`: the ids the scenario adopts beyond business as usual.
-    The tables are built on first use from the model's arrays (`net` is one of them).
+    The tables are built on first use from the model's arrays: `state` (energy and
+    emissions by cell x year, removed energy by (measure, cell) pair x year) and `credit`
+    (measures and green power x sectors x years, tCO2e/yr).
     """
 
     scenario: str
@@ -93,12 +95,40 @@ class Pathway:
 
 
 @dataclass(frozen=True)
+class _Pairs:
+    """The (measure, cell) pairs a measure acts on, the only places the model computes:
+    their measure, cell, share at full adoption, ratio and target cell, and 0/1 matrices
+    that sum pairs into cells (`to_cell`) and into the cells receiving moved energy."""
+
+    measure: np.ndarray
+    cell: np.ndarray
+    share: np.ndarray
+    ratio: np.ndarray
+    target: np.ndarray
+    to_cell: np.ndarray
+    to_target: np.ndarray
+
+    @classmethod
+    def of(cls, fx: Effects, cells: int) -> _Pairs:
+        measure, cell = np.nonzero(fx.share > 0)
+        target = fx.target[measure, cell]
+        to_cell = np.zeros((cells, len(cell)))
+        to_cell[cell, np.arange(len(cell))] = 1.0
+        to_target = np.zeros((cells, len(cell)))
+        moving = np.nonzero(target >= 0)[0]
+        to_target[target[moving], moving] = 1.0
+        return cls(measure, cell, fx.share[measure, cell], fx.ratio[measure], target,
+                   to_cell, to_target)
+
+
+@dataclass(frozen=True)
 class _State:
-    """One scenario's physical result: removed energy by measure x cell x year, energy by
-    cell after measures, electricity bookkeeping by year, emissions by cell, sinks."""
+    """One scenario's physical result: removed energy by pair x year, energy by cell after
+    measures, electricity bookkeeping by year, emissions by cell, sinks by measure."""
 
     adoption: np.ndarray
-    removed: np.ndarray
+    logs: np.ndarray  # pairs x years: ln(1 - share adopted)
+    removed: np.ndarray  # pairs x years, MWh (non_energy: t)
     energy: np.ndarray
     demand: np.ndarray
     local: np.ndarray  # zero-carbon share of demand from local generation
@@ -114,72 +144,66 @@ class _State:
 
 # --------------------------------------------------------------------------- simulation
 
-def _simulate(base: Baseline, fx: Effects, adoption: np.ndarray, green: np.ndarray,
-              prior: _State | None = None) -> _State:
+def _simulate(base: Baseline, fx: Effects, pairs: _Pairs, adoption: np.ndarray,
+              green: np.ndarray, prior: _State | None = None) -> _State:
     """The scenario's state; with `prior` (business as usual), removals are allocated as
     the prior's plus the log-share split of what this scenario adds."""
-    share = fx.share[:, :, None] * adoption[:, None, :]
-    logs = np.log1p(-share)
-    remaining = np.exp(logs.sum(axis=0))
+    logs = np.log1p(-pairs.share[:, None] * adoption[pairs.measure])
+    remaining = np.exp(pairs.to_cell @ logs)
     if prior is None:
-        removed = _split(logs, base.energy * (1 - remaining))
+        removed = _split(logs, pairs, base.energy * (1 - remaining))
     else:
-        before = np.log1p(-fx.share[:, :, None] * prior.adoption[:, None, :])
-        removed = prior.removed + _split(logs - before,
-                                         base.energy * (np.exp(before.sum(axis=0)) - remaining))
-    energy = base.energy * remaining + _moved(fx, removed)
+        before = np.exp(pairs.to_cell @ prior.logs)
+        removed = prior.removed + _split(logs - prior.logs, pairs,
+                                         base.energy * (before - remaining))
+    energy = base.energy * remaining + pairs.to_target @ (removed * pairs.ratio[:, None])
     electric = base.rows("electricity")
     demand = energy[electric].sum(axis=0)
     generation = (fx.generation * adoption).sum(axis=0)
     local = np.divide(generation, demand, out=np.zeros_like(demand), where=demand > 0)
     local = np.minimum(local, 1.0)
     emissions = energy * base.factor
-    bought = (1 - local) * (1 - green)
-    emissions[electric] = energy[electric] * base.grid * bought
-    return _State(adoption, removed, energy, demand, local, green, emissions,
+    emissions[electric] = energy[electric] * base.grid * (1 - local) * (1 - green)
+    return _State(adoption, logs, removed, energy, demand, local, green, emissions,
                   fx.removal[:, None] * adoption)
 
 
-def _split(logs: np.ndarray, total: np.ndarray) -> np.ndarray:
-    """`total` (cells x years) split among measures in proportion to their log terms."""
-    weight_sum = logs.sum(axis=0)
+def _split(logs: np.ndarray, pairs: _Pairs, total: np.ndarray) -> np.ndarray:
+    """`total` (cells x years) split among each cell's pairs in proportion to their logs."""
+    weight_sum = (pairs.to_cell @ logs)[pairs.cell]
     weights = np.divide(logs, weight_sum, out=np.zeros_like(logs), where=weight_sum < -_TINY)
-    return weights * total
-
-
-def _moved(fx: Effects, removed: np.ndarray) -> np.ndarray:
-    """Energy received by target cells: removed energy x the measure's ratio."""
-    received = np.zeros(removed.shape[1:])
-    measures, cells = np.nonzero(fx.target >= 0)
-    np.add.at(received, fx.target[measures, cells], removed[measures, cells] *
-              fx.ratio[measures, None])
-    return received
+    return weights * total[pairs.cell]
 
 
 # --------------------------------------------------------------------------- attribution
 
-def _credits(base: Baseline, fx: Effects, bau: _State, scenario: _State) -> np.ndarray:
-    """(measures + green power) x cells x years: each measure's cut against business as
-    usual, on the cell where it shows (see the module docstring)."""
-    years = len(base.years)
-    credit = np.zeros((len(fx.ids) + 1, len(base.cells), years))
+def _credits(base: Baseline, fx: Effects, pairs: _Pairs, bau: _State,
+             scenario: _State) -> np.ndarray:
+    """(measures + green power) x sectors x years: each measure's cut against business as
+    usual, in the sector where it shows (see the module docstring)."""
+    sector_of = base.sector_index
+    credit = np.zeros((len(fx.ids) + 1, len(base.sectors), len(base.years)))
     delta = scenario.removed - bau.removed
-    electric = base.rows("electricity")
-    fuel_rows = np.setdiff1d(np.arange(len(base.cells)), electric)
-    credit[:-1, fuel_rows] = delta[:, fuel_rows] * base.factor[fuel_rows]
-    demand_cut = np.zeros((len(fx.ids), len(base.cells), years))  # MWh, on electricity rows
-    demand_cut[:, electric] = delta[:, electric]
-    measures, cells = np.nonzero(fx.target >= 0)
-    targets = fx.target[measures, cells]
-    moved = delta[measures, cells] * fx.ratio[measures, None]
-    to_power = np.isin(targets, electric)
-    np.add.at(demand_cut, (measures[to_power], targets[to_power]), -moved[to_power])
-    np.add.at(credit, (measures[~to_power], targets[~to_power]),
-              -moved[~to_power] * base.factor[targets[~to_power]])
+    on_power = base.carrier_of[pairs.cell] == "electricity"
+    fuel = ~on_power
+    np.add.at(credit, (pairs.measure[fuel], sector_of[pairs.cell[fuel]]),
+              delta[fuel] * base.factor[pairs.cell[fuel]])
+    demand_cut = np.zeros_like(credit[:-1])  # MWh of electricity
+    np.add.at(demand_cut, (pairs.measure[on_power], sector_of[pairs.cell[on_power]]),
+              delta[on_power])
+    moving = pairs.target >= 0
+    to_power = moving & (base.carrier_of[pairs.target] == "electricity")
+    to_fuel = moving & ~to_power
+    moved = delta * pairs.ratio[:, None]
+    np.add.at(demand_cut, (pairs.measure[to_power], sector_of[pairs.target[to_power]]),
+              -moved[to_power])
+    np.add.at(credit, (pairs.measure[to_fuel], sector_of[pairs.target[to_fuel]]),
+              -moved[to_fuel] * base.factor[pairs.target[to_fuel]])
     mean_clean = (bau.clean + scenario.clean) / 2
-    credit[:-1, electric] += demand_cut[:, electric] * base.grid * (1 - mean_clean)
+    credit[:-1] += demand_cut * (base.grid * (1 - mean_clean))
     supply = base.grid * (bau.demand * (1 - bau.clean) - scenario.demand * (1 - scenario.clean)
                           - (bau.demand - scenario.demand) * (1 - mean_clean))
+    electric = base.rows("electricity")  # one per sector, in sector order
     sector_share = np.divide(scenario.energy[electric], scenario.demand,
                              out=np.zeros_like(scenario.energy[electric]),
                              where=scenario.demand > 0)
@@ -190,8 +214,8 @@ def _credits(base: Baseline, fx: Effects, bau: _State, scenario: _State) -> np.n
     weight_sum = weights.sum(axis=0)
     per_measure = np.divide(weights, weight_sum, out=np.zeros_like(weights),
                             where=weight_sum > _TINY) * local_part
-    credit[:-1, electric] += per_measure[:, None, :] * sector_share[None]
-    credit[-1, electric] += green_part * sector_share
+    credit[:-1] += per_measure[:, None, :] * sector_share[None]
+    credit[-1] += green_part * sector_share
     return credit
 
 
@@ -216,6 +240,7 @@ class SiteModel:
     catalog: Catalog
     base: Baseline
     effects: Effects
+    pairs: _Pairs
     bau_state: _State
     bau_ids: tuple[str, ...]
     default_curves: np.ndarray
@@ -248,9 +273,9 @@ class SiteModel:
             ) -> Pathway:
         """The pathway when `starts` (id -> start year) are adopted on top of business as
         usual, with the profile's green power if `green_power`."""
-        state = _simulate(self.base, self.effects, self.adoption(starts),
+        state = _simulate(self.base, self.effects, self.pairs, self.adoption(starts),
                           self.green(green_power), self.bau_state)
-        credit = _credits(self.base, self.effects, self.bau_state, state)
+        credit = _credits(self.base, self.effects, self.pairs, self.bau_state, state)
         return Pathway(scenario, self.site, tuple(starts), self, state, credit)
 
 
@@ -266,8 +291,9 @@ def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteM
     curves = fx.curves(base.years, assumptions.adoption_at_end, assumptions.min_ramp_years)
     in_bau = np.array([i in bau_ids for i in ids])
     adoption = curves * in_bau[:, None] * assumptions.autonomous_uptake
-    state = _simulate(base, fx, adoption, np.zeros(len(base.years)))
-    return SiteModel(site, catalog, base, fx, state, tuple(bau_ids), curves)
+    pairs = _Pairs.of(fx, len(base.cells))
+    state = _simulate(base, fx, pairs, adoption, np.zeros(len(base.years)))
+    return SiteModel(site, catalog, base, fx, pairs, state, tuple(bau_ids), curves)
 
 
 def non_conflicting(ids: Iterable[str], catalog: Catalog) -> list[str]:
@@ -299,11 +325,9 @@ def scenario_pathways(model: SiteModel, roadmap_starts: Mapping[str, int],
 def _credit_frame(base: Baseline, fx: Effects, credit: np.ndarray,
                   sink_credit: np.ndarray) -> pd.DataFrame:
     """Tidy rows (year, measure, sector, function, abatement) for every non-zero credit."""
-    sectors = list(dict.fromkeys(s for s, _ in base.cells))
-    of_sector = np.array([[s == sector for s, _ in base.cells] for sector in sectors], float)
     parts = [
-        _tidy(base.years, np.einsum("rcy,sc->rsy", credit, of_sector), [*fx.ids, GREEN_POWER],
-              sectors, [*fx.functions, FUNCTION_OF_EFFECT["supply"]]),
+        _tidy(base.years, credit, [*fx.ids, GREEN_POWER], base.sectors,
+              [*fx.functions, FUNCTION_OF_EFFECT["supply"]]),
         _tidy(base.years, sink_credit[:, None, :], fx.ids, [SINK], ["sink"] * len(fx.ids)),
     ]
     return pd.concat(parts, ignore_index=True)[FRAME_COLUMNS]
@@ -445,6 +469,6 @@ def standalone_abatement(model: SiteModel, ids: Iterable[str], year: int) -> dic
     result = {}
     for tech_id in ids:
         run = model.run("alone", {tech_id: 0}, green_power=False)
-        result[tech_id] = float(run.credit[:, :, column].sum() +
+        result[tech_id] = float(run.credit[..., column].sum() +
                                 (run.state.sinks - model.bau_state.sinks)[:, column].sum())
     return result
