@@ -237,7 +237,7 @@ def test_near_zero_is_reachable_with_green_power_and_sinks(catalog):
     electricity = gap.residual.set_index("carrier").loc["electricity", "emissions"]
     assert gap.gap > electricity > 500  # the heat pump's electricity is in it
     assert gap.green_closes == pytest.approx(electricity)
-    assert gap.sink_ha == pytest.approx((gap.gap - electricity) / 12.75)
+    assert gap.sink_ha == pytest.approx((gap.gap - electricity) / 7.5)
 
 
 def test_sinks_scale_with_area_not_emissions(catalog):
@@ -248,8 +248,8 @@ def test_sinks_scale_with_area_not_emissions(catalog):
     sink = [at(pathway_of(catalog, s.model_copy(update={"domain": "community"}), ids), 2050,
                "sink") for s in (small, big)]
     assert sink[0] == pytest.approx(sink[1]) and sink[0] > 0
-    # ▼2 -> 1 % of 1000 ha at 0.85 t per 亩 (12.75 t/ha) at full adoption
-    assert sink[0] == pytest.approx(10 * 12.75 * adoption(np.array([2050]), 2021, 2025,
+    # ▼2 -> 1 % of 1000 ha at 0.5 t per 亩 (7.5 t/ha) at full adoption
+    assert sink[0] == pytest.approx(10 * 7.5 * adoption(np.array([2050]), 2021, 2025,
                                                           0.95)[0])
 
 

@@ -82,32 +82,37 @@ class Assumptions(BaseModel):
          "biomass": 0.0},
         f"tCO2/MWh of fuel: {IPCC_2006}: other bituminous coal 94,600, gas/diesel oil 74,100 "
         "(oil products), natural gas 56,100, LPG 63,100; heat 0.11 tCO2/GJ, the default of "
-        "China's enterprise GHG accounting guidelines (NDRC 2013); biomass CO2 is biogenic",
-        "IPCC 2006 lower-upper bounds: coal 0.3236-0.3403x1.04, oil 0.2495 (petrol)-0.2786 "
-        "(fuel oil), gas 0.1508-0.1619x1.25, LPG 0.2111-0.2222x1.07, heat 0.33-0.46")
+        "GB/T 32150-2015 and the NDRC enterprise accounting guidelines; biomass CO2 is "
+        "biogenic (IPCC reports it separately)",
+        {"coal": (0.3236, 0.3464), "oil": (0.2495, 0.2786), "gas": (0.1508, 0.1619),
+         "lpg": (0.2111, 0.2278), "heat": (0.22, 0.45), "biomass": (0.0, 0.0)})
     grid_factor: dict[int, float] = _field(
-        {2005: 0.71, 2010: 0.64, 2015: 0.55, 2020: 0.47, 2025: 0.40, 2030: 0.33, 2035: 0.27,
-         2050: 0.13},
-        "tCO2/MWh, Guangdong grid: 2005-2020 MEE/NDRC provincial average grid factors; "
-        "2025-2050 = fossil share x 0.72 tCO2/MWh fossil-fleet intensity, with the "
-        "non-fossil share rising to the 82 % of 2050 in the study's scenario (seed 003 ch. 8)",
-        (0.8, 1.2), ge=0, le=2)
+        {2022: 0.387, 2050: 0.144},
+        "tCO2/MWh: 2022 = the Southern region's average electricity factor (MEE and NBS, "
+        "notice on 2022 electricity CO2 emission factors, 2024); 2050 = (1 - 0.82) x 0.80: "
+        "the 82 % non-fossil power of 2050 in the study's outlook (seed 003 ch. 8) times a "
+        "fossil-fleet intensity of 0.80 (MEE's 2022 national fossil-power factor 0.8325, "
+        "with more gas); linear between, the 2022 value before (give a site's own `grid` "
+        "for earlier years)", (0.8, 1.2), ge=0, le=2)
     full_load_hours: dict[str, float] = _field(
-        {"pv": 1100.0, "wind": 2200.0, "chp": 4000.0, "mixed": 1500.0},
-        "h/yr in Guangdong: PV and onshore wind from provincial generation statistics; "
-        "chp and mixed are project assumptions (a CHP unit run for heat demand; a PV-heavy "
-        "mix of PV and wind)",
-        {"pv": (950, 1250), "wind": (1800, 2600), "chp": (3000, 5000), "mixed": (1100, 2000)})
+        {"pv": 1000.0, "wind": 2200.0, "chp": 4000.0, "mixed": 1500.0},
+        "h/yr: PV = Xiaolan's plan (seed 000 sec. 4.1 action 4: 150 MW give 1.5亿 kWh a "
+        "year); wind, chp and mixed are project assumptions (onshore wind in Guangdong "
+        "below IRENA's 2021 global capacity factor of 39 %; a CHP unit run for heat "
+        "demand; a PV-heavy mix)",
+        {"pv": (900, 1150), "wind": (1800, 2600), "chp": (3000, 5000), "mixed": (1100, 2000)})
     electricity_split: dict[str, dict[str, float]] = _field(
         {"town": {"industry": 0.62, "commercial": 0.17, "residential": 0.17, "transport": 0.01,
                   "agriculture": 0.01, "waste": 0.02}},
-        "share of a town's electricity by sector when a profile gives electricity as one "
-        "figure: Guangdong's consumption structure (industry about 3/5, services and homes "
-        "about 1/6 each; Guangdong statistical yearbook); other domains map to their own "
-        "sector (README)", "each share +-30 %, renormalised")
+        "share of a town's electricity by sector when a profile gives it as one figure: "
+        "project assumption informed by Guangdong's 2016 energy use (seed 003 table 4-1: "
+        "industry and construction 60 %, households 16 %, trade and other services 11 %; "
+        "transport's 11 % is mostly oil); other domains map to their own sector (README)",
+        "each share +-30 %, renormalised")
     sink_uptake_per_mu: float = _field(
-        0.85, "tCO2 per 亩 per year: the middle of the 0.5-1.2 t CO2/亩/yr of Jiangmen's plan "
-        "(seed 001)", (0.5, 1.2), gt=0, le=5)
+        0.5, "tCO2 per 亩 per year: the typical forest uptake quoted by Jiangmen's plan "
+        "(seed 001 ch. 5: 0.5 t CO2 per 亩 a year, up to 1.2 when growing well)",
+        (0.5, 1.2), gt=0, le=5)
 
     # ----------------------------------------------------------------- measures
     caps: dict[str, dict[int, float]] = _field(
