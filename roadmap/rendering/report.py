@@ -105,7 +105,7 @@ def _swap_into_place(staging: Path, folder: Path) -> None:
 
 def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     tables = result_tables(analysis)
-    for name in ("ranking", "roadmap", "pathway"):
+    for name in ("ranking", "roadmap", "pathway", "scenarios"):
         tables[name].to_csv(folder / f"{name}.csv", index=False)
     write_workbook(tables, folder / "roadmap.xlsx")
     charts = folder / "charts"
