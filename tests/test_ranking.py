@@ -262,3 +262,19 @@ def test_agreement_with_the_studys_stars(catalog):
     building = agreement.disagreements[agreement.disagreements["domain"] == "building"]
     assert building.iloc[0]["id"] == "bld-cross-ventilation"
     assert building.iloc[0]["difference"] == pytest.approx(-22.0)
+
+
+def test_applicability_follows_the_sites_fuels_and_stock(catalog):
+    from roadmap import load_site
+    from tests.test_pathway import SITES
+    ceramics = decision_matrix(catalog, load_site(SITES / "ceramics-plant.yaml", catalog))
+    reasons = excluded_reasons(ceramics)
+    # a plant already on gas gets no coal-to-gas, nor oil-to-gas
+    assert reasons["ent-coal-to-gas"] == "acts only on industry.coal, absent from the site's baseline"
+    assert "ent-oil-to-gas" in reasons and "ent-distributed-pv" in ceramics.ids
+    office = decision_matrix(catalog, load_site(SITES / "building.yaml", catalog))
+    assert excluded_reasons(office)["bld-building-orientation"] == \
+        "a design choice for new buildings; the site lists no new_build"
+    assert "bld-wall-roof-insulation" in office.ids
+    town = decision_matrix(catalog, load_site(SITES / "xiaolan-town.yaml", catalog))
+    assert "town-building-orientation-layout" in town.ids  # Xiaolan builds (new_build)

@@ -71,7 +71,7 @@ FRAME_COLUMNS = [
     "id", "domain", "category", "subcategory", "name_zh", "name_en",
     "application_period", "popularization_period",
     "abatement", "economics", "recommendation", "applicability",
-    "addresses", "requires", "restates", "covers", "effect",
+    "addresses", "requires", "restates", "covers", "effect", "new_build_only",
     "category_en", "subcategory_en", "source", "origin", "note",
 ]
 
@@ -195,6 +195,7 @@ class Technology(BaseModel):
     requires: tuple[Feature, ...] = ()
     restates: tuple[str, ...] = ()
     covers: tuple[str, ...] = ()
+    new_build_only: bool = False
     effect: Effect | None = None
     source: Source
     note: str | None = None

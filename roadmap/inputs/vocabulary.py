@@ -61,7 +61,7 @@ BASELINE_SOURCES: tuple[str, ...] = get_args(BaselineSource)
 # What a site profile's `features` may name: the catalog's `requires` and site traits.
 SiteFeature = Literal[
     "port", "cargo_port", "airport", "rail", "steel", "cement", "aluminium", "farmland", "fishery",
-    "energy_intensive", "coastal",
+    "energy_intensive", "coastal", "new_build",
 ]
 SITE_FEATURES: tuple[str, ...] = get_args(SiteFeature)
 
