@@ -270,7 +270,8 @@ def test_applicability_follows_the_sites_fuels_and_stock(catalog):
     ceramics = decision_matrix(catalog, load_site(SITES / "ceramics-plant.yaml", catalog))
     reasons = excluded_reasons(ceramics)
     # a plant already on gas gets no coal-to-gas, nor oil-to-gas
-    assert reasons["ent-coal-to-gas"] == "acts only on industry.coal, absent from the site's baseline"
+    assert reasons["ent-coal-to-gas"] == \
+        "acts only on industry.coal, absent from the site's baseline"
     assert "ent-oil-to-gas" in reasons and "ent-distributed-pv" in ceramics.ids
     office = decision_matrix(catalog, load_site(SITES / "building.yaml", catalog))
     assert excluded_reasons(office)["bld-building-orientation"] == \
