@@ -118,7 +118,9 @@ def contribution_chart(table: pd.DataFrame, catalog: Catalog, lang: str = "both"
             shares = table[table["year"] == year].set_index("group")["share"]
             for index, group in enumerate(groups):
                 share = float(shares.get(group, 0.0))
-                ax.barh(row, share, left=left, color=PALETTE[index % len(PALETTE)],
+                colour = PALETTE[(FUNCTIONS.index(group) if group in FUNCTIONS else index)
+                                 % len(PALETTE)]  # functions keep the wedge chart's colours
+                ax.barh(row, share, left=left, color=colour,
                         edgecolor="white", height=0.6,
                         label=names.get(group, group) if row == 0 else None,
                         gid=f"share:{year}:{group}")
