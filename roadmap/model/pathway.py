@@ -97,8 +97,9 @@ class Pathway:
 @dataclass(frozen=True)
 class _Pairs:
     """The (measure, cell) pairs a measure acts on, the only places the model computes:
-    their measure, cell, share at full adoption, ratio and target cell, and 0/1 matrices
-    that sum pairs into cells (`to_cell`) and into the cells receiving moved energy."""
+    their measure, cell, share at full adoption, ratio and target cell (the same sector),
+    and 0/1 matrices that sum pairs into cells (`to_cell`), into the cells receiving moved
+    energy (`to_target`) and into measure x sector credits (`to_credit`)."""
 
     measure: np.ndarray
     cell: np.ndarray
@@ -107,24 +108,49 @@ class _Pairs:
     target: np.ndarray
     to_cell: np.ndarray
     to_target: np.ndarray
+    to_credit: np.ndarray
+    on_power: np.ndarray  # the pair's cell is electricity
+    to_power: np.ndarray  # the pair moves energy to electricity
+    to_fuel: np.ndarray  # the pair moves energy to a fuel
 
     @classmethod
-    def of(cls, fx: Effects, cells: int) -> _Pairs:
+    def of(cls, fx: Effects, base: Baseline) -> _Pairs:
+        cells, sectors = len(base.cells), len(base.sectors)
         measure, cell = np.nonzero(fx.share > 0)
         target = fx.target[measure, cell]
+        index = np.arange(len(cell))
         to_cell = np.zeros((cells, len(cell)))
-        to_cell[cell, np.arange(len(cell))] = 1.0
-        to_target = np.zeros((cells, len(cell)))
+        to_cell[cell, index] = 1.0
         moving = np.nonzero(target >= 0)[0]
+        to_target = np.zeros((cells, len(cell)))
         to_target[target[moving], moving] = 1.0
-        return cls(measure, cell, fx.share[measure, cell], fx.ratio[measure], target,
-                   to_cell, to_target)
+        to_credit = np.zeros((len(fx.ids) * sectors, len(cell)))
+        to_credit[measure * sectors + base.sector_index[cell], index] = 1.0
+        power = base.carrier_of == "electricity"
+        to_power = (target >= 0) & power[np.maximum(target, 0)]
+        return cls(measure, cell, fx.share[measure, cell], fx.ratio[measure], target, to_cell,
+                   to_target, to_credit, power[cell], to_power, (target >= 0) & ~to_power)
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What a run reads that Monte Carlo draws vary. Arrays may carry a leading draws axis:
+    energy and factor (cells x years), grid (years), share (pairs), generation (measures x
+    years) and removal (measures)."""
+
+    energy: np.ndarray
+    factor: np.ndarray
+    grid: np.ndarray
+    share: np.ndarray
+    generation: np.ndarray
+    removal: np.ndarray
 
 
 @dataclass(frozen=True)
 class _State:
-    """One scenario's physical result: removed energy by pair x year, energy by cell after
-    measures, electricity bookkeeping by year, emissions by cell, sinks by measure."""
+    """One scenario's physical result (each array may carry a leading draws axis): removed
+    energy by pair x year, energy and emissions by cell x year, electricity bookkeeping by
+    year, sinks by measure x year."""
 
     adoption: np.ndarray
     logs: np.ndarray  # pairs x years: ln(1 - share adopted)
@@ -134,7 +160,7 @@ class _State:
     local: np.ndarray  # zero-carbon share of demand from local generation
     green: np.ndarray
     emissions: np.ndarray
-    sinks: np.ndarray  # measures x years
+    sinks: np.ndarray
 
     @property
     def clean(self) -> np.ndarray:
@@ -142,81 +168,80 @@ class _State:
         return 1 - (1 - self.local) * (1 - self.green)
 
 
+def _sum_pairs(matrix: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Pairs (x years) summed into the rows of a 0/1 matrix, over any leading axes."""
+    return matrix @ values  # matmul broadcasts over the leading axes
+
+
 # --------------------------------------------------------------------------- simulation
 
-def _simulate(base: Baseline, fx: Effects, pairs: _Pairs, adoption: np.ndarray,
+def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np.ndarray,
               green: np.ndarray, prior: _State | None = None) -> _State:
     """The scenario's state; with `prior` (business as usual), removals are allocated as
     the prior's plus the log-share split of what this scenario adds."""
-    logs = np.log1p(-pairs.share[:, None] * adoption[pairs.measure])
-    remaining = np.exp(pairs.to_cell @ logs)
+    logs = np.log1p(-inputs.share[..., :, None] * adoption[..., pairs.measure, :])
+    total = _sum_pairs(pairs.to_cell, logs)
+    remaining = np.exp(total)
     if prior is None:
-        removed = _split(logs, pairs, base.energy * (1 - remaining))
+        removed = _split(logs, total, pairs, inputs.energy * (1 - remaining))
     else:
-        before = np.exp(pairs.to_cell @ prior.logs)
-        removed = prior.removed + _split(logs - prior.logs, pairs,
-                                         base.energy * (before - remaining))
-    energy = base.energy * remaining + pairs.to_target @ (removed * pairs.ratio[:, None])
-    electric = base.rows("electricity")
-    demand = energy[electric].sum(axis=0)
-    generation = (fx.generation * adoption).sum(axis=0)
-    local = np.divide(generation, demand, out=np.zeros_like(demand), where=demand > 0)
-    local = np.minimum(local, 1.0)
-    emissions = energy * base.factor
-    emissions[electric] = energy[electric] * base.grid * (1 - local) * (1 - green)
+        before = _sum_pairs(pairs.to_cell, prior.logs)
+        removed = prior.removed + _split(logs - prior.logs, total - before, pairs,
+                                         inputs.energy * (np.exp(before) - remaining))
+    energy = inputs.energy * remaining + _sum_pairs(pairs.to_target,
+                                                    removed * pairs.ratio[:, None])
+    demand = energy[..., electric, :].sum(axis=-2)
+    generation = (inputs.generation * adoption).sum(axis=-2)
+    local = np.minimum(np.divide(generation, demand, out=np.zeros_like(demand),
+                                 where=demand > 0), 1.0)
+    emissions = energy * inputs.factor
+    emissions[..., electric, :] *= ((1 - local) * (1 - green))[..., None, :]
     return _State(adoption, logs, removed, energy, demand, local, green, emissions,
-                  fx.removal[:, None] * adoption)
+                  inputs.removal[..., None] * adoption)
 
 
-def _split(logs: np.ndarray, pairs: _Pairs, total: np.ndarray) -> np.ndarray:
-    """`total` (cells x years) split among each cell's pairs in proportion to their logs."""
-    weight_sum = (pairs.to_cell @ logs)[pairs.cell]
+def _split(logs: np.ndarray, cell_logs: np.ndarray, pairs: _Pairs,
+           total: np.ndarray) -> np.ndarray:
+    """`total` (cells x years) split among each cell's pairs in proportion to their logs
+    (`cell_logs`: the logs summed by cell)."""
+    weight_sum = cell_logs[..., pairs.cell, :]
     weights = np.divide(logs, weight_sum, out=np.zeros_like(logs), where=weight_sum < -_TINY)
-    return weights * total[pairs.cell]
+    return weights * total[..., pairs.cell, :]
 
 
 # --------------------------------------------------------------------------- attribution
 
-def _credits(base: Baseline, fx: Effects, pairs: _Pairs, bau: _State,
-             scenario: _State) -> np.ndarray:
-    """(measures + green power) x sectors x years: each measure's cut against business as
-    usual, in the sector where it shows (see the module docstring)."""
-    sector_of = base.sector_index
-    credit = np.zeros((len(fx.ids) + 1, len(base.sectors), len(base.years)))
+def _credits(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, sectors: int,
+             bau: _State, scenario: _State) -> np.ndarray:
+    """(measures + green power) x sectors x years (over any leading draws axis): each
+    measure's cut against business as usual, in the sector where it shows (module
+    docstring). Moved energy stays in its sector."""
     delta = scenario.removed - bau.removed
-    on_power = base.carrier_of[pairs.cell] == "electricity"
-    fuel = ~on_power
-    np.add.at(credit, (pairs.measure[fuel], sector_of[pairs.cell[fuel]]),
-              delta[fuel] * base.factor[pairs.cell[fuel]])
-    demand_cut = np.zeros_like(credit[:-1])  # MWh of electricity
-    np.add.at(demand_cut, (pairs.measure[on_power], sector_of[pairs.cell[on_power]]),
-              delta[on_power])
-    moving = pairs.target >= 0
-    to_power = moving & (base.carrier_of[pairs.target] == "electricity")
-    to_fuel = moving & ~to_power
     moved = delta * pairs.ratio[:, None]
-    np.add.at(demand_cut, (pairs.measure[to_power], sector_of[pairs.target[to_power]]),
-              -moved[to_power])
-    np.add.at(credit, (pairs.measure[to_fuel], sector_of[pairs.target[to_fuel]]),
-              -moved[to_fuel] * base.factor[pairs.target[to_fuel]])
+    fuel_value = (delta * ~pairs.on_power[:, None] * inputs.factor[..., pairs.cell, :]
+                  - moved * pairs.to_fuel[:, None] *
+                  inputs.factor[..., np.maximum(pairs.target, 0), :])
+    demand_cut = delta * pairs.on_power[:, None] - moved * pairs.to_power[:, None]
     mean_clean = (bau.clean + scenario.clean) / 2
-    credit[:-1] += demand_cut * (base.grid * (1 - mean_clean))
-    supply = base.grid * (bau.demand * (1 - bau.clean) - scenario.demand * (1 - scenario.clean)
-                          - (bau.demand - scenario.demand) * (1 - mean_clean))
-    electric = base.rows("electricity")  # one per sector, in sector order
-    sector_share = np.divide(scenario.energy[electric], scenario.demand,
-                             out=np.zeros_like(scenario.energy[electric]),
-                             where=scenario.demand > 0)
+    credit = _sum_pairs(pairs.to_credit, fuel_value + demand_cut * (
+        inputs.grid * (1 - mean_clean))[..., None, :])
+    credit = credit.reshape(*credit.shape[:-2], -1, sectors, credit.shape[-1])
+    supply = inputs.grid * (bau.demand * (1 - bau.clean) -
+                            scenario.demand * (1 - scenario.clean) -
+                            (bau.demand - scenario.demand) * (1 - mean_clean))
+    power = scenario.energy[..., electric, :]
+    demand = scenario.demand[..., None, :]
+    sector_share = np.divide(power, demand, out=np.zeros_like(power), where=demand > 0)
     local_part, green_part = _supply_split(supply, bau, scenario)
-    generation = fx.generation * scenario.adoption
-    added = generation - fx.generation * bau.adoption
-    weights = np.where(added.sum(axis=0) > _TINY, added, generation)
-    weight_sum = weights.sum(axis=0)
+    generation = inputs.generation * scenario.adoption
+    added = generation - inputs.generation * bau.adoption
+    weights = np.where(added.sum(axis=-2, keepdims=True) > _TINY, added, generation)
+    weight_sum = weights.sum(axis=-2, keepdims=True)
     per_measure = np.divide(weights, weight_sum, out=np.zeros_like(weights),
-                            where=weight_sum > _TINY) * local_part
-    credit[:-1] += per_measure[:, None, :] * sector_share[None]
-    credit[-1] += green_part * sector_share
-    return credit
+                            where=weight_sum > _TINY) * local_part[..., None, :]
+    credit += per_measure[..., :, None, :] * sector_share[..., None, :, :]
+    green_row = (green_part[..., None, :] * sector_share)[..., None, :, :]
+    return np.concatenate([credit, green_row], axis=-3)
 
 
 def _supply_split(supply: np.ndarray, bau: _State, scenario: _State,
@@ -241,9 +266,14 @@ class SiteModel:
     base: Baseline
     effects: Effects
     pairs: _Pairs
+    inputs: _Inputs
     bau_state: _State
     bau_ids: tuple[str, ...]
     default_curves: np.ndarray
+
+    @property
+    def electric(self) -> np.ndarray:
+        return self.base.rows("electricity")
 
     def adoption(self, starts: Mapping[str, int]) -> np.ndarray:
         """Measures x years: the full curve for adopted ids (never below business as
@@ -273,9 +303,10 @@ class SiteModel:
             ) -> Pathway:
         """The pathway when `starts` (id -> start year) are adopted on top of business as
         usual, with the profile's green power if `green_power`."""
-        state = _simulate(self.base, self.effects, self.pairs, self.adoption(starts),
+        state = _simulate(self.inputs, self.pairs, self.electric, self.adoption(starts),
                           self.green(green_power), self.bau_state)
-        credit = _credits(self.base, self.effects, self.pairs, self.bau_state, state)
+        credit = _credits(self.inputs, self.pairs, self.electric, len(self.base.sectors),
+                          self.bau_state, state)
         return Pathway(scenario, self.site, tuple(starts), self, state, credit)
 
 
@@ -291,9 +322,12 @@ def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteM
     curves = fx.curves(base.years, assumptions.adoption_at_end, assumptions.min_ramp_years)
     in_bau = np.array([i in bau_ids for i in ids])
     adoption = curves * in_bau[:, None] * assumptions.autonomous_uptake
-    pairs = _Pairs.of(fx, len(base.cells))
-    state = _simulate(base, fx, pairs, adoption, np.zeros(len(base.years)))
-    return SiteModel(site, catalog, base, fx, pairs, state, tuple(bau_ids), curves)
+    pairs = _Pairs.of(fx, base)
+    inputs = _Inputs(base.energy, base.factor, base.grid, pairs.share, fx.generation,
+                     fx.removal)
+    state = _simulate(inputs, pairs, base.rows("electricity"), adoption,
+                      np.zeros(len(base.years)))
+    return SiteModel(site, catalog, base, fx, pairs, inputs, state, tuple(bau_ids), curves)
 
 
 def non_conflicting(ids: Iterable[str], catalog: Catalog) -> list[str]:
