@@ -29,6 +29,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_sensitivity.py
 	$(BIN)/python bench/bench_gantt.py
 	$(BIN)/python bench/bench_run.py
+	$(BIN)/python bench/bench_pathway.py
+	$(BIN)/python bench/bench_uncertainty.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -32,6 +32,7 @@ from .model.pathway import (
     scenario_pathways,
     site_model,
 )
+from .model.uncertainty import Uncertainty, monte_carlo
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class Options:
     method: str | None = None  # None: the site's
     weights: str | dict[str, float] | None = None  # None: the site's
     top: int = 15
-    draws: int = 1000
+    draws: int = 1000  # weight draws of the sensitivity analysis
+    uncertainty_draws: int = 200  # Monte Carlo draws through the site model (0: none)
     seed: int = 20201
     top_k: int = 10
     compare: tuple[str, ...] = METHODS
@@ -63,6 +65,7 @@ class SiteAnalysis:
     model: SiteModel
     scenarios: dict[str, Pathway]  # bau, roadmap, potential
     near_zero: NearZeroGap
+    uncertainty: Uncertainty | None
     targets: list[TargetCheck]
     contributions: pd.DataFrame
     economics: pd.DataFrame
@@ -106,7 +109,10 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
                               top_k=options.top_k, seed=options.seed,
                               assumptions=site.assumptions),
         dependencies=graph, roadmap=roadmap, model=model, scenarios=scenarios,
-        near_zero=near_zero_gap(scenarios["potential"]), targets=check_targets(pathway),
+        near_zero=near_zero_gap(scenarios["potential"]),
+        uncertainty=monte_carlo(model, roadmap.starts(), options.uncertainty_draws,
+                                options.seed) if options.uncertainty_draws else None,
+        targets=check_targets(pathway),
         contributions=contributions(pathway, catalog, years, by="function"),
         economics=measure_economics(pathway, catalog, years[-1]),
         portfolio=budget_portfolio(ranking, catalog, graph, model) if site.budget else None,

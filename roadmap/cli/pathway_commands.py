@@ -26,6 +26,7 @@ from ..model.pathway import (
     site_model,
     targets_frame,
 )
+from ..model.uncertainty import Uncertainty, monte_carlo
 from ..rendering.charts import contribution_chart, cost_curve_chart, wedge_chart
 from ..rendering.outputs import save_figure
 from ..workflow import report_years
@@ -58,6 +59,10 @@ def pathway_command(
         help="Draw the wedge chart here; -contributions and -cost-curve charts beside it.")]
     = None,
     lang: Annotated[Lang, typer.Option(help="Chart labels.")] = Lang.both,
+    draws: Annotated[int, typer.Option(
+        min=0, help="Monte Carlo draws through the site model (0: none): P10/P50/P90 of "
+        "emissions and each measure's abatement, the chance of meeting each target.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 20201,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")] = 15,
     years: Annotated[str | None, typer.Option(
         help="Comma-separated years for the contributions (default: 2025, 2035, target).")]
@@ -74,8 +79,9 @@ def pathway_command(
     check_chart_path(chart)
     graph = load_dependencies(loaded, *(dependencies or []))
     roadmap = build_roadmap(rank(matrix, chosen, used), loaded, graph, site, top)
-    scenarios = scenario_pathways(site_model(site, loaded, [*matrix.ids, *roadmap.frame["id"]]),
-                                  roadmap.starts())
+    model = site_model(site, loaded, [*matrix.ids, *roadmap.frame["id"]])
+    scenarios = scenario_pathways(model, roadmap.starts())
+    spread = monte_carlo(model, roadmap.starts(), draws, seed) if draws else None
     pathway = scenarios[scenario.value]
     gap = near_zero_gap(scenarios["potential"])
     checks = check_targets(pathway)
@@ -84,13 +90,14 @@ def pathway_command(
     economics = measure_economics(pathway, loaded, chosen_years[-1])
     if chart is not None:
         for path, figure in (
-                (chart, wedge_chart(pathway, loaded, checks, lang.value)),
+                (chart, wedge_chart(pathway, loaded, checks, lang.value,
+                                    spread.by_year if spread else None)),
                 (_beside(chart, "contributions"), contribution_chart(shares, loaded, lang.value)),
                 (_beside(chart, "cost-curve"),
                  cost_curve_chart(economics, chosen_years[-1], lang.value))):
             save_figure(figure, path)
             typer.echo(f"wrote {path}", err=True)
-    _print_pathway(output_format, pathway, checks, shares, economics, scenarios, gap)
+    _print_pathway(output_format, pathway, checks, shares, economics, scenarios, gap, spread)
 
 
 def _beside(path: Path, name: str) -> Path:
@@ -113,7 +120,8 @@ def _years(text: str | None, site: Site) -> list[int]:
 
 
 def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[TargetCheck],
-                   shares, economics, scenarios: dict[str, Pathway], gap: NearZeroGap) -> None:
+                   shares, economics, scenarios: dict[str, Pathway], gap: NearZeroGap,
+                   spread: Uncertainty | None) -> None:
     if output_format is ListFormat.csv:
         typer.echo(pathway.frame.to_csv(index=False), nl=False)
         return
@@ -123,12 +131,17 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
             "site": pathway.site.name, "scenario": pathway.scenario,
             "by_year": records(pathway.by_year),
             "scenarios": {name: records(p.by_year) for name, p in scenarios.items()},
+            **({} if spread is None else {"uncertainty": {
+                "draws": spread.draws, "seed": spread.seed, "by_year": records(spread.by_year),
+                "measures": records(spread.measures), "targets": records(spread.targets)}}),
             "targets": records(targets), "contributions": records(shares),
             "economics": records(economics), "pathway": records(pathway.frame),
         }, ensure_ascii=False, indent=1))
         return
     screen = console()
     _print_scenarios(screen, scenarios, gap)
+    if spread is not None:
+        _print_spread(screen, spread)
     table = Table(title=f"{pathway.site.name}: emissions, {pathway.scenario} scenario "
                   "(tCO2e/yr)", title_justify="left")
     for column in ("year", "business as usual", "abatement", "sinks", "net"):
@@ -178,3 +191,16 @@ def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap) ->
                  f"potential: green power for the {gap.green_mwh:,.0f} MWh/yr still bought "
                  f"closes {gap.green_closes:,.0f} t/yr; the rest needs {gap.sink_ha:,.0f} ha "
                  f"of new sink or measures on the largest remaining cells ({cells} t/yr)")
+
+
+def _print_spread(screen, spread: Uncertainty) -> None:
+    table = Table(title=f"Net emissions over {spread.draws} Monte Carlo draws (tCO2e/yr)",
+                  title_justify="left")
+    for column in ("year", "P10", "P50", "P90"):
+        table.add_column(column, justify="right")
+    for row in spread.by_year.itertuples():
+        table.add_row(str(row.year), *(f"{v:,.0f}" for v in (row.net_p10, row.net_p50,
+                                                              row.net_p90)))
+    screen.print(table)
+    for row in spread.targets.itertuples():
+        screen.print(f"{row.kind} target {row.year}: met in {row.probability:.0%} of the draws")

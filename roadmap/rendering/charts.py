@@ -41,8 +41,9 @@ def _finish(ax, title: str) -> None:
 
 
 def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
-                lang: str = "both") -> Figure:
-    """Business as usual, abatement wedges by category, net emissions, targets (Mt CO2e)."""
+                lang: str = "both", band: pd.DataFrame | None = None) -> Figure:
+    """Business as usual, abatement wedges by function, net emissions, targets (Mt CO2e);
+    with `band` (Monte Carlo `by_year`), the P10-P90 range of net emissions."""
     check_lang(lang)
     with rc_context(chart_rc()):
         figure, ax = _new_figure(10, 5.6)
@@ -70,6 +71,11 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
                 label=label("基准情景", "business as usual", lang))
         ax.plot(years, by_year["net"] / 1e6, color=NET_COLOUR, linewidth=2.2,
                 label=label("净排放", "net emissions", lang))
+        if band is not None:  # two thin lines: a fill would hide the wedges under it
+            for column, name in (("net_p90", label("净排放 P10-P90", "net emissions P10-P90",
+                                                   lang)), ("net_p10", None)):
+                ax.plot(band["year"], band[column] / 1e6, color=NET_COLOUR, linewidth=1.0,
+                        linestyle=(0, (2, 2)), gid=f"band:{column}", label=name)
         _target_markers(ax, checks, lang)
         ax.set_xlim(years[0], years[-1])
         ax.set_ylabel(label("排放量（百万吨CO2e/年）", "Mt CO2e per year", lang))

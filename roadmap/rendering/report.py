@@ -38,7 +38,8 @@ from .style import check_lang, label
 CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]] = {
     "roadmap": (lambda a, lang: roadmap_chart(a.roadmap, lang, arrows=True),
                 ("png", "svg", "pdf")),
-    "pathway": (lambda a, lang: wedge_chart(a.pathway, a.catalog, a.targets, lang),
+    "pathway": (lambda a, lang: wedge_chart(a.pathway, a.catalog, a.targets, lang, None if
+                                            a.uncertainty is None else a.uncertainty.by_year),
                 ("png", "svg")),
     "contributions": (lambda a, lang: contribution_chart(a.contributions, a.catalog, lang),
                       ("png", "svg")),
@@ -139,6 +140,10 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
                                 analysis.scenarios.items()], ignore_index=True)[
             ["scenario", "year", "bau", "abatement", "sink", "net"]],
         "cells": analysis.pathway.cells,
+        **({} if analysis.uncertainty is None else {
+            "uncertainty": analysis.uncertainty.by_year,
+            "uncertainty_measures": analysis.uncertainty.measures,
+            "target_probabilities": analysis.uncertainty.targets}),
         "targets": targets_frame(analysis.targets),
         "contributions": analysis.contributions,
         "economics": analysis.economics,
@@ -266,6 +271,7 @@ def report_context(analysis: SiteAnalysis, lang: str,
         "site_notes": site.notes,
         "scenarios": scenario_table(analysis),
         "near_zero": analysis.near_zero,
+        "uncertainty": analysis.uncertainty,
         "method": ranking.method, "weights": ranking.weights, "dropped": ranking.dropped,
         "ranked": ranked, "measure_names": ranking.frame["name_zh"].tolist(),
         "excluded": _name_columns(ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang),
