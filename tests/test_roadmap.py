@@ -16,8 +16,9 @@ from matplotlib.colors import to_rgba
 from roadmap import InputError
 from roadmap.decisions.matrix import decision_matrix
 from roadmap.decisions.ranking import rank
-from roadmap.decisions.roadmap import application_year, build_roadmap, popularization_year
+from roadmap.decisions.roadmap import build_roadmap
 from roadmap.decisions.weights import choose_weights
+from roadmap.inputs.catalog import application_year, popularization_year
 from roadmap.inputs.dependencies import load_dependencies
 from roadmap.inputs.site import load_site, site_from_dict
 from roadmap.rendering.gantt import (
