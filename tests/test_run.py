@@ -44,7 +44,7 @@ def test_run_writes_every_output(xiaolan_run):
                                                      "sensitivity") for suffix in ("png", "svg")]
     charts += ["charts/roadmap.pdf", "charts/roadmap.png", "charts/roadmap.svg"]
     assert files == sorted(charts + ["pathway.csv", "ranking.csv", "report.html", "report.md",
-                                     "roadmap.csv", "roadmap.xlsx"])
+                                     "roadmap.csv", "roadmap.xlsx", "scenarios.csv"])
 
 
 def test_tables_match_the_api(xiaolan_run, analysis):
