@@ -419,3 +419,22 @@ def test_assumptions_override_changes_the_pathway(catalog):
     old = site_from_dict({**OFFICE, "assumptions": {
         "abatement_fraction": {1: 0.02, 2: 0.04, 3: 0.07, 4: 0.3, 5: 0.35}}})
     assert at(pathway_of(catalog, old, ids), 2050, "abatement") == pytest.approx(second)
+
+
+def test_growth_by_sector_and_period(catalog):
+    site = site_from_dict({**OFFICE, "baseline": {"commercial": {"lpg": 100.0},
+                                                  "transport": {"oil": 100.0}},
+                           "growth_rate": {"transport": {2020: 0.10, 2030: 0.0}}})
+    bau = pathway_of(catalog, site, [], "bau")
+    assert cell(bau, "commercial", "lpg", 2050, "bau") == pytest.approx(100.0)  # not named: 0
+    assert cell(bau, "transport", "oil", 2030, "bau") == pytest.approx(100 * 1.1 ** 10)
+    assert cell(bau, "transport", "oil", 2050, "bau") == pytest.approx(100 * 1.1 ** 10)
+
+
+def test_the_report_says_the_old_baseline_was_split_by_the_engine(catalog):
+    from roadmap.rendering.report import report_context
+    from roadmap.workflow import Options, analyse_site
+    site = site_from_dict({"name": "old", "domain": "town", "baseline": {"electricity": 1000}})
+    analysis = analyse_site(catalog, site, Options(draws=10, uncertainty_draws=0))
+    context = report_context(analysis, "en", {})
+    assert any("documented mapping" in note for note in context["site_notes"])
