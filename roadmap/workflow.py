@@ -92,7 +92,8 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
     """Rank, plan, project and cost a site's measures with the given options."""
     options = options or Options()
     method = options.method or site.method
-    matrix = decision_matrix(catalog, site)
+    named = tuple(options.weights) if isinstance(options.weights, dict) else None
+    matrix = decision_matrix(catalog, site, named)
     weights = choose_weights(matrix, site, options.weights)
     ranking = rank(matrix, method, weights)
     methods = [method, *[m for m in options.compare if m != method]]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from pymcdm import methods as mcdm
 from pymcdm import weights as pymcdm_weights
+from pymcdm.normalizations import minmax_normalization
 
 from roadmap import InputError
 from roadmap.decisions.experts import expert_agreement
@@ -21,9 +22,13 @@ TOWN = {"name": "test town", "domain": "town", "land_area_ha": 5000,
 
 
 
+GRADES = ("abatement", "economics", "readiness", "relevance")
+
+
 @pytest.fixture(scope="module")
 def town_matrix(catalog):
-    return decision_matrix(catalog, site_from_dict(TOWN))
+    """The grade-based criteria of the earlier default, named explicitly."""
+    return decision_matrix(catalog, site_from_dict(TOWN), criteria=GRADES)
 
 
 def row(matrix, tech_id):
@@ -103,7 +108,7 @@ def test_extra_domains_widen_the_candidates(catalog):
 
 def test_a_criterion_equal_for_all_is_dropped(catalog):
     only_power = {"name": "b", "domain": "building", "baseline": {"electricity": 100}}
-    matrix = decision_matrix(catalog, site_from_dict(only_power))
+    matrix = decision_matrix(catalog, site_from_dict(only_power), criteria=GRADES)
     # every candidate left acts on electricity, so relevance cannot discriminate
     assert "relevance" not in matrix.criteria and "relevance" in matrix.dropped
 
@@ -115,7 +120,8 @@ def test_each_method_matches_pymcdm_called_directly(town_matrix, method):
     weights = {"abatement": 0.4, "economics": 0.3, "readiness": 0.1, "relevance": 0.2}
     direct = {
         "topsis": mcdm.TOPSIS(), "vikor": mcdm.VIKOR(), "promethee_ii": mcdm.PROMETHEE_II("usual"),
-        "spotis": mcdm.SPOTIS(np.array([[1, 5], [1, 5], [0, 1], [0, 1]])), "wsm": mcdm.WSM(),
+        "spotis": mcdm.SPOTIS(np.array([[1, 5], [1, 5], [0, 1], [0, 1]])),
+        "wsm": mcdm.WSM(minmax_normalization),
     }[method]
     expected = direct(town_matrix.values, np.array(list(weights.values())), np.ones(4))
     ranking = rank(town_matrix, method, weights)
@@ -172,9 +178,20 @@ def test_method_comparison_correlations(town_matrix):
                                               "copras", "vikor"]
     rw = comparison.weighted_spearman
     assert np.allclose(np.diag(rw), 1.0) and np.allclose(rw, rw.T)
-    # COPRAS with a single cost criterion reduces to the sum-normalised weighted sum
-    assert rw.loc["wsm", "copras"] == pytest.approx(1.0)
-    assert 0.9 < rw.loc["topsis", "vikor"] < 1.0
+    assert 0.9 < rw.loc["topsis", "vikor"] < 1.0 and 0.9 < rw.loc["wsm", "copras"] <= 1.0
+
+
+def test_a_method_that_cannot_apply_is_skipped_in_the_comparison(catalog):
+    # an enterprise on electricity only that includes coal-to-gas: it abates nothing at the
+    # site, which COPRAS (sum normalisation) cannot weigh
+    site = site_from_dict({"name": "e", "domain": "enterprise", "include": ["ent-coal-to-gas"],
+                           "baseline": {"industry": {"electricity": 1000}}})
+    matrix = decision_matrix(catalog, site)
+    assert matrix.frame.set_index("id").loc["ent-coal-to-gas", "site_abatement"] == 0
+    comparison = compare_methods(matrix, ["topsis", "copras", "vikor"], {"site_abatement": 1,
+                                                                         "cost": 1})
+    assert "above zero" in comparison.skipped["copras"] and "copras" not in comparison.ranks
+    assert "vikor" in comparison.ranks
 
 
 def test_unknown_method_is_an_input_error(town_matrix):
@@ -223,8 +240,8 @@ def test_vectorised_scores_equal_pymcdm_per_draw(town_matrix):
     for i in (0, 17, 49):
         np.testing.assert_allclose(topsis[i], mcdm.TOPSIS()(town_matrix.values, rows[i],
                                                             town_matrix.types))
-        np.testing.assert_allclose(wsm[i], mcdm.WSM()(town_matrix.values, rows[i],
-                                                      town_matrix.types))
+        np.testing.assert_allclose(wsm[i], mcdm.WSM(minmax_normalization)(
+            town_matrix.values, rows[i], town_matrix.types))
 
 
 def test_sensitivity_is_seeded_and_bounded(town_matrix):

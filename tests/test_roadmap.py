@@ -96,7 +96,7 @@ def test_xiaolan_roadmap_pulls_in_prerequisites(catalog, graph):
     roadmap = plan_for(catalog, graph, site)
     frame = roadmap.frame.set_index("id")
     assert frame.loc["town-co2-capture", "reason"] == "prerequisite of town-co2-utilisation"
-    assert frame.loc["town-building-solar-pv", "reason"].startswith("rank ")
+    assert frame.loc["town-building-solar-pv", "reason"] == "included by the site profile"
     assert set(frame["phase"]) == {"near", "mid", "long"}
     assert ("town-co2-capture", "town-co2-utilisation") in roadmap.graph.edges
     # the plan's PV programme is in, so the umbrella row that includes it is left out
@@ -132,8 +132,9 @@ def test_a_later_prerequisite_delays_the_measure(tmp_path, catalog):
 
 
 def test_include_and_excluded_prerequisite(catalog, graph):
+    # ranked on timing alone, so that CO2 capture (widespread 2035-2050) is not picked first
     base = {"name": "t", "domain": "enterprise", "features": ["energy_intensive", "cement"],
-            "baseline": {"electricity": 1, "process": 1}}
+            "baseline": {"electricity": 1, "process": 1}, "weights": {"timing": 1}}
     included = plan_for(catalog, graph, site_from_dict({**base, "include": ["ent-co2-storage"]}),
                         top=1).frame.set_index("id")
     assert included.loc["ent-co2-storage", "reason"] == "included by the site profile"
@@ -265,13 +266,19 @@ def test_plan_command(tmp_path, capsys):
                            str(chart))
     assert status == 0 and chart.exists() and f"wrote {chart}" in err
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert len(rows) == 15 and {r["phase"] for r in rows} == {"near", "mid", "long"}
+    # the top 15, and the plan's PV programme the profile includes
+    assert len(rows) == 16 and {r["phase"] for r in rows} == {"near", "mid", "long"}
     status, out, _ = run(capsys, "plan", str(XIAOLAN), "--format", "json", "--top", "5")
     document = json.loads(out)
     ranked = [m["rank"] for m in document["measures"] if m["reason"].startswith("rank")]
-    # rank 1 (town-renewable-energy) includes the plan's PV programme, which the profile
-    # includes: it is left out, and the next five ranks are taken
-    assert sorted(ranked) == [2, 3, 4, 5, 6]
+    # rank 4 (the low-carbon industrial system) covers rank 1 (industrial restructuring) and
+    # rank 5 (full use of renewable energy) the plan's PV programme, which the profile
+    # includes: both are left out with the reason, and ranks 6 and 7 are taken instead
+    assert sorted(ranked) == [1, 2, 3, 6, 7]
+    left_out = {m["id"]: m["reason"] for m in document["left_out"]}
+    assert left_out["town-renewable-energy"].startswith("overlaps town-building-solar-pv")
+    assert left_out["town-low-carbon-industry-system"].startswith(
+        "overlaps town-industrial-restructuring")
     status, out, _ = run(capsys, "plan", str(XIAOLAN))
     assert "near term: widespread 2010-2025" in out
 

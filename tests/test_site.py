@@ -49,8 +49,7 @@ def test_defaults(tmp_path):
     site = load_site(write(tmp_path, MINIMAL))
     assert (site.base_year, site.target_year, site.growth_rate, site.method) == (
         2020, 2050, 0.0, "topsis")
-    assert site.weights == {"abatement": 0.35, "economics": 0.30, "readiness": 0.15,
-                            "relevance": 0.20}
+    assert site.weights == {"site_abatement": 0.5, "cost": 0.5}
     assert site.target is None and site.features == () and site.budget is None
 
 
@@ -65,7 +64,7 @@ def test_every_example_profile_ranks(capsys, path):
 def test_rank_prints_a_ranked_explained_list(capsys):
     status, out, _ = run(capsys, "rank", str(XIAOLAN), "--top", "5")
     assert status == 0
-    assert "TOPSIS" in out and "充分利用可再生能源" in out and "abatement 5/5" in out
+    assert "TOPSIS" in out and "调整产业结构" in out and "t/yr at this site" in out
     assert "measures excluded" in out and "needs port" in out
 
 
@@ -147,8 +146,8 @@ def test_bad_site_is_one_line_and_exit_2(tmp_path, capsys, case):
 def test_bad_options(capsys):
     status, _, err = run(capsys, "rank", str(XIAOLAN), "--method", "electre")
     assert status == 2 and "unknown method 'electre'" in err
-    status, _, err = run(capsys, "rank", str(XIAOLAN), "--weights", "cost=1")
-    assert status == 2 and "unknown criterion 'cost'" in err
+    status, _, err = run(capsys, "rank", str(XIAOLAN), "--weights", "price=1")
+    assert status == 2 and "unknown criterion 'price'" in err
     status, _, err = run(capsys, "rank", str(XIAOLAN), "--weights", "abatement=high")
     assert status == 2 and "'abatement=high' is not criterion=number" in err
 

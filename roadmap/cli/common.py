@@ -109,6 +109,8 @@ def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weight
     chosen = method_name(method, site)
     criteria = tuple(site.weights)
     spec: str | dict[str, float] | None = weights_spec(weights)
+    if isinstance(spec, dict):  # rank on exactly the criteria the weights name
+        criteria = tuple(spec)
     if ahp is not None:
         spec, ratio = read_ahp_file(ahp)
         criteria = tuple(spec)

@@ -133,7 +133,7 @@ def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
     if output_format is ListFormat.json:
         edges = [{"before": a, "after": b, **data} for a, b, data in roadmap.graph.edges(data=True)]
         document = {"site": roadmap.site.name, "measures": records(frame),
-                    "dependencies": edges}
+                    "left_out": records(roadmap.left_out), "dependencies": edges}
         if portfolio is not None:
             document["portfolio"] = {**_portfolio_summary(portfolio),
                                      "measures": records(portfolio.frame)}

@@ -21,7 +21,9 @@ import pandas as pd
 from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog, Technology
 from ..inputs.site import Site
-from ..inputs.vocabulary import expand_cells, period_index
+from ..inputs.vocabulary import COST_CRITERIA, expand_cells, period_index
+from ..model.economics import cost_per_tonne
+from ..model.pathway import site_model, standalone_abatement
 
 # The range of each criterion, used by SPOTIS (which needs bounds) and for documentation.
 CRITERION_BOUNDS = {
@@ -30,7 +32,8 @@ CRITERION_BOUNDS = {
     "readiness": (0.0, 1.0),
     "relevance": (0.0, 1.0),
     "stars": (1.0, 5.0),
-}
+    "timing": (0.0, 2.0),
+}  # site_abatement and cost have no fixed scale: their bounds are the candidates' range
 EXCLUDED_COLUMNS = ["id", "domain", "name_zh", "name_en", "reason"]
 INFO_COLUMNS = ["id", "domain", "category", "name_zh", "name_en", "application_period",
                 "popularization_period", "recommendation", "note"]
@@ -90,7 +93,14 @@ class DecisionMatrix:
 
     @property
     def types(self) -> np.ndarray:
-        return np.ones(len(self.criteria))
+        """pymcdm's criterion types: 1 benefit (more is better), -1 cost."""
+        return np.array([-1.0 if c in COST_CRITERIA else 1.0 for c in self.criteria])
+
+    def bounds(self) -> np.ndarray:
+        """Each criterion's range: fixed by definition, else the candidates' own."""
+        return np.array([CRITERION_BOUNDS.get(c) or (float(self.frame[c].min()),
+                                                     float(self.frame[c].max()))
+                         for c in self.criteria])
 
     @property
     def ids(self) -> list[str]:
@@ -125,17 +135,29 @@ def exclusion_reason(tech: Technology, site: Site,
     return None
 
 
+def timing(tech: Technology) -> float:
+    """0, 1, 2: widespread in 2020-2025 (or already), 2025-2035, 2035-2050."""
+    return float(max(0, period_index(tech.popularization_period)))
+
+
 def criterion_values(tech: Technology, shares: dict[tuple[str, str], float] | None = None,
-                     assumptions: Assumptions | None = None) -> dict[str, float]:
-    """Every criterion's value for one measure; relevance only when a baseline is given."""
+                     assumptions: Assumptions | None = None,
+                     site_abatement: dict[str, float] | None = None) -> dict[str, float]:
+    """Every criterion's value for one measure; relevance only when a baseline is given,
+    site_abatement only with the site model's figures."""
+    assumptions = assumptions or Assumptions()
     values = {
         "abatement": float(tech.abatement),
         "economics": float(tech.economics),
         "readiness": readiness(tech),
         "stars": float(tech.recommendation),
+        "timing": timing(tech),
+        "cost": cost_per_tonne(tech, assumptions),
     }
     if shares is not None:
-        values["relevance"] = relevance(tech, shares, assumptions or Assumptions())
+        values["relevance"] = relevance(tech, shares, assumptions)
+    if site_abatement is not None:
+        values["site_abatement"] = site_abatement[tech.id]
     return values
 
 
@@ -151,7 +173,7 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
     criteria = criteria or tuple(site.weights)
     domains = set(site.domains) | set(extra_domains)
     shares = cell_shares(site)
-    rows, excluded = [], []
+    candidates, notes, excluded = [], [], []
     for tech in catalog:
         if tech.domain not in domains and tech.id not in site.include:
             continue
@@ -160,10 +182,22 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
             excluded.append({"id": tech.id, "domain": tech.domain, "name_zh": tech.name_zh,
                              "name_en": tech.name_en, "reason": reason})
             continue
-        note = f"included by the profile ({reason})" if reason else (
-            "included by the profile" if tech.id in site.include else "")
-        rows.append(_row(tech, criteria, criterion_values(tech, shares, site.assumptions), note))
+        candidates.append(tech)
+        notes.append(f"included by the profile ({reason})" if reason else (
+            "included by the profile" if tech.id in site.include else ""))
+    expected = _site_abatement(catalog, site, candidates) if "site_abatement" in criteria \
+        else None
+    rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions, expected),
+                 note) for tech, note in zip(candidates, notes, strict=True)]
     return _matrix(rows, criteria, excluded)
+
+
+def _site_abatement(catalog: Catalog, site: Site, candidates: list[Technology],
+                    ) -> dict[str, float]:
+    """Each candidate's credit in the target year when the site adopts it on top of
+    business as usual (the site model with it against the model without it), t/yr."""
+    model = site_model(site, catalog, [t.id for t in candidates])
+    return standalone_abatement(model, model.effects.ids, site.target_year)
 
 
 def catalog_matrix(catalog: Catalog, domain: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
@@ -14,25 +14,35 @@ from pymcdm.correlations import weighted_spearman, ws
 from pymcdm.normalizations import minmax_normalization
 
 from ..errors import InputError
-from ..inputs.vocabulary import METHODS
-from .matrix import CRITERION_BOUNDS, DecisionMatrix
+from ..inputs.vocabulary import COST_CRITERIA, METHODS
+from .matrix import DecisionMatrix
 
 
 def _as_given(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
     return matrix.values, matrix.types
 
 
-def _economics_as_cost(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
-    """COPRAS needs a cost criterion; ours are all benefits. Its natural cost is the cost of
-    abatement, 1/➕ (➕ = tCO2 per 10k yuan). Textbook COPRAS turns a cost column x into
-    sum(S-) / (S-_i * sum_j 1/S-_j), which for x = 1/➕ equals w * ➕_i / sum(➕).
-    pymcdm 1.4's COPRAS adds S- as it is (Q = S+ + S-), so the column it must be given to
-    compute exactly that textbook term is ➕ itself, marked as a cost column.
+def _copras_inputs(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
+    """Textbook COPRAS turns a cost column x into sum(S-) / (S-_i * sum_j 1/S-_j), which
+    equals w * (1/x_i) / sum(1/x). pymcdm 1.4's COPRAS adds S- as it is (Q = S+ + S-), so
+    each cost column is handed over as its reciprocal 1/x (timing as 1/(1 + phase)), marked
+    as a cost column: pymcdm's arithmetic then equals the textbook's. Without a cost
+    criterion, the cost of abatement 1/➕ is used, i.e. ➕ itself marked as a cost column.
     tests/test_ranking.py checks the result against the textbook formula."""
-    types = matrix.types.copy()
-    if "economics" in matrix.criteria:
+    values, types = matrix.values.copy(), matrix.types.copy()
+    if (values[:, types > 0] <= 0).any():
+        raise InputError("method", "COPRAS needs criteria values above zero (a measure "
+                         "abates nothing at this site)", allowed="another method")
+    for column, criterion in enumerate(matrix.criteria):
+        if criterion in COST_CRITERIA:
+            costs = values[:, column] + (1.0 if criterion == "timing" else 0.0)
+            if (costs <= 0).any():
+                raise InputError("method", "COPRAS cannot weigh costs of zero or below (a "
+                                 "measure that saves money)", allowed="another method")
+            values[:, column] = 1 / costs
+    if (types > 0).all() and "economics" in matrix.criteria:
         types[matrix.criteria.index("economics")] = -1
-    return matrix.values, types
+    return values, types
 
 
 @dataclass(frozen=True)
@@ -46,8 +56,8 @@ class MethodSpec:
 
 
 def _spotis(matrix: DecisionMatrix) -> mcdm.SPOTIS:
-    # SPOTIS needs each criterion's range; ours are fixed by definition, not by the data.
-    return mcdm.SPOTIS(np.array([CRITERION_BOUNDS[c] for c in matrix.criteria]))
+    # SPOTIS needs each criterion's range: fixed by definition where there is one
+    return mcdm.SPOTIS(matrix.bounds())
 
 
 METHOD_SPECS: dict[str, MethodSpec] = {
@@ -55,8 +65,10 @@ METHOD_SPECS: dict[str, MethodSpec] = {
     "vikor": MethodSpec(lambda m: mcdm.VIKOR(), False),
     "promethee_ii": MethodSpec(lambda m: mcdm.PROMETHEE_II("usual"), True),
     "spotis": MethodSpec(_spotis, False),
-    "copras": MethodSpec(lambda m: mcdm.COPRAS(), True, _economics_as_cost),
-    "wsm": MethodSpec(lambda m: mcdm.WSM(), True),
+    "copras": MethodSpec(lambda m: mcdm.COPRAS(), True, _copras_inputs),
+    # min-max normalisation: site abatement may be zero or negative, which pymcdm's default
+    # sum normalisation refuses
+    "wsm": MethodSpec(lambda m: mcdm.WSM(minmax_normalization), True),
 }
 assert tuple(METHOD_SPECS) == METHODS
 
@@ -78,8 +90,8 @@ def preferences(matrix: DecisionMatrix, method: str, weights: dict[str, float]) 
     spec = method_spec(method)
     values, types = spec.inputs(matrix)
     if method == "copras" and (types > 0).all():
-        raise InputError("--method", "COPRAS needs the economics criterion (its cost side)",
-                         allowed="weights that keep economics, or another method")
+        raise InputError("--method", "COPRAS needs a cost criterion (cost, timing) or "
+                         "economics", allowed="weights that keep one, or another method")
     vector = np.array([weights[c] for c in matrix.criteria], dtype=float)
     vector /= vector.sum()  # pymcdm expects weights summing to 1
     with warnings.catch_warnings():
@@ -137,7 +149,8 @@ def rank(matrix: DecisionMatrix, method: str = "topsis",
     frame.insert(0, "rank", ranks_from_scores(scores, method_spec(method).higher_is_better))
     frame.insert(frame.columns.get_loc("recommendation") + 1, "score", scores)
     for criterion in matrix.criteria:
-        normalised = minmax_normalization(frame[criterion].to_numpy(dtype=float), False)
+        normalised = minmax_normalization(frame[criterion].to_numpy(dtype=float),
+                                          criterion in COST_CRITERIA)
         frame[f"contribution_{criterion}"] = weights[criterion] * normalised
     frame["why"] = [_why(row, matrix.criteria) for _, row in frame.iterrows()]
     frame = frame[[c for c in frame.columns if c != "note"] + ["note"]]
@@ -156,6 +169,10 @@ def _describe(criterion: str, row: pd.Series) -> str:
         return f"study grade {value:.0f}/5"
     if criterion == "relevance":
         return f"acts on {value:.0%} of the baseline"
+    if criterion == "site_abatement":
+        return f"abates {value:,.0f} t/yr at this site"
+    if criterion == "cost":
+        return f"costs {value:,.0f} yuan/t"
     if pd.isna(row["application_period"]):
         return f"in use now, widespread {row['popularization_period']}"
     return f"applied {row['application_period']}, widespread {row['popularization_period']}"
@@ -178,11 +195,20 @@ class MethodComparison:
     ranks: pd.DataFrame
     weighted_spearman: pd.DataFrame
     ws: pd.DataFrame
+    skipped: dict[str, str] = field(default_factory=dict)  # method -> why it cannot apply
 
 
 def compare_methods(matrix: DecisionMatrix, methods: list[str],
                     weights: dict[str, float]) -> MethodComparison:
-    rankings = {m: rank(matrix, m, weights) for m in methods}
+    """The first method's ranking against the others'; a method that cannot apply to these
+    candidates is skipped with the reason (the first must apply)."""
+    rankings, skipped = {methods[0]: rank(matrix, methods[0], weights)}, {}
+    for method in methods[1:]:
+        try:
+            rankings[method] = rank(matrix, method, weights)
+        except InputError as error:
+            skipped[method] = error.problem
+    methods = list(rankings)
     ranks = matrix.frame[["id", "name_zh", "name_en"]].copy()
     for name, ranking in rankings.items():
         ranks[name] = ranks["id"].map(ranking.frame.set_index("id")["rank"])
@@ -193,4 +219,4 @@ def compare_methods(matrix: DecisionMatrix, methods: list[str],
         x, y = ranks[a].to_numpy(float), ranks[b].to_numpy(float)
         rw.loc[a, b] = rw.loc[b, a] = weighted_spearman(x, y)
         wsc.loc[a, b], wsc.loc[b, a] = ws(x, y), ws(y, x)
-    return MethodComparison(ranks, rw, wsc)
+    return MethodComparison(ranks, rw, wsc, skipped)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from pymcdm.helpers import normalize_matrix
-from pymcdm.normalizations import minmax_normalization, sum_normalization
+from pymcdm.normalizations import minmax_normalization
 
 from ..inputs.assumptions import Assumptions
 from .matrix import DecisionMatrix
@@ -40,8 +40,8 @@ def topsis_scores(matrix: DecisionMatrix, weight_rows: np.ndarray) -> np.ndarray
 
 
 def wsm_scores(matrix: DecisionMatrix, weight_rows: np.ndarray) -> np.ndarray:
-    """pymcdm's WSM (sum normalisation) for every weight row: draws x alternatives."""
-    normal = normalize_matrix(matrix.values, sum_normalization, matrix.types)
+    """The engine's WSM (min-max normalisation) for every weight row: draws x alternatives."""
+    normal = normalize_matrix(matrix.values, minmax_normalization, matrix.types)
     return (normal @ weight_rows.T).T
 
 

@@ -29,7 +29,14 @@ from .vocabulary import (
     SiteFeature,
 )
 
-DEFAULT_WEIGHTS = {"abatement": 0.35, "economics": 0.30, "readiness": 0.15, "relevance": 0.20}
+DEFAULT_WEIGHTS = {"site_abatement": 0.5, "cost": 0.5}
+# Criteria an older profile may weight, and what replaced them (with a note on loading).
+RENAMED_CRITERIA = {
+    "relevance": ("site_abatement", "relevance (share of the baseline in reach) is replaced by "
+                  "site_abatement, the t/yr the site model expects by the target year"),
+    "readiness": ("timing", "readiness is replaced by timing, the phase the measure is "
+                  "widespread in (earlier is better)"),
+}
 
 # Energy quantities a profile may give under `energy:` (per sector): the carrier, MWh per unit
 # (net calorific values of GB/T 2589-2008, appendix A) and tCO2 per unit (those NCVs x the
@@ -187,6 +194,20 @@ class Site(BaseModel):
         note = ("baseline: the one-level sources were split into sectors and carriers by "
                 "the engine's documented mapping (README, 'Old baseline form')")
         return {**data, "baseline": table, "notes": (*data.get("notes", ()), note)}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_criteria(cls, data: Any) -> Any:
+        """Weights on retired criteria move to their successors, with a note."""
+        weights = data.get("weights") if isinstance(data, dict) else None
+        if not isinstance(weights, dict) or not set(weights) & set(RENAMED_CRITERIA):
+            return data
+        moved, notes = dict(weights), list(data.get("notes", ()))
+        for old, (new, note) in RENAMED_CRITERIA.items():
+            if old in moved and isinstance(moved[old], int | float):
+                moved[new] = moved.get(new, 0.0) + moved.pop(old)
+                notes.append(f"weights: {note}")
+        return {**data, "weights": moved, "notes": tuple(notes)}
 
     @field_validator("energy")
     @classmethod

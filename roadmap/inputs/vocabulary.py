@@ -68,9 +68,13 @@ SITE_FEATURES: tuple[str, ...] = get_args(SiteFeature)
 Region = Literal["prd", "east-west-wings", "northern-mountains"]
 REGIONS: tuple[str, ...] = get_args(Region)
 
-# Ranking criteria: the four defaults and the study's ★, used only when weighted explicitly.
-Criterion = Literal["abatement", "economics", "readiness", "relevance", "stars"]
+# Ranking criteria: what the site model predicts (site_abatement, t/yr in the target year;
+# cost, yuan/t), the study's grades (▼ abatement, ➕ economics, ★ stars), timing (the phase
+# a measure is widespread in) and the earlier readiness and relevance (README).
+Criterion = Literal["site_abatement", "cost", "timing", "abatement", "economics", "stars",
+                    "readiness", "relevance"]
 CRITERIA: tuple[str, ...] = get_args(Criterion)
+COST_CRITERIA = ("cost", "timing")  # lower is better
 
 Method = Literal["topsis", "vikor", "promethee_ii", "spotis", "copras", "wsm"]
 METHODS: tuple[str, ...] = get_args(Method)
