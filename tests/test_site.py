@@ -106,6 +106,8 @@ def test_experts_command(capsys):
     assert rows["transport"] == pytest.approx(0.780, abs=1e-3)
     status, out, _ = run(capsys, "experts")
     assert "Largest disagreements" in out and "bld-cross-ventilation" in out
+    assert "benchmark, not validation" in out and "▼+➕ sum" in out and "fit, held out" in out
+    assert "economics 4/5 lifts the engine's rank above ★ 3" in out
 
 
 BAD_SITES = {

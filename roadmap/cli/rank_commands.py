@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..decisions.experts import expert_agreement
+from ..decisions.experts import STARS_MEANING, expert_agreement
 from ..decisions.ranking import Ranking, compare_methods, rank
 from ..decisions.sensitivity import Sensitivity, sensitivity
 from ..inputs.site import Site
@@ -22,6 +22,7 @@ from .common import (
     app,
     check_method,
     console,
+    records,
     site_ranking,
     user_catalog,
 )
@@ -163,7 +164,8 @@ def experts_command(
     largest: Annotated[int, typer.Option(help="Disagreements listed per domain.", min=0)] = 5,
     output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
-    """Agreement between the engine's default score (▼, ➕, readiness; no ★) and the study's ★."""
+    """The study's ★ as a benchmark: the engine's score (▼, ➕), the ▼+➕ sum and an
+    out-of-sample fit, each against ★."""
     check_method(method)
     agreement = expert_agreement(user_catalog(ctx), method, largest=largest)
     if output_format is ListFormat.csv:
@@ -171,29 +173,50 @@ def experts_command(
         return
     if output_format is ListFormat.json:
         typer.echo(json.dumps({
-            "method": method, "weights": agreement.weights,
-            "summary": json.loads(agreement.summary.to_json(orient="records")),
-            "disagreements": json.loads(agreement.disagreements.to_json(
-                orient="records", force_ascii=False)),
+            "method": method, "weights": agreement.weights, "stars": STARS_MEANING,
+            "summary": records(agreement.summary), "fits": records(agreement.fits),
+            "disagreements": records(agreement.disagreements),
         }, ensure_ascii=False, indent=1))
         return
-    weights = ", ".join(f"{c} {w:.2f}" for c, w in agreement.weights.items())
-    summary = Table(title=f"Engine score ({method.upper()}: {weights}) vs the study's ★",
-                    title_justify="left")
-    for column in ("domain", "measures", "Kendall tau", "p-value"):
-        summary.add_column(column, justify="left" if column == "domain" else "right")
-    for _, row in agreement.summary.iterrows():
-        summary.add_row(row["domain"], str(row["measures"]), f"{row['kendall_tau']:.3f}",
-                        f"{row['p_value']:.3g}")
     screen = console()
-    screen.print(summary)
+    screen.print(STARS_MEANING)
+    screen.print(_experts_summary_table(agreement, method))
+    screen.print(_frame_table("Out-of-sample fit: least squares of ★ on ▼, ➕ and readiness "
+                              "without the held-out domain", agreement.fits.round(3)))
     if largest:
         table = Table(title="Largest disagreements (rank difference, engine - ★)",
                       title_justify="left")
-        for column in ("domain", "id", "技术名称", "★", "engine rank", "★ rank", "difference"):
+        for column in ("domain", "id", "技术名称", "★", "engine rank", "★ rank", "difference",
+                       "reason"):
             table.add_column(column)
         for _, row in agreement.disagreements.iterrows():
-            table.add_row(row["domain"], row["id"], row["name_zh"], str(row["stars"]),
+            table.add_row(row["domain"], row["id"], row["name_zh"], f"{row['stars']:.0f}",
                           str(row["engine_rank"]), f"{row['stars_rank']:g}",
-                          f"{row['difference']:+g}")
+                          f"{row['difference']:+g}", row["reason"])
         screen.print(table)
+
+
+def _experts_summary_table(agreement, method: str) -> Table:
+    weights = ", ".join(f"{c} {w:.2f}" for c, w in agreement.weights.items())
+    table = Table(title=f"Kendall tau-b against the study's ★ (engine: {method.upper()}, "
+                  f"{weights})", title_justify="left")
+    columns = {"domain": "domain", "measures": "measures", "kendall_tau": "engine",
+               "p_value": "p (engine)", "benchmark_tau": "▼+➕ sum",
+               "out_of_sample_tau": "fit, held out", "readiness_tau": "readiness"}
+    for label in columns.values():
+        table.add_column(label, justify="left" if label == "domain" else "right")
+    for _, row in agreement.summary.iterrows():
+        table.add_row(row["domain"], str(row["measures"]),
+                      *(f"{row[c]:.3g}" if c == "p_value" else f"{row[c]:.3f}"
+                        for c in list(columns)[2:]))
+    return table
+
+
+def _frame_table(title: str, frame) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in frame.columns:
+        table.add_column(str(column), justify="left" if frame[column].dtype == object
+                         else "right")
+    for _, row in frame.iterrows():
+        table.add_row(*(str(v) for v in row))
+    return table
