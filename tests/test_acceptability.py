@@ -153,3 +153,17 @@ def test_a_looped_method_and_uniform_weights(town_matrix):
     np.testing.assert_allclose(result.indices.sum(axis=1), 1.0)
     assert len(result.central_weights) <= 3
     assert not np.allclose(result.weight_rows, result.weight_rows[0])
+
+
+def test_acceptability_chart_stacks_each_measures_ranks(town_smaa):
+    from roadmap.rendering.charts import acceptability_chart
+
+    figure = acceptability_chart(town_smaa, top=6, ranks=3, lang="en")
+    ax = figure.axes[0]
+    assert len(ax.containers) == 4  # ranks 1, 2, 3 and below
+    widths = np.array([[bar.get_width() for bar in c] for c in ax.containers])
+    np.testing.assert_allclose(widths.sum(axis=0), 1.0)
+    top = town_smaa.frame.head(6).iloc[::-1]
+    np.testing.assert_allclose(widths[0], town_smaa.indices.loc[top["id"], 1])
+    assert [t.get_text() for t in ax.get_yticklabels()] == top["name_en"].tolist()
+    assert len({c.patches[0].get_facecolor() for c in ax.containers}) == 4
