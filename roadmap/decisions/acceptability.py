@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -85,33 +86,59 @@ def _sum(values: np.ndarray, types: np.ndarray) -> np.ndarray:
     return oriented / oriented.sum(axis=1, keepdims=True)
 
 
+def _topsis_gaps(values: np.ndarray, types: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Squared gaps of the normalised values to the best and the worst measure of each draw.
+
+    With non-negative weights the ideal point of w * n is w * max(n), so TOPSIS's distances
+    are these gaps weighted by w**2: the normalisation is done once for any weights."""
+    normal = _minmax(values, types)
+    return ((normal.max(axis=1, keepdims=True) - normal) ** 2,
+            (normal - normal.min(axis=1, keepdims=True)) ** 2)
+
+
+def _topsis_scores(gaps: tuple[np.ndarray, np.ndarray], weight_rows: np.ndarray) -> np.ndarray:
+    to_best, to_worst = (np.sqrt(np.einsum("dac,dc->da", gap, weight_rows ** 2))
+                         for gap in gaps)
+    return to_worst / (to_worst + to_best)
+
+
+def _wsm_scores(normal: np.ndarray, weight_rows: np.ndarray) -> np.ndarray:
+    return np.einsum("dac,dc->da", normal, weight_rows)
+
+
+# method: (preparation of the values, done once; scores for draws x criteria weights)
+VECTORISED = {"topsis": (_topsis_gaps, _topsis_scores), "wsm": (_sum, _wsm_scores)}
+
+
 def topsis_draws(values: np.ndarray, types: np.ndarray, weight_rows: np.ndarray) -> np.ndarray:
     """pymcdm's TOPSIS for every draw of values and weights: draws x measures."""
-    weighted = _minmax(values, types) * weight_rows[:, None, :]
-    to_best = np.sqrt(((weighted - weighted.max(axis=1, keepdims=True)) ** 2).sum(axis=2))
-    to_worst = np.sqrt(((weighted - weighted.min(axis=1, keepdims=True)) ** 2).sum(axis=2))
-    return to_worst / (to_worst + to_best)
+    return _topsis_scores(_topsis_gaps(values, types), weight_rows)
 
 
 def wsm_draws(values: np.ndarray, types: np.ndarray, weight_rows: np.ndarray) -> np.ndarray:
     """pymcdm's WSM (sum normalisation) for every draw of values and weights."""
-    return (_sum(values, types) * weight_rows[:, None, :]).sum(axis=2)
+    return _wsm_scores(_sum(values, types), weight_rows)
 
 
-VECTORISED = {"topsis": topsis_draws, "wsm": wsm_draws}
-
-
-def scores_for_draws(matrix: DecisionMatrix, method: str, values: np.ndarray,
-                     weight_rows: np.ndarray) -> np.ndarray:
-    """draws x measures preference values, one draw = one row of values and of weights."""
+def draw_scorer(matrix: DecisionMatrix, method: str,
+                values: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A function of draws x criteria weights giving draws x measures preference values on
+    the drawn `values` (one row of weights per draw of values; a single row is broadcast)."""
     if method in VECTORISED:
-        return VECTORISED[method](values, matrix.types, weight_rows)
+        prepare, score = VECTORISED[method]
+        prepared = prepare(values, matrix.types)
+        return lambda weight_rows: score(prepared, np.broadcast_to(
+            weight_rows, (len(values), weight_rows.shape[-1])))
     columns = list(matrix.criteria)
-    return np.array([
-        preferences(replace(matrix, frame=matrix.frame.assign(**dict(zip(columns, v.T,
-                                                                          strict=True)))),
-                    method, dict(zip(columns, w, strict=True)))
-        for v, w in zip(values, weight_rows, strict=True)])
+
+    def looped(weight_rows: np.ndarray) -> np.ndarray:
+        weight_rows = np.broadcast_to(weight_rows, (len(values), len(columns)))
+        return np.array([
+            preferences(replace(matrix, frame=matrix.frame.assign(
+                **dict(zip(columns, v.T, strict=True)))), method,
+                dict(zip(columns, w, strict=True)))
+            for v, w in zip(values, weight_rows, strict=True)])
+    return looped
 
 
 @dataclass(frozen=True)
@@ -149,11 +176,9 @@ def acceptability(matrix: DecisionMatrix, method: str, weights: dict[str, float]
     performance_rng = np.random.default_rng([seed, 1])  # independent of the weight draws
     values, performance_name = _values(matrix, draws, performance, performance_rng)
     higher = method_spec(method).higher_is_better
-    if values is None:
-        scores = scores_for_weights(matrix, method, weight_rows)
-    else:
-        scores = scores_for_draws(matrix, method, values, weight_rows)
-    ranks = ranks_from_scores(scores, higher)
+    scorer = (partial(scores_for_weights, matrix, method) if values is None
+              else draw_scorer(matrix, method, values))
+    ranks = ranks_from_scores(scorer(weight_rows), higher)
     n = ranks.shape[1]
     counts = np.bincount((np.arange(n) * n + ranks - 1).ravel(), minlength=n * n)
     shares = counts.reshape(n, n) / draws
@@ -166,7 +191,7 @@ def acceptability(matrix: DecisionMatrix, method: str, weights: dict[str, float]
         rank_p5=np.percentile(ranks, 5, axis=0), rank_p95=np.percentile(ranks, 95, axis=0))
     indices = pd.DataFrame(shares, index=pd.Index(matrix.ids, name="id"),
                            columns=range(1, n + 1))
-    central = _central_weights(matrix, method, ranks, weight_rows, values, shares[:, 0], top_k)
+    central = _central_weights(matrix, method, ranks, weight_rows, scorer, shares[:, 0], top_k)
     return Acceptability(indices.iloc[order], frame.iloc[order].reset_index(drop=True),
                          central, draws, top_k, seed, weight_scheme, performance_name,
                          weight_rows)
@@ -200,7 +225,7 @@ def _values(matrix: DecisionMatrix, draws: int, performance: Performance,
 
 
 def _central_weights(matrix: DecisionMatrix, method: str, ranks: np.ndarray,
-                     weight_rows: np.ndarray, values: np.ndarray | None,
+                     weight_rows: np.ndarray, scorer: Callable[[np.ndarray], np.ndarray],
                      p_first: np.ndarray, shown: int) -> pd.DataFrame:
     """Central weight vector and confidence factor of the `shown` measures most often first."""
     rows = []
@@ -208,11 +233,7 @@ def _central_weights(matrix: DecisionMatrix, method: str, ranks: np.ndarray,
     ever_first = np.flatnonzero(p_first)
     for i in ever_first[np.argsort(-p_first[ever_first], kind="stable")][:shown]:
         central = weight_rows[ranks[:, i] == 1].mean(axis=0)
-        if values is None:
-            fixed = scores_for_weights(matrix, method, central[None, :])
-        else:
-            fixed = scores_for_draws(matrix, method, values,
-                                     np.broadcast_to(central, weight_rows.shape))
+        fixed = scorer(central[None, :])  # every draw of values, the central weights
         confidence = float((ranks_from_scores(fixed, higher)[:, i] == 1).mean())
         rows.append({"id": matrix.ids[i], "name_zh": matrix.frame["name_zh"].iloc[i],
                      "name_en": matrix.frame["name_en"].iloc[i], "p_first": p_first[i],
