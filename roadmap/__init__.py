@@ -3,7 +3,8 @@
 The public API, one function or type per step of the data flow (see the README).
 """
 
-from .decisions.experts import expert_agreement
+from .decisions.acceptability import Acceptability, acceptability
+from .decisions.experts import ExpertAgreement, expert_agreement
 from .decisions.matrix import decision_matrix
 from .decisions.ranking import Ranking, compare_methods, rank
 from .decisions.roadmap import Roadmap, build_roadmap
@@ -20,6 +21,9 @@ from .rendering.outputs import save_figure
 __version__ = "0.1.0"
 
 __all__ = [
+    "Acceptability",
+    "ExpertAgreement",
+    "acceptability",
     "ADDRESSES",
     "APPLICABILITIES",
     "DOMAINS",

@@ -8,7 +8,7 @@ from pymcdm import methods as mcdm
 from pymcdm import weights as pymcdm_weights
 from pymcdm.normalizations import minmax_normalization
 
-from roadmap import InputError
+from roadmap import DOMAINS, InputError
 from roadmap.decisions.experts import expert_agreement
 from roadmap.decisions.matrix import decision_matrix
 from roadmap.decisions.ranking import METHOD_SPECS, compare_methods, preferences, rank
@@ -268,17 +268,64 @@ def test_sensitivity_with_a_looped_method(town_matrix):
 
 # --------------------------------------------------------------------------- experts
 
-def test_agreement_with_the_studys_stars(catalog):
-    agreement = expert_agreement(catalog)
-    taus = dict(zip(agreement.summary["domain"], agreement.summary["kendall_tau"].round(3),
+def taus(agreement, column):
+    return dict(zip(agreement.summary["domain"], agreement.summary[column].round(3),
                     strict=True))
-    assert taus == {"building": 0.353, "transport": 0.780, "enterprise": 0.307, "park": 0.783,
-                    "community": 0.133, "town": 0.418}
-    assert agreement.weights == pytest.approx({"abatement": 0.4375, "economics": 0.375,
-                                               "readiness": 0.1875})
-    building = agreement.disagreements[agreement.disagreements["domain"] == "building"]
-    assert building.iloc[0]["id"] == "bld-cross-ventilation"
-    assert building.iloc[0]["difference"] == pytest.approx(-22.0)
+
+
+def test_agreement_with_the_studys_stars(catalog):
+    """The engine (▼, ➕; no readiness) next to the ▼+➕ benchmark; readiness runs against ★."""
+    agreement = expert_agreement(catalog)
+    assert agreement.weights == pytest.approx({"abatement": 0.35 / 0.65,
+                                               "economics": 0.30 / 0.65})
+    assert taus(agreement, "kendall_tau") == {
+        "building": 0.380, "transport": 0.780, "enterprise": 0.340, "park": 0.874,
+        "community": 0.181, "town": 0.450, "all": 0.458}
+    assert taus(agreement, "benchmark_tau") == {
+        "building": 0.389, "transport": 0.820, "enterprise": 0.465, "park": 0.885,
+        "community": 0.163, "town": 0.453, "all": 0.489}
+    assert taus(agreement, "readiness_tau") == {
+        "building": 0.015, "transport": -0.347, "enterprise": 0.129, "park": -0.470,
+        "community": -0.415, "town": -0.167, "all": -0.187}
+    assert agreement.summary.set_index("domain").loc["all", "measures"] == 230
+
+
+def test_dropping_readiness_raises_the_agreement(catalog):
+    with_readiness = expert_agreement(catalog, weights={"abatement": 0.35, "economics": 0.30,
+                                                        "readiness": 0.15})
+    assert taus(with_readiness, "kendall_tau")["park"] == 0.783
+    before, after = taus(with_readiness, "kendall_tau"), taus(expert_agreement(catalog),
+                                                                "kendall_tau")
+    raised = [d for d in DOMAINS if after[d] > before[d]]
+    assert raised == ["building", "enterprise", "park", "community", "town"]
+    assert after["transport"] == before["transport"]
+
+
+def test_out_of_sample_fit_on_five_domains(catalog):
+    agreement = expert_agreement(catalog)
+    assert taus(agreement, "out_of_sample_tau") == {
+        "building": 0.280, "transport": 0.747, "enterprise": 0.093, "park": 0.859,
+        "community": 0.211, "town": 0.408, "all": 0.405}
+    fits = agreement.fits.set_index("held_out")
+    assert list(fits.index) == list(DOMAINS)
+    assert (fits["readiness"] < 0).all()  # ★ favours what is not yet widespread
+    assert (fits[["abatement", "economics"]] > 0).all().all()
+    # Town restates rows of the other tables: those are kept out of its training set.
+    assert fits.loc["town", "training_rows"] < 230 - 86
+    assert fits.loc["park", "training_rows"] <= 230 - 29
+
+
+def test_disagreements_carry_a_reason(catalog):
+    disagreements = expert_agreement(catalog, largest=3).disagreements
+    assert len(disagreements) == 3 * len(DOMAINS)
+    assert set(disagreements["driver"]) <= {"abatement", "economics", "timing"}
+    assert disagreements["reason"].str.len().gt(0).all()
+    first = disagreements.iloc[0]
+    assert (first["id"], first["difference"], first["driver"]) == (
+        "bld-cross-ventilation", -23.0, "economics")
+    assert first["reason"] == "economics 4/5 lifts the engine's rank above ★ 3"
+    town = disagreements.set_index("id").loc["town-carbon-sink-management"]
+    assert town["driver"] == "timing" and "only 2035-2050" in town["reason"]
 
 
 def test_applicability_follows_the_sites_fuels_and_stock(catalog):

@@ -81,6 +81,24 @@ def test_csv_and_json_carry_the_same_rows(capsys):
     assert document["excluded"] and document["weighted_spearman"]["wsm"]["topsis"] > 0.9
 
 
+def test_rank_acceptability_option(capsys):
+    args = ("rank", str(XIAOLAN), "--top", "6", "--smaa", "300", "--seed", "4")
+    status, out, _ = run(capsys, *args)
+    assert status == 0
+    assert "Rank acceptability (SMAA-2): 300 draws" in out and "P(rank 1)" in out
+    assert "Central weights" in out and "town-renewable-energy" in out
+    _, out_json, _ = run(capsys, *args, "--format", "json")
+    document = json.loads(out_json)
+    first = document["ranking"][0]
+    shares = [first[f"smaa_p_rank_{r}"] for r in range(1, 6)]
+    assert 0 < sum(shares) <= 1 and first["smaa_p_top_k"] >= sum(shares) - 1e-12
+    central = document["central_weights"]
+    assert central[0]["p_first"] >= central[-1]["p_first"]
+    assert sum(central[0][c] for c in document["weights"]) == pytest.approx(1.0)
+    _, again, _ = run(capsys, *args, "--format", "json")
+    assert again == out_json
+
+
 def test_rank_options_change_the_order(capsys):
     _, default, _ = run(capsys, "rank", str(XIAOLAN), "--format", "csv")
     _, cheap, _ = run(capsys, "rank", str(XIAOLAN), "--format", "csv",
@@ -108,6 +126,8 @@ def test_experts_command(capsys):
     assert rows["transport"] == pytest.approx(0.780, abs=1e-3)
     status, out, _ = run(capsys, "experts")
     assert "Largest disagreements" in out and "bld-cross-ventilation" in out
+    assert "benchmark, not validation" in out and "▼+➕ sum" in out and "fit, held out" in out
+    assert "economics 4/5 lifts the engine's rank above ★ 3" in out
 
 
 BAD_SITES = {

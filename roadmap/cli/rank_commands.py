@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
-from ..decisions.experts import expert_agreement
+from ..decisions.acceptability import Acceptability, acceptability
+from ..decisions.experts import STARS_MEANING, expert_agreement
 from ..decisions.ranking import Ranking, compare_methods, rank
 from ..decisions.sensitivity import Sensitivity, sensitivity
 from ..inputs.site import Site
@@ -22,6 +24,7 @@ from .common import (
     app,
     check_method,
     console,
+    records,
     site_ranking,
     user_catalog,
 )
@@ -83,6 +86,9 @@ def rank_command(
                                        min=1)] = 10,
     seed: Annotated[int, typer.Option(help="Seed of the weight draws.")] = 20201,
     with_domain: WithDomainOption = None,
+    smaa: Annotated[int | None, typer.Option(
+        "--smaa", min=10, help="Draws of weights and criteria values for the rank "
+        "acceptability (SMAA-2).")] = None,
 ) -> None:
     """Rank the catalog's measures for a site, explained."""
     _, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
@@ -90,6 +96,8 @@ def rank_command(
     ranking = rank(matrix, chosen, used)
     stability = sensitivity(matrix, chosen, used, draws=draws, top_k=top_k, seed=seed,
                             assumptions=site.assumptions) if draws else None
+    accepted = acceptability(matrix, chosen, used, draws=smaa, top_k=top_k, seed=seed,
+                             assumptions=site.assumptions) if smaa else None
     compared = None
     if compare:
         methods = [chosen] + [m.strip() for m in compare.split(",") if m.strip() != chosen]
@@ -98,12 +106,15 @@ def rank_command(
         comparison = compare_methods(matrix, methods, used)
         compared = {"ranks": comparison.ranks, "weighted_spearman": comparison.weighted_spearman,
                     "ws": comparison.ws}
-    _print_ranking(output_format, ranking, site, top, stability, compared)
+    _print_ranking(output_format, ranking, site, top, stability, compared, accepted)
 
 
 def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top: int | None,
-                   stability: Sensitivity | None, compared: dict[str, object] | None) -> None:
+                   stability: Sensitivity | None, compared: dict[str, object] | None,
+                   accepted: Acceptability | None = None) -> None:
     flat = _flat_ranking(ranking, top, stability, compared)
+    if accepted is not None:
+        flat = flat.join(_smaa_columns(accepted), on="id")
     if output_format is ListFormat.csv:
         typer.echo(flat.to_csv(index=False), nl=False)
         return
@@ -115,6 +126,8 @@ def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top:
             "excluded": json.loads(ranking.excluded.to_json(orient="records",
                                                             force_ascii=False)),
         }
+        if accepted is not None:
+            document["central_weights"] = records(accepted.central_weights)
         if compared is not None:
             document["weighted_spearman"] = json.loads(compared["weighted_spearman"].to_json())
             document["ws"] = json.loads(compared["ws"].to_json())
@@ -129,12 +142,42 @@ def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top:
         screen.print(f"sensitivity: {stability.draws} weight draws (each weight x U(1 ± "
                       f"{stability.spread:g}), seed {stability.seed}); {unstable} measures "
                       f"flagged '!' (unstable in the top {stability.top_k})")
+    if accepted is not None:
+        screen.print(_acceptability_table(accepted, top or accepted.top_k))
+        screen.print(_frame_table("Central weights of the measures most often first "
+                                  "(confidence: P(first) at those weights)",
+                                  accepted.central_weights.drop(columns="name_en").round(3)))
     if compared is not None:
         screen.print(_matrix_table("Weighted Spearman r_w between methods",
                                     compared["weighted_spearman"]))
         screen.print(_matrix_table("WS rank similarity (row = reference)", compared["ws"]))
     if len(ranking.excluded):
         screen.print(_excluded_table(ranking.excluded))
+
+
+SMAA_RANKS = 5  # rank acceptabilities b^1..b^5 shown, with P(top k)
+
+
+def _smaa_columns(accepted: Acceptability):
+    frame = accepted.frame.set_index("id")
+    columns = accepted.indices.loc[:, 1:SMAA_RANKS].add_prefix("smaa_p_rank_")
+    return columns.join(frame[["p_top_k", "expected_rank"]].add_prefix("smaa_"))
+
+
+def _acceptability_table(accepted: Acceptability, shown: int) -> Table:
+    table = Table(title=f"Rank acceptability (SMAA-2): {accepted.draws} draws of weights "
+                  f"({accepted.weight_scheme}) and criteria values ({accepted.performance}), "
+                  f"seed {accepted.seed}", title_justify="left")
+    ranks = list(accepted.indices.columns[:SMAA_RANKS])
+    for column in ("#", "id", "技术名称", *(f"P(rank {r})" for r in ranks),
+                   f"P(top {accepted.top_k})", "mean rank"):
+        table.add_column(column, justify="left" if column in ("id", "技术名称") else "right")
+    for _, row in accepted.frame.head(shown).iterrows():
+        shares = accepted.indices.loc[row["id"], ranks]
+        table.add_row(str(row["rank"]), row["id"], row["name_zh"],
+                      *(f"{p:.0%}" for p in shares), f"{row['p_top_k']:.0%}",
+                      f"{row['expected_rank']:.1f}")
+    return table
 
 
 def _matrix_table(title: str, frame) -> Table:
@@ -163,7 +206,8 @@ def experts_command(
     largest: Annotated[int, typer.Option(help="Disagreements listed per domain.", min=0)] = 5,
     output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
-    """Agreement between the engine's default score (▼, ➕, readiness; no ★) and the study's ★."""
+    """The study's ★ as a benchmark: the engine's score (▼, ➕), the ▼+➕ sum and an
+    out-of-sample fit, each against ★."""
     check_method(method)
     agreement = expert_agreement(user_catalog(ctx), method, largest=largest)
     if output_format is ListFormat.csv:
@@ -171,29 +215,50 @@ def experts_command(
         return
     if output_format is ListFormat.json:
         typer.echo(json.dumps({
-            "method": method, "weights": agreement.weights,
-            "summary": json.loads(agreement.summary.to_json(orient="records")),
-            "disagreements": json.loads(agreement.disagreements.to_json(
-                orient="records", force_ascii=False)),
+            "method": method, "weights": agreement.weights, "stars": STARS_MEANING,
+            "summary": records(agreement.summary), "fits": records(agreement.fits),
+            "disagreements": records(agreement.disagreements),
         }, ensure_ascii=False, indent=1))
         return
-    weights = ", ".join(f"{c} {w:.2f}" for c, w in agreement.weights.items())
-    summary = Table(title=f"Engine score ({method.upper()}: {weights}) vs the study's ★",
-                    title_justify="left")
-    for column in ("domain", "measures", "Kendall tau", "p-value"):
-        summary.add_column(column, justify="left" if column == "domain" else "right")
-    for _, row in agreement.summary.iterrows():
-        summary.add_row(row["domain"], str(row["measures"]), f"{row['kendall_tau']:.3f}",
-                        f"{row['p_value']:.3g}")
     screen = console()
-    screen.print(summary)
+    screen.print(STARS_MEANING)
+    screen.print(_experts_summary_table(agreement, method))
+    screen.print(_frame_table("Out-of-sample fit: least squares of ★ on ▼, ➕ and readiness "
+                              "without the held-out domain", agreement.fits.round(3)))
     if largest:
         table = Table(title="Largest disagreements (rank difference, engine - ★)",
                       title_justify="left")
-        for column in ("domain", "id", "技术名称", "★", "engine rank", "★ rank", "difference"):
+        for column in ("domain", "id", "技术名称", "★", "engine rank", "★ rank", "difference",
+                       "reason"):
             table.add_column(column)
         for _, row in agreement.disagreements.iterrows():
-            table.add_row(row["domain"], row["id"], row["name_zh"], str(row["stars"]),
+            table.add_row(row["domain"], row["id"], row["name_zh"], f"{row['stars']:.0f}",
                           str(row["engine_rank"]), f"{row['stars_rank']:g}",
-                          f"{row['difference']:+g}")
+                          f"{row['difference']:+g}", row["reason"])
         screen.print(table)
+
+
+def _experts_summary_table(agreement, method: str) -> Table:
+    weights = ", ".join(f"{c} {w:.2f}" for c, w in agreement.weights.items())
+    table = Table(title=f"Kendall tau-b against the study's ★ (engine: {method.upper()}, "
+                  f"{weights})", title_justify="left")
+    columns = {"domain": "domain", "measures": "measures", "kendall_tau": "engine",
+               "p_value": "p (engine)", "benchmark_tau": "▼+➕ sum",
+               "out_of_sample_tau": "fit, held out", "readiness_tau": "readiness"}
+    for label in columns.values():
+        table.add_column(label, justify="left" if label == "domain" else "right")
+    for _, row in agreement.summary.iterrows():
+        table.add_row(row["domain"], str(row["measures"]),
+                      *(f"{row[c]:.3g}" if c == "p_value" else f"{row[c]:.3f}"
+                        for c in list(columns)[2:]))
+    return table
+
+
+def _frame_table(title: str, frame) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(str(column), justify="right" if numeric else "left")
+    for _, row in frame.iterrows():
+        table.add_row(*(str(v) for v in row))
+    return table

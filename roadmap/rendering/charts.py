@@ -8,6 +8,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..decisions.acceptability import Acceptability
 from ..decisions.sensitivity import Sensitivity
 from ..inputs.catalog import Catalog
 from ..inputs.vocabulary import FUNCTION_NAMES, FUNCTIONS, GREEN_POWER_NAME, SECTOR_NAMES
@@ -215,4 +216,36 @@ def sensitivity_chart(result: Sensitivity, top: int = 20, lang: str = "both") ->
                   fontsize=8.5)
         _finish(ax, label(f"权重敏感性（{result.draws}次抽样）",
                           f"Weight sensitivity ({result.draws} draws)", lang))
+    return figure
+
+
+def acceptability_chart(result: Acceptability, top: int = 10, ranks: int = 5,
+                        lang: str = "both") -> Figure:
+    """Rank acceptability (SMAA-2) of the first `top` measures: one stacked bar each, the
+    shares of draws at rank 1, 2, ..., `ranks` and below."""
+    from matplotlib import colormaps
+
+    check_lang(lang)
+    with rc_context(chart_rc()):
+        shown = result.frame.head(top).iloc[::-1]
+        shares = result.indices.loc[shown["id"], 1:ranks].to_numpy()
+        figure, ax = _new_figure(10, 1.5 + 0.32 * len(shown))
+        rows = np.arange(len(shown))
+        colours = colormaps["viridis"].resampled(ranks)
+        left = np.zeros(len(shown))
+        for r in range(ranks):
+            ax.barh(rows, shares[:, r], left=left, color=colours(r), height=0.7,
+                    label=label(f"第{r + 1}名", f"rank {r + 1}", lang))
+            left += shares[:, r]
+        ax.barh(rows, 1 - left, left=left, color="#dddddd", height=0.7,
+                label=label(f"第{ranks}名之后", f"below rank {ranks}", lang))
+        ax.set_yticks(rows, [label(z, e, lang) for z, e in
+                             zip(shown["name_zh"], shown["name_en"], strict=True)], fontsize=8.5)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter("{x:.0%}")
+        ax.set_xlabel(label("抽样中的比例", "share of draws", lang))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=ranks + 1,
+                  frameon=False, fontsize=8.5)
+        _finish(ax, label(f"排名可接受度（SMAA-2，{result.draws}次抽样）",
+                          f"Rank acceptability (SMAA-2, {result.draws} draws)", lang))
     return figure
