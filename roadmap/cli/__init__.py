@@ -16,6 +16,7 @@ from . import (  # noqa: F401 - importing registers the commands
     plan_commands,
     rank_commands,
     run_commands,
+    setup_commands,
 )
 from .common import app
 

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from ..decisions.ranking import rank
-from ..decisions.roadmap import build_roadmap
 from ..errors import InputError
-from ..inputs.dependencies import load_dependencies
-from ..inputs.site import Site
-from ..model.economics import measure_economics
-from ..model.pathway import (
-    Pathway,
-    TargetCheck,
-    check_targets,
-    contributions,
-    emission_pathway,
-    targets_frame,
-)
-from ..rendering.charts import contribution_chart, cost_curve_chart, wedge_chart
-from ..rendering.outputs import save_figure
-from ..workflow import report_years
 from .common import (
     DependenciesOption,
     Lang,
@@ -40,12 +23,18 @@ from .common import (
     site_ranking,
 )
 
+if TYPE_CHECKING:
+    from ..inputs.site import Site
+    from ..model.pathway import Pathway, TargetCheck
+
 
 @app.command("pathway")
 def pathway_command(
     ctx: typer.Context,
-    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    site_file: Annotated[Path, typer.Argument(
+        metavar="SITE.yaml", help="Site profile (see `roadmap init`).")],
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
     chart: Annotated[Path | None, typer.Option(
         help="Draw the wedge chart here; -contributions and -cost-curve charts beside it.")]
     = None,
@@ -60,6 +49,14 @@ def pathway_command(
     with_domain: WithDomainOption = None,
 ) -> None:
     """Emission pathway of a site's roadmap: wedges, target check, contributions, costs."""
+    from ..decisions.ranking import rank
+    from ..decisions.roadmap import build_roadmap
+    from ..inputs.dependencies import load_dependencies
+    from ..model.economics import measure_economics
+    from ..model.pathway import check_targets, contributions, emission_pathway
+    from ..rendering.charts import contribution_chart, cost_curve_chart, wedge_chart
+    from ..rendering.outputs import save_figure
+
     loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, None,
                                                       with_domain)
     check_chart_path(chart)
@@ -86,6 +83,8 @@ def _beside(path: Path, name: str) -> Path:
 
 
 def _years(text: str | None, site: Site) -> list[int]:
+    from ..workflow import report_years
+
     if text is None:
         return report_years(site)
     try:
@@ -102,6 +101,10 @@ def _years(text: str | None, site: Site) -> list[int]:
 
 def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[TargetCheck],
                    shares, economics) -> None:
+    from rich.table import Table
+
+    from ..model.pathway import targets_frame
+
     if output_format is ListFormat.csv:
         typer.echo(pathway.frame.to_csv(index=False), nl=False)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,6 @@ from .vocabulary import (
     Domain,
     Method,
     Region,
-    SiteFeature,
 )
 
 DEFAULT_WEIGHTS = {"abatement": 0.35, "economics": 0.30, "readiness": 0.15, "relevance": 0.20}
@@ -44,7 +44,8 @@ ALLOWED = {
     "intensity_target.*": "reduction, year",
     "target": "{reduction: fraction 0-1, year: YEAR}",
     "target.*": "reduction, year",
-    "features": "any of " + ", ".join(SITE_FEATURES),
+    "features": "any of " + ", ".join(SITE_FEATURES) + " or a name in custom_features",
+    "custom_features": "the site's own feature names (lowercase), matched by catalog `requires`",
     "budget": "a positive amount in 10k yuan (万元)",
     "weights": "non-negative numbers for " + ", ".join(CRITERIA),
     "weights.*": ", ".join(CRITERIA),
@@ -80,7 +81,8 @@ class Site(BaseModel):
     gdp: float | None = Field(None, gt=0)
     gdp_growth: float | dict[int, float] = 0.0
     intensity_target: Target | None = None
-    features: tuple[SiteFeature, ...] = ()
+    features: tuple[str, ...] = ()
+    custom_features: tuple[str, ...] = ()  # the site's own feature names, declared
     budget: float | None = Field(None, gt=0)
     weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     method: Method = "topsis"
@@ -97,6 +99,17 @@ class Site(BaseModel):
         if sum(value.values()) <= 0:
             raise ValueError("at least one source with emissions > 0 is needed")
         return value
+
+    @model_validator(mode="after")
+    def _known_features(self) -> Site:
+        known = (*SITE_FEATURES, *self.custom_features)
+        for feature in self.features:
+            if feature not in known:
+                close = get_close_matches(feature, known, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else \
+                    " (declare it in custom_features)"
+                raise ValueError(f"features: unknown feature '{feature}'{hint}")
+        return self
 
     @field_validator("growth_rate", "gdp_growth")
     @classmethod
