@@ -12,16 +12,19 @@ import csv
 import io
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import InputError
-from .files import LINE_KEY, read_text, read_yaml, validated, without_lines
+
+if TYPE_CHECKING:
+    import pandas as pd
+from .files import LINE_KEY, read_bytes, read_yaml, validated, without_lines
 from .vocabulary import (
     ADDRESSES,
     APPLICABILITIES,
@@ -211,6 +214,8 @@ class Catalog:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per entry, columns `FRAME_COLUMNS`; list fields joined with ';'."""
+        import pandas as pd  # here, so that reading catalogs does not pay for pandas
+
         rows = [_frame_row(t, self.origins[t.id]) for t in self]
         return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
@@ -238,10 +243,12 @@ def read_catalog_file(path: str | Path) -> list[Technology]:
     if suffix in (".yaml", ".yml"):
         records = _yaml_records(path)
     elif suffix == ".csv":
-        records = _csv_records(path)
+        records = _table_records(path, csv.DictReader(io.StringIO(_decoded_csv(path))))
+    elif suffix == ".xlsx":
+        records = _table_records(path, _xlsx_rows(path))
     else:
         raise InputError(path, f"unsupported file type '{path.suffix}'",
-                         allowed=".yaml, .yml, .csv")
+                         allowed=".yaml, .yml, .csv, .xlsx")
     technologies = [_validate(path, where, record) for where, record in records]
     _check_unique(path, technologies, [where for where, _ in records])
     return technologies
@@ -282,8 +289,44 @@ def _with_defaults(entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str,
     return record
 
 
-def _csv_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(read_text(path)))
+# Encodings a consultant's CSV comes in: Excel's "CSV UTF-8" (with a BOM), plain UTF-8, and
+# Excel on Chinese Windows (GBK, of which GB18030 is a superset).
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def _decoded_csv(path: Path) -> str:
+    """The CSV's text; a file that is not UTF-8 is read as GB18030 and said so on stderr."""
+    data = read_bytes(path)
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding != CSV_ENCODINGS[0]:
+            print(f"note: {path} read as {encoding.upper()} (not UTF-8)", file=sys.stderr)
+        return text
+    raise InputError(path, "not UTF-8 or GB18030 text", allowed="save the CSV as UTF-8")
+
+
+def _xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """The first sheet's rows as {header: text} (openpyxl), like `csv.DictReader`'s."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, ... for a damaged file
+        raise InputError(path, f"not a readable .xlsx workbook ({exc})") from None
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
+    for row in rows:
+        cells = ["" if cell is None else str(cell) for cell in row]
+        if any(cells):  # Excel leaves formatted but empty rows behind
+            yield dict(zip(header, cells, strict=False))
+
+
+def _table_records(path: Path,
+                   reader: Iterable[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Records of a CSV or a workbook: one row per entry, lists joined with ';'."""
     records = []
     for line, row in enumerate(reader, start=2):
         if None in row:
