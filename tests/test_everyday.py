@@ -127,3 +127,49 @@ def test_help_and_catalog_validate_import_neither_pandas_nor_matplotlib(tmp_path
         done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
                               text=True, check=True)
         assert done.stdout.strip().splitlines()[-1] == "[]", args
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("reduction: 0.5", "reduction: 90", "line 20: field 'target.reduction': 90 is not allowed; "
+     "did you mean 0.9?"),
+    ("\nmethod: topsis", "\nmethod: topsys", "field 'method': 'topsys' is not allowed; did you "
+     "mean 'topsis'?"),
+])
+def test_site_errors_name_the_line_and_suggest(tmp_path, old, new, message):
+    path = tmp_path / "site.yaml"
+    path.write_text(profile_template("town").replace(old, new, 1))
+    with pytest.raises(InputError) as raised:
+        load_site(path)
+    assert message in str(raised.value)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import roadmap
+    import roadmap.display
+    import roadmap.inputs.catalog
+    import roadmap.inputs.template
+
+    for module in (roadmap, roadmap.display, roadmap.inputs.catalog, roadmap.inputs.template):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_search_and_short_displays():
+    catalog = load_catalog()
+    found = catalog.search("光伏")
+    assert [t.id for t in found] == ["bld-solar-pv", "ent-distributed-pv",
+                                     "town-building-solar-pv", "town-agrivoltaics"]
+    assert [t.id for t in catalog.search("PHOTOVOLTAIC")] == [
+        t.id for t in catalog if "photovoltaic" in t.name_en.lower()]
+    html = catalog._repr_html_()
+    assert "230 rows, first 8 shown" in html and html.count("<tr") == 9
+    assert repr(catalog) == "<Catalog of 230 technologies>"
+
+
+def test_every_public_name_resolves():
+    import roadmap
+
+    for name in roadmap.__all__:
+        assert getattr(roadmap, name) is not None, name

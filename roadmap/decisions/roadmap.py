@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
+from ..display import preview
 from ..errors import InputError
 from ..inputs.catalog import Catalog, Technology
 from ..inputs.dependencies import prerequisites_only
@@ -51,6 +52,11 @@ class Roadmap:
     frame: pd.DataFrame
     graph: nx.DiGraph
     site: Site
+
+    def _repr_html_(self) -> str:
+        return preview(f"Roadmap of {self.site.name}", self.frame,
+                       ["phase", "start_year", "popularization_year", "id", "name_zh",
+                        "name_en", "reason"], rows=len(self.frame))
 
 
 def select_measures(ranking: Ranking, top: int | None = 15,

@@ -13,13 +13,14 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..display import preview
 from ..errors import InputError
 
 if TYPE_CHECKING:
@@ -205,8 +206,34 @@ class Catalog:
                 and t.economics >= min_economics
             )
 
+        return self._subset(keep)
+
+    def _subset(self, keep: Callable[[Technology], bool]) -> Catalog:
         kept = {i: t for i, t in self.entries.items() if keep(t)}
         return Catalog(kept, {i: self.origins[i] for i in kept}, list(self.overrides))
+
+    def search(self, text: str) -> Catalog:
+        """Entries whose id, names or categories (Chinese or English) contain `text`.
+
+        >>> [t.id for t in load_catalog().search("光伏")][:2]
+        ['bld-solar-pv', 'ent-distributed-pv']
+        """
+        wanted = text.casefold()
+
+        def matches(t: Technology) -> bool:
+            words = (t.id, t.name_zh, t.name_en, t.category, t.category_en, t.subcategory,
+                     t.subcategory_en)
+            return any(wanted in word.casefold() for word in words if word)
+
+        return self._subset(matches)
+
+    def __repr__(self) -> str:
+        return f"<Catalog of {len(self)} technologies>"
+
+    def _repr_html_(self) -> str:
+        return preview(f"Catalog of {len(self)} technologies", self.to_frame(),
+                       ["id", "domain", "category", "name_zh", "name_en", "application_period",
+                        "popularization_period", "abatement", "economics", "recommendation"])
 
     def restated_by(self, tech_id: str) -> list[str]:
         """Ids of the (town) entries that restate `tech_id`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from difflib import get_close_matches
 from pathlib import Path
@@ -108,4 +109,19 @@ def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
         return InputError(path, message, where=where, field=name, allowed=allowed.get(name))
     value = error.get("input")
     shown = message if isinstance(value, dict | list) else f"{value!r} is not allowed"
+    shown += _did_you_mean(error, value)
     return InputError(path, shown, where=where, field=name, allowed=described or message)
+
+
+def _did_you_mean(error: Mapping[str, Any], value: Any) -> str:
+    """A hint for the two usual slips: a percentage for a fraction, a misspelt choice."""
+    limit = (error.get("ctx") or {}).get("le")
+    if error["type"] == "less_than_equal" and limit == 1 and isinstance(value, int | float) \
+            and 1 < value <= 100:
+        return f"; did you mean {value / 100:g}?"
+    if error["type"] == "literal_error" and isinstance(value, str):
+        choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+        close = get_close_matches(value, choices, n=1)
+        if close:
+            return f"; did you mean '{close[0]}'?"
+    return ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
@@ -176,10 +177,27 @@ def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(path, "expected a mapping of site keys", allowed=", ".join(ALLOWED))
-    site = site_from_dict(without_lines(data), path)
+    try:
+        site = site_from_dict(without_lines(data), path)
+    except InputError as error:
+        raise _with_line(error, path) from None
     if catalog is not None:
         check_ids(site, catalog, path)
     return site
+
+
+def _with_line(error: InputError, path: Path) -> InputError:
+    """The error with the line of the top-level key it is about, when the file has one."""
+    if error.where or not error.field:
+        return error
+    key = error.field.split(".")[0]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    pattern = re.compile(rf"{re.escape(key)}\s*:")
+    number = next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
+    if number is None:
+        return error
+    return InputError(error.file, error.problem, where=f"line {number}", field=error.field,
+                      allowed=error.allowed)
 
 
 def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..decisions.roadmap import Roadmap
+from ..display import preview
 from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog, Technology
 from ..inputs.site import Site
@@ -48,6 +49,9 @@ class Pathway:
     frame: pd.DataFrame
     by_year: pd.DataFrame
     site: Site
+
+    def _repr_html_(self) -> str:
+        return preview(f"Emission pathway of {self.site.name} (tCO2e/yr by year)", self.by_year)
 
 
 def measure_curves(roadmap: Roadmap, catalog: Catalog, years: np.ndarray,
