@@ -121,7 +121,7 @@ def _did_you_mean(error: Mapping[str, Any], value: Any) -> str:
         return f"; did you mean {value / 100:g}?"
     if error["type"] == "literal_error" and isinstance(value, str):
         choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
-        close = get_close_matches(value, choices, n=1)
+        close = get_close_matches(value, choices, n=1, cutoff=0.75)
         if close:
             return f"; did you mean '{close[0]}'?"
     return ""
