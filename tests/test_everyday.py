@@ -173,3 +173,39 @@ def test_every_public_name_resolves():
 
     for name in roadmap.__all__:
         assert getattr(roadmap, name) is not None, name
+
+
+CERAMICS = """\
+tags: {ceramics: "kilns of a ceramics plant on site"}
+document: own survey
+domain: enterprise
+technologies:
+  - {id: kiln-heat-recovery, category: 节能, name_zh: 窑炉余热回收, name_en: Kiln heat recovery,
+     abatement: 4, economics: 4, recommendation: 4, applicability: energy_intensive,
+     addresses: [industrial_fuel], requires: [%s], source: {table: "1"}}
+"""
+
+
+def test_catalog_tags_are_declared_and_typos_refused(tmp_path):
+    good = tmp_path / "ceramics.yaml"
+    good.write_text(CERAMICS % "ceramics")
+    assert read_catalog_file(good)[0].requires == ("ceramics",)
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(CERAMICS % "ceramic")
+    with pytest.raises(InputError, match="unknown feature 'ceramic'; did you mean 'ceramics'"):
+        read_catalog_file(typo)
+    undeclared = tmp_path / "undeclared.yaml"
+    undeclared.write_text((CERAMICS % "glass").split("\n", 1)[1])
+    with pytest.raises(InputError, match="declare it under the file's `tags:`"):
+        read_catalog_file(undeclared)
+
+
+def test_requires_any_lets_a_fishery_site_keep_aquaculture(tmp_path):
+    from roadmap import decision_matrix, site_from_dict
+
+    catalog = load_catalog()
+    assert catalog.get("town-efficient-animal-farming").requires_any == ("farmland", "fishery")
+    base = {"name": "t", "domain": "town", "baseline": {"agriculture": 10, "electricity": 10}}
+    for features, kept in (([], False), (["fishery"], True), (["farmland"], True)):
+        matrix = decision_matrix(catalog, site_from_dict({**base, "features": features}))
+        assert ("town-efficient-animal-farming" in matrix.ids) is kept, features

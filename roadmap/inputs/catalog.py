@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,13 +36,12 @@ from .vocabulary import (
     Address,
     Applicability,
     Domain,
-    Feature,
     Period,
     period_index,
 )
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-LIST_FIELDS = ("addresses", "requires", "restates")
+LIST_FIELDS = ("addresses", "requires", "requires_any", "restates")
 
 # What each field accepts, quoted in error messages.
 ALLOWED = {
@@ -54,7 +54,8 @@ ALLOWED = {
     "recommendation": "an integer 1-5",
     "applicability": ", ".join(APPLICABILITIES) + " (required for enterprise entries)",
     "addresses": "one or more of " + ", ".join(ADDRESSES),
-    "requires": "any of " + ", ".join(FEATURES),
+    "requires": "any of " + ", ".join(FEATURES) + " or a tag the file declares under `tags:`",
+    "requires_any": "features of which the site needs at least one (e.g. farmland; fishery)",
     "restates": "ids of other catalog entries",
 }
 
@@ -63,7 +64,7 @@ FRAME_COLUMNS = [
     "id", "domain", "category", "subcategory", "name_zh", "name_en",
     "application_period", "popularization_period",
     "abatement", "economics", "recommendation", "applicability",
-    "addresses", "requires", "restates",
+    "addresses", "requires", "requires_any", "restates",
     "category_en", "subcategory_en", "source", "origin", "note",
 ]
 
@@ -114,7 +115,8 @@ class Technology(BaseModel):
     recommendation: int = Field(ge=1, le=5)
     applicability: Applicability | None = None
     addresses: tuple[Address, ...] = Field(min_length=1)
-    requires: tuple[Feature, ...] = ()
+    requires: tuple[str, ...] = ()  # every one needed; checked against FEATURES and the tags
+    requires_any: tuple[str, ...] = ()  # at least one needed (aquaculture: farmland or fishery)
     restates: tuple[str, ...] = ()
     source: Source
     note: str | None = None
@@ -260,15 +262,17 @@ def _frame_row(tech: Technology, origin: str) -> dict[str, Any]:
 
 
 # Keys a catalog file may set once for all its entries.
-FILE_KEYS = {"document", "table", "domain", "project_fields", "technologies"}
+FILE_KEYS = {"document", "table", "domain", "project_fields", "tags", "technologies"}
 
 
 def read_catalog_file(path: str | Path) -> list[Technology]:
     """Read and validate a catalog file (.yaml/.yml or .csv); raises `InputError`."""
     path = Path(path)
     suffix = path.suffix.lower()
+    tags: tuple[str, ...] = ()
     if suffix in (".yaml", ".yml"):
-        records = _yaml_records(path)
+        data = read_yaml(path)
+        records, tags = _yaml_records(path, data), _declared_tags(path, data)
     elif suffix == ".csv":
         records = _table_records(path, csv.DictReader(io.StringIO(_decoded_csv(path))))
     elif suffix == ".xlsx":
@@ -277,14 +281,39 @@ def read_catalog_file(path: str | Path) -> list[Technology]:
         raise InputError(path, f"unsupported file type '{path.suffix}'",
                          allowed=".yaml, .yml, .csv, .xlsx")
     technologies = [_validate(path, where, record) for where, record in records]
-    _check_unique(path, technologies, [where for where, _ in records])
+    wheres = [where for where, _ in records]
+    _check_unique(path, technologies, wheres)
+    _check_features(path, technologies, wheres, tags)
     return technologies
 
 
-def _yaml_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    data = read_yaml(path)
+def _declared_tags(path: Path, data: Any) -> tuple[str, ...]:
+    """The file's own `requires` vocabulary: `tags: {ceramics: "kilns on site"}`."""
+    tags = data.get("tags", {}) if isinstance(data, dict) else {}
+    if not isinstance(tags, dict):
+        raise InputError(path, "tags must map each tag to its meaning", field="tags",
+                         allowed="{tag: description, ...}")
+    return tuple(tag for tag in tags if tag != LINE_KEY)
+
+
+def _check_features(path: Path, technologies: list[Technology], wheres: list[str],
+                    tags: tuple[str, ...]) -> None:
+    """Every required feature is a known one or a declared tag; a typo gets a suggestion."""
+    known = (*FEATURES, *tags)
+    for tech, where in zip(technologies, wheres, strict=True):
+        for name in ("requires", "requires_any"):
+            for feature in getattr(tech, name):
+                if feature not in known:
+                    close = get_close_matches(feature, known, n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else \
+                        " (declare it under the file's `tags:`)"
+                    raise InputError(path, f"unknown feature '{feature}'{hint}", where=where,
+                                     field=name, allowed=", ".join(known))
+
+
+def _yaml_records(path: Path, data: Any) -> list[tuple[str, dict[str, Any]]]:
     if isinstance(data, dict) and "technologies" in data:
-        defaults = {k: v for k, v in data.items() if k not in ("technologies", LINE_KEY)}
+        defaults = {k: v for k, v in data.items() if k not in ("technologies", "tags", LINE_KEY)}
         unknown = set(defaults) - FILE_KEYS
         if unknown:
             raise InputError(path, f"unknown key '{sorted(unknown)[0]}'",
