@@ -40,12 +40,11 @@ def catalog_list(
     check_domain(domain)
     selected = user_catalog(ctx).filter(domain=domain, category=category,
                                         min_recommendation=min_stars)
-    frame = selected.to_frame()
     if output_format is ListFormat.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(selected.to_frame().to_csv(index=False), nl=False)
     elif output_format is ListFormat.json:
-        typer.echo(frame.to_json(orient="records", force_ascii=False, indent=1))
-    else:
+        typer.echo(selected.to_frame().to_json(orient="records", force_ascii=False, indent=1))
+    else:  # the table needs no pandas
         console().print(_list_table(selected))
 
 
