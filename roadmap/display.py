@@ -20,7 +20,7 @@ def preview(title: str, frame: Any, columns: list[str] | None = None, rows: int 
     True
     """
     shown = frame[[c for c in columns if c in frame.columns]] if columns else frame
-    table = shown.head(rows).to_html(index=False, border=0, max_cols=12)
+    table = shown.head(rows).to_html(index=False, border=0, max_cols=12, na_rep="–")
     more = f", first {rows} shown" if len(frame) > rows else ""
     return (f"<div><strong>{escape(title)}</strong> ({len(frame)} rows{more})"
             f"{table}</div>")
