@@ -63,6 +63,7 @@ class BatchJob:
     lang: str
     force: bool
     catalog_files: tuple[Path, ...]
+    options: Options | None = None  # the analysis options of `roadmap run`, for every site
 
 
 @cache
@@ -75,7 +76,7 @@ def _run_job(job: BatchJob) -> dict[str, object]:
     """Worker: one site, never raising for bad input (the batch goes on)."""
     try:
         analysis = run_site(_worker_catalog(job.catalog_files), job.path, job.folder, job.lang,
-                            job.force)
+                            job.force, job.options)
     except InputError as error:
         return {"file": str(job.path), "error": str(error)}
     return summary_row(analysis, job.path)
@@ -84,13 +85,15 @@ def _run_job(job: BatchJob) -> dict[str, object]:
 def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
               lang: str = "both", force: bool = False,
               catalog_files: tuple[Path, ...] = (),
-              progress: Callable[[dict[str, object]], None] | None = None) -> pd.DataFrame:
+              progress: Callable[[dict[str, object]], None] | None = None,
+              options: Options | None = None) -> pd.DataFrame:
     """Every profile into `folder/<slug>/`, in `jobs` processes; the summary, in input order.
 
     A bad profile gives a summary line with its error; the others still complete.
     """
     folder = Path(folder)
-    work = [BatchJob(Path(p), folder / slug_of(p), lang, force, catalog_files) for p in paths]
+    work = [BatchJob(Path(p), folder / slug_of(p), lang, force, catalog_files, options)
+            for p in paths]
     slugs = [job.folder.name for job in work]
     if len(set(slugs)) != len(slugs):
         repeated = next(s for s in slugs if slugs.count(s) > 1)

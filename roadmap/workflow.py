@@ -16,6 +16,7 @@ from .decisions.ranking import MethodComparison, Ranking, compare_methods, rank
 from .decisions.roadmap import Roadmap, build_roadmap
 from .decisions.sensitivity import Sensitivity, sensitivity
 from .decisions.weights import choose_weights
+from .display import preview
 from .inputs.catalog import Catalog
 from .inputs.dependencies import load_dependencies
 from .inputs.site import Site, load_site
@@ -79,6 +80,11 @@ class SiteAnalysis:
     def pathway(self) -> Pathway:
         """The roadmap scenario."""
         return self.scenarios["roadmap"]
+
+    def _repr_html_(self) -> str:
+        return preview(f"Analysis of {self.site.name}: roadmap", self.roadmap.frame,
+                       ["phase", "start_year", "popularization_year", "id", "name_zh",
+                        "name_en"], rows=len(self.roadmap.frame))
 
 
 def report_years(site: Site) -> list[int]:

@@ -91,8 +91,8 @@ def test_unknown_domain_is_one_line(capsys):
     status, _, err = run(capsys, "catalog", "list", "--domain", "airport")
     assert status == 2
     assert err.strip().splitlines() == [
-        "error: --domain: unknown domain 'airport' (allowed: building, transport, enterprise, "
-        "park, community, town)"]
+        "error: Invalid value for '--domain' / '-d': 'airport' is not one of 'building', "
+        "'transport', 'enterprise', 'park', 'community', 'town'."]
 
 
 def test_show_prints_one_entry_in_full(capsys):

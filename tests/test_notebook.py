@@ -20,3 +20,10 @@ def test_notebook_runs_top_to_bottom(tmp_path):
     assert len(images) == 3  # the park chart, the site roadmap, the wedge chart
     last = notebook.cells[-1].outputs[0]["data"]["text/plain"]
     assert "report.html" in last and "roadmap.xlsx" in last
+    titles = [o["data"]["text/html"].split("</strong>")[0] for o in outputs
+              if "<strong>" in o.get("data", {}).get("text/html", "")]
+    assert titles == ["<div><strong>Catalog of 230 technologies",
+                      "<div><strong>Catalog of 4 technologies",
+                      "<div><strong>Ranking by TOPSIS", "<div><strong>Roadmap of Example park",
+                      "<div><strong>Emission pathway of Example park (tCO2e/yr by year)",
+                      "<div><strong>Analysis of Example park: roadmap"]

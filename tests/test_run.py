@@ -157,7 +157,7 @@ def test_batch_with_one_broken_profile(tmp_path, capsys):
     summary = list(csv.DictReader((out / "summary.csv").open(encoding="utf-8")))
     assert [Path(r["file"]).name for r in summary] == ["building.yaml", "broken.yaml",
                                                        "transport-hub.yaml"]
-    assert summary[1]["error"].startswith(f"{broken}: field 'baseline'")
+    assert summary[1]["error"].startswith(f"{broken}: line 3: field 'baseline'")
     assert summary[0]["error"] == ""
     assert float(summary[0]["baseline"]) == pytest.approx(load_site(good[0]).total_baseline)
     assert sorted(p.name for p in out.iterdir()) == ["building", "summary.csv", "transport-hub"]

@@ -141,7 +141,8 @@ BAD_SITES = {
                        "at least one cell with emissions > 0 is needed"),
     "unknown domain": ("name: t\ndomain: city\nbaseline: {electricity: 1}\n",
                        "field 'domain': 'city' is not allowed (allowed: building, transport"),
-    "unknown feature": (MINIMAL + "features: [harbour]\n", "field 'features': 'harbour'"),
+    "unknown feature": (MINIMAL + "features: [harbour]\n",
+                        "field 'features': unknown feature 'harbour'"),
     "unknown id": (MINIMAL + "include: [no-such-tech]\n", "field 'include': unknown id"),
     "target outside the horizon": (MINIMAL + "target: {reduction: 0.5, year: 2060}\n",
                                    "field 'target': year 2060 is outside 2021-2050"),
@@ -165,7 +166,7 @@ def test_bad_site_is_one_line_and_exit_2(tmp_path, capsys, case):
 
 def test_bad_options(capsys):
     status, _, err = run(capsys, "rank", str(XIAOLAN), "--method", "electre")
-    assert status == 2 and "unknown method 'electre'" in err
+    assert status == 2 and "'electre' is not one of 'topsis'" in err
     status, _, err = run(capsys, "rank", str(XIAOLAN), "--weights", "price=1")
     assert status == 2 and "unknown criterion 'price'" in err
     status, _, err = run(capsys, "rank", str(XIAOLAN), "--weights", "abatement=high")

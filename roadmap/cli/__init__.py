@@ -16,6 +16,7 @@ from . import (  # noqa: F401 - importing registers the commands
     plan_commands,
     rank_commands,
     run_commands,
+    setup_commands,
 )
 from .common import app
 
@@ -24,9 +25,15 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: bad input ends with one line on stderr and status 2 (tracebacks: --debug)."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=args, prog_name="roadmap")
+        status = app(args=args, prog_name="roadmap", standalone_mode=False)
     except InputError as error:
         if "--debug" in args:
             raise
         typer.echo(f"error: {error}", err=True)
         sys.exit(2)
+    except typer.BadParameter.__mro__[1] as error:  # click's UsageError, as one line too
+        typer.echo(f"error: {error.format_message().replace('Value error, ', '')}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        sys.exit(1)
+    sys.exit(status if isinstance(status, int) else 0)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from ..errors import InputError
-from ..inputs.catalog import Catalog, load_catalog
 from ..inputs.vocabulary import DOMAIN_NAMES_ZH
-from ..rendering.outputs import write_atomically
 from .common import (
     DomainOption,
     ExportFormat,
@@ -22,6 +19,11 @@ from .common import (
     user_catalog,
 )
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..inputs.catalog import Catalog
+
 
 @catalog_app.command("list")
 def catalog_list(
@@ -31,22 +33,24 @@ def catalog_list(
     = None,
     min_stars: Annotated[int, typer.Option(help="Minimum recommendation grade ★.", min=1, max=5)]
     = 1,
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
 ) -> None:
     """List technologies, optionally of one domain."""
     check_domain(domain)
     selected = user_catalog(ctx).filter(domain=domain, category=category,
                                         min_recommendation=min_stars)
-    frame = selected.to_frame()
     if output_format is ListFormat.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(selected.to_frame().to_csv(index=False), nl=False)
     elif output_format is ListFormat.json:
-        typer.echo(frame.to_json(orient="records", force_ascii=False, indent=1))
-    else:
+        typer.echo(selected.to_frame().to_json(orient="records", force_ascii=False, indent=1))
+    else:  # the table needs no pandas
         console().print(_list_table(selected))
 
 
 def _list_table(selected: Catalog) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"{len(selected)} technologies", show_lines=False)
     for column in ("id", "技术名称", "name", "category", "△ applied", "○ widespread"):
         table.add_column(column)
@@ -60,8 +64,11 @@ def _list_table(selected: Catalog) -> Table:
 
 
 @catalog_app.command("show")
-def catalog_show(ctx: typer.Context, tech_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+def catalog_show(ctx: typer.Context,
+    tech_id: Annotated[str, typer.Argument(metavar="ID", help="A technology id.")]) -> None:
     """Show one technology in full."""
+    from rich.table import Table
+
     loaded = user_catalog(ctx)
     if tech_id not in loaded:
         raise InputError("catalog", f"unknown technology id '{tech_id}'",
@@ -84,12 +91,15 @@ def catalog_show(ctx: typer.Context, tech_id: Annotated[str, typer.Argument(meta
 @catalog_app.command("export")
 def catalog_export(
     ctx: typer.Context,
-    output_format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.csv,
+    output_format: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="File format.")] = ExportFormat.csv,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; CSV goes "
                                                 "to standard output when omitted.")] = None,
     domain: DomainOption = None,
 ) -> None:
     """Export the catalog (all columns) as CSV or an Excel workbook."""
+    from ..rendering.outputs import write_atomically
+
     check_domain(domain)
     frame = user_catalog(ctx).filter(domain=domain).to_frame()
     if output is None:
@@ -106,9 +116,12 @@ def catalog_export(
 
 @catalog_app.command("validate")
 def catalog_validate(
-    ctx: typer.Context, files: Annotated[list[Path], typer.Argument(metavar="FILE...")]
+    ctx: typer.Context, files: Annotated[list[Path], typer.Argument(
+        metavar="FILE...", help="Catalog files: .yaml, .yml, .csv or .xlsx.")]
 ) -> None:
     """Check user catalog files (YAML or CSV), each on its own and merged with the built-ins."""
+    from ..inputs.catalog import load_catalog
+
     failures = 0
     for path in files:
         try:
@@ -130,6 +143,8 @@ def catalog_validate(
 @catalog_app.command("summary")
 def catalog_summary(ctx: typer.Context) -> None:
     """Entries, categories and grades per domain."""
+    from rich.table import Table
+
     frame = user_catalog(ctx).to_frame()
     table = Table(title="Technology catalogs (seed 003, tables 2-2 to 7-2)")
     columns = ("domain", "领域", "technologies", "categories", "applied now", "mean ★", "★★★★★")

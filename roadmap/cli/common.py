@@ -6,24 +6,52 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+from typer.core import TyperGroup
 
-from ..decisions.matrix import decision_matrix
-from ..decisions.weights import WEIGHT_SCHEMES, choose_weights, parse_weights, read_ahp_file
 from ..errors import InputError
-from ..inputs.catalog import Catalog, load_catalog
-from ..inputs.site import Site, load_site
 from ..inputs.vocabulary import CRITERIA, DOMAINS, METHODS
-from ..rendering.outputs import CHART_FORMATS, check_chart_format
 
-app = typer.Typer(help="Technology-roadmap decision support for near-zero-carbon planning.",
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..inputs.catalog import Catalog
+    from ..inputs.site import Site
+
+# Heavy modules (pandas, matplotlib, pymcdm) are imported inside the functions that use them,
+# so that `roadmap --help` and `catalog validate` start fast (see bench/bench_startup.py).
+
+# Commands in the order of the work: start a profile, check it, rank, plan... (for --help).
+WORKFLOW = ("init", "check", "rank", "plan", "pathway", "run", "batch", "compare", "catalog",
+            "chart", "experts")
+
+
+class WorkflowGroup(TyperGroup):
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return sorted(self.commands, key=lambda name: (WORKFLOW + (name,)).index(name))
+
+
+app = typer.Typer(cls=WorkflowGroup,
+                  help="Technology-roadmap decision support for near-zero-carbon planning.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 catalog_app = typer.Typer(help="Browse, export and validate the technology catalogs.",
                           no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
+
+
+def _choices(name: str, values: tuple[str, ...]) -> type[StrEnum]:
+    """An enum of a vocabulary, so that --help lists the choices and typer checks them."""
+    return StrEnum(name, {value: value for value in values})
+
+
+DomainChoice = _choices("DomainChoice", DOMAINS)
+MethodChoice = _choices("MethodChoice", METHODS)
+# The town catalog's five parts, as drawn in the study's figures 7-3 to 7-7 (rendering.gantt).
+TownPart = _choices("TownPart", ("planning", "energy-industry", "transport", "building",
+                                 "agriculture-forestry"))
+Objective = _choices("Objective", ("abatement", "score"))
 
 
 class ListFormat(StrEnum):
@@ -44,8 +72,18 @@ class ExportFormat(StrEnum):
 
 
 def console() -> Console:
+    from rich.console import Console
+
     # Piped output keeps full rows instead of wrapping at 80 columns.
     return Console(width=None if sys.stdout.isatty() else 200)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"roadmap {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -55,11 +93,18 @@ def _options(
         "--catalog", "-c", help="A user catalog file (YAML or CSV) merged over the built-ins; "
         "repeatable.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    show_version: Annotated[bool, typer.Option(
+        "--version", help="Print the package version and exit.", is_eager=True,
+        callback=_print_version)] = False,
 ) -> None:
+    """Technology-roadmap decision support for near-zero-carbon planning."""
+    del show_version  # handled by its callback
     ctx.obj = {"catalog_files": catalog or [], "debug": debug}
 
 
 def user_catalog(ctx: typer.Context) -> Catalog:
+    from ..inputs.catalog import load_catalog
+
     loaded = load_catalog(*ctx.obj["catalog_files"])
     for override in loaded.overrides:
         typer.echo(f"note: {override.file} overrides '{override.id}' ({override.replaced})",
@@ -67,8 +112,8 @@ def user_catalog(ctx: typer.Context) -> Catalog:
     return loaded
 
 
-DomainOption = Annotated[str | None, typer.Option(
-    "--domain", "-d", help="Only this domain: " + ", ".join(DOMAINS) + ".")]
+DomainOption = Annotated[DomainChoice | None, typer.Option(
+    "--domain", "-d", help="Only this domain.")]
 
 
 def check_domain(domain: str | None) -> None:
@@ -89,6 +134,8 @@ def method_name(name: str | None, site: Site) -> str:
 
 
 def weights_spec(weights: str | None) -> str | dict[str, float] | None:
+    from ..decisions.weights import WEIGHT_SCHEMES, parse_weights
+
     if weights is None or weights in WEIGHT_SCHEMES:
         return weights
     parsed = parse_weights(weights)
@@ -102,6 +149,10 @@ def weights_spec(weights: str | None) -> str | dict[str, float] | None:
 def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weights: str | None,
                   ahp: Path | None, with_domain: list[str] | None):
     """Catalog, site, matrix, method and weights, as `rank` and `plan` both need them."""
+    from ..decisions.matrix import decision_matrix
+    from ..decisions.weights import choose_weights, read_ahp_file
+    from ..inputs.site import load_site
+
     loaded = user_catalog(ctx)
     site = load_site(site_file, loaded)
     for domain in with_domain or []:
@@ -121,13 +172,13 @@ def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weight
 
 DependenciesOption = Annotated[list[Path] | None, typer.Option(
     "--dependencies", help="Extra dependency file (YAML edges); repeatable.")]
-MethodOption = Annotated[str | None, typer.Option(
-    "--method", "-m", help="One of " + ", ".join(METHODS) + " (default: the site's, or topsis).")]
+MethodOption = Annotated[MethodChoice | None, typer.Option(
+    "--method", "-m", help="Ranking method (default: the site's, or topsis).")]
 WeightsOption = Annotated[str | None, typer.Option(
     "--weights", "-w", help="criterion=value,... or one of site, equal, entropy, critic.")]
 AhpOption = Annotated[Path | None, typer.Option(
     help="AHP pairwise comparison file (criteria, matrix); rejected if CR > 0.1.")]
-WithDomainOption = Annotated[list[str] | None, typer.Option(
+WithDomainOption = Annotated[list[DomainChoice] | None, typer.Option(
     "--with-domain", help="Also consider this domain's measures (repeatable).")]
 
 
@@ -146,6 +197,8 @@ class ChartFormat(StrEnum):
 
 def check_chart_path(chart: Path | None, interactive: bool = False) -> None:
     """Reject a chart file name before any work, so nothing is written for a bad one."""
+    from ..rendering.outputs import CHART_FORMATS, check_chart_format
+
     if chart is not None:
         check_chart_format(chart, (*CHART_FORMATS, "html") if interactive else CHART_FORMATS)
 

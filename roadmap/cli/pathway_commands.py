@@ -4,32 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from ..decisions.ranking import rank
-from ..decisions.roadmap import build_roadmap
 from ..errors import InputError
-from ..inputs.dependencies import load_dependencies
-from ..inputs.site import Site
-from ..model.economics import measure_economics
-from ..model.pathway import (
-    NearZeroGap,
-    Pathway,
-    TargetCheck,
-    check_targets,
-    contributions,
-    near_zero_gap,
-    scenario_pathways,
-    site_model,
-    targets_frame,
-)
-from ..model.uncertainty import Uncertainty, monte_carlo
-from ..rendering.charts import contribution_chart, cost_curve_chart, wedge_chart
-from ..rendering.outputs import save_figure
-from ..workflow import report_years
 from .common import (
     DependenciesOption,
     Lang,
@@ -45,12 +24,19 @@ from .common import (
     site_ranking,
 )
 
+if TYPE_CHECKING:
+    from ..inputs.site import Site
+    from ..model.pathway import NearZeroGap, Pathway, TargetCheck
+    from ..model.uncertainty import Uncertainty
+
 
 @app.command("pathway")
 def pathway_command(
     ctx: typer.Context,
-    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    site_file: Annotated[Path, typer.Argument(
+        metavar="SITE.yaml", help="Site profile (see `roadmap init`).")],
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
     scenario: Annotated[Scenario, typer.Option(
         help="bau: business as usual (with the autonomous uptake of mature technologies); "
         "roadmap: the recommended measures; potential: every applicable measure at its "
@@ -74,6 +60,22 @@ def pathway_command(
 ) -> None:
     """Emission pathway of a site by scenario: wedges, target check, contributions, costs,
     and what near zero still needs."""
+    from ..decisions.ranking import rank
+    from ..decisions.roadmap import build_roadmap
+    from ..inputs.dependencies import load_dependencies
+    from ..model.economics import measure_economics
+    from ..model.pathway import (
+        check_targets,
+        contributions,
+        near_zero_gap,
+        scenario_pathways,
+        site_model,
+    )
+    from ..model.uncertainty import monte_carlo
+    from ..rendering.charts import contribution_chart, cost_curve_chart, wedge_chart
+    from ..rendering.outputs import save_figure
+
+
     loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, None,
                                                       with_domain)
     check_chart_path(chart)
@@ -105,6 +107,9 @@ def _beside(path: Path, name: str) -> Path:
 
 
 def _years(text: str | None, site: Site) -> list[int]:
+    from ..workflow import report_years
+
+
     if text is None:
         return report_years(site)
     try:
@@ -122,6 +127,12 @@ def _years(text: str | None, site: Site) -> list[int]:
 def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[TargetCheck],
                    shares, economics, scenarios: dict[str, Pathway], gap: NearZeroGap,
                    spread: Uncertainty | None) -> None:
+    from rich.table import Table
+
+    from ..model.pathway import targets_frame
+
+
+
     if output_format is ListFormat.csv:
         typer.echo(pathway.frame.to_csv(index=False), nl=False)
         return
@@ -169,6 +180,9 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
 
 def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap) -> None:
     """Net emissions of the three scenarios side by side, and the near-zero check."""
+    from rich.table import Table
+
+
     site = next(iter(scenarios.values())).site
     years = sorted({site.base_year, *[y for y in (2025, 2030, 2035, 2040, 2050)
                                       if site.base_year < y < site.target_year],
@@ -194,6 +208,8 @@ def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap) ->
 
 
 def _print_spread(screen, spread: Uncertainty) -> None:
+    from rich.table import Table
+
     table = Table(title=f"Net emissions over {spread.draws} Monte Carlo draws (tCO2e/yr)",
                   title_justify="left")
     for column in ("year", "P10", "P50", "P90"):

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from ..decisions.portfolio import Portfolio, budget_portfolio
-from ..decisions.ranking import rank
-from ..decisions.roadmap import Roadmap, build_roadmap, phases
-from ..inputs.dependencies import load_dependencies
-from ..inputs.vocabulary import DOMAINS
-from ..model.pathway import site_model
-from ..rendering.gantt import TOWN_PARTS, domain_chart, domain_rows, roadmap_chart, site_rows
-from ..rendering.interactive import interactive_gantt, save_interactive
-from ..rendering.outputs import save_figure
 from .common import (
     AhpOption,
     ChartFormat,
     DependenciesOption,
+    DomainChoice,
     Lang,
     ListFormat,
     MethodOption,
+    Objective,
+    TownPart,
     WeightsOption,
     WithDomainOption,
     app,
@@ -36,21 +29,31 @@ from .common import (
     user_catalog,
 )
 
+if TYPE_CHECKING:
+    from ..decisions.portfolio import Portfolio
+    from ..decisions.roadmap import Roadmap
+
+
 
 @app.command("chart")
 def chart_command(
     ctx: typer.Context,
-    domain: Annotated[str, typer.Option("--domain", "-d", help="One of " + ", ".join(DOMAINS))],
+    domain: Annotated[DomainChoice, typer.Option(
+        "--domain", "-d", help="The catalog's domain.")],
     lang: Annotated[Lang, typer.Option(help="Labels in Chinese, English or both.")] = Lang.both,
-    chart_format: Annotated[ChartFormat, typer.Option("--format", "-f")] = ChartFormat.png,
+    chart_format: Annotated[ChartFormat, typer.Option(
+        "--format", "-f", help="Chart file format.")] = ChartFormat.png,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="File to write (town in parts: -<part> is added to its name). "
         "Default output/charts/<domain>.<format>.")] = None,
-    part: Annotated[str | None, typer.Option(
-        help="Town only: one of " + ", ".join(TOWN_PARTS) + ".")] = None,
+    part: Annotated[TownPart | None, typer.Option(help="Town only: draw this part.")] = None,
     whole: Annotated[bool, typer.Option(help="Town: all 86 rows in one chart.")] = False,
 ) -> None:
     """Draw a domain's catalog roadmap like the study's figures (town in its five parts)."""
+    from ..rendering.gantt import TOWN_PARTS, domain_chart, domain_rows
+    from ..rendering.interactive import interactive_gantt, save_interactive
+    from ..rendering.outputs import save_figure
+
     check_domain(domain)
     loaded = user_catalog(ctx)
     target = output or Path("output") / "charts" / f"{domain}.{chart_format.value}"
@@ -73,12 +76,14 @@ def chart_command(
 @app.command("plan")
 def plan_command(
     ctx: typer.Context,
-    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
+    site_file: Annotated[Path, typer.Argument(
+        metavar="SITE.yaml", help="Site profile (see `roadmap init`).")],
     top: Annotated[int | None, typer.Option("--top", "-n", min=1,
                                             help="Select the first N measures.")] = 15,
     min_score: Annotated[float | None, typer.Option(
         help="Select every measure scoring at least this (at most, for VIKOR/SPOTIS).")] = None,
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
     chart: Annotated[Path | None, typer.Option(
         help="Also draw the roadmap Gantt chart here: .png, .svg, .pdf, .html (interactive).")]
     = None,
@@ -90,15 +95,24 @@ def plan_command(
     = False,
     budget_amount: Annotated[float | None, typer.Option(
         help="Budget in 10k yuan instead of the profile's (implies --budget).")] = None,
-    objective: Annotated[str, typer.Option(
+    objective: Annotated[Objective, typer.Option(
         help="What the budget maximises: abatement, or score (abatement x site score).")]
-    = "abatement",
+    = Objective.abatement,
     method: MethodOption = None,
     weights: WeightsOption = None,
     ahp: AhpOption = None,
     with_domain: WithDomainOption = None,
 ) -> None:
     """A phased roadmap for a site: top measures or what the budget buys, with prerequisites."""
+    from ..decisions.portfolio import budget_portfolio
+    from ..decisions.ranking import rank
+    from ..decisions.roadmap import build_roadmap
+    from ..inputs.dependencies import load_dependencies
+    from ..model.pathway import site_model
+    from ..rendering.gantt import roadmap_chart, site_rows
+    from ..rendering.interactive import interactive_gantt, save_interactive
+    from ..rendering.outputs import save_figure
+
     loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
                                                       with_domain)
     graph = load_dependencies(loaded, *(dependencies or []))
@@ -126,6 +140,10 @@ def plan_command(
 
 def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
                    portfolio: Portfolio | None) -> None:
+    from rich.table import Table
+
+    from ..decisions.roadmap import phases
+
     frame = roadmap.frame
     if output_format is ListFormat.csv:
         typer.echo(frame.to_csv(index=False), nl=False)

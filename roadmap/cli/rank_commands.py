@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.table import Table
 
-from ..decisions.acceptability import Acceptability, acceptability
-from ..decisions.experts import STARS_MEANING, expert_agreement
-from ..decisions.ranking import Ranking, compare_methods, rank
-from ..decisions.sensitivity import Sensitivity, sensitivity
-from ..inputs.site import Site
 from .common import (
     AhpOption,
     ListFormat,
+    MethodChoice,
     MethodOption,
     WeightsOption,
     WithDomainOption,
@@ -29,9 +23,19 @@ from .common import (
     user_catalog,
 )
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..decisions.acceptability import Acceptability
+    from ..decisions.ranking import Ranking
+    from ..decisions.sensitivity import Sensitivity
+    from ..inputs.site import Site
+
 
 def _ranking_table(ranking: Ranking, site: Site, top: int | None,
                    stability: Sensitivity | None) -> Table:
+    from rich.table import Table
+
     weights = ", ".join(f"{c} {w:.2f}" for c, w in ranking.weights.items())
     shown = ranking.frame.head(top) if top else ranking.frame
     table = Table(title=f"{site.name}: {len(ranking.frame)} measures ranked by "
@@ -71,13 +75,15 @@ def _flat_ranking(ranking: Ranking, top: int | None, stability: Sensitivity | No
 @app.command("rank")
 def rank_command(
     ctx: typer.Context,
-    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
+    site_file: Annotated[Path, typer.Argument(
+        metavar="SITE.yaml", help="Site profile (see `roadmap init`).")],
     method: MethodOption = None,
     weights: WeightsOption = None,
     ahp: AhpOption = None,
     top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Show the first N.")]
     = None,
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
     compare: Annotated[str | None, typer.Option(
         help="Comma-separated methods to compare with (rank correlations).")] = None,
     draws: Annotated[int | None, typer.Option(
@@ -91,6 +97,10 @@ def rank_command(
         "acceptability (SMAA-2).")] = None,
 ) -> None:
     """Rank the catalog's measures for a site, explained."""
+    from ..decisions.acceptability import acceptability
+    from ..decisions.ranking import compare_methods, rank
+    from ..decisions.sensitivity import sensitivity
+
     _, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
                                                  with_domain)
     ranking = rank(matrix, chosen, used)
@@ -165,6 +175,8 @@ def _smaa_columns(accepted: Acceptability):
 
 
 def _acceptability_table(accepted: Acceptability, shown: int) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Rank acceptability (SMAA-2): {accepted.draws} draws of weights "
                   f"({accepted.weight_scheme}) and criteria values ({accepted.performance}), "
                   f"seed {accepted.seed}", title_justify="left")
@@ -181,6 +193,8 @@ def _acceptability_table(accepted: Acceptability, shown: int) -> Table:
 
 
 def _matrix_table(title: str, frame) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     table.add_column("")
     for column in frame.columns:
@@ -191,6 +205,8 @@ def _matrix_table(title: str, frame) -> Table:
 
 
 def _excluded_table(excluded) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"{len(excluded)} measures excluded", title_justify="left")
     for column in ("id", "技术名称", "reason"):
         table.add_column(column)
@@ -202,12 +218,18 @@ def _excluded_table(excluded) -> Table:
 @app.command("experts")
 def experts_command(
     ctx: typer.Context,
-    method: Annotated[str, typer.Option("--method", "-m")] = "topsis",
+    method: Annotated[MethodChoice, typer.Option(
+        "--method", "-m", help="Ranking method of the engine's score.")] = MethodChoice.topsis,
     largest: Annotated[int, typer.Option(help="Disagreements listed per domain.", min=0)] = 5,
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
 ) -> None:
     """The study's ★ as a benchmark: the engine's score (▼, ➕), the ▼+➕ sum and an
     out-of-sample fit, each against ★."""
+    from rich.table import Table
+
+    from ..decisions.experts import STARS_MEANING, expert_agreement
+
     check_method(method)
     agreement = expert_agreement(user_catalog(ctx), method, largest=largest)
     if output_format is ListFormat.csv:
@@ -239,6 +261,8 @@ def experts_command(
 
 
 def _experts_summary_table(agreement, method: str) -> Table:
+    from rich.table import Table
+
     weights = ", ".join(f"{c} {w:.2f}" for c, w in agreement.weights.items())
     table = Table(title=f"Kendall tau-b against the study's ★ (engine: {method.upper()}, "
                   f"{weights})", title_justify="left")
@@ -255,9 +279,11 @@ def _experts_summary_table(agreement, method: str) -> Table:
 
 
 def _frame_table(title: str, frame) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for column in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        numeric = frame[column].dtype.kind in "iuf"
         table.add_column(str(column), justify="right" if numeric else "left")
     for _, row in frame.iterrows():
         table.add_row(*(str(v) for v in row))

@@ -9,13 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ..batch import compare_variants, method_variants, run_batch, run_site, weight_variants
 from ..errors import InputError
-from ..rendering.outputs import write_atomically
-from ..rendering.report import slug_of
-from ..workflow import Options
 from .common import (
     DependenciesOption,
     Lang,
@@ -30,44 +25,66 @@ from .common import (
     weights_spec,
 )
 
+TopOption = Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")]
+DrawsOption = Annotated[int, typer.Option(min=10, help="Sensitivity draws.")]
+
 
 @app.command("run")
 def run_command(
     ctx: typer.Context,
-    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
+    site_file: Annotated[Path, typer.Argument(
+        metavar="SITE.yaml", help="Site profile (see `roadmap init`).")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Output folder (default output/<site file name>).")] = None,
     lang: Annotated[Lang, typer.Option(help="Report and chart language.")] = Lang.both,
     force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
-    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")] = 15,
-    draws: Annotated[int, typer.Option(min=10, help="Sensitivity draws.")] = 1000,
+    top: TopOption = 15,
+    draws: DrawsOption = 1000,
     method: MethodOption = None,
     weights: WeightsOption = None,
     dependencies: DependenciesOption = None,
 ) -> None:
     """Everything for one site: tables, charts, report.html and report.md, in one folder."""
+    from ..batch import run_site
+    from ..rendering.report import slug_of
+
     folder = output or Path("output") / slug_of(site_file)
-    options = Options(method=method, weights=weights_spec(weights), top=top, draws=draws,
-                      dependency_files=tuple(dependencies or ()))
-    if method is not None:
-        check_method(method)
+    options = _options(top, draws, method, weights, dependencies)
     analysis = run_site(user_catalog(ctx), site_file, folder, lang.value, force, options)
     met = [f"{c.kind} {c.year}: {'met ' + str(c.met_year) if c.met_year else 'not met'}"
            for c in analysis.targets]
     typer.echo(f"wrote {folder}/ ({len(analysis.roadmap.frame)} measures; {'; '.join(met)})")
 
 
+def _options(top: int, draws: int, method: str | None, weights: str | None,
+             dependencies: list[Path] | None):
+    """The analysis options `run` and `batch` share."""
+    from ..workflow import Options
+
+    return Options(method=method, weights=weights_spec(weights), top=top, draws=draws,
+                   dependency_files=tuple(dependencies or ()))
+
+
 @app.command("batch")
 def batch_command(
     ctx: typer.Context,
-    site_files: Annotated[list[Path], typer.Argument(metavar="SITES...")],
+    site_files: Annotated[list[Path], typer.Argument(
+        metavar="SITES...", help="Site profiles.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for all sites.")]
     = Path("output") / "batch",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes.")] = 1,
     lang: Annotated[Lang, typer.Option(help="Report and chart language.")] = Lang.both,
     force: Annotated[bool, typer.Option(help="Replace existing site folders.")] = False,
+    top: TopOption = 15,
+    draws: DrawsOption = 1000,
+    method: MethodOption = None,
+    weights: WeightsOption = None,
+    dependencies: DependenciesOption = None,
 ) -> None:
     """Many profiles in parallel: one folder per site and a summary.csv comparing them."""
+    from ..batch import run_batch
+    from ..rendering.outputs import write_atomically
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=Console(stderr=True)) as progress:
         task = progress.add_task("sites", total=len(site_files))
@@ -78,7 +95,8 @@ def batch_command(
             progress.advance(task)
 
         summary = run_batch(site_files, output, jobs, lang.value, force,
-                            tuple(ctx.obj["catalog_files"]), advance)
+                            tuple(ctx.obj["catalog_files"]), advance,
+                            _options(top, draws, method, weights, dependencies))
     write_atomically(output / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
     failed = int((summary["error"].fillna("") != "").sum())
     typer.echo(f"wrote {output}/summary.csv: {len(summary) - failed} sites done, {failed} failed")
@@ -89,15 +107,22 @@ def batch_command(
 @app.command("compare")
 def compare_command(
     ctx: typer.Context,
-    site_file: Annotated[Path, typer.Argument(metavar="SITE.yaml")],
+    site_file: Annotated[Path, typer.Argument(
+        metavar="SITE.yaml", help="Site profile (see `roadmap init`).")],
     methods: Annotated[str | None, typer.Option(
         help="Comma-separated methods, one variant each.")] = None,
     weights: Annotated[str | None, typer.Option(
         help="Weight sets separated by ';', e.g. 'abatement=1;economics=1'.")] = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")] = 15,
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
 ) -> None:
     """Variants of one site side by side: rankings, roadmaps and pathways."""
+    from rich.table import Table
+
+    from ..batch import compare_variants, method_variants, weight_variants
+    from ..workflow import Options
+
     base = Options(top=top, draws=10, compare=())
     if bool(methods) == bool(weights):
         raise InputError("compare", "give either --methods or --weights",

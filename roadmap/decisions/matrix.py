@@ -119,6 +119,8 @@ def exclusion_reason(tech: Technology, site: Site,
     missing = [f for f in tech.requires if f not in site.features]
     if missing:
         return f"needs {', '.join(missing)}, which the site does not have"
+    if tech.requires_any and not set(tech.requires_any) & set(site.features):
+        return f"needs one of {', '.join(tech.requires_any)}, which the site does not have"
     if site.domain == "enterprise" and tech.applicability not in (None, "both"):
         wanted = "energy_intensive" if "energy_intensive" in site.features else \
             "non_energy_intensive"

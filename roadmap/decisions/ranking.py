@@ -13,6 +13,7 @@ from pymcdm import methods as mcdm
 from pymcdm.correlations import weighted_spearman, ws
 from pymcdm.normalizations import minmax_normalization
 
+from ..display import preview
 from ..errors import InputError
 from ..inputs.vocabulary import COST_CRITERIA, METHODS
 from .matrix import DecisionMatrix
@@ -135,6 +136,10 @@ class Ranking:
 
     def top(self, n: int) -> pd.DataFrame:
         return self.frame.head(n)
+
+    def _repr_html_(self) -> str:
+        return preview(f"Ranking by {self.method.upper()}", self.frame,
+                       ["rank", "id", "name_zh", "name_en", "score", "why"])
 
 
 def rank(matrix: DecisionMatrix, method: str = "topsis",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
+from ..display import preview
 from ..errors import InputError
 from ..inputs.catalog import Catalog, earliest_start, popularization_year
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
@@ -61,6 +62,11 @@ class Roadmap:
     def starts(self) -> dict[str, int]:
         """id -> start year, for the site model."""
         return dict(zip(self.frame["id"], self.frame["start_year"].astype(int), strict=True))
+
+    def _repr_html_(self) -> str:
+        return preview(f"Roadmap of {self.site.name}", self.frame,
+                       ["phase", "start_year", "popularization_year", "id", "name_zh",
+                        "name_en", "reason"], rows=len(self.frame))
 
 
 def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,

@@ -93,7 +93,7 @@ class Assumptions(BaseModel):
         "the 82 % non-fossil power of 2050 in the study's outlook (seed 003 ch. 8) times a "
         "fossil-fleet intensity of 0.80 (MEE's 2022 national fossil-power factor 0.8325, "
         "with more gas); linear between, the 2022 value before (give a site's own `grid` "
-        "for earlier years)", (0.8, 1.2), ge=0, le=2)
+        "for earlier years)", (0.8, 1.2))
     full_load_hours: dict[str, float] = _field(
         {"pv": 1000.0, "wind": 2200.0, "chp": 4000.0, "mixed": 1500.0},
         "h/yr: PV = Xiaolan's plan (seed 000 sec. 4.1 action 4: 150 MW give 1.5亿 kWh a "

@@ -13,16 +13,21 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..display import preview
 from ..errors import InputError
-from .files import LINE_KEY, read_text, read_yaml, validated, without_lines
+
+if TYPE_CHECKING:
+    import pandas as pd
+from .files import LINE_KEY, read_bytes, read_yaml, validated, without_lines
 from .vocabulary import (
     ADDRESSES,
     APPLICABILITIES,
@@ -37,7 +42,6 @@ from .vocabulary import (
     Carrier,
     Domain,
     EffectType,
-    Feature,
     Period,
     SupplyScale,
     expand_cells,
@@ -45,7 +49,7 @@ from .vocabulary import (
 )
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-LIST_FIELDS = ("addresses", "requires", "restates", "covers")
+LIST_FIELDS = ("addresses", "requires", "requires_any", "restates", "covers")
 
 # What each field accepts, quoted in error messages.
 ALLOWED = {
@@ -58,7 +62,8 @@ ALLOWED = {
     "recommendation": "an integer 1-5",
     "applicability": ", ".join(APPLICABILITIES) + " (required for enterprise entries)",
     "addresses": "one or more of " + ", ".join(ADDRESSES),
-    "requires": "any of " + ", ".join(FEATURES),
+    "requires": "any of " + ", ".join(FEATURES) + " or a tag the file declares under `tags:`",
+    "requires_any": "features of which the site needs at least one (e.g. farmland; fishery)",
     "restates": "ids of other catalog entries",
     "covers": "ids of the catalog entries an umbrella row includes",
     "effect": "{type: " + "|".join(EFFECT_TYPES) + ", cells: [SECTOR.CARRIER, ...], to: CARRIER, "
@@ -71,7 +76,7 @@ FRAME_COLUMNS = [
     "id", "domain", "category", "subcategory", "name_zh", "name_en",
     "application_period", "popularization_period",
     "abatement", "economics", "recommendation", "applicability",
-    "addresses", "requires", "restates", "covers", "effect", "new_build_only",
+    "addresses", "requires", "requires_any", "restates", "covers", "effect", "new_build_only",
     "category_en", "subcategory_en", "source", "origin", "note",
 ]
 
@@ -192,7 +197,8 @@ class Technology(BaseModel):
     recommendation: int = Field(ge=1, le=5)
     applicability: Applicability | None = None
     addresses: tuple[Address, ...] = Field(min_length=1)
-    requires: tuple[Feature, ...] = ()
+    requires: tuple[str, ...] = ()  # every one needed; checked against FEATURES and the tags
+    requires_any: tuple[str, ...] = ()  # at least one needed (aquaculture: farmland or fishery)
     restates: tuple[str, ...] = ()
     covers: tuple[str, ...] = ()
     new_build_only: bool = False
@@ -303,8 +309,34 @@ class Catalog:
                 and t.economics >= min_economics
             )
 
+        return self._subset(keep)
+
+    def _subset(self, keep: Callable[[Technology], bool]) -> Catalog:
         kept = {i: t for i, t in self.entries.items() if keep(t)}
         return Catalog(kept, {i: self.origins[i] for i in kept}, list(self.overrides))
+
+    def search(self, text: str) -> Catalog:
+        """Entries whose id, names or categories (Chinese or English) contain `text`.
+
+        >>> [t.id for t in load_catalog().search("光伏")][:2]
+        ['bld-solar-pv', 'ent-distributed-pv']
+        """
+        wanted = text.casefold()
+
+        def matches(t: Technology) -> bool:
+            words = (t.id, t.name_zh, t.name_en, t.category, t.category_en, t.subcategory,
+                     t.subcategory_en)
+            return any(wanted in word.casefold() for word in words if word)
+
+        return self._subset(matches)
+
+    def __repr__(self) -> str:
+        return f"<Catalog of {len(self)} technologies>"
+
+    def _repr_html_(self) -> str:
+        return preview(f"Catalog of {len(self)} technologies", self.to_frame(),
+                       ["id", "domain", "category", "name_zh", "name_en", "application_period",
+                        "popularization_period", "abatement", "economics", "recommendation"])
 
     def restated_by(self, tech_id: str) -> list[str]:
         """Ids of the (town) entries that restate `tech_id`."""
@@ -312,6 +344,8 @@ class Catalog:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per entry, columns `FRAME_COLUMNS`; list fields joined with ';'."""
+        import pandas as pd  # here, so that reading catalogs does not pay for pandas
+
         rows = [_frame_row(t, self.origins[t.id]) for t in self]
         return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
@@ -330,29 +364,58 @@ def _frame_row(tech: Technology, origin: str) -> dict[str, Any]:
 
 
 # Keys a catalog file may set once for all its entries.
-FILE_KEYS = {"document", "table", "domain", "project_fields", "technologies"}
+FILE_KEYS = {"document", "table", "domain", "project_fields", "tags", "technologies"}
 
 
 def read_catalog_file(path: str | Path) -> list[Technology]:
     """Read and validate a catalog file (.yaml/.yml or .csv); raises `InputError`."""
     path = Path(path)
     suffix = path.suffix.lower()
+    tags: tuple[str, ...] = ()
     if suffix in (".yaml", ".yml"):
-        records = _yaml_records(path)
+        data = read_yaml(path)
+        records, tags = _yaml_records(path, data), _declared_tags(path, data)
     elif suffix == ".csv":
-        records = _csv_records(path)
+        records = _table_records(path, csv.DictReader(io.StringIO(_decoded_csv(path))))
+    elif suffix == ".xlsx":
+        records = _table_records(path, _xlsx_rows(path))
     else:
         raise InputError(path, f"unsupported file type '{path.suffix}'",
-                         allowed=".yaml, .yml, .csv")
+                         allowed=".yaml, .yml, .csv, .xlsx")
     technologies = [_validate(path, where, record) for where, record in records]
-    _check_unique(path, technologies, [where for where, _ in records])
+    wheres = [where for where, _ in records]
+    _check_unique(path, technologies, wheres)
+    _check_features(path, technologies, wheres, tags)
     return technologies
 
 
-def _yaml_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    data = read_yaml(path)
+def _declared_tags(path: Path, data: Any) -> tuple[str, ...]:
+    """The file's own `requires` vocabulary: `tags: {ceramics: "kilns on site"}`."""
+    tags = data.get("tags", {}) if isinstance(data, dict) else {}
+    if not isinstance(tags, dict):
+        raise InputError(path, "tags must map each tag to its meaning", field="tags",
+                         allowed="{tag: description, ...}")
+    return tuple(tag for tag in tags if tag != LINE_KEY)
+
+
+def _check_features(path: Path, technologies: list[Technology], wheres: list[str],
+                    tags: tuple[str, ...]) -> None:
+    """Every required feature is a known one or a declared tag; a typo gets a suggestion."""
+    known = (*FEATURES, *tags)
+    for tech, where in zip(technologies, wheres, strict=True):
+        for name in ("requires", "requires_any"):
+            for feature in getattr(tech, name):
+                if feature not in known:
+                    close = get_close_matches(feature, known, n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else \
+                        " (declare it under the file's `tags:`)"
+                    raise InputError(path, f"unknown feature '{feature}'{hint}", where=where,
+                                     field=name, allowed=", ".join(known))
+
+
+def _yaml_records(path: Path, data: Any) -> list[tuple[str, dict[str, Any]]]:
     if isinstance(data, dict) and "technologies" in data:
-        defaults = {k: v for k, v in data.items() if k not in ("technologies", LINE_KEY)}
+        defaults = {k: v for k, v in data.items() if k not in ("technologies", "tags", LINE_KEY)}
         unknown = set(defaults) - FILE_KEYS
         if unknown:
             raise InputError(path, f"unknown key '{sorted(unknown)[0]}'",
@@ -384,8 +447,44 @@ def _with_defaults(entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str,
     return record
 
 
-def _csv_records(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(read_text(path)))
+# Encodings a consultant's CSV comes in: Excel's "CSV UTF-8" (with a BOM), plain UTF-8, and
+# Excel on Chinese Windows (GBK, of which GB18030 is a superset).
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def _decoded_csv(path: Path) -> str:
+    """The CSV's text; a file that is not UTF-8 is read as GB18030 and said so on stderr."""
+    data = read_bytes(path)
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding != CSV_ENCODINGS[0]:
+            print(f"note: {path} read as {encoding.upper()} (not UTF-8)", file=sys.stderr)
+        return text
+    raise InputError(path, "not UTF-8 or GB18030 text", allowed="save the CSV as UTF-8")
+
+
+def _xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """The first sheet's rows as {header: text} (openpyxl), like `csv.DictReader`'s."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, ... for a damaged file
+        raise InputError(path, f"not a readable .xlsx workbook ({exc})") from None
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
+    for row in rows:
+        cells = ["" if cell is None else str(cell) for cell in row]
+        if any(cells):  # Excel leaves formatted but empty rows behind
+            yield dict(zip(header, cells, strict=False))
+
+
+def _table_records(path: Path,
+                   reader: Iterable[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Records of a CSV or a workbook: one row per entry, lists joined with ';'."""
     records = []
     for line, row in enumerate(reader, start=2):
         if None in row:

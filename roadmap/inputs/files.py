@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from difflib import get_close_matches
 from pathlib import Path
@@ -31,6 +32,13 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        raise InputError(path, "file not found") from None
 
 
 def read_text(path: Path) -> str:
@@ -101,4 +109,19 @@ def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
         return InputError(path, message, where=where, field=name, allowed=allowed.get(name))
     value = error.get("input")
     shown = message if isinstance(value, dict | list) else f"{value!r} is not allowed"
+    shown += _did_you_mean(error, value)
     return InputError(path, shown, where=where, field=name, allowed=described or message)
+
+
+def _did_you_mean(error: Mapping[str, Any], value: Any) -> str:
+    """A hint for the two usual slips: a percentage for a fraction, a misspelt choice."""
+    limit = (error.get("ctx") or {}).get("le")
+    if error["type"] == "less_than_equal" and limit == 1 and isinstance(value, int | float) \
+            and 1 < value <= 100:
+        return f"; did you mean {value / 100:g}?"
+    if error["type"] == "literal_error" and isinstance(value, str):
+        choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+        close = get_close_matches(value, choices, n=1, cutoff=0.75)
+        if close:
+            return f"; did you mean '{close[0]}'?"
+    return ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,6 @@ from .vocabulary import (
     Method,
     Region,
     Sector,
-    SiteFeature,
 )
 
 DEFAULT_WEIGHTS = {"site_abatement": 0.5, "cost": 0.5}
@@ -100,7 +101,8 @@ ALLOWED = {
     "intensity_target.*": "reduction, year",
     "target": "{reduction: fraction 0-1, year: YEAR}",
     "target.*": "reduction, year",
-    "features": "any of " + ", ".join(SITE_FEATURES),
+    "features": "any of " + ", ".join(SITE_FEATURES) + " or a name in custom_features",
+    "custom_features": "the site's own feature names (lowercase), matched by catalog `requires`",
     "budget": "a positive amount in 10k yuan (万元)",
     "weights": "non-negative numbers for " + ", ".join(CRITERIA),
     "weights.*": ", ".join(CRITERIA),
@@ -168,7 +170,8 @@ class Site(BaseModel):
     gdp: float | None = Field(None, gt=0)
     gdp_growth: Rates = 0.0
     intensity_target: Target | None = None
-    features: tuple[SiteFeature, ...] = ()
+    features: tuple[str, ...] = ()
+    custom_features: tuple[str, ...] = ()  # the site's own feature names, declared
     budget: float | None = Field(None, gt=0)
     weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     method: Method = "topsis"
@@ -237,6 +240,17 @@ class Site(BaseModel):
     @classmethod
     def _green(cls, value: dict[int, float]) -> dict[int, float]:
         return check_year_path(value, 0, 1, "share") if value else value
+
+    @model_validator(mode="after")
+    def _known_features(self) -> Site:
+        known = (*SITE_FEATURES, *self.custom_features)
+        for feature in self.features:
+            if feature not in known:
+                close = get_close_matches(feature, known, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else \
+                    " (declare it in custom_features)"
+                raise ValueError(f"features: unknown feature '{feature}'{hint}")
+        return self
 
     @field_validator("growth_rate", "gdp_growth")
     @classmethod
@@ -377,10 +391,27 @@ def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(path, "expected a mapping of site keys", allowed=", ".join(ALLOWED))
-    site = site_from_dict(without_lines(data), path)
+    try:
+        site = site_from_dict(without_lines(data), path)
+    except InputError as error:
+        raise _with_line(error, path) from None
     if catalog is not None:
         check_ids(site, catalog, path)
     return site
+
+
+def _with_line(error: InputError, path: Path) -> InputError:
+    """The error with the line of the top-level key it is about, when the file has one."""
+    if error.where or not error.field:
+        return error
+    key = error.field.split(".")[0]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    pattern = re.compile(rf"{re.escape(key)}\s*:")
+    number = next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
+    if number is None:
+        return error
+    return InputError(error.file, error.problem, where=f"line {number}", field=error.field,
+                      allowed=error.allowed)
 
 
 def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:

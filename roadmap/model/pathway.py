@@ -24,6 +24,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ..display import preview
 from ..inputs.catalog import Catalog
 from ..inputs.dependencies import exclusive_conflicts
 from ..inputs.site import Site, interpolate
@@ -92,6 +93,9 @@ class Pathway:
             "bau": self.model.bau_state.emissions.ravel(),
             "emissions": self.state.emissions.ravel()})
         return cells[(cells["bau"] != 0) | (cells["emissions"] != 0)].reset_index(drop=True)
+
+    def _repr_html_(self) -> str:
+        return preview(f"Emission pathway of {self.site.name} (tCO2e/yr by year)", self.by_year)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """A CJK font for charts that works on a fresh machine and embeds cleanly in PDF.
 
-The font is WenQuanYi Micro Hei, a TrueType collection installed from PyPI with the
-package (`paperang-p2-fonts-cjk`), so `make demo` needs no system fonts. TrueType matters:
+The font is WenQuanYi Micro Hei 0.2.0-beta (Apache-2.0 or GPL-3+ with font exception), the
+TrueType collection of Debian's `fonts-wqy-microhei` 0.2.0-beta-3.1, shipped inside the package
+(`fonts/`, its licence beside it), so `make demo` needs no system fonts. TrueType matters:
 matplotlib embeds fonts in PDF as Type 42, which needs TrueType outlines; the CFF-based
 Noto CJK OpenType fonts (Debian's or PyPI's) come out of matplotlib as PDFs that poppler
 reports as "mismatch between font type and embedded font file". $ROADMAP_CJK_FONT may name
@@ -26,7 +27,7 @@ FALLBACK = "DejaVu Sans"  # for the symbols the CJK font lacks
 
 def cjk_font_path() -> Path:
     return Path(os.environ.get("ROADMAP_CJK_FONT") or
-                str(files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"))
+                str(files("roadmap.rendering") / "fonts" / "wqy-microhei.ttc"))
 
 
 @cache

@@ -1,0 +1,89 @@
+"""`roadmap init`: a commented site-profile template generated from the `Site` model.
+
+Every field of `Site` must have a line in `GUIDE` (its unit and an example value); what the
+field allows comes from `site.ALLOWED`, the text the validation errors quote. A new profile key
+therefore needs one line here, and `tests/test_template.py` fails until it has it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .assumptions import Assumptions
+from .site import ALLOWED, Site
+
+# field -> (unit, example value). Examples are the project's illustrations, not data of a
+# real site; together they must make a valid profile for every domain.
+GUIDE: dict[str, tuple[str, Any]] = {
+    "name": ("", "示例 Example site"),
+    "domain": ("", "town"),
+    "region": ("", "prd"),
+    "base_year": ("year", 2020),
+    "target_year": ("year", 2050),
+    "baseline": ("tCO2e/yr", {"industry": {"electricity": 40000, "coal": 20000},
+                              "commercial": {"electricity": 10000},
+                              "residential": {"electricity": 10000, "lpg": 5000},
+                              "transport": {"oil": 10000}, "waste": {"non_energy": 5000}}),
+    "energy": ("MWh, t, m3, GJ", {}),
+    "grid": ("tCO2/MWh by year", None),
+    "green_power": ("share by year", {}),
+    "land_area_ha": ("ha", 1000),
+    "measures": ("share, MW, MWh, ha or 亩", {}),
+    "growth_rate": ("fraction/yr", 0.02),
+    "target": ("fraction of base-year emissions", {"reduction": 0.5, "year": 2050}),
+    "gdp": ("10k yuan (万元)", 500000),
+    "gdp_growth": ("fraction/yr", {2020: 0.05, 2031: 0.03}),
+    "intensity_target": ("fraction of CO2 per GDP", {"reduction": 0.3, "year": 2030}),
+    "features": ("", []),
+    "custom_features": ("", []),
+    "budget": ("10k yuan (万元)", 20000),
+    "weights": ("relative", {"site_abatement": 0.5, "cost": 0.5}),
+    "method": ("", "topsis"),
+    "include": ("", []),
+    "exclude": ("", []),
+    "extra_domains": ("", []),
+    "assumptions": ("", "defaults"),  # written out from `Assumptions()`
+}
+
+
+def profile_template(domain: str = "town") -> str:
+    """A commented YAML profile for `domain` with every key, its unit and an example.
+
+    >>> text = profile_template("park")
+    >>> "domain: park" in text
+    True
+    """
+    lines = [f"# Site profile template ({domain}), written by `roadmap init`.",
+             "# Replace each example with the site's figure and name its source in a comment;",
+             "# `roadmap check FILE` validates the profile and summarises it.", ""]
+    for name in Site.model_fields:
+        if name == "notes":  # written by the loader, not by the user
+            continue
+        unit, example = GUIDE[name]
+        if name == "domain":
+            example = domain
+        elif name == "assumptions":
+            example = _plain(Assumptions().model_dump())
+        required = Site.model_fields[name].is_required()
+        described = ALLOWED.get(name, "")
+        lines.append(f"# {name}{' (required)' if required else ''}"
+                     f"{f' [{unit}]' if unit else ''}: {described}")
+        lines.append(_yaml_line(name, example))
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_line(name: str, value: Any) -> str:
+    dumped = yaml.safe_dump({name: value}, allow_unicode=True, default_flow_style=True,
+                            sort_keys=False, width=10_000)
+    return dumped.strip()[1:-1]  # drop the outer braces of the one-key mapping
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists, so that YAML's safe dumper writes them."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
