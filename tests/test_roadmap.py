@@ -28,6 +28,7 @@ from roadmap.rendering.gantt import (
     thickness_of_grade,
 )
 from roadmap.rendering.outputs import save_figure
+from roadmap.rendering.style import category_colour
 from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,7 +177,7 @@ def test_groups_get_distinct_colours(catalog):
     drawn = blocks(figure)
     first = drawn["bld-building-orientation:popularization"].get_facecolor()
     envelope = drawn["bld-wall-roof-insulation:popularization"].get_facecolor()
-    assert first == to_rgba("#0072B2") and envelope != first
+    assert first == to_rgba(category_colour("规划与布局")) and envelope != first
 
 
 def test_town_parts_cover_the_town_table(catalog):
