@@ -63,7 +63,8 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
                             linewidth=0, label=names.get(category, category))
             lower = upper
         if by_year["sink"].any():
-            ax.fill_between(years, 0, -by_year["sink"] / 1e6, color=FUNCTION_COLOURS["sink"], alpha=0.5,
+            ax.fill_between(years, 0, -by_year["sink"] / 1e6, color=FUNCTION_COLOURS["sink"],
+                            alpha=0.5,
                             label=label("碳汇", "sinks", lang))
         ax.plot(years, by_year["bau"] / 1e6, color=BAU_COLOUR, linestyle="--", linewidth=1.6,
                 label=label("基准情景", "business as usual", lang))

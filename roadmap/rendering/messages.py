@@ -42,6 +42,11 @@ def term(kind: str, value: str, lang: str) -> str:
     return _both(catalogue()[kind][value], lang)
 
 
+def assumption_origin(name: str, lang: str) -> str:
+    entry = catalogue()["assumption"][name]
+    return label(entry["origin_zh"], entry["origin_en"], lang)
+
+
 def _vocabulary_word(word: str, lang: str) -> str:
     for kind in VOCABULARIES:
         if word in catalogue()[kind]:
