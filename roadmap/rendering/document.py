@@ -44,7 +44,9 @@ def shown_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             shown[name] = [sentence(str(v), lang) for v in values]
         elif pd.api.types.is_bool_dtype(values):
             shown[name] = [text("yes" if v else "no", lang) for v in values]
-        elif pd.api.types.is_numeric_dtype(values) and name != "year":
+        elif name == "year" or name.endswith("_year"):
+            shown[name] = [str(v) for v in values]
+        elif pd.api.types.is_numeric_dtype(values):
             shown[name] = [number(v) for v in values]
     shown.columns = [column(c, lang) for c in shown.columns]
     return shown.astype(str)
@@ -188,7 +190,7 @@ def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
         tables.append((f"{term('phase', phase, lang)} ({start}-{end})", shown_table(
             rows[["id", "name_zh", "name_en", "start_year", "popularization_year", "reason"]],
             lang)))
-    return section(text("roadmap", lang), figures=["roadmap"], tables=tables)
+    return section(text("roadmap", lang), tables=tables)  # the Gantt is in the summary
 
 
 def pathway_section(analysis: SiteAnalysis, lang: str) -> dict:

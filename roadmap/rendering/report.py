@@ -27,11 +27,12 @@ from ..errors import InputError
 from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
+from .document import report_sections
+from .docx import write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
-from .outputs import current_umask, save_figure
-from .document import report_sections
 from .messages import text
+from .outputs import current_umask, save_figure
 from .style import check_lang
 
 # Chart name -> (builder, formats). The Gantt chart is also wanted as PDF for print.
@@ -94,10 +95,12 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     write_workbook(tables, folder / "roadmap.xlsx")
     charts = folder / "charts"
     charts.mkdir()
-    images = {}
+    images, print_images = {}, {}
     for name, (build, formats) in CHARTS.items():
-        save_figure(build(analysis, lang), *(charts / f"{name}.{suffix}" for suffix in formats))
+        figure = build(analysis, lang)
+        save_figure(figure, *(charts / f"{name}.{suffix}" for suffix in formats))
         images[name] = (charts / f"{name}.png").read_bytes()
+        print_images[name] = _print_png(figure)
     context = report_context(analysis, lang, tables)
     environment = _environment(lang)
     html = environment.get_template("report.html.j2").render(
@@ -109,6 +112,15 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     markdown = environment.get_template("report.md.j2").render(
         **context, images={k: f"charts/{k}.png" for k in images})
     (folder / "report.md").write_text(markdown, encoding="utf-8")
+    write_docx(analysis.site.name, f"{text('report', lang)} · roadmap {__version__}",
+               context["sections"], print_images, folder / "report.docx")
+
+
+def _print_png(figure) -> bytes:
+    """A chart at print resolution (300 dpi) for the Word file."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = save_figure(figure, Path(scratch) / "chart.png", dpi=300)
+        return path.read_bytes()
 
 
 def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
