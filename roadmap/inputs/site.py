@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -54,6 +54,7 @@ ALLOWED = {
     "extra_domains": "other domains whose measures are also considered: " + ", ".join(DOMAINS),
     "assumptions": "the project's assumptions (see the README)",
     "assumptions.*": ", ".join(Assumptions.model_fields),
+    "sources": "{key path: source text, {zh: text, en: text} or \"illustrative\"}",
 }
 
 
@@ -88,6 +89,8 @@ class Site(BaseModel):
     exclude: tuple[str, ...] = ()
     extra_domains: tuple[Domain, ...] = ()
     assumptions: Assumptions = Field(default_factory=Assumptions)
+    # key path -> source of its value: text, {zh: ..., en: ...} or "illustrative"
+    sources: dict[str, str | dict[Literal["zh", "en"], str]] = Field(default_factory=dict)
 
     @field_validator("baseline")
     @classmethod

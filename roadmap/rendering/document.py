@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..decisions.roadmap import PHASES
 from ..workflow import SiteAnalysis
-from .messages import assumption_origin, column, sentence, term, text
+from .messages import assumption_origin, column, profile_key, sentence, term, text
 from .numbers import money, number, percent, tonnes
 from .style import label
 
@@ -252,9 +252,8 @@ def assumptions_section(analysis: SiteAnalysis, lang: str) -> dict:
     """The profile's sources (its `sources:` mapping) and the engine's own assumptions."""
     site = analysis.site
     given = getattr(site, "sources", None) or {}
-    profile = pd.DataFrame({"key": list(given), "origin": [
-        text("illustrative", lang) if str(v).strip().lower() == "illustrative" else str(v)
-        for v in given.values()]})
+    profile = pd.DataFrame({"key": [profile_key(k, lang) for k in given],
+                            "origin": [_source_text(v, lang) for v in given.values()]})
     engine = pd.DataFrame([{"assumption": term("assumption", k, lang), "value": _plain(v),
                             "origin": assumption_origin(k, lang)}
                            for k, v in site.assumptions.model_dump().items()])
@@ -264,6 +263,12 @@ def assumptions_section(analysis: SiteAnalysis, lang: str) -> dict:
     return section(text("assumptions", lang), tables=tables, items=[
         text("catalog_source", lang),
         text("dependency_source", lang, count=analysis.dependencies.number_of_edges())])
+
+
+def _source_text(value: str | dict, lang: str) -> str:
+    if isinstance(value, dict):
+        return label(value.get("zh", value.get("en", "")), value.get("en", ""), lang)
+    return text("illustrative", lang) if value.strip().lower() == "illustrative" else value
 
 
 def _plain(value: object) -> str:

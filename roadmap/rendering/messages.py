@@ -47,6 +47,14 @@ def assumption_origin(name: str, lang: str) -> str:
     return label(entry["origin_zh"], entry["origin_en"], lang)
 
 
+def profile_key(path: str, lang: str) -> str:
+    """A profile key path (baseline.electricity) in words: 基准排放 · 电力."""
+    parts = path.split(".")
+    words = [_both(catalogue()["profile_key"][parts[0]], lang)
+             if parts[0] in catalogue()["profile_key"] else parts[0]]
+    return " · ".join(words + [_vocabulary_word(p, lang) for p in parts[1:]])
+
+
 def _vocabulary_word(word: str, lang: str) -> str:
     for kind in VOCABULARIES:
         if word in catalogue()[kind]:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
+from openpyxl.utils import get_column_letter
 
 from .. import __version__
 from ..errors import InputError
@@ -32,6 +33,7 @@ from .docx import write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
 from .messages import text
+from .numbers import excel_format
 from .outputs import current_umask, save_figure
 from .style import check_lang
 
@@ -148,6 +150,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in tables.items():
             frame.to_excel(writer, sheet_name=name, index=False)
+            _format_sheet(writer.sheets[name], frame)
         writer.book.properties.created = FIXED_TIME
         writer.book.properties.modified = FIXED_TIME
     # openpyxl stamps every zip member with the current time: rewrite them with a fixed one
@@ -160,6 +163,20 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
             info = zipfile.ZipInfo(member.filename, date_time=FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, data)
+
+
+def _format_sheet(sheet, frame: pd.DataFrame) -> None:
+    """Frozen header row, number formats (no 28699.99999999999), readable column widths."""
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(frame.columns, start=1):
+        letter = get_column_letter(index)
+        values = frame[name]
+        if pd.api.types.is_float_dtype(values):
+            number_format = excel_format(values)
+            for cell in sheet[letter][1:]:
+                cell.number_format = number_format
+        longest = max([len(str(name)), *(len(str(v)) for v in values.head(200))])
+        sheet.column_dimensions[letter].width = min(50, max(8, longest + 2))
 
 
 def _fixed_core_times(xml: bytes) -> bytes:
