@@ -78,12 +78,21 @@ def executive_summary(analysis: SiteAnalysis, lang: str) -> dict:
                         tonnes(site.total_baseline, lang)])
     return section(
         text("executive", lang), paragraphs=[facts],
-        items_title=text("measures_by_phase", lang), items=phase_lines(analysis, lang),
+        items_title=text("measures_by_phase", lang), items=_lines(phase_lines, analysis, lang),
         figures=["roadmap"],
         tables=[(text("milestones", lang), milestone_table(analysis, lang))],
-        verdicts=[text("verdicts", lang), *verdict_lines(analysis, lang)],
-        investment=[text("investment", lang), *investment_lines(analysis, lang)],
-        uncertainties=[text("uncertainties", lang), *uncertainty_lines(analysis, lang)])
+        verdicts=[text("verdicts", lang), *_lines(verdict_lines, analysis, lang)],
+        investment=[text("investment", lang), *_lines(investment_lines, analysis, lang)],
+        uncertainties=[text("uncertainties", lang), *_lines(uncertainty_lines, analysis, lang)])
+
+
+def _lines(builder, analysis: SiteAnalysis, lang: str) -> list[str]:
+    """Sentences in one language; in both, each Chinese sentence followed by its English
+    one (a sentence built from bilingual parts would repeat every name)."""
+    if lang != "both":
+        return builder(analysis, lang)
+    return [f"{zh} / {en}" for zh, en in zip(builder(analysis, "zh"), builder(analysis, "en"),
+                                               strict=True)]
 
 
 def phase_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
@@ -197,7 +206,7 @@ def pathway_section(analysis: SiteAnalysis, lang: str) -> dict:
     by_year = analysis.pathway.by_year
     shown = by_year[(by_year["year"] % 5 == 0) | (by_year["year"] == by_year["year"].max())]
     return section(text("pathway", lang), figures=["pathway"],
-                   items=verdict_lines(analysis, lang),
+                   items=_lines(verdict_lines, analysis, lang),
                    tables=[("", shown_table(shown, lang))])
 
 

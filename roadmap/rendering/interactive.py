@@ -51,6 +51,7 @@ def interactive_html(chart: InteractiveGantt) -> str:
                              metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.DOTALL)
     for gid, tip in chart.hover.items():  # matplotlib writes a gid as the group's id
         svg = svg.replace(f'<g id="{gid}">', f'<g id="{gid}" class="block">'
                           f"<title>{html.escape(tip)}</title>", 1)
