@@ -61,7 +61,10 @@ def test_interactive_chart_in_chromium(tmp_path, catalog):
     from roadmap.rendering.gantt import domain_rows
     from roadmap.rendering.interactive import interactive_gantt, save_interactive
 
-    page_path = save_interactive(interactive_gantt(*domain_rows(catalog, "park"), "both"),
+    town = save_interactive(interactive_gantt(*domain_rows(catalog, "town"), "both"),
+                            tmp_path / "town.html")
+    assert town.stat().st_size < 1_000_000
+    page_path = save_interactive(interactive_gantt(*domain_rows(catalog, "park"), "zh"),
                                  tmp_path / "park.html")
     requests, errors = [], []
     with sync_playwright() as playwright:
@@ -70,8 +73,13 @@ def test_interactive_chart_in_chromium(tmp_path, catalog):
         page.on("request", lambda request: requests.append(request.url))
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(page_path.as_uri(), wait_until="load")
-        bars = page.eval_on_selector_all(".barlayer .point", "points => points.length")
+        page.evaluate("document.fonts.ready")
+        tips = page.eval_on_selector_all("g.block[id$=':popularization'] > title",
+                                         "titles => titles.length")
+        font_loaded = page.evaluate("document.fonts.check('16px RoadmapCJK', '低碳')")
+        family = page.eval_on_selector("svg text", "t => getComputedStyle(t).fontFamily")
         browser.close()
-    assert bars == 2 * 29  # both traces carry every row (a light block may be 0 wide)
+    assert tips == 29  # a tooltip on every row's block (a 0-wide block is not drawn)
+    assert font_loaded and family.startswith("RoadmapCJK")
     assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
     assert errors == []

@@ -432,9 +432,9 @@ def test_growth_by_sector_and_period(catalog):
 
 
 def test_the_report_says_the_old_baseline_was_split_by_the_engine(catalog):
-    from roadmap.rendering.report import report_context
+    from roadmap.rendering.document import site_section
     from roadmap.workflow import Options, analyse_site
     site = site_from_dict({"name": "old", "domain": "town", "baseline": {"electricity": 1000}})
     analysis = analyse_site(catalog, site, Options(draws=10, uncertainty_draws=0))
-    context = report_context(analysis, "en", {})
-    assert any("documented mapping" in note for note in context["site_notes"])
+    assert any("documented mapping" in item for item in site_section(analysis, "en")["items"])
+    assert any("拆分到部门与能源品种" in item for item in site_section(analysis, "zh")["items"])

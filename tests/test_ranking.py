@@ -339,7 +339,7 @@ def test_applicability_follows_the_sites_fuels_and_stock(catalog):
     assert "ent-oil-to-gas" in reasons and "ent-distributed-pv" in ceramics.ids
     office = decision_matrix(catalog, load_site(SITES / "building.yaml", catalog))
     assert excluded_reasons(office)["bld-building-orientation"] == \
-        "a design choice for new buildings; the site lists no new_build"
+        "a design choice for new buildings, and the site lists no new_build"
     assert "bld-wall-roof-insulation" in office.ids
     town = decision_matrix(catalog, load_site(SITES / "xiaolan-town.yaml", catalog))
     assert "town-building-orientation-layout" in town.ids  # Xiaolan builds (new_build)

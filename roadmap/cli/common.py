@@ -192,7 +192,7 @@ class ChartFormat(StrEnum):
     png = "png"
     svg = "svg"
     pdf = "pdf"
-    html = "html"  # interactive (plotly), self-contained
+    html = "html"  # interactive (inline SVG with tooltips), self-contained
 
 
 def check_chart_path(chart: Path | None, interactive: bool = False) -> None:

@@ -127,7 +127,7 @@ def exclusion_reason(tech: Technology, site: Site,
         if tech.applicability != wanted:
             return f"fits {tech.applicability.replace('_', '-')} enterprises only"
     if tech.new_build_only and "new_build" not in site.features:
-        return "a design choice for new buildings; the site lists no new_build"
+        return "a design choice for new buildings, and the site lists no new_build"
     effect = tech.acts
     if effect.type == "sink" and not site.land_area_ha and tech.id not in site.measures:
         return "a sink needs an area: give land_area_ha or measures.ID.area_ha"

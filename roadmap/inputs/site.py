@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -112,6 +112,7 @@ ALLOWED = {
     "extra_domains": "other domains whose measures are also considered: " + ", ".join(DOMAINS),
     "assumptions": "the project's assumptions (see the README)",
     "assumptions.*": ", ".join(Assumptions.model_fields),
+    "sources": "{key path: source text, {zh: text, en: text} or \"illustrative\"}",
 }
 Rates = float | dict[int, float]
 
@@ -180,6 +181,8 @@ class Site(BaseModel):
     extra_domains: tuple[Domain, ...] = ()
     assumptions: Assumptions = Field(default_factory=Assumptions)
     notes: tuple[str, ...] = ()
+    # key path -> source of its value: text, {zh: ..., en: ...} or "illustrative"
+    sources: dict[str, str | dict[Literal["zh", "en"], str]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod

@@ -44,6 +44,7 @@ GUIDE: dict[str, tuple[str, Any]] = {
     "include": ("", []),
     "exclude": ("", []),
     "extra_domains": ("", []),
+    "sources": ("", {"budget": "the document, table and row it comes from"}),
     "assumptions": ("", "defaults"),  # written out from `Assumptions()`
 }
 

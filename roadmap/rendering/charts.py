@@ -14,7 +14,7 @@ from ..inputs.catalog import Catalog
 from ..inputs.vocabulary import FUNCTION_NAMES, FUNCTIONS, GREEN_POWER_NAME, SECTOR_NAMES
 from ..model.pathway import SINK, Pathway, TargetCheck
 from .fonts import chart_rc
-from .style import PALETTE, check_lang, label
+from .style import FUNCTION_COLOURS, category_colour, check_lang, group_colour, label
 
 NET_COLOUR, BAU_COLOUR, TARGET_COLOUR = "#222222", "#666666", "#D55E00"
 
@@ -62,11 +62,12 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
         for function in order:  # wedges stacked on the remaining emissions, fixed order
             upper = lower + wedges[function].reindex(years, fill_value=0).to_numpy() / 1e6
             ax.fill_between(years, lower, upper,
-                            color=PALETTE[FUNCTIONS.index(function) % len(PALETTE)],
+                            color=group_colour(function),
                             linewidth=0, label=names.get(function, function))
             lower = upper
         if by_year["sink"].any():
-            ax.fill_between(years, 0, -by_year["sink"] / 1e6, color="#009E73", alpha=0.5,
+            ax.fill_between(years, 0, -by_year["sink"] / 1e6, color=FUNCTION_COLOURS["sink"],
+                            alpha=0.5,
                             label=label("碳汇", "sinks", lang))
         ax.plot(years, by_year["bau"] / 1e6, color=BAU_COLOUR, linestyle="--", linewidth=1.6,
                 label=label("基准情景", "business as usual", lang))
@@ -123,11 +124,9 @@ def contribution_chart(table: pd.DataFrame, catalog: Catalog, lang: str = "both"
         for row, year in enumerate(years):
             left = 0.0
             shares = table[table["year"] == year].set_index("group")["share"]
-            for index, group in enumerate(groups):
+            for group in groups:
                 share = float(shares.get(group, 0.0))
-                colour = PALETTE[(FUNCTIONS.index(group) if group in FUNCTIONS else index)
-                                 % len(PALETTE)]  # functions keep the wedge chart's colours
-                ax.barh(row, share, left=left, color=colour,
+                ax.barh(row, share, left=left, color=group_colour(group),
                         edgecolor="white", height=0.6,
                         label=names.get(group, group) if row == 0 else None,
                         gid=f"share:{year}:{group}")
@@ -163,7 +162,7 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both") -> 
         left, key, last_label, lift = 0.0, [], -1.0, 0
         for number, row in enumerate(shown.itertuples(), start=1):
             width = row.abatement / 1e6
-            colour = PALETTE[categories.index(row.category) % len(PALETTE)]
+            colour = category_colour(row.category)
             ax.add_patch(Rectangle((left, 0), width, row.cost_per_tonne, facecolor=colour,
                                    edgecolor="white", linewidth=0.8, gid=f"mac:{row.id}"))
             centre = left + width / 2
@@ -175,8 +174,8 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both") -> 
             key.append(f"{number}. {label(row.name_zh, row.name_en, lang)}")
             left += width
         names = _category_labels_from(shown, lang)
-        ax.legend([Rectangle((0, 0), 1, 1, facecolor=PALETTE[i % len(PALETTE)])
-                   for i in range(len(categories))], [names[c] for c in categories],
+        ax.legend([Rectangle((0, 0), 1, 1, facecolor=category_colour(c))
+                   for c in categories], [names[c] for c in categories],
                   loc="upper left", frameon=False, fontsize=8.5)
         ax.set_xlim(0, max(left, 1e-9) * 1.02)
         ax.set_ylim(0, shown["cost_per_tonne"].max() * 1.18 if len(shown) else 1)

@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..inputs.catalog import Catalog, application_year, popularization_year
 from ..inputs.vocabulary import DOMAIN_NAMES_ZH  # noqa: E402
 from .fonts import chart_rc
-from .style import PALETTE, check_lang, label
+from .style import category_colour, check_lang, label
 
 START = 2020
 PERIODS = ((2020, 2025, "近期", "near term"), (2025, 2035, "中期", "mid term"),
@@ -167,12 +167,8 @@ def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
 
 
 def colours_of(rows: pd.DataFrame) -> dict[str, str]:
-    """A colour per group; with more groups than colours, one per top-level category."""
-    groups = list(dict.fromkeys(rows["group_zh"]))
-    if len(groups) <= len(PALETTE):
-        return {g: PALETTE[i] for i, g in enumerate(groups)}
-    tops = list(dict.fromkeys(g.split(" · ")[0] for g in groups))
-    return {g: PALETTE[tops.index(g.split(" · ")[0]) % len(PALETTE)] for g in groups}
+    """A colour per group: its category's fixed colour (`style.category_colour`)."""
+    return {g: category_colour(g) for g in dict.fromkeys(rows["group_zh"])}
 
 
 def _layout(rows: pd.DataFrame) -> list[tuple[str, pd.Series]]:

@@ -21,18 +21,21 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
+from openpyxl.utils import get_column_letter
 
 from .. import __version__
-from ..decisions.roadmap import phases as site_phases
 from ..errors import InputError
-from ..inputs.vocabulary import CARRIER_NAMES, SECTOR_NAMES
 from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
+from .document import report_sections
+from .docx import write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
+from .messages import text
+from .numbers import excel_format
 from .outputs import current_umask, save_figure
-from .style import check_lang, label
+from .style import check_lang
 
 # Chart name -> (builder, formats). The Gantt chart is also wanted as PDF for print.
 CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]] = {
@@ -50,22 +53,6 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
 # Workbook timestamps are fixed so that the same input gives the same bytes.
 FIXED_TIME = datetime(2020, 1, 1)
 
-# Report headings and fixed phrases: (中文, English).
-WORDS = {
-    "report": ("近零碳技术路线图报告", "Near-zero-carbon technology roadmap report"),
-    "summary": ("场地概况", "Site summary"),
-    "method": ("方法与权重", "Method and weights"),
-    "ranking": ("措施排序", "Ranked measures"),
-    "excluded": ("排除的措施", "Excluded measures"),
-    "roadmap": ("技术路线图", "Roadmap"),
-    "pathway": ("排放路径与目标", "Emission pathway and targets"),
-    "contributions": ("减排贡献", "Contributions to abatement"),
-    "economics": ("经济性与预算组合", "Economics and budget portfolio"),
-    "sensitivity": ("敏感性分析", "Sensitivity"),
-    "experts": ("与研究专家评级的一致性", "Agreement with the study's experts"),
-    "sources": ("数据来源与假设", "Data sources and assumptions"),
-    "near": ("近期", "near term"), "mid": ("中期", "mid term"), "long": ("远期", "long term"),
-}
 
 
 def slug_of(path: str | Path) -> str:
@@ -111,10 +98,12 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     write_workbook(tables, folder / "roadmap.xlsx")
     charts = folder / "charts"
     charts.mkdir()
-    images = {}
+    images, print_images = {}, {}
     for name, (build, formats) in CHARTS.items():
-        save_figure(build(analysis, lang), *(charts / f"{name}.{suffix}" for suffix in formats))
+        figure = build(analysis, lang)
+        save_figure(figure, *(charts / f"{name}.{suffix}" for suffix in formats))
         images[name] = (charts / f"{name}.png").read_bytes()
+        print_images[name] = _print_png(figure)
     context = report_context(analysis, lang, tables)
     environment = _environment(lang)
     html = environment.get_template("report.html.j2").render(
@@ -126,6 +115,15 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     markdown = environment.get_template("report.md.j2").render(
         **context, images={k: f"charts/{k}.png" for k in images})
     (folder / "report.md").write_text(markdown, encoding="utf-8")
+    write_docx(analysis.site.name, f"{text('report', lang)} · roadmap {__version__}",
+               context["sections"], print_images, folder / "report.docx")
+
+
+def _print_png(figure) -> bytes:
+    """A chart at print resolution (300 dpi) for the Word file."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = save_figure(figure, Path(scratch) / "chart.png", dpi=300)
+        return path.read_bytes()
 
 
 def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
@@ -161,6 +159,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in tables.items():
             frame.to_excel(writer, sheet_name=name, index=False)
+            _format_sheet(writer.sheets[name], frame)
         writer.book.properties.created = FIXED_TIME
         writer.book.properties.modified = FIXED_TIME
     # openpyxl stamps every zip member with the current time: rewrite them with a fixed one
@@ -175,6 +174,20 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
             target.writestr(info, data)
 
 
+def _format_sheet(sheet, frame: pd.DataFrame) -> None:
+    """Frozen header row, number formats (no 28699.99999999999), readable column widths."""
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(frame.columns, start=1):
+        letter = get_column_letter(index)
+        values = frame[name]
+        if pd.api.types.is_float_dtype(values):
+            number_format = excel_format(values)
+            for cell in sheet[letter][1:]:
+                cell.number_format = number_format
+        longest = max([len(str(name)), *(len(str(v)) for v in values.head(200))])
+        sheet.column_dimensions[letter].width = min(50, max(8, longest + 2))
+
+
 def _fixed_core_times(xml: bytes) -> bytes:
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2",
@@ -182,120 +195,27 @@ def _fixed_core_times(xml: bytes) -> bytes:
 
 
 # --------------------------------------------------------------------------- the report
+# The report is one list of sections (document.py builds it); HTML, Markdown and Word
+# render the same list, so the three have the same structure.
 
 def _environment(lang: str) -> Environment:
     environment = Environment(loader=PackageLoader("roadmap.rendering", "templates"),
                               autoescape=select_autoescape(["html.j2"]),
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    environment.globals["t"] = lambda key: label(*WORDS[key], lang)
-    environment.globals["both"] = lambda zh, en: label(zh, en, lang)
+    environment.globals["t"] = lambda key, **params: text(key, lang, **params)
     environment.filters["html_table"] = _html_table
-    environment.filters["md_table"] = _md_table
-    environment.filters["num"] = lambda v, digits=0: f"{v:,.{digits}f}"
-    environment.filters["pct"] = lambda v: f"{v:.0%}"
+    environment.filters["md_table"] = lambda frame: frame.to_markdown(index=False)
     return environment
 
 
-def _number(value: float) -> str:
-    """Large figures in full with separators, small ones to 3 significant digits."""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
 def _html_table(frame: pd.DataFrame) -> Markup:
-    """pandas escapes every cell (a name like <b> stays text)."""
+    """Cells are already formatted text; pandas escapes them (a name like <b> stays text)."""
     return Markup(frame.to_html(index=False, escape=True, border=0, classes="data",
-                                float_format=_number, na_rep="", justify="left"))
-
-
-def _md_table(frame: pd.DataFrame) -> str:
-    shown = frame.copy()
-    for column in shown.select_dtypes("float").columns:
-        shown[column] = shown[column].map(_number)
-    return shown.to_markdown(index=False)
-
-
-def _name_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One display column for the measure's name in the report's language(s)."""
-    names = [label(z, e, lang) for z, e in zip(frame["name_zh"], frame["name_en"], strict=True)]
-    shown = frame.drop(columns=["name_zh", "name_en"])
-    shown.insert(min(1, len(shown.columns)), "measure", names)
-    return shown
-
-
-def baseline_table(site, lang: str) -> pd.DataFrame:
-    """The base-year table: sector, carrier, tCO2e/yr, share."""
-    cells = site.cells()
-    return pd.DataFrame({
-        "sector": [label(*SECTOR_NAMES[s], lang) for s, _ in cells],
-        "carrier": [label(*CARRIER_NAMES[c], lang) for _, c in cells],
-        "tCO2e/yr": [round(v) for v in cells.values()],
-        "share": [f"{v / site.total_baseline:.1%}" for v in cells.values()]})
-
-
-def scenario_table(analysis: SiteAnalysis) -> pd.DataFrame:
-    """Net emissions (tCO2e/yr) of business as usual, the roadmap and the technical
-    potential in the report's years."""
-    years = [analysis.site.base_year, *analysis.years]
-    return pd.DataFrame({"scenario": list(analysis.scenarios), **{
-        str(year): [round(float(p.by_year.set_index("year").loc[year, "net"]))
-                    for p in analysis.scenarios.values()] for year in dict.fromkeys(years)}})
+                                na_rep="", justify="left"))
 
 
 def report_context(analysis: SiteAnalysis, lang: str,
-                   tables: dict[str, pd.DataFrame]) -> dict[str, object]:
-    """Everything the templates show, as plain values and small DataFrames."""
-    site, ranking = analysis.site, analysis.ranking
-    criteria = list(ranking.criteria)
-    ranked = _name_columns(ranking.frame[["rank", "id", "name_zh", "name_en", "score", "why"]],
-                           lang)
-    for position, criterion in enumerate(criteria, start=4):
-        # value (contribution to the score): both in one cell keeps the table readable
-        ranked.insert(position, criterion, [
-            f"{v:.2f} ({c:.2f})" for v, c in zip(ranking.frame[criterion],
-                                                 ranking.frame[f"contribution_{criterion}"],
-                                                 strict=True)])
-    phases = []
-    for phase, start, end in site_phases(site):
-        rows = analysis.roadmap.frame[analysis.roadmap.frame["phase"] == phase]
-        phases.append({"name": label(*WORDS[phase], lang), "start": start, "end": end,
-                       "table": _name_columns(rows[["id", "name_zh", "name_en", "start_year",
-                                                    "popularization_year", "reason"]], lang)})
-    by_year = analysis.pathway.by_year
-    shown_years = by_year[(by_year["year"] % 5 == 0) | (by_year["year"] == by_year["year"].max())]
-    experts = analysis.experts
-    own = experts.disagreements[experts.disagreements["domain"] == site.domain]
-    stability = analysis.stability.frame
-    return {
-        "site": site, "lang": lang, "version": __version__, "input_hash": analysis.input_hash,
-        "baseline": baseline_table(site, lang),
-        "site_notes": site.notes,
-        "scenarios": scenario_table(analysis),
-        "near_zero": analysis.near_zero,
-        "uncertainty": analysis.uncertainty,
-        "method": ranking.method, "weights": ranking.weights, "dropped": ranking.dropped,
-        "ranked": ranked, "measure_names": ranking.frame["name_zh"].tolist(),
-        "excluded": _name_columns(ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang),
-        "phases": phases,
-        "by_year": shown_years, "targets": analysis.targets,
-        "contributions": analysis.contributions, "economics": _name_columns(
-            analysis.economics[["id", "name_zh", "name_en", "economics", "potential",
-                                "investment_low", "investment", "investment_high",
-                                "cost_per_tonne", "abatement"]], lang),
-        "economics_year": analysis.years[-1],
-        "portfolio": analysis.portfolio,
-        "portfolio_bought": None if analysis.portfolio is None else _name_columns(
-            analysis.portfolio.frame[analysis.portfolio.frame["chosen"]][
-                ["id", "name_zh", "name_en", "investment", "abatement"]], lang),
-        "stability": analysis.stability,
-        "unstable": _name_columns(stability[stability["unstable"]][
-            ["id", "name_zh", "name_en", "rank", "p_top_k", "rank_p5", "rank_p95"]], lang),
-        "rank_correlations": analysis.comparison.weighted_spearman.round(3).reset_index(
-            names="method"),
-        "experts_summary": experts.summary.round(3),
-        "experts_own": _name_columns(own[["id", "name_zh", "name_en", "stars", "engine_rank",
-                                          "stars_rank", "difference"]], lang),
-        "assumptions": pd.DataFrame([{"assumption": k, "value": str(v)} for k, v in
-                                     site.assumptions.model_dump().items()]),
-        "dependency_edges": analysis.dependencies.number_of_edges(),
-        "tables": list(tables),
-    }
+                   tables: dict[str, pd.DataFrame] | None = None) -> dict[str, object]:
+    """Everything the templates show: the site, the sections, the version."""
+    return {"site": analysis.site, "lang": lang, "version": __version__,
+            "input_hash": analysis.input_hash, "sections": report_sections(analysis, lang)}

@@ -1,13 +1,58 @@
-"""What every chart shares: languages, the colour palette, bilingual labels."""
+"""What every chart shares: languages, the colour palette, bilingual labels.
+
+Colours are fixed per category (by the catalog's category name) and per function, never by
+order of appearance: a category has the same colour in every chart, report and site.
+"""
 
 from __future__ import annotations
+
+import zlib
 
 from ..errors import InputError
 
 LANGS = ("zh", "en", "both")
-# Colour-blind-safe qualitative palette (Okabe-Ito and Tol), one colour per group.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999933",
-           "#882255")
+# Paul Tol's colour-blind-safe "muted" scheme (9 colours) and its pale grey as a tenth.
+PALETTE = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+           "#882255", "#AA4499", "#BBBBBB")
+
+# The categories of each catalog in the catalog's order; position i takes PALETTE[i], so the
+# categories of one domain never share a colour (no domain has more than 10).
+CATEGORIES = (
+    ("规划与布局", "围护结构", "通风系统", "空调系统", "照明系统", "可再生能源利用"),
+    ("道路交通", "轨道交通", "港口交通", "航空交通"),
+    ("配电系统效率提升技术", "企业用能综合管理提升技术", "余热余压的回收与利用", "燃烧效率提升技术",
+     "清洁能源利用技术", "设施节电技术", "提高再生原料利用技术", "可再生能源利用技术",
+     "工业各行业的突破性减碳工艺技术", "碳捕捉、存储与利用技术（CCUS技术）"),
+    ("低碳规划技术", "低碳建筑技术", "低碳交通技术", "低碳科技技术", "低碳能源技术",
+     "低碳管理与服务"),
+    ("社区管理", "社区配套", "社区住宅", "社区能源"),
+    ("规划管理", "能源", "工业", "交通", "建筑", "农林业"),
+)
+CATEGORY_COLOURS = {name: PALETTE[i] for names in CATEGORIES for i, name in enumerate(names)}
+
+# What a measure does for the emissions (Okabe-Ito colours, distinct from each other).
+FUNCTION_COLOURS = {"efficiency": "#0072B2", "electrification": "#E69F00",
+                    "clean_power": "#56B4E9", "structure": "#CC79A7", "sink": "#009E73",
+                    "ccus": "#555555", "enabling": "#F0E442"}
+# The town catalog's subcategories that name a function (seed 003 table 7-2).
+FUNCTION_OF_SUBCATEGORY = {"能效提升": "efficiency", "电气化": "electrification",
+                           "清洁电力": "clean_power", "产业结构优化": "structure",
+                           "工艺低碳化": "structure", "林业碳汇": "sink", "CCUS商业化": "sink"}
+
+
+def category_colour(category: str) -> str:
+    """The fixed colour of a catalog category; another name gets a stable hashed one."""
+    top = category.split(" · ")[0]
+    if top in CATEGORY_COLOURS:
+        return CATEGORY_COLOURS[top]
+    return PALETTE[zlib.crc32(top.encode()) % len(PALETTE)]
+
+
+def group_colour(group: str) -> str:
+    """A function's colour for a function key or a subcategory naming one, else the
+    category's colour (a Gantt group "category · subcategory" takes its category's)."""
+    key = FUNCTION_OF_SUBCATEGORY.get(group, group)
+    return FUNCTION_COLOURS.get(key) or category_colour(group)
 
 
 def check_lang(lang: str) -> None:

@@ -1,0 +1,339 @@
+"""The report as a list of sections, in one language: the executive summary first, then the
+analysis, the long tables in an annex, the assumptions last. Each part is built by a small
+function reading the analysis; a part the analysis lacks (no budget, no range) is left out.
+
+A section is a dict: title, paragraphs, items (a bullet list), figures (chart names) and
+tables ((caption, DataFrame of formatted text) pairs)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..decisions.roadmap import phases
+from ..workflow import SiteAnalysis
+from .messages import assumption_origin, column, profile_key, sentence, term, text, word
+from .numbers import money, number, percent, tonnes
+from .style import label
+
+# Which vocabulary a column's values belong to, and which columns hold English sentences.
+VOCABULARY_COLUMNS = {"domain": "domain", "source": "source", "phase": "phase",
+                      "method": "method", "group": "function", "sector": "sector",
+                      "carrier": "carrier", "scenario": "scenario"}
+SENTENCE_COLUMNS = ("why", "reason")
+SHOWN_FIRST = 5  # measures named per phase in the summary
+
+
+def section(title: str, **parts: object) -> dict:
+    return {"title": title, "paragraphs": [], "items_title": "", "items": [], "figures": [],
+            "tables": [], **parts}
+
+
+def shown_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A frame as a person reads it: names in `lang`, headers, values and sentences
+    translated, numbers formatted (numbers.py)."""
+    shown = frame.copy()
+    if "name_zh" in shown:
+        names = [label(z, e, lang) for z, e in zip(shown["name_zh"], shown["name_en"],
+                                                   strict=True)]
+        shown = shown.drop(columns=["name_zh", "name_en"])
+        shown.insert(min(1, len(shown.columns)), "measure", names)
+    for name in shown.columns:
+        values = shown[name]
+        if name in VOCABULARY_COLUMNS:
+            shown[name] = [_term_or_value(VOCABULARY_COLUMNS[name], v, lang) for v in values]
+        elif name in SENTENCE_COLUMNS:
+            shown[name] = [sentence(str(v), lang) for v in values]
+        elif pd.api.types.is_bool_dtype(values):
+            shown[name] = [text("yes" if v else "no", lang) for v in values]
+        elif name == "year" or name.endswith("_year"):
+            shown[name] = [str(v) for v in values]
+        elif pd.api.types.is_numeric_dtype(values):
+            shown[name] = [number(v) for v in values]
+    shown.columns = [column(c, lang) for c in shown.columns]
+    return shown.astype(str)
+
+
+def _term_or_value(kind: str, value: object, lang: str) -> str:
+    try:
+        return term(kind, str(value), lang)
+    except KeyError:  # a catalog group name (Chinese, with its own English)
+        return str(value)
+
+
+def report_sections(analysis: SiteAnalysis, lang: str) -> list[dict]:
+    return [executive_summary(analysis, lang), site_section(analysis, lang),
+            method_section(analysis, lang), roadmap_section(analysis, lang),
+            pathway_section(analysis, lang), contribution_section(analysis, lang),
+            economics_section(analysis, lang), sensitivity_section(analysis, lang),
+            annex_section(analysis, lang), assumptions_section(analysis, lang)]
+
+
+# --------------------------------------------------------------------- executive summary
+
+def executive_summary(analysis: SiteAnalysis, lang: str) -> dict:
+    site = analysis.site
+    facts = " · ".join([site.name, term("domain", site.domain, lang),
+                        term("region", site.region, lang) if site.region else "",
+                        f"{site.base_year}—{site.target_year}" if lang == "zh"
+                        else f"{site.base_year}-{site.target_year}",
+                        tonnes(site.total_baseline, lang)])
+    return section(
+        text("executive", lang), paragraphs=[facts],
+        items_title=text("measures_by_phase", lang), items=_lines(phase_lines, analysis, lang),
+        figures=["roadmap"],
+        tables=[(text("milestones", lang), milestone_table(analysis, lang))],
+        verdicts=[text("verdicts", lang), *_lines(verdict_lines, analysis, lang)],
+        investment=[text("investment", lang), *_lines(investment_lines, analysis, lang)],
+        uncertainties=[text("uncertainties", lang), *_lines(uncertainty_lines, analysis, lang)])
+
+
+def _lines(builder, analysis: SiteAnalysis, lang: str) -> list[str]:
+    """Sentences in one language; in both, each Chinese sentence followed by its English
+    one (a sentence built from bilingual parts would repeat every name)."""
+    if lang != "both":
+        return builder(analysis, lang)
+    return [f"{zh} / {en}" for zh, en in zip(builder(analysis, "zh"), builder(analysis, "en"),
+                                               strict=True)]
+
+
+def phase_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    frame = analysis.roadmap.frame
+    lines = []
+    for phase, start, end in phases(analysis.site):
+        rows = frame[frame["phase"] == phase]
+        names = [label(z, e, lang) for z, e in zip(rows["name_zh"], rows["name_en"],
+                                                   strict=True)]
+        listed = ("、" if lang == "zh" else ", ").join(names[:SHOWN_FIRST]) or text("none", lang)
+        if len(names) > SHOWN_FIRST:
+            listed += " " + text("more", lang, count=len(names) - SHOWN_FIRST)
+        lines.append(text("phase_line", lang, phase=term("phase", phase, lang), start=start,
+                          end=end, measures=listed))
+    return lines
+
+
+def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
+    """bau, abatement and net in the report years (万吨 in Chinese); a P10/P90 column pair
+    of the analysis (e.g. net_p10, net_p90) is shown as a range after its figure."""
+    by_year = analysis.pathway.by_year.set_index("year")
+    if analysis.uncertainty is not None:  # the Monte Carlo range of net emissions
+        by_year = by_year.join(analysis.uncertainty.by_year.set_index("year")[
+            ["net_p10", "net_p90"]])
+    rows = by_year.loc[[y for y in analysis.years if y in by_year.index]]
+    table = pd.DataFrame({"year": rows.index})
+    scale, unit = (1e4, "_10kt") if lang == "zh" else (1, "")
+    for name in ("bau", "abatement", "net"):
+        values = [number(v / scale) for v in rows[name]]
+        if {f"{name}_p10", f"{name}_p90"} <= set(rows.columns):
+            values = [v + text("range", lang, low=number(lo / scale),
+                                     high=number(hi / scale)) for v, lo, hi in
+                      zip(values, rows[f"{name}_p10"], rows[f"{name}_p90"], strict=True)]
+        table[name + unit] = values
+    table.columns = [column(c, lang) for c in table.columns]
+    return table.astype(str)
+
+
+def verdict_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    if not analysis.targets:
+        return [text("no_targets", lang)]
+    return [text("target_met", lang, kind=term("target_kind", c.kind, lang), year=c.year,
+                 met=c.met_year) if c.met_year else
+            text("target_missed", lang, kind=term("target_kind", c.kind, lang), year=c.year,
+                 extra=tonnes(c.extra_abatement, lang))
+            for c in analysis.targets]
+
+
+def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    chosen = analysis.economics[analysis.economics["id"].isin(analysis.roadmap.frame["id"])]
+    figures = {"total": money(chosen["investment"].sum(), lang),
+               "low": money(chosen["investment_low"].sum(), lang),
+               "high": money(chosen["investment_high"].sum(), lang)}
+    if not analysis.site.budget:
+        return [text("investment_no_budget", lang, **figures)]
+    lines = [text("investment_line", lang, budget=money(analysis.site.budget, lang), **figures)]
+    portfolio = analysis.portfolio
+    if portfolio is not None:
+        lines.append(text("portfolio_line", lang, count=int(portfolio.frame["chosen"].sum()),
+                          spent=money(portfolio.spent, lang), year=portfolio.year,
+                          abatement=tonnes(portfolio.abatement, lang)))
+    return lines
+
+
+def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """The least stable of the leading measures, the growth assumption, the catalog grades."""
+    result = analysis.stability
+    frame = result.frame.head(result.top_k)
+    widest = frame.assign(width=frame["rank_p95"] - frame["rank_p5"]).sort_values(
+        ["width", "rank"], ascending=[False, True]).iloc[0]
+    shown_growth = _rates(analysis.site.growth_rate)
+    return [text("uncertainty_rank", lang, name=label(widest["name_zh"], widest["name_en"], lang),
+                 low=int(widest["rank_p5"]), high=int(widest["rank_p95"]), k=result.top_k,
+                 p=percent(widest["p_top_k"])),
+            text("uncertainty_growth", lang, growth=shown_growth, year=analysis.years[-1]),
+            text("uncertainty_catalog", lang)]
+
+
+def _rates(rates: object) -> str:
+    """A growth rate, by year or by sector, as percentages."""
+    if isinstance(rates, dict):
+        return ", ".join(f"{k}: {_rates(v)}" for k, v in rates.items())
+    return percent(rates, 1)
+
+
+# --------------------------------------------------------------------- the analysis
+
+def site_section(analysis: SiteAnalysis, lang: str) -> dict:
+    site = analysis.site
+    cells = site.cells()
+    baseline = pd.DataFrame({"sector": [s for s, _ in cells], "carrier": [c for _, c in cells],
+                             "baseline_t": list(cells.values()),
+                             "share": [percent(v / site.total_baseline, 1)
+                                       for v in cells.values()]})
+    return section(text("site_facts", lang), tables=[("", shown_table(baseline, lang))],
+                   items=[sentence(note, lang) for note in site.notes])
+
+
+def method_section(analysis: SiteAnalysis, lang: str) -> dict:
+    ranking = analysis.ranking
+    weights = ", ".join(f"{term('criterion', c, lang)} {w:.2f}"
+                        for c, w in ranking.weights.items())
+    return section(text("method", lang),
+                   paragraphs=[f"{term('method', ranking.method, lang)} (pymcdm) · {weights}"],
+                   items=[text("dropped_note", lang, criterion=term("criterion", c, lang),
+                               reason=sentence(r, lang)) for c, r in ranking.dropped.items()])
+
+
+def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
+    frame = analysis.roadmap.frame
+    tables = []
+    for phase, start, end in phases(analysis.site):
+        rows = frame[frame["phase"] == phase]
+        tables.append((f"{term('phase', phase, lang)} ({start}-{end})", shown_table(
+            rows[["id", "name_zh", "name_en", "start_year", "popularization_year", "reason"]],
+            lang)))
+    return section(text("roadmap", lang), tables=tables)  # the Gantt is in the summary
+
+
+def pathway_section(analysis: SiteAnalysis, lang: str) -> dict:
+    by_year = analysis.pathway.by_year
+    shown = by_year[(by_year["year"] % 5 == 0) | (by_year["year"] == by_year["year"].max())]
+    tables = [("", shown_table(shown, lang)),
+              (text("scenarios", lang), shown_table(scenario_table(analysis), lang))]
+    spread = analysis.uncertainty
+    if spread is not None:
+        tables.append((text("uncertainty_table", lang, draws=spread.draws, seed=spread.seed),
+                       shown_table(spread.by_year[["year", "net_p10", "net_p50", "net_p90"]],
+                                   lang)))
+    return section(text("pathway", lang), figures=["pathway"],
+                   items=_lines(verdict_lines, analysis, lang) + _lines(
+                       chance_lines, analysis, lang),
+                   paragraphs=_lines(near_zero_lines, analysis, lang), tables=tables)
+
+
+def scenario_table(analysis: SiteAnalysis) -> pd.DataFrame:
+    """Net emissions of business as usual, the roadmap and the technical potential (t/yr)
+    in the base year and the report's years."""
+    years = list(dict.fromkeys([analysis.site.base_year, *analysis.years]))
+    rows = [{"scenario": name, **{str(y): float(p.by_year.set_index("year").loc[y, "net"])
+                                  for y in years}}
+            for name, p in analysis.scenarios.items()]
+    return pd.DataFrame(rows)
+
+
+def chance_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """The share of Monte Carlo draws meeting each target."""
+    if analysis.uncertainty is None:
+        return []
+    return [text("target_chance", lang, kind=term("target_kind", row.kind, lang),
+                 year=row.year, p=percent(row.probability))
+            for row in analysis.uncertainty.targets.itertuples()]
+
+
+def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """What the technical potential still leaves above near zero, and what would close it."""
+    gap = analysis.near_zero
+    if gap.gap <= 0:
+        return [text("near_zero_reached", lang, year=gap.year)]
+    return [text("near_zero_gap", lang, year=gap.year, gap=tonnes(gap.gap, lang),
+                 mwh=number(gap.green_mwh), closes=tonnes(gap.green_closes, lang),
+                 ha=number(gap.sink_ha))]
+
+
+def contribution_section(analysis: SiteAnalysis, lang: str) -> dict:
+    return section(text("contributions", lang), figures=["contributions"],
+                   tables=[("", shown_table(analysis.contributions, lang))])
+
+
+def economics_section(analysis: SiteAnalysis, lang: str) -> dict:
+    portfolio = analysis.portfolio
+    paragraphs = [] if portfolio is None else [text(
+        "budget_line", lang, budget=money(portfolio.budget, lang),
+        count=int(portfolio.frame["chosen"].sum()), spent=money(portfolio.spent, lang),
+        abatement=tonnes(portfolio.abatement, lang), year=portfolio.year,
+        shadow=number(portfolio.shadow_price))]
+    return section(text("economics", lang), figures=["cost-curve"], paragraphs=paragraphs)
+
+
+def sensitivity_section(analysis: SiteAnalysis, lang: str) -> dict:
+    result = analysis.stability
+    correlations = analysis.comparison.weighted_spearman.reset_index(names="method")
+    correlations.columns = ["method", *[term("method", c, lang) for c in correlations.columns[1:]]]
+    correlations["method"] = [term("method", m, lang) for m in correlations["method"]]
+    correlations = correlations.rename(columns={"method": column("method", lang)})
+    for name in correlations.columns[1:]:
+        correlations[name] = [number(v) for v in correlations[name]]
+    return section(text("sensitivity", lang), figures=["sensitivity"],
+                   paragraphs=[text("draws_line", lang, draws=result.draws, spread=result.spread,
+                                    seed=result.seed, k=result.top_k)],
+                   tables=[(text("correlations", lang), correlations)])
+
+
+def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
+    ranking = analysis.ranking
+    ranked = ranking.frame[["rank", "id", "name_zh", "name_en", "score", *ranking.criteria,
+                            "why"]]
+    economics = analysis.economics[["id", "name_zh", "name_en", "potential", "investment_low",
+                                    "investment", "investment_high", "cost_per_tonne",
+                                    "abatement"]]
+    stability = analysis.stability.frame
+    unstable = stability[stability["unstable"]][["id", "name_zh", "name_en", "rank", "p_top_k",
+                                                  "rank_p5", "rank_p95"]]
+    return section(text("annex", lang), tables=[
+        (text("ranking", lang), shown_table(ranked, lang)),
+        (text("excluded", lang), shown_table(
+            ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang)),
+        (text("economics", lang), shown_table(economics, lang)),
+        (text("sensitivity", lang), shown_table(unstable, lang))])
+
+
+def assumptions_section(analysis: SiteAnalysis, lang: str) -> dict:
+    """The profile's sources (its `sources:` mapping) and the engine's own assumptions."""
+    site = analysis.site
+    given = getattr(site, "sources", None) or {}
+    profile = pd.DataFrame({"key": [profile_key(k, lang) for k in given],
+                            "origin": [_source_text(v, lang) for v in given.values()]})
+    engine = pd.DataFrame([{"assumption": term("assumption", k, lang), "value": _plain(v, lang),
+                            "origin": assumption_origin(k, lang)}
+                           for k, v in site.assumptions.model_dump().items()])
+    tables = [(text("engine_assumptions", lang), shown_table(engine, lang))]
+    if len(profile):
+        tables.insert(0, (text("profile_sources", lang), shown_table(profile, lang)))
+    return section(text("assumptions", lang), tables=tables, items=[
+        text("catalog_source", lang),
+        text("dependency_source", lang, count=analysis.dependencies.number_of_edges())])
+
+
+def _source_text(value: str | dict, lang: str) -> str:
+    if isinstance(value, dict):
+        return label(value.get("zh", value.get("en", "")), value.get("en", ""), lang)
+    return text("illustrative", lang) if value.strip().lower() == "illustrative" else value
+
+
+def _plain(value: object, lang: str) -> str:
+    """An assumption's value without Python syntax: numbers formatted, mappings as a: b
+    with vocabulary keys (carriers, effects, sectors) in `lang`."""
+    if isinstance(value, dict):
+        return "; ".join(f"{word(str(k), lang)}: {_plain(v, lang)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v, lang) for v in value)
+    return number(value) if isinstance(value, int | float) and not isinstance(value, bool) \
+        else str(value)

@@ -1,0 +1,110 @@
+"""The one message catalogue (messages.yaml): report words, column headers, vocabulary values
+and the analysis' English sentences, in zh, en or both."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+
+import yaml
+
+from .style import label
+
+VOCABULARIES = ("domain", "region", "phase", "criterion", "method", "target_kind", "source",
+                "feature", "function", "period", "sector", "carrier", "scenario", "effect",
+                "scale")
+
+
+@cache
+def catalogue() -> dict:
+    return yaml.safe_load(files("roadmap.rendering").joinpath("messages.yaml").read_text("utf-8"))
+
+
+def _both(entry: dict, lang: str, **params: object) -> str:
+    return label(entry["zh"].format(**params), entry["en"].format(**params), lang)
+
+
+def text(key: str, lang: str, **params: object) -> str:
+    """A report phrase; a missing key is a KeyError (the test suite checks every key)."""
+    return _both(catalogue()["text"][key], lang, **params)
+
+
+def column(name: str, lang: str) -> str:
+    """A table header; a column without an entry keeps its name (ids, criteria handled)."""
+    if name.isdigit():  # a year
+        return name
+    entry = catalogue()["column"].get(name) or catalogue()["criterion"].get(name)
+    if entry is None:
+        raise KeyError(f"no header for column '{name}' in messages.yaml")
+    return _both(entry, lang)
+
+
+def term(kind: str, value: str, lang: str) -> str:
+    """A vocabulary value (domain, region, source...) in the report's language."""
+    return _both(catalogue()[kind][value], lang)
+
+
+def assumption_origin(name: str, lang: str) -> str:
+    entry = catalogue()["assumption"][name]
+    return label(entry["origin_zh"], entry["origin_en"], lang)
+
+
+def profile_key(path: str, lang: str) -> str:
+    """A profile key path (baseline.electricity) in words: 基准排放 · 电力."""
+    parts = path.split(".")
+    words = [_both(catalogue()["profile_key"][parts[0]], lang)
+             if parts[0] in catalogue()["profile_key"] else parts[0]]
+    return " · ".join(words + [_vocabulary_word(p, lang) for p in parts[1:]])
+
+
+def word(value: str, lang: str) -> str:
+    """A vocabulary word of any kind (a cell industry.coal word by word) in `lang`; anything
+    else (an id, a number) as it is."""
+    return _vocabulary_word(value, lang)
+
+
+def _vocabulary_word(word: str, lang: str) -> str:
+    if "." in word and not word.replace(".", "").isdigit():  # a cell: industry.coal
+        return "·".join(_vocabulary_word(part, lang) for part in word.split("."))
+    for kind in VOCABULARIES:
+        if word in catalogue()[kind]:
+            return _both(catalogue()[kind][word], lang)
+    return word  # an id or a number
+
+
+@cache
+def _patterns() -> list[tuple[re.Pattern, dict]]:
+    patterns = []
+    for entry in catalogue()["sentence"]:
+        regex = re.escape(entry["en"])
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", regex)
+        patterns.append((re.compile(f"^{regex}$"), entry))
+    return patterns
+
+
+def sentence(english: str, lang: str) -> str:
+    """An English sentence of the analysis (an exclusion reason, a 'why') in `lang`; parts
+    joined by '; ' are translated one by one. Unknown sentences are a KeyError."""
+    if lang == "en" or not english:
+        return english
+    return ("；" if lang == "zh" else "; ").join(_part(p, lang) for p in english.split("; "))
+
+
+def _part(english: str, lang: str) -> str:
+    for pattern, entry in _patterns():
+        match = pattern.match(english)
+        if match:
+            params = {k: _parameter(v, lang) for k, v in match.groupdict().items()}
+            zh = entry["zh"].format(**params)
+            return zh if lang == "zh" else f"{zh} ({english})"
+    raise KeyError(f"no translation for '{english}' in messages.yaml")
+
+
+def _parameter(value: str, lang: str) -> str:
+    """A nested sentence ("included by the profile (needs port, ...)") or a word list."""
+    one = "en" if lang == "en" else "zh"
+    try:
+        return _part(value, one)
+    except KeyError:
+        return "、".join(_vocabulary_word(w.strip(), one) for w in value.split(","))

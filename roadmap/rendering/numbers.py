@@ -1,0 +1,63 @@
+"""Every number a person reads is formatted here: significant figures, thousands separators,
+0 for zero and for rounding noise, never exponent notation, and the units written the way
+each language writes them (万吨 and 万元 in Chinese). CSV files keep full precision and do
+not come through here."""
+
+from __future__ import annotations
+
+import math
+
+SIGNIFICANT = 3
+NOISE = 1e-9  # below this a figure is rounding noise (2.24e-11 t) and shown as 0
+
+
+def number(value: float | int | None, digits: int = SIGNIFICANT) -> str:
+    """`digits` significant figures (whole numbers in full), thousands separators."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    value = float(value)
+    if abs(value) < NOISE:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    text = f"{round(value, decimals):,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    return "" if value is None else f"{value:.{digits}%}"
+
+
+def tonnes(value: float, lang: str, per_year: bool = True) -> str:
+    """tCO2e (per year): 万吨 in Chinese from ten thousand on, t in English."""
+    zh = (f"{number(value / 1e4)}万吨" if abs(value) >= 1e4 else f"{number(value)}吨") + \
+        ("CO2e/年" if per_year else "CO2e")
+    en = f"{number(value)} tCO2e" + ("/yr" if per_year else "")
+    return _pick(zh, en, lang)
+
+
+def money(value: float, lang: str) -> str:
+    """An amount given in 10k yuan (万元): 万元 (亿元 from 10^4 万元 on) in Chinese,
+    million yuan in English."""
+    zh = f"{number(value / 1e4)}亿元" if abs(value) >= 1e4 else f"{number(value)}万元"
+    return _pick(zh, f"{number(value / 100)} million yuan", lang)
+
+
+def year(value: int, lang: str) -> str:
+    return _pick(f"{value}年", str(value), lang)
+
+
+def _pick(zh: str, en: str, lang: str) -> str:
+    return {"zh": zh, "en": en}.get(lang, f"{zh} ({en})")
+
+
+# Excel number formats for the workbook: whole numbers with separators, fractions to 3 places.
+EXCEL_INTEGER = "#,##0"
+EXCEL_DECIMAL = "#,##0.###"
+
+
+def excel_format(values) -> str:
+    """The number format of a numeric column: decimals only where some figure is small."""
+    nonzero = [abs(v) for v in values if v == v and v]  # v == v: not NaN
+    return EXCEL_INTEGER if nonzero and min(nonzero) >= 100 else EXCEL_DECIMAL

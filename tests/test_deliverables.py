@@ -1,0 +1,173 @@
+"""Client deliverables: the message catalogue, the Chinese report, report.docx, number
+formatting and the palette."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from matplotlib.colors import to_hex
+
+from roadmap.inputs.assumptions import Assumptions
+from roadmap.inputs.vocabulary import (
+    ADDRESSES,
+    CRITERIA,
+    DOMAINS,
+    METHODS,
+    REGIONS,
+    SITE_FEATURES,
+)
+from roadmap.rendering import report as report_module
+from roadmap.rendering.charts import wedge_chart
+from roadmap.rendering.gantt import roadmap_chart
+from roadmap.rendering.messages import catalogue, sentence, term
+from roadmap.rendering.numbers import number
+from roadmap.rendering.style import category_colour
+from roadmap.workflow import Options, analyse_file
+
+SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
+# What may stay Latin in a Chinese report: ids, units, method names, file names.
+ALLOWED_LATIN = {"IPCC", "GB", "LPG", "PV", "CHP", "CCUS", "tCO2e", "CO2e", "CO2", "TOPSIS",
+                 "VIKOR", "PROMETHEE", "II", "SPOTIS", "COPRAS", "Spearman", "pymcdm", "roadmap",
+                 "SHA", "GDP", "TOD", "GPU", "LED", "BIPV", "LNG", "Xiaolan", "Town"}
+EXPONENT = re.compile(r"(?<![\w.#-])\d+(?:\.\d+)?e[+-]\d+\b", re.IGNORECASE)  # 1.08e+06
+
+
+@pytest.fixture(scope="module")
+def xiaolan(catalog):
+    return analyse_file(catalog, SITES / "xiaolan-town.yaml", Options(draws=100))
+
+
+@pytest.fixture(scope="module")
+def zh_run(xiaolan, tmp_path_factory):
+    return report_module.write_outputs(xiaolan, tmp_path_factory.mktemp("zh") / "x", "zh")
+
+
+def test_every_catalogue_entry_has_both_languages():
+    for section, entries in catalogue().items():
+        rows = entries if isinstance(entries, list) else entries.values()
+        for entry in rows:
+            assert entry["zh"].strip() and entry["en"].strip(), (section, entry)
+
+
+def test_every_vocabulary_value_is_translated():
+    for kind, values in (("domain", DOMAINS), ("region", REGIONS), ("source", ADDRESSES),
+                         ("feature", SITE_FEATURES), ("criterion", CRITERIA),
+                         ("method", METHODS), ("assumption", tuple(Assumptions.model_fields))):
+        for value in values:
+            assert term(kind, value, "zh") and term(kind, value, "en"), (kind, value)
+
+
+def test_the_analysis_sentences_are_translated(xiaolan):
+    reasons = [*xiaolan.ranking.excluded["reason"], *xiaolan.ranking.frame["why"],
+               *xiaolan.roadmap.frame["reason"]]
+    translated = [sentence(r, "zh") for r in reasons]
+    assert sentence("needs port, which the site does not have", "zh") == "需要港口，场地不具备"
+    assert not any(re.search(r"[a-z]{3,}", re.sub(r"town-[a-z0-9-]+", "", t))
+                   for t in translated)
+    with pytest.raises(KeyError, match="no translation"):
+        sentence("a sentence nobody translated", "zh")
+
+
+def _latin_words(text: str) -> set[str]:
+    text = re.sub(r"\]\([^)]*\)", "", text)  # image paths
+    text = re.sub(r"[a-z]+(?:-[a-z0-9]+)+", "", text)  # measure ids
+    text = re.sub(r"[0-9a-f]{16,}", "", text)  # hashes
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", text)
+    return {w for w in words if len(re.sub(r"[0-9]", "", w)) > 1} - ALLOWED_LATIN
+
+
+def test_chinese_report_has_no_english_left(zh_run):
+    markdown = (zh_run / "report.md").read_text(encoding="utf-8")
+    assert _latin_words(markdown) == set()
+    assert "执行摘要" in markdown and "万吨CO2e/年" in markdown and "亿元" in markdown
+
+
+def test_report_opens_with_the_executive_summary(zh_run):
+    markdown = (zh_run / "report.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## \d+\. (.+)$", markdown, re.MULTILINE)
+    assert headings[0] == "执行摘要" and headings[-1] == "附录：假设与数据来源"
+    summary = markdown.split("\n## 2.")[0]
+    for part in ("分阶段推荐措施", "里程碑年份", "目标判定", "总投资与预算", "三大不确定性",
+                 "charts/roadmap.png"):
+        assert part in summary
+
+
+def test_docx_has_the_sections_and_the_charts(zh_run):
+    document = docx.Document(str(zh_run / "report.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    markdown = (zh_run / "report.md").read_text(encoding="utf-8")
+    assert headings == re.findall(r"^## (.+)$", markdown, re.MULTILINE)
+    assert len(document.inline_shapes) == 5 and len(document.tables) >= 10
+    assert document.core_properties.created.year == 2020
+
+
+def test_no_exponent_notation_anywhere_a_person_reads(zh_run):
+    html = (zh_run / "report.html").read_text(encoding="utf-8")
+    html = re.sub(r"base64,[A-Za-z0-9+/=]+", "", html)
+    text = re.sub(r"<[^>]+>", " ", html)
+    cells = [c.text for t in docx.Document(str(zh_run / "report.docx")).tables
+             for row in t.rows for c in row.cells]
+    for written in (text, (zh_run / "report.md").read_text(encoding="utf-8"), " ".join(cells)):
+        assert not EXPONENT.search(written)
+
+
+@pytest.mark.parametrize(("value", "shown"), [(2.24e-11, "0"), (1.08e6, "1,080,000"),
+                                               (28699.99999999999, "28,700"), (0.0, "0"),
+                                               (0.123456, "0.123"), (0.000456, "0.000456")])
+def test_numbers_are_formatted_for_people(value, shown):
+    assert number(value) == shown
+
+
+def _gantt_colours(analysis) -> dict[str, str]:
+    """Category -> colour of its popularisation blocks in the site's Gantt chart."""
+    figure = roadmap_chart(analysis.roadmap, "zh")
+    colours = {}
+    for patch in figure.axes[0].patches:
+        gid = patch.get_gid() or ""
+        if gid.endswith(":popularization"):
+            category = analysis.catalog.get(gid.split(":")[0]).category
+            colours.setdefault(category, set()).add(to_hex(patch.get_facecolor()))
+    return colours
+
+
+def _wedge_colours(analysis) -> dict[str, str]:
+    figure = wedge_chart(analysis.pathway, analysis.catalog, analysis.targets, "zh")
+    names = {c: c for c in {t.category for t in analysis.catalog}}
+    return {names[c.get_label()]: to_hex(c.get_facecolor()[0])
+            for c in figure.axes[0].collections if c.get_label() in names}
+
+
+def test_a_category_has_one_colour_in_every_chart_and_site(catalog, xiaolan):
+    jiangmen = analyse_file(catalog, SITES / "jiangmen-city.yaml", Options(draws=20))
+    seen = {}
+    for analysis in (xiaolan, jiangmen):
+        for category, colours in _gantt_colours(analysis).items():
+            assert colours == {to_hex(category_colour(category))}
+            seen.setdefault(category, set()).update(colours)
+        for category, colour in _wedge_colours(analysis).items():
+            seen.setdefault(category, set()).add(colour)
+    assert len(seen) >= 4 and all(len(colours) == 1 for colours in seen.values())
+
+
+def test_profile_sources_reach_the_assumptions_annex(zh_run, xiaolan):
+    markdown = (zh_run / "report.md").read_text(encoding="utf-8")
+    annex = markdown.split("附录：假设与数据来源")[1]
+    assert "种子文件000表5-4：十项行动总投资74290万元" in annex
+    assert "| 基准排放 · 交通 · 油品 | 示意值（项目假设）" in re.sub(r" +", " ", annex)
+    assert "江门市规划：一般0.5吨" in annex  # the engine's own, with its source
+    assert len(xiaolan.site.sources) == 20
+
+
+def test_workbook_has_number_formats_and_frozen_headers(zh_run):
+    import openpyxl
+
+    book = openpyxl.load_workbook(zh_run / "roadmap.xlsx")
+    pathway = book["pathway"]
+    assert pathway.freeze_panes == "A2"
+    header = [c.value for c in pathway[1]]
+    net = pathway.cell(row=2, column=header.index("abatement") + 1)
+    assert net.number_format in ("#,##0", "#,##0.###")
+    assert pathway.column_dimensions["A"].width >= 8
