@@ -42,8 +42,8 @@ def test_run_writes_every_output(xiaolan_run):
     charts = [f"charts/{name}.{suffix}" for name in ("contributions", "cost-curve", "pathway",
                                                      "sensitivity") for suffix in ("png", "svg")]
     charts += ["charts/roadmap.pdf", "charts/roadmap.png", "charts/roadmap.svg"]
-    assert files == sorted(charts + ["pathway.csv", "ranking.csv", "report.html", "report.md",
-                                     "roadmap.csv", "roadmap.xlsx"])
+    assert files == sorted(charts + [".roadmap-output", "pathway.csv", "ranking.csv",
+                                     "report.html", "report.md", "roadmap.csv", "roadmap.xlsx"])
 
 
 def test_tables_match_the_api(xiaolan_run, analysis):

@@ -11,6 +11,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..inputs.catalog import Catalog, load_catalog
 from ..inputs.vocabulary import DOMAIN_NAMES_ZH
+from ..rendering.cells import safe_frame, to_csv
 from ..rendering.outputs import write_atomically
 from .common import (
     DomainOption,
@@ -39,7 +40,7 @@ def catalog_list(
                                         min_recommendation=min_stars)
     frame = selected.to_frame()
     if output_format is ListFormat.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(frame), nl=False)
     elif output_format is ListFormat.json:
         typer.echo(frame.to_json(orient="records", force_ascii=False, indent=1))
     else:
@@ -95,12 +96,13 @@ def catalog_export(
     if output is None:
         if output_format is ExportFormat.xlsx:
             raise InputError("--output", "an xlsx export needs a file", allowed="-o FILE.xlsx")
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(frame), nl=False)
         return
     if output_format is ExportFormat.xlsx:
-        write_atomically(output, lambda tmp: frame.to_excel(tmp, index=False, sheet_name="catalog"))
+        write_atomically(output, lambda tmp: safe_frame(frame).to_excel(
+            tmp, index=False, sheet_name="catalog"))
     else:
-        write_atomically(output, lambda tmp: frame.to_csv(tmp, index=False))
+        write_atomically(output, lambda tmp: to_csv(frame, tmp))
     typer.echo(f"wrote {len(frame)} technologies to {output}", err=True)
 
 

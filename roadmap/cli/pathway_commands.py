@@ -23,6 +23,7 @@ from ..model.pathway import (
     emission_pathway,
     targets_frame,
 )
+from ..rendering.cells import to_csv
 from ..rendering.charts import contribution_chart, cost_curve_chart, wedge_chart
 from ..rendering.outputs import save_figure
 from ..workflow import report_years
@@ -103,7 +104,7 @@ def _years(text: str | None, site: Site) -> list[int]:
 def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[TargetCheck],
                    shares, economics) -> None:
     if output_format is ListFormat.csv:
-        typer.echo(pathway.frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(pathway.frame), nl=False)
         return
     targets = targets_frame(checks)
     if output_format is ListFormat.json:

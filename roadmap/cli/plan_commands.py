@@ -14,6 +14,7 @@ from ..decisions.ranking import rank
 from ..decisions.roadmap import PHASES, Roadmap, build_roadmap
 from ..inputs.dependencies import load_dependencies
 from ..inputs.vocabulary import DOMAINS
+from ..rendering.cells import to_csv
 from ..rendering.gantt import TOWN_PARTS, domain_chart, domain_rows, roadmap_chart, site_rows
 from ..rendering.interactive import interactive_gantt, save_interactive
 from ..rendering.outputs import save_figure
@@ -126,7 +127,7 @@ def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
                    portfolio: Portfolio | None) -> None:
     frame = roadmap.frame
     if output_format is ListFormat.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(frame), nl=False)
         return
     if output_format is ListFormat.json:
         edges = [{"before": a, "after": b, **data} for a, b, data in roadmap.graph.edges(data=True)]

@@ -13,6 +13,7 @@ from ..decisions.experts import expert_agreement
 from ..decisions.ranking import Ranking, compare_methods, rank
 from ..decisions.sensitivity import Sensitivity, sensitivity
 from ..inputs.site import Site
+from ..rendering.cells import to_csv
 from .common import (
     AhpOption,
     ListFormat,
@@ -105,7 +106,7 @@ def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top:
                    stability: Sensitivity | None, compared: dict[str, object] | None) -> None:
     flat = _flat_ranking(ranking, top, stability, compared)
     if output_format is ListFormat.csv:
-        typer.echo(flat.to_csv(index=False), nl=False)
+        typer.echo(to_csv(flat), nl=False)
         return
     if output_format is ListFormat.json:
         document = {
@@ -167,7 +168,7 @@ def experts_command(
     check_method(method)
     agreement = expert_agreement(user_catalog(ctx), method, largest=largest)
     if output_format is ListFormat.csv:
-        typer.echo(agreement.summary.to_csv(index=False), nl=False)
+        typer.echo(to_csv(agreement.summary), nl=False)
         return
     if output_format is ListFormat.json:
         typer.echo(json.dumps({

@@ -11,8 +11,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..batch import compare_variants, method_variants, run_batch, run_site, weight_variants
+from ..batch import (
+    BatchInterrupted,
+    check_summary_file,
+    compare_variants,
+    method_variants,
+    run_batch,
+    run_site,
+    weight_variants,
+)
 from ..errors import InputError
+from ..rendering.cells import to_csv
 from ..rendering.outputs import write_atomically
 from ..rendering.report import slug_of
 from ..workflow import Options
@@ -68,6 +77,7 @@ def batch_command(
     force: Annotated[bool, typer.Option(help="Replace existing site folders.")] = False,
 ) -> None:
     """Many profiles in parallel: one folder per site and a summary.csv comparing them."""
+    summary_file = check_summary_file(output / "summary.csv", force)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=Console(stderr=True)) as progress:
         task = progress.add_task("sites", total=len(site_files))
@@ -77,9 +87,16 @@ def batch_command(
                 progress.console.print(f"error: {row['error']}")
             progress.advance(task)
 
-        summary = run_batch(site_files, output, jobs, lang.value, force,
-                            tuple(ctx.obj["catalog_files"]), advance)
-    write_atomically(output / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
+        try:
+            summary = run_batch(site_files, output, jobs, lang.value, force,
+                                tuple(ctx.obj["catalog_files"]), advance)
+        except BatchInterrupted as interrupted:
+            finished = interrupted.summary
+            write_atomically(summary_file, lambda tmp: to_csv(finished, tmp))
+            typer.echo(f"interrupted: wrote {summary_file} for the {len(finished)} sites "
+                       "that finished", err=True)
+            raise typer.Exit(130) from None
+    write_atomically(summary_file, lambda tmp: to_csv(summary, tmp))
     failed = int((summary["error"].fillna("") != "").sum())
     typer.echo(f"wrote {output}/summary.csv: {len(summary) - failed} sites done, {failed} failed")
     if failed:
@@ -114,9 +131,8 @@ def compare_command(
         raise InputError("compare", "only one variant", allowed="two or more variants")
     tables = compare_variants(user_catalog(ctx), site_file, variants)
     if output_format is ListFormat.csv:
-        typer.echo(tables["ranks"].join(tables["roadmaps"].set_index("id").drop(
-            columns=["name_zh", "name_en"]).add_prefix("in_roadmap:"), on="id").to_csv(
-            index=False), nl=False)
+        typer.echo(to_csv(tables["ranks"].join(tables["roadmaps"].set_index("id").drop(
+            columns=["name_zh", "name_en"]).add_prefix("in_roadmap:"), on="id")), nl=False)
         return
     if output_format is ListFormat.json:
         typer.echo(json.dumps({name: records(frame) for name, frame in tables.items()},
