@@ -102,7 +102,7 @@ def test_force_replaces_a_roadmap_folder_and_marks_it(tmp_path):
     assert (folder / MARKER).read_text().startswith("roadmap ")
     publish_folder(folder, write_text(folder, "new"), force=True)
     assert (folder / "result.txt").read_text() == "new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_a_kill_between_the_renames_leaves_the_old_folder_recoverable(tmp_path, monkeypatch):
@@ -145,13 +145,13 @@ def test_a_failure_during_the_portable_swap_keeps_the_old_folder(tmp_path, monke
     with pytest.raises(KeyboardInterrupt):
         publish_folder(folder, fail_after_writing, force=True)
     assert (folder / "result.txt").read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_stale_staging_folders_of_dead_runs_are_removed(tmp_path):
     (tmp_path / ".out.tmp-12345678").mkdir()
     publish_folder(tmp_path / "out", write_text(tmp_path, "new"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_a_full_disk_gives_one_line_and_keeps_the_old_folder(tmp_path):
@@ -316,3 +316,15 @@ def test_ctrl_c_stops_a_two_worker_batch_and_writes_the_summary(tmp_path):
     time.sleep(0.5)
     assert workers and not [p for p in workers if Path(f"/proc/{p}").exists()
                             and "State:\tZ" not in Path(f"/proc/{p}/status").read_text()]
+
+
+# --- numbers --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_nan_and_infinity_are_refused_in_a_profile(tmp_path, catalog, value):
+    from roadmap.inputs.site import load_site
+
+    text = (SITES / "building.yaml").read_text()
+    profile = yaml_file(tmp_path, text.replace("building_fuel: 60", f"building_fuel: {value}"))
+    with pytest.raises(InputError, match=r"baseline.building_fuel.: -?(nan|inf) is not allowed"):
+        load_site(profile, catalog)

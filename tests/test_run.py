@@ -101,6 +101,7 @@ def test_force_replaces_and_a_failure_leaves_nothing(tmp_path, capsys, monkeypat
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / "old.txt").write_text("earlier result", encoding="utf-8")
+    (folder / ".roadmap-output").write_text("roadmap 0.1.0\n")  # as if roadmap wrote it
 
     def broken(analysis, lang):
         raise RuntimeError("injected failure")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 class Assumptions(BaseModel):
     """Numbers the engine needs that the study does not give."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     # Relevance criterion. A planning or management measure acts on every source, but only
     # through the measures it enables, so it counts for half the baseline.

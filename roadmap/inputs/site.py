@@ -58,7 +58,7 @@ ALLOWED = {
 
 
 class Target(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     reduction: float = Field(ge=0, le=1)
     year: int = Field(ge=1990, le=2100)
@@ -67,7 +67,7 @@ class Target(BaseModel):
 class Site(BaseModel):
     """A site profile. Defaults: base year 2020, target year 2050, no growth, TOPSIS."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(min_length=1)
     domain: Domain

@@ -122,17 +122,8 @@ def claimed_folder(folder: str | Path, force: bool,
         return
     check_output_folder(folder, force, inputs)
     lock_path = folder.with_name(f".{folder.name}.lock")
+    handle = _lock(folder, lock_path)
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as exc:
-        raise InputError(folder, f"cannot write here: {exc.strerror}") from None
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise InputError(folder, "another roadmap run is writing this folder",
-                             allowed="wait for it, or another -o") from None
         recover_leftovers(folder)
         check_output_folder(folder, force, inputs)  # the other run may have created it
         _held[folder.absolute()] = lock_path
@@ -141,6 +132,29 @@ def claimed_folder(folder: str | Path, force: bool,
         finally:
             del _held[folder.absolute()]
     finally:
+        lock_path.unlink(missing_ok=True)  # before closing: no one else holds it yet
+        os.close(handle)
+
+
+def _lock(folder: Path, lock_path: Path) -> int:
+    """An open, exclusively locked `lock_path`, or one line saying who holds it."""
+    while True:
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise InputError(folder, f"cannot write here: {exc.strerror}") from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            raise InputError(folder, "another roadmap run is writing this folder",
+                             allowed="wait for it, or another -o") from None
+        try:  # the holder before us may have deleted the file we locked: lock the new one
+            if os.stat(lock_path).st_ino == os.fstat(handle).st_ino:
+                return handle
+        except FileNotFoundError:
+            pass
         os.close(handle)
 
 
