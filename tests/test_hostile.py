@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import signal
@@ -328,3 +329,14 @@ def test_nan_and_infinity_are_refused_in_a_profile(tmp_path, catalog, value):
     profile = yaml_file(tmp_path, text.replace("building_fuel: 60", f"building_fuel: {value}"))
     with pytest.raises(InputError, match=r"baseline.building_fuel.: -?(nan|inf) is not allowed"):
         load_site(profile, catalog)
+
+
+def test_catalog_validate_warns_about_formula_names(tmp_path, capsys):
+    _, out, _ = run(capsys, "catalog", "export", "-f", "csv")
+    frame = pd.read_csv(io.StringIO(out)).head(1)
+    frame.loc[0, "id"] = "usr-formula"
+    frame.loc[0, "name_en"] = '=HYPERLINK("http://x","click")'
+    frame.to_csv(tmp_path / "mine.csv", index=False)
+    status, out, err = run(capsys, "catalog", "validate", str(tmp_path / "mine.csv"))
+    assert status == 0, err
+    assert "usr-formula: field 'name_en' starts like a formula" in err

@@ -11,7 +11,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..inputs.catalog import Catalog, load_catalog
 from ..inputs.vocabulary import DOMAIN_NAMES_ZH
-from ..rendering.cells import safe_frame, to_csv
+from ..rendering.cells import formula_warnings, safe_frame, to_csv
 from ..rendering.outputs import write_atomically
 from .common import (
     DomainOption,
@@ -125,6 +125,10 @@ def catalog_validate(
         replaced = [o.id for o in merged.overrides if o.file == str(path)]
         note = f", overriding {', '.join(replaced)}" if replaced else ""
         typer.echo(f"{path}: {count} technologies valid{note}")
+        frame = merged.to_frame()
+        mine = frame[frame["id"].map(merged.origins.get) == str(path)]
+        for line in formula_warnings(mine, path):
+            typer.echo(line, err=True)
     if failures:
         raise typer.Exit(2)
 

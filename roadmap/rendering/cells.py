@@ -39,3 +39,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv(frame: pd.DataFrame, target=None, **options) -> str | None:
     """`DataFrame.to_csv` with every text cell neutralised."""
     return safe_frame(frame).to_csv(target, index=False, **options)
+
+
+def formula_warnings(frame: pd.DataFrame, source: object) -> list[str]:
+    """One warning per text cell a spreadsheet would evaluate (exports neutralise it)."""
+    return [f"warning: {source}: {row.get('id', index)}: field '{column}' starts like a "
+            f"formula ({value[:20]!r}); exports write it with a leading apostrophe"
+            for index, row in frame.iterrows() for column, value in row.items()
+            if is_formula_like(value)]
