@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 
 from .errors import InputError
 from .inputs.catalog import Catalog, load_catalog
+from .rendering.outputs import claimed_folder
 from .rendering.report import slug_of, write_outputs
 from .workflow import Options, SiteAnalysis, analyse_file
 
@@ -22,12 +24,9 @@ SUMMARY_COLUMNS = ["site", "file", "domain", "baseline", "bau_target_year", "aba
 def run_site(catalog: Catalog, path: str | Path, folder: str | Path, lang: str = "both",
              force: bool = False, options: Options | None = None) -> SiteAnalysis:
     """Analyse a profile and write every output into `folder` (see `write_outputs`)."""
-    folder = Path(folder)
-    if folder.exists() and not force:  # fail before the work, not after it
-        raise InputError(folder, "the output folder exists already",
-                         allowed="--force to replace it, or another -o")
-    analysis = analyse_file(catalog, path, options)
-    write_outputs(analysis, folder, lang, force)
+    with claimed_folder(folder, force, inputs=[path]):  # checked and locked before the work
+        analysis = analyse_file(catalog, path, options)
+        write_outputs(analysis, folder, lang, force)
     return analysis
 
 
@@ -56,6 +55,23 @@ def summary_row(analysis: SiteAnalysis, path: str | Path) -> dict[str, object]:
     }
 
 
+def check_summary_file(path: Path, force: bool) -> Path:
+    """Refuse, before the batch, to overwrite a summary without `--force`, or a file that
+    is not a summary even with it."""
+    if path.parent.exists() and not path.parent.is_dir():
+        raise InputError(path.parent, "the output folder is a file", allowed="a folder name")
+    if not path.exists():
+        return path
+    if not force:
+        raise InputError(path, "an earlier batch summary exists",
+                         allowed="--force to replace it, or another -o")
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        if handle.readline().strip() != ",".join(SUMMARY_COLUMNS):
+            raise InputError(path, "--force replaces only a summary roadmap wrote",
+                             allowed="another -o")
+    return path
+
+
 @dataclass(frozen=True)
 class BatchJob:
     path: Path
@@ -72,14 +88,31 @@ def _worker_catalog(files: tuple[Path, ...]) -> Catalog:
     return load_catalog(*files)
 
 
-def _run_job(job: BatchJob) -> dict[str, object]:
-    """Worker: one site, never raising for bad input (the batch goes on)."""
+def _run_job(numbered: tuple[int, BatchJob]) -> tuple[int, dict[str, object]]:
+    """Worker: one site, never raising (the batch goes on and the summary says what failed)."""
+    index, job = numbered
     try:
         analysis = run_site(_worker_catalog(job.catalog_files), job.path, job.folder, job.lang,
                             job.force, job.options)
     except InputError as error:
-        return {"file": str(job.path), "error": str(error)}
-    return summary_row(analysis, job.path)
+        return index, {"file": str(job.path), "error": str(error)}
+    except Exception as error:  # noqa: BLE001 - any failure of one member is a summary row
+        return index, {"file": str(job.path), "error": f"{job.path}: {type(error).__name__}: "
+                       f"{' '.join(str(error).split())}"}
+    return index, summary_row(analysis, job.path)
+
+
+class BatchInterrupted(Exception):
+    """Ctrl-C during a batch: `summary` holds the sites that finished."""
+
+    def __init__(self, summary: pd.DataFrame) -> None:
+        super().__init__("interrupted")
+        self.summary = summary
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them all at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
@@ -89,7 +122,9 @@ def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
               options: Options | None = None) -> pd.DataFrame:
     """Every profile into `folder/<slug>/`, in `jobs` processes; the summary, in input order.
 
-    A bad profile gives a summary line with its error; the others still complete.
+    A profile that fails for any reason gives a summary line with its error; the others
+    still complete. Ctrl-C stops every worker and raises `BatchInterrupted` with the
+    summary of the finished sites (an interrupted site leaves its previous folder).
     """
     folder = Path(folder)
     work = [BatchJob(Path(p), folder / slug_of(p), lang, force, catalog_files, options)
@@ -100,19 +135,27 @@ def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
         raise InputError("batch", f"two profiles would write to {folder / repeated}",
                          allowed="profiles with distinct file names")
     rows: dict[int, dict[str, object]] = {}
-    if jobs <= 1:
-        for index, job in enumerate(work):
-            rows[index] = _run_job(job)
-            if progress:
-                progress(rows[index])
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_run_job, job): index for index, job in enumerate(work)}
-            for future in as_completed(futures):
-                rows[futures[future]] = future.result()
-                if progress:
-                    progress(rows[futures[future]])
-    return pd.DataFrame([rows[i] for i in range(len(work))], columns=SUMMARY_COLUMNS)
+
+    def record(done: tuple[int, dict[str, object]]) -> None:
+        rows[done[0]] = done[1]
+        if progress:
+            progress(done[1])
+
+    try:
+        if jobs <= 1:
+            for numbered in enumerate(work):
+                record(_run_job(numbered))
+        else:
+            with multiprocessing.Pool(jobs, initializer=_ignore_interrupt) as pool:
+                for done in pool.imap_unordered(_run_job, enumerate(work)):
+                    record(done)  # leaving the block terminates the workers, even on Ctrl-C
+    except KeyboardInterrupt:
+        raise BatchInterrupted(_summary(rows)) from None
+    return _summary(rows)
+
+
+def _summary(rows: dict[int, dict[str, object]]) -> pd.DataFrame:
+    return pd.DataFrame([rows[i] for i in sorted(rows)], columns=SUMMARY_COLUMNS)
 
 
 def compare_variants(catalog: Catalog, path: str | Path,

@@ -43,8 +43,9 @@ def test_run_writes_every_output(xiaolan_run):
     charts = [f"charts/{name}.{suffix}" for name in ("contributions", "cost-curve", "pathway",
                                                      "sensitivity") for suffix in ("png", "svg")]
     charts += ["charts/roadmap.pdf", "charts/roadmap.png", "charts/roadmap.svg"]
-    assert files == sorted(charts + ["pathway.csv", "ranking.csv", "report.docx", "report.html",
-                                     "report.md", "roadmap.csv", "roadmap.xlsx", "scenarios.csv"])
+    assert files == sorted(charts + [".roadmap-output", "pathway.csv", "ranking.csv",
+                                     "report.docx", "report.html", "report.md", "roadmap.csv",
+                                     "roadmap.xlsx", "scenarios.csv"])
 
 
 def test_tables_match_the_api(xiaolan_run, analysis):
@@ -103,6 +104,7 @@ def test_force_replaces_and_a_failure_leaves_nothing(tmp_path, capsys, monkeypat
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / "old.txt").write_text("earlier result", encoding="utf-8")
+    (folder / ".roadmap-output").write_text("roadmap 0.1.0\n")  # as if roadmap wrote it
 
     def broken(analysis, lang):
         raise RuntimeError("injected failure")

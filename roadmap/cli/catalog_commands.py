@@ -9,6 +9,7 @@ import typer
 
 from ..errors import InputError
 from ..inputs.vocabulary import DOMAIN_NAMES_ZH
+from ..rendering.cells import formula_warnings, safe_frame, to_csv
 from .common import (
     DomainOption,
     ExportFormat,
@@ -41,7 +42,7 @@ def catalog_list(
     selected = user_catalog(ctx).filter(domain=domain, category=category,
                                         min_recommendation=min_stars)
     if output_format is ListFormat.csv:
-        typer.echo(selected.to_frame().to_csv(index=False), nl=False)
+        typer.echo(to_csv(selected.to_frame()), nl=False)
     elif output_format is ListFormat.json:
         typer.echo(selected.to_frame().to_json(orient="records", force_ascii=False, indent=1))
     else:  # the table needs no pandas
@@ -105,12 +106,13 @@ def catalog_export(
     if output is None:
         if output_format is ExportFormat.xlsx:
             raise InputError("--output", "an xlsx export needs a file", allowed="-o FILE.xlsx")
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(frame), nl=False)
         return
     if output_format is ExportFormat.xlsx:
-        write_atomically(output, lambda tmp: frame.to_excel(tmp, index=False, sheet_name="catalog"))
+        write_atomically(output, lambda tmp: safe_frame(frame).to_excel(
+            tmp, index=False, sheet_name="catalog"))
     else:
-        write_atomically(output, lambda tmp: frame.to_csv(tmp, index=False))
+        write_atomically(output, lambda tmp: to_csv(frame, tmp))
     typer.echo(f"wrote {len(frame)} technologies to {output}", err=True)
 
 
@@ -136,6 +138,10 @@ def catalog_validate(
         replaced = [o.id for o in merged.overrides if o.file == str(path)]
         note = f", overriding {', '.join(replaced)}" if replaced else ""
         typer.echo(f"{path}: {count} technologies valid{note}")
+        mine = [tech.model_dump(mode="json") for tech in merged
+                if merged.origins[tech.id] == str(path)]
+        for line in formula_warnings(mine, path):
+            typer.echo(line, err=True)
     if failures:
         raise typer.Exit(2)
 

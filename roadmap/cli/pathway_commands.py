@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import InputError
+from ..rendering.cells import to_csv
 from .common import (
     DependenciesOption,
     Lang,
@@ -134,7 +135,7 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
 
 
     if output_format is ListFormat.csv:
-        typer.echo(pathway.frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(pathway.frame), nl=False)
         return
     targets = targets_frame(checks)
     if output_format is ListFormat.json:

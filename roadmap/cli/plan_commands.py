@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..rendering.cells import to_csv
 from .common import (
     AhpOption,
     ChartFormat,
@@ -146,7 +147,7 @@ def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
 
     frame = roadmap.frame
     if output_format is ListFormat.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(to_csv(frame), nl=False)
         return
     if output_format is ListFormat.json:
         edges = [{"before": a, "after": b, **data} for a, b, data in roadmap.graph.edges(data=True)]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..rendering.cells import to_csv
 from .common import (
     AhpOption,
     ListFormat,
@@ -126,7 +127,7 @@ def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top:
     if accepted is not None:
         flat = flat.join(_smaa_columns(accepted), on="id")
     if output_format is ListFormat.csv:
-        typer.echo(flat.to_csv(index=False), nl=False)
+        typer.echo(to_csv(flat), nl=False)
         return
     if output_format is ListFormat.json:
         document = {
@@ -233,7 +234,7 @@ def experts_command(
     check_method(method)
     agreement = expert_agreement(user_catalog(ctx), method, largest=largest)
     if output_format is ListFormat.csv:
-        typer.echo(agreement.summary.to_csv(index=False), nl=False)
+        typer.echo(to_csv(agreement.summary), nl=False)
         return
     if output_format is ListFormat.json:
         typer.echo(json.dumps({

@@ -82,9 +82,11 @@ def batch_command(
     dependencies: DependenciesOption = None,
 ) -> None:
     """Many profiles in parallel: one folder per site and a summary.csv comparing them."""
-    from ..batch import run_batch
+    from ..batch import BatchInterrupted, check_summary_file, run_batch
+    from ..rendering.cells import to_csv
     from ..rendering.outputs import write_atomically
 
+    summary_file = check_summary_file(output / "summary.csv", force)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=Console(stderr=True)) as progress:
         task = progress.add_task("sites", total=len(site_files))
@@ -94,10 +96,17 @@ def batch_command(
                 progress.console.print(f"error: {row['error']}")
             progress.advance(task)
 
-        summary = run_batch(site_files, output, jobs, lang.value, force,
-                            tuple(ctx.obj["catalog_files"]), advance,
-                            _options(top, draws, method, weights, dependencies))
-    write_atomically(output / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
+        try:
+            summary = run_batch(site_files, output, jobs, lang.value, force,
+                                tuple(ctx.obj["catalog_files"]), advance,
+                                _options(top, draws, method, weights, dependencies))
+        except BatchInterrupted as interrupted:
+            finished = interrupted.summary
+            write_atomically(summary_file, lambda tmp: to_csv(finished, tmp))
+            typer.echo(f"interrupted: wrote {summary_file} for the {len(finished)} sites "
+                       "that finished", err=True)
+            raise typer.Exit(130) from None
+    write_atomically(summary_file, lambda tmp: to_csv(summary, tmp))
     failed = int((summary["error"].fillna("") != "").sum())
     typer.echo(f"wrote {output}/summary.csv: {len(summary) - failed} sites done, {failed} failed")
     if failed:
@@ -121,6 +130,7 @@ def compare_command(
     from rich.table import Table
 
     from ..batch import compare_variants, method_variants, weight_variants
+    from ..rendering.cells import to_csv
     from ..workflow import Options
 
     base = Options(top=top, draws=10, compare=())
@@ -139,9 +149,8 @@ def compare_command(
         raise InputError("compare", "only one variant", allowed="two or more variants")
     tables = compare_variants(user_catalog(ctx), site_file, variants)
     if output_format is ListFormat.csv:
-        typer.echo(tables["ranks"].join(tables["roadmaps"].set_index("id").drop(
-            columns=["name_zh", "name_en"]).add_prefix("in_roadmap:"), on="id").to_csv(
-            index=False), nl=False)
+        typer.echo(to_csv(tables["ranks"].join(tables["roadmaps"].set_index("id").drop(
+            columns=["name_zh", "name_en"]).add_prefix("in_roadmap:"), on="id")), nl=False)
         return
     if output_format is ListFormat.json:
         typer.echo(json.dumps({name: records(frame) for name, frame in tables.items()},

@@ -60,7 +60,7 @@ CAP_SPREAD = (0.6, 1.4)  # each cap's range: x0.6 to x1.4 (project assumption)
 class Assumptions(BaseModel):
     """Numbers the engine needs that a site profile does not give (see the module docstring)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     # ----------------------------------------------------------------- ranking
     cross_cutting_relevance: float = _field(

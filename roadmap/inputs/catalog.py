@@ -84,7 +84,7 @@ FRAME_COLUMNS = [
 class Source(BaseModel):
     """Where an entry's figures come from: a document and, for the study, its table and row."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     document: str
     table: str | None = None
@@ -180,7 +180,7 @@ class Effect(BaseModel):
 class Technology(BaseModel):
     """One technology (measure) of a catalog."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     id: str = Field(pattern=ID_PATTERN)
     domain: Domain

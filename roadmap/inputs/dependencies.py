@@ -18,7 +18,7 @@ ALLOWED = {"before": "a catalog id", "after": "a catalog id", "kind": "prerequis
 
 
 class Edge(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     before: str
     after: str

@@ -118,7 +118,7 @@ Rates = float | dict[int, float]
 
 
 class Target(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     reduction: float = Field(ge=0, le=1)
     year: int = Field(ge=1990, le=2100)
@@ -153,7 +153,7 @@ class Site(BaseModel):
     `baseline` is normalised to {sector: {carrier: tCO2e/yr}} (the old one-level form and
     `energy` quantities are converted on loading; `notes` says what was converted)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(min_length=1)
     domain: Domain

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import InputError
+
+MARKER = ".roadmap-output"  # in every output folder: `--force` replaces only these
+VERSION_CONTROL = (".git", ".hg", ".svn")
+_held: dict[Path, Path] = {}  # output folders this process has claimed -> their lock file
 
 
 def current_umask() -> int:
@@ -55,9 +63,12 @@ def save_figure(figure, *paths: str | Path, dpi: int = 200) -> Path:
     # matplotlib is imported only when a chart is saved: catalog commands stay quick.
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
 
     from .fonts import chart_rc
 
+    for text in figure.findobj(Text):  # names are plain text: a `$` is not mathtext
+        text.set_parse_math(False)
     with rc_context(chart_rc()):
         renderer = FigureCanvasAgg(figure).get_renderer()
         box = figure.get_tightbbox(renderer).padded(0.1)
@@ -67,3 +78,155 @@ def save_figure(figure, *paths: str | Path, dpi: int = 200) -> Path:
                 tmp, dpi=dpi, bbox_inches=box, metadata=_METADATA[suffix],
                 format=suffix.lstrip(".")))
     return targets[0]
+
+
+def check_output_folder(folder: Path, force: bool, inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse, before any work, an output folder that `roadmap` may not create or replace."""
+    if folder.is_symlink():
+        raise InputError(folder, "the output folder is a symbolic link", allowed="a real folder")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(folder, "the output folder is a file", allowed="a folder name")
+    real = folder.resolve()
+    protected = [(Path.cwd().resolve(), "the working directory")]
+    protected += [(Path(p).resolve().parent, f"the folder holding {p}") for p in inputs]
+    if real.parent == real:
+        raise InputError(folder, "the output folder is a filesystem root",
+                         allowed="a folder of its own")
+    for place, what in protected:
+        if real == place or real in place.parents:
+            raise InputError(folder, f"the output folder is (or contains) {what}",
+                             allowed="a folder of its own")
+    if not folder.exists():
+        return
+    if not force:
+        raise InputError(folder, "the output folder exists already",
+                         allowed="--force to replace it, or another -o")
+    if any((folder / name).exists() for name in VERSION_CONTROL):
+        raise InputError(folder, "the output folder is a version-controlled tree",
+                         allowed="a folder of its own")
+    if not (folder / MARKER).is_file():
+        raise InputError(folder, f"--force replaces only a folder roadmap wrote (no {MARKER})",
+                         allowed="another -o, or remove the folder yourself")
+
+
+@contextmanager
+def claimed_folder(folder: str | Path, force: bool,
+                   inputs: Iterable[str | Path] = ()) -> Iterator[Path]:
+    """Check `folder`, then hold a lock beside it (`.NAME.lock`) until the block ends.
+
+    A second run for the same folder, in any process, is refused while the lock is held;
+    leftovers of a killed run are tidied up once the lock is ours. Re-entrant in a process."""
+    folder = Path(folder)
+    if folder.absolute() in _held:
+        yield folder
+        return
+    check_output_folder(folder, force, inputs)
+    lock_path = folder.with_name(f".{folder.name}.lock")
+    handle = _lock(folder, lock_path)
+    try:
+        recover_leftovers(folder)
+        check_output_folder(folder, force, inputs)  # the other run may have created it
+        _held[folder.absolute()] = lock_path
+        try:
+            yield folder
+        finally:
+            del _held[folder.absolute()]
+    finally:
+        lock_path.unlink(missing_ok=True)  # before closing: no one else holds it yet
+        os.close(handle)
+
+
+def _lock(folder: Path, lock_path: Path) -> int:
+    """An open, exclusively locked `lock_path`, or one line saying who holds it."""
+    while True:
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise InputError(folder, f"cannot write here: {exc.strerror}") from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            raise InputError(folder, "another roadmap run is writing this folder",
+                             allowed="wait for it, or another -o") from None
+        try:  # the holder before us may have deleted the file we locked: lock the new one
+            if os.stat(lock_path).st_ino == os.fstat(handle).st_ino:
+                return handle
+        except FileNotFoundError:
+            pass
+        os.close(handle)
+
+
+def publish_folder(folder: str | Path, write: Callable[[Path], object], force: bool = False,
+                   inputs: Iterable[str | Path] = ()) -> Path:
+    """Call `write(staging)` on a new hidden folder beside `folder`, then put it in place.
+
+    At every instant `folder` is either the complete old folder or the complete new one."""
+    folder = Path(folder)
+    with claimed_folder(folder, force, inputs):
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+        except OSError as exc:
+            raise InputError(folder, f"cannot write here: {exc.strerror}") from None
+        try:
+            from .. import __version__  # the package is initialised by now
+
+            (staging / MARKER).write_text(f"roadmap {__version__}\n", encoding="utf-8")
+            write(staging)
+            staging.chmod(0o777 & ~current_umask())
+            _swap_into_place(staging, folder)
+        except BaseException as exc:
+            recover_leftovers(folder)
+            if isinstance(exc, OSError):  # disk full, read-only: one line, nothing changed
+                raise InputError(folder, f"cannot write the output: {exc.strerror or exc}",
+                                 ) from None
+            raise
+        shutil.rmtree(staging, ignore_errors=True)  # now the old folder, if there was one
+    return folder
+
+
+def _swap_into_place(staging: Path, folder: Path) -> None:
+    """Rename `staging` to `folder`; an existing `folder` ends up under the name `staging`."""
+    if not folder.exists():
+        staging.rename(folder)
+    elif not exchange(staging, folder):
+        swap_by_renames(staging, folder)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system or the filesystem cannot."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_cwd, rename_exchange = -100, 2
+    done = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange)
+    return done == 0
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def swap_by_renames(staging: Path, folder: Path) -> None:
+    """The portable swap: old -> `.NAME.previous-*`, new -> NAME, previous -> staging name.
+    A kill between the first two renames leaves the old folder as `.NAME.previous-*`:
+    `recover_leftovers` (run by the next run for this folder) renames it back."""
+    previous = Path(tempfile.mkdtemp(prefix=f".{folder.name}.previous-", dir=folder.parent))
+    previous.rmdir()
+    folder.rename(previous)
+    staging.rename(folder)
+    previous.rename(staging)
+
+
+def recover_leftovers(folder: Path) -> None:
+    """Undo what a killed run left beside `folder` (the caller holds its lock): put back an
+    old folder hidden by an unfinished swap, delete unfinished staging folders."""
+    for previous in sorted(folder.parent.glob(f".{folder.name}.previous-*")):
+        if not folder.exists():
+            previous.rename(folder)
+        else:
+            shutil.rmtree(previous, ignore_errors=True)
+    for staging in folder.parent.glob(f".{folder.name}.tmp-*"):
+        shutil.rmtree(staging, ignore_errors=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -24,9 +23,9 @@ from markupsafe import Markup
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
-from ..errors import InputError
 from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
+from .cells import safe_frame, to_csv
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
 from .document import report_sections
 from .docx import write_docx
@@ -34,7 +33,7 @@ from .fonts import embedded_font_css
 from .gantt import roadmap_chart
 from .messages import text
 from .numbers import excel_format
-from .outputs import current_umask, save_figure
+from .outputs import publish_folder, save_figure
 from .style import check_lang
 
 # Chart name -> (builder, formats). The Gantt chart is also wanted as PDF for print.
@@ -62,39 +61,15 @@ def slug_of(path: str | Path) -> str:
 
 def write_outputs(analysis: SiteAnalysis, folder: str | Path, lang: str = "both",
                   force: bool = False) -> Path:
-    """Write every output for the analysis into `folder`, atomically."""
+    """Write every output for the analysis into `folder`, atomically (see `publish_folder`)."""
     check_lang(lang)
-    folder = Path(folder)
-    if folder.exists() and not force:
-        raise InputError(folder, "the output folder exists already",
-                         allowed="--force to replace it, or another -o")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        _write_all(analysis, staging, lang)
-        _swap_into_place(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return folder
-
-
-def _swap_into_place(staging: Path, folder: Path) -> None:
-    staging.chmod(0o777 & ~current_umask())
-    if not folder.exists():
-        staging.rename(folder)
-        return
-    previous = folder.with_name(f".{folder.name}.previous")
-    shutil.rmtree(previous, ignore_errors=True)
-    folder.rename(previous)
-    staging.rename(folder)
-    shutil.rmtree(previous)
+    return publish_folder(folder, lambda staging: _write_all(analysis, staging, lang), force)
 
 
 def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     tables = result_tables(analysis)
     for name in ("ranking", "roadmap", "pathway", "scenarios"):
-        tables[name].to_csv(folder / f"{name}.csv", index=False)
+        to_csv(tables[name], folder / f"{name}.csv")
     write_workbook(tables, folder / "roadmap.xlsx")
     charts = folder / "charts"
     charts.mkdir()
@@ -158,7 +133,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            safe_frame(frame).to_excel(writer, sheet_name=name, index=False)
             _format_sheet(writer.sheets[name], frame)
         writer.book.properties.created = FIXED_TIME
         writer.book.properties.modified = FIXED_TIME
