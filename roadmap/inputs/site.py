@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import InputError
-from .assumptions import Assumptions, check_year_path
+from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
 from .vocabulary import (
@@ -95,6 +95,10 @@ ALLOWED = {
     "target.*": "reduction, year",
     "features": "any of " + ", ".join(SITE_FEATURES),
     "budget": "a positive amount in 10k yuan (万元)",
+    "prices": PRICES_ALLOWED,
+    "discount_rate": "a fraction per year, above 0 and at most 0.3",
+    "price_escalation": "a fraction per year between -0.1 and 0.1",
+    "carbon_price": "yuan per tCO2, 0-5000",
     "weights": "non-negative numbers for " + ", ".join(CRITERIA),
     "weights.*": ", ".join(CRITERIA),
     "method": ", ".join(METHODS),
@@ -163,6 +167,10 @@ class Site(BaseModel):
     intensity_target: Target | None = None
     features: tuple[SiteFeature, ...] = ()
     budget: float | None = Field(None, gt=0)
+    prices: dict[str, Any] = Field(default_factory=dict)
+    discount_rate: float | None = Field(None, gt=0, le=0.3)
+    price_escalation: float | None = Field(None, ge=-0.1, le=0.1)
+    carbon_price: float | None = Field(None, ge=0, le=5000)
     weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     method: Method = "topsis"
     include: tuple[str, ...] = ()
@@ -206,6 +214,11 @@ class Site(BaseModel):
         if any(not v >= 0 for cells in value.values() for v in cells.values()):
             raise ValueError("emissions must be >= 0")
         return value
+
+    @field_validator("prices")
+    @classmethod
+    def _prices(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return check_prices(value) if value else value
 
     @field_validator("grid")
     @classmethod
