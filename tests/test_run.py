@@ -156,7 +156,7 @@ def test_batch_with_one_broken_profile(tmp_path, capsys):
     assert [Path(r["file"]).name for r in summary] == ["building.yaml", "broken.yaml",
                                                        "transport-hub.yaml"]
     assert summary[1]["error"].startswith(f"{broken}: field 'baseline'")
-    assert summary[0]["error"] == "" and float(summary[0]["baseline"]) == 1405
+    assert summary[0]["error"] == "" and float(summary[0]["baseline_t_per_yr"]) == 1405
     assert sorted(p.name for p in out.iterdir()) == ["building", "summary.csv", "transport-hub"]
     assert (out / "building" / "report.html").exists()
 

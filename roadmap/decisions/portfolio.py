@@ -214,11 +214,12 @@ def lp_shadow_price(problem: Problem) -> float:
 
 def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph,
                      model: SiteModel, budget: float | None = None, year: int | None = None,
-                     objective: str = "abatement") -> Portfolio:
+                     objective: str = "abatement", capex: pd.DataFrame | None = None,
+                     ) -> Portfolio:
     """The candidates that maximise what they abate together in `year` (or that x the
     site score) within the budget, each taken only with its prerequisites and at most one
     of an exclusive group. Defaults: the site's budget, the year of its target (else its
-    target year)."""
+    target year). `capex`: `measure_capex` of the candidates when already known."""
     site = model.site
     budget = budget if budget is not None else site.budget
     if budget is None or budget <= 0:
@@ -231,7 +232,7 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     ids = [i for i in ranking.frame["id"] if i in model.effects.ids]
     score = ranking.frame.set_index("id")["score"]
     weights = np.array([score[i] if objective == "score" else 1.0 for i in ids])
-    capex = measure_capex(model, ids).set_index("id").loc[ids]
+    capex = (capex if capex is not None else measure_capex(model, ids)).set_index("id").loc[ids]
     costs = capex["capex"].to_numpy() / 1e4
     index = {tech_id: i for i, tech_id in enumerate(ids)}
     requires, blocked = _requirements(dependencies, index)

@@ -269,3 +269,10 @@ def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
 def scenario_spending(scenarios: dict[str, Pathway], capex: pd.DataFrame) -> pd.DataFrame:
     """`spending` of every scenario, one table."""
     return pd.concat([spending(p, capex) for p in scenarios.values()], ignore_index=True)
+
+
+def investment_totals(spending_table: pd.DataFrame, scenario: str = "roadmap",
+                      ) -> tuple[float, float]:
+    """(total, discounted) investment of one scenario, 10k yuan."""
+    rows = spending_table[spending_table["scenario"] == scenario]
+    return float(rows["investment_10k_yuan"].sum()), float(rows["discounted_10k_yuan"].sum())

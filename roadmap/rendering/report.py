@@ -25,6 +25,8 @@ from markupsafe import Markup
 from .. import __version__
 from ..decisions.roadmap import phases as site_phases
 from ..errors import InputError
+from ..decisions.portfolio import budget_phases
+from ..model.economics import investment_totals, money_of
 from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
@@ -41,7 +43,8 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
                 ("png", "svg")),
     "contributions": (lambda a, lang: contribution_chart(a.contributions, a.catalog, lang),
                       ("png", "svg")),
-    "cost-curve": (lambda a, lang: cost_curve_chart(a.economics, a.years[-1], lang),
+    "cost-curve": (lambda a, lang: cost_curve_chart(a.economics, a.years[-1], lang,
+                                                    money_of(a.site).carbon_price),
                    ("png", "svg")),
     "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, 20, lang), ("png", "svg")),
 }
@@ -140,9 +143,26 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         "sensitivity": analysis.stability.frame,
         "methods": analysis.comparison.ranks,
     }
+    tables["investment"] = analysis.investment
     if analysis.portfolio is not None:
         tables["portfolio"] = analysis.portfolio.frame
     return tables
+
+
+def investment_summary(analysis: SiteAnalysis, lang: str) -> dict[str, object]:
+    """The roadmap's investment (total, discounted), the technical potential's, and the
+    phases against the site's budget (the first phase whose cumulative spend overruns it)."""
+    site = analysis.site
+    total, discounted = investment_totals(analysis.investment)
+    by_phase = budget_phases(analysis.investment, site, site.budget)
+    over = by_phase[by_phase["over_budget"]]
+    return {"total": total, "discounted": discounted,
+            "potential": investment_totals(analysis.investment, "potential")[0],
+            "rate": money_of(site).rate, "budget": site.budget,
+            "times_budget": total / site.budget if site.budget else None,
+            "overrun_phase": None if over.empty else label(*WORDS[over.iloc[0]["phase"]],
+                                                           lang),
+            "phases": by_phase.round(1)}
 
 
 def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
@@ -248,14 +268,15 @@ def report_context(analysis: SiteAnalysis, lang: str,
         "phases": phases,
         "by_year": shown_years, "targets": analysis.targets,
         "contributions": analysis.contributions, "economics": _name_columns(
-            analysis.economics[["id", "name_zh", "name_en", "economics", "potential",
-                                "investment_low", "investment", "investment_high",
-                                "cost_per_tonne", "abatement"]], lang),
+            analysis.economics[["id", "name_zh", "name_en", "cost_basis", "investment_10k_yuan",
+                                "saving_10k_yuan_per_yr", "abatement_t_per_yr",
+                                "cost_yuan_per_t"]].round(1), lang),
         "economics_year": analysis.years[-1],
+        "investment": investment_summary(analysis, lang),
         "portfolio": analysis.portfolio,
         "portfolio_bought": None if analysis.portfolio is None else _name_columns(
             analysis.portfolio.frame[analysis.portfolio.frame["chosen"]][
-                ["id", "name_zh", "name_en", "investment", "abatement"]], lang),
+                ["id", "name_zh", "name_en", "capex_10k_yuan", "standalone_t_per_yr"]], lang),
         "stability": analysis.stability,
         "unstable": _name_columns(stability[stability["unstable"]][
             ["id", "name_zh", "name_en", "rank", "p_top_k", "rank_p5", "rank_p95"]], lang),
