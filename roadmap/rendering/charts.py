@@ -185,7 +185,8 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         if (shown["cost_basis"] == "grade").any():
             handles.append(Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="#444444",
                                      hatch="//"))
-            texts.append(label("按经济性等级（+）估算", "costed from the economics grade (+)", lang))
+            texts.append(label("按经济性等级（+）估算", "costed from the economics grade (+)",
+                               lang))
         if carbon_price is not None:
             handles.append(ax.axhline(carbon_price, color=TARGET_COLOUR, linestyle="--",
                                       linewidth=1.2, gid="carbon-price"))

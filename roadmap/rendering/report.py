@@ -23,9 +23,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
+from ..decisions.portfolio import budget_phases
 from ..decisions.roadmap import phases as site_phases
 from ..errors import InputError
-from ..decisions.portfolio import budget_phases
 from ..model.economics import investment_totals, money_of
 from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
