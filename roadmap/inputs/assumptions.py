@@ -281,8 +281,10 @@ def check_prices(value: Any) -> dict[str, dict[str, float]]:
                 isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p <= 20000
                 for p in by_sector.values()):
             raise ValueError(PRICES_ALLOWED)
-        default = DEFAULT_PRICES[carrier]
+        # a number replaces the carrier's table; sectors given refine its default
+        default = DEFAULT_PRICES[carrier] if isinstance(given, dict) else {}
         table[carrier] = {**default, **{k: float(v) for k, v in by_sector.items()}}
+        table[carrier].setdefault("all", DEFAULT_PRICES[carrier]["all"])
     return table
 
 
