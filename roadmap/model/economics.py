@@ -93,7 +93,7 @@ def family_of(tech: Technology, families: Iterable[Family] | None = None) -> Fam
     """The first family whose type, supply scale and main sector fit the measure."""
     effect = tech.acts
     sectors = [s for s, _ in expand_cells(effect.cells)] if effect.cells else []
-    main = max(set(sectors), key=sectors.count) if sectors else None
+    main = max(dict.fromkeys(sectors), key=sectors.count) if sectors else None  # ties: first
     for family in families if families is not None else cost_data().families:
         if effect.type not in family.types:
             continue
