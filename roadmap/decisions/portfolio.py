@@ -153,14 +153,18 @@ def _solve(problem: Problem, cuts: list[np.ndarray]) -> tuple[np.ndarray, float]
     return np.round(result.x[:problem.measures]).astype(bool), float(-result.fun)
 
 
-def combined_abatement(model: SiteModel, ids: list[str], year: int) -> float:
-    """t/yr the measures abate together in `year` (the site model, no green power)."""
-    if not ids:
-        return 0.0
+def _credits(model: SiteModel, ids: list[str], year: int) -> np.ndarray:
+    """Every measure's credit (t/yr) in `year` when `ids` are adopted together (the site
+    model, no green power); they add up to what the set abates together."""
     run = model.run("portfolio", dict.fromkeys(ids, 0), green_power=False)
     column = int(np.searchsorted(model.base.years, year))
-    return float(run.credit[:, :, column].sum()
-                 + (run.state.sinks - model.bau_state.sinks)[:, column].sum())
+    return run.credit[:-1, :, column].sum(axis=1) + \
+        (run.state.sinks - model.bau_state.sinks)[:, column]
+
+
+def combined_abatement(model: SiteModel, ids: list[str], year: int) -> float:
+    """t/yr the measures abate together in `year`."""
+    return float(_credits(model, ids, year).sum()) if ids else 0.0
 
 
 def best_choice(model: SiteModel, ids: list[str], year: int, weights: np.ndarray,
@@ -188,19 +192,14 @@ def best_choice(model: SiteModel, ids: list[str], year: int, weights: np.ndarray
 
 def _exact_value(model: SiteModel, ids: list[str], chosen: np.ndarray, year: int,
                  weights: np.ndarray) -> float:
-    if np.allclose(weights, 1.0):
-        return combined_abatement(model, [i for i, c in zip(ids, chosen, strict=True) if c],
-                                  year)
-    # score-weighted: each chosen measure's credit in the combined run x its weight
+    """The chosen set's combined abatement, each chosen measure's credit x its weight."""
     picked = [i for i, c in zip(ids, chosen, strict=True) if c]
     if not picked:
         return 0.0
-    run = model.run("portfolio", dict.fromkeys(picked, 0), green_power=False)
-    column = int(np.searchsorted(model.base.years, year))
-    rows = [model.effects.ids.index(i) for i in picked]
-    credit = run.credit[rows, :, column].sum(axis=1) + \
-        (run.state.sinks - model.bau_state.sinks)[rows, column]
-    return float(credit @ weights[chosen])
+    if np.allclose(weights, 1.0):
+        return combined_abatement(model, picked, year)
+    credits = _credits(model, picked, year)[[model.effects.ids.index(i) for i in picked]]
+    return float(credits @ weights[chosen])
 
 
 def lp_shadow_price(problem: Problem) -> float:
