@@ -222,3 +222,26 @@ def test_bad_economic_inputs_give_one_line(tmp_path, capsys, extra, field):
     assert status == 2 and out == ""
     assert len(err.strip().splitlines()) == 1
     assert field in err and "office.yaml" in err and "Traceback" not in err
+
+
+def test_phase_budgets_bind_and_unknown_phases_are_refused(catalog, graph):
+    site = office(budget=1000.0)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, "topsis", choose_weights(matrix, site))
+    model = site_model(site, catalog, matrix.ids)
+    free = budget_portfolio(ranking, catalog, graph, model, year=2035)
+    near = budget_phases(spending(model.run("roadmap", dict.fromkeys(
+        free.frame.loc[free.frame["chosen"], "id"], 0)), measure_capex(model, matrix.ids)),
+        site, None)
+    first = near["phase"].iloc[0]
+    limit = 0.3 * near["investment_10k_yuan"].iloc[0]
+    tight = budget_portfolio(ranking, catalog, graph, model, year=2035,
+                             phase_budgets={first: limit})
+    chosen = tight.frame.loc[tight.frame["chosen"], "id"].tolist()
+    spent = budget_phases(spending(model.run("roadmap", dict.fromkeys(chosen, 0)),
+                                   measure_capex(model, matrix.ids)), site, None)
+    before = near["investment_10k_yuan"].iloc[0]
+    assert 0 < spent["investment_10k_yuan"].iloc[0] <= limit + 1e-6 < before
+    assert tight.portfolio_abatement <= free.portfolio_abatement + 1e-6
+    with pytest.raises(Exception, match="phase_budgets"):
+        budget_portfolio(ranking, catalog, graph, model, phase_budgets={"later": 1.0})

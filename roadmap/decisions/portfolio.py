@@ -74,8 +74,10 @@ class Problem:
 
 def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.ndarray,
                     costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
-                    exclusive: list[tuple[int, int]]) -> Problem:
-    """Budget, prerequisite, exclusive and tangent rows (A vars <= b)."""
+                    exclusive: list[tuple[int, int]],
+                    phase_limits: tuple[tuple[np.ndarray, float], ...] = ()) -> Problem:
+    """Budget (first), phase budget, prerequisite, exclusive and tangent rows (A vars <= b).
+    `phase_limits`: (each measure's spend in the phase, the phase's budget)."""
     base, fx, bau = model.base, model.effects, model.bau_state
     column = int(np.searchsorted(base.years, year))
     rows_of = [fx.ids.index(i) for i in ids]
@@ -93,8 +95,9 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
     linear -= _added_energy(model, rows_of, delta, start, lowest, column)
     n, k = len(ids), len(cells)
     objective = np.concatenate([linear * weights, np.ones(k)])
-    blocks = [np.concatenate([costs, np.zeros(k)])[None]]
-    bounds = [budget]
+    blocks = [np.concatenate([spend, np.zeros(k)])[None]
+              for spend in (costs, *(spend for spend, _ in phase_limits))]
+    bounds = [budget, *(limit for _, limit in phase_limits)]
     for item, needed in requires:
         row = np.zeros(n + k)
         row[item], row[needed] = 1.0, -1.0
@@ -169,10 +172,13 @@ def combined_abatement(model: SiteModel, ids: list[str], year: int) -> float:
 
 def best_choice(model: SiteModel, ids: list[str], year: int, weights: np.ndarray,
                 costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
-                exclusive: list[tuple[int, int]]) -> tuple[np.ndarray, float, float]:
+                exclusive: list[tuple[int, int]],
+                phase_limits: tuple[tuple[np.ndarray, float], ...] = (),
+                ) -> tuple[np.ndarray, float, float]:
     """(chosen, exact value, gap) maximising the weighted combined abatement (module
     docstring). The value is exact; `gap` is the bound's excess over it (a share)."""
-    problem = _linear_problem(model, ids, year, weights, costs, budget, requires, exclusive)
+    problem = _linear_problem(model, ids, year, weights, costs, budget, requires, exclusive,
+                              phase_limits)
     best, best_value, bound, cuts = np.zeros(len(ids), dtype=bool), 0.0, 0.0, []
     for _ in range(MAX_ROUNDS):
         solved = _solve(problem, cuts)
@@ -214,11 +220,13 @@ def lp_shadow_price(problem: Problem) -> float:
 def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph,
                      model: SiteModel, budget: float | None = None, year: int | None = None,
                      objective: str = "abatement", capex: pd.DataFrame | None = None,
-                     ) -> Portfolio:
+                     phase_budgets: dict[str, float] | None = None) -> Portfolio:
     """The candidates that maximise what they abate together in `year` (or that x the
     site score) within the budget, each taken only with its prerequisites and at most one
     of an exclusive group. Defaults: the site's budget, the year of its target (else its
-    target year). `capex`: `measure_capex` of the candidates when already known."""
+    target year), its phase budgets. `capex`: `measure_capex` of the candidates when
+    already known; `phase_budgets`: {phase: 10k yuan} the spend inside a phase may not
+    exceed (each measure spends its capex as its adoption grows)."""
     site = model.site
     budget = budget if budget is not None else site.budget
     if budget is None or budget <= 0:
@@ -238,13 +246,15 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     exclusive = _exclusive(catalog, index)
     costs_used = costs.copy()
     costs_used[list(blocked)] = budget + 1.0  # a prerequisite outside the candidates
+    limits = _phase_limits(model, ids, costs_used, phase_budgets
+                           if phase_budgets is not None else site.phase_budgets)
     chosen, value, gap = best_choice(model, ids, year, weights, costs_used, budget,
-                                     requires, exclusive)
-    larger, larger_value, _ = best_choice(model, ids, year, weights, costs_used,
-                                          budget * 1.1, requires, exclusive)
+                                     requires, exclusive, limits)
+    _, larger_value, _ = best_choice(model, ids, year, weights, costs_used, budget * 1.1,
+                                     requires, exclusive, limits)
     picked = [i for i, c in zip(ids, chosen, strict=True) if c]
     problem = _linear_problem(model, ids, year, weights, costs_used, budget, requires,
-                              exclusive)
+                              exclusive, limits)
     standalone = _standalone(model, ids, year)
     frame = pd.DataFrame({
         "id": ids, "name_zh": [catalog.get(i).name_zh for i in ids],
@@ -259,6 +269,23 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
                      combined_abatement(model, picked, year),
                      float(model.bau_state.emissions[:, column].sum()), year, objective, gap,
                      lp_shadow_price(problem), (larger_value - value) / (budget * 0.1))
+
+
+def _phase_limits(model: SiteModel, ids: list[str], costs: np.ndarray,
+                  budgets: dict[str, float]) -> tuple[tuple[np.ndarray, float], ...]:
+    """(each candidate's spend inside the phase, the phase's budget) per budgeted phase."""
+    spans = {name: (start, end) for name, start, end in phases(model.site)}
+    unknown = set(budgets) - set(spans)
+    if unknown:
+        raise InputError("site", f"unknown phase '{sorted(unknown)[0]}'",
+                         field="phase_budgets", allowed=", ".join(spans))
+    rows = [model.effects.ids.index(i) for i in ids]
+    bau = model.bau_state.adoption[rows]
+    added = np.maximum(model.default_curves[rows], bau) - bau
+    steps = np.clip(np.diff(added, axis=1, prepend=0.0), 0.0, None)
+    years = model.base.years
+    return tuple((costs * steps[:, (years > spans[name][0]) & (years <= spans[name][1])]
+                  .sum(axis=1), float(limit)) for name, limit in budgets.items())
 
 
 def _standalone(model: SiteModel, ids: list[str], year: int) -> list[float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -96,6 +96,7 @@ ALLOWED = {
     "features": "any of " + ", ".join(SITE_FEATURES),
     "budget": "a positive amount in 10k yuan (万元)",
     "prices": PRICES_ALLOWED,
+    "phase_budgets": "{PHASE: 10k yuan (万元), ...} with the site's phases (near, mid, long)",
     "discount_rate": "a fraction per year, above 0 and at most 0.3",
     "price_escalation": "a fraction per year between -0.1 and 0.1",
     "carbon_price": "yuan per tCO2, 0-5000",
@@ -168,6 +169,7 @@ class Site(BaseModel):
     features: tuple[SiteFeature, ...] = ()
     budget: float | None = Field(None, gt=0)
     prices: dict[str, Any] = Field(default_factory=dict)
+    phase_budgets: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
     discount_rate: float | None = Field(None, gt=0, le=0.3)
     price_escalation: float | None = Field(None, ge=-0.1, le=0.1)
     carbon_price: float | None = Field(None, ge=0, le=5000)
