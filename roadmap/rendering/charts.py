@@ -155,12 +155,16 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         costs = economics["cost_yuan_per_t"]
         shown = economics[(economics["abatement_t_per_yr"] > 0) & np.isfinite(costs)]
         shown = shown.sort_values("cost_yuan_per_t", kind="stable").reset_index(drop=True)
-        figure, ax = _new_figure(12, 5.8)
+        figure, ax = _new_figure(12, 6.4)
         categories = list(dict.fromkeys(shown["category"]))
-        total = shown["abatement_t_per_yr"].sum() / 1e6
-        left, key, last_label, lift = 0.0, [], -1.0, 0
+        # Mt for a town or city, kt for a plant or a small county
+        scale, unit_zh, unit_en = (1e6, "百万吨", "Mt") if shown["abatement_t_per_yr"].sum() \
+            >= 1e6 else (1e3, "千吨", "kt")
+        total = shown["abatement_t_per_yr"].sum() / scale
+        left, last_label, lift = 0.0, -1.0, 0
+        key = [label("编号 措施（元/吨CO2）", "no. measure (yuan per t CO2)", lang)]
         for number, row in enumerate(shown.itertuples(), start=1):
-            width, cost = row.abatement_t_per_yr / 1e6, row.cost_yuan_per_t
+            width, cost = row.abatement_t_per_yr / scale, row.cost_yuan_per_t
             colour = PALETTE[categories.index(row.category) % len(PALETTE)]
             ax.add_patch(Rectangle((left, min(cost, 0.0)), width, abs(cost), facecolor=colour,
                                    edgecolor="white", linewidth=0.8, gid=f"mac:{row.id}",
@@ -192,19 +196,21 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
                                       linewidth=1.2, gid="carbon-price"))
             texts.append(label(f"碳价 {carbon_price:,.0f} 元/吨",
                                f"carbon price {carbon_price:,.0f} yuan/t", lang))
-        ax.legend(handles, texts, loc="upper left", frameon=False, fontsize=8.5)
+        ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3,
+                  frameon=False, fontsize=8.5)
         ax.set_xlim(0, max(left, 1e-9) * 1.02)
         values = [*shown["cost_yuan_per_t"], 0.0, *([carbon_price] if carbon_price else [])]
         span = max(max(values) - min(values), 1.0)
-        ax.set_ylim(min(values) - 0.12 * span, max(values) + 0.25 * span)
+        ax.set_ylim(min(values) - 0.12 * span, max(values) + 0.12 * span)
         ax.yaxis.set_major_formatter(lambda y, _: f"{y:,.0f}")
-        ax.set_xlabel(label(f"{year}年减排量（考虑交互，百万吨CO2e/年）",
-                            f"abatement in {year} after interactions (Mt CO2e per year)", lang))
+        ax.set_xlabel(label(f"{year}年减排量（考虑交互，{unit_zh}CO2e/年）",
+                            f"abatement in {year} after interactions ({unit_en} CO2e per year)",
+                            lang))
         ax.set_ylabel(label("平准化减排成本（元/吨CO2）", "levelised cost (yuan per t CO2)",
                             lang))
         figure.text(0.69, 0.88, "\n".join(key), va="top", ha="left", fontsize=7.5,
                     linespacing=1.35)
-        figure.subplots_adjust(right=0.66)
+        figure.subplots_adjust(right=0.66, bottom=0.24)
         _finish(ax, label("边际减排成本曲线", "Marginal abatement cost curve", lang)
                 if lang != "both" else "边际减排成本曲线\nMarginal abatement cost curve")
     return figure
