@@ -13,12 +13,15 @@ import pandas as pd
 
 from .errors import InputError
 from .inputs.catalog import Catalog, load_catalog
+from .model.economics import investment_totals
 from .rendering.outputs import claimed_folder
 from .rendering.report import slug_of, write_outputs
 from .workflow import Options, SiteAnalysis, analyse_file
 
-SUMMARY_COLUMNS = ["site", "file", "domain", "baseline", "bau_target_year", "abatement",
-                   "net", "target", "target_met", "investment", "top_measures", "error"]
+SUMMARY_COLUMNS = ["site", "file", "domain", "baseline_t_per_yr", "bau_target_year_t_per_yr",
+                   "abatement_t_per_yr", "net_t_per_yr", "target", "target_met",
+                   "investment_10k_yuan", "investment_npv_10k_yuan", "portfolio_spend_10k_yuan",
+                   "portfolio_abatement_t_per_yr", "top_measures", "error"]
 
 
 def run_site(catalog: Catalog, path: str | Path, folder: str | Path, lang: str = "both",
@@ -42,15 +45,18 @@ def summary_row(analysis: SiteAnalysis, path: str | Path) -> dict[str, object]:
     site = analysis.site
     totals = target_year_totals(analysis)
     absolute = next((c for c in analysis.targets if c.kind == "absolute"), None)
-    invested = (analysis.portfolio.spent if analysis.portfolio is not None
-                else float(analysis.economics["investment"].sum()))
+    invested, discounted = investment_totals(analysis.investment)
+    portfolio = analysis.portfolio
     return {
         "site": site.name, "file": str(path), "domain": site.domain,
-        "baseline": site.total_baseline, "bau_target_year": totals["bau"],
-        "abatement": totals["abatement"], "net": totals["net"],
+        "baseline_t_per_yr": site.total_baseline, "bau_target_year_t_per_yr": totals["bau"],
+        "abatement_t_per_yr": totals["abatement"], "net_t_per_yr": totals["net"],
         "target": f"-{site.target.reduction:.0%} by {site.target.year}" if site.target else "",
         "target_met": "" if absolute is None else absolute.met_year is not None,
-        "investment": invested,
+        "investment_10k_yuan": invested, "investment_npv_10k_yuan": discounted,
+        "portfolio_spend_10k_yuan": "" if portfolio is None else portfolio.portfolio_spend,
+        "portfolio_abatement_t_per_yr": "" if portfolio is None else
+        portfolio.portfolio_abatement,
         "top_measures": ";".join(analysis.ranking.frame["id"].head(3)), "error": "",
     }
 
@@ -183,8 +189,8 @@ def compare_variants(catalog: Catalog, path: str | Path,
                      "weights": ", ".join(f"{c}={w:.2f}" for c, w in
                                           analysis.ranking.weights.items()),
                      "measures": len(analysis.roadmap.frame),
-                     "abatement": totals["abatement"], "net": totals["net"],
-                     "investment": float(analysis.economics["investment"].sum())})
+                     "abatement_t_per_yr": totals["abatement"], "net_t_per_yr": totals["net"],
+                     "investment_10k_yuan": investment_totals(analysis.investment)[0]})
     ranks = ranks.sort_values(next(iter(variants)), kind="stable").reset_index(drop=True)
     return {"ranks": ranks, "roadmaps": roadmaps, "pathways": pd.DataFrame(rows)}
 

@@ -21,7 +21,7 @@ from .inputs.catalog import Catalog
 from .inputs.dependencies import load_dependencies
 from .inputs.site import Site, load_site
 from .inputs.vocabulary import METHODS
-from .model.economics import measure_economics
+from .model.economics import measure_capex, measure_economics, scenario_spending
 from .model.pathway import (
     NearZeroGap,
     Pathway,
@@ -70,6 +70,7 @@ class SiteAnalysis:
     targets: list[TargetCheck]
     contributions: pd.DataFrame
     economics: pd.DataFrame
+    investment: pd.DataFrame  # capex by scenario and year (model.economics.spending)
     portfolio: Portfolio | None
     experts: ExpertAgreement
     years: list[int]
@@ -109,6 +110,7 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
     scenarios = scenario_pathways(model, roadmap.starts())
     pathway = scenarios["roadmap"]
     years = report_years(site)
+    capex = measure_capex(model, model.effects.ids)
     return SiteAnalysis(
         site=site, catalog=catalog, matrix=matrix, ranking=ranking,
         comparison=compare_methods(matrix, methods, weights),
@@ -121,8 +123,10 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
                                 options.seed) if options.uncertainty_draws else None,
         targets=check_targets(pathway),
         contributions=contributions(pathway, catalog, years, by="function"),
-        economics=measure_economics(pathway, catalog, years[-1]),
-        portfolio=budget_portfolio(ranking, catalog, graph, model) if site.budget else None,
+        economics=measure_economics(pathway, catalog, years[-1], capex),
+        investment=scenario_spending(scenarios, capex),
+        portfolio=budget_portfolio(ranking, catalog, graph, model, capex=capex)
+        if site.budget else None,
         experts=expert_agreement(catalog),
         years=years, options=options, input_hash=input_hash)
 

@@ -273,7 +273,7 @@ def test_a_member_crashing_is_a_summary_row(tmp_path, monkeypatch):
     summary = roadmap.batch.run_batch([SITES / "industrial-park.yaml", SITES / "building.yaml"],
                                       tmp_path)
     assert "ZeroDivisionError: boom" in summary.loc[0, "error"]
-    assert summary.loc[1, "error"] == "" and summary.loc[1, "baseline"] > 0
+    assert summary.loc[1, "error"] == "" and summary.loc[1, "baseline_t_per_yr"] > 0
 
 
 def _children(pid: int) -> list[int]:
@@ -313,7 +313,7 @@ def test_ctrl_c_stops_a_two_worker_batch_and_writes_the_summary(tmp_path):
     assert batch.returncode == 130, err
     summary = pd.read_csv(out / "summary.csv")
     assert 1 <= len(summary) <= len(finished()) < len(profiles)
-    assert summary["error"].isna().all() and summary["baseline"].gt(0).all()
+    assert summary["error"].isna().all() and summary["baseline_t_per_yr"].gt(0).all()
     time.sleep(0.5)
     assert workers and not [p for p in workers if Path(f"/proc/{p}").exists()
                             and "State:\tZ" not in Path(f"/proc/{p}/status").read_text()]

@@ -1,6 +1,6 @@
 """Regenerate docs/validation.md: the site model against the source documents.
 
-    python tools/validate.py            # writes docs/validation.md
+    python tools/validate.py            # writes docs/validation.md (with the economics)
 
 Two references, both run with the engine's documented defaults (nothing here is tuned):
 Xiaolan's plan (seed 000: the direct actions of tables 5-4/5-5 and the contribution shares
@@ -21,6 +21,9 @@ sys.path.insert(0, str(ROOT))
 from roadmap import load_catalog, load_site  # noqa: E402
 from roadmap.model.pathway import contributions, site_model  # noqa: E402
 from roadmap.workflow import Options, analyse_site  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+import validate_economics as economics  # noqa: E402
 
 SITES = ROOT / "catalogs" / "sites"
 # Xiaolan's direct actions (seed 000 table 5-5, t/yr) and the catalog rows that carry them.
@@ -129,6 +132,7 @@ def main() -> None:
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8")]
     (ROOT / "docs" / "validation.md").write_text("\n".join(lines), encoding="utf-8")
+    economics.main()  # its own section: Xiaolan's actions costed, families against ranges
 
 
 if __name__ == "__main__":

@@ -178,16 +178,21 @@ def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
 
 
 def _portfolio_summary(portfolio: Portfolio) -> dict[str, float]:
-    return {"budget": portfolio.budget, "spent": portfolio.spent,
-            "abatement": portfolio.abatement, "year": portfolio.year,
-            "objective": portfolio.objective, "shadow_price": portfolio.shadow_price,
-            "step_gain": portfolio.step_gain}
+    return {"budget_10k_yuan": portfolio.budget,
+            "portfolio_spend_10k_yuan": portfolio.portfolio_spend,
+            "portfolio_abatement_t_per_yr": portfolio.portfolio_abatement,
+            "bau_emissions_t_per_yr": portfolio.bau_emissions, "year": portfolio.year,
+            "objective": portfolio.objective, "optimality_gap": portfolio.gap,
+            "shadow_price_t_per_yr_per_10k_yuan": portfolio.shadow_price,
+            "step_gain_t_per_yr_per_10k_yuan": portfolio.step_gain}
 
 
 def _portfolio_text(portfolio: Portfolio) -> str:
     left_out = portfolio.frame[~portfolio.frame["chosen"]]
     return (f"budget {portfolio.budget:,.0f} (10k yuan) buys {int(portfolio.frame['chosen'].sum())}"
-            f" measures for {portfolio.spent:,.0f}, abating {portfolio.abatement:,.0f} t/yr by "
-            f"{portfolio.year} (stand-alone sum); {len(left_out)} left out. Shadow price of the "
-            f"budget: {portfolio.shadow_price:,.1f} t/yr per extra 10k yuan (LP), "
+            f" measures for {portfolio.portfolio_spend:,.0f}, abating "
+            f"{portfolio.portfolio_abatement:,.0f} t/yr together in {portfolio.year} "
+            f"(business as usual: {portfolio.bau_emissions:,.0f} t/yr; within "
+            f"{portfolio.gap:.1%} of the best choice); {len(left_out)} left out. Shadow price "
+            f"of the budget: {portfolio.shadow_price:,.1f} t/yr per extra 10k yuan (LP), "
             f"{portfolio.step_gain:,.1f} for a 10% larger budget.")

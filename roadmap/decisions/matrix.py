@@ -22,7 +22,6 @@ from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog, Technology
 from ..inputs.site import Site
 from ..inputs.vocabulary import COST_CRITERIA, expand_cells, period_index
-from ..model.economics import cost_per_tonne
 from ..model.pathway import site_model, standalone_abatement
 
 # The range of each criterion, used by SPOTIS (which needs bounds) and for documentation.
@@ -137,6 +136,13 @@ def exclusion_reason(tech: Technology, site: Site,
     return None
 
 
+def grade_cost(tech: Technology, assumptions: Assumptions) -> float:
+    """Yuan per tCO2 from the ➕ grade: 10k yuan over (annual t per 10k yuan x lifetime).
+    The ranking's cost criterion; the cost curve's levelised costs are model.economics'."""
+    return 10_000 / (assumptions.cost_effectiveness[tech.economics] *
+                     assumptions.lifetime_years)
+
+
 def timing(tech: Technology) -> float:
     """0, 1, 2: widespread in 2020-2025 (or already), 2025-2035, 2035-2050."""
     return float(max(0, period_index(tech.popularization_period)))
@@ -154,7 +160,7 @@ def criterion_values(tech: Technology, shares: dict[tuple[str, str], float] | No
         "readiness": readiness(tech),
         "stars": float(tech.recommendation),
         "timing": timing(tech),
-        "cost": cost_per_tonne(tech, assumptions),
+        "cost": grade_cost(tech, assumptions),
     }
     if shares is not None:
         values["relevance"] = relevance(tech, shares, assumptions)

@@ -1,4 +1,16 @@
-"""The measures a budget buys: an exact 0-1 knapsack with prerequisites (scipy's milp)."""
+"""The measures a budget buys, judged by what they abate TOGETHER (docs/economics.md).
+
+On each sector x carrier cell the measures combine multiplicatively, so the cell's
+log-remaining factor L_c = L0_c + sum_m x_m d_mc is linear in the 0-1 choices x and the
+cell's abatement w_c E_c (e^L0_c - e^L_c) is concave in L_c. The solver (scipy's milp)
+maximises it through tangent planes of e^L (an outer approximation: never below the true
+value), adds local generation and sinks (linear), and charges the energy electrification and
+fuel switches add at its smallest possible amount; so its optimum bounds every choice from
+above. Each solution is then evaluated exactly by the site model (`SiteModel.run`), and a
+no-good cut excludes it, until the bound falls within `GAP` of the best exact value: the
+reported choice is optimal to that gap, and its abatement is the model's, never the sum
+of stand-alone figures (it cannot exceed business-as-usual emissions).
+"""
 
 from __future__ import annotations
 
@@ -11,89 +23,210 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from ..errors import InputError
 from ..inputs.catalog import Catalog
-from ..inputs.dependencies import prerequisites_only
-from ..model.economics import investment
-from ..model.pathway import SiteModel, standalone_abatement
+from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
+from ..inputs.site import Site
+from ..model.economics import measure_capex
+from ..model.pathway import SiteModel
 from .ranking import Ranking
+from .roadmap import phases
 
 OBJECTIVES = ("abatement", "score")
-COLUMNS = ["id", "name_zh", "name_en", "investment", "abatement", "value", "chosen", "reason"]
+COLUMNS = ["id", "name_zh", "name_en", "capex_10k_yuan", "standalone_t_per_yr", "chosen",
+           "reason"]
+TANGENTS = 12
+GAP = 0.01  # stop when the bound is within 1 % of the best exact value
+MAX_ROUNDS = 12
 
 
 @dataclass(frozen=True)
 class Portfolio:
     """What a budget buys.
 
-    `frame` columns: id, name_zh, name_en, investment (10k yuan, central estimate),
-    abatement (t/yr in `year`, stand-alone), value (what is maximised: the abatement, or
-    abatement x score), chosen, reason (why a measure is left out). Chosen first, then by
-    value. `shadow_price`: abatement (t/yr) gained per extra 10k yuan, from the LP
-    relaxation's dual; `step_gain`: the exact gain of a budget 10 % larger, per 10k yuan.
-    """
+    `frame` columns: id, name_zh, name_en, capex_10k_yuan (investment for full adoption),
+    standalone_t_per_yr (the measure alone in `year`), chosen, reason (why left out). Chosen
+    first. `portfolio_spend` (10k yuan) and `portfolio_abatement` (t/yr in `year`, what the
+    chosen measures abate together, = the site model's run of the chosen set);
+    `bau_emissions` in `year` for comparison; `gap`: how far the bound is above the chosen
+    set (share); `shadow_price`: t/yr gained per extra 10k yuan (LP relaxation's dual);
+    `step_gain`: the exact gain of a budget 10 % larger, per 10k yuan."""
 
     frame: pd.DataFrame
     budget: float
-    spent: float
-    abatement: float
+    portfolio_spend: float
+    portfolio_abatement: float
+    bau_emissions: float
     year: int
     objective: str
+    gap: float
     shadow_price: float
     step_gain: float
 
 
-def candidate_table(ranking: Ranking, catalog: Catalog, model: SiteModel, year: int,
-                    objective: str) -> pd.DataFrame:
-    """Investment, stand-alone abatement by `year` (adoption included) and value of every
-    candidate."""
-    ids = ranking.frame["id"].tolist()
-    reached = standalone_abatement(model, ids, year)
-    full = standalone_abatement(model, ids, model.site.target_year)
-    rows = []
-    for _, row in ranking.frame.iterrows():
-        tech = catalog.get(row["id"])
-        value = reached[tech.id] * (row["score"] if objective == "score" else 1.0)
-        rows.append({"id": tech.id, "name_zh": tech.name_zh, "name_en": tech.name_en,
-                     "investment": investment(tech, full[tech.id], model.site.assumptions)[1],
-                     "abatement": reached[tech.id], "value": value})
-    return pd.DataFrame(rows)
+@dataclass(frozen=True)
+class Problem:
+    """The linear model: variables x (measures) then z (cells); maximise `c` @ vars."""
+
+    objective: np.ndarray
+    rows: np.ndarray
+    upper: np.ndarray
+    measures: int
 
 
-def _constraints(costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Rows A and bounds b of A x <= b: the budget first, then x_item - x_needed <= 0."""
-    rows = np.zeros((1 + len(requires), len(costs)))
-    rows[0] = costs
-    for row, (item, needed) in enumerate(requires, start=1):
-        rows[row, item], rows[row, needed] = 1.0, -1.0
-    return rows, np.array([budget] + [0.0] * len(requires))
+def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.ndarray,
+                    costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
+                    exclusive: list[tuple[int, int]],
+                    phase_limits: tuple[tuple[np.ndarray, float], ...] = ()) -> Problem:
+    """Budget (first), phase budget, prerequisite, exclusive and tangent rows (A vars <= b).
+    `phase_limits`: (each measure's spend in the phase, the phase's budget)."""
+    base, fx, bau = model.base, model.effects, model.bau_state
+    column = int(np.searchsorted(base.years, year))
+    rows_of = [fx.ids.index(i) for i in ids]
+    reach = np.maximum(model.default_curves[rows_of, column], bau.adoption[rows_of, column])
+    before = bau.adoption[rows_of, column]
+    share = fx.share[rows_of]
+    delta = np.log1p(-share * reach[:, None]) - np.log1p(-share * before[:, None])
+    start = np.log1p(-fx.share * bau.adoption[:, column, None]).sum(axis=0)
+    energy = base.energy[:, column]
+    value = base.factor[:, column] * energy  # t per unit of e^L (electricity: the grid)
+    cells = np.nonzero((delta < 0).any(axis=0) & (value > 0))[0]
+    lowest = start + delta.sum(axis=0)
+    linear = fx.generation[rows_of, column] * (reach - before) * base.grid[column] \
+        + fx.removal[rows_of] * (reach - before)
+    linear -= _added_energy(model, rows_of, delta, start, lowest, column)
+    n, k = len(ids), len(cells)
+    objective = np.concatenate([linear * weights, np.ones(k)])
+    blocks = [np.concatenate([spend, np.zeros(k)])[None]
+              for spend in (costs, *(spend for spend, _ in phase_limits))]
+    bounds = [budget, *(limit for _, limit in phase_limits)]
+    for item, needed in requires:
+        row = np.zeros(n + k)
+        row[item], row[needed] = 1.0, -1.0
+        blocks.append(row[None])
+        bounds.append(0.0)
+    for first, second in exclusive:
+        row = np.zeros(n + k)
+        row[first] = row[second] = 1.0
+        blocks.append(row[None])
+        bounds.append(1.0)
+    for position, cell in enumerate(cells):
+        # z <= w (e^L0 - e^t (1 + L - t)) for each tangent point t, L = L0 + delta . x
+        scale = value[cell] * weights.max()
+        for point in np.linspace(lowest[cell], start[cell], TANGENTS):
+            row = np.zeros(n + k)
+            row[:n] = scale * np.exp(point) * delta[:, cell] * weights / weights.max()
+            row[n + position] = 1.0
+            blocks.append(row[None])
+            bounds.append(scale * (np.exp(start[cell]) - np.exp(point)
+                                   * (1 + start[cell] - point)))
+    return Problem(objective, np.vstack(blocks), np.array(bounds), n)
 
 
-def solve_knapsack(values: np.ndarray, costs: np.ndarray, budget: float,
-                   requires: list[tuple[int, int]]) -> np.ndarray:
-    """Exact 0-1 choice maximising value within budget; (i, j) in `requires` means item i
-    can be chosen only with item j. Returns a boolean array."""
-    rows, upper = _constraints(costs, budget, requires)
-    result = milp(-values, constraints=LinearConstraint(rows, -np.inf, upper),
-                  integrality=np.ones(len(values)), bounds=Bounds(0, 1))
+def _added_energy(model: SiteModel, rows_of: list[int], delta: np.ndarray, start: np.ndarray,
+                  lowest: np.ndarray, column: int) -> np.ndarray:
+    """t/yr each moving measure adds on its target cells at the least (with every other
+    candidate also cutting the same cells: the log-share split gives each the least)."""
+    base, fx = model.base, model.effects
+    cut = base.energy[:, column] * (np.exp(start) - np.exp(lowest))
+    total = lowest - start
+    part = np.divide(delta, total, out=np.zeros_like(delta), where=total < -1e-12) * cut
+    added = np.zeros(len(rows_of))
+    for position, row in enumerate(rows_of):
+        for cell in np.nonzero(fx.target[row] >= 0)[0]:
+            target = fx.target[row, cell]
+            added[position] += part[position, cell] * fx.ratio[row] * \
+                base.factor[target, column]
+    return added
+
+
+def _solve(problem: Problem, cuts: list[np.ndarray]) -> tuple[np.ndarray, float] | None:
+    rows, upper = problem.rows, problem.upper
+    if cuts:
+        extra = np.zeros((len(cuts), rows.shape[1]))
+        extra[:, :problem.measures] = [np.where(cut, 1.0, -1.0) for cut in cuts]
+        rows = np.vstack([rows, extra])
+        upper = np.concatenate([upper, [cut.sum() - 1.0 for cut in cuts]])
+    integrality = np.r_[np.ones(problem.measures), np.zeros(rows.shape[1] - problem.measures)]
+    lower = np.r_[np.zeros(problem.measures), np.full(rows.shape[1] - problem.measures,
+                                                      -np.inf)]
+    top = np.r_[np.ones(problem.measures), np.full(rows.shape[1] - problem.measures, np.inf)]
+    result = milp(-problem.objective, constraints=LinearConstraint(rows, -np.inf, upper),
+                  integrality=integrality, bounds=Bounds(lower, top))
     if not result.success:
-        raise RuntimeError(f"the budget problem could not be solved: {result.message}")
-    return np.round(result.x).astype(bool)
+        return None
+    return np.round(result.x[:problem.measures]).astype(bool), float(-result.fun)
 
 
-def lp_shadow_price(values: np.ndarray, costs: np.ndarray, budget: float,
-                    requires: list[tuple[int, int]]) -> float:
-    """Marginal value of the budget in the LP relaxation (value per 10k yuan)."""
-    rows, upper = _constraints(costs, budget, requires)
-    result = linprog(-values, A_ub=rows, b_ub=upper, bounds=(0, 1), method="highs")
+def _credits(model: SiteModel, ids: list[str], year: int) -> np.ndarray:
+    """Every measure's credit (t/yr) in `year` when `ids` are adopted together (the site
+    model, no green power); they add up to what the set abates together."""
+    run = model.run("portfolio", dict.fromkeys(ids, 0), green_power=False)
+    column = int(np.searchsorted(model.base.years, year))
+    return run.credit[:-1, :, column].sum(axis=1) + \
+        (run.state.sinks - model.bau_state.sinks)[:, column]
+
+
+def combined_abatement(model: SiteModel, ids: list[str], year: int) -> float:
+    """t/yr the measures abate together in `year`."""
+    return float(_credits(model, ids, year).sum()) if ids else 0.0
+
+
+def best_choice(model: SiteModel, ids: list[str], year: int, weights: np.ndarray,
+                costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
+                exclusive: list[tuple[int, int]],
+                phase_limits: tuple[tuple[np.ndarray, float], ...] = (),
+                ) -> tuple[np.ndarray, float, float]:
+    """(chosen, exact value, gap) maximising the weighted combined abatement (module
+    docstring). The value is exact; `gap` is the bound's excess over it (a share)."""
+    problem = _linear_problem(model, ids, year, weights, costs, budget, requires, exclusive,
+                              phase_limits)
+    best, best_value, bound, cuts = np.zeros(len(ids), dtype=bool), 0.0, 0.0, []
+    for _ in range(MAX_ROUNDS):
+        solved = _solve(problem, cuts)
+        if solved is None:
+            bound = best_value
+            break
+        chosen, bound = solved
+        value = _exact_value(model, ids, chosen, year, weights)
+        if value > best_value:
+            best, best_value = chosen, value
+        if bound <= best_value * (1 + GAP) + 1e-6:
+            break
+        cuts.append(chosen)
+    gap = (bound - best_value) / best_value if best_value > 0 else 0.0
+    return best, best_value, max(gap, 0.0)
+
+
+def _exact_value(model: SiteModel, ids: list[str], chosen: np.ndarray, year: int,
+                 weights: np.ndarray) -> float:
+    """The chosen set's combined abatement, each chosen measure's credit x its weight."""
+    picked = [i for i, c in zip(ids, chosen, strict=True) if c]
+    if not picked:
+        return 0.0
+    if np.allclose(weights, 1.0):
+        return combined_abatement(model, picked, year)
+    credits = _credits(model, picked, year)[[model.effects.ids.index(i) for i in picked]]
+    return float(credits @ weights[chosen])
+
+
+def lp_shadow_price(problem: Problem) -> float:
+    """Value per extra 10k yuan of budget in the LP relaxation."""
+    bounds = [(0, 1)] * problem.measures + [(None, None)] * (problem.rows.shape[1]
+                                                               - problem.measures)
+    result = linprog(-problem.objective, A_ub=problem.rows, b_ub=problem.upper,
+                     bounds=bounds, method="highs")
     return float(-result.ineqlin.marginals[0]) if result.success else 0.0
 
 
 def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph,
                      model: SiteModel, budget: float | None = None, year: int | None = None,
-                     objective: str = "abatement") -> Portfolio:
-    """The candidates that maximise abatement (or score-weighted abatement) in `year` within
-    the budget, each taken only with its prerequisites. Defaults: the site's budget, the
-    year of its target (else its target year)."""
+                     objective: str = "abatement", capex: pd.DataFrame | None = None,
+                     phase_budgets: dict[str, float] | None = None) -> Portfolio:
+    """The candidates that maximise what they abate together in `year` (or that x the
+    site score) within the budget, each taken only with its prerequisites and at most one
+    of an exclusive group. Defaults: the site's budget, the year of its target (else its
+    target year), its phase budgets. `capex`: `measure_capex` of the candidates when
+    already known; `phase_budgets`: {phase: 10k yuan} the spend inside a phase may not
+    exceed (each measure spends its capex as its adoption grows)."""
     site = model.site
     budget = budget if budget is not None else site.budget
     if budget is None or budget <= 0:
@@ -103,23 +236,60 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
         raise InputError("--objective", f"unknown objective '{objective}'",
                          allowed=", ".join(OBJECTIVES))
     year = year or (site.target.year if site.target else site.target_year)
-    table = candidate_table(ranking, catalog, model, year, objective)
-    index = {tech_id: i for i, tech_id in enumerate(table["id"])}
+    ids = [i for i in ranking.frame["id"] if i in model.effects.ids]
+    score = ranking.frame.set_index("id")["score"]
+    weights = np.array([score[i] if objective == "score" else 1.0 for i in ids])
+    capex = (capex if capex is not None else measure_capex(model, ids)).set_index("id").loc[ids]
+    costs = capex["capex"].to_numpy() / 1e4
+    index = {tech_id: i for i, tech_id in enumerate(ids)}
     requires, blocked = _requirements(dependencies, index)
-    costs = table["investment"].to_numpy(copy=True)
-    values = table["value"].to_numpy(copy=True)
-    for item in blocked:  # a prerequisite outside the candidates: never choosable
-        values[item], costs[item] = 0.0, budget + 1.0
-    chosen = solve_knapsack(values, costs, budget, requires)
-    table["chosen"] = chosen
-    table["reason"] = [_reason(i, chosen, blocked, requires, table) for i in range(len(table))]
-    larger = solve_knapsack(values, costs, budget * 1.1, requires)
-    step = (values[larger].sum() - values[chosen].sum()) / (budget * 0.1)
-    frame = table.sort_values(["chosen", "value"], ascending=[False, False], kind="stable")
-    return Portfolio(frame[COLUMNS].reset_index(drop=True), budget,
-                     float(table.loc[chosen, "investment"].sum()),
-                     float(table.loc[chosen, "abatement"].sum()), year, objective,
-                     lp_shadow_price(values, costs, budget, requires), float(step))
+    exclusive = _exclusive(catalog, index)
+    costs_used = costs.copy()
+    costs_used[list(blocked)] = budget + 1.0  # a prerequisite outside the candidates
+    limits = _phase_limits(model, ids, costs_used, phase_budgets
+                           if phase_budgets is not None else site.phase_budgets)
+    chosen, value, gap = best_choice(model, ids, year, weights, costs_used, budget,
+                                     requires, exclusive, limits)
+    _, larger_value, _ = best_choice(model, ids, year, weights, costs_used, budget * 1.1,
+                                     requires, exclusive, limits)
+    picked = [i for i, c in zip(ids, chosen, strict=True) if c]
+    problem = _linear_problem(model, ids, year, weights, costs_used, budget, requires,
+                              exclusive, limits)
+    standalone = _standalone(model, ids, year)
+    frame = pd.DataFrame({
+        "id": ids, "name_zh": [catalog.get(i).name_zh for i in ids],
+        "name_en": [catalog.get(i).name_en for i in ids], "capex_10k_yuan": costs,
+        "standalone_t_per_yr": standalone, "chosen": chosen,
+        "reason": [_reason(i, chosen, blocked, requires, exclusive, standalone, ids)
+                   for i in range(len(ids))]})
+    frame = frame.sort_values(["chosen", "standalone_t_per_yr"], ascending=[False, False],
+                              kind="stable")[COLUMNS].reset_index(drop=True)
+    column = int(np.searchsorted(model.base.years, year))
+    return Portfolio(frame, budget, float(costs[chosen].sum()),
+                     combined_abatement(model, picked, year),
+                     float(model.bau_state.emissions[:, column].sum()), year, objective, gap,
+                     lp_shadow_price(problem), (larger_value - value) / (budget * 0.1))
+
+
+def _phase_limits(model: SiteModel, ids: list[str], costs: np.ndarray,
+                  budgets: dict[str, float]) -> tuple[tuple[np.ndarray, float], ...]:
+    """(each candidate's spend inside the phase, the phase's budget) per budgeted phase."""
+    spans = {name: (start, end) for name, start, end in phases(model.site)}
+    unknown = set(budgets) - set(spans)
+    if unknown:
+        raise InputError("site", f"unknown phase '{sorted(unknown)[0]}'",
+                         field="phase_budgets", allowed=", ".join(spans))
+    rows = [model.effects.ids.index(i) for i in ids]
+    bau = model.bau_state.adoption[rows]
+    added = np.maximum(model.default_curves[rows], bau) - bau
+    steps = np.clip(np.diff(added, axis=1, prepend=0.0), 0.0, None)
+    years = model.base.years
+    return tuple((costs * steps[:, (years > spans[name][0]) & (years <= spans[name][1])]
+                  .sum(axis=1), float(limit)) for name, limit in budgets.items())
+
+
+def _standalone(model: SiteModel, ids: list[str], year: int) -> list[float]:
+    return [combined_abatement(model, [i], year) for i in ids]
 
 
 def _requirements(dependencies: nx.DiGraph, index: dict[str, int],
@@ -137,12 +307,38 @@ def _requirements(dependencies: nx.DiGraph, index: dict[str, int],
     return sorted(requires), blocked
 
 
+def _exclusive(catalog: Catalog, index: dict[str, int]) -> list[tuple[int, int]]:
+    conflicts = exclusive_conflicts(catalog)
+    return sorted({tuple(sorted((index[a], index[b]))) for a, b in conflicts.edges
+                   if a in index and b in index and a != b})
+
+
 def _reason(item: int, chosen: np.ndarray, blocked: set[int], requires: list[tuple[int, int]],
-            table: pd.DataFrame) -> str:
+            exclusive: list[tuple[int, int]], standalone: list[float], ids: list[str]) -> str:
     if chosen[item]:
         return ""
     if item in blocked:
         return "a prerequisite does not apply to this site"
-    if table["value"].iloc[item] <= 0:
+    if standalone[item] <= 0:
         return "no abatement by the evaluation year"
-    return "the budget buys more abatement elsewhere"
+    for first, second in exclusive:
+        other = second if first == item else first if second == item else None
+        if other is not None and chosen[other]:
+            return f"overlaps {ids[other]}, which is chosen"
+    return "the budget buys more combined abatement elsewhere"
+
+
+def budget_phases(spending: pd.DataFrame, site: Site, budget: float | None) -> pd.DataFrame:
+    """The roadmap's investment by phase against the budget: columns phase, start, end,
+    investment_10k_yuan, cumulative_10k_yuan, over_budget (the cumulative spend exceeds the
+    budget by the phase's end)."""
+    roadmap = spending[spending["scenario"] == "roadmap"]
+    rows, total = [], 0.0
+    for name, start, end in phases(site):
+        inside = roadmap[(roadmap["year"] > start) & (roadmap["year"] <= end)]
+        spent = float(inside["investment_10k_yuan"].sum())
+        total += spent
+        rows.append({"phase": name, "start": start, "end": end, "investment_10k_yuan": spent,
+                     "cumulative_10k_yuan": total,
+                     "over_budget": bool(budget is not None and total > budget)})
+    return pd.DataFrame(rows)

@@ -56,6 +56,17 @@ DEFAULT_CAPS = {
 }
 CAP_SPREAD = (0.6, 1.4)  # each cap's range: x0.6 to x1.4 (project assumption)
 
+# Guangdong energy prices, yuan/MWh of final energy by carrier and sector ("all": any sector
+# not named). Conversions: coal 6.39 MWh/t (5500 kcal/kg), diesel 11.85 MWh/t at 0.84 kg/L,
+# gas 9.86 kWh/m3, LPG 13.9 MWh/t, steam 0.78 MWh/t, pellets 4.6 MWh/t.
+DEFAULT_PRICES = {
+    "electricity": {"all": 650.0, "industry": 650.0, "commercial": 700.0,
+                    "residential": 600.0, "energy_supply": 450.0},
+    "coal": {"all": 140.0}, "oil": {"all": 800.0}, "gas": {"all": 385.0},
+    "lpg": {"all": 430.0}, "heat": {"all": 320.0}, "biomass": {"all": 260.0},
+}
+PRICE_CARRIERS = tuple(DEFAULT_PRICES)
+
 
 class Assumptions(BaseModel):
     """Numbers the engine needs that a site profile does not give (see the module docstring)."""
@@ -143,6 +154,25 @@ class Assumptions(BaseModel):
     lifetime_years: int = _field(
         15, "project assumption: the period an investment is spread over", (10, 25),
         ge=1, le=60)
+    energy_prices: dict[str, dict[str, float]] = _field(
+        DEFAULT_PRICES,
+        "yuan per MWh of final energy in Guangdong, tax included (project assumption, order of "
+        "2023-2024 prices, to verify against the sources named in docs/economics.md): "
+        "electricity by sector from the Guangdong DRC sales tariffs (industry and commerce "
+        "about 0.65-0.70 yuan/kWh, homes about 0.6); coal 5500 kcal about 900 yuan/t; diesel "
+        "about 8 yuan/L; non-residential pipeline gas about 3.8 yuan/m3; LPG about 6,000 "
+        "yuan/t; steam about 250 yuan/t; biomass pellets about 1,200 yuan/t",
+        "each price x0.7-x1.3")
+    price_escalation: float = _field(
+        0.0, "project assumption: real energy prices constant; a yearly escalation applies "
+        "from 2024, the year of the default prices", (-0.02, 0.03), ge=-0.1, le=0.1)
+    discount_rate: float = _field(
+        0.08, "social discount rate 8 %: NDRC & MOHURD, 建设项目经济评价方法与参数 (3rd ed., "
+        "2006); SL 72-2013 allows 6 % for public-good projects", (0.06, 0.10), gt=0, le=0.3)
+    carbon_price: float = _field(
+        80.0, "yuan/tCO2, the reference line of the cost curve: national ETS traded 43-106 "
+        "yuan/t in 2021-2024 (first trade 52.78, 2024 high 106.02); Guangdong's pilot below "
+        "the national price in 2024", (40, 110), ge=0, le=5000)
 
     @model_validator(mode="before")
     @classmethod
@@ -226,8 +256,41 @@ class Assumptions(BaseModel):
             raise ValueError("two shares 0 <= low < high <= 1")
         return value
 
+    @field_validator("energy_prices", mode="before")
+    @classmethod
+    def _prices(cls, value: Any) -> dict[str, dict[str, float]]:
+        return {**DEFAULT_PRICES, **check_prices(value)}
+
     def cap(self, effect: str, grade: int) -> float:
         return self.caps[effect][grade]
+
+    def price(self, carrier: str, sector: str) -> float:
+        """yuan/MWh of `carrier` in `sector` (non-energy cells: 0)."""
+        table = self.energy_prices.get(carrier)
+        return 0.0 if table is None else table.get(sector, table["all"])
+
+
+PRICES_ALLOWED = ("{CARRIER: yuan/MWh or {SECTOR: yuan/MWh}} with carriers "
+                  + ", ".join(PRICE_CARRIERS) + ", sectors " + ", ".join(SECTORS)
+                  + " or all; prices 0-20000")
+
+
+def check_prices(value: Any) -> dict[str, dict[str, float]]:
+    """Prices as {carrier: {sector or 'all': yuan/MWh}}; a number means every sector."""
+    if not isinstance(value, dict):
+        raise ValueError(PRICES_ALLOWED)
+    table = {}
+    for carrier, given in value.items():
+        by_sector = given if isinstance(given, dict) else {"all": given}
+        if carrier not in PRICE_CARRIERS or set(by_sector) - {*SECTORS, "all"} or any(
+                isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p <= 20000
+                for p in by_sector.values()):
+            raise ValueError(PRICES_ALLOWED)
+        # a number replaces the carrier's table; sectors given refine its default
+        default = DEFAULT_PRICES[carrier] if isinstance(given, dict) else {}
+        table[carrier] = {**default, **{k: float(v) for k, v in by_sector.items()}}
+        table[carrier].setdefault("all", DEFAULT_PRICES[carrier]["all"])
+    return table
 
 
 def _increasing_by_grade(value: dict[int, float]) -> dict[int, float]:

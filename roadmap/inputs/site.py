@@ -6,12 +6,12 @@ import re
 from bisect import bisect_left
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import InputError
-from .assumptions import Assumptions, check_year_path
+from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
 from .vocabulary import (
@@ -104,6 +104,11 @@ ALLOWED = {
     "features": "any of " + ", ".join(SITE_FEATURES) + " or a name in custom_features",
     "custom_features": "the site's own feature names (lowercase), matched by catalog `requires`",
     "budget": "a positive amount in 10k yuan (万元)",
+    "prices": PRICES_ALLOWED,
+    "phase_budgets": "{PHASE: 10k yuan (万元), ...} with the site's phases (near, mid, long)",
+    "discount_rate": "a fraction per year, above 0 and at most 0.3",
+    "price_escalation": "a fraction per year between -0.1 and 0.1",
+    "carbon_price": "yuan per tCO2, 0-5000",
     "weights": "non-negative numbers for " + ", ".join(CRITERIA),
     "weights.*": ", ".join(CRITERIA),
     "method": ", ".join(METHODS),
@@ -174,6 +179,11 @@ class Site(BaseModel):
     features: tuple[str, ...] = ()
     custom_features: tuple[str, ...] = ()  # the site's own feature names, declared
     budget: float | None = Field(None, gt=0)
+    prices: dict[str, Any] = Field(default_factory=dict)
+    phase_budgets: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    discount_rate: float | None = Field(None, gt=0, le=0.3)
+    price_escalation: float | None = Field(None, ge=-0.1, le=0.1)
+    carbon_price: float | None = Field(None, ge=0, le=5000)
     weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     method: Method = "topsis"
     include: tuple[str, ...] = ()
@@ -233,6 +243,11 @@ class Site(BaseModel):
         if any(not v >= 0 for cells in value.values() for v in cells.values()):
             raise ValueError("emissions must be >= 0")
         return value
+
+    @field_validator("prices")
+    @classmethod
+    def _prices(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return check_prices(value) if value else value
 
     @field_validator("grid")
     @classmethod

@@ -1,66 +1,280 @@
-"""Indicative economics: investment and cost per tonne from the study's ➕ grades.
+"""Abatement economics: each measure's investment, levelised cost per tonne, and the
+roadmap's spending over time (docs/economics.md).
 
-➕ is tCO2 abated per 10k yuan invested. The engine reads it as annual abatement per 10k
-yuan and maps each grade to a range (`Assumptions.cost_effectiveness`, calibrated on
-Xiaolan's tables 5-4 and 5-5). A measure's investment for a site is its stand-alone
-abatement at full adoption (from the site model) divided by that figure; its cost per tonne
-spreads the investment over `Assumptions.lifetime_years`.
+Levelised cost of abatement (yuan/tCO2) in a year =
+    (CRF(r, L) x capex + O&M - energy saved x price) / tCO2 abated,
+with CRF(r, L) = r(1+r)^L / ((1+r)^L - 1). Capex is a technology family's cost per unit of
+scale (catalogs/costs.yaml: per kW of PV or wind, per MWh/yr of energy saved, per t/yr
+abated) times the measure's stand-alone size at full adoption in the site's target year;
+a measure no family fits is costed from its ➕ grade (`cost_basis` "grade"). The energy
+saved, the energy added (electrification buys electricity), the local generation and the
+abatement all come from the pathway's arrays in that year, after interactions; the capital
+in place that year is the capex x the adoption the scenario adds to business as usual.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
 import pandas as pd
 
 from ..inputs.assumptions import Assumptions
-from ..inputs.catalog import Catalog, Technology
-from .pathway import Pathway, standalone_abatement
+from ..inputs.catalog import Catalog, Technology, builtin_catalog_dir
+from ..inputs.files import read_yaml, without_lines
+from ..inputs.site import Site
+from ..inputs.vocabulary import expand_cells
+from .pathway import Pathway, SiteModel, removed_by_cell
 
-RANGE_FACTOR = 2.5 ** 0.5  # a grade spans centre / 1.58 to centre x 1.58
-COLUMNS = ["id", "name_zh", "name_en", "category", "category_en", "economics", "potential",
-           "investment_low", "investment", "investment_high", "cost_per_tonne", "abatement"]
-
-
-def effectiveness_range(grade: int, assumptions: Assumptions) -> tuple[float, float, float]:
-    """(low, central, high) annual tCO2 abated per 10k yuan invested for a ➕ grade."""
-    centre = assumptions.cost_effectiveness[grade]
-    return centre / RANGE_FACTOR, centre, centre * RANGE_FACTOR
-
-
-def investment(tech: Technology, full_abatement: float,
-               assumptions: Assumptions) -> tuple[float, float, float]:
-    """(low, central, high) investment in 10k yuan for a measure whose full adoption abates
-    `full_abatement` t/yr."""
-    low, centre, high = effectiveness_range(tech.economics, assumptions)
-    return full_abatement / high, full_abatement / centre, full_abatement / low
+GRADE = "grade"
+PRICE_YEAR = 2024  # the year of the default prices (escalation runs from it)
+COLUMNS = ["id", "name_zh", "name_en", "category", "category_en", "function", "economics",
+           "cost_basis", "investment_10k_yuan", "annual_cost_10k_yuan",
+           "saving_10k_yuan_per_yr", "abatement_t_per_yr", "cost_yuan_per_t"]
+INVESTMENT_COLUMNS = ["scenario", "year", "investment_10k_yuan", "discounted_10k_yuan"]
 
 
-def cost_per_tonne(tech: Technology, assumptions: Assumptions) -> float:
-    """Yuan per tCO2: 10k yuan over (annual abatement per 10k yuan x lifetime)."""
-    return 10_000 / (assumptions.cost_effectiveness[tech.economics] *
-                     assumptions.lifetime_years)
+@dataclass(frozen=True)
+class Family:
+    """Cost parameters of one technology family (catalogs/costs.yaml)."""
+
+    name: str
+    unit: str  # kw | mwh_saved | t_abated
+    capex: float  # yuan per unit
+    low: float
+    high: float
+    lifetime: int
+    om: float  # share of capex per year
+    source: str
+    types: tuple[str, ...]
+    scales: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
 
 
-def measure_economics(pathway: Pathway, catalog: Catalog, year: int) -> pd.DataFrame:
-    """Each adopted measure's stand-alone potential (t/yr at full adoption, in the site's
-    target year), investment range, cost per tonne, and its abatement in `year` after
-    interactions (from the pathway). Columns `COLUMNS`; sorted by cost per tonne."""
-    site = pathway.site
+@dataclass(frozen=True)
+class CostData:
+    families: tuple[Family, ...]
+    grade_lifetime: int
+    grade_om: float
+    grade_source: str
+
+
+@cache
+def cost_data() -> CostData:
+    """The built-in family parameters."""
+    raw = without_lines(read_yaml(builtin_catalog_dir() / "costs.yaml"))
+    families = tuple(
+        Family(name, entry["unit"], float(entry["capex"]), *map(float, entry["range"]),
+               int(entry["lifetime"]), float(entry["om"]), entry["source"],
+               tuple(entry["match"]["types"]), tuple(entry["match"].get("scales", ())),
+               tuple(entry["match"].get("sectors", ())))
+        for name, entry in raw["families"].items())
+    grade = raw["grade"]
+    return CostData(families, int(grade["lifetime"]), float(grade["om"]), grade["source"])
+
+
+def crf(rate: float, years: int) -> float:
+    """Capital recovery factor: the yearly payment that repays 1 over `years` at `rate`."""
+    growth = (1 + rate) ** years
+    return rate * growth / (growth - 1)
+
+
+def levelised_cost(capex: float, om: float, saving: float, abatement: float, rate: float,
+                   lifetime: int) -> float:
+    """yuan/t: (CRF x capex + yearly O&M - yearly saving) / yearly t abated (NaN if none)."""
+    if abatement <= 0:
+        return float("nan")
+    return (crf(rate, lifetime) * capex + om - saving) / abatement
+
+
+def family_of(tech: Technology, families: Iterable[Family] | None = None) -> Family | None:
+    """The first family whose type, supply scale and main sector fit the measure."""
+    effect = tech.acts
+    sectors = [s for s, _ in expand_cells(effect.cells)] if effect.cells else []
+    main = max(dict.fromkeys(sectors), key=sectors.count) if sectors else None  # ties: first
+    for family in families if families is not None else cost_data().families:
+        if effect.type not in family.types:
+            continue
+        if family.scales and (effect.scale or "mixed") not in family.scales:
+            continue
+        if family.sectors and main not in family.sectors:
+            continue
+        return family
+    return None
+
+
+# --------------------------------------------------------------------------- money
+
+@dataclass(frozen=True)
+class Money:
+    """The site's discount rate, price escalation, carbon price and energy prices."""
+
+    rate: float
+    escalation: float
+    carbon_price: float
+    assumptions: Assumptions
+
+    def price(self, carrier: str, sector: str, year: int) -> float:
+        """yuan/MWh in `year`."""
+        return (self.assumptions.price(carrier, sector)
+                * (1 + self.escalation) ** (year - PRICE_YEAR))
+
+
+def money_of(site: Site) -> Money:
+    """Profile keys (`prices`, `discount_rate`, `price_escalation`, `carbon_price`) over the
+    documented defaults."""
     assumptions = site.assumptions
-    ids = [i for i in pathway.measures if i in catalog]
-    full = standalone_abatement(pathway.model, ids, site.target_year)
-    frame = pathway.frame
-    achieved = frame[frame["year"] == year].groupby("measure")["abatement"].sum()
-    rows = []
+    if site.prices:
+        assumptions = assumptions.model_copy(update={"energy_prices": {
+            **assumptions.energy_prices, **site.prices}})
+
+    def given(name: str) -> float:
+        value = getattr(site, name)
+        return getattr(assumptions, name) if value is None else value
+
+    return Money(given("discount_rate"), given("price_escalation"), given("carbon_price"),
+                 assumptions)
+
+
+# --------------------------------------------------------------------------- capex
+
+def measure_capex(model: SiteModel, ids: Iterable[str]) -> pd.DataFrame:
+    """Each measure's investment for full adoption beyond business as usual, from its
+    stand-alone size in the site's target year. Columns: id, cost_basis, capex (yuan),
+    lifetime, om (share of capex per year), standalone (t/yr at full adoption)."""
+    fx, bau, site = model.effects, model.bau_state, model.site
+    row_of = {tech_id: row for row, tech_id in enumerate(fx.ids)}
+    data, rows = cost_data(), []
     for tech_id in ids:
-        tech = catalog.get(tech_id)
-        low, centre, high = investment(tech, full[tech_id], assumptions)
-        rows.append({"id": tech.id, "name_zh": tech.name_zh, "name_en": tech.name_en,
-                     "category": tech.category,
-                     "category_en": tech.category_en or tech.category,
-                     "economics": tech.economics, "potential": full[tech_id],
-                     "investment_low": low, "investment": centre, "investment_high": high,
-                     "cost_per_tonne": cost_per_tonne(tech, assumptions),
-                     "abatement": float(achieved.get(tech_id, 0.0))})
+        row, tech = row_of[tech_id], model.catalog.get(tech_id)
+        alone = model.run("alone", {tech_id: 0}, green_power=False)
+        added = alone.state.adoption[row, -1] - bau.adoption[row, -1]
+        abated = float(alone.credit[:, :, -1].sum()
+                       + (alone.state.sinks - bau.sinks)[:, -1].sum())
+        per_adoption = 1 / added if added > 1e-9 else 0.0
+        family = family_of(tech, data.families)
+        if family is None:
+            capex = abated * per_adoption / site.assumptions.cost_effectiveness[
+                tech.economics] * 1e4
+            basis, lifetime, om = GRADE, data.grade_lifetime, data.grade_om
+        else:
+            size = _size(model, family, row, alone, abated) * per_adoption
+            capex, basis, lifetime, om = size * family.capex, family.name, \
+                family.lifetime, family.om
+        rows.append({"id": tech_id, "cost_basis": basis, "capex": capex,
+                     "lifetime": lifetime, "om": om, "standalone": abated * per_adoption})
+    return pd.DataFrame(rows, columns=["id", "cost_basis", "capex", "lifetime", "om",
+                                       "standalone"])
+
+
+def _size(model: SiteModel, family: Family, row: int, alone: Pathway, abated: float) -> float:
+    """The measure's stand-alone scale in the target year in the family's unit."""
+    if family.unit == "kw":
+        scale = model.catalog.get(model.effects.ids[row]).acts.scale or "mixed"
+        generated = model.effects.generation[row, -1] * (
+            alone.state.adoption[row, -1] - model.bau_state.adoption[row, -1])
+        return generated / model.site.assumptions.full_load_hours[scale] * 1000
+    if family.unit == "mwh_saved":
+        added = removed_by_cell(model, alone.state) - removed_by_cell(model, model.bau_state)
+        return float(added[row, :, -1].sum())
+    return abated
+
+
+# --------------------------------------------------------------------------- levelised cost
+
+def yearly_flows(pathway: Pathway, capex: pd.DataFrame, year: int, money: Money,
+                 ) -> pd.DataFrame:
+    """Per measure of the pathway in `year`: capital in place (yuan), O&M, energy saving
+    (yuan/yr, net of energy added), abatement (t/yr, after interactions)."""
+    model = pathway.model
+    fx, bau, state, base = model.effects, model.bau_state, pathway.state, model.base
+    column = int(np.searchsorted(base.years, year))
+    prices = np.array([money.price(c, s, year) for s, c in base.cells])
+    electric = base.rows("electricity")
+    demand = state.energy[electric, column]
+    power_price = float(prices[electric] @ demand / demand.sum()) if demand.sum() > 0 else \
+        money.price("electricity", "all", year)
+    row_of = {tech_id: row for row, tech_id in enumerate(fx.ids)}
+    removed = removed_by_cell(model, state) - removed_by_cell(model, bau)
+    rows = []
+    for item in capex.itertuples():
+        row = row_of[item.id]
+        added = state.adoption[row, column] - bau.adoption[row, column]
+        saved = removed[row, :, column]
+        moved_to = fx.target[row]
+        bought = sum(saved[c] * fx.ratio[row] * prices[t]
+                     for c, t in enumerate(moved_to) if t >= 0)
+        generated = fx.generation[row, column] * added
+        saving = float(saved @ prices) - bought + generated * power_price
+        abated = float(pathway.credit[row, :, column].sum()
+                       + (state.sinks - bau.sinks)[row, column])
+        rows.append({"id": item.id, "capital": item.capex * added,
+                     "om": item.capex * added * item.om, "saving": saving,
+                     "abatement": abated})
+    return pd.DataFrame(rows, columns=["id", "capital", "om", "saving", "abatement"])
+
+
+def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
+                      capex: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each measure the pathway adopts: cost basis, investment (10k yuan, full adoption),
+    annualised cost and energy saving in `year` (10k yuan), abatement in `year` after
+    interactions (t/yr) and levelised cost (yuan/t; NaN without abatement). Columns
+    `COLUMNS`, sorted by cost (cheapest first)."""
+    ids = [i for i in pathway.measures if i in catalog]
+    capex = capex if capex is not None else measure_capex(pathway.model, ids)
+    capex = capex.set_index("id").loc[ids].reset_index()
+    money = money_of(pathway.site)
+    flows = yearly_flows(pathway, capex, year, money).set_index("id")
+    rows = []
+    for item in capex.itertuples():
+        tech, flow = catalog.get(item.id), flows.loc[item.id]
+        annual = crf(money.rate, item.lifetime) * flow["capital"] + flow["om"]
+        rows.append({
+            "id": tech.id, "name_zh": tech.name_zh, "name_en": tech.name_en,
+            "category": tech.category, "category_en": tech.category_en or tech.category,
+            "function": pathway.model.effects.functions[
+                pathway.model.effects.ids.index(tech.id)],
+            "economics": tech.economics, "cost_basis": item.cost_basis,
+            "investment_10k_yuan": item.capex / 1e4, "annual_cost_10k_yuan": annual / 1e4,
+            "saving_10k_yuan_per_yr": flow["saving"] / 1e4,
+            "abatement_t_per_yr": flow["abatement"],
+            "cost_yuan_per_t": levelised_cost(flow["capital"], flow["om"], flow["saving"],
+                                              flow["abatement"], money.rate, item.lifetime)})
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    return frame.sort_values(["cost_per_tonne", "abatement"], ascending=[True, False],
-                             kind="stable").reset_index(drop=True)
+    return frame.sort_values(["cost_yuan_per_t", "abatement_t_per_yr"],
+                             ascending=[True, False], kind="stable",
+                             na_position="last").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- over time
+
+def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
+    """Capex by year as the scenario's adoption (beyond business as usual) grows: columns
+    `INVESTMENT_COLUMNS`, discounted to the site's base year at its discount rate."""
+    model = pathway.model
+    row_of = {tech_id: row for row, tech_id in enumerate(model.effects.ids)}
+    known = capex.set_index("id")["capex"]
+    ids = [i for i in pathway.measures if i in known.index]
+    rows = [row_of[i] for i in ids]
+    added = pathway.state.adoption[rows] - model.bau_state.adoption[rows]
+    steps = np.clip(np.diff(added, axis=1, prepend=0.0), 0.0, None)
+    by_year = known.loc[ids].to_numpy() @ steps if ids else np.zeros(len(model.base.years))
+    rate = money_of(pathway.site).rate
+    discount = (1 + rate) ** -(model.base.years - model.site.base_year).astype(float)
+    return pd.DataFrame({"scenario": pathway.scenario, "year": model.base.years,
+                         "investment_10k_yuan": by_year / 1e4,
+                         "discounted_10k_yuan": by_year * discount / 1e4})[INVESTMENT_COLUMNS]
+
+
+def scenario_spending(scenarios: dict[str, Pathway], capex: pd.DataFrame) -> pd.DataFrame:
+    """`spending` of every scenario, one table."""
+    return pd.concat([spending(p, capex) for p in scenarios.values()], ignore_index=True)
+
+
+def investment_totals(spending_table: pd.DataFrame, scenario: str = "roadmap",
+                      ) -> tuple[float, float]:
+    """(total, discounted) investment of one scenario, 10k yuan."""
+    rows = spending_table[spending_table["scenario"] == scenario]
+    return float(rows["investment_10k_yuan"].sum()), float(rows["discounted_10k_yuan"].sum())

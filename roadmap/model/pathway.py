@@ -510,3 +510,12 @@ def standalone_abatement(model: SiteModel, ids: Iterable[str], year: int) -> dic
         result[tech_id] = float(run.credit[..., column].sum() +
                                 (run.state.sinks - model.bau_state.sinks)[:, column].sum())
     return result
+
+
+def removed_by_cell(model: SiteModel, state: _State) -> np.ndarray:
+    """Measures x cells x years: the energy each measure removed from each cell (MWh; t on
+    non-energy cells), from the model's (measure, cell) pairs."""
+    pairs = model.pairs
+    dense = np.zeros((len(model.effects.ids), len(model.base.cells), state.removed.shape[-1]))
+    dense[pairs.measure, pairs.cell] = state.removed
+    return dense

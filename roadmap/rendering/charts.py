@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib import rc_context
@@ -149,42 +151,73 @@ def _category_labels_from(economics: pd.DataFrame, lang: str) -> dict[str, str]:
         economics["category"], economics["category_en"], strict=True)], strict=True))
 
 
-def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both") -> Figure:
-    """Marginal abatement cost curve: width = abatement in `year`, height = yuan per tonne.
+def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
+                     carbon_price: float | None = None) -> Figure:
+    """Marginal abatement cost curve as economists draw it: bars sorted by levelised cost,
+    width = abatement in `year` after interactions, height = yuan per tonne (negative
+    below the axis), hatched when costed from the ➕ grade, and the carbon price as a line.
 
     Bars are numbered; the key on the right names them."""
     check_lang(lang)
     with rc_context(chart_rc()):
-        shown = economics[economics["abatement"] > 0].reset_index(drop=True)
-        figure, ax = _new_figure(12, 5.4)
+        costs = economics["cost_yuan_per_t"]
+        shown = economics[(economics["abatement_t_per_yr"] > 0) & np.isfinite(costs)]
+        shown = shown.sort_values("cost_yuan_per_t", kind="stable").reset_index(drop=True)
+        figure, ax = _new_figure(12, 6.4)
         categories = list(dict.fromkeys(shown["category"]))
-        total = shown["abatement"].sum() / 1e6
-        left, key, last_label, lift = 0.0, [], -1.0, 0
+        # Mt for a town or city, kt for a plant or a small county
+        scale, unit_zh, unit_en = (1e6, "百万吨", "Mt") if shown["abatement_t_per_yr"].sum() \
+            >= 1e6 else (1e3, "千吨", "kt")
+        total = shown["abatement_t_per_yr"].sum() / scale
+        left, last_label, lift = 0.0, -1.0, 0
+        key = [label("编号 措施（元/吨CO2）", "no. measure (yuan per t CO2)", lang)]
         for number, row in enumerate(shown.itertuples(), start=1):
-            width = row.abatement / 1e6
+            width, cost = row.abatement_t_per_yr / scale, row.cost_yuan_per_t
             colour = category_colour(row.category)
-            ax.add_patch(Rectangle((left, 0), width, row.cost_per_tonne, facecolor=colour,
-                                   edgecolor="white", linewidth=0.8, gid=f"mac:{row.id}"))
+            ax.add_patch(Rectangle((left, min(cost, 0.0)), width, abs(cost), facecolor=colour,
+                                   edgecolor="white", linewidth=0.8, gid=f"mac:{row.id}",
+                                   hatch="//" if row.cost_basis == "grade" else None))
             centre = left + width / 2
-            # numbers of neighbouring narrow bars step upwards instead of overlapping
+            # numbers of neighbouring narrow bars step away instead of overlapping
             lift = lift + 1 if centre - last_label < 0.025 * total else 0
-            ax.annotate(str(number), (centre, row.cost_per_tonne), xytext=(0, 2 + 9 * lift),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=8)
+            above = cost >= 0
+            ax.annotate(str(number), (centre, cost), xytext=(0, (2 + 9 * lift) * (1 if above
+                                                                                  else -1)),
+                        textcoords="offset points", ha="center",
+                        va="bottom" if above else "top", fontsize=8)
             last_label = centre
-            key.append(f"{number}. {label(row.name_zh, row.name_en, lang)}")
+            key.append(textwrap.fill(f"{number}. {label(row.name_zh, row.name_en, lang)}"
+                                     f" ({cost:,.0f})", 58, subsequent_indent="    "))
             left += width
+        ax.axhline(0, color=NET_COLOUR, linewidth=0.8)
+        handles = [Rectangle((0, 0), 1, 1, facecolor=category_colour(c)) for c in categories]
         names = _category_labels_from(shown, lang)
-        ax.legend([Rectangle((0, 0), 1, 1, facecolor=category_colour(c))
-                   for c in categories], [names[c] for c in categories],
-                  loc="upper left", frameon=False, fontsize=8.5)
+        texts = [names[c] for c in categories]
+        if (shown["cost_basis"] == "grade").any():
+            handles.append(Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="#444444",
+                                     hatch="//"))
+            texts.append(label("按经济性等级（+）估算", "costed from the economics grade (+)",
+                               lang))
+        if carbon_price is not None:
+            handles.append(ax.axhline(carbon_price, color=TARGET_COLOUR, linestyle="--",
+                                      linewidth=1.2, gid="carbon-price"))
+            texts.append(label(f"碳价 {carbon_price:,.0f} 元/吨",
+                               f"carbon price {carbon_price:,.0f} yuan/t", lang))
+        ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3,
+                  frameon=False, fontsize=8.5)
         ax.set_xlim(0, max(left, 1e-9) * 1.02)
-        ax.set_ylim(0, shown["cost_per_tonne"].max() * 1.18 if len(shown) else 1)
-        ax.set_xlabel(label(f"{year}年减排量（百万吨CO2e/年）",
-                            f"abatement in {year} (Mt CO2e per year)", lang))
-        ax.set_ylabel(label("单位减排成本（元/吨CO2）", "cost (yuan per t CO2)", lang))
-        figure.text(0.75, 0.88, "\n".join(key), va="top", ha="left", fontsize=7.5,
+        values = [*shown["cost_yuan_per_t"], 0.0, *([carbon_price] if carbon_price else [])]
+        span = max(max(values) - min(values), 1.0)
+        ax.set_ylim(min(values) - 0.12 * span, max(values) + 0.12 * span)
+        ax.yaxis.set_major_formatter(lambda y, _: f"{y:,.0f}")
+        ax.set_xlabel(label(f"{year}年减排量（考虑交互，{unit_zh}CO2e/年）",
+                            f"abatement in {year} after interactions ({unit_en} CO2e per year)",
+                            lang))
+        ax.set_ylabel(label("平准化减排成本（元/吨CO2）", "levelised cost (yuan per t CO2)",
+                            lang))
+        figure.text(0.69, 0.88, "\n".join(key), va="top", ha="left", fontsize=7.5,
                     linespacing=1.35)
-        figure.subplots_adjust(right=0.72)
+        figure.subplots_adjust(right=0.66, bottom=0.24)
         _finish(ax, label("边际减排成本曲线", "Marginal abatement cost curve", lang)
                 if lang != "both" else "边际减排成本曲线\nMarginal abatement cost curve")
     return figure

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..decisions.portfolio import budget_phases
 from ..decisions.roadmap import phases
+from ..model.economics import investment_totals
 from ..workflow import SiteAnalysis
 from .messages import assumption_origin, column, profile_key, sentence, term, text, word
 from .numbers import money, number, percent, tonnes
@@ -18,7 +20,7 @@ from .style import label
 # Which vocabulary a column's values belong to, and which columns hold English sentences.
 VOCABULARY_COLUMNS = {"domain": "domain", "source": "source", "phase": "phase",
                       "method": "method", "group": "function", "sector": "sector",
-                      "carrier": "carrier", "scenario": "scenario"}
+                      "carrier": "carrier", "scenario": "scenario", "cost_basis": "cost_basis"}
 SENTENCE_COLUMNS = ("why", "reason")
 SHOWN_FIRST = 5  # measures named per phase in the summary
 
@@ -143,18 +145,24 @@ def verdict_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 
 def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
-    chosen = analysis.economics[analysis.economics["id"].isin(analysis.roadmap.frame["id"])]
-    figures = {"total": money(chosen["investment"].sum(), lang),
-               "low": money(chosen["investment_low"].sum(), lang),
-               "high": money(chosen["investment_high"].sum(), lang)}
-    if not analysis.site.budget:
+    """The roadmap's investment (total and discounted) against the budget, the phase whose
+    cumulative spend overruns it, and what the budget itself buys."""
+    total, discounted = investment_totals(analysis.investment)
+    figures = {"total": money(total, lang), "npv": money(discounted, lang)}
+    site = analysis.site
+    if not site.budget:
         return [text("investment_no_budget", lang, **figures)]
-    lines = [text("investment_line", lang, budget=money(analysis.site.budget, lang), **figures)]
+    lines = [text("investment_line", lang, budget=money(site.budget, lang),
+                  times=number(total / site.budget), **figures)]
+    by_phase = budget_phases(analysis.investment, site, site.budget)
+    over = by_phase[by_phase["over_budget"]]
+    if len(over):
+        lines.append(text("overrun_line", lang, phase=term("phase", over.iloc[0]["phase"], lang)))
     portfolio = analysis.portfolio
     if portfolio is not None:
         lines.append(text("portfolio_line", lang, count=int(portfolio.frame["chosen"].sum()),
-                          spent=money(portfolio.spent, lang), year=portfolio.year,
-                          abatement=tonnes(portfolio.abatement, lang)))
+                          spent=money(portfolio.portfolio_spend, lang), year=portfolio.year,
+                          abatement=tonnes(portfolio.portfolio_abatement, lang)))
     return lines
 
 
@@ -267,8 +275,8 @@ def economics_section(analysis: SiteAnalysis, lang: str) -> dict:
     portfolio = analysis.portfolio
     paragraphs = [] if portfolio is None else [text(
         "budget_line", lang, budget=money(portfolio.budget, lang),
-        count=int(portfolio.frame["chosen"].sum()), spent=money(portfolio.spent, lang),
-        abatement=tonnes(portfolio.abatement, lang), year=portfolio.year,
+        count=int(portfolio.frame["chosen"].sum()), spent=money(portfolio.portfolio_spend, lang),
+        abatement=tonnes(portfolio.portfolio_abatement, lang), year=portfolio.year,
         shadow=number(portfolio.shadow_price))]
     return section(text("economics", lang), figures=["cost-curve"], paragraphs=paragraphs)
 
@@ -291,9 +299,9 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     ranking = analysis.ranking
     ranked = ranking.frame[["rank", "id", "name_zh", "name_en", "score", *ranking.criteria,
                             "why"]]
-    economics = analysis.economics[["id", "name_zh", "name_en", "potential", "investment_low",
-                                    "investment", "investment_high", "cost_per_tonne",
-                                    "abatement"]]
+    economics = analysis.economics[["id", "name_zh", "name_en", "cost_basis",
+                                    "investment_10k_yuan", "saving_10k_yuan_per_yr",
+                                    "abatement_t_per_yr", "cost_yuan_per_t"]]
     stability = analysis.stability.frame
     unstable = stability[stability["unstable"]][["id", "name_zh", "name_en", "rank", "p_top_k",
                                                   "rank_p5", "rank_p95"]]

@@ -13,7 +13,7 @@ from .style import label
 
 VOCABULARIES = ("domain", "region", "phase", "criterion", "method", "target_kind", "source",
                 "feature", "function", "period", "sector", "carrier", "scenario", "effect",
-                "scale")
+                "scale", "cost_basis")
 
 
 @cache

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
+from ..model.economics import money_of
 from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
 from .cells import safe_frame, to_csv
@@ -45,7 +46,8 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
                 ("png", "svg")),
     "contributions": (lambda a, lang: contribution_chart(a.contributions, a.catalog, lang),
                       ("png", "svg")),
-    "cost-curve": (lambda a, lang: cost_curve_chart(a.economics, a.years[-1], lang),
+    "cost-curve": (lambda a, lang: cost_curve_chart(a.economics, a.years[-1], lang,
+                                                    money_of(a.site).carbon_price),
                    ("png", "svg")),
     "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, 20, lang), ("png", "svg")),
 }
@@ -123,6 +125,7 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         "sensitivity": analysis.stability.frame,
         "methods": analysis.comparison.ranks,
     }
+    tables["investment"] = analysis.investment
     if analysis.portfolio is not None:
         tables["portfolio"] = analysis.portfolio.frame
     return tables

@@ -1,0 +1,247 @@
+"""Levelised cost, investment over time, the budget portfolio on combined abatement, the cost
+curve, and bad economic inputs."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from roadmap import load_site
+from roadmap.decisions.matrix import decision_matrix
+from roadmap.decisions.portfolio import (
+    GAP,
+    best_choice,
+    budget_phases,
+    budget_portfolio,
+    combined_abatement,
+)
+from roadmap.decisions.ranking import rank
+from roadmap.decisions.weights import choose_weights
+from roadmap.inputs.site import site_from_dict
+from roadmap.model.economics import (
+    crf,
+    family_of,
+    levelised_cost,
+    measure_capex,
+    measure_economics,
+    money_of,
+    spending,
+)
+from roadmap.model.pathway import site_model
+from roadmap.rendering.charts import cost_curve_chart
+from tests.helpers import run
+
+ROOT = Path(__file__).resolve().parents[1]
+XIAOLAN = ROOT / "catalogs" / "sites" / "xiaolan-town.yaml"
+SHARED = ["bld-led-lighting", "bld-smart-lighting-control", "bld-daylighting",
+          "bld-hvac-distribution-efficiency", "bld-solar-pv", "bld-air-source-heat-pump",
+          "bld-biomass-boiler", "bld-wall-roof-insulation"]
+
+
+def office(**extra):
+    return site_from_dict({"name": "office", "domain": "building", "base_year": 2020,
+                           "target_year": 2040,
+                           "baseline": {"commercial": {"electricity": 5000.0, "gas": 1500.0}},
+                           **extra})
+
+
+# --------------------------------------------------------------------------- levelised cost
+
+def test_crf_and_levelised_cost_by_hand():
+    # 8 %, 10 years: 0.08 x 1.08^10 / (1.08^10 - 1) = 0.149029
+    assert crf(0.08, 10) == pytest.approx(0.1490295, rel=1e-6)
+    assert crf(0.05, 1) == pytest.approx(1.05)
+    # (0.149029 x 1000 + 20 - 50) / 10 t
+    assert levelised_cost(1000, 20, 50, 10, 0.08, 10) == pytest.approx(11.90295, rel=1e-6)
+    assert np.isnan(levelised_cost(1000, 20, 50, 0, 0.08, 10))
+
+
+def test_a_saving_above_the_capital_cost_is_negative():
+    assert levelised_cost(1000, 0, 200, 10, 0.08, 10) == pytest.approx(-5.09705, rel=1e-5)
+
+
+def test_prices_from_the_profile_turn_the_cost_negative(catalog):
+    costs = {}
+    for price in (1.0, 5000.0):
+        site = office(prices={"electricity": price}, discount_rate=0.06)
+        model = site_model(site, catalog, ["bld-led-lighting"])
+        pathway = model.run("roadmap", {"bld-led-lighting": 0})
+        costs[price] = measure_economics(pathway, catalog, 2035).iloc[0]
+    cheap, dear = costs[1.0], costs[5000.0]
+    assert cheap["cost_yuan_per_t"] > 0 > dear["cost_yuan_per_t"]
+    assert dear["saving_10k_yuan_per_yr"] == pytest.approx(5000 * cheap["saving_10k_yuan_per_yr"])
+    assert cheap["investment_10k_yuan"] == pytest.approx(dear["investment_10k_yuan"])
+    assert money_of(office(discount_rate=0.06)).rate == 0.06
+    assert money_of(office()).rate == 0.08  # the documented default
+
+
+def test_economics_follow_the_pathway(catalog):
+    model = site_model(office(), catalog, SHARED)
+    pathway = model.run("roadmap", dict.fromkeys(SHARED, 0))
+    table = measure_economics(pathway, catalog, 2035).set_index("id")
+    frame = pathway.frame[pathway.frame["year"] == 2035].groupby("measure")["abatement"].sum()
+    for tech_id, row in table.iterrows():
+        assert row["abatement_t_per_yr"] == pytest.approx(frame.get(tech_id, 0.0), abs=1e-6)
+    # electrification buys electricity: its net saving is below what it removes in gas
+    assert table.loc["bld-air-source-heat-pump", "cost_basis"] == "grade"
+    assert table.loc["bld-solar-pv", "cost_basis"] == "pv"
+    assert table.loc["bld-led-lighting", "cost_basis"] == "building_efficiency"
+    costs = table["cost_yuan_per_t"].dropna().to_list()
+    assert costs == sorted(costs)
+
+
+def test_pv_capex_is_per_kw_of_generation(catalog):
+    site = office(measures={"bld-solar-pv": {"mw": 2.0}})
+    model = site_model(site, catalog, ["bld-solar-pv"])
+    capex = measure_capex(model, ["bld-solar-pv"]).iloc[0]
+    assert family_of(catalog.get("bld-solar-pv")).name == "pv"
+    assert capex["capex"] == pytest.approx(2000 * 3500)  # 2 MW x 3,500 yuan/kW
+
+
+def test_investment_follows_adoption_and_discounts(catalog):
+    model = site_model(office(), catalog, SHARED)
+    pathway = model.run("roadmap", dict.fromkeys(SHARED, 0))
+    capex = measure_capex(model, SHARED).set_index("id")["capex"]
+    table = spending(pathway, capex.reset_index())
+    rows = [model.effects.ids.index(i) for i in SHARED]
+    reached = pathway.state.adoption[rows, -1] - model.bau_state.adoption[rows, -1]
+    assert table["investment_10k_yuan"].sum() == pytest.approx(capex.to_numpy() @ reached / 1e4)
+    assert table.loc[table["year"] == 2020, "investment_10k_yuan"].item() == 0
+    assert 0 < table["discounted_10k_yuan"].sum() < table["investment_10k_yuan"].sum()
+    phases = budget_phases(table.assign(scenario="roadmap"), model.site, 1.0)
+    assert phases["cumulative_10k_yuan"].iloc[-1] == pytest.approx(
+        table["investment_10k_yuan"].sum())
+    assert phases["over_budget"].iloc[-1]
+
+
+# --------------------------------------------------------------------------- portfolio
+
+def brute_force(model, ids, year, costs, budget, requires, exclusive):
+    best = 0.0
+    for pick in itertools.product([False, True], repeat=len(ids)):
+        pick = np.array(pick)
+        if costs[pick].sum() > budget + 1e-9 or any(pick[i] and not pick[j]
+                                                     for i, j in requires):
+            continue
+        if any(pick[i] and pick[j] for i, j in exclusive):
+            continue
+        picked = [i for i, p in zip(ids, pick, strict=True) if p]
+        best = max(best, combined_abatement(model, picked, year))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_portfolio_is_optimal_on_small_cases_with_interactions(catalog, seed):
+    """Eight measures, most on the same cells (lighting, HVAC and insulation all cut the
+    office's electricity; heat pump and biomass boiler both act on its gas)."""
+    model = site_model(office(), catalog, SHARED)
+    rng = np.random.default_rng(seed)
+    costs = rng.uniform(5, 50, len(SHARED))
+    budget = float(costs.sum() * rng.uniform(0.25, 0.6))
+    requires = [(1, 0)] if seed % 2 else []
+    exclusive = [(5, 6)]
+    chosen, value, gap = best_choice(model, SHARED, 2035, np.ones(len(SHARED)), costs,
+                                     budget, requires, exclusive)
+    best = brute_force(model, SHARED, 2035, costs, budget, requires, exclusive)
+    picked = [i for i, c in zip(SHARED, chosen, strict=True) if c]
+    assert costs[chosen].sum() <= budget + 1e-9 and not (chosen[5] and chosen[6])
+    assert value == pytest.approx(combined_abatement(model, picked, 2035))
+    assert best * (1 - GAP) <= value <= best + 1e-6
+
+
+def test_portfolio_abatement_is_the_pathway_of_the_chosen_set(catalog, graph):
+    site = office(budget=30.0)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, "topsis", choose_weights(matrix, site))
+    model = site_model(site, catalog, matrix.ids)
+    portfolio = budget_portfolio(ranking, catalog, graph, model, year=2035)
+    chosen = portfolio.frame.loc[portfolio.frame["chosen"], "id"].tolist()
+    run_ = model.run("chosen", dict.fromkeys(chosen, 0), green_power=False)
+    by_year = run_.by_year.set_index("year").loc[2035]
+    assert chosen and portfolio.portfolio_spend <= 30.0
+    assert portfolio.portfolio_abatement == pytest.approx(by_year["abatement"] + by_year["sink"])
+    assert portfolio.portfolio_abatement < portfolio.bau_emissions
+    # combined, not summed: overlapping measures abate less together than apart
+    alone = portfolio.frame.set_index("id").loc[chosen, "standalone_t_per_yr"].sum()
+    assert portfolio.portfolio_abatement <= alone + 1e-6
+    left = portfolio.frame[~portfolio.frame["chosen"]]
+    assert (left["reason"] != "").all()
+
+
+def test_xiaolan_portfolio_never_exceeds_business_as_usual(catalog, graph):
+    site = load_site(XIAOLAN, catalog)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    model = site_model(site, catalog, matrix.ids)
+    portfolio = budget_portfolio(ranking, catalog, graph, model, budget=1e9)
+    assert portfolio.portfolio_abatement < portfolio.bau_emissions
+    chosen = set(portfolio.frame.loc[portfolio.frame["chosen"], "id"])
+    for before, after, kind in graph.edges(data="kind"):
+        if kind == "prerequisite" and after in chosen:
+            assert before in chosen
+
+
+# --------------------------------------------------------------------------- chart
+
+def test_cost_curve_chart_structure(catalog):
+    model = site_model(office(prices={"electricity": 2000}), catalog, SHARED)
+    pathway = model.run("roadmap", dict.fromkeys(SHARED, 0))
+    table = measure_economics(pathway, catalog, 2035)
+    figure = cost_curve_chart(table, 2035, "en", carbon_price=80.0)
+    ax = figure.axes[0]
+    bars = [p for p in ax.patches if (p.get_gid() or "").startswith("mac:")]
+    shown = table[(table["abatement_t_per_yr"] > 0) & table["cost_yuan_per_t"].notna()]
+    assert len(bars) == len(shown)
+    tops = [b.get_y() + b.get_height() if b.get_y() >= 0 else b.get_y() for b in bars]
+    assert tops == pytest.approx(list(shown["cost_yuan_per_t"]))
+    assert any(b.get_y() < 0 for b in bars)  # negative costs below the axis
+    widths = np.array([b.get_width() for b in bars])  # kt for this small office
+    assert widths == pytest.approx(shown["abatement_t_per_yr"].to_numpy() / 1e3)
+    line = [x for x in ax.get_lines() if x.get_gid() == "carbon-price"]
+    assert line and line[0].get_ydata()[0] == 80.0
+
+
+# --------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"prices": {"electricity": -5}}, "prices"),
+    ({"prices": {"petrol": 900}}, "prices"),
+    ({"discount_rate": 1.5}, "discount_rate"),
+    ({"assumptions": {"lifetime_years": 0}}, "lifetime_years"),
+])
+def test_bad_economic_inputs_give_one_line(tmp_path, capsys, extra, field):
+    profile = {"name": "office", "domain": "building",
+               "baseline": {"commercial": {"electricity": 100.0}}, **extra}
+    path = tmp_path / "office.yaml"
+    path.write_text(yaml.safe_dump(profile), encoding="utf-8")
+    status, out, err = run(capsys, "rank", str(path))
+    assert status == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert field in err and "office.yaml" in err and "Traceback" not in err
+
+
+def test_phase_budgets_bind_and_unknown_phases_are_refused(catalog, graph):
+    site = office(budget=1000.0)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, "topsis", choose_weights(matrix, site))
+    model = site_model(site, catalog, matrix.ids)
+    free = budget_portfolio(ranking, catalog, graph, model, year=2035)
+    near = budget_phases(spending(model.run("roadmap", dict.fromkeys(
+        free.frame.loc[free.frame["chosen"], "id"], 0)), measure_capex(model, matrix.ids)),
+        site, None)
+    first = near["phase"].iloc[0]
+    limit = 0.3 * near["investment_10k_yuan"].iloc[0]
+    tight = budget_portfolio(ranking, catalog, graph, model, year=2035,
+                             phase_budgets={first: limit})
+    chosen = tight.frame.loc[tight.frame["chosen"], "id"].tolist()
+    spent = budget_phases(spending(model.run("roadmap", dict.fromkeys(chosen, 0)),
+                                   measure_capex(model, matrix.ids)), site, None)
+    before = near["investment_10k_yuan"].iloc[0]
+    assert 0 < spent["investment_10k_yuan"].iloc[0] <= limit + 1e-6 < before
+    assert tight.portfolio_abatement <= free.portfolio_abatement + 1e-6
+    with pytest.raises(Exception, match="phase_budgets"):
+        budget_portfolio(ranking, catalog, graph, model, phase_budgets={"later": 1.0})
