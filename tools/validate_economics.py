@@ -17,7 +17,7 @@ from pathlib import Path
 
 from roadmap import load_catalog, load_site
 from roadmap.inputs.assumptions import Assumptions
-from roadmap.inputs.site import MeasureSize, Site
+from roadmap.inputs.site import MeasureSize, Site, interpolate
 from roadmap.model.economics import cost_data, crf, measure_capex
 from roadmap.model.pathway import site_model
 
@@ -83,7 +83,7 @@ def action_rows(catalog) -> list[str]:
 def lcoe_rows() -> list[str]:
     assumptions = Assumptions()
     rate = assumptions.discount_rate
-    grid_2030 = assumptions.grid_factor[2030]
+    grid_2030 = interpolate(assumptions.grid_factor, [2030])[0]
     price = assumptions.price("electricity", "commercial")
     rows = []
     for family in cost_data().families:
