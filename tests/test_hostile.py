@@ -340,3 +340,55 @@ def test_catalog_validate_warns_about_formula_names(tmp_path, capsys):
     status, out, err = run(capsys, "catalog", "validate", str(tmp_path / "mine.csv"))
     assert status == 0, err
     assert "usr-formula: field 'name_en' starts like a formula" in err
+
+
+# --- smaller items ------------------------------------------------------------------------
+
+def test_an_id_both_included_and_excluded_is_refused(tmp_path):
+    from roadmap.inputs.site import site_from_dict
+    with pytest.raises(InputError, match="'town-tod' is also in exclude"):
+        site_from_dict({"name": "t", "domain": "town", "baseline": {"electricity": 1},
+                        "include": ["town-tod"], "exclude": ["town-tod"]})
+
+
+@pytest.mark.parametrize("weights", ["site_abatement=-1,cost=3", "cost=nan", "cost=0"])
+def test_cli_weights_are_checked_like_the_profile(capsys, weights):
+    status, out, err = run(capsys, "rank", str(SITES / "xiaolan-town.yaml"), "--weights",
+                           weights)
+    assert status == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "--weights" in err
+
+
+def test_a_method_that_cannot_rank_the_candidates_is_one_error(catalog):
+    from roadmap.decisions.matrix import decision_matrix
+    from roadmap.decisions.ranking import compare_methods, rank
+    from roadmap.inputs.site import site_from_dict
+    matrix = decision_matrix(catalog, site_from_dict(
+        {"name": "t", "domain": "town", "baseline": {"industry": {"coal": 1}}}),
+        criteria=("abatement", "economics"))
+    one = type(matrix)(matrix.frame.head(1), matrix.criteria, matrix.excluded, matrix.dropped)
+    weights = {"abatement": 1, "economics": 1}
+    with pytest.raises(InputError, match="VIKOR cannot rank these 1 measures"):
+        rank(one, "vikor", weights)
+    assert "vikor" in compare_methods(one, ["wsm", "vikor"], weights).skipped
+
+
+def test_a_boolean_grade_and_a_huge_name_are_refused(tmp_path):
+    from roadmap.inputs.catalog import read_catalog_file
+    from roadmap.inputs.site import site_from_dict
+    entry = ("technologies:\n  - {id: x, domain: park, category: c, name_zh: 名, name_en: n,"
+             " abatement: 3, economics: 3, recommendation: true, addresses: [electricity]}\n")
+    with pytest.raises(InputError, match="recommendation"):
+        path = tmp_path / "cat.yaml"
+        path.write_text(entry, encoding="utf-8")
+        read_catalog_file(path)
+    with pytest.raises(InputError, match="'name'"):
+        site_from_dict({"name": "x" * 10_000, "domain": "town",
+                        "baseline": {"electricity": 1}})
+
+
+def test_markdown_and_the_font_placeholder_are_safe_from_names(tmp_path):
+    from roadmap.rendering.report import md_escape
+    assert md_escape("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
+    assert md_escape("<script>") == "\\<script\\>" and md_escape("a|b") == "a\\|b"
+    assert md_escape("![i](http://x/y.png)") == "\\!\\[i\\](http://x/y.png)"

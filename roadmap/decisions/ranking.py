@@ -100,7 +100,11 @@ def preferences(matrix: DecisionMatrix, method: str, weights: dict[str, float]) 
         # ranking is for, so pymcdm's advice to remove them is noise here.
         warnings.filterwarnings("ignore", message="Alternatives with indices",
                                 category=UserWarning)
-        return spec.build(matrix)(values, vector, types)
+        try:
+            return spec.build(matrix)(values, vector, types)
+        except ValueError as error:  # e.g. VIKOR on one or two measures, sum normalisation
+            raise InputError("method", f"{method.upper()} cannot rank these {len(values)} "
+                             f"measures ({error})", allowed="another method") from None
 
 
 def ranks_from_scores(scores: np.ndarray, higher_is_better: bool) -> np.ndarray:

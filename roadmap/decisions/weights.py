@@ -49,6 +49,11 @@ def parse_weights(text: str) -> dict[str, float]:
             raise InputError("--weights", f"'{part}' is not criterion=number",
                              allowed="e.g. abatement=0.4,economics=0.3 or " +
                              ", ".join(WEIGHT_SCHEMES[1:-1])) from None
+        if not 0 <= weights[name.strip()] < float("inf"):  # refuses NaN too, as a profile does
+            raise InputError("--weights", f"'{part}': a weight must be a finite number >= 0",
+                             allowed="e.g. abatement=0.4,economics=0.3")
+    if weights and not sum(weights.values()) > 0:
+        raise InputError("--weights", "the weights sum to 0", allowed="at least one weight > 0")
     return weights
 
 

@@ -188,8 +188,8 @@ class Technology(BaseModel):
     subcategory: str | None = None
     category_en: str | None = None
     subcategory_en: str | None = None
-    name_zh: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
+    name_zh: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
     application_period: Period | None = None
     popularization_period: Period | None = None
     abatement: int = Field(ge=1, le=5)
@@ -210,6 +210,14 @@ class Technology(BaseModel):
     @classmethod
     def _source_from_text(cls, value: Any) -> Any:
         return Source.parse(value) if isinstance(value, str) else value
+
+    @field_validator("abatement", "economics", "recommendation", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: Any) -> Any:
+        """YAML reads `true` as 1: a grade must be written as a number."""
+        if isinstance(value, bool):
+            raise ValueError(f"{str(value).lower()} is not a grade")
+        return value
 
     @field_validator("effect", mode="before")
     @classmethod

@@ -160,7 +160,9 @@ class Site(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    name: str = Field(min_length=1)
+    # 200 characters: a long Chinese place name with its English one fits; a 10 KB name
+    # drew a 183-megapixel chart title in 42 s
+    name: str = Field(min_length=1, max_length=200)
     domain: Domain
     region: Region | None = None
     base_year: int = Field(2020, ge=1990, le=2100)
@@ -300,6 +302,9 @@ class Site(BaseModel):
                                  f"{self.base_year + 1}-{self.target_year}")
         if self.intensity_target and self.gdp is None:
             raise ValueError("gdp: missing; an intensity target needs the base-year GDP")
+        both = sorted(set(self.include) & set(self.exclude))
+        if both:
+            raise ValueError(f"include: '{both[0]}' is also in exclude; keep it in one list")
         if self.total_baseline <= 0:
             raise ValueError("baseline: at least one cell with emissions > 0 is needed (in "
                              "baseline or energy)")

@@ -57,13 +57,13 @@ def interactive_html(chart: InteractiveGantt) -> str:
                           f"<title>{html.escape(tip)}</title>", 1)
     svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1', svg, count=1)
     page = (f'<!DOCTYPE html>\n<html lang="{"en" if chart.lang == "en" else "zh"}">\n<head>\n'
-            f'<meta charset="utf-8">\n<title>{html.escape(chart.title)}</title>\n<style>\n'
-            "/*FONT*/\nbody { margin: 16px; font-family: 'RoadmapCJK', sans-serif; }\n"
+            f'<meta charset="utf-8">\n<title>{html.escape(chart.title)}</title>\n<!--FONT-CSS-->\n'
+            "<style>\nbody { margin: 16px; font-family: 'RoadmapCJK', sans-serif; }\n"
             "svg { max-width: 100%; height: auto; }\n"
             "svg text { font-family: 'RoadmapCJK', 'DejaVu Sans', sans-serif !important; }\n"
             "g.block:hover { filter: brightness(0.8); cursor: default; }\n"
             f"</style>\n</head>\n<body>\n{svg}</body>\n</html>\n")
-    return page.replace("/*FONT*/", embedded_font_css(page), 1)
+    return page.replace("<!--FONT-CSS-->", f"<style>{embedded_font_css(page)}</style>", 1)
 
 
 def save_interactive(chart: InteractiveGantt, path: str | Path) -> Path:

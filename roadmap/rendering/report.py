@@ -51,6 +51,8 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
                    ("png", "svg")),
     "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, 20, lang), ("png", "svg")),
 }
+# Where the font CSS goes: escaped user text cannot contain it (its "<" becomes "&lt;").
+FONT_PLACEHOLDER = "<!--FONT-CSS-->"
 # Workbook timestamps are fixed so that the same input gives the same bytes.
 FIXED_TIME = datetime(2020, 1, 1)
 
@@ -87,7 +89,7 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
         **context, font_css="", images={k: "data:image/png;base64," +
                                         base64.b64encode(v).decode() for k, v in images.items()})
     # embed the CJK font, cut to the characters the page uses: no tofu on any machine
-    html = html.replace("/*FONT*/", embedded_font_css(html), 1)
+    html = html.replace(FONT_PLACEHOLDER, f"<style>{embedded_font_css(html)}</style>", 1)
     (folder / "report.html").write_text(html, encoding="utf-8")
     markdown = environment.get_template("report.md.j2").render(
         **context, images={k: f"charts/{k}.png" for k in images})
@@ -182,8 +184,18 @@ def _environment(lang: str) -> Environment:
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.globals["t"] = lambda key, **params: text(key, lang, **params)
     environment.filters["html_table"] = _html_table
-    environment.filters["md_table"] = lambda frame: frame.to_markdown(index=False)
+    environment.filters["md_table"] = lambda frame: frame.map(md_escape).to_markdown(index=False)
+    environment.filters["md"] = md_escape
     return environment
+
+
+def md_escape(value: object) -> str:
+    """Text as Markdown shows it, never as markup: HTML tags, links, images and table cells
+    are escaped (a name like `<script>` or `[x](javascript:...)` stays text)."""
+    escaped = str(value)
+    for char in "\\`*_[]<>|!":  # without [ ] no link or image can form
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped
 
 
 def _html_table(frame: pd.DataFrame) -> Markup:
