@@ -153,11 +153,16 @@ def test_portfolio_is_optimal_on_small_cases_with_interactions(catalog, seed):
     assert best * (1 - GAP) <= value <= best + 1e-6
 
 
-def test_portfolio_abatement_is_the_pathway_of_the_chosen_set(catalog, graph):
-    site = office(budget=30.0)
+def _office_plan(catalog, budget: float):
+    """The office, its decision matrix, TOPSIS ranking and site model, for portfolio tests."""
+    site = office(budget=budget)
     matrix = decision_matrix(catalog, site)
     ranking = rank(matrix, "topsis", choose_weights(matrix, site))
-    model = site_model(site, catalog, matrix.ids)
+    return site, matrix, ranking, site_model(site, catalog, matrix.ids)
+
+
+def test_portfolio_abatement_is_the_pathway_of_the_chosen_set(catalog, graph):
+    _, _, ranking, model = _office_plan(catalog, budget=30.0)
     portfolio = budget_portfolio(ranking, catalog, graph, model, year=2035)
     chosen = portfolio.frame.loc[portfolio.frame["chosen"], "id"].tolist()
     run_ = model.run("chosen", dict.fromkeys(chosen, 0), green_power=False)
@@ -225,10 +230,7 @@ def test_bad_economic_inputs_give_one_line(tmp_path, capsys, extra, field):
 
 
 def test_phase_budgets_bind_and_unknown_phases_are_refused(catalog, graph):
-    site = office(budget=1000.0)
-    matrix = decision_matrix(catalog, site)
-    ranking = rank(matrix, "topsis", choose_weights(matrix, site))
-    model = site_model(site, catalog, matrix.ids)
+    site, matrix, ranking, model = _office_plan(catalog, budget=1000.0)
     free = budget_portfolio(ranking, catalog, graph, model, year=2035)
     near = budget_phases(spending(model.run("roadmap", dict.fromkeys(
         free.frame.loc[free.frame["chosen"], "id"], 0)), measure_capex(model, matrix.ids)),

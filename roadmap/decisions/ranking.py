@@ -167,21 +167,20 @@ def rank(matrix: DecisionMatrix, method: str = "topsis",
                    weights, matrix.criteria, matrix.dropped)
 
 
+# words and digits only: every font renders them (➕ is missing from most CJK fonts)
+_CRITERION_TEXT = {
+    "abatement": "abatement {:.0f}/5",
+    "economics": "economics {:.0f}/5",
+    "stars": "study grade {:.0f}/5",
+    "relevance": "acts on {:.0%} of the baseline",
+    "site_abatement": "abates {:,.0f} t/yr at this site",
+    "cost": "costs {:,.0f} yuan/t",
+}
+
+
 def _describe(criterion: str, row: pd.Series) -> str:
-    value = row[criterion]
-    # words and digits only: every font renders them (➕ is missing from most CJK fonts)
-    if criterion == "abatement":
-        return f"abatement {value:.0f}/5"
-    if criterion == "economics":
-        return f"economics {value:.0f}/5"
-    if criterion == "stars":
-        return f"study grade {value:.0f}/5"
-    if criterion == "relevance":
-        return f"acts on {value:.0%} of the baseline"
-    if criterion == "site_abatement":
-        return f"abates {value:,.0f} t/yr at this site"
-    if criterion == "cost":
-        return f"costs {value:,.0f} yuan/t"
+    if criterion in _CRITERION_TEXT:
+        return _CRITERION_TEXT[criterion].format(row[criterion])
     if pd.isna(row["application_period"]):
         return f"in use now, widespread {row['popularization_period']}"
     return f"applied {row['application_period']}, widespread {row['popularization_period']}"
