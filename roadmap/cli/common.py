@@ -33,11 +33,14 @@ class WorkflowGroup(TyperGroup):
         return sorted(self.commands, key=lambda name: (WORKFLOW + (name,)).index(name))
 
 
+# Plain (click) help rather than Typer's rich panels: rich's layout tags every flag `<bool>`
+# and wraps option help into a narrow column; plain help lists flags as flags.
 app = typer.Typer(cls=WorkflowGroup,
                   help="Technology-roadmap decision support for near-zero-carbon planning.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  rich_markup_mode=None)
 catalog_app = typer.Typer(help="Browse, export and validate the technology catalogs.",
-                          no_args_is_help=True)
+                          no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(catalog_app, name="catalog")
 
 
@@ -90,8 +93,8 @@ def _print_version(value: bool) -> None:
 def _options(
     ctx: typer.Context,
     catalog: Annotated[list[Path] | None, typer.Option(
-        "--catalog", "-c", help="A user catalog file (YAML or CSV) merged over the built-ins; "
-        "repeatable.")] = None,
+        "--catalog", "-c", metavar="FILE",
+        help="A user catalog file (YAML or CSV) merged over the built-ins; repeatable.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
     show_version: Annotated[bool, typer.Option(
         "--version", help="Print the package version and exit.", is_eager=True,
@@ -171,15 +174,16 @@ def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weight
 
 
 DependenciesOption = Annotated[list[Path] | None, typer.Option(
-    "--dependencies", help="Extra dependency file (YAML edges); repeatable.")]
+    "--dependencies", metavar="FILE", help="Extra dependency file (YAML edges); repeatable.")]
 MethodOption = Annotated[MethodChoice | None, typer.Option(
     "--method", "-m", help="Ranking method (default: the site's, or topsis).")]
 WeightsOption = Annotated[str | None, typer.Option(
-    "--weights", "-w", help="criterion=value,... or one of site, equal, entropy, critic.")]
+    "--weights", "-w", metavar="WEIGHTS",
+    help="criterion=value,... or one of site, equal, entropy, critic.")]
 AhpOption = Annotated[Path | None, typer.Option(
     help="AHP pairwise comparison file (criteria, matrix); rejected if CR > 0.1.")]
 WithDomainOption = Annotated[list[DomainChoice] | None, typer.Option(
-    "--with-domain", help="Also consider this domain's measures (repeatable).")]
+    "--with-domain", metavar="DOMAIN", help="Also consider this domain's measures (repeatable).")]
 
 
 class Lang(StrEnum):

@@ -48,7 +48,7 @@ def chart_command(
         "--output", "-o", help="File to write (town in parts: -<part> is added to its name). "
         "Default output/charts/<domain>.<format>.")] = None,
     part: Annotated[TownPart | None, typer.Option(help="Town only: draw this part.")] = None,
-    whole: Annotated[bool, typer.Option(help="Town: all 86 rows in one chart.")] = False,
+    whole: Annotated[bool, typer.Option("--whole", help="Town: all 86 rows in one chart.")] = False,
 ) -> None:
     """Draw a domain's catalog roadmap like the study's figures (town in its five parts)."""
     from ..rendering.gantt import TOWN_PARTS, domain_chart, domain_rows
@@ -89,7 +89,8 @@ def plan_command(
         help="Also draw the roadmap Gantt chart here: .png, .svg, .pdf, .html (interactive).")]
     = None,
     lang: Annotated[Lang, typer.Option(help="Chart labels.")] = Lang.both,
-    arrows: Annotated[bool, typer.Option(help="Draw dependency arrows on the chart.")] = False,
+    arrows: Annotated[bool, typer.Option(
+        "--arrows", help="Draw dependency arrows on the chart.")] = False,
     dependencies: DependenciesOption = None,
     budget: Annotated[bool, typer.Option(
         "--budget", help="Select the measures the profile's budget buys best (exact MILP).")]

@@ -37,7 +37,8 @@ def run_command(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Output folder (default output/<site file name>).")] = None,
     lang: Annotated[Lang, typer.Option(help="Report and chart language.")] = Lang.both,
-    force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an existing output folder.")] = False,
     top: TopOption = 15,
     draws: DrawsOption = 1000,
     method: MethodOption = None,
@@ -74,7 +75,7 @@ def batch_command(
     = Path("output") / "batch",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes.")] = 1,
     lang: Annotated[Lang, typer.Option(help="Report and chart language.")] = Lang.both,
-    force: Annotated[bool, typer.Option(help="Replace existing site folders.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing site folders.")] = False,
     top: TopOption = 15,
     draws: DrawsOption = 1000,
     method: MethodOption = None,
