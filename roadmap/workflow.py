@@ -17,6 +17,7 @@ from .decisions.roadmap import Roadmap, build_roadmap
 from .decisions.sensitivity import Sensitivity, sensitivity
 from .decisions.weights import choose_weights
 from .display import preview
+from .errors import naming_the_profile
 from .inputs.catalog import Catalog
 from .inputs.dependencies import load_dependencies
 from .inputs.site import Site, load_site
@@ -102,7 +103,8 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
     named = tuple(options.weights) if isinstance(options.weights, dict) else None
     matrix = decision_matrix(catalog, site, named)
     weights = choose_weights(matrix, site, options.weights)
-    ranking = rank(matrix, method, weights)
+    with naming_the_profile(site.file, method_given=options.method is not None):
+        ranking = rank(matrix, method, weights)
     methods = [method, *[m for m in options.compare if m != method]]
     graph = load_dependencies(catalog, *options.dependency_files)
     roadmap = build_roadmap(ranking, catalog, graph, site, options.top)
