@@ -208,6 +208,9 @@ def test_cost_curve_chart_structure(catalog):
     assert widths == pytest.approx(shown["abatement_t_per_yr"].to_numpy() / 1e3)
     line = [x for x in ax.get_lines() if x.get_gid() == "carbon-price"]
     assert line and line[0].get_ydata()[0] == 80.0
+    assert ax.get_title() == "Marginal abatement cost curve, 2035"
+    assert all(g.get_visible() for g in ax.yaxis.get_gridlines())
+    assert not any(g.get_visible() for g in ax.xaxis.get_gridlines())
 
 
 # --------------------------------------------------------------------------- bad input
