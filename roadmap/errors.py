@@ -34,16 +34,18 @@ class InputError(Exception):
 
 
 @contextmanager
-def naming_the_profile(file: str | Path, method_given: bool) -> Iterator[None]:
-    """Errors raised inside name the profile `file` instead of PROFILE, and its field `method`
-    instead of METHOD_OPTION unless the --method option chose the method (`method_given`)."""
+def naming_the_profile(file: str | Path, method_option: str | None) -> Iterator[None]:
+    """Errors raised inside name the profile `file` instead of PROFILE; those about the
+    ranking method (METHOD_OPTION) name the option that chose it (`method_option`, e.g.
+    "--methods"), or the profile's field `method` when it is None (the profile chose)."""
     try:
         yield
     except InputError as error:
         if error.file == PROFILE:
             raise InputError(file, error.problem, where=error.where, field=error.field,
                              allowed=error.allowed) from None
-        if error.file == METHOD_OPTION and not method_given:
-            raise InputError(file, error.problem, where=error.where, field="method",
+        if error.file == METHOD_OPTION and method_option != METHOD_OPTION:
+            raise InputError(method_option or file, error.problem, where=error.where,
+                             field=None if method_option else "method",
                              allowed=error.allowed) from None
         raise

@@ -42,6 +42,7 @@ class Options:
     """How a site is analysed; every default is what `roadmap run` uses."""
 
     method: str | None = None  # None: the site's
+    method_option: str = "--method"  # the command-line option that set `method`, for errors
     weights: str | dict[str, float] | None = None  # None: the site's
     top: int = 15
     draws: int = 1000  # weight draws of the sensitivity analysis
@@ -103,7 +104,7 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
     named = tuple(options.weights) if isinstance(options.weights, dict) else None
     matrix = decision_matrix(catalog, site, named)
     weights = choose_weights(matrix, site, options.weights)
-    with naming_the_profile(site.file, method_given=options.method is not None):
+    with naming_the_profile(site.file, options.method_option if options.method else None):
         ranking = rank(matrix, method, weights)
     methods = [method, *[m for m in options.compare if m != method]]
     graph = load_dependencies(catalog, *options.dependency_files)

@@ -438,12 +438,15 @@ def test_a_method_from_the_command_line_is_named_as_the_option(tmp_path, capsys)
     assert status == 2 and len(err.strip().splitlines()) == 1
     assert err.startswith("error: --method: COPRAS needs a cost criterion")
     assert str(profile) not in err
+    status, _, err = run(capsys, "compare", str(profile), "--methods", "topsis,copras")
+    assert status == 2 and err.startswith("error: --methods: COPRAS needs a cost criterion")
 
 
 def test_a_method_named_in_code_names_the_profile_it_came_from():
     from roadmap.decisions.ranking import method_spec
     from roadmap.errors import naming_the_profile
-    for given, expected in ((False, r"^p\.yaml: field 'method': unknown method 'x'"),
-                            (True, r"^--method: unknown method 'x'")):
-        with pytest.raises(InputError, match=expected), naming_the_profile("p.yaml", given):
+    for option, expected in ((None, r"^p\.yaml: field 'method': unknown method 'x'"),
+                             ("--method", r"^--method: unknown method 'x'"),
+                             ("--methods", r"^--methods: unknown method 'x'")):
+        with pytest.raises(InputError, match=expected), naming_the_profile("p.yaml", option):
             method_spec("x")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import naming_the_profile
+from ..errors import METHOD_OPTION, naming_the_profile
 from ..rendering.cells import to_csv
 from .common import (
     AhpOption,
@@ -119,7 +119,7 @@ def plan_command(
                                                       with_domain)
     graph = load_dependencies(loaded, *(dependencies or []))
     check_chart_path(chart, interactive=True)
-    with naming_the_profile(site.file, method_given=method is not None):
+    with naming_the_profile(site.file, METHOD_OPTION if method else None):
         ranking = rank(matrix, chosen, used)
     portfolio = None
     if budget or budget_amount is not None:

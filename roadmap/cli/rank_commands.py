@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import naming_the_profile
+from ..errors import METHOD_OPTION, naming_the_profile
 from ..rendering.cells import to_csv
 from .common import (
     AhpOption,
@@ -105,7 +105,7 @@ def rank_command(
 
     _, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
                                                  with_domain)
-    with naming_the_profile(site.file, method_given=method is not None):
+    with naming_the_profile(site.file, METHOD_OPTION if method else None):
         ranking = rank(matrix, chosen, used)
     stability = sensitivity(matrix, chosen, used, draws=draws, top_k=top_k, seed=seed,
                             assumptions=site.assumptions) if draws else None
