@@ -197,7 +197,7 @@ def compare_variants(catalog: Catalog, path: str | Path,
 
 def method_variants(methods: list[str], base: Options | None = None) -> dict[str, Options]:
     base = base or Options()
-    return {m: replace(base, method=m) for m in methods}
+    return {m: replace(base, method=m, method_option="--methods") for m in methods}
 
 
 def weight_variants(weights: list[dict[str, float]], base: Options | None = None,

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+# What analysis code that holds no file name raises about: the profile the analysis runs on,
+# and the ranking method, which may come from the profile (field `method`) or the command line.
+PROFILE = "site profile"
+METHOD_OPTION = "--method"
 
 
 class InputError(Exception):
@@ -24,3 +31,21 @@ class InputError(Exception):
         if self.allowed:
             message += f" (allowed: {self.allowed})"
         return message
+
+
+@contextmanager
+def naming_the_profile(file: str | Path, method_option: str | None) -> Iterator[None]:
+    """Errors raised inside name the profile `file` instead of PROFILE; those about the
+    ranking method (METHOD_OPTION) name the option that chose it (`method_option`, e.g.
+    "--methods"), or the profile's field `method` when it is None (the profile chose)."""
+    try:
+        yield
+    except InputError as error:
+        if error.file == PROFILE:
+            raise InputError(file, error.problem, where=error.where, field=error.field,
+                             allowed=error.allowed) from None
+        if error.file == METHOD_OPTION and method_option != METHOD_OPTION:
+            raise InputError(method_option or file, error.problem, where=error.where,
+                             field=None if method_option else "method",
+                             allowed=error.allowed) from None
+        raise

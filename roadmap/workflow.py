@@ -17,6 +17,7 @@ from .decisions.roadmap import Roadmap, build_roadmap
 from .decisions.sensitivity import Sensitivity, sensitivity
 from .decisions.weights import choose_weights
 from .display import preview
+from .errors import naming_the_profile
 from .inputs.catalog import Catalog
 from .inputs.dependencies import load_dependencies
 from .inputs.site import Site, load_site
@@ -41,6 +42,7 @@ class Options:
     """How a site is analysed; every default is what `roadmap run` uses."""
 
     method: str | None = None  # None: the site's
+    method_option: str = "--method"  # the command-line option that set `method`, for errors
     weights: str | dict[str, float] | None = None  # None: the site's
     top: int = 15
     draws: int = 1000  # weight draws of the sensitivity analysis
@@ -102,7 +104,8 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
     named = tuple(options.weights) if isinstance(options.weights, dict) else None
     matrix = decision_matrix(catalog, site, named)
     weights = choose_weights(matrix, site, options.weights)
-    ranking = rank(matrix, method, weights)
+    with naming_the_profile(site.file, options.method_option if options.method else None):
+        ranking = rank(matrix, method, weights)
     methods = [method, *[m for m in options.compare if m != method]]
     graph = load_dependencies(catalog, *options.dependency_files)
     roadmap = build_roadmap(ranking, catalog, graph, site, options.top)

@@ -171,3 +171,23 @@ def test_workbook_has_number_formats_and_frozen_headers(zh_run):
     net = pathway.cell(row=2, column=header.index("abatement") + 1)
     assert net.number_format in ("#,##0", "#,##0.###")
     assert pathway.column_dimensions["A"].width >= 8
+
+
+def test_the_economics_section_says_what_the_cost_curve_shows(xiaolan):
+    from roadmap.rendering.document import economics_lines
+    lines = economics_lines(xiaolan, "en")
+    economics = xiaolan.economics
+    negative = int((economics["cost_yuan_per_t"] < 0).sum())
+    assert lines[0].startswith(f"In 2050, {negative} of the {len(economics)} measures abate "
+                               "at a negative levelised cost")
+    assert lines[0].endswith("above the carbon price of 80 yuan/t: Coal-to-electric boiler "
+                             "conversion.")
+    grade = economics[economics["cost_basis"] == "grade"]
+    assert lines[2].startswith(f"{len(grade)} measures have no technology cost family")
+    assert all(name in lines[2] for name in grade["name_en"])
+    # the phase whose cumulative spend first overruns the budget, with the spend by its end
+    assert "The cumulative investment overruns the budget in the near term (" in " ".join(lines)
+    assert "by 2025)." in " ".join(lines)
+    assert lines[-1].startswith("Shadow price of the budget: each extra 10k yuan abates")
+    zh = economics_lines(xiaolan, "zh")
+    assert len(zh) == len(lines) and "项措施没有对应的技术成本类别" in zh[2]

@@ -21,7 +21,8 @@ from roadmap.decisions.portfolio import (
 )
 from roadmap.decisions.ranking import rank
 from roadmap.decisions.weights import choose_weights
-from roadmap.inputs.site import site_from_dict
+from roadmap.inputs.assumptions import DEFAULT_PRICES, PRICE_SOURCES, PRICE_TABLE, range_of
+from roadmap.inputs.site import QUANTITIES, site_from_dict
 from roadmap.model.economics import (
     crf,
     family_of,
@@ -190,6 +191,28 @@ def test_xiaolan_portfolio_never_exceeds_business_as_usual(catalog, graph):
             assert before in chosen
 
 
+# --------------------------------------------------------------------------- prices
+
+def test_every_default_price_names_its_source_and_lies_in_its_range():
+    assert set(PRICE_SOURCES) == set(PRICE_TABLE) == set(DEFAULT_PRICES)
+    for carrier, table in PRICE_TABLE.items():
+        for sector, (value, low, high) in table.items():
+            assert low <= value <= high, (carrier, sector)
+            assert range_of("energy_prices")[carrier][sector] == (low, high)
+
+
+def test_default_prices_are_the_sources_figures_at_the_projects_calorific_values():
+    mwh = {name: per_unit for name, (_, per_unit, _) in QUANTITIES.items()}
+    # docs/economics.md: Guangdong fuel ceilings of 2024-09-21, Guangzhou's gas ceiling of
+    # 2024-07-20, Zhongshan's 15 kg LPG cylinder, 5500 kcal coal + freight
+    assert DEFAULT_PRICES["oil"]["all"] == round(
+        (8200 / mwh["diesel_t"] + 9779 / mwh["gasoline_t"]) / 2)
+    assert DEFAULT_PRICES["gas"]["all"] == round(4.42 / mwh["gas_m3"])
+    assert DEFAULT_PRICES["lpg"]["all"] == round(116 / 0.015 / mwh["lpg_t"])
+    assert DEFAULT_PRICES["coal"]["all"] == round((720 + 60) / (5500 * 4.1868 / 3600))
+    assert DEFAULT_PRICES["electricity"]["energy_supply"] == 463  # market reference price
+
+
 # --------------------------------------------------------------------------- chart
 
 def test_cost_curve_chart_structure(catalog):
@@ -208,6 +231,9 @@ def test_cost_curve_chart_structure(catalog):
     assert widths == pytest.approx(shown["abatement_t_per_yr"].to_numpy() / 1e3)
     line = [x for x in ax.get_lines() if x.get_gid() == "carbon-price"]
     assert line and line[0].get_ydata()[0] == 80.0
+    assert ax.get_title() == "Marginal abatement cost curve, 2035"
+    assert all(g.get_visible() for g in ax.yaxis.get_gridlines())
+    assert not any(g.get_visible() for g in ax.xaxis.get_gridlines())
 
 
 # --------------------------------------------------------------------------- bad input

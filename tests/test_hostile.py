@@ -392,3 +392,61 @@ def test_markdown_and_the_font_placeholder_are_safe_from_names(tmp_path):
     assert md_escape("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
     assert md_escape("<script>") == "\\<script\\>" and md_escape("a|b") == "a\\|b"
     assert md_escape("![i](http://x/y.png)") == "\\!\\[i\\](http://x/y.png)"
+
+
+# Errors found deep in the analysis name the profile file and the true origin of the value.
+TOWN = "name: t\ndomain: town\nbaseline: {industry: {coal: 100000, electricity: 50000}}\n"
+DEEP_ERRORS = [
+    ("method: copras\nweights: {site_abatement: 1}\n", ["rank"],
+     "field 'method': COPRAS needs a cost criterion"),
+    ("method: copras\nweights: {site_abatement: 1}\n", ["run", "-o", "{out}"],
+     "field 'method': COPRAS needs a cost criterion"),
+    ("include: [town-carbon-evaluation-indicators]\n"
+     "exclude: [town-carbon-monitoring-platform]\n", ["plan"],
+     "field 'exclude': 'town-low-carbon-market-system' needs 'town-carbon-monitoring-platform'"),
+    ("", ["plan", "--budget"], "field 'budget': no budget to allocate"),
+    ("budget: 1000\nphase_budgets: {someday: 100}\n", ["run", "-o", "{out}"],
+     "field 'phase_budgets': unknown phase 'someday' (allowed: near, mid, long)"),
+]
+
+
+@pytest.mark.parametrize(("extra", "command", "expected"), DEEP_ERRORS)
+def test_errors_deep_in_the_analysis_name_the_profile_and_its_field(
+        tmp_path, capsys, extra, command, expected):
+    profile = tmp_path / "my-town.yaml"
+    profile.write_text(TOWN + extra, encoding="utf-8")
+    out = tmp_path / "out"
+    args = [a.format(out=out) for a in command]
+    status, stdout, err = run(capsys, args[0], str(profile), *args[1:])
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"error: {profile}: {expected}")
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_no_measure_for_the_site_names_the_profile(tmp_path, capsys):
+    profile = tmp_path / "farm.yaml"
+    profile.write_text("name: f\ndomain: transport\nbaseline: {agriculture: {non_energy: 1}}\n")
+    status, _, err = run(capsys, "rank", str(profile))
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"error: {profile}: no measure applies to this site")
+
+
+def test_a_method_from_the_command_line_is_named_as_the_option(tmp_path, capsys):
+    profile = tmp_path / "my-town.yaml"
+    profile.write_text(TOWN + "weights: {site_abatement: 1}\n")
+    status, _, err = run(capsys, "rank", str(profile), "--method", "copras")
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert err.startswith("error: --method: COPRAS needs a cost criterion")
+    assert str(profile) not in err
+    status, _, err = run(capsys, "compare", str(profile), "--methods", "topsis,copras")
+    assert status == 2 and err.startswith("error: --methods: COPRAS needs a cost criterion")
+
+
+def test_a_method_named_in_code_names_the_profile_it_came_from():
+    from roadmap.decisions.ranking import method_spec
+    from roadmap.errors import naming_the_profile
+    for option, expected in ((None, r"^p\.yaml: field 'method': unknown method 'x'"),
+                             ("--method", r"^--method: unknown method 'x'"),
+                             ("--methods", r"^--methods: unknown method 'x'")):
+        with pytest.raises(InputError, match=expected), naming_the_profile("p.yaml", option):
+            method_spec("x")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import InputError
+from ..errors import METHOD_OPTION, InputError, naming_the_profile
 from ..rendering.cells import to_csv
 from .common import (
     DependenciesOption,
@@ -81,7 +81,9 @@ def pathway_command(
                                                       with_domain)
     check_chart_path(chart)
     graph = load_dependencies(loaded, *(dependencies or []))
-    roadmap = build_roadmap(rank(matrix, chosen, used), loaded, graph, site, top)
+    with naming_the_profile(site.file, METHOD_OPTION if method else None):
+        ranking = rank(matrix, chosen, used)
+    roadmap = build_roadmap(ranking, loaded, graph, site, top)
     model = site_model(site, loaded, [*matrix.ids, *roadmap.frame["id"]])
     scenarios = scenario_pathways(model, roadmap.starts())
     spread = monte_carlo(model, roadmap.starts(), draws, seed) if draws else None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..errors import METHOD_OPTION, naming_the_profile
 from ..rendering.cells import to_csv
 from .common import (
     AhpOption,
@@ -119,7 +120,8 @@ def plan_command(
                                                       with_domain)
     graph = load_dependencies(loaded, *(dependencies or []))
     check_chart_path(chart, interactive=True)
-    ranking = rank(matrix, chosen, used)
+    with naming_the_profile(site.file, METHOD_OPTION if method else None):
+        ranking = rank(matrix, chosen, used)
     portfolio = None
     if budget or budget_amount is not None:
         model = site_model(site, loaded, matrix.ids)

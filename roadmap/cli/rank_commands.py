@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..errors import METHOD_OPTION, naming_the_profile
 from ..rendering.cells import to_csv
 from .common import (
     AhpOption,
@@ -104,7 +105,8 @@ def rank_command(
 
     _, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
                                                  with_domain)
-    ranking = rank(matrix, chosen, used)
+    with naming_the_profile(site.file, METHOD_OPTION if method else None):
+        ranking = rank(matrix, chosen, used)
     stability = sensitivity(matrix, chosen, used, draws=draws, top_k=top_k, seed=seed,
                             assumptions=site.assumptions) if draws else None
     accepted = acceptability(matrix, chosen, used, draws=smaa, top_k=top_k, seed=seed,

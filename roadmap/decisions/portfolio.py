@@ -230,7 +230,7 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     site = model.site
     budget = budget if budget is not None else site.budget
     if budget is None or budget <= 0:
-        raise InputError("site", "no budget to allocate", field="budget",
+        raise InputError(site.file, "no budget to allocate", field="budget",
                          allowed="a positive amount in 10k yuan, in the profile or --budget")
     if objective not in OBJECTIVES:
         raise InputError("--objective", f"unknown objective '{objective}'",
@@ -277,7 +277,7 @@ def _phase_limits(model: SiteModel, ids: list[str], costs: np.ndarray,
     spans = {name: (start, end) for name, start, end in phases(model.site)}
     unknown = set(budgets) - set(spans)
     if unknown:
-        raise InputError("site", f"unknown phase '{sorted(unknown)[0]}'",
+        raise InputError(model.site.file, f"unknown phase '{sorted(unknown)[0]}'",
                          field="phase_budgets", allowed=", ".join(spans))
     rows = [model.effects.ids.index(i) for i in ids]
     bau = model.bau_state.adoption[rows]

@@ -14,7 +14,7 @@ from pymcdm.correlations import weighted_spearman, ws
 from pymcdm.normalizations import minmax_normalization
 
 from ..display import preview
-from ..errors import InputError
+from ..errors import METHOD_OPTION, PROFILE, InputError
 from ..inputs.vocabulary import COST_CRITERIA, METHODS
 from .matrix import DecisionMatrix
 
@@ -78,7 +78,7 @@ def method_spec(name: str) -> MethodSpec:
     try:
         return METHOD_SPECS[name]
     except KeyError:
-        raise InputError("--method", f"unknown method '{name}'", allowed=", ".join(METHODS)) \
+        raise InputError(METHOD_OPTION, f"unknown method '{name}'", allowed=", ".join(METHODS)) \
             from None
 
 
@@ -91,7 +91,7 @@ def preferences(matrix: DecisionMatrix, method: str, weights: dict[str, float]) 
     spec = method_spec(method)
     values, types = spec.inputs(matrix)
     if method == "copras" and (types > 0).all():
-        raise InputError("--method", "COPRAS needs a cost criterion (cost, timing) or "
+        raise InputError(METHOD_OPTION, "COPRAS needs a cost criterion (cost, timing) or "
                          "economics", allowed="weights that keep one, or another method")
     vector = np.array([weights[c] for c in matrix.criteria], dtype=float)
     vector /= vector.sum()  # pymcdm expects weights summing to 1
@@ -150,7 +150,7 @@ def rank(matrix: DecisionMatrix, method: str = "topsis",
          weights: dict[str, float] | None = None) -> Ranking:
     """Rank the matrix's alternatives with a pymcdm method (TOPSIS by default)."""
     if len(matrix.frame) == 0:
-        raise InputError("site", "no measure applies to this site", allowed="fewer exclusions, "
+        raise InputError(PROFILE, "no measure applies to this site", allowed="fewer exclusions, "
                          "more features or another domain")
     weights = weights or {c: 1 / len(matrix.criteria) for c in matrix.criteria}
     scores = preferences(matrix, method, weights)

@@ -134,7 +134,7 @@ def _pull_prerequisites(tech_id: str, hard: nx.DiGraph, reasons: dict[str, str],
         return
     for before in sorted(nx.ancestors(hard, tech_id)):  # a set: sort for a stable order
         if before in site.exclude:
-            raise InputError("site", f"'{tech_id}' needs '{before}', which the profile excludes",
+            raise InputError(site.file, f"'{tech_id}' needs '{before}', which the profile excludes",
                              field="exclude", allowed="drop the exclusion or the measure")
         if before not in reasons and any(conflicts.has_edge(before, i) for i in reasons):
             continue

@@ -56,15 +56,54 @@ DEFAULT_CAPS = {
 }
 CAP_SPREAD = (0.6, 1.4)  # each cap's range: x0.6 to x1.4 (project assumption)
 
-# Guangdong energy prices, yuan/MWh of final energy by carrier and sector ("all": any sector
-# not named). Conversions: coal 6.39 MWh/t (5500 kcal/kg), diesel 11.85 MWh/t at 0.84 kg/L,
-# gas 9.86 kWh/m3, LPG 13.9 MWh/t, steam 0.78 MWh/t, pellets 4.6 MWh/t.
-DEFAULT_PRICES = {
-    "electricity": {"all": 650.0, "industry": 650.0, "commercial": 700.0,
-                    "residential": 600.0, "energy_supply": 450.0},
-    "coal": {"all": 140.0}, "oil": {"all": 800.0}, "gas": {"all": 385.0},
-    "lpg": {"all": 430.0}, "heat": {"all": 320.0}, "biomass": {"all": 260.0},
+# Guangdong energy prices, yuan/MWh of final energy, tax included: (default, low, high) by
+# carrier and sector ("all": any sector not named). docs/economics.md gives each source with
+# its date and the conversion; calorific values are GB/T 2589's (as `energy:` quantities in
+# site.py), except coal, priced as 5500 kcal/kg thermal coal (6.397 MWh/t), and steam at
+# 2.8 GJ/t (project assumption). PRICE_SOURCES says where each carrier's figures come from.
+PRICE_TABLE = {
+    "electricity": {"all": (650, 560, 750), "industry": (650, 560, 750),
+                    "commercial": (700, 600, 800), "residential": (600, 500, 750),
+                    "energy_supply": (463, 372, 554)},
+    "coal": {"all": (122, 98, 149)}, "oil": {"all": (755, 667, 864)},
+    "gas": {"all": (409, 327, 424)}, "lpg": {"all": (555, 366, 612)},
+    "heat": {"all": (341, 251, 579)}, "biomass": {"all": (183, 129, 258)},
 }
+PRICE_SOURCES = {
+    "electricity": "energy_supply = Guangdong's 2024 power-market reference price 0.463 "
+                   "yuan/kWh, annual trades capped at 0.372-0.554 (Guangdong Energy Bureau and "
+                   "NEA Southern office, notice on 2024 market trading, reported by solarbe.com "
+                   "2023-12-01); industry = that energy price + 0.19 yuan/kWh of network charges "
+                   "and surcharges (project assumption: no citable Guangdong transmission tariff "
+                   "found), against China Briefing's national industrial average of about "
+                   "US$0.088/kWh in 2024 (0.62 yuan at 7.06 yuan/US$); commercial (+0.05 for "
+                   "lower voltage) and residential (the tiers' order) are project assumptions",
+    "coal": "5500 kcal thermal coal at Qinhuangdao: long-term composite 720, spot 895 yuan/t "
+            "(Bohai-Rim index report of 2022-03-29, cei.cn), NDRC's reasonable long-term range "
+            "570-770 (Reuters, 2022-02-24); + 60 yuan/t sea freight and handling to Guangdong "
+            "(project assumption)",
+    "oil": "Guangdong's maximum retail prices from 2024-09-21 (Guangdong DRC): 0# diesel 8,200 "
+           "yuan/t (692 yuan/MWh), 92# petrol 9,779 (817), mean of the two; low = diesel "
+           "wholesale 7,900, high = 95# petrol 10,332",
+    "gas": "Guangzhou's ceiling for non-residential pipeline gas, 4.42 yuan/m3 from 2024-07-20 "
+           "(4.58 before; Guangzhou Development announcement, futunn.com); low = 20 % below the "
+           "ceiling for large contracts (project assumption)",
+    "lpg": "Zhongshan's ceiling for a 15 kg cylinder, 116 yuan (128 at the year's high; "
+           "zw-screw.com, year not stated); low = Argus Pearl River Delta wholesale index, 2024 "
+           "average 5,097 yuan/t (argusmedia.com, 2025)",
+    "heat": "steam 265 yuan/t: the 900-1,800 t/month band of a coal-fired central-heating "
+            "tariff in Zhejiang (Huachuan Group, from 2024-03-25; 235-315 by volume, 195-275 "
+            "from 2025-05-25), no Guangdong tariff found; high = Guangdong gas-fired industrial "
+            "steam 390-450 yuan/t (comicbopk.com, undated)",
+    "biomass": "mixed-wood pellets 850 yuan/t at 4,000 kcal/kg (richimachinery.com, undated, "
+               "'a certain area of China'); low = straw pellets 450 yuan/t at 3,000 kcal/kg; "
+               "high = 1,200 yuan/t, the project's earlier delivered-price assumption",
+}
+DEFAULT_PRICES = {carrier: {sector: float(value) for sector, (value, _, _) in table.items()}
+                  for carrier, table in PRICE_TABLE.items()}
+PRICE_RANGES = {carrier: {sector: (float(low), float(high))
+                          for sector, (_, low, high) in table.items()}
+                for carrier, table in PRICE_TABLE.items()}
 PRICE_CARRIERS = tuple(DEFAULT_PRICES)
 
 
@@ -156,13 +195,9 @@ class Assumptions(BaseModel):
         ge=1, le=60)
     energy_prices: dict[str, dict[str, float]] = _field(
         DEFAULT_PRICES,
-        "yuan per MWh of final energy in Guangdong, tax included (project assumption, order of "
-        "2023-2024 prices, to verify against the sources named in docs/economics.md): "
-        "electricity by sector from the Guangdong DRC sales tariffs (industry and commerce "
-        "about 0.65-0.70 yuan/kWh, homes about 0.6); coal 5500 kcal about 900 yuan/t; diesel "
-        "about 8 yuan/L; non-residential pipeline gas about 3.8 yuan/m3; LPG about 6,000 "
-        "yuan/t; steam about 250 yuan/t; biomass pellets about 1,200 yuan/t",
-        "each price x0.7-x1.3")
+        "yuan per MWh of final energy in Guangdong, tax included, 2022-2024 prices: "
+        + "; ".join(f"{carrier}: {source}" for carrier, source in PRICE_SOURCES.items()),
+        PRICE_RANGES)
     price_escalation: float = _field(
         0.0, "project assumption: real energy prices constant; a yearly escalation applies "
         "from 2024, the year of the default prices", (-0.02, 0.03), ge=-0.1, le=0.1)

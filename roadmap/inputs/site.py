@@ -8,7 +8,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from ..errors import InputError
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
@@ -195,6 +195,13 @@ class Site(BaseModel):
     notes: tuple[str, ...] = ()
     # key path -> source of its value: text, {zh: ..., en: ...} or "illustrative"
     sources: dict[str, str | dict[Literal["zh", "en"], str]] = Field(default_factory=dict)
+    # the file the profile was read from ("site" when built from a dict), so that errors
+    # found later in the analysis name it
+    _file: str = PrivateAttr("site")
+
+    @property
+    def file(self) -> str:
+        return self._file
 
     @model_validator(mode="before")
     @classmethod
@@ -446,5 +453,8 @@ def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
 
 
 def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
-    """Build a site from plain data (a notebook's dict); errors name `name` as the file."""
-    return validated(Site, data, name, None, ALLOWED)
+    """Build a site from plain data (a notebook's dict); errors name `name` as the file,
+    now and later in the analysis (`Site.file`)."""
+    site = validated(Site, data, name, None, ALLOWED)
+    site._file = str(name)
+    return site

@@ -210,6 +210,9 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         span = max(max(values) - min(values), 1.0)
         ax.set_ylim(min(values) - 0.12 * span, max(values) + 0.12 * span)
         ax.yaxis.set_major_formatter(lambda y, _: f"{y:,.0f}")
+        # light lines behind the bars, so a bar's cost can be read off the axis
+        ax.yaxis.grid(True, color="#e3e3e3", linewidth=0.6, gid="cost-grid")
+        ax.set_axisbelow(True)
         ax.set_xlabel(label(f"{year}年减排量（考虑交互，{unit_zh}CO2e/年）",
                             f"abatement in {year} after interactions ({unit_en} CO2e per year)",
                             lang))
@@ -218,8 +221,9 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         figure.text(0.69, 0.88, "\n".join(key), va="top", ha="left", fontsize=7.5,
                     linespacing=1.35)
         figure.subplots_adjust(right=0.66, bottom=0.24)
-        _finish(ax, label("边际减排成本曲线", "Marginal abatement cost curve", lang)
-                if lang != "both" else "边际减排成本曲线\nMarginal abatement cost curve")
+        _finish(ax, label(f"{year}年边际减排成本曲线", f"Marginal abatement cost curve, {year}",
+                          lang) if lang != "both" else
+                f"{year}年边际减排成本曲线\nMarginal abatement cost curve, {year}")
     return figure
 
 

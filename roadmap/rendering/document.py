@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..decisions.portfolio import budget_phases
 from ..decisions.roadmap import phases
-from ..model.economics import investment_totals
+from ..model.economics import GRADE, investment_totals, money_of
 from ..workflow import SiteAnalysis
 from .messages import assumption_origin, column, profile_key, sentence, term, text, word
 from .numbers import money, number, percent, tonnes
@@ -157,7 +157,11 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     by_phase = budget_phases(analysis.investment, site, site.budget)
     over = by_phase[by_phase["over_budget"]]
     if len(over):
-        lines.append(text("overrun_line", lang, phase=term("phase", over.iloc[0]["phase"], lang)))
+        first = over.iloc[0]
+        lines.append(text("overrun_line", lang, phase=term("phase", first["phase"], lang),
+                          end=first["end"], spent=money(first["cumulative_10k_yuan"], lang)))
+    else:
+        lines.append(text("within_budget_line", lang))
     portfolio = analysis.portfolio
     if portfolio is not None:
         lines.append(text("portfolio_line", lang, count=int(portfolio.frame["chosen"].sum()),
@@ -272,13 +276,33 @@ def contribution_section(analysis: SiteAnalysis, lang: str) -> dict:
 
 
 def economics_section(analysis: SiteAnalysis, lang: str) -> dict:
-    portfolio = analysis.portfolio
-    paragraphs = [] if portfolio is None else [text(
-        "budget_line", lang, budget=money(portfolio.budget, lang),
-        count=int(portfolio.frame["chosen"].sum()), spent=money(portfolio.portfolio_spend, lang),
-        abatement=tonnes(portfolio.portfolio_abatement, lang), year=portfolio.year,
-        shadow=number(portfolio.shadow_price))]
-    return section(text("economics", lang), figures=["cost-curve"], paragraphs=paragraphs)
+    return section(text("economics", lang), figures=["cost-curve"],
+                   paragraphs=_lines(economics_lines, analysis, lang))
+
+
+def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """The cost curve as a client reads it (how many measures pay for themselves, which
+    cost more than the carbon price, which costs are only indicative), then the investment
+    against the budget and what an extra 10k yuan of budget buys."""
+    frame, year = analysis.economics, analysis.years[-1]
+    costed = frame.dropna(subset=["cost_yuan_per_t"])
+    carbon = money_of(analysis.site).carbon_price
+    lines = [text("cost_curve_line", lang, year=year, count=len(costed),
+                  below=int((costed["cost_yuan_per_t"] < 0).sum()), carbon=number(carbon),
+                  above=_names(costed[costed["cost_yuan_per_t"] > carbon], lang)),
+             text("cost_formula_line", lang, year=year)]
+    grade = frame[frame["cost_basis"] == GRADE]
+    if len(grade):
+        lines.append(text("grade_line", lang, count=len(grade), names=_names(grade, lang)))
+    lines += investment_lines(analysis, lang)
+    if analysis.portfolio is not None:
+        lines.append(text("shadow_line", lang, shadow=number(analysis.portfolio.shadow_price)))
+    return lines
+
+
+def _names(rows: pd.DataFrame, lang: str) -> str:
+    names = [label(z, e, lang) for z, e in zip(rows["name_zh"], rows["name_en"], strict=True)]
+    return ("、" if lang == "zh" else ", ").join(names) or text("none", lang)
 
 
 def sensitivity_section(analysis: SiteAnalysis, lang: str) -> dict:
@@ -300,7 +324,8 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     ranked = ranking.frame[["rank", "id", "name_zh", "name_en", "score", *ranking.criteria,
                             "why"]]
     economics = analysis.economics[["id", "name_zh", "name_en", "cost_basis",
-                                    "investment_10k_yuan", "saving_10k_yuan_per_yr",
+                                    "investment_10k_yuan", "annual_cost_10k_yuan",
+                                    "saving_10k_yuan_per_yr",
                                     "abatement_t_per_yr", "cost_yuan_per_t"]]
     stability = analysis.stability.frame
     unstable = stability[stability["unstable"]][["id", "name_zh", "name_en", "rank", "p_top_k",
