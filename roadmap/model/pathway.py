@@ -18,11 +18,12 @@ which already holds the autonomous uptake of mature technologies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from ..display import preview
 from ..inputs.catalog import Catalog
@@ -102,17 +103,19 @@ class Pathway:
 class _Pairs:
     """The (measure, cell) pairs a measure acts on, the only places the model computes:
     their measure, cell, share at full adoption, ratio and target cell (the same sector),
-    and 0/1 matrices that sum pairs into cells (`to_cell`), into the cells receiving moved
-    energy (`to_target`) and into measure x sector credits (`to_credit`)."""
+    and sparse 0/1 matrices that sum pairs into cells (`to_cell`), into the cells receiving
+    moved energy (`to_target`) and into measure x sector credits (`to_credit`). A sparse
+    product adds each row's pairs in one fixed order, so a year's result is the same bytes
+    whatever else is computed beside it (Monte Carlo draws)."""
 
     measure: np.ndarray
     cell: np.ndarray
     share: np.ndarray
     ratio: np.ndarray
     target: np.ndarray
-    to_cell: np.ndarray
-    to_target: np.ndarray
-    to_credit: np.ndarray
+    to_cell: sparse.csr_array
+    to_target: sparse.csr_array
+    to_credit: sparse.csr_array
     on_power: np.ndarray  # the pair's cell is electricity
     to_power: np.ndarray  # the pair moves energy to electricity
     to_fuel: np.ndarray  # the pair moves energy to a fuel
@@ -123,13 +126,11 @@ class _Pairs:
         measure, cell = np.nonzero(fx.share > 0)
         target = fx.target[measure, cell]
         index = np.arange(len(cell))
-        to_cell = np.zeros((cells, len(cell)))
-        to_cell[cell, index] = 1.0
         moving = np.nonzero(target >= 0)[0]
-        to_target = np.zeros((cells, len(cell)))
-        to_target[target[moving], moving] = 1.0
-        to_credit = np.zeros((len(fx.ids) * sectors, len(cell)))
-        to_credit[measure * sectors + base.sector_index[cell], index] = 1.0
+        to_cell = _summing(cell, index, (cells, len(cell)))
+        to_target = _summing(target[moving], moving, (cells, len(cell)))
+        to_credit = _summing(measure * sectors + base.sector_index[cell], index,
+                             (len(fx.ids) * sectors, len(cell)))
         power = base.carrier_of == "electricity"
         to_power = (target >= 0) & power[np.maximum(target, 0)]
         return cls(measure, cell, fx.share[measure, cell], fx.ratio[measure], target, to_cell,
@@ -138,9 +139,10 @@ class _Pairs:
 
 @dataclass(frozen=True)
 class _Inputs:
-    """What a run reads that Monte Carlo draws vary. Arrays may carry a leading draws axis:
-    energy and factor (cells x years), grid (years), share (pairs), generation (measures x
-    years) and removal (measures)."""
+    """What a run reads that Monte Carlo draws vary: energy and factor (cells x years), grid
+    (years), share (pairs x years, or x 1 when constant), generation (measures x years) and
+    removal (measures x years, or x 1). Monte Carlo lays many draws side by side on the
+    years axis (each year is computed independently of the others)."""
 
     energy: np.ndarray
     factor: np.ndarray
@@ -172,9 +174,14 @@ class _State:
         return 1 - (1 - self.local) * (1 - self.green)
 
 
-def _sum_pairs(matrix: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Pairs (x years) summed into the rows of a 0/1 matrix, over any leading axes."""
-    return matrix @ values  # matmul broadcasts over the leading axes
+def _summing(rows: np.ndarray, pairs: np.ndarray, shape: tuple[int, int]) -> sparse.csr_array:
+    """The 0/1 matrix (`shape`: rows x all pairs) adding each of `pairs` to its row."""
+    return sparse.csr_array((np.ones(len(pairs)), (rows, pairs)), shape=shape)
+
+
+def _sum_pairs(matrix: sparse.csr_array, values: np.ndarray) -> np.ndarray:
+    """Pairs x years summed into the rows of a 0/1 matrix."""
+    return matrix @ values
 
 
 # --------------------------------------------------------------------------- simulation
@@ -183,7 +190,7 @@ def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np
               green: np.ndarray, prior: _State | None = None) -> _State:
     """The scenario's state; with `prior` (business as usual), removals are allocated as
     the prior's plus the log-share split of what this scenario adds."""
-    logs = np.log1p(-inputs.share[..., :, None] * adoption[..., pairs.measure, :])
+    logs = np.log1p(-inputs.share * adoption[..., pairs.measure, :])
     total = _sum_pairs(pairs.to_cell, logs)
     remaining = np.exp(total)
     if prior is None:
@@ -201,7 +208,7 @@ def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np
     emissions = energy * inputs.factor
     emissions[..., electric, :] *= ((1 - local) * (1 - green))[..., None, :]
     return _State(adoption, logs, removed, energy, demand, local, green, emissions,
-                  inputs.removal[..., None] * adoption)
+                  inputs.removal * adoption)
 
 
 def _split(logs: np.ndarray, cell_logs: np.ndarray, pairs: _Pairs,
@@ -313,6 +320,13 @@ class SiteModel:
                           self.bau_state, state)
         return Pathway(scenario, self.site, tuple(starts), self, state, credit)
 
+    def varied(self, inputs: _Inputs, shift: np.ndarray, autonomous: float) -> SiteModel:
+        """The same model under other values of its uncertain inputs (one Monte Carlo
+        draw): the arrays a run reads, each measure's shift of its wide-adoption year, and
+        the autonomous uptake of business as usual."""
+        return _assemble(self.site, self.catalog, self.base, replace(self.effects, shift=shift),
+                         self.pairs, inputs, self.bau_ids, autonomous)
+
 
 def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteModel:
     """Baseline and effects for the site's candidate measures; business as usual holds the
@@ -322,16 +336,24 @@ def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteM
     fx = measure_effects(base, catalog, ids)
     bau_ids = non_conflicting([i for i, mature in zip(ids, fx.mature, strict=True)
                                if mature], catalog)
+    pairs = _Pairs.of(fx, base)
+    inputs = _Inputs(base.energy, base.factor, base.grid, pairs.share[:, None], fx.generation,
+                     fx.removal[:, None])
+    return _assemble(site, catalog, base, fx, pairs, inputs, tuple(bau_ids),
+                     site.assumptions.autonomous_uptake)
+
+
+def _assemble(site: Site, catalog: Catalog, base: Baseline, fx: Effects, pairs: _Pairs,
+              inputs: _Inputs, bau_ids: tuple[str, ...], autonomous: float) -> SiteModel:
+    """The model with its adoption curves and business as usual (`autonomous`: the share of
+    the mature measures' curves that business as usual holds)."""
     assumptions = site.assumptions
     curves = fx.curves(base.years, assumptions.adoption_at_end, assumptions.min_ramp_years)
-    in_bau = np.array([i in bau_ids for i in ids])
-    adoption = curves * in_bau[:, None] * assumptions.autonomous_uptake
-    pairs = _Pairs.of(fx, base)
-    inputs = _Inputs(base.energy, base.factor, base.grid, pairs.share, fx.generation,
-                     fx.removal)
+    in_bau = np.array([i in bau_ids for i in fx.ids])
+    adoption = curves * in_bau[:, None] * autonomous
     state = _simulate(inputs, pairs, base.rows("electricity"), adoption,
                       np.zeros(len(base.years)))
-    return SiteModel(site, catalog, base, fx, pairs, inputs, state, tuple(bau_ids), curves)
+    return SiteModel(site, catalog, base, fx, pairs, inputs, state, bau_ids, curves)
 
 
 def non_conflicting(ids: Iterable[str], catalog: Catalog) -> list[str]:
