@@ -35,7 +35,16 @@ import pandas as pd
 from ..inputs.assumptions import CAP_SPREAD, range_of
 from ..inputs.catalog import popularization_year
 from ..inputs.site import rate_in
-from .pathway import GREEN_POWER, SiteModel, _credits, _Inputs, _simulate, check_targets
+from .pathway import (
+    GREEN_POWER,
+    SiteModel,
+    _credits,
+    _Inputs,
+    _simulate,
+    adopted,
+    bau_uptake,
+    check_targets,
+)
 
 PERCENTILES = (10, 50, 90)
 GROWTH_SPREAD = 0.01  # +- 1 point a year on each sector's growth: project assumption
@@ -94,35 +103,32 @@ def central_draw(model: SiteModel) -> Draws:
 def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray) -> _Inputs:
     """The model's arrays for the draws in the years `columns`, the draws side by side on
     the years axis (draw-major: position draw x len(columns) + year)."""
-    base, pairs, fx = model.base, model.pairs, model.effects
+    base, pairs, fx, site = model.base, model.pairs, model.effects, model.site
     years, count, span = base.years, draws.count, len(columns)
-    first = max(years[0], min(model.site.grid_path()))
+    first = max(years[0], min(site.grid_path()))
     ramp = np.clip((years - first) / max(years[-1] - first, 1), 0.0, 1.0)[columns]
     grid = base.grid[columns] * (1 + (draws.grid[:, None] - 1) * ramp)
-    rates = np.array([[_rate(model, sector, year) for year in years[:-1]]
-                      for sector in base.sectors])
-    steps = 1 + rates[None] + draws.growth[:, :, None]  # the same product as `growth_path`
-    growth = np.cumprod(np.concatenate([np.ones((count, len(base.sectors), 1)), steps],
+    rates = np.array([[rate_in(sector_rates, year) for year in years[:-1]]
+                      for sector_rates in map(site.growth_of, base.sectors)])
+    steps = 1 + rates[:, None] + draws.growth.T[..., None]  # the same product as `growth_path`
+    growth = np.cumprod(np.concatenate([np.ones((len(base.sectors), count, 1)), steps],
                                        axis=-1), axis=-1)[..., columns]
-    energy = base.energy[:, :1] * growth[:, base.sector_index, :]
-    factor = np.broadcast_to(base.factor[:, columns], energy.shape).copy()
-    factor[:, model.electric, :] = grid[:, None, :]
-    share = np.minimum(pairs.share * draws.cap[:, pairs.measure],
-                       np.maximum(pairs.share, 0.99))
-    uptake = draws.uptake / model.site.assumptions.sink_uptake_per_mu
-    generation = fx.generation[None, :, columns] * draws.cap[..., None]
-    removal = fx.removal * draws.cap * uptake[:, None]
-    return _Inputs(_flat(energy), _flat(factor), grid.ravel(), np.repeat(share.T, span, axis=1),
-                   _flat(generation), np.repeat(removal.T, span, axis=1))
+    energy = base.energy[:, :1, None] * growth[base.sector_index]
+    factor = np.broadcast_to(base.factor[:, None, columns], energy.shape).copy()
+    factor[model.electric] = grid
+    share = np.minimum(pairs.share[:, None] * draws.cap.T[pairs.measure],
+                       np.maximum(pairs.share, 0.99)[:, None])
+    uptake = draws.uptake / site.assumptions.sink_uptake_per_mu
+    generation = fx.generation[:, None, columns] * draws.cap.T[..., None]
+    removal = fx.removal[:, None] * draws.cap.T * uptake
+    return _Inputs(*(values.reshape(len(values), -1) for values in (energy, factor)),
+                   grid.ravel(), np.repeat(share, span, axis=1),
+                   generation.reshape(len(generation), -1), np.repeat(removal, span, axis=1))
 
 
 def _flat(values: np.ndarray) -> np.ndarray:
     """Draws x rows x years as rows x (draws x years), draw-major."""
     return values.transpose(1, 0, 2).reshape(values.shape[1], -1)
-
-
-def _rate(model: SiteModel, sector: str, year: int) -> float:
-    return rate_in(model.site.growth_of(sector), year)
 
 
 def draw_model(model: SiteModel, draws: Draws, index: int) -> SiteModel:
@@ -153,7 +159,7 @@ class Uncertainty:
 
 
 def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
-                seed: int = 20201, chunk: int = 250) -> Uncertainty:
+                seed: int = 20201, chunk: int = 100) -> Uncertainty:
     """The roadmap scenario (`starts` adopted, the profile's green power) under `draws`
     seeded draws of the uncertain inputs, computed `chunk` draws at a time."""
     columns = report_columns(model)
@@ -171,7 +177,7 @@ def _run_chunked(model: SiteModel, starts: Mapping[str, int], sample: Draws,
 
 
 def band_drivers(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
-                 seed: int = 20201, chunk: int = 250) -> pd.DataFrame:
+                 seed: int = 20201, chunk: int = 100) -> pd.DataFrame:
     """What makes the band: the percentiles of net emissions with one input drawn at a time
     (the others at their central values; `all`: every input drawn), in the report years.
     Columns: input (all, cap, shift, growth, grid, autonomous, uptake), year, net_p10,
@@ -211,12 +217,8 @@ def run_draws(model: SiteModel, starts: Mapping[str, int], draws: Draws,
     assumptions, pairs, electric = model.site.assumptions, model.pairs, model.electric
     fx = replace(model.effects, shift=draws.shift)
     curves = fx.curves(years, assumptions.adoption_at_end, assumptions.min_ramp_years)
-    in_bau = np.array([i in model.bau_ids for i in fx.ids])
-    bau_adoption = curves * in_bau[:, None] * draws.autonomous[:, None, None]
-    adopted = np.array([i in starts for i in fx.ids])
-    delayed = fx.curves(years, assumptions.adoption_at_end, assumptions.min_ramp_years,
-                        starts) if starts else curves
-    adoption = np.where(adopted[:, None], np.maximum(delayed, bau_adoption), bau_adoption)
+    bau_adoption = bau_uptake(fx, curves, model.bau_ids, draws.autonomous[:, None, None])
+    adoption = adopted(fx, curves, bau_adoption, starts, years, assumptions)
     inputs = _inputs(model, draws, columns)
     bau = _simulate(inputs, pairs, electric, _flat(bau_adoption), np.zeros(count * span))
     state = _simulate(inputs, pairs, electric, _flat(adoption),
