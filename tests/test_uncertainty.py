@@ -76,6 +76,9 @@ def test_the_central_pathway_is_the_median_of_each_input_on_its_own(xiaolan):
         assert row.net_p50 == pytest.approx(central[row.year], rel=spread)
     widths = bands[bands["year"] == 2050].set_index("input")["width"]
     assert widths.idxmax() == "all" and widths.drop("all").idxmax() == "growth"
+    # the default grid path starts with the measured factor of 2022: no draw before it
+    grid = bands[bands["input"] == "grid"].set_index("year")["width"]
+    assert (grid[grid.index <= 2020] == 0).all() and grid[2050] > 0
 
 
 def test_seeded_draws_are_reproducible_byte_for_byte(xiaolan):
