@@ -57,6 +57,7 @@ _API = {
     "near_zero_gap": ".model.pathway",
     "Uncertainty": ".model.uncertainty",
     "monte_carlo": ".model.uncertainty",
+    "band_drivers": ".model.uncertainty",
     "SiteAnalysis": ".workflow",
     "Options": ".workflow",
     "analyse_site": ".workflow",
@@ -119,7 +120,7 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         scenario_pathways,
         site_model,
     )
-    from .model.uncertainty import Uncertainty, monte_carlo  # noqa: F401
+    from .model.uncertainty import Uncertainty, band_drivers, monte_carlo  # noqa: F401
     from .rendering.gantt import domain_chart, roadmap_chart  # noqa: F401
     from .rendering.outputs import save_figure  # noqa: F401
     from .workflow import Options, SiteAnalysis, analyse_site  # noqa: F401

@@ -7,11 +7,17 @@ import pytest
 
 from roadmap import load_site
 from roadmap.decisions.matrix import decision_matrix
-from roadmap.inputs.catalog import popularization_year
 from roadmap.inputs.site import site_from_dict
-from roadmap.model.effects import PERIOD_END
 from roadmap.model.pathway import site_model
-from roadmap.model.uncertainty import Draws, monte_carlo, report_columns, run_draws
+from roadmap.model.uncertainty import (
+    band_drivers,
+    central_draw,
+    draw_inputs,
+    draw_model,
+    monte_carlo,
+    report_columns,
+    run_draws,
+)
 from tests.test_pathway import OFFICE, XIAOLAN
 
 
@@ -22,25 +28,57 @@ def xiaolan(catalog):
     return site_model(site, catalog, ids), dict.fromkeys(ids[:15], 0)
 
 
-def central(model, catalog) -> Draws:
-    """One draw at every input's central value: the deterministic model."""
-    fx, assumptions = model.effects, model.site.assumptions
-    end = [[PERIOD_END[popularization_year(catalog.get(i))] for i in fx.ids]]
-    return Draws(cap=np.ones((1, len(fx.ids))), end=np.array(end, float),
-                 growth=np.zeros((1, len(model.base.sectors))), grid=np.ones(1),
-                 autonomous=np.array([assumptions.autonomous_uptake]),
-                 uptake=np.array([assumptions.sink_uptake_per_mu]))
-
-
-def test_a_central_draw_is_the_deterministic_pathway(xiaolan, catalog):
+def test_a_central_draw_is_the_central_pathway_exactly(xiaolan):
     model, starts = xiaolan
-    net, bau, credit = run_draws(model, starts, central(model, catalog))
+    net, bau, credit = run_draws(model, starts, central_draw(model))
     pathway = model.run("roadmap", starts)
-    assert net[0] == pytest.approx(pathway.net, rel=1e-9)
+    assert net[0].tobytes() == pathway.net.tobytes()
+    bau_state = model.bau_state
+    assert bau[0].tobytes() == (bau_state.emissions.sum(axis=0) -
+                                bau_state.sinks.sum(axis=0)).tobytes()
     final = pathway.frame[pathway.frame["year"] == 2050].groupby("measure")["abatement"].sum()
     names = [*model.effects.ids, "green_power"]
     for tech_id, value in final.items():
-        assert credit[0, names.index(tech_id)] == pytest.approx(value, rel=1e-9, abs=1e-6)
+        assert credit[0, names.index(tech_id)] == pytest.approx(value, rel=1e-12, abs=1e-9)
+
+
+def test_batched_draws_equal_the_public_single_run_of_each_draw(xiaolan):
+    model, starts = xiaolan
+    sample, columns = draw_inputs(model, 12, seed=3), report_columns(model)
+    net = run_draws(model, starts, sample, columns)[0]
+    single = [draw_model(model, sample, i).run("roadmap", starts).net[columns]
+              for i in range(12)]
+    assert net.tobytes() == np.array(single).tobytes()
+
+
+def test_every_draw_is_centred_on_its_central_value(xiaolan):
+    model, _ = xiaolan
+    sample, central = draw_inputs(model, 4000, seed=5), central_draw(model)
+    for name in ("cap", "shift", "growth", "grid", "autonomous"):
+        drawn, middle = getattr(sample, name), getattr(central, name)[0]
+        assert np.median(drawn, axis=0) == pytest.approx(middle, abs=0.05 * np.ptp(drawn) + 1e-9)
+    # the shift spans the popularisation period's length, half before and half after
+    assert sample.shift.min() < -2 and sample.shift.max() > 2
+    # the one documented one-sided input: forest uptake from the typical 0.5 t up to 1.2 t
+    assert sample.uptake.min() >= central.uptake[0]
+
+
+def test_the_central_pathway_is_the_median_of_each_input_on_its_own(xiaolan):
+    # before the fix the adoption years were drawn only before the central one: with them
+    # alone, P50 sat 6 % below the central pathway in 2030 and even P90 below it
+    model, starts = xiaolan
+    central = model.run("roadmap", starts).by_year.set_index("year")["net"]
+    bands = band_drivers(model, starts, draws=400, seed=2)
+    for row in bands[bands["input"] != "uptake"].itertuples():
+        assert row.net_p10 <= central[row.year] + 1 <= row.net_p90 + 2
+        # growth compounds (convex), so its median lies a little above the central run
+        spread = 0.04 if row.input in ("growth", "all") else 0.01
+        assert row.net_p50 == pytest.approx(central[row.year], rel=spread)
+    widths = bands[bands["year"] == 2050].set_index("input")["width"]
+    assert widths.idxmax() == "all" and widths.drop("all").idxmax() == "growth"
+    # the default grid path starts with the measured factor of 2022: no draw before it
+    grid = bands[bands["input"] == "grid"].set_index("year")["width"]
+    assert (grid[grid.index <= 2020] == 0).all() and grid[2050] > 0
 
 
 def test_seeded_draws_are_reproducible_byte_for_byte(xiaolan):

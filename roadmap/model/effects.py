@@ -23,10 +23,12 @@ REMOVING = ("efficiency", "structure", "electrification", "fuel_switch", "captur
 MU_PER_HA = 15.0
 
 
-def adoption(years: np.ndarray, start: int, end: int, at_end: float) -> np.ndarray:
+def adoption(years: np.ndarray, start, end, at_end: float) -> np.ndarray:
     """Share of full adoption by year: 0 up to `start`, a logistic S-curve rising to
-    `at_end` in `end` and towards 1 after; rescaled so that it leaves 0 at `start`."""
-    end = max(end, start + 1)
+    `at_end` in `end` and towards 1 after; rescaled so that it leaves 0 at `start`.
+    `start` and `end` may be arrays (broadcast together): the result has their shape + years."""
+    start = np.asarray(start, dtype=float)[..., None]
+    end = np.maximum(np.asarray(end, dtype=float)[..., None], start + 1)
     midpoint, half_span = (start + end) / 2, (end - start) / 2
     steepness = math.log(at_end / (1 - at_end)) / half_span
     logistic = 1 / (1 + np.exp(-steepness * (years - midpoint)))
@@ -41,7 +43,8 @@ class Effects:
     `ratio`: energy received per unit removed; `generation`: measures x years, MWh of local
     zero-carbon power at full adoption; `removal`: t/yr a sink takes up at full adoption;
     `begin`, `end`: each measure's default start and wide-adoption years (the curve's ends);
-    `mature`: applied before 2020."""
+    `mature`: applied before 2020; `shift`: years added to each wide-adoption year (0 in the
+    central case; a Monte Carlo draw's, with a leading draws axis for many draws)."""
 
     ids: list[str]
     types: list[str]
@@ -54,6 +57,7 @@ class Effects:
     end: np.ndarray
     mature: np.ndarray
     unsized: list[str]  # sinks with no area to act on
+    shift: np.ndarray
 
     @property
     def functions(self) -> list[str]:
@@ -62,15 +66,16 @@ class Effects:
     def curves(self, years: np.ndarray, at_end: float, min_ramp: int,
                starts: Mapping[str, int] | None = None,
                rows: list[int] | None = None) -> np.ndarray:
-        """Full adoption paths (the `rows` given, else every measure, x years), from
-        `starts[id]` where later (a roadmap delays a measure behind its prerequisites)."""
-        rows = list(range(len(self.ids))) if rows is None else rows
-        paths = np.zeros((len(rows), len(years)))
-        for position, row in enumerate(rows):
-            begin = max(int(self.begin[row]), (starts or {}).get(self.ids[row], 0))
-            end = max(int(self.end[row]), begin + min_ramp)
-            paths[position] = adoption(years, begin, end, at_end)
-        return paths
+        """Full adoption paths (the `rows` given, else every measure, x years; with a
+        leading draws axis if `shift` has one), from `starts[id]` where later (a roadmap
+        delays a measure behind its prerequisites). A measure is widespread at the end of its
+        popularisation period, at least `min_ramp` years after its start, plus its shift."""
+        rows = np.arange(len(self.ids)) if rows is None else np.asarray(rows, dtype=int)
+        begin = self.begin[rows]
+        if starts:
+            begin = np.maximum(begin, [starts.get(self.ids[row], 0) for row in rows])
+        end = np.maximum(self.end[rows], begin + min_ramp) + self.shift[..., rows]
+        return adoption(years, begin, end, at_end)
 
 
 def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) -> Effects:
@@ -102,7 +107,8 @@ def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) ->
         end[row] = PERIOD_END[popularization_year(tech)]
     return Effects([t.id for t in techs], [t.acts.type for t in techs], share, target, ratio,
                    generation, removal, begin, end,
-                   np.array([t.mature for t in techs], dtype=bool), unsized)
+                   np.array([t.mature for t in techs], dtype=bool), unsized,
+                   np.zeros(len(techs)))
 
 
 def _cells(baseline: Baseline, tech: Technology, cap: float, share: np.ndarray,

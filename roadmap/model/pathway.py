@@ -18,13 +18,15 @@ which already holds the autonomous uptake of mature technologies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from ..display import preview
+from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog
 from ..inputs.dependencies import exclusive_conflicts
 from ..inputs.site import Site, interpolate
@@ -102,17 +104,20 @@ class Pathway:
 class _Pairs:
     """The (measure, cell) pairs a measure acts on, the only places the model computes:
     their measure, cell, share at full adoption, ratio and target cell (the same sector),
-    and 0/1 matrices that sum pairs into cells (`to_cell`), into the cells receiving moved
-    energy (`to_target`) and into measure x sector credits (`to_credit`)."""
+    and sparse matrices that sum pairs into cells (`to_cell`), their removed energy x ratio
+    into the cells receiving it (`to_target`) and into measure x sector credits
+    (`to_credit`). A sparse
+    product adds each row's pairs in one fixed order, so a year's result is the same bytes
+    whatever else is computed beside it (Monte Carlo draws)."""
 
     measure: np.ndarray
     cell: np.ndarray
     share: np.ndarray
     ratio: np.ndarray
     target: np.ndarray
-    to_cell: np.ndarray
-    to_target: np.ndarray
-    to_credit: np.ndarray
+    to_cell: sparse.csr_array
+    to_target: sparse.csr_array
+    to_credit: sparse.csr_array
     on_power: np.ndarray  # the pair's cell is electricity
     to_power: np.ndarray  # the pair moves energy to electricity
     to_fuel: np.ndarray  # the pair moves energy to a fuel
@@ -123,13 +128,12 @@ class _Pairs:
         measure, cell = np.nonzero(fx.share > 0)
         target = fx.target[measure, cell]
         index = np.arange(len(cell))
-        to_cell = np.zeros((cells, len(cell)))
-        to_cell[cell, index] = 1.0
         moving = np.nonzero(target >= 0)[0]
-        to_target = np.zeros((cells, len(cell)))
-        to_target[target[moving], moving] = 1.0
-        to_credit = np.zeros((len(fx.ids) * sectors, len(cell)))
-        to_credit[measure * sectors + base.sector_index[cell], index] = 1.0
+        to_cell = _summing(cell, index, (cells, len(cell)))
+        to_target = _summing(target[moving], moving, (cells, len(cell)),
+                             fx.ratio[measure[moving]])
+        to_credit = _summing(measure * sectors + base.sector_index[cell], index,
+                             (len(fx.ids) * sectors, len(cell)))
         power = base.carrier_of == "electricity"
         to_power = (target >= 0) & power[np.maximum(target, 0)]
         return cls(measure, cell, fx.share[measure, cell], fx.ratio[measure], target, to_cell,
@@ -138,9 +142,10 @@ class _Pairs:
 
 @dataclass(frozen=True)
 class _Inputs:
-    """What a run reads that Monte Carlo draws vary. Arrays may carry a leading draws axis:
-    energy and factor (cells x years), grid (years), share (pairs), generation (measures x
-    years) and removal (measures)."""
+    """What a run reads that Monte Carlo draws vary: energy and factor (cells x years), grid
+    (years), share (pairs x years, or x 1 when constant), generation (measures x years) and
+    removal (measures x years, or x 1). Monte Carlo lays many draws side by side on the
+    years axis (each year is computed independently of the others)."""
 
     energy: np.ndarray
     factor: np.ndarray
@@ -152,9 +157,9 @@ class _Inputs:
 
 @dataclass(frozen=True)
 class _State:
-    """One scenario's physical result (each array may carry a leading draws axis): removed
-    energy by pair x year, energy and emissions by cell x year, electricity bookkeeping by
-    year, sinks by measure x year."""
+    """One scenario's physical result: removed energy by pair x year, energy and emissions
+    by cell x year, electricity bookkeeping by year, sinks by measure x year (Monte Carlo:
+    draws side by side on the years axis)."""
 
     adoption: np.ndarray
     logs: np.ndarray  # pairs x years: ln(1 - share adopted)
@@ -172,9 +177,17 @@ class _State:
         return 1 - (1 - self.local) * (1 - self.green)
 
 
-def _sum_pairs(matrix: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Pairs (x years) summed into the rows of a 0/1 matrix, over any leading axes."""
-    return matrix @ values  # matmul broadcasts over the leading axes
+def _summing(rows: np.ndarray, pairs: np.ndarray, shape: tuple[int, int],
+             weights: np.ndarray | None = None) -> sparse.csr_array:
+    """The matrix (`shape`: rows x all pairs) adding each of `pairs` to its row, times its
+    weight (default 1)."""
+    weights = np.ones(len(pairs)) if weights is None else weights
+    return sparse.csr_array((weights, (rows, pairs)), shape=shape)
+
+
+def _sum_pairs(matrix: sparse.csr_array, values: np.ndarray) -> np.ndarray:
+    """Pairs x years summed into the rows of a 0/1 matrix."""
+    return matrix @ values
 
 
 # --------------------------------------------------------------------------- simulation
@@ -182,44 +195,47 @@ def _sum_pairs(matrix: np.ndarray, values: np.ndarray) -> np.ndarray:
 def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np.ndarray,
               green: np.ndarray, prior: _State | None = None) -> _State:
     """The scenario's state; with `prior` (business as usual), removals are allocated as
-    the prior's plus the log-share split of what this scenario adds."""
-    logs = np.log1p(-inputs.share[..., :, None] * adoption[..., pairs.measure, :])
+    the prior's plus the log-share split of what this scenario adds. (Monte Carlo runs it
+    on thousands of years side by side: the pair-sized arrays are worked in place.)"""
+    logs = np.take(adoption, pairs.measure, axis=0)
+    logs *= inputs.share
+    np.log1p(np.negative(logs, out=logs), out=logs)
     total = _sum_pairs(pairs.to_cell, logs)
     remaining = np.exp(total)
     if prior is None:
-        removed = _split(logs, total, pairs, inputs.energy * (1 - remaining))
+        removed = _split(logs.copy(), total, pairs, inputs.energy * (1 - remaining))
     else:
         before = _sum_pairs(pairs.to_cell, prior.logs)
-        removed = prior.removed + _split(logs - prior.logs, total - before, pairs,
-                                         inputs.energy * (np.exp(before) - remaining))
-    energy = inputs.energy * remaining + _sum_pairs(pairs.to_target,
-                                                    removed * pairs.ratio[:, None])
-    demand = energy[..., electric, :].sum(axis=-2)
-    generation = (inputs.generation * adoption).sum(axis=-2)
+        removed = _split(logs - prior.logs, total - before, pairs,
+                         inputs.energy * (np.exp(before) - remaining))
+        removed += prior.removed
+    energy = inputs.energy * remaining + _sum_pairs(pairs.to_target, removed)
+    demand = energy[electric].sum(axis=0)
+    generation = (inputs.generation * adoption).sum(axis=0)
     local = np.minimum(np.divide(generation, demand, out=np.zeros_like(demand),
                                  where=demand > 0), 1.0)
     emissions = energy * inputs.factor
-    emissions[..., electric, :] *= ((1 - local) * (1 - green))[..., None, :]
+    emissions[electric] *= (1 - local) * (1 - green)
     return _State(adoption, logs, removed, energy, demand, local, green, emissions,
-                  inputs.removal[..., None] * adoption)
+                  inputs.removal * adoption)
 
 
 def _split(logs: np.ndarray, cell_logs: np.ndarray, pairs: _Pairs,
            total: np.ndarray) -> np.ndarray:
     """`total` (cells x years) split among each cell's pairs in proportion to their logs
-    (`cell_logs`: the logs summed by cell)."""
-    weight_sum = cell_logs[..., pairs.cell, :]
-    weights = np.divide(logs, weight_sum, out=np.zeros_like(logs), where=weight_sum < -_TINY)
-    return weights * total[..., pairs.cell, :]
+    (`cell_logs`: the logs summed by cell); overwrites and returns `logs`."""
+    per_log = np.divide(total, cell_logs, out=np.zeros_like(total), where=cell_logs < -_TINY)
+    logs *= np.take(per_log, pairs.cell, axis=0)
+    return logs
 
 
 # --------------------------------------------------------------------------- attribution
 
 def _credits(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, sectors: int,
              bau: _State, scenario: _State) -> np.ndarray:
-    """(measures + green power) x sectors x years (over any leading draws axis): each
-    measure's cut against business as usual, in the sector where it shows (module
-    docstring). Moved energy stays in its sector."""
+    """(measures + green power) x sectors x years: each measure's cut against business as
+    usual, in the sector where it shows (module docstring). Moved energy stays in its
+    sector."""
     delta = scenario.removed - bau.removed
     moved = delta * pairs.ratio[:, None]
     fuel_value = (delta * ~pairs.on_power[:, None] * inputs.factor[..., pairs.cell, :]
@@ -282,18 +298,8 @@ class SiteModel:
     def adoption(self, starts: Mapping[str, int]) -> np.ndarray:
         """Measures x years: the full curve for adopted ids (never below business as
         usual), business-as-usual uptake for the others."""
-        assumptions = self.site.assumptions
-        curves = self.default_curves
-        position = {tech_id: row for row, tech_id in enumerate(self.effects.ids)}
-        delayed = {i: y for i, y in starts.items() if y > self.effects.begin[position[i]]}
-        if delayed:
-            curves = curves.copy()
-            rows = [position[i] for i in delayed]
-            curves[rows] = self.effects.curves(self.base.years, assumptions.adoption_at_end,
-                                               assumptions.min_ramp_years, delayed, rows)
-        adopted = np.array([i in starts for i in self.effects.ids])
-        return np.where(adopted[:, None], np.maximum(curves, self.bau_state.adoption),
-                        self.bau_state.adoption)
+        return adopted(self.effects, self.default_curves, self.bau_state.adoption, starts,
+                       self.base.years, self.site.assumptions)
 
     def green(self, on: bool) -> np.ndarray:
         path = self.site.green_power
@@ -313,6 +319,13 @@ class SiteModel:
                           self.bau_state, state)
         return Pathway(scenario, self.site, tuple(starts), self, state, credit)
 
+    def varied(self, inputs: _Inputs, shift: np.ndarray, autonomous: float) -> SiteModel:
+        """The same model under other values of its uncertain inputs (one Monte Carlo
+        draw): the arrays a run reads, each measure's shift of its wide-adoption year, and
+        the autonomous uptake of business as usual."""
+        return _assemble(self.site, self.catalog, self.base, replace(self.effects, shift=shift),
+                         self.pairs, inputs, self.bau_ids, autonomous)
+
 
 def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteModel:
     """Baseline and effects for the site's candidate measures; business as usual holds the
@@ -322,16 +335,43 @@ def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteM
     fx = measure_effects(base, catalog, ids)
     bau_ids = non_conflicting([i for i, mature in zip(ids, fx.mature, strict=True)
                                if mature], catalog)
+    pairs = _Pairs.of(fx, base)
+    inputs = _Inputs(base.energy, base.factor, base.grid, pairs.share[:, None], fx.generation,
+                     fx.removal[:, None])
+    return _assemble(site, catalog, base, fx, pairs, inputs, tuple(bau_ids),
+                     site.assumptions.autonomous_uptake)
+
+
+def _assemble(site: Site, catalog: Catalog, base: Baseline, fx: Effects, pairs: _Pairs,
+              inputs: _Inputs, bau_ids: tuple[str, ...], autonomous: float) -> SiteModel:
+    """The model with its adoption curves and business as usual."""
     assumptions = site.assumptions
     curves = fx.curves(base.years, assumptions.adoption_at_end, assumptions.min_ramp_years)
-    in_bau = np.array([i in bau_ids for i in ids])
-    adoption = curves * in_bau[:, None] * assumptions.autonomous_uptake
-    pairs = _Pairs.of(fx, base)
-    inputs = _Inputs(base.energy, base.factor, base.grid, pairs.share, fx.generation,
-                     fx.removal)
-    state = _simulate(inputs, pairs, base.rows("electricity"), adoption,
-                      np.zeros(len(base.years)))
-    return SiteModel(site, catalog, base, fx, pairs, inputs, state, tuple(bau_ids), curves)
+    state = _simulate(inputs, pairs, base.rows("electricity"),
+                      bau_uptake(fx, curves, bau_ids, autonomous), np.zeros(len(base.years)))
+    return SiteModel(site, catalog, base, fx, pairs, inputs, state, bau_ids, curves)
+
+
+def bau_uptake(fx: Effects, curves: np.ndarray, bau_ids: Iterable[str],
+               autonomous: float | np.ndarray) -> np.ndarray:
+    """Business as usual's adoption (measures x years, any leading draws axis): the share
+    `autonomous` of the curves of its mature measures."""
+    in_bau = np.array([tech_id in bau_ids for tech_id in fx.ids])
+    return curves * in_bau[:, None] * autonomous
+
+
+def adopted(fx: Effects, curves: np.ndarray, bau: np.ndarray, starts: Mapping[str, int],
+            years: np.ndarray, assumptions: Assumptions) -> np.ndarray:
+    """Adoption (measures x years, any leading draws axis) when `starts` are adopted: their
+    curves (from a later start where the roadmap delays one), never below business as
+    usual's `bau`; business as usual's for the others."""
+    later = [row for row, tech_id in enumerate(fx.ids) if starts.get(tech_id, 0) > fx.begin[row]]
+    if later:
+        curves = curves.copy()
+        curves[..., later, :] = fx.curves(years, assumptions.adoption_at_end,
+                                          assumptions.min_ramp_years, starts, later)
+    chosen = np.array([tech_id in starts for tech_id in fx.ids])
+    return np.where(chosen[:, None], np.maximum(curves, bau), bau)
 
 
 def non_conflicting(ids: Iterable[str], catalog: Catalog) -> list[str]:

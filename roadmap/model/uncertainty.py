@@ -1,23 +1,31 @@
 """Monte Carlo through the site model: the uncertain inputs drawn within their documented
-ranges, all draws computed at once (draws x pairs x years in numpy), and percentiles of
-emissions, of each measure's abatement, and the probability that each target is met.
+ranges, many draws computed at once (the draws laid side by side on the years axis of the
+same model the central pathway runs), and percentiles of emissions, of each measure's
+abatement, and the probability that each target is met.
 
-What is drawn (each independently, uniform within the range `Assumptions` documents):
-- each grade-based technical potential (cap, supply share, sink area): x `CAP_SPREAD`;
-  a size the site gives itself is its decision and is not drawn;
-- each measure's wide-adoption year: anywhere in its popularisation period (never sooner
-  than `min_ramp_years` after its start);
-- each sector's growth rate: +- `growth_spread` per year;
-- the grid factor's path: x `grid_factor` range, reached in the target year (the base year
-  is what the inventory measured);
-- the autonomous uptake of mature technologies and the forest uptake per 亩, within their
-  ranges.
+What is drawn (each independently; `central_draw` holds every input at its central value,
+and its run is the central pathway exactly):
+- each grade-based technical potential (cap, supply share, sink area): x U(`CAP_SPREAD`),
+  around x1; a size the site gives itself is its decision and is not drawn;
+- each measure's wide-adoption year: the central year (the end of its popularisation
+  period, at least `min_ramp_years` after its start) +- half the period's length, uniform:
+  as likely sooner as later. Drawing it only inside the period made every draw at least as
+  fast as the central case, and put the whole band below the central pathway;
+- each sector's growth rate: the profile's +- `GROWTH_SPREAD` a year, uniform. Emissions
+  compound it, so the band is genuinely wider above the central pathway than below;
+- the grid factor's path: x a multiplier drawn in the `grid_factor` range and reached in
+  the target year, rising linearly from the later of the base year and the path's first
+  year (the default path starts with a measured factor, 2022; years before it are not
+  drawn);
+- the autonomous uptake of mature technologies, uniform in its range around its default;
+- the forest uptake per 亩, uniform in its range: genuinely one-sided, as the source gives
+  the typical 0.5 t (the central value) and 1.2 t for forests growing well, and nothing
+  lower; the draws only add sink (median 0.85 t, 1.7x the central value).
 The draws are seeded: the same seed gives the same bytes.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -27,22 +35,31 @@ import pandas as pd
 from ..inputs.assumptions import CAP_SPREAD, range_of
 from ..inputs.catalog import popularization_year
 from ..inputs.site import rate_in
-from .effects import PERIOD_END
-from .pathway import GREEN_POWER, SiteModel, _credits, _Inputs, _simulate, check_targets
+from .pathway import (
+    GREEN_POWER,
+    SiteModel,
+    _credits,
+    _Inputs,
+    _simulate,
+    adopted,
+    bau_uptake,
+    check_targets,
+)
 
 PERCENTILES = (10, 50, 90)
 GROWTH_SPREAD = 0.01  # +- 1 point a year on each sector's growth: project assumption
+INPUTS = ("cap", "shift", "growth", "grid", "autonomous", "uptake")
 
 
 @dataclass(frozen=True)
 class Draws:
     """The uncertain inputs of `count` draws: multipliers of each measure's potential
-    (draws x measures), each measure's wide-adoption year, each sector's growth shift
-    (draws x sectors), the grid factor's multiplier reached in the target year, the
-    autonomous uptake and the forest uptake per 亩 (draws)."""
+    (draws x measures), the years added to each measure's wide-adoption year (draws x
+    measures), each sector's growth shift (draws x sectors), the grid factor's multiplier
+    reached in the target year, the autonomous uptake and the forest uptake per 亩 (draws)."""
 
     cap: np.ndarray
-    end: np.ndarray
+    shift: np.ndarray
     growth: np.ndarray
     grid: np.ndarray
     autonomous: np.ndarray
@@ -53,8 +70,7 @@ class Draws:
         return len(self.grid)
 
     def part(self, rows: slice) -> Draws:
-        return Draws(*(getattr(self, name)[rows] for name in
-                       ("cap", "end", "growth", "grid", "autonomous", "uptake")))
+        return Draws(*(getattr(self, name)[rows] for name in INPUTS))
 
 
 def draw_inputs(model: SiteModel, count: int, seed: int = 20201) -> Draws:
@@ -64,11 +80,10 @@ def draw_inputs(model: SiteModel, count: int, seed: int = 20201) -> Draws:
     measures = len(fx.ids)
     sized = np.array([i in site.measures for i in fx.ids])
     cap = np.where(sized, 1.0, rng.uniform(*CAP_SPREAD, (count, measures)))
-    first = np.array([popularization_year(model.catalog.get(i)) for i in fx.ids])
-    last = np.array([PERIOD_END[y] for y in first])
-    end = first + rng.uniform(0, 1, (count, measures)) * (last - first)
+    period = fx.end - np.array([popularization_year(model.catalog.get(i)) for i in fx.ids])
+    shift = (rng.uniform(0, 1, (count, measures)) - 0.5) * period
     low, high = range_of("grid_factor")
-    return Draws(cap=cap, end=end,
+    return Draws(cap=cap, shift=shift,
                  growth=rng.uniform(-GROWTH_SPREAD, GROWTH_SPREAD,
                                     (count, len(model.base.sectors))),
                  grid=rng.uniform(low, high, count),
@@ -76,44 +91,52 @@ def draw_inputs(model: SiteModel, count: int, seed: int = 20201) -> Draws:
                  uptake=rng.uniform(*range_of("sink_uptake_per_mu"), count))
 
 
-def _curves(model: SiteModel, draws: Draws, starts: Mapping[str, int]) -> np.ndarray:
-    """Draws x measures x years: adoption S-curves from each start to the drawn end."""
-    fx, assumptions = model.effects, model.site.assumptions
-    begin = np.array([max(int(b), starts.get(i, 0)) for i, b in zip(fx.ids, fx.begin,
-                                                                   strict=True)])
-    end = np.maximum(draws.end, begin + assumptions.min_ramp_years)[..., None]
-    begin = begin[None, :, None]
-    years = model.base.years[None, None, :]
-    at_end = assumptions.adoption_at_end
-    steepness = math.log(at_end / (1 - at_end)) / ((end - begin) / 2)
-    logistic = 1 / (1 + np.exp(-steepness * (years - (begin + end) / 2)))
-    floor = 1 - at_end
-    return np.clip((logistic - floor) / (1 - floor), 0.0, 1.0) * (years >= begin)
+def central_draw(model: SiteModel) -> Draws:
+    """One draw with every input at its central value: its run is the central pathway."""
+    measures, assumptions = len(model.effects.ids), model.site.assumptions
+    return Draws(cap=np.ones((1, measures)), shift=np.zeros((1, measures)),
+                 growth=np.zeros((1, len(model.base.sectors))), grid=np.ones(1),
+                 autonomous=np.array([assumptions.autonomous_uptake]),
+                 uptake=np.array([assumptions.sink_uptake_per_mu]))
 
 
-def _inputs(model: SiteModel, draws: Draws) -> _Inputs:
-    """The model's arrays for each draw (leading axis: draws)."""
-    base, pairs, fx = model.base, model.pairs, model.effects
-    years = base.years
-    span = max(years[-1] - years[0], 1)
-    ramp = (years - years[0]) / span
-    grid = base.grid * (1 + (draws.grid[:, None] - 1) * ramp)
-    rates = np.array([[_rate(model, sector, year) for year in years] for sector in
-                      base.sectors])
-    steps = np.log1p(rates[None] + draws.growth[:, :, None])
-    growth = np.exp(np.concatenate([np.zeros((draws.count, len(base.sectors), 1)),
-                                    np.cumsum(steps[..., :-1], axis=-1)], axis=-1))
-    energy = base.energy[:, :1] * growth[:, base.sector_index, :]
-    factor = np.broadcast_to(base.factor, energy.shape).copy()
-    factor[:, model.electric, :] = grid[:, None, :]
-    share = np.minimum(pairs.share * draws.cap[:, pairs.measure], 0.99)
-    uptake = draws.uptake / model.site.assumptions.sink_uptake_per_mu
-    return _Inputs(energy, factor, grid, share, fx.generation * draws.cap[..., None],
-                   fx.removal * draws.cap * uptake[:, None])
+def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray) -> _Inputs:
+    """The model's arrays for the draws in the years `columns`, the draws side by side on
+    the years axis (draw-major: position draw x len(columns) + year)."""
+    base, pairs, fx, site = model.base, model.pairs, model.effects, model.site
+    years, count, span = base.years, draws.count, len(columns)
+    first = max(years[0], min(site.grid_path()))
+    ramp = np.clip((years - first) / max(years[-1] - first, 1), 0.0, 1.0)[columns]
+    grid = base.grid[columns] * (1 + (draws.grid[:, None] - 1) * ramp)
+    rates = np.array([[rate_in(sector_rates, year) for year in years[:-1]]
+                      for sector_rates in map(site.growth_of, base.sectors)])
+    steps = 1 + rates[:, None] + draws.growth.T[..., None]  # the same product as `growth_path`
+    growth = np.cumprod(np.concatenate([np.ones((len(base.sectors), count, 1)), steps],
+                                       axis=-1), axis=-1)[..., columns]
+    energy = base.energy[:, :1, None] * growth[base.sector_index]
+    factor = np.broadcast_to(base.factor[:, None, columns], energy.shape).copy()
+    factor[model.electric] = grid
+    share = np.minimum(pairs.share[:, None] * draws.cap.T[pairs.measure],
+                       np.maximum(pairs.share, 0.99)[:, None])
+    uptake = draws.uptake / site.assumptions.sink_uptake_per_mu
+    generation = fx.generation[:, None, columns] * draws.cap.T[..., None]
+    removal = fx.removal[:, None] * draws.cap.T * uptake
+    return _Inputs(*(values.reshape(len(values), -1) for values in (energy, factor)),
+                   grid.ravel(), np.repeat(share, span, axis=1),
+                   generation.reshape(len(generation), -1), np.repeat(removal, span, axis=1))
 
 
-def _rate(model: SiteModel, sector: str, year: int) -> float:
-    return rate_in(model.site.growth_of(sector), year)
+def _flat(values: np.ndarray) -> np.ndarray:
+    """Draws x rows x years as rows x (draws x years), draw-major."""
+    return values.transpose(1, 0, 2).reshape(values.shape[1], -1)
+
+
+def draw_model(model: SiteModel, draws: Draws, index: int) -> SiteModel:
+    """The site model of one draw, every year: its public `run` is the single-run pathway
+    under that draw's inputs (the benchmark's loop, and a check of the batched draws)."""
+    one = draws.part(slice(index, index + 1))
+    inputs = _inputs(model, one, np.arange(len(model.base.years)))
+    return model.varied(inputs, one.shift[0], float(one.autonomous[0]))
 
 
 @dataclass(frozen=True)
@@ -136,15 +159,41 @@ class Uncertainty:
 
 
 def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
-                seed: int = 20201, chunk: int = 250) -> Uncertainty:
+                seed: int = 20201, chunk: int = 100) -> Uncertainty:
     """The roadmap scenario (`starts` adopted, the profile's green power) under `draws`
-    seeded draws of the uncertain inputs."""
-    sample = draw_inputs(model, draws, seed)
+    seeded draws of the uncertain inputs, computed `chunk` draws at a time."""
     columns = report_columns(model)
-    parts = [run_draws(model, starts, sample.part(slice(first, first + chunk)), columns)
-             for first in range(0, draws, chunk)]
-    net, bau, credit = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    net, bau, credit = _run_chunked(model, starts, draw_inputs(model, draws, seed), columns,
+                                    chunk)
     return _summary(model, draws, seed, model.base.years[columns], net, bau, credit)
+
+
+def _run_chunked(model: SiteModel, starts: Mapping[str, int], sample: Draws,
+                 columns: np.ndarray, chunk: int) -> tuple[np.ndarray, ...]:
+    """`run_draws` over `sample`, `chunk` draws at a time (bounded memory)."""
+    parts = [run_draws(model, starts, sample.part(slice(first, first + chunk)), columns)
+             for first in range(0, sample.count, chunk)]
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+
+
+def band_drivers(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
+                 seed: int = 20201, chunk: int = 100) -> pd.DataFrame:
+    """What makes the band: the percentiles of net emissions with one input drawn at a time
+    (the others at their central values; `all`: every input drawn), in the report years.
+    Columns: input (all, cap, shift, growth, grid, autonomous, uptake), year, net_p10,
+    net_p50, net_p90, width (P90 - P10), tCO2e/yr."""
+    sample, columns = draw_inputs(model, draws, seed), report_columns(model)
+    central = Draws(*(np.repeat(getattr(central_draw(model), name), draws, axis=0)
+                      for name in INPUTS))
+    frames = []
+    for name in ("all", *INPUTS):
+        varied = sample if name == "all" else replace(central, **{name: getattr(sample, name)})
+        net = _run_chunked(model, starts, varied, columns, chunk)[0]
+        low, middle, high = np.percentile(net, PERCENTILES, axis=0)
+        frames.append(pd.DataFrame({"input": name, "year": model.base.years[columns],
+                                    "net_p10": low, "net_p50": middle, "net_p90": high,
+                                    "width": high - low}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def report_columns(model: SiteModel) -> np.ndarray:
@@ -161,34 +210,30 @@ def run_draws(model: SiteModel, starts: Mapping[str, int], draws: Draws,
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Net and business-as-usual emissions (draws x years, the `columns` of the model's
     years, default all) and each measure's credit in the last of them (draws x (measures
-    + green power)) for the given draws."""
+    + green power)) for the given draws: the central model's own functions, run once with
+    the draws side by side on the years axis."""
     columns = np.arange(len(model.base.years)) if columns is None else columns
-    inputs = _year(_inputs(model, draws), columns)
-    curves = _curves(model, draws, {})[..., columns]
-    in_bau = np.array([i in model.bau_ids for i in model.effects.ids])
-    bau_adoption = curves * in_bau[:, None] * draws.autonomous[:, None, None]
-    adopted = np.array([i in starts for i in model.effects.ids])
-    delayed = _curves(model, draws, starts)[..., columns] if starts else curves
-    adoption = np.where(adopted[:, None], np.maximum(delayed, bau_adoption), bau_adoption)
-    green = model.green(True)[columns]
-    bau = _simulate(inputs, model.pairs, model.electric, bau_adoption,
-                    np.zeros_like(green), None)
-    state = _simulate(inputs, model.pairs, model.electric, adoption, green, bau)
-    last = slice(-1, None)  # the credits are needed in the target year only
-    credit = _credits(_year(inputs, last), model.pairs, model.electric,
-                      len(model.base.sectors), _year(bau, last),
-                      _year(state, last))[..., 0].sum(axis=-1)
-    sinks = state.sinks.sum(axis=-2)
-    credit[:, :-1] += (state.sinks - bau.sinks)[..., -1]
-    return (state.emissions.sum(axis=-2) - sinks, bau.emissions.sum(axis=-2) -
-            bau.sinks.sum(axis=-2), credit)
+    years, count, span = model.base.years[columns], draws.count, len(columns)
+    assumptions, pairs, electric = model.site.assumptions, model.pairs, model.electric
+    fx = replace(model.effects, shift=draws.shift)
+    curves = fx.curves(years, assumptions.adoption_at_end, assumptions.min_ramp_years)
+    bau_adoption = bau_uptake(fx, curves, model.bau_ids, draws.autonomous[:, None, None])
+    adoption = adopted(fx, curves, bau_adoption, starts, years, assumptions)
+    inputs = _inputs(model, draws, columns)
+    bau = _simulate(inputs, pairs, electric, _flat(bau_adoption), np.zeros(count * span))
+    state = _simulate(inputs, pairs, electric, _flat(adoption),
+                      np.tile(model.green(True)[columns], count), bau)
+    last = slice(span - 1, None, span)  # the credits are needed in the last year only
+    credit = _credits(_year(inputs, last), pairs, electric, len(model.base.sectors),
+                      _year(bau, last), _year(state, last)).sum(axis=-2).T
+    credit[:, :-1] += (state.sinks - bau.sinks)[:, last].T
+    return ((state.emissions.sum(axis=0) - state.sinks.sum(axis=0)).reshape(count, span),
+            (bau.emissions.sum(axis=0) - bau.sinks.sum(axis=0)).reshape(count, span), credit)
 
 
 def _year(arrays, columns: slice | np.ndarray):
-    """The same inputs or state restricted to some years (the last axis of each array;
-    the per-measure removal and the pairs' shares have none)."""
-    return replace(arrays, **{name: value[..., columns] for name, value in vars(arrays).items()
-                              if name not in ("removal", "share")})
+    """The same inputs or state restricted to some columns of the years axis."""
+    return replace(arrays, **{name: value[..., columns] for name, value in vars(arrays).items()})
 
 
 def _summary(model: SiteModel, draws: int, seed: int, years: np.ndarray, net: np.ndarray,
