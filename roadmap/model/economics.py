@@ -14,7 +14,7 @@ in place that year is the capex x the adoption the scenario adds to business as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,7 +26,7 @@ from ..inputs.catalog import Catalog, Technology, builtin_catalog_dir
 from ..inputs.files import read_yaml, without_lines
 from ..inputs.site import Site
 from ..inputs.vocabulary import expand_cells
-from .pathway import Pathway, SiteModel, removed_by_cell
+from .pathway import Pathway, SiteModel, credit_in, removed_by_cell, standalone_runs
 
 GRADE = "grade"
 PRICE_YEAR = 2024  # the year of the default prices (escalation runs from it)
@@ -140,19 +140,20 @@ def money_of(site: Site) -> Money:
 
 # --------------------------------------------------------------------------- capex
 
-def measure_capex(model: SiteModel, ids: Iterable[str]) -> pd.DataFrame:
+def measure_capex(model: SiteModel, ids: Iterable[str],
+                  runs: Mapping[str, Pathway] | None = None) -> pd.DataFrame:
     """Each measure's investment for full adoption beyond business as usual, from its
-    stand-alone size in the site's target year. Columns: id, cost_basis, capex (yuan),
-    lifetime, om (share of capex per year), standalone (t/yr at full adoption)."""
+    stand-alone size in the site's target year (`runs`: the measures' `standalone_runs`,
+    when already made). Columns: id, cost_basis, capex (yuan), lifetime, om (share of capex
+    per year), standalone (t/yr at full adoption)."""
     fx, bau, site = model.effects, model.bau_state, model.site
     row_of = {tech_id: row for row, tech_id in enumerate(fx.ids)}
     data, rows = cost_data(), []
     for tech_id in ids:
         row, tech = row_of[tech_id], model.catalog.get(tech_id)
-        alone = model.run("alone", {tech_id: 0}, green_power=False)
+        alone = runs[tech_id] if runs is not None else standalone_runs(model, [tech_id])[tech_id]
         added = alone.state.adoption[row, -1] - bau.adoption[row, -1]
-        abated = float(alone.credit[:, :, -1].sum()
-                       + (alone.state.sinks - bau.sinks)[:, -1].sum())
+        abated = credit_in(alone, site.target_year)
         per_adoption = 1 / added if added > 1e-9 else 0.0
         family = family_of(tech, data.families)
         if family is None:
@@ -246,6 +247,16 @@ def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
     return frame.sort_values(["cost_yuan_per_t", "abatement_t_per_yr"],
                              ascending=[True, False], kind="stable",
                              na_position="last").reset_index(drop=True)
+
+
+def standalone_economics(model: SiteModel, runs: Mapping[str, Pathway], year: int,
+                         ) -> pd.DataFrame:
+    """`measure_economics` in `year` of each measure adopted alone on top of business as
+    usual (`runs`: `standalone_runs` of the model, reused): what the cost curve would show
+    for it without the others. One row per run, in its order; columns `COLUMNS`."""
+    capex = measure_capex(model, runs, runs)
+    return pd.concat([measure_economics(run, model.catalog, year, capex)
+                      for run in runs.values()], ignore_index=True)
 
 
 # --------------------------------------------------------------------------- over time
