@@ -135,7 +135,8 @@ MOVING_EFFECTS = ("electrification", "fuel_switch")
 class Effect(BaseModel):
     """What a measure does in the site model (the README's model page): its type, the
     sector x carrier cells it acts on, where moved energy goes and at what ratio (energy of
-    `to` per unit of energy removed), the supply technology, and why."""
+    `to` per unit of energy removed; for supply, the fuel burned per unit generated), the
+    supply technology, and why."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -157,6 +158,15 @@ class Effect(BaseModel):
             raise ValueError("to: electrification moves energy to electricity")
         if self.type in MOVING_EFFECTS and self.ratio is None:
             raise ValueError(f"ratio: a {self.type} effect needs the energy ratio")
+        if self.type == "supply" and self.to is not None:
+            # the fuel a generator burns is costed (model.economics) but its emissions are
+            # not modelled, so only a zero-carbon fuel can be named
+            if self.to != "biomass":
+                raise ValueError("to: a supply effect burns only biomass (its fuel's emissions "
+                                 "are not modelled)")
+            if self.ratio is None:
+                raise ValueError("ratio: a supply effect that burns a fuel needs MWh of fuel "
+                                 "per MWh generated")
         return self
 
     @property

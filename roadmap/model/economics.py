@@ -208,13 +208,23 @@ def yearly_flows(pathway: Pathway, capex: pd.DataFrame, year: int, money: Money,
         bought = sum(saved[c] * fx.ratio[row] * prices[t]
                      for c, t in enumerate(moved_to) if t >= 0)
         generated = fx.generation[row, column] * added
-        saving = float(saved @ prices) - bought + generated * power_price
+        saving = float(saved @ prices) - bought + generated * power_price \
+            - _fuel_burned(model.catalog.get(item.id), generated, money, year)
         abated = float(pathway.credit[row, :, column].sum()
                        + (state.sinks - bau.sinks)[row, column])
         rows.append({"id": item.id, "capital": item.capex * added,
                      "om": item.capex * added * item.om, "saving": saving,
                      "abatement": abated})
     return pd.DataFrame(rows, columns=["id", "capital", "om", "saving", "abatement"])
+
+
+def _fuel_burned(tech: Technology, generated: float, money: Money, year: int) -> float:
+    """yuan/yr of the fuel a generator burns (a supply effect's `to`, `ratio` MWh of fuel
+    per MWh generated), at the energy-supply sector's price."""
+    effect = tech.acts
+    if effect.type != "supply" or effect.to is None:
+        return 0.0
+    return generated * effect.ratio * money.price(effect.to, "energy_supply", year)
 
 
 def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
