@@ -143,7 +143,8 @@ FUNCTION_NAMES = {
     "efficiency": ("能效提升", "efficiency"), "electrification": ("电气化", "electrification"),
     "clean_power": ("清洁能源", "clean power"), "structure": ("结构优化", "structural change"),
     "ccus": ("碳捕集利用与封存", "CCUS"), "sink": ("碳汇", "sinks"),
-    "enabling": ("规划管理", "planning and management"),
+    # not the town table's category 规划管理, which the charts colour by category
+    "enabling": ("支撑保障", "enabling"),
 }
 SECTOR_NAMES = {
     "industry": ("工业", "industry"), "commercial": ("公共及商业建筑", "commercial buildings"),
