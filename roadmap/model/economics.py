@@ -240,33 +240,44 @@ def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
     flows = yearly_flows(pathway, capex, year, money).set_index("id")
     rows = []
     for item in capex.itertuples():
-        tech, flow = catalog.get(item.id), flows.loc[item.id]
-        annual = crf(money.rate, item.lifetime) * flow["capital"] + flow["om"]
+        tech = catalog.get(item.id)
         rows.append({
             "id": tech.id, "name_zh": tech.name_zh, "name_en": tech.name_en,
             "category": tech.category, "category_en": tech.category_en or tech.category,
             "function": pathway.model.effects.functions[
                 pathway.model.effects.ids.index(tech.id)],
             "economics": tech.economics, "cost_basis": item.cost_basis,
-            "investment_10k_yuan": item.capex / 1e4, "annual_cost_10k_yuan": annual / 1e4,
-            "saving_10k_yuan_per_yr": flow["saving"] / 1e4,
-            "abatement_t_per_yr": flow["abatement"],
-            "cost_yuan_per_t": levelised_cost(flow["capital"], flow["om"], flow["saving"],
-                                              flow["abatement"], money.rate, item.lifetime)})
+            "investment_10k_yuan": item.capex / 1e4,
+            **_cost_terms(item, flows.loc[item.id], money.rate)})
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.sort_values(["cost_yuan_per_t", "abatement_t_per_yr"],
                              ascending=[True, False], kind="stable",
                              na_position="last").reset_index(drop=True)
 
 
+def _cost_terms(item, flow: pd.Series, rate: float) -> dict[str, float]:
+    """A measure's yearly cost terms in 10k yuan, abatement and levelised cost, from its
+    capex row (`measure_capex`) and its flows (`yearly_flows`)."""
+    annual = crf(rate, item.lifetime) * flow["capital"] + flow["om"]
+    return {"annual_cost_10k_yuan": annual / 1e4, "saving_10k_yuan_per_yr": flow["saving"] / 1e4,
+            "abatement_t_per_yr": flow["abatement"],
+            "cost_yuan_per_t": levelised_cost(flow["capital"], flow["om"], flow["saving"],
+                                              flow["abatement"], rate, item.lifetime)}
+
+
 def standalone_economics(model: SiteModel, runs: Mapping[str, Pathway], year: int,
                          ) -> pd.DataFrame:
-    """`measure_economics` in `year` of each measure adopted alone on top of business as
-    usual (`runs`: `standalone_runs` of the model, reused): what the cost curve would show
-    for it without the others. One row per run, in its order; columns `COLUMNS`."""
-    capex = measure_capex(model, runs, runs)
-    return pd.concat([measure_economics(run, model.catalog, year, capex)
-                      for run in runs.values()], ignore_index=True)
+    """What `measure_economics` in `year` gives each measure adopted alone on top of
+    business as usual (`runs`: `standalone_runs` of the model, reused), one row per run in
+    its order: id, cost_basis, annual_cost_10k_yuan, saving_10k_yuan_per_yr,
+    abatement_t_per_yr, cost_yuan_per_t."""
+    capex, money = measure_capex(model, runs, runs), money_of(model.site)
+    rows = []
+    for n, (item, run) in enumerate(zip(capex.itertuples(), runs.values(), strict=True)):
+        flow = yearly_flows(run, capex.iloc[[n]], year, money).iloc[0]
+        rows.append({"id": item.id, "cost_basis": item.cost_basis,
+                     **_cost_terms(item, flow, money.rate)})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- over time
