@@ -14,9 +14,11 @@ from roadmap.decisions.acceptability import (
     uniform_weights,
     wsm_draws,
 )
-from roadmap.decisions.matrix import DecisionMatrix, decision_matrix
+from roadmap.decisions.matrix import COST_SPREAD, DecisionMatrix, decision_matrix
 from roadmap.decisions.sensitivity import sensitivity
 from roadmap.inputs.site import site_from_dict
+from roadmap.model.economics import measure_economics
+from roadmap.model.pathway import site_model
 
 TOWN = {"name": "test town", "domain": "town",
         "baseline": {"electricity": 690, "industrial_fuel": 160, "transport_fuel": 100,
@@ -98,6 +100,28 @@ def test_grade_draws_stay_within_half_a_grade_and_on_the_scale(town_matrix):
     assert np.all(np.abs(drawn[:, :, relevance] - values[:, relevance])
                   <= 0.2 * values[:, relevance] + 1e-12)
     assert drawn.std(axis=0).min() >= 0.0 and drawn.std(axis=0).max() > 0.2
+
+
+def test_a_sites_cost_is_drawn_within_its_gross_terms(catalog):
+    """A levelised cost near zero is uncertain by its capital and its savings, not by 20 %
+    of the small difference between them."""
+    office = {"name": "office", "domain": "building", "target_year": 2040,
+              "prices": {"electricity": 15},
+              "baseline": {"commercial": {"electricity": 5000.0, "gas": 1500.0}}}
+    matrix = decision_matrix(catalog, site_from_dict(office))
+    model = site_model(site_from_dict(office), catalog, matrix.ids)
+    led = matrix.ids.index("bld-led-lighting")
+    economics = measure_economics(model.run("alone", {"bld-led-lighting": 0}, green_power=False),
+                                  catalog, 2040).iloc[0]
+    gross = 1e4 * (economics["annual_cost_10k_yuan"] + economics["saving_10k_yuan_per_yr"]
+                   ) / economics["abatement_t_per_yr"]
+    assert matrix.half_widths["cost"][led] == pytest.approx(COST_SPREAD * gross)
+    cost = matrix.values[led, matrix.criteria.index("cost")]
+    assert 0 < cost < COST_SPREAD * gross  # 31 yuan/t of 167 yuan/t gross
+    drawn = grade_draws(matrix, 400, np.random.default_rng(0))[:, led,
+                                                               matrix.criteria.index("cost")]
+    assert np.abs(drawn - cost).max() <= COST_SPREAD * gross
+    assert drawn.min() < 0 < drawn.max()  # the draws cross zero: it may or may not pay
 
 
 @pytest.mark.parametrize("types", [[1, 1, 1, 1], [1, -1, 1, -1]])

@@ -22,6 +22,7 @@ from roadmap.decisions.portfolio import (
 from roadmap.decisions.ranking import rank
 from roadmap.decisions.weights import choose_weights
 from roadmap.inputs.assumptions import DEFAULT_PRICES, PRICE_SOURCES, PRICE_TABLE, range_of
+from roadmap.inputs.catalog import Effect
 from roadmap.inputs.site import QUANTITIES, site_from_dict
 from roadmap.model.economics import (
     crf,
@@ -93,6 +94,32 @@ def test_economics_follow_the_pathway(catalog):
     assert table.loc["bld-led-lighting", "cost_basis"] == "building_efficiency"
     costs = table["cost_yuan_per_t"].dropna().to_list()
     assert costs == sorted(costs)
+
+
+def test_a_generator_pays_for_the_fuel_it_burns(catalog):
+    """Biodiesel CCHP burns 2.5 MWh of biodiesel (priced as oil) per MWh of power it saves
+    buying: its saving is the power price less the fuel's, below nothing."""
+    model = site_model(office(), catalog, ["bld-biodiesel-cchp"])
+    alone = model.run("alone", {"bld-biodiesel-cchp": 0}, green_power=False)
+    column = list(model.base.years).index(2035)
+    generated = model.effects.generation[0, column] * (
+        alone.state.adoption[0, column] - model.bau_state.adoption[0, column])
+    row = measure_economics(alone, catalog, 2035).iloc[0]
+    power = DEFAULT_PRICES["electricity"]["commercial"]
+    fuel = 2.5 * DEFAULT_PRICES["oil"]["all"]
+    assert generated > 0
+    assert row["saving_10k_yuan_per_yr"] * 1e4 == pytest.approx(generated * (power - fuel))
+    # free fuel would make it look like the cheapest tonne of all
+    free_fuel = row["cost_yuan_per_t"] - generated * fuel / row["abatement_t_per_yr"]
+    assert free_fuel < -2000 and row["cost_yuan_per_t"] > 0
+
+
+@pytest.mark.parametrize("effect, problem", [
+    ({"to": "gas", "ratio": 2.0}, "burns only biomass"),
+    ({"to": "biomass"}, "needs MWh of fuel per MWh generated")])
+def test_a_generators_fuel_must_be_zero_carbon_and_sized(effect, problem):
+    with pytest.raises(ValueError, match=problem):
+        Effect(type="supply", scale="chp", **effect)
 
 
 def test_pv_capex_is_per_kw_of_generation(catalog):

@@ -10,11 +10,14 @@ from pymcdm.normalizations import minmax_normalization
 
 from roadmap import DOMAINS, InputError
 from roadmap.decisions.experts import expert_agreement
-from roadmap.decisions.matrix import decision_matrix
+from roadmap.decisions.matrix import DecisionMatrix, catalog_matrix, decision_matrix
 from roadmap.decisions.ranking import METHOD_SPECS, compare_methods, preferences, rank
 from roadmap.decisions.sensitivity import draw_weights, sensitivity, topsis_scores, wsm_scores
 from roadmap.decisions.weights import ahp_weights, choose_weights
 from roadmap.inputs.site import site_from_dict
+from roadmap.model.economics import measure_economics
+from roadmap.model.pathway import SiteModel, credit_in, site_model
+from roadmap.rendering.messages import sentence
 
 TOWN = {"name": "test town", "domain": "town", "land_area_ha": 5000,
         "baseline": {"electricity": 690, "industrial_fuel": 160, "transport_fuel": 100,
@@ -111,6 +114,107 @@ def test_a_criterion_equal_for_all_is_dropped(catalog):
     matrix = decision_matrix(catalog, site_from_dict(only_power), criteria=GRADES)
     # every candidate left acts on electricity, so relevance cannot discriminate
     assert "relevance" not in matrix.criteria and "relevance" in matrix.dropped
+
+
+# --------------------------------------------------------------------------- the site's cost
+
+# An office whose electricity is nearly free (15 yuan/MWh): saving it no longer pays for the
+# capital (positive costs), while heat pumps that replace its gas still save money
+# (negative costs), so the cost criterion crosses zero.
+CHEAP_POWER_OFFICE = {"name": "office", "domain": "building", "base_year": 2020,
+                      "target_year": 2040, "prices": {"electricity": 15},
+                      "baseline": {"commercial": {"electricity": 5000.0, "gas": 1500.0}}}
+
+
+@pytest.fixture(scope="module")
+def office_matrix(catalog):
+    return decision_matrix(catalog, site_from_dict(CHEAP_POWER_OFFICE),
+                           criteria=("site_abatement", "cost"))
+
+
+def test_cost_is_the_levelised_cost_of_the_measure_adopted_alone(catalog, office_matrix):
+    site = site_from_dict(CHEAP_POWER_OFFICE)
+    model = site_model(site, catalog, office_matrix.ids)
+    for tech_id in ("bld-led-lighting", "bld-air-source-heat-pump", "bld-solar-pv"):
+        alone = model.run("alone", {tech_id: 0}, green_power=False)
+        economics = measure_economics(alone, catalog, 2040).iloc[0]
+        assert row(office_matrix, tech_id)["cost"] == pytest.approx(economics["cost_yuan_per_t"])
+        assert row(office_matrix, tech_id)["cost_basis"] == economics["cost_basis"]
+        assert row(office_matrix, tech_id)["site_abatement"] == pytest.approx(
+            credit_in(alone, 2040))
+    costs = office_matrix.frame.set_index("id")["cost"]
+    assert costs["bld-air-source-heat-pump"] < 0 < costs["bld-led-lighting"]
+    # a family's capital per MWh saved is the same whatever the grade: LED and insulation
+    # differ only by their interactions with business as usual
+    assert costs["bld-led-lighting"] == pytest.approx(costs["bld-wall-roof-insulation"], rel=1e-2)
+
+
+def test_the_matrix_runs_the_site_model_once_per_candidate(catalog, monkeypatch):
+    calls = []
+    original = SiteModel.run
+    monkeypatch.setattr(SiteModel, "run", lambda self, *a, **k: calls.append(a[1]) or
+                        original(self, *a, **k))
+    matrix = decision_matrix(catalog, site_from_dict(CHEAP_POWER_OFFICE),
+                             criteria=("site_abatement", "cost"))
+    assert sorted(tuple(c) for c in calls) == sorted((i,) for i in matrix.ids)
+
+
+def test_without_a_site_the_cost_is_the_grades(catalog):
+    matrix = catalog_matrix(catalog, "town", ("abatement", "cost"))
+    assert set(matrix.frame["cost_basis"]) == {"grade"}
+    # ➕3: 10,000 yuan buys 10 t/yr; annualised at 8 % over 15 years plus 2 % O&M
+    third = matrix.frame[matrix.frame["id"] == "town-carbon-sink-afforestation"].iloc[0]
+    assert third["cost"] == pytest.approx(1000 * (0.08 * 1.08 ** 15 / (1.08 ** 15 - 1) + 0.02))
+    frame = matrix.frame.assign(grade=[catalog.get(i).economics for i in matrix.ids])
+    assert frame.groupby("grade")["cost"].nunique().eq(1).all()
+    assert frame.groupby("grade")["cost"].first().is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("method", ["topsis", "vikor", "promethee_ii", "spotis", "copras",
+                                    "wsm"])
+def test_the_cost_criterion_ranks_lower_is_better_in_every_method(office_matrix, method):
+    alone = rank(office_matrix, method, {"site_abatement": 0.0, "cost": 1.0}).frame
+    assert alone["cost"].is_monotonic_increasing  # sorted by rank
+    assert alone["cost"].iloc[0] < 0 < alone["cost"].iloc[-1]
+    # with both criteria, a measure never ranks below one it beats on both
+    both = rank(office_matrix, method, {"site_abatement": 0.5, "cost": 0.5}).frame
+    ranks = both.set_index("id")
+    best = ranks.loc["bld-ground-source-heat-pump"]
+    beaten = ranks[(ranks["cost"] > best["cost"]) &
+                   (ranks["site_abatement"] < best["site_abatement"])]
+    assert len(beaten) > 20 and (beaten["rank"] > best["rank"]).all()
+
+
+def test_copras_keeps_the_textbook_formula_for_positive_costs(office_matrix):
+    """Costs above zero go to COPRAS as they are; a column that crosses zero is shifted so
+    that the cheapest stands at the column's range (the order kept)."""
+    positive = office_matrix.frame[office_matrix.frame["cost"] > 0]
+    matrix = DecisionMatrix(positive.reset_index(drop=True), office_matrix.criteria,
+                            office_matrix.excluded, {})
+    weights = {"site_abatement": 0.5, "cost": 0.5}
+    gain, cost = matrix.values[:, 0], matrix.values[:, 1]
+    s_plus, s_minus = 0.5 * gain / gain.sum(), 0.5 * cost / cost.sum()
+    q = s_plus + s_minus.sum() / (s_minus * (1 / s_minus).sum())
+    np.testing.assert_allclose(preferences(matrix, "copras", weights), q / q.max())
+    shifted = office_matrix.values[:, 1] - office_matrix.values[:, 1].min() + \
+        np.ptp(office_matrix.values[:, 1])
+    gain, cost = office_matrix.values[:, 0], shifted
+    s_plus, s_minus = 0.5 * gain / gain.sum(), 0.5 * cost / cost.sum()
+    q = s_plus + s_minus.sum() / (s_minus * (1 / s_minus).sum())
+    np.testing.assert_allclose(preferences(office_matrix, "copras", weights), q / q.max())
+
+
+def test_why_names_the_levelised_cost_and_its_basis_in_both_languages(office_matrix):
+    frame = rank(office_matrix, "topsis", {"site_abatement": 0.5, "cost": 0.5}).frame
+    why = frame.set_index("id")["why"]
+    assert "levelised cost -2,848 yuan/t (from the grade)" in why["bld-air-source-heat-pump"]
+    assert "levelised cost 31 yuan/t" in why["bld-led-lighting"]
+    assert "from the grade" not in why["bld-led-lighting"]
+    assert "平准化减排成本-2,848元/吨（按经济性等级估算）" in sentence(
+        why["bld-air-source-heat-pump"], "zh")
+    assert "平准化减排成本31元/吨" in sentence(why["bld-led-lighting"], "zh")
+    # a number with thousands separators stays one number in the translation
+    assert sentence("abates 198,471 t/yr at this site", "zh") == "在本场地减排198,471吨/年"
 
 
 # --------------------------------------------------------------------------- methods

@@ -18,8 +18,11 @@ Criteria values (`performance`):
 - `"grades"` (default, the project's assumption): each value moves uniformly within
   `PERFORMANCE_HALF_WIDTH` of the catalog's, clipped to the criterion's scale. A grade of the
   study (▼, ➕, ★) is a rounded judgement, so the true value lies within half a grade;
-  readiness moves by half a step of its 0.2 grid (one period); any other criterion (relevance,
-  or a physical quantity of the site model) by ±`RELATIVE_HALF_WIDTH` of its value.
+  readiness moves by half a step of its 0.2 grid (one period); a value whose spread the matrix
+  knows (`DecisionMatrix.half_widths`: a site's levelised cost moves by `COST_SPREAD` of its
+  gross terms, capital and O&M plus savings per t, not of the difference, which may be near
+  zero) by that; any other criterion (relevance, site abatement) by ±`RELATIVE_HALF_WIDTH`
+  of its value.
 - `"fixed"`: the catalog's values in every draw (weights only: the sensitivity analysis).
 - a draws x measures x criteria array, or a callable `(matrix, draws, rng)` returning one.
 
@@ -62,7 +65,8 @@ def uniform_weights(criteria: int, draws: int, seed: int) -> np.ndarray:
 def grade_draws(matrix: DecisionMatrix, draws: int, rng: np.random.Generator) -> np.ndarray:
     """draws x measures x criteria: each value +- its half-width, clipped to its scale."""
     values = matrix.values
-    half = np.array([np.full(len(values), PERFORMANCE_HALF_WIDTH[c])
+    half = np.array([matrix.half_widths[c] if c in matrix.half_widths
+                     else np.full(len(values), PERFORMANCE_HALF_WIDTH[c])
                      if c in PERFORMANCE_HALF_WIDTH else RELATIVE_HALF_WIDTH * np.abs(values[:, j])
                      for j, c in enumerate(matrix.criteria)]).T
     drawn = values + half * rng.uniform(-1.0, 1.0, (draws, *values.shape))

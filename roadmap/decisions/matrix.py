@@ -1,19 +1,20 @@
 """The decision matrix of a site: its candidate measures, their criteria, and the exclusions.
 
-Criteria (all benefit criteria: more is better):
+Criteria (`COST_CRITERIA` are lower-is-better, the others more-is-better):
 
-| criterion | scale | from |
-|---|---|---|
-| abatement | 1-5 | the study's ▼ |
-| economics | 1-5 | the study's ➕ (tCO2 abated per 10k yuan) |
-| readiness | 0-1 | the two periods: (application score 0-3 + popularisation score 0-2) / 5 |
-| relevance | 0-1 | share of the site's baseline on the sources the measure addresses |
-| stars     | 1-5 | the study's ★, only when the weights name it explicitly |
+- site_abatement (t/yr): the site model, the measure adopted alone against business as
+  usual, in the target year;
+- cost (yuan/t): the levelised cost of that same run (model.economics; negative when the
+  savings outweigh the capital); without a site (`catalog_matrix`), from the ➕ grade;
+- timing (0-2): the phase the measure is widespread in;
+- abatement, economics, stars (1-5): the study's ▼, ➕ and ★ (★ only when named);
+- readiness (0-1): the two periods, (application score 0-3 + popularisation 0-2) / 5;
+- relevance (0-1): share of the site's baseline on the cells the measure acts on.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,8 @@ from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog, Technology
 from ..inputs.site import Site
 from ..inputs.vocabulary import COST_CRITERIA, expand_cells, period_index
-from ..model.pathway import site_model, standalone_abatement
+from ..model.economics import GRADE, cost_data, crf, standalone_economics
+from ..model.pathway import credit_in, site_model, standalone_runs
 
 # The range of each criterion, used by SPOTIS (which needs bounds) and for documentation.
 CRITERION_BOUNDS = {
@@ -35,7 +37,11 @@ CRITERION_BOUNDS = {
 }  # site_abatement and cost have no fixed scale: their bounds are the candidates' range
 EXCLUDED_COLUMNS = ["id", "domain", "name_zh", "name_en", "reason"]
 INFO_COLUMNS = ["id", "domain", "category", "name_zh", "name_en", "application_period",
-                "popularization_period", "recommendation", "note"]
+                "popularization_period", "recommendation", "cost_basis", "note"]
+# SMAA's spread of a site's levelised cost: this share of its gross terms (annualised capital
+# and O&M plus the energy saving, per t). Project assumption: the families' capex ranges and
+# the prices' x0.7-x1.3 (docs/economics.md) move each term by about this much.
+COST_SPREAD = 0.2
 
 
 def readiness(tech: Technology) -> float:
@@ -85,6 +91,9 @@ class DecisionMatrix:
     criteria: tuple[str, ...]
     excluded: pd.DataFrame
     dropped: dict[str, str]  # criteria left out, with the reason
+    # criterion -> each alternative's uncertainty (half-width of a uniform draw), where the
+    # matrix knows it (the site's cost); acceptability's draws use it
+    half_widths: dict[str, np.ndarray] = field(default_factory=dict, compare=False)
 
     @property
     def values(self) -> np.ndarray:
@@ -107,7 +116,8 @@ class DecisionMatrix:
 
     def subset(self, criteria: tuple[str, ...]) -> DecisionMatrix:
         """The same alternatives judged on fewer criteria."""
-        return DecisionMatrix(self.frame, criteria, self.excluded, self.dropped)
+        return DecisionMatrix(self.frame, criteria, self.excluded, self.dropped,
+                              self.half_widths)
 
 
 def exclusion_reason(tech: Technology, site: Site,
@@ -137,10 +147,12 @@ def exclusion_reason(tech: Technology, site: Site,
 
 
 def grade_cost(tech: Technology, assumptions: Assumptions) -> float:
-    """Yuan per tCO2 from the ➕ grade: 10k yuan over (annual t per 10k yuan x lifetime).
-    The ranking's cost criterion; the cost curve's levelised costs are model.economics'."""
-    return 10_000 / (assumptions.cost_effectiveness[tech.economics] *
-                     assumptions.lifetime_years)
+    """Levelised yuan per tCO2 from the ➕ grade alone, for a catalog without a site (no
+    energy to price): the grade's investment per t/yr, annualised at the discount rate over
+    the grade fallback's life, plus its O&M (model.economics' "from the grade")."""
+    data = cost_data()
+    capex = 10_000 / assumptions.cost_effectiveness[tech.economics]
+    return capex * (crf(assumptions.discount_rate, data.grade_lifetime) + data.grade_om)
 
 
 def timing(tech: Technology) -> float:
@@ -150,9 +162,10 @@ def timing(tech: Technology) -> float:
 
 def criterion_values(tech: Technology, shares: dict[tuple[str, str], float] | None = None,
                      assumptions: Assumptions | None = None,
-                     site_abatement: dict[str, float] | None = None) -> dict[str, float]:
+                     site_figures: pd.Series | None = None) -> dict[str, float]:
     """Every criterion's value for one measure; relevance only when a baseline is given,
-    site_abatement only with the site model's figures."""
+    site_abatement and the site's cost only with the site model's figures (`_site_figures`;
+    without them cost is `grade_cost`)."""
     assumptions = assumptions or Assumptions()
     values = {
         "abatement": float(tech.abatement),
@@ -164,8 +177,9 @@ def criterion_values(tech: Technology, shares: dict[tuple[str, str], float] | No
     }
     if shares is not None:
         values["relevance"] = relevance(tech, shares, assumptions)
-    if site_abatement is not None:
-        values["site_abatement"] = site_abatement[tech.id]
+    if site_figures is not None:
+        values["site_abatement"] = float(site_figures["site_abatement"])
+        values["cost"] = float(site_figures["cost"])
     return values
 
 
@@ -193,43 +207,66 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
         candidates.append(tech)
         notes.append(f"included by the profile ({reason})" if reason else (
             "included by the profile" if tech.id in site.include else ""))
-    expected = _site_abatement(catalog, site, candidates) if "site_abatement" in criteria \
-        else None
-    rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions, expected),
-                 note) for tech, note in zip(candidates, notes, strict=True)]
-    return _matrix(rows, criteria, excluded)
+    if not {"site_abatement", "cost"} & set(criteria) or not candidates:
+        rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions), note)
+                for tech, note in zip(candidates, notes, strict=True)]
+        return _matrix(rows, criteria, excluded)
+    figures = _site_figures(catalog, site, candidates)
+    rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions,
+                                                  figures.loc[tech.id]),
+                 note, figures.at[tech.id, "cost_basis"])
+            for tech, note in zip(candidates, notes, strict=True)]
+    spread = figures.loc[[t.id for t in candidates], "cost_spread"].to_numpy()
+    return _matrix(rows, criteria, excluded, {"cost": spread})
 
 
-def _site_abatement(catalog: Catalog, site: Site, candidates: list[Technology],
-                    ) -> dict[str, float]:
-    """Each candidate's credit in the target year when the site adopts it on top of
-    business as usual (the site model with it against the model without it), t/yr."""
+def _site_figures(catalog: Catalog, site: Site, candidates: list[Technology]) -> pd.DataFrame:
+    """Each candidate adopted alone on top of business as usual, in the target year, from
+    one run of the site model each. Indexed by id: site_abatement (t/yr, the model with it
+    against the model without it), cost (its levelised yuan/t in that run, as the cost curve
+    computes it: model.economics), cost_basis (its cost family, or "grade"), cost_spread
+    (yuan/t: `COST_SPREAD` of the cost's gross terms, SMAA's half-width).
+
+    A measure that abates nothing at the site has no cost per tonne: it takes the highest
+    cost of the candidates (it buys nothing), and a spread of `COST_SPREAD` of that cost."""
     model = site_model(site, catalog, [t.id for t in candidates])
-    return standalone_abatement(model, model.effects.ids, site.target_year)
+    runs = standalone_runs(model, model.effects.ids)
+    economics = standalone_economics(model, runs, site.target_year).set_index("id")
+    cost = economics["cost_yuan_per_t"]
+    cost = cost.fillna(cost.max() if cost.notna().any() else 0.0)
+    gross = 1e4 * (economics["annual_cost_10k_yuan"] + economics["saving_10k_yuan_per_yr"].abs()
+                   ) / economics["abatement_t_per_yr"].where(economics["abatement_t_per_yr"] > 0)
+    return pd.DataFrame({
+        "site_abatement": {i: credit_in(run, site.target_year) for i, run in runs.items()},
+        "cost": cost, "cost_basis": economics["cost_basis"],
+        "cost_spread": (COST_SPREAD * gross).fillna(COST_SPREAD * cost.abs())})
 
 
 def catalog_matrix(catalog: Catalog, domain: str,
                    criteria: tuple[str, ...] = ("abatement", "economics", "readiness"),
                    ) -> DecisionMatrix:
-    """Every measure of a domain, no site: the study's own view (no relevance criterion)."""
+    """Every measure of a domain, no site: the study's own view (no relevance criterion;
+    cost, if named, from the grade: `grade_cost`)."""
     rows = [_row(t, criteria, criterion_values(t), "") for t in catalog if t.domain == domain]
     return _matrix(rows, criteria, [])
 
 
-def _matrix(rows: list[dict], criteria: tuple[str, ...], excluded: list[dict]) -> DecisionMatrix:
+def _matrix(rows: list[dict], criteria: tuple[str, ...], excluded: list[dict],
+            half_widths: dict[str, np.ndarray] | None = None) -> DecisionMatrix:
     frame = pd.DataFrame(rows, columns=INFO_COLUMNS + list(criteria))
     dropped = {c: f"same value ({frame[c].iloc[0]:g}) for every measure"
                for c in criteria if len(frame) > 1 and frame[c].nunique() == 1}
     kept = tuple(c for c in criteria if c not in dropped)
     return DecisionMatrix(frame.drop(columns=list(dropped)), kept,
-                          pd.DataFrame(excluded, columns=EXCLUDED_COLUMNS), dropped)
+                          pd.DataFrame(excluded, columns=EXCLUDED_COLUMNS), dropped,
+                          {c: w for c, w in (half_widths or {}).items() if c in kept})
 
 
 def _row(tech: Technology, criteria: tuple[str, ...], values: dict[str, float],
-         note: str) -> dict:
+         note: str, cost_basis: str = GRADE) -> dict:
     return {"id": tech.id, "domain": tech.domain, "category": tech.category,
             "name_zh": tech.name_zh, "name_en": tech.name_en,
             "application_period": tech.application_period,
             "popularization_period": tech.popularization_period,
-            "recommendation": tech.recommendation, "note": note,
+            "recommendation": tech.recommendation, "cost_basis": cost_basis, "note": note,
             **{c: values[c] for c in criteria}}

@@ -16,6 +16,7 @@ from pymcdm.normalizations import minmax_normalization
 from ..display import preview
 from ..errors import METHOD_OPTION, PROFILE, InputError
 from ..inputs.vocabulary import COST_CRITERIA, METHODS
+from ..model.economics import GRADE
 from .matrix import DecisionMatrix
 
 
@@ -29,6 +30,10 @@ def _copras_inputs(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
     each cost column is handed over as its reciprocal 1/x (timing as 1/(1 + phase)), marked
     as a cost column: pymcdm's arithmetic then equals the textbook's. Without a cost
     criterion, the cost of abatement 1/➕ is used, i.e. ➕ itself marked as a cost column.
+    A levelised cost of zero or below (a measure whose savings outweigh its capital) has no
+    reciprocal: such a column is first shifted so that the cheapest measure stands at the
+    column's range and the dearest at twice it (the order is kept, the ratios are the
+    project's choice: costs that cross zero have none of their own).
     tests/test_ranking.py checks the result against the textbook formula."""
     values, types = matrix.values.copy(), matrix.types.copy()
     if (values[:, types > 0] <= 0).any():
@@ -38,8 +43,7 @@ def _copras_inputs(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
         if criterion in COST_CRITERIA:
             costs = values[:, column] + (1.0 if criterion == "timing" else 0.0)
             if (costs <= 0).any():
-                raise InputError("method", "COPRAS cannot weigh costs of zero or below (a "
-                                 "measure that saves money)", allowed="another method")
+                costs = costs - costs.min() + (np.ptp(costs) or 1.0)
             values[:, column] = 1 / costs
     if (types > 0).all() and "economics" in matrix.criteria:
         types[matrix.criteria.index("economics")] = -1
@@ -174,11 +178,13 @@ _CRITERION_TEXT = {
     "stars": "study grade {:.0f}/5",
     "relevance": "acts on {:.0%} of the baseline",
     "site_abatement": "abates {:,.0f} t/yr at this site",
-    "cost": "costs {:,.0f} yuan/t",
+    "cost": "levelised cost {:,.0f} yuan/t",
 }
 
 
 def _describe(criterion: str, row: pd.Series) -> str:
+    if criterion == "cost" and row["cost_basis"] == GRADE:
+        return _CRITERION_TEXT[criterion].format(row[criterion]) + " (from the grade)"
     if criterion in _CRITERION_TEXT:
         return _CRITERION_TEXT[criterion].format(row[criterion])
     if pd.isna(row["application_period"]):

@@ -135,7 +135,8 @@ MOVING_EFFECTS = ("electrification", "fuel_switch")
 class Effect(BaseModel):
     """What a measure does in the site model (the README's model page): its type, the
     sector x carrier cells it acts on, where moved energy goes and at what ratio (energy of
-    `to` per unit of energy removed), the supply technology, and why."""
+    `to` per unit of energy removed; for supply, the fuel burned per unit generated), the
+    supply technology, and why."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -143,6 +144,9 @@ class Effect(BaseModel):
     cells: tuple[str, ...] = ()
     to: Carrier | None = None
     ratio: float | None = Field(None, ge=0, le=5)
+    # the carrier whose price the `to` fuel is bought at, when the fuel's own price is not
+    # its price (biodiesel and bio-jet fuel are liquid fuels, not pellets: priced as oil)
+    priced_as: Carrier | None = None
     scale: SupplyScale | None = None
     why: str | None = None
 
@@ -157,6 +161,18 @@ class Effect(BaseModel):
             raise ValueError("to: electrification moves energy to electricity")
         if self.type in MOVING_EFFECTS and self.ratio is None:
             raise ValueError(f"ratio: a {self.type} effect needs the energy ratio")
+        if self.type == "supply" and self.to is not None:
+            # the fuel a generator burns is costed (model.economics) but its emissions are
+            # not modelled, so only a zero-carbon fuel can be named
+            if self.to != "biomass":
+                raise ValueError("to: a supply effect burns only biomass (its fuel's emissions "
+                                 "are not modelled)")
+            if self.ratio is None:
+                raise ValueError("ratio: a supply effect that burns a fuel needs MWh of fuel "
+                                 "per MWh generated")
+        if self.priced_as is not None and self.to is None:
+            raise ValueError("priced_as: only an effect that buys or burns a fuel (`to`) has "
+                             "a fuel price")
         return self
 
     @property

@@ -28,9 +28,10 @@ Address = Literal[
 ADDRESSES: tuple[str, ...] = get_args(Address)
 
 # Site features a measure only makes sense with. cargo_port: a port with cranes and yard
-# machinery (container or bulk terminals), not only ferries and fishing boats.
+# machinery (container or bulk terminals), not only ferries and fishing boats. waste_fuel:
+# combustible waste of the site's own (or taken in) to burn for power.
 Feature = Literal["port", "cargo_port", "airport", "rail", "steel", "cement", "aluminium",
-                  "farmland", "fishery"]
+                  "farmland", "fishery", "waste_fuel"]
 FEATURES: tuple[str, ...] = get_args(Feature)
 
 # Which enterprises an enterprise-table technology fits (seed 003 table 4-5, 适用领域).
@@ -61,7 +62,7 @@ BASELINE_SOURCES: tuple[str, ...] = get_args(BaselineSource)
 # What a site profile's `features` may name: the catalog's `requires` and site traits.
 SiteFeature = Literal[
     "port", "cargo_port", "airport", "rail", "steel", "cement", "aluminium", "farmland", "fishery",
-    "energy_intensive", "coastal", "new_build",
+    "waste_fuel", "energy_intensive", "coastal", "new_build",
 ]
 SITE_FEATURES: tuple[str, ...] = get_args(SiteFeature)
 
@@ -142,7 +143,8 @@ FUNCTION_NAMES = {
     "efficiency": ("能效提升", "efficiency"), "electrification": ("电气化", "electrification"),
     "clean_power": ("清洁能源", "clean power"), "structure": ("结构优化", "structural change"),
     "ccus": ("碳捕集利用与封存", "CCUS"), "sink": ("碳汇", "sinks"),
-    "enabling": ("规划管理", "planning and management"),
+    # not the town table's category 规划管理, which the charts colour by category
+    "enabling": ("支撑保障", "enabling"),
 }
 SECTOR_NAMES = {
     "industry": ("工业", "industry"), "commercial": ("公共及商业建筑", "commercial buildings"),

@@ -14,7 +14,7 @@ in place that year is the capex x the adoption the scenario adds to business as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,7 +26,7 @@ from ..inputs.catalog import Catalog, Technology, builtin_catalog_dir
 from ..inputs.files import read_yaml, without_lines
 from ..inputs.site import Site
 from ..inputs.vocabulary import expand_cells
-from .pathway import Pathway, SiteModel, removed_by_cell
+from .pathway import Pathway, SiteModel, credit_in, removed_by_cell, standalone_runs
 
 GRADE = "grade"
 PRICE_YEAR = 2024  # the year of the default prices (escalation runs from it)
@@ -140,19 +140,20 @@ def money_of(site: Site) -> Money:
 
 # --------------------------------------------------------------------------- capex
 
-def measure_capex(model: SiteModel, ids: Iterable[str]) -> pd.DataFrame:
+def measure_capex(model: SiteModel, ids: Iterable[str],
+                  runs: Mapping[str, Pathway] | None = None) -> pd.DataFrame:
     """Each measure's investment for full adoption beyond business as usual, from its
-    stand-alone size in the site's target year. Columns: id, cost_basis, capex (yuan),
-    lifetime, om (share of capex per year), standalone (t/yr at full adoption)."""
+    stand-alone size in the site's target year (`runs`: the measures' `standalone_runs`,
+    when already made). Columns: id, cost_basis, capex (yuan), lifetime, om (share of capex
+    per year), standalone (t/yr at full adoption)."""
     fx, bau, site = model.effects, model.bau_state, model.site
     row_of = {tech_id: row for row, tech_id in enumerate(fx.ids)}
     data, rows = cost_data(), []
     for tech_id in ids:
         row, tech = row_of[tech_id], model.catalog.get(tech_id)
-        alone = model.run("alone", {tech_id: 0}, green_power=False)
+        alone = runs[tech_id] if runs is not None else standalone_runs(model, [tech_id])[tech_id]
         added = alone.state.adoption[row, -1] - bau.adoption[row, -1]
-        abated = float(alone.credit[:, :, -1].sum()
-                       + (alone.state.sinks - bau.sinks)[:, -1].sum())
+        abated = credit_in(alone, site.target_year)
         per_adoption = 1 / added if added > 1e-9 else 0.0
         family = family_of(tech, data.families)
         if family is None:
@@ -203,17 +204,37 @@ def yearly_flows(pathway: Pathway, capex: pd.DataFrame, year: int, money: Money,
         row = row_of[item.id]
         added = state.adoption[row, column] - bau.adoption[row, column]
         saved = removed[row, :, column]
-        moved_to = fx.target[row]
-        bought = sum(saved[c] * fx.ratio[row] * prices[t]
+        moved_to, tech = fx.target[row], model.catalog.get(item.id)
+        bought = sum(saved[c] * fx.ratio[row] * _bought_price(tech, prices, t, base, money, year)
                      for c, t in enumerate(moved_to) if t >= 0)
         generated = fx.generation[row, column] * added
-        saving = float(saved @ prices) - bought + generated * power_price
+        saving = float(saved @ prices) - bought + generated * power_price \
+            - _fuel_burned(tech, generated, money, year)
         abated = float(pathway.credit[row, :, column].sum()
                        + (state.sinks - bau.sinks)[row, column])
         rows.append({"id": item.id, "capital": item.capex * added,
                      "om": item.capex * added * item.om, "saving": saving,
                      "abatement": abated})
     return pd.DataFrame(rows, columns=["id", "capital", "om", "saving", "abatement"])
+
+
+def _bought_price(tech: Technology, prices: np.ndarray, cell: int, base, money: Money,
+                  year: int) -> float:
+    """yuan/MWh of the energy a moving effect buys in `cell`: the cell's price, or the price
+    of the effect's `priced_as` carrier in that sector (bio-jet fuel is bought as oil)."""
+    if tech.acts.priced_as is None:
+        return float(prices[cell])
+    return money.price(tech.acts.priced_as, base.cells[cell][0], year)
+
+
+def _fuel_burned(tech: Technology, generated: float, money: Money, year: int) -> float:
+    """yuan/yr of the fuel a generator burns (a supply effect's `to`, `ratio` MWh of fuel
+    per MWh generated), at the energy-supply sector's price of `to` (or of `priced_as`)."""
+    effect = tech.acts
+    if effect.type != "supply" or effect.to is None:
+        return 0.0
+    return generated * effect.ratio * money.price(effect.priced_as or effect.to,
+                                                  "energy_supply", year)
 
 
 def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
@@ -229,23 +250,44 @@ def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
     flows = yearly_flows(pathway, capex, year, money).set_index("id")
     rows = []
     for item in capex.itertuples():
-        tech, flow = catalog.get(item.id), flows.loc[item.id]
-        annual = crf(money.rate, item.lifetime) * flow["capital"] + flow["om"]
+        tech = catalog.get(item.id)
         rows.append({
             "id": tech.id, "name_zh": tech.name_zh, "name_en": tech.name_en,
             "category": tech.category, "category_en": tech.category_en or tech.category,
             "function": pathway.model.effects.functions[
                 pathway.model.effects.ids.index(tech.id)],
             "economics": tech.economics, "cost_basis": item.cost_basis,
-            "investment_10k_yuan": item.capex / 1e4, "annual_cost_10k_yuan": annual / 1e4,
-            "saving_10k_yuan_per_yr": flow["saving"] / 1e4,
-            "abatement_t_per_yr": flow["abatement"],
-            "cost_yuan_per_t": levelised_cost(flow["capital"], flow["om"], flow["saving"],
-                                              flow["abatement"], money.rate, item.lifetime)})
+            "investment_10k_yuan": item.capex / 1e4,
+            **_cost_terms(item, flows.loc[item.id], money.rate)})
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.sort_values(["cost_yuan_per_t", "abatement_t_per_yr"],
                              ascending=[True, False], kind="stable",
                              na_position="last").reset_index(drop=True)
+
+
+def _cost_terms(item, flow: pd.Series, rate: float) -> dict[str, float]:
+    """A measure's yearly cost terms in 10k yuan, abatement and levelised cost, from its
+    capex row (`measure_capex`) and its flows (`yearly_flows`)."""
+    annual = crf(rate, item.lifetime) * flow["capital"] + flow["om"]
+    return {"annual_cost_10k_yuan": annual / 1e4, "saving_10k_yuan_per_yr": flow["saving"] / 1e4,
+            "abatement_t_per_yr": flow["abatement"],
+            "cost_yuan_per_t": levelised_cost(flow["capital"], flow["om"], flow["saving"],
+                                              flow["abatement"], rate, item.lifetime)}
+
+
+def standalone_economics(model: SiteModel, runs: Mapping[str, Pathway], year: int,
+                         ) -> pd.DataFrame:
+    """What `measure_economics` in `year` gives each measure adopted alone on top of
+    business as usual (`runs`: `standalone_runs` of the model, reused), one row per run in
+    its order: id, cost_basis, annual_cost_10k_yuan, saving_10k_yuan_per_yr,
+    abatement_t_per_yr, cost_yuan_per_t."""
+    capex, money = measure_capex(model, runs, runs), money_of(model.site)
+    rows = []
+    for n, (item, run) in enumerate(zip(capex.itertuples(), runs.values(), strict=True)):
+        flow = yearly_flows(run, capex.iloc[[n]], year, money).iloc[0]
+        rows.append({"id": item.id, "cost_basis": item.cost_basis,
+                     **_cost_terms(item, flow, money.rate)})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- over time

@@ -540,16 +540,18 @@ def near_zero_gap(potential: Pathway) -> NearZeroGap:
                        green_closes, (gap - green_closes) / uptake_per_ha, residual)
 
 
-def standalone_abatement(model: SiteModel, ids: Iterable[str], year: int) -> dict[str, float]:
-    """Each measure's credit in `year` when it alone is adopted on top of business as usual
-    (Kausal Paths' "the model with it against the model without it"), tCO2e/yr."""
-    column = int(np.searchsorted(model.base.years, year))
-    result = {}
-    for tech_id in ids:
-        run = model.run("alone", {tech_id: 0}, green_power=False)
-        result[tech_id] = float(run.credit[..., column].sum() +
-                                (run.state.sinks - model.bau_state.sinks)[:, column].sum())
-    return result
+def standalone_runs(model: SiteModel, ids: Iterable[str]) -> dict[str, Pathway]:
+    """Each measure adopted alone on top of business as usual, without green power (Kausal
+    Paths' "the model with it against the model without it"): one run per measure."""
+    return {tech_id: model.run("alone", {tech_id: 0}, green_power=False) for tech_id in ids}
+
+
+def credit_in(pathway: Pathway, year: int) -> float:
+    """The scenario's whole credit against business as usual in `year`, sinks included,
+    tCO2e/yr."""
+    column = int(np.searchsorted(pathway.model.base.years, year))
+    return float(pathway.credit[..., column].sum() +
+                 (pathway.state.sinks - pathway.model.bau_state.sinks)[:, column].sum())
 
 
 def removed_by_cell(model: SiteModel, state: _State) -> np.ndarray:

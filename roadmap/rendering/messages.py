@@ -73,6 +73,9 @@ def _vocabulary_word(word: str, lang: str) -> str:
     return word  # an id or a number
 
 
+NUMBER = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?%?")
+
+
 @cache
 def _patterns() -> list[tuple[re.Pattern, dict]]:
     patterns = []
@@ -104,6 +107,8 @@ def _part(english: str, lang: str) -> str:
 def _parameter(value: str, lang: str) -> str:
     """A nested sentence ("included by the profile (needs port, ...)") or a word list."""
     one = "en" if lang == "en" else "zh"
+    if NUMBER.fullmatch(value):  # "-2,671" is a number, not a list of two words
+        return value
     try:
         return _part(value, one)
     except KeyError:
