@@ -100,7 +100,7 @@ def test_docx_has_the_sections_and_the_charts(zh_run):
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     markdown = (zh_run / "report.md").read_text(encoding="utf-8")
     assert headings == re.findall(r"^## (.+)$", markdown, re.MULTILINE)
-    assert len(document.inline_shapes) == 5 and len(document.tables) >= 10
+    assert len(document.inline_shapes) == 7 and len(document.tables) >= 10
     assert document.core_properties.created.year == 2020
 
 

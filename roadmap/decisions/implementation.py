@@ -91,6 +91,11 @@ class ImplementationPlan:
     indicators: pd.DataFrame
     from_profile: bool
 
+    @property
+    def has_map(self) -> bool:
+        """Whether there is a challenge -> action -> indicator map to draw."""
+        return bool(len(self.challenges) or len(self.indicators))
+
 
 def implementation_plan(site: Site, roadmap: Roadmap,
                         investment: dict[str, float] | None = None) -> ImplementationPlan:
