@@ -31,7 +31,8 @@ SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
 # What may stay Latin in a Chinese report: ids, units, method names, file names.
 ALLOWED_LATIN = {"IPCC", "GB", "LPG", "PV", "CHP", "CCUS", "tCO2e", "CO2e", "CO2", "TOPSIS",
                  "VIKOR", "PROMETHEE", "II", "SPOTIS", "COPRAS", "Spearman", "pymcdm", "roadmap",
-                 "SHA", "GDP", "TOD", "GPU", "LED", "BIPV", "LNG", "Xiaolan", "Town"}
+                 "SHA", "GDP", "TOD", "GPU", "LED", "BIPV", "LNG", "Xiaolan", "Town",
+                 "PM2"}  # PM2.5, as Chinese writes it
 EXPONENT = re.compile(r"(?<![\w.#-])\d+(?:\.\d+)?e[+-]\d+\b", re.IGNORECASE)  # 1.08e+06
 
 

@@ -100,7 +100,8 @@ def _quarter_axis(ax, quarters: tuple[str, ...], lang: str) -> None:
         months = f"{3 * int(number) - 2}-{3 * int(number)}"
         tick = plan_text("quarter_tick", lang, months=months, q=number)
         if number == "1" or i == 0:
-            tick += "\n" + plan_text("year_tick", lang, year=year)
+            # a year needs one language: 2014年 reads in both
+            tick += "\n" + plan_text("year_tick", "zh" if lang == "both" else lang, year=year)
             if i:
                 ax.axvline(i, color="#888888", linewidth=0.8, linestyle="--", zorder=1)
         ticks.append(tick)
@@ -132,7 +133,7 @@ def map_chart(plan: ImplementationPlan, site_name: str, lang: str = "both") -> F
                for layer in LAYERS}
     tallest = max(len(nodes) for nodes in columns.values())
     with rc_context(chart_rc()):
-        figure = Figure(figsize=(13, 1.4 + (0.8 if lang == "both" else 0.5) * tallest))
+        figure = Figure(figsize=(13, 1.4 + (0.8 if lang == "both" else 0.56) * tallest))
         ax = figure.subplots()
         boxes = {}
         for x, layer in enumerate(LAYERS):
