@@ -229,3 +229,13 @@ def test_a_site_without_a_plan_section_is_reported_as_defaults(catalog, tmp_path
     assert "gives no implementation plan" in markdown and "no map is drawn" in markdown
     assert not (folder / "charts" / "implementation-map.png").exists()
     assert (folder / "charts" / "implementation.png").exists()
+
+
+def test_an_empty_first_phase_gives_an_empty_plan_that_still_draws(xiaolan):
+    site = xiaolan.site.model_copy(update={"implementation": None})
+    roadmap = xiaolan.roadmap
+    empty = type(roadmap)(roadmap.frame.iloc[0:0], roadmap.graph.subgraph([]).copy(), site)
+    plan = implementation_plan(site, empty)
+    assert plan.schedule.empty and len(plan.quarters) == 8 and not plan.has_map
+    figure = schedule_chart(plan, site.name, "en")
+    assert not [p for p in figure.axes[0].patches if (p.get_gid() or "").endswith(":quarters")]

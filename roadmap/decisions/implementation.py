@@ -18,7 +18,7 @@ from ..inputs.implementation import (
     FUNDING_KEYS,
     PLAN_CATEGORIES,
     Action,
-    Implementation,
+    Challenge,
     Indicator,
     Work,
     quarter_index,
@@ -110,18 +110,21 @@ def implementation_plan(site: Site, roadmap: Roadmap,
         strict=True))
     if section is None:
         rows = _default_rows(site, roadmap, categories, investment)
-        section = Implementation(actions=tuple(
-            Action(id=r["id"], name={"zh": r["name_zh"], "en": r["name_en"]}) for r in rows))
+        actions = [(r["id"], r["name_zh"], r["name_en"]) for r in rows]
+        challenges, indicators = (), ()
     else:
         rows = [row for action in section.actions
                 for row in _action_rows(action, categories, investment)]
+        actions = [(a.id, *_names(a)) for a in section.actions]
+        challenges, indicators = section.challenges, section.indicators
     schedule, first, last = _placed(pd.DataFrame(rows, columns=[
         c for c in SCHEDULE_COLUMNS if c not in DERIVED]), site)
     quarters = tuple(quarter_label(i) for i in range(first, last + 1))
-    return ImplementationPlan(schedule[SCHEDULE_COLUMNS], quarters, _graph(section),
-                              _frame(section.challenges, ["id", "name_zh", "name_en", "actions"]),
-                              _frame(section.indicators, ["id", "name_zh", "name_en", "actions",
-                                                          "unit", "base"]),
+    return ImplementationPlan(schedule[SCHEDULE_COLUMNS], quarters,
+                              _graph(actions, challenges, indicators),
+                              _frame(challenges, ["id", "name_zh", "name_en", "actions"]),
+                              _frame(indicators, ["id", "name_zh", "name_en", "actions", "unit",
+                                                  "base"]),
                               site.implementation is not None)
 
 
@@ -163,9 +166,10 @@ def _row(item: Work, action: Action, category: str, filled: list[str],
         split(category, cost)
     if funding is None:
         defaults.append("funding")
-    return {"id": item.id, "action": action.id, "action_zh": action.name.zh,
-            "action_en": action.name.en, "name_zh": item.name.zh or item.name.en,
-            "name_en": item.name.en or item.name.zh, "category": category,
+    (action_zh, action_en), (name_zh, name_en) = _names(action), _names(item)
+    return {"id": item.id, "action": action.id, "action_zh": action_zh,
+            "action_en": action_en, "name_zh": name_zh, "name_en": name_en,
+            "category": category,
             "lead_zh": chosen_lead.zh if chosen_lead else lead[0],
             "lead_en": chosen_lead.en if chosen_lead else lead[1],
             "mode": given("mode", mode), "how_zh": how.zh if how else "",
@@ -230,19 +234,23 @@ def _placed(frame: pd.DataFrame, site: Site) -> tuple[pd.DataFrame, int, int]:
     return frame, first, last
 
 
-def _graph(section: Implementation) -> nx.DiGraph:
+def _names(item: Work | Challenge) -> tuple[str, str]:
+    """(zh, en), each standing in for the other where it is missing."""
+    return item.name.zh or item.name.en, item.name.en or item.name.zh
+
+
+def _graph(actions: list[tuple[str, str, str]], challenges: tuple[Challenge, ...],
+           indicators: tuple[Indicator, ...]) -> nx.DiGraph:
     """challenge -> action -> indicator, each node with its layer and names."""
     graph = nx.DiGraph()
-    for layer, items in (("challenge", section.challenges), ("action", section.actions),
-                         ("indicator", section.indicators)):
-        for item in items:
-            graph.add_node(f"{layer}:{item.id}", layer=layer, id=item.id,
-                           name_zh=item.name.zh or item.name.en,
-                           name_en=item.name.en or item.name.zh)
-    for challenge in section.challenges:
+    nodes = [("challenge", c.id, *_names(c)) for c in challenges] + \
+        [("action", *a) for a in actions] + [("indicator", i.id, *_names(i)) for i in indicators]
+    for layer, item_id, zh, en in nodes:
+        graph.add_node(f"{layer}:{item_id}", layer=layer, id=item_id, name_zh=zh, name_en=en)
+    for challenge in challenges:
         graph.add_edges_from((f"challenge:{challenge.id}", f"action:{a}")
                              for a in challenge.actions)
-    for indicator in section.indicators:
+    for indicator in indicators:
         graph.add_edges_from((f"action:{a}", f"indicator:{indicator.id}")
                              for a in indicator.actions)
     return graph
@@ -251,8 +259,8 @@ def _graph(section: Implementation) -> nx.DiGraph:
 def _frame(items: tuple, columns: list[str]) -> pd.DataFrame:
     """Challenges or indicators, one row each; an indicator's unit, base and target values
     (one column per year) are numbers or `Text` (a value in words)."""
-    rows = [{"id": item.id, "name_zh": item.name.zh or item.name.en,
-             "name_en": item.name.en or item.name.zh, "actions": ";".join(item.actions),
+    rows = [{"id": item.id, **dict(zip(("name_zh", "name_en"), _names(item), strict=True)),
+             "actions": ";".join(item.actions),
              **({"unit": item.unit, "base": item.base,
                  **{str(y): v for y, v in sorted(item.targets.items())}}
                 if isinstance(item, Indicator) else {})} for item in items]

@@ -401,7 +401,7 @@ def _quarter_name(quarter: str, lang: str) -> str:
 def _row_names(schedule: pd.DataFrame, lang: str) -> list[str]:
     """An action's name; a part's as 'action · part'."""
     return [label(r.name_zh, r.name_en, lang) if r.id == r.action else
-            f"{label(r.action_zh or r.action_en, r.action_en or r.action_zh, lang)} · "
+            f"{label(r.action_zh, r.action_en, lang)} · "
             f"{label(r.name_zh, r.name_en, lang)}" for r in schedule.itertuples()]
 
 
@@ -448,9 +448,14 @@ def funding_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
         values = [*schedule[key], total_row[key]]
         table[plan_text(key, lang)] = [
             plan_text("unknown", lang) if pd.isna(v) else
-            f"{number(v)} ({percent(v / t, 1)})" if v > 0 and t > 0 else number(v)
+            f"{number(v)} ({_share(v / t)})" if v > 0 and t > 0 else number(v)
             for v, t in zip(values, totals, strict=True)]
     return table.astype(str)
+
+
+def _share(share: float) -> str:
+    """A share to 0.1 %; a small one is not shown as 0.0 % (10 of 25,060)."""
+    return "<0.1%" if share < 0.0005 else percent(share, 1)
 
 
 def indicator_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:

@@ -65,7 +65,7 @@ def schedule_chart(plan: ImplementationPlan, site_name: str, lang: str = "both")
                 facecolor=to_rgba(colour, LIGHT_ALPHA) if default else colour,
                 edgecolor=colour, linewidth=0.6, gid=f"{row['id']}:quarters", zorder=2))
         _quarter_axis(ax, plan.quarters, lang)
-        ax.set_ylim(len(lines) - 0.5, -0.5)
+        ax.set_ylim(max(len(lines), 1) - 0.5, -0.5)  # an empty first phase: one blank line
         ax.set_yticks([])
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
@@ -115,11 +115,12 @@ def _schedule_legend(ax, plan: ImplementationPlan, lang: str) -> None:
     categories = list(dict.fromkeys(plan.schedule["category"]))
     handles = [Patch(facecolor=plan_colour(c), edgecolor=plan_colour(c)) for c in categories]
     labels = [term("plan_category", c, lang) for c in categories]
-    if plan.schedule["defaults"].str.contains("start").any():
+    if any("start" in d.split(";") for d in plan.schedule["defaults"]):
         handles.append(Patch(facecolor=to_rgba("#555555", LIGHT_ALPHA), edgecolor="#555555"))
         labels.append(plan_text("default_quarters", lang))
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0), borderaxespad=3.2,
-              ncol=min(len(labels), 7), frameon=False, fontsize=8.5)
+    if labels:  # an empty first phase has none
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0),
+                  borderaxespad=3.2, ncol=min(len(labels), 7), frameon=False, fontsize=8.5)
 
 
 # ----------------------------------------------------------------- the map (figure 4-1)
