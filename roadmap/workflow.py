@@ -133,7 +133,7 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
         experts=expert_agreement(catalog),
         years=years, options=options, input_hash=input_hash,
         implementation=implementation_plan(site, roadmap, dict(zip(
-            economics["id"], economics["investment_10k_yuan"], strict=True))))
+            economics["id"], economics["investment_10k_yuan"], strict=True)), catalog))
 
 
 def analyse_file(catalog: Catalog, path: str | Path, options: Options | None = None,

@@ -239,3 +239,18 @@ def test_an_empty_first_phase_gives_an_empty_plan_that_still_draws(xiaolan):
     assert plan.schedule.empty and len(plan.quarters) == 8 and not plan.has_map
     figure = schedule_chart(plan, site.name, "en")
     assert not [p for p in figure.axes[0].patches if (p.get_gid() or "").endswith(":quarters")]
+
+
+def test_an_action_takes_its_measures_category_and_investment(xiaolan, catalog):
+    from roadmap import site_from_dict
+
+    site = site_from_dict({"name": "t", "domain": "town", "baseline": {"industry": {"coal": 1}},
+                           "implementation": {"actions": [
+                               {"id": "pv", "name": {"en": "rooftop PV"},
+                                "measures": ["town-building-solar-pv"], "start": 2021}]}})
+    plan = implementation_plan(site, xiaolan.roadmap, {"town-building-solar-pv": 500}, catalog)
+    row = plan.schedule.iloc[0]
+    assert (row["category"], row["mode"], row["market"], row["name_zh"]) == \
+        ("building", "emc", 500 * 2500 / 3400, "rooftop PV")  # town 建筑 category
+    assert (row["start"], row["end"], plan.quarters[-1]) == ("2021Q1", "2021Q1", "2021Q1")
+    assert row["defaults"] == "lead;mode;end;funding"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
+from ..inputs.catalog import Catalog
 from ..inputs.implementation import (
     FUNDING_KEYS,
     PLAN_CATEGORIES,
@@ -59,6 +60,7 @@ CATEGORY_OF = {
 }
 DOMAIN_CATEGORY = {"building": "building", "transport": "transport", "enterprise": "industry",
                    "park": "industry", "community": "building", "town": "planning"}
+DEFAULTABLE = ("category", "lead", "mode", "start", "end", "funding")  # in this order
 DEFAULT_QUARTERS = 8  # a default plan spans two years, as seed 000's plan (sec. 5.2)
 STEP = 2  # quarters between the starts of a measure and of its prerequisite (default plan)
 
@@ -98,16 +100,21 @@ class ImplementationPlan:
 
 
 def implementation_plan(site: Site, roadmap: Roadmap,
-                        investment: dict[str, float] | None = None) -> ImplementationPlan:
+                        investment: dict[str, float] | None = None,
+                        catalog: Catalog | None = None) -> ImplementationPlan:
     """The site's first-phase plan: its `implementation:` section with defaults by category,
     or a default plan of the roadmap's first-phase measures. `investment`: 10k yuan per
-    measure id, for the funding of an action that gives none."""
+    measure id, for the funding of an action that gives none; `catalog`: the categories of
+    an action's measures outside the roadmap."""
     investment = investment or {}
     section = site.implementation
     categories = dict(zip(roadmap.frame["id"], [
         measure_category(c, d) for c, d in zip(roadmap.frame["category"],
                                                roadmap.frame["domain"], strict=True)],
         strict=True))
+    for action in section.actions if section and catalog else ():
+        categories.update({m: measure_category(catalog.get(m).category, catalog.get(m).domain)
+                           for m in action.measures if m in catalog and m not in categories})
     if section is None:
         rows = _default_rows(site, roadmap, categories, investment)
         actions = [(r["id"], r["name_zh"], r["name_en"]) for r in rows]
@@ -175,7 +182,8 @@ def _row(item: Work, action: Action, category: str, filled: list[str],
             "mode": given("mode", mode), "how_zh": how.zh if how else "",
             "how_en": how.en if how else "", "start": given("start", None),
             "end": given("end", None), **dict(zip(FUNDING_KEYS, amounts, strict=True)),
-            "measures": ";".join(action.measures), "defaults": defaults}
+            "measures": ";".join(action.measures),
+            "defaults": sorted(defaults, key=DEFAULTABLE.index)}
 
 
 def split(category: str, total: float | None) -> list[float]:
@@ -210,7 +218,7 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
                      **dict(zip(FUNDING_KEYS, split(category, investment.get(row.id)),
                                 strict=True)),
                      "measures": row.id,
-                     "defaults": ["lead", "mode", "start", "end", "funding"]})
+                     "defaults": list(DEFAULTABLE[1:])})
     return rows
 
 
