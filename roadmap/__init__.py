@@ -48,6 +48,10 @@ _API = {
     "acceptability": ".decisions.acceptability",
     "Roadmap": ".decisions.roadmap",
     "build_roadmap": ".decisions.roadmap",
+    "ImplementationPlan": ".decisions.implementation",
+    "implementation_plan": ".decisions.implementation",
+    "schedule_chart": ".rendering.schedule",
+    "map_chart": ".rendering.schedule",
     "Pathway": ".model.pathway",
     "SiteModel": ".model.pathway",
     "site_model": ".model.pathway",
@@ -88,6 +92,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # static type checkers and IDEs see the real names
     from .decisions.acceptability import Acceptability, acceptability  # noqa: F401
     from .decisions.experts import ExpertAgreement, expert_agreement  # noqa: F401
+    from .decisions.implementation import ImplementationPlan, implementation_plan  # noqa: F401
     from .decisions.matrix import DecisionMatrix, decision_matrix  # noqa: F401
     from .decisions.ranking import MethodComparison, Ranking, compare_methods, rank  # noqa: F401
     from .decisions.roadmap import Roadmap, build_roadmap  # noqa: F401
@@ -123,4 +128,5 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
     from .model.uncertainty import Uncertainty, band_drivers, monte_carlo  # noqa: F401
     from .rendering.gantt import domain_chart, roadmap_chart  # noqa: F401
     from .rendering.outputs import save_figure  # noqa: F401
+    from .rendering.schedule import map_chart, schedule_chart  # noqa: F401
     from .workflow import Options, SiteAnalysis, analyse_site  # noqa: F401

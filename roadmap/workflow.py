@@ -10,6 +10,7 @@ import networkx as nx
 import pandas as pd
 
 from .decisions.experts import ExpertAgreement, expert_agreement
+from .decisions.implementation import ImplementationPlan, implementation_plan
 from .decisions.matrix import DecisionMatrix, decision_matrix
 from .decisions.portfolio import Portfolio, budget_portfolio
 from .decisions.ranking import MethodComparison, Ranking, compare_methods, rank
@@ -78,6 +79,7 @@ class SiteAnalysis:
     years: list[int]
     options: Options = field(default_factory=Options)
     input_hash: str = ""
+    implementation: ImplementationPlan | None = None  # the first phase's plan
 
     @property
     def pathway(self) -> Pathway:
@@ -114,6 +116,7 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
     pathway = scenarios["roadmap"]
     years = report_years(site)
     capex = measure_capex(model, model.effects.ids)
+    economics = measure_economics(pathway, catalog, years[-1], capex)
     return SiteAnalysis(
         site=site, catalog=catalog, matrix=matrix, ranking=ranking,
         comparison=compare_methods(matrix, methods, weights),
@@ -126,12 +129,14 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
                                 options.seed) if options.uncertainty_draws else None,
         targets=check_targets(pathway),
         contributions=contributions(pathway, catalog, years, by="function"),
-        economics=measure_economics(pathway, catalog, years[-1], capex),
+        economics=economics,
         investment=scenario_spending(scenarios, capex),
         portfolio=budget_portfolio(ranking, catalog, graph, model, capex=capex)
         if site.budget else None,
         experts=expert_agreement(catalog),
-        years=years, options=options, input_hash=input_hash)
+        years=years, options=options, input_hash=input_hash,
+        implementation=implementation_plan(site, roadmap, dict(zip(
+            economics["id"], economics["investment_10k_yuan"], strict=True)), catalog))
 
 
 def analyse_file(catalog: Catalog, path: str | Path, options: Options | None = None,

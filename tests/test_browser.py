@@ -47,7 +47,7 @@ def test_report_in_chromium(tmp_path, catalog):
         shot.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(shot), full_page=False)
         browser.close()
-    assert len(widths) == 5 and all(w > 0 for w in widths)
+    assert len(widths) == 7 and all(w > 0 for w in widths)
     assert font_loaded
     outside = [u for u in requests if not u.startswith(("file://", "data:"))]
     assert outside == [] and requests[0] == page_url

@@ -31,7 +31,8 @@ SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
 # What may stay Latin in a Chinese report: ids, units, method names, file names.
 ALLOWED_LATIN = {"IPCC", "GB", "LPG", "PV", "CHP", "CCUS", "tCO2e", "CO2e", "CO2", "TOPSIS",
                  "VIKOR", "PROMETHEE", "II", "SPOTIS", "COPRAS", "Spearman", "pymcdm", "roadmap",
-                 "SHA", "GDP", "TOD", "GPU", "LED", "BIPV", "LNG", "Xiaolan", "Town"}
+                 "SHA", "GDP", "TOD", "GPU", "LED", "BIPV", "LNG", "Xiaolan", "Town",
+                 "PM2"}  # PM2.5, as Chinese writes it
 EXPONENT = re.compile(r"(?<![\w.#-])\d+(?:\.\d+)?e[+-]\d+\b", re.IGNORECASE)  # 1.08e+06
 
 
@@ -100,7 +101,7 @@ def test_docx_has_the_sections_and_the_charts(zh_run):
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     markdown = (zh_run / "report.md").read_text(encoding="utf-8")
     assert headings == re.findall(r"^## (.+)$", markdown, re.MULTILINE)
-    assert len(document.inline_shapes) == 5 and len(document.tables) >= 10
+    assert len(document.inline_shapes) == 7 and len(document.tables) >= 10
     assert document.core_properties.created.year == 2020
 
 

@@ -41,9 +41,12 @@ def analysis(catalog):
 def test_run_writes_every_output(xiaolan_run):
     files = sorted(str(p.relative_to(xiaolan_run)) for p in xiaolan_run.rglob("*") if p.is_file())
     charts = [f"charts/{name}.{suffix}" for name in ("contributions", "cost-curve", "pathway",
-                                                     "sensitivity") for suffix in ("png", "svg")]
+                                                     "sensitivity", "implementation",
+                                                     "implementation-map")
+              for suffix in ("png", "svg")]
     charts += ["charts/roadmap.pdf", "charts/roadmap.png", "charts/roadmap.svg"]
-    assert files == sorted(charts + [".roadmap-output", "pathway.csv", "ranking.csv",
+    assert files == sorted(charts + [".roadmap-output", "implementation.csv", "pathway.csv",
+                                     "ranking.csv",
                                      "report.docx", "report.html", "report.md", "roadmap.csv",
                                      "roadmap.xlsx", "scenarios.csv"])
 
@@ -78,7 +81,7 @@ def test_report_names_every_selected_measure(xiaolan_run, analysis):
 
 def test_report_is_self_contained(xiaolan_run):
     html = (xiaolan_run / "report.html").read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') == 5
+    assert html.count('src="data:image/png;base64,') == 7  # 5 charts + the plan's two
     assert "@font-face" in html and "data:font/woff;base64," in html
     for reference in ("http://", "https://", "src=\"charts", "<link", "<script"):
         assert reference not in html

@@ -14,6 +14,7 @@ from ..errors import InputError
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
+from .implementation import Implementation, check_implementation
 from .vocabulary import (
     CARRIERS,
     CRITERIA,
@@ -118,6 +119,7 @@ ALLOWED = {
     "assumptions": "the project's assumptions (see the README)",
     "assumptions.*": ", ".join(Assumptions.model_fields),
     "sources": "{key path: source text, {zh: text, en: text} or \"illustrative\"}",
+    "implementation": "{actions: [...], challenges: [...], indicators: [...]} (see the README)",
 }
 Rates = float | dict[int, float]
 
@@ -198,6 +200,8 @@ class Site(BaseModel):
     # the file the profile was read from ("site" when built from a dict), so that errors
     # found later in the analysis name it
     _file: str = PrivateAttr("site")
+    # the first phase's actions, challenges and indicators (inputs/implementation.py)
+    implementation: Implementation | None = None
 
     @property
     def file(self) -> str:
@@ -421,6 +425,8 @@ def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(path, "expected a mapping of site keys", allowed=", ".join(ALLOWED))
+    if data.get("implementation") is not None:  # its errors name the item's own line
+        check_implementation(data["implementation"], path)
     try:
         site = site_from_dict(without_lines(data), path)
     except InputError as error:
@@ -450,11 +456,20 @@ def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
             if tech_id not in catalog:
                 raise InputError(path, f"unknown id '{tech_id}'", field=key,
                                  allowed="ids from `roadmap catalog list`")
+    for action in site.implementation.actions if site.implementation else ():
+        for tech_id in action.measures:
+            if tech_id not in catalog:
+                raise _with_line(InputError(
+                    path, f"action '{action.id}': unknown id '{tech_id}'",
+                    field="implementation.actions.measures",
+                    allowed="ids from `roadmap catalog list`"), Path(path))
 
 
 def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
     """Build a site from plain data (a notebook's dict); errors name `name` as the file,
     now and later in the analysis (`Site.file`)."""
+    if isinstance(data, dict) and data.get("implementation") is not None:
+        check_implementation(data["implementation"], name)
     site = validated(Site, data, name, None, ALLOWED)
     site._file = str(name)
     return site

@@ -50,6 +50,7 @@ GUIDE: dict[str, tuple[str, Any]] = {
     "exclude": ("", []),
     "extra_domains": ("", []),
     "sources": ("", {"budget": "the document, table and row it comes from"}),
+    "implementation": ("quarters, 10k yuan (万元)", None),  # none: defaults by category
     "assumptions": ("", "defaults"),  # written out from `Assumptions()`
 }
 

@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..decisions.implementation import ImplementationPlan
 from ..decisions.portfolio import budget_phases
 from ..decisions.roadmap import phases
 from ..model.economics import GRADE, investment_totals, money_of
 from ..workflow import SiteAnalysis
-from .messages import assumption_origin, column, profile_key, sentence, term, text, word
+from .messages import (
+    assumption_origin,
+    column,
+    plan_text,
+    profile_key,
+    sentence,
+    term,
+    text,
+    word,
+)
 from .numbers import money, number, percent, tonnes
 from .style import label
 
@@ -65,6 +75,7 @@ def _term_or_value(kind: str, value: object, lang: str) -> str:
 def report_sections(analysis: SiteAnalysis, lang: str) -> list[dict]:
     return [executive_summary(analysis, lang), site_section(analysis, lang),
             method_section(analysis, lang), roadmap_section(analysis, lang),
+            *([] if analysis.implementation is None else [implementation_section(analysis, lang)]),
             pathway_section(analysis, lang), contribution_section(analysis, lang),
             economics_section(analysis, lang), sensitivity_section(analysis, lang),
             annex_section(analysis, lang), assumptions_section(analysis, lang)]
@@ -370,3 +381,126 @@ def _plain(value: object, lang: str) -> str:
         return ", ".join(_plain(v, lang) for v in value)
     return number(value) if isinstance(value, int | float) and not isinstance(value, bool) \
         else str(value)
+
+
+# --------------------------------------------------------------------- implementation plan
+
+FUNDING = ("market", "higher_government", "local_government")
+IN_QUARTER = "■"  # a quarter the action runs in (seed 000 table 5-3 shades its cells)
+
+
+def implementation_section(analysis: SiteAnalysis, lang: str) -> dict:
+    """Seed 000's tables 5-2 to 5-4 and figure 4-1 for the site's first phase."""
+    plan = analysis.implementation
+    schedule = plan.schedule
+    origin = "from_profile" if plan.from_profile else "from_defaults"
+    paragraphs = [plan_text(origin, lang),
+                  plan_text("period", lang, start=_quarter_name(plan.quarters[0], lang),
+                            end=_quarter_name(plan.quarters[-1], lang),
+                            count=len(plan.quarters))]
+    totals = {k: float(schedule[k].sum()) for k in (*FUNDING, "total")}
+    if totals["total"] > 0:
+        paragraphs.append(plan_text("funding_line", lang, total=money(totals["total"], lang),
+                                    **{short: money(totals[k], lang) for short, k in zip(
+                                        ("market", "higher", "local"), FUNDING, strict=True)},
+                                    **{f"{short}_share": percent(totals[k] / totals["total"], 1)
+                                       for short, k in zip(("market", "higher", "local"),
+                                                           FUNDING, strict=True)}))
+    drawn = plan.has_map
+    if not drawn:
+        paragraphs.append(plan_text("no_map", lang))
+    tables = [(plan_text("schedule_table", lang), schedule_table(plan, lang)),
+              (plan_text("funding_table", lang), funding_table(plan, lang))]
+    if len(plan.indicators):
+        tables.append((plan_text("indicator_table", lang), indicator_table(plan, lang)))
+    return section(plan_text("section", lang), paragraphs=paragraphs, tables=tables,
+                   figures=["implementation", *(["implementation-map"] if drawn else [])])
+
+
+def _quarter_name(quarter: str, lang: str) -> str:
+    year, number_ = quarter.split("Q")
+    months = f"{3 * int(number_) - 2}-{3 * int(number_)}"
+    return plan_text("quarter_column", lang, year=year, months=months, q=number_)
+
+
+def _row_names(schedule: pd.DataFrame, lang: str) -> list[str]:
+    """An action's name; a part's as 'action · part'."""
+    return [label(r.name_zh, r.name_en, lang) if r.id == r.action else
+            f"{label(r.action_zh, r.action_en, lang)} · "
+            f"{label(r.name_zh, r.name_en, lang)}" for r in schedule.itertuples()]
+
+
+def _defaulted(value: str, field: str, defaults: str, lang: str) -> str:
+    """A value, marked when it is the category's default."""
+    if field in defaults.split(";"):
+        return f"{value}（{plan_text('default_mark', lang)}）" if lang == "zh" else \
+            f"{value} ({plan_text('default_mark', lang)})"
+    return value
+
+
+def schedule_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
+    """Table 5-3 with 5-2's columns: one row per action or part, a column per quarter."""
+    schedule = plan.schedule
+    table = pd.DataFrame({plan_text("action", lang): _row_names(schedule, lang)})
+    for index, quarter in enumerate(plan.quarters):
+        table[_quarter_name(quarter, lang)] = [
+            IN_QUARTER if start <= index <= end else "" for start, end in
+            zip(schedule["start_index"], schedule["end_index"], strict=True)]
+    rows = list(schedule.itertuples())
+    table[plan_text("lead", lang)] = [_defaulted(label(r.lead_zh or r.lead_en, r.lead_en or
+                                                       r.lead_zh, lang), "lead", r.defaults,
+                                                 lang) for r in rows]
+    table[plan_text("mode", lang)] = [_defaulted(term("mode", r.mode, lang), "mode",
+                                                 r.defaults, lang) for r in rows]
+    table[plan_text("defaults", lang)] = [
+        "、".join(plan_text(f"field_{f}", lang) for f in r.defaults.split(";") if f)
+        if lang == "zh" else ", ".join(plan_text(f"field_{f}", lang)
+                                       for f in r.defaults.split(";") if f)
+        for r in rows]
+    return table.astype(str)
+
+
+def funding_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
+    """Table 5-4: each row's total and its split, 10k yuan with the share; a total row."""
+    schedule = plan.schedule
+    total_row = {k: schedule[k].sum(min_count=1) for k in (*FUNDING, "total")}
+    names = [*_row_names(schedule, lang), plan_text("sum_row", lang)]
+    table = pd.DataFrame({plan_text("action", lang): names})
+    totals = [*schedule["total"], total_row["total"]]
+    table[plan_text("total", lang)] = [number(v) if pd.notna(v) else plan_text("unknown", lang)
+                                       for v in totals]
+    for key in FUNDING:
+        values = [*schedule[key], total_row[key]]
+        table[plan_text(key, lang)] = [
+            plan_text("unknown", lang) if pd.isna(v) else
+            f"{number(v)} ({_share(v / t)})" if v > 0 and t > 0 else number(v)
+            for v, t in zip(values, totals, strict=True)]
+    return table.astype(str)
+
+
+def _share(share: float) -> str:
+    """A share to 0.1 %; a small one is not shown as 0.0 % (10 of 25,060)."""
+    return "<0.1%" if share < 0.0005 else percent(share, 1)
+
+
+def indicator_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
+    """The indicators with unit, current value and targets by year, and their actions."""
+    frame = plan.indicators
+    years = [c for c in frame.columns if c.isdigit()]
+    table = pd.DataFrame({plan_text("indicator", lang): [
+        label(z, e, lang) for z, e in zip(frame["name_zh"], frame["name_en"], strict=True)]})
+    table[plan_text("unit", lang)] = [_value(u, lang) for u in frame["unit"]]
+    table[plan_text("base", lang)] = [_value(v, lang) for v in frame["base"]]
+    for year_ in years:
+        table[year_] = [_value(v, lang) for v in frame[year_]]
+    table[plan_text("served_by", lang)] = [a.replace(";", ", ") for a in frame["actions"]]
+    return table.astype(str)
+
+
+def _value(value: object, lang: str) -> str:
+    """A number, or a value in words (`Text`), or nothing."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if hasattr(value, "zh"):
+        return label(value.zh or value.en, value.en or value.zh, lang)
+    return number(value)

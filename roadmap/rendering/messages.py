@@ -30,6 +30,11 @@ def text(key: str, lang: str, **params: object) -> str:
     return _both(catalogue()["text"][key], lang, **params)
 
 
+def plan_text(key: str, lang: str, **params: object) -> str:
+    """A phrase of the implementation plan (messages.yaml `plan_text`)."""
+    return _both(catalogue()["plan_text"][key], lang, **params)
+
+
 def column(name: str, lang: str) -> str:
     """A table header; a column without an entry keeps its name (ids, criteria handled)."""
     if name.isdigit():  # a year

@@ -35,6 +35,7 @@ from .gantt import roadmap_chart
 from .messages import text
 from .numbers import excel_format
 from .outputs import publish_folder, save_figure
+from .schedule import map_chart, schedule_chart
 from .style import check_lang
 
 # Chart name -> (builder, formats). The Gantt chart is also wanted as PDF for print.
@@ -50,6 +51,12 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
                                                     money_of(a.site).carbon_price),
                    ("png", "svg")),
     "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, 20, lang), ("png", "svg")),
+    # the implementation plan's (None: not drawn, for an analysis without a plan or a map)
+    "implementation": (lambda a, lang: None if a.implementation is None else schedule_chart(
+        a.implementation, a.site.name, lang), ("png", "svg")),
+    "implementation-map": (lambda a, lang: map_chart(a.implementation, a.site.name, lang)
+                           if a.implementation is not None and a.implementation.has_map
+                           else None, ("png", "svg")),
 }
 # Where the font CSS goes: escaped user text cannot contain it (its "<" becomes "&lt;").
 FONT_PLACEHOLDER = "<!--FONT-CSS-->"
@@ -72,14 +79,17 @@ def write_outputs(analysis: SiteAnalysis, folder: str | Path, lang: str = "both"
 
 def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     tables = result_tables(analysis)
-    for name in ("ranking", "roadmap", "pathway", "scenarios"):
-        to_csv(tables[name], folder / f"{name}.csv")
+    for name in ("ranking", "roadmap", "pathway", "scenarios", "implementation"):
+        if name in tables:
+            to_csv(tables[name], folder / f"{name}.csv")
     write_workbook(tables, folder / "roadmap.xlsx")
     charts = folder / "charts"
     charts.mkdir()
     images, print_images = {}, {}
     for name, (build, formats) in CHARTS.items():
         figure = build(analysis, lang)
+        if figure is None:
+            continue
         save_figure(figure, *(charts / f"{name}.{suffix}" for suffix in formats))
         images[name] = (charts / f"{name}.png").read_bytes()
         print_images[name] = _print_png(figure)
@@ -130,6 +140,8 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
     tables["investment"] = analysis.investment
     if analysis.portfolio is not None:
         tables["portfolio"] = analysis.portfolio.frame
+    if analysis.implementation is not None:
+        tables["implementation"] = analysis.implementation.schedule
     return tables
 
 

@@ -1,0 +1,276 @@
+"""The implementation plan of the first phase, like seed 000's tables 5-2 to 5-4 and figure 4-1:
+who leads each action, how it is run, in which quarters, and who pays, plus the
+challenge -> action -> indicator map.
+
+The profile's `implementation:` section gives the actions; what an action leaves out is
+filled from `CATEGORY_DEFAULTS`. Without the section, the plan is built from the roadmap's
+first-phase measures, every field a default (`ImplementationPlan.from_profile` is False).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import pandas as pd
+
+from ..inputs.catalog import Catalog
+from ..inputs.implementation import (
+    FUNDING_KEYS,
+    PLAN_CATEGORIES,
+    Action,
+    Challenge,
+    Indicator,
+    Work,
+    quarter_index,
+    quarter_label,
+)
+from ..inputs.site import Site
+from .roadmap import Roadmap, phases
+
+# Seed 000 table 5-4: 10k yuan (market, higher-level and international, town government) of
+# Xiaolan's actions of each category, whose shares are the default split: industry = action
+# 1; building = actions 2 and 3; energy = action 4; transport = action 5; planning = actions
+# 6, 7, 9 and 10 (action 8, the low-carbon fund, finances the PV and energy-station projects).
+# Agriculture has no Xiaolan action: half higher-level, half local is the project's assumption.
+FUNDING_SOURCES = {"industry": (25000, 50, 10), "building": (2500, 800, 100),
+                   "energy": (21500, 0, 0), "transport": (2000, 0, 1000),
+                   "planning": (0, 1100, 160), "agriculture": (0, 1, 1)}
+# Lead agency and operating mode by category: the agency types and modes of seed 000 table
+# 5-2 (industry: economy and IT bureau, energy performance contracting; buildings: housing
+# and construction bureau, contracting; PV: development and reform bureau, a developer's
+# investment; transport: transport office, government works; planning and the soft actions:
+# development and reform bureau, government). Agriculture: the project's assumption.
+CATEGORY_DEFAULTS = {
+    "industry": (("经济和信息化局", "economy and information technology bureau"), "emc"),
+    "building": (("住房和城乡建设局", "housing and urban-rural development bureau"), "emc"),
+    "energy": (("发展和改革局", "development and reform bureau"), "enterprise"),
+    "transport": (("交通运输局", "transport bureau"), "government"),
+    "planning": (("发展和改革局", "development and reform bureau"), "government"),
+    "agriculture": (("农业农村局", "agriculture and rural affairs bureau"), "government"),
+}
+# A catalog category (any domain) -> the plan's category; otherwise by `DOMAIN_CATEGORY`.
+CATEGORY_OF = {
+    **{zh: key for key, zh in PLAN_CATEGORIES.items()},
+    **dict.fromkeys(("可再生能源利用", "可再生能源利用技术", "清洁能源利用技术", "低碳能源技术",
+                     "社区能源"), "energy"),
+    **dict.fromkeys(("低碳规划技术", "低碳管理与服务", "社区管理"), "planning"),
+    **dict.fromkeys(("低碳建筑技术", "社区配套", "社区住宅"), "building"),
+    "低碳交通技术": "transport", "低碳科技技术": "industry",
+}
+DOMAIN_CATEGORY = {"building": "building", "transport": "transport", "enterprise": "industry",
+                   "park": "industry", "community": "building", "town": "planning"}
+DEFAULTABLE = ("category", "lead", "mode", "start", "end", "funding")  # in this order
+DEFAULT_QUARTERS = 8  # a default plan spans two years, as seed 000's plan (sec. 5.2)
+STEP = 2  # quarters between the starts of a measure and of its prerequisite (default plan)
+
+SCHEDULE_COLUMNS = ["id", "action", "action_zh", "action_en", "name_zh", "name_en", "category",
+                    "lead_zh", "lead_en", "mode", "how_zh", "how_en", "start", "end",
+                    "start_index", "end_index", *FUNDING_KEYS, "total",
+                    *[f"{k}_share" for k in FUNDING_KEYS], "measures", "defaults"]
+
+DERIVED = ("start_index", "end_index", "total", *[f"{k}_share" for k in FUNDING_KEYS])
+
+
+@dataclass(frozen=True)
+class ImplementationPlan:
+    """The first phase's plan.
+
+    `schedule`: one row per scheduled item (an action, or each part of an action with parts),
+    columns `SCHEDULE_COLUMNS`: `action` is the action's id (its own for an action without
+    parts), `start`/`end` quarters like 2014Q1, `start_index`/`end_index` their positions in
+    `quarters` (end inclusive), funding in 10k yuan (empty when unknown) with its shares,
+    `defaults` the fields filled by category (`;`-separated). `graph`: challenge -> action ->
+    indicator, nodes with `layer` (challenge, action, indicator), `name_zh`, `name_en`.
+    `challenges`, `indicators`: the profile's, one row each (indicators with unit, base and
+    a column per target year, each a number or a `Text`). `from_profile`: False when the
+    whole plan is the engine's default."""
+
+    schedule: pd.DataFrame
+    quarters: tuple[str, ...]
+    graph: nx.DiGraph
+    challenges: pd.DataFrame
+    indicators: pd.DataFrame
+    from_profile: bool
+
+    @property
+    def has_map(self) -> bool:
+        """Whether there is a challenge -> action -> indicator map to draw."""
+        return bool(len(self.challenges) or len(self.indicators))
+
+
+def implementation_plan(site: Site, roadmap: Roadmap,
+                        investment: dict[str, float] | None = None,
+                        catalog: Catalog | None = None) -> ImplementationPlan:
+    """The site's first-phase plan: its `implementation:` section with defaults by category,
+    or a default plan of the roadmap's first-phase measures. `investment`: 10k yuan per
+    measure id, for the funding of an action that gives none; `catalog`: the categories of
+    an action's measures outside the roadmap."""
+    investment = investment or {}
+    section = site.implementation
+    categories = dict(zip(roadmap.frame["id"], [
+        measure_category(c, d) for c, d in zip(roadmap.frame["category"],
+                                               roadmap.frame["domain"], strict=True)],
+        strict=True))
+    for action in section.actions if section and catalog else ():
+        categories.update({m: measure_category(catalog.get(m).category, catalog.get(m).domain)
+                           for m in action.measures if m in catalog and m not in categories})
+    if section is None:
+        rows = _default_rows(site, roadmap, categories, investment)
+        actions = [(r["id"], r["name_zh"], r["name_en"]) for r in rows]
+        challenges, indicators = (), ()
+    else:
+        rows = [row for action in section.actions
+                for row in _action_rows(action, categories, investment)]
+        actions = [(a.id, *_names(a)) for a in section.actions]
+        challenges, indicators = section.challenges, section.indicators
+    schedule, first, last = _placed(pd.DataFrame(rows, columns=[
+        c for c in SCHEDULE_COLUMNS if c not in DERIVED]), site)
+    quarters = tuple(quarter_label(i) for i in range(first, last + 1))
+    return ImplementationPlan(schedule[SCHEDULE_COLUMNS], quarters,
+                              _graph(actions, challenges, indicators),
+                              _frame(challenges, ["id", "name_zh", "name_en", "actions"]),
+                              _frame(indicators, ["id", "name_zh", "name_en", "actions", "unit",
+                                                  "base"]),
+                              site.implementation is not None)
+
+
+def measure_category(category: str, domain: str) -> str:
+    """The plan category of a catalog measure (its category, else its domain's)."""
+    return CATEGORY_OF.get(category, DOMAIN_CATEGORY.get(domain, "planning"))
+
+
+def _action_rows(action: Action, categories: dict[str, str],
+                 investment: dict[str, float]) -> list[dict]:
+    """The schedule rows of one profile action: itself, or each of its parts."""
+    category = action.category or next(
+        (categories[m] for m in action.measures if m in categories), None)
+    filled = [] if action.category or category else ["category"]
+    category = category or "planning"
+    cost = sum(investment.get(m, 0.0) for m in action.measures) or None
+    items = action.parts or (action,)
+    return [_row(item, action, category, filled, cost if item is action else None)
+            for item in items]
+
+
+def _row(item: Work, action: Action, category: str, filled: list[str],
+         cost: float | None) -> dict:
+    lead, mode = CATEGORY_DEFAULTS[category]
+    defaults = list(filled)
+
+    def given(name: str, default: object) -> object:
+        value = getattr(item, name) if getattr(item, name) is not None else \
+            getattr(action, name)
+        if value is None:
+            defaults.append(name)
+            return default
+        return value
+
+    chosen_lead = given("lead", None)
+    how = item.how or action.how
+    funding = item.funding
+    amounts = [getattr(funding, k) for k in FUNDING_KEYS] if funding else \
+        split(category, cost)
+    if funding is None:
+        defaults.append("funding")
+    (action_zh, action_en), (name_zh, name_en) = _names(action), _names(item)
+    return {"id": item.id, "action": action.id, "action_zh": action_zh,
+            "action_en": action_en, "name_zh": name_zh, "name_en": name_en,
+            "category": category,
+            "lead_zh": chosen_lead.zh if chosen_lead else lead[0],
+            "lead_en": chosen_lead.en if chosen_lead else lead[1],
+            "mode": given("mode", mode), "how_zh": how.zh if how else "",
+            "how_en": how.en if how else "", "start": given("start", None),
+            "end": given("end", None), **dict(zip(FUNDING_KEYS, amounts, strict=True)),
+            "measures": ";".join(action.measures),
+            "defaults": sorted(defaults, key=DEFAULTABLE.index)}
+
+
+def split(category: str, total: float | None) -> list[float]:
+    """`total` (10k yuan) split by the category's default shares; unknown total: NaN."""
+    amounts = FUNDING_SOURCES[category]
+    if total is None:
+        return [float("nan")] * len(amounts)
+    return [total * a / sum(amounts) for a in amounts]
+
+
+def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
+                  investment: dict[str, float]) -> list[dict]:
+    """One action per first-phase measure of the roadmap, every field a default; a measure
+    starts `STEP` quarters after its latest prerequisite within the phase."""
+    first_phase, first_year, _ = phases(site)[0]
+    frame = roadmap.frame[roadmap.frame["phase"] == first_phase]
+    graph = roadmap.graph.subgraph(frame["id"])
+    depth = {}
+    for tech_id in nx.lexicographical_topological_sort(graph):
+        depth[tech_id] = max((depth[p] + 1 for p in graph.predecessors(tech_id)), default=0)
+    plan_start = first_year * 4
+    rows = []
+    for row in frame.itertuples():
+        category = categories[row.id]
+        lead, mode = CATEGORY_DEFAULTS[category]
+        start = plan_start + min(STEP * depth[row.id], DEFAULT_QUARTERS - 1)
+        rows.append({"id": row.id, "action": row.id, "action_zh": row.name_zh,
+                     "action_en": row.name_en, "name_zh": row.name_zh, "name_en": row.name_en,
+                     "category": category, "lead_zh": lead[0], "lead_en": lead[1],
+                     "mode": mode, "how_zh": "", "how_en": "", "start": quarter_label(start),
+                     "end": quarter_label(plan_start + DEFAULT_QUARTERS - 1),
+                     **dict(zip(FUNDING_KEYS, split(category, investment.get(row.id)),
+                                strict=True)),
+                     "measures": row.id,
+                     "defaults": list(DEFAULTABLE[1:])})
+    return rows
+
+
+def _placed(frame: pd.DataFrame, site: Site) -> tuple[pd.DataFrame, int, int]:
+    """Quarters as labels and positions (a missing start or end: the plan's own, or the
+    first phase's first two years), totals and shares; `defaults` joined."""
+    starts = [quarter_index(v) for v in frame["start"].dropna()]
+    ends = [quarter_index(v, True) for v in frame["end"].dropna()]
+    first = min(starts + ends, default=phases(site)[0][1] * 4)
+    last = max(ends + starts, default=first + DEFAULT_QUARTERS - 1)
+    frame["start_index"] = [quarter_index(v) - first if pd.notna(v) else 0
+                            for v in frame["start"]]
+    frame["end_index"] = [quarter_index(v, True) - first if pd.notna(v) else last - first
+                          for v in frame["end"]]
+    frame["start"] = [quarter_label(first + i) for i in frame["start_index"]]
+    frame["end"] = [quarter_label(first + i) for i in frame["end_index"]]
+    frame["total"] = frame[list(FUNDING_KEYS)].sum(axis=1, min_count=1)
+    for key in FUNDING_KEYS:
+        frame[f"{key}_share"] = frame[key] / frame["total"].where(frame["total"] > 0)
+    frame["defaults"] = [";".join(d) for d in frame["defaults"]]
+    return frame, first, last
+
+
+def _names(item: Work | Challenge) -> tuple[str, str]:
+    """(zh, en), each standing in for the other where it is missing."""
+    return item.name.zh or item.name.en, item.name.en or item.name.zh
+
+
+def _graph(actions: list[tuple[str, str, str]], challenges: tuple[Challenge, ...],
+           indicators: tuple[Indicator, ...]) -> nx.DiGraph:
+    """challenge -> action -> indicator, each node with its layer and names."""
+    graph = nx.DiGraph()
+    nodes = [("challenge", c.id, *_names(c)) for c in challenges] + \
+        [("action", *a) for a in actions] + [("indicator", i.id, *_names(i)) for i in indicators]
+    for layer, item_id, zh, en in nodes:
+        graph.add_node(f"{layer}:{item_id}", layer=layer, id=item_id, name_zh=zh, name_en=en)
+    for challenge in challenges:
+        graph.add_edges_from((f"challenge:{challenge.id}", f"action:{a}")
+                             for a in challenge.actions)
+    for indicator in indicators:
+        graph.add_edges_from((f"action:{a}", f"indicator:{indicator.id}")
+                             for a in indicator.actions)
+    return graph
+
+
+def _frame(items: tuple, columns: list[str]) -> pd.DataFrame:
+    """Challenges or indicators, one row each; an indicator's unit, base and target values
+    (one column per year) are numbers or `Text` (a value in words)."""
+    rows = [{"id": item.id, **dict(zip(("name_zh", "name_en"), _names(item), strict=True)),
+             "actions": ";".join(item.actions),
+             **({"unit": item.unit, "base": item.base,
+                 **{str(y): v for y, v in sorted(item.targets.items())}}
+                if isinstance(item, Indicator) else {})} for item in items]
+    years = sorted({k for row in rows for k in row if k.isdigit()})
+    return pd.DataFrame(rows, columns=[*columns, *years])
