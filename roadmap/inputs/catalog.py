@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -27,7 +26,7 @@ from ..errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
-from .files import LINE_KEY, read_bytes, read_yaml, validated, without_lines
+from .files import LINE_KEY, decoded_csv, read_yaml, validated, without_lines, xlsx_rows
 from .vocabulary import (
     ADDRESSES,
     APPLICABILITIES,
@@ -384,9 +383,9 @@ def read_catalog_file(path: str | Path) -> list[Technology]:
         data = read_yaml(path)
         records, tags = _yaml_records(path, data), _declared_tags(path, data)
     elif suffix == ".csv":
-        records = _table_records(path, csv.DictReader(io.StringIO(_decoded_csv(path))))
+        records = _table_records(path, csv.DictReader(io.StringIO(decoded_csv(path))))
     elif suffix == ".xlsx":
-        records = _table_records(path, _xlsx_rows(path))
+        records = _table_records(path, xlsx_rows(path))
     else:
         raise InputError(path, f"unsupported file type '{path.suffix}'",
                          allowed=".yaml, .yml, .csv, .xlsx")
@@ -453,41 +452,6 @@ def _with_defaults(entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str,
     if record["domain"] is None:
         del record["domain"]
     return record
-
-
-# Encodings a consultant's CSV comes in: Excel's "CSV UTF-8" (with a BOM), plain UTF-8, and
-# Excel on Chinese Windows (GBK, of which GB18030 is a superset).
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-def _decoded_csv(path: Path) -> str:
-    """The CSV's text; a file that is not UTF-8 is read as GB18030 and said so on stderr."""
-    data = read_bytes(path)
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding != CSV_ENCODINGS[0]:
-            print(f"note: {path} read as {encoding.upper()} (not UTF-8)", file=sys.stderr)
-        return text
-    raise InputError(path, "not UTF-8 or GB18030 text", allowed="save the CSV as UTF-8")
-
-
-def _xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
-    """The first sheet's rows as {header: text} (openpyxl), like `csv.DictReader`'s."""
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, ... for a damaged file
-        raise InputError(path, f"not a readable .xlsx workbook ({exc})") from None
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
-    for row in rows:
-        cells = ["" if cell is None else str(cell) for cell in row]
-        if any(cells):  # Excel leaves formatted but empty rows behind
-            yield dict(zip(header, cells, strict=False))
 
 
 def _table_records(path: Path,

@@ -14,6 +14,7 @@ from ..errors import InputError
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
+from .tables import with_tables
 from .vocabulary import (
     CARRIERS,
     CRITERIA,
@@ -83,10 +84,11 @@ ALLOWED = {
     "target_year": "a year 1990-2100 after base_year",
     "baseline": "tCO2e/yr as {SECTOR: {CARRIER: t}} with sectors " + ", ".join(SECTORS)
                 + " and carriers " + ", ".join(CARRIERS) + "; or the old {SOURCE: t} with "
-                + ", ".join(LEGACY_SOURCES),
+                + ", ".join(LEGACY_SOURCES) + "; or {file: TABLE.xlsx|.csv, sheet: NAME}",
     "baseline.*": "sectors " + ", ".join(SECTORS) + " (or the old sources "
                   + ", ".join(LEGACY_SOURCES) + ")",
-    "energy": "{SECTOR: {QUANTITY: amount}} with quantities " + ", ".join(QUANTITIES),
+    "energy": "{SECTOR: {QUANTITY: amount}} with quantities " + ", ".join(QUANTITIES)
+              + "; or {file: TABLE.xlsx|.csv, sheet: NAME}",
     "energy.*": ", ".join(SECTORS),
     "grid": "{YEAR: tCO2/MWh, ...} (interpolated; 0-2)",
     "green_power": "{YEAR: share 0-1 of electricity bought or generated zero-carbon, ...}",
@@ -409,11 +411,13 @@ def rate_in(rates: Rates, year: int) -> float:
 
 
 def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
-    """Read and validate a site profile; with a catalog, its include/exclude ids are checked."""
+    """Read and validate a site profile (with the tables it names by `{file: ...}`, see
+    `inputs.tables`); with a catalog, its include/exclude ids are checked."""
     path = Path(path)
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(path, "expected a mapping of site keys", allowed=", ".join(ALLOWED))
+    data = with_tables(data, path, {"baseline": CARRIERS, "energy": QUANTITIES})
     try:
         site = site_from_dict(without_lines(data), path)
     except InputError as error:

@@ -63,7 +63,11 @@ def profile_template(domain: str = "town") -> str:
     """
     lines = [f"# Site profile template ({domain}), written by `roadmap init`.",
              "# Replace each example with the site's figure and name its source in a comment;",
-             "# `roadmap check FILE` validates the profile and summarises it.", ""]
+             "# `roadmap check FILE` validates the profile and summarises it.",
+             "# `baseline` and `energy` may instead name a table kept in a workbook or CSV,",
+             "# relative to this file: `baseline: {file: inventory.xlsx, sheet: baseline}`",
+             "# (one row per sector, one column per carrier or quantity; README, 'Tables').",
+             ""]
     for name in Site.model_fields:
         if name == "notes":  # written by the loader, not by the user
             continue
