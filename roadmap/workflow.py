@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,24 +112,27 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
     pathway = scenarios["roadmap"]
     years = report_years(site)
     capex = measure_capex(model, model.effects.ids)
-    return SiteAnalysis(
-        site=site, catalog=catalog, matrix=matrix, ranking=ranking,
-        comparison=compare_methods(matrix, methods, weights),
-        stability=sensitivity(matrix, method, weights, draws=options.draws,
-                              top_k=options.top_k, seed=options.seed,
-                              assumptions=site.assumptions),
-        dependencies=graph, roadmap=roadmap, model=model, scenarios=scenarios,
-        near_zero=near_zero_gap(scenarios["potential"]),
-        uncertainty=monte_carlo(model, roadmap.starts(), options.uncertainty_draws,
-                                options.seed) if options.uncertainty_draws else None,
-        targets=check_targets(pathway),
-        contributions=contributions(pathway, catalog, years, by="function"),
-        economics=measure_economics(pathway, catalog, years[-1], capex),
-        investment=scenario_spending(scenarios, capex),
-        portfolio=budget_portfolio(ranking, catalog, graph, model, capex=capex)
-        if site.budget else None,
-        experts=expert_agreement(catalog),
-        years=years, options=options, input_hash=input_hash)
+    # HiGHS releases the GIL: the budget portfolio is solved in a thread beside the rest
+    with ThreadPoolExecutor(1) as pool:
+        portfolio = pool.submit(budget_portfolio, ranking, catalog, graph, model, capex=capex,
+                                step_gain=False) if site.budget else None
+        return SiteAnalysis(
+            site=site, catalog=catalog, matrix=matrix, ranking=ranking,
+            comparison=compare_methods(matrix, methods, weights),
+            stability=sensitivity(matrix, method, weights, draws=options.draws,
+                                  top_k=options.top_k, seed=options.seed,
+                                  assumptions=site.assumptions),
+            dependencies=graph, roadmap=roadmap, model=model, scenarios=scenarios,
+            near_zero=near_zero_gap(scenarios["potential"]),
+            uncertainty=monte_carlo(model, roadmap.starts(), options.uncertainty_draws,
+                                    options.seed) if options.uncertainty_draws else None,
+            targets=check_targets(pathway),
+            contributions=contributions(pathway, catalog, years, by="function"),
+            economics=measure_economics(pathway, catalog, years[-1], capex),
+            investment=scenario_spending(scenarios, capex),
+            portfolio=portfolio.result() if portfolio else None,
+            experts=expert_agreement(catalog),
+            years=years, options=options, input_hash=input_hash)
 
 
 def analyse_file(catalog: Catalog, path: str | Path, options: Options | None = None,

@@ -48,7 +48,8 @@ class Portfolio:
     chosen measures abate together, = the site model's run of the chosen set);
     `bau_emissions` in `year` for comparison; `gap`: how far the bound is above the chosen
     set (share); `shadow_price`: t/yr gained per extra 10k yuan (LP relaxation's dual);
-    `step_gain`: the exact gain of a budget 10 % larger, per 10k yuan."""
+    `step_gain`: the exact gain of a budget 10 % larger, per 10k yuan (None unless asked
+    for: it costs a second optimisation)."""
 
     frame: pd.DataFrame
     budget: float
@@ -59,7 +60,7 @@ class Portfolio:
     objective: str
     gap: float
     shadow_price: float
-    step_gain: float
+    step_gain: float | None
 
 
 @dataclass(frozen=True)
@@ -220,13 +221,15 @@ def lp_shadow_price(problem: Problem) -> float:
 def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph,
                      model: SiteModel, budget: float | None = None, year: int | None = None,
                      objective: str = "abatement", capex: pd.DataFrame | None = None,
-                     phase_budgets: dict[str, float] | None = None) -> Portfolio:
+                     phase_budgets: dict[str, float] | None = None,
+                     step_gain: bool = True) -> Portfolio:
     """The candidates that maximise what they abate together in `year` (or that x the
     site score) within the budget, each taken only with its prerequisites and at most one
     of an exclusive group. Defaults: the site's budget, the year of its target (else its
     target year), its phase budgets. `capex`: `measure_capex` of the candidates when
     already known; `phase_budgets`: {phase: 10k yuan} the spend inside a phase may not
-    exceed (each measure spends its capex as its adoption grows)."""
+    exceed (each measure spends its capex as its adoption grows); `step_gain`: also solve
+    for a budget 10 % larger (`roadmap run` does not report it, and skips it)."""
     site = model.site
     budget = budget if budget is not None else site.budget
     if budget is None or budget <= 0:
@@ -250,8 +253,6 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
                            if phase_budgets is not None else site.phase_budgets)
     chosen, value, gap = best_choice(model, ids, year, weights, costs_used, budget,
                                      requires, exclusive, limits)
-    _, larger_value, _ = best_choice(model, ids, year, weights, costs_used, budget * 1.1,
-                                     requires, exclusive, limits)
     picked = [i for i, c in zip(ids, chosen, strict=True) if c]
     problem = _linear_problem(model, ids, year, weights, costs_used, budget, requires,
                               exclusive, limits)
@@ -265,10 +266,15 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     frame = frame.sort_values(["chosen", "standalone_t_per_yr"], ascending=[False, False],
                               kind="stable")[COLUMNS].reset_index(drop=True)
     column = int(np.searchsorted(model.base.years, year))
+    step = None
+    if step_gain:
+        _, larger_value, _ = best_choice(model, ids, year, weights, costs_used, budget * 1.1,
+                                         requires, exclusive, limits)
+        step = (larger_value - value) / (budget * 0.1)
     return Portfolio(frame, budget, float(costs[chosen].sum()),
                      combined_abatement(model, picked, year),
                      float(model.bau_state.emissions[:, column].sum()), year, objective, gap,
-                     lp_shadow_price(problem), (larger_value - value) / (budget * 0.1))
+                     lp_shadow_price(problem), step)
 
 
 def _phase_limits(model: SiteModel, ids: list[str], costs: np.ndarray,
