@@ -39,7 +39,12 @@ from .model.uncertainty import Uncertainty, monte_carlo
 
 @dataclass(frozen=True)
 class Options:
-    """How a site is analysed; every default is what `roadmap run` uses."""
+    """How a site is analysed; every default is what `roadmap run` uses.
+
+    >>> quick = roadmap.Options(draws=100, uncertainty_draws=0, compare=("topsis",))
+    >>> quick.top, quick.method is None  # 15 measures; the site's own method
+    (15, True)
+    """
 
     method: str | None = None  # None: the site's
     weights: str | dict[str, float] | None = None  # None: the site's
@@ -54,7 +59,14 @@ class Options:
 
 @dataclass(frozen=True)
 class SiteAnalysis:
-    """Everything known about a site after the analysis (see each type's docstring)."""
+    """Everything known about a site after the analysis (see each type's docstring).
+
+    >>> office = roadmap.load_site("catalogs/sites/building.yaml", catalog)
+    >>> analysis = roadmap.analyse_site(catalog, office, roadmap.Options(
+    ...     draws=100, uncertainty_draws=0, compare=("topsis",)))
+    >>> analysis.site.domain, len(analysis.roadmap.frame) > 0, analysis.portfolio is not None
+    ('building', True, True)
+    """
 
     site: Site
     catalog: Catalog
@@ -97,7 +109,14 @@ def report_years(site: Site) -> list[int]:
 
 def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
                  input_hash: str = "") -> SiteAnalysis:
-    """Rank, plan, project and cost a site's measures with the given options."""
+    """Rank, plan, project and cost a site's measures with the given options.
+
+    >>> office = roadmap.load_site("catalogs/sites/building.yaml", catalog)
+    >>> analysis = roadmap.analyse_site(catalog, office, roadmap.Options(
+    ...     draws=100, uncertainty_draws=0, compare=("topsis",)))
+    >>> analysis.pathway is analysis.scenarios["roadmap"], analysis.uncertainty is None
+    (True, True)
+    """
     options = options or Options()
     method = options.method or site.method
     named = tuple(options.weights) if isinstance(options.weights, dict) else None

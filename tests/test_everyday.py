@@ -144,19 +144,6 @@ def test_site_errors_name_the_line_and_suggest(tmp_path, old, new, message):
     assert message in str(raised.value)
 
 
-def test_docstring_examples_run():
-    import doctest
-
-    import roadmap
-    import roadmap.display
-    import roadmap.inputs.catalog
-    import roadmap.inputs.template
-
-    for module in (roadmap, roadmap.display, roadmap.inputs.catalog, roadmap.inputs.template):
-        result = doctest.testmod(module)
-        assert result.attempted > 0 and result.failed == 0, module.__name__
-
-
 def test_search_and_short_displays():
     catalog = load_catalog()
     found = catalog.search("光伏")

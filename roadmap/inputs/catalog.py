@@ -81,7 +81,11 @@ FRAME_COLUMNS = [
 
 
 class Source(BaseModel):
-    """Where an entry's figures come from: a document and, for the study, its table and row."""
+    """Where an entry's figures come from: a document and, for the study, its table and row.
+
+    >>> str(catalog.get("trn-electric-vehicles").source)
+    '003_3ce55c4074478d6b.txt table 3-2 row 1'
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -177,7 +181,12 @@ class Effect(BaseModel):
 
 
 class Technology(BaseModel):
-    """One technology (measure) of a catalog."""
+    """One technology (measure) of a catalog.
+
+    >>> tech = catalog.get("trn-electric-vehicles")
+    >>> tech.abatement, tech.economics, tech.popularization_period
+    (5, 4, '2025-2035')
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -262,7 +271,13 @@ class Override:
 
 @dataclass
 class Catalog:
-    """Technologies in catalog order (domain, then the study's row order, then user files)."""
+    """Technologies in catalog order (domain, then the study's row order, then user files).
+
+    >>> len(catalog), len(catalog.filter(domain="park"))
+    (230, 29)
+    >>> catalog.get("trn-electric-vehicles").name_en
+    'Electric vehicles'
+    """
 
     entries: dict[str, Technology] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
@@ -375,7 +390,12 @@ FILE_KEYS = {"document", "table", "domain", "project_fields", "tags", "technolog
 
 
 def read_catalog_file(path: str | Path) -> list[Technology]:
-    """Read and validate a catalog file (.yaml/.yml or .csv); raises `InputError`."""
+    """Read and validate a catalog file (.yaml/.yml or .csv); raises `InputError`.
+
+    >>> entries = roadmap.read_catalog_file("catalogs/transport.yaml")
+    >>> len(entries), entries[0].id
+    (30, 'trn-electric-vehicles')
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     tags: tuple[str, ...] = ()
@@ -499,7 +519,12 @@ def builtin_catalog_dir() -> Path:
 
 
 def load_catalog(*user_files: str | Path, builtin: bool = True) -> Catalog:
-    """The built-in catalogs (one file per domain) merged with the user's files, in order."""
+    """The built-in catalogs (one file per domain) merged with the user's files, in order.
+
+    >>> catalog = roadmap.load_catalog()  # the built-in catalogs; user files may follow
+    >>> len(catalog)
+    230
+    """
     catalog = Catalog()
     if builtin:
         folder = builtin_catalog_dir()

@@ -158,7 +158,11 @@ class Site(BaseModel):
     """A site profile. Defaults: base year 2020, target year 2050, no growth, TOPSIS.
 
     `baseline` is normalised to {sector: {carrier: tCO2e/yr}} (the old one-level form and
-    `energy` quantities are converted on loading; `notes` says what was converted)."""
+    `energy` quantities are converted on loading; `notes` says what was converted).
+
+    >>> site.domain, site.base_year, site.target_year, round(site.total_baseline)
+    ('town', 2010, 2050, 2160000)
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -412,7 +416,12 @@ def rate_in(rates: Rates, year: int) -> float:
 
 def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
     """Read and validate a site profile (with the tables it names by `{file: ...}`, see
-    `inputs.tables`); with a catalog, its include/exclude ids are checked."""
+    `inputs.tables`); with a catalog, its include/exclude ids are checked.
+
+    >>> site = roadmap.load_site("catalogs/sites/xiaolan-town.yaml", catalog)
+    >>> site.name
+    '小榄镇 Xiaolan Town'
+    """
     path = Path(path)
     data = read_yaml(path)
     if not isinstance(data, dict):
@@ -450,5 +459,11 @@ def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
 
 
 def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
-    """Build a site from plain data (a notebook's dict); errors name `name` as the file."""
+    """Build a site from plain data (a notebook's dict); errors name `name` as the file.
+
+    >>> office = roadmap.site_from_dict({"name": "office", "domain": "building",
+    ...                                  "baseline": {"commercial": {"electricity": 800}}})
+    >>> office.cells()
+    {('commercial', 'electricity'): 800.0}
+    """
     return validated(Site, data, name, None, ALLOWED)

@@ -57,7 +57,7 @@ GUIDE: dict[str, tuple[str, Any]] = {
 def profile_template(domain: str = "town") -> str:
     """A commented YAML profile for `domain` with every key, its unit and an example.
 
-    >>> text = profile_template("park")
+    >>> text = roadmap.profile_template("park")
     >>> "domain: park" in text
     True
     """

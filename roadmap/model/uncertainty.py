@@ -125,6 +125,11 @@ class Uncertainty:
     `measures`: measure, abatement_p10, abatement_p50, abatement_p90 (t/yr in the target
     year, credits against business as usual). `targets`: kind, year, required,
     probability (share of draws meeting it). `net`: draws x years, kept for charts.
+
+    >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
+    >>> band = roadmap.monte_carlo(model, {"town-building-solar-pv": 2021}, draws=50, seed=1)
+    >>> bool((band.by_year["net_p10"] <= band.by_year["net_p90"]).all())
+    True
     """
 
     draws: int
@@ -138,7 +143,13 @@ class Uncertainty:
 def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
                 seed: int = 20201, chunk: int = 250) -> Uncertainty:
     """The roadmap scenario (`starts` adopted, the profile's green power) under `draws`
-    seeded draws of the uncertain inputs."""
+    seeded draws of the uncertain inputs.
+
+    >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
+    >>> band = roadmap.monte_carlo(model, {"town-building-solar-pv": 2021}, draws=50, seed=1)
+    >>> list(band.by_year.columns[-3:]), band.draws
+    (['net_p10', 'net_p50', 'net_p90'], 50)
+    """
     sample = draw_inputs(model, draws, seed)
     columns = report_columns(model)
     parts = [run_draws(model, starts, sample.part(slice(first, first + chunk)), columns)
