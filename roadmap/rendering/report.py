@@ -13,6 +13,8 @@ import io
 import multiprocessing
 import os
 import re
+import signal
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -134,17 +136,20 @@ def _render_forked(names: list[str], folder: Path, lang: str) -> dict[str, tuple
 @contextmanager
 def _chart_helper(analysis: SiteAnalysis, folder: Path, lang: str) -> Iterator[Future | None]:
     """A forked process rendering HELPER_CHARTS while this one renders the rest (its Future),
-    or None on one core, without fork, or inside a daemonic batch worker (which may not
-    have children: the batch already uses the cores). The bytes are the same either way:
-    each chart is drawn from the same analysis with the same settings."""
+    or None on one core, off Linux (fork is safe there), or inside a daemonic batch worker
+    (which may not have children: the batch already uses the cores). The bytes are the same
+    either way: each chart is drawn from the same analysis with the same settings. Ctrl-C
+    is left to this process (the helper ignores it and is waited for)."""
     global _forked
     if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon or \
-            "fork" not in multiprocessing.get_all_start_methods():
+            not sys.platform.startswith("linux"):
         yield None
         return
     _forked = analysis  # the child inherits it: nothing to pickle
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=signal.signal,
+                                 initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
             yield pool.submit(_render_forked, list(HELPER_CHARTS), folder, lang)
     finally:
         _forked = None
