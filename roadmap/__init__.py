@@ -4,9 +4,14 @@ The public API, one function or type per step of the data flow (see the README).
 imported on first use (PEP 562 `__getattr__`), so `import roadmap` and the command line's
 `--help` do not pay for pandas and matplotlib. To export a new name, add one line to `_API`.
 
+Every public name's docstring has an example (`tests/test_docstrings.py` runs them from the
+repository's root). They start from the bundled catalogs and the Xiaolan town profile:
+
 >>> import roadmap
->>> len(roadmap.load_catalog())
-230
+>>> catalog = roadmap.load_catalog()
+>>> site = roadmap.load_site("catalogs/sites/xiaolan-town.yaml", catalog)
+>>> len(catalog), site.domain
+(230, 'town')
 """
 
 from __future__ import annotations

@@ -13,7 +13,14 @@ METHOD_OPTION = "--method"
 
 
 class InputError(Exception):
-    """Bad input: the CLI prints the message on one line and exits with status 2."""
+    """Bad input: the CLI prints the message on one line and exits with status 2.
+
+    >>> try:
+    ...     roadmap.site_from_dict({"name": "x", "domain": "planet"}, "my-site.yaml")
+    ... except roadmap.InputError as error:
+    ...     print(error.file, error.field)
+    my-site.yaml domain
+    """
 
     def __init__(self, file: str | Path, problem: str, *, where: str | None = None,
                  field: str | None = None, allowed: str | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,12 @@ from .model.uncertainty import Uncertainty, monte_carlo
 
 @dataclass(frozen=True)
 class Options:
-    """How a site is analysed; every default is what `roadmap run` uses."""
+    """How a site is analysed; every default is what `roadmap run` uses.
+
+    >>> quick = roadmap.Options(draws=100, uncertainty_draws=0, compare=("topsis",))
+    >>> quick.top, quick.method is None  # 15 measures; the site's own method
+    (15, True)
+    """
 
     method: str | None = None  # None: the site's
     method_option: str = "--method"  # the command-line option that set `method`, for errors
@@ -56,7 +62,14 @@ class Options:
 
 @dataclass(frozen=True)
 class SiteAnalysis:
-    """Everything known about a site after the analysis (see each type's docstring)."""
+    """Everything known about a site after the analysis (see each type's docstring).
+
+    >>> office = roadmap.load_site("catalogs/sites/building.yaml", catalog)
+    >>> analysis = roadmap.analyse_site(catalog, office, roadmap.Options(
+    ...     draws=100, uncertainty_draws=0, compare=("topsis",)))
+    >>> analysis.site.domain, len(analysis.roadmap.frame) > 0, analysis.portfolio is not None
+    ('building', True, True)
+    """
 
     site: Site
     catalog: Catalog
@@ -100,7 +113,14 @@ def report_years(site: Site) -> list[int]:
 
 def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
                  input_hash: str = "") -> SiteAnalysis:
-    """Rank, plan, project and cost a site's measures with the given options."""
+    """Rank, plan, project and cost a site's measures with the given options.
+
+    >>> office = roadmap.load_site("catalogs/sites/building.yaml", catalog)
+    >>> analysis = roadmap.analyse_site(catalog, office, roadmap.Options(
+    ...     draws=100, uncertainty_draws=0, compare=("topsis",)))
+    >>> analysis.pathway is analysis.scenarios["roadmap"], analysis.uncertainty is None
+    (True, True)
+    """
     options = options or Options()
     method = options.method or site.method
     named = tuple(options.weights) if isinstance(options.weights, dict) else None
@@ -117,26 +137,29 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
     years = report_years(site)
     capex = measure_capex(model, model.effects.ids)
     economics = measure_economics(pathway, catalog, years[-1], capex)
-    return SiteAnalysis(
-        site=site, catalog=catalog, matrix=matrix, ranking=ranking,
-        comparison=compare_methods(matrix, methods, weights),
-        stability=sensitivity(matrix, method, weights, draws=options.draws,
-                              top_k=options.top_k, seed=options.seed,
-                              assumptions=site.assumptions),
-        dependencies=graph, roadmap=roadmap, model=model, scenarios=scenarios,
-        near_zero=near_zero_gap(scenarios["potential"]),
-        uncertainty=monte_carlo(model, roadmap.starts(), options.uncertainty_draws,
-                                options.seed) if options.uncertainty_draws else None,
-        targets=check_targets(pathway),
-        contributions=contributions(pathway, catalog, years, by="function"),
-        economics=economics,
-        investment=scenario_spending(scenarios, capex),
-        portfolio=budget_portfolio(ranking, catalog, graph, model, capex=capex)
-        if site.budget else None,
-        experts=expert_agreement(catalog),
-        years=years, options=options, input_hash=input_hash,
-        implementation=implementation_plan(site, roadmap, dict(zip(
-            economics["id"], economics["investment_10k_yuan"], strict=True)), catalog))
+    # HiGHS releases the GIL: the budget portfolio is solved in a thread beside the rest
+    with ThreadPoolExecutor(1) as pool:
+        portfolio = pool.submit(budget_portfolio, ranking, catalog, graph, model, capex=capex,
+                                step_gain=False) if site.budget else None
+        return SiteAnalysis(
+            site=site, catalog=catalog, matrix=matrix, ranking=ranking,
+            comparison=compare_methods(matrix, methods, weights),
+            stability=sensitivity(matrix, method, weights, draws=options.draws,
+                                  top_k=options.top_k, seed=options.seed,
+                                  assumptions=site.assumptions),
+            dependencies=graph, roadmap=roadmap, model=model, scenarios=scenarios,
+            near_zero=near_zero_gap(scenarios["potential"]),
+            uncertainty=monte_carlo(model, roadmap.starts(), options.uncertainty_draws,
+                                    options.seed) if options.uncertainty_draws else None,
+            targets=check_targets(pathway),
+            contributions=contributions(pathway, catalog, years, by="function"),
+            economics=economics,
+            investment=scenario_spending(scenarios, capex),
+            portfolio=portfolio.result() if portfolio else None,
+            experts=expert_agreement(catalog),
+            years=years, options=options, input_hash=input_hash,
+            implementation=implementation_plan(site, roadmap, dict(zip(
+                economics["id"], economics["investment_10k_yuan"], strict=True)), catalog))
 
 
 def analyse_file(catalog: Catalog, path: str | Path, options: Options | None = None,

@@ -179,6 +179,7 @@ def test_portfolio_is_optimal_on_small_cases_with_interactions(catalog, seed):
     assert costs[chosen].sum() <= budget + 1e-9 and not (chosen[5] and chosen[6])
     assert value == pytest.approx(combined_abatement(model, picked, 2035))
     assert best * (1 - GAP) <= value <= best + 1e-6
+    assert best <= value * (1 + gap) + 1e-6  # the reported gap is a true certificate
 
 
 def _office_plan(catalog, budget: float):
@@ -203,6 +204,18 @@ def test_portfolio_abatement_is_the_pathway_of_the_chosen_set(catalog, graph):
     assert portfolio.portfolio_abatement <= alone + 1e-6
     left = portfolio.frame[~portfolio.frame["chosen"]]
     assert (left["reason"] != "").all()
+
+
+def test_xiaolan_portfolio_bound_is_tight(catalog, graph):
+    """The added energy of moving measures is bounded by tangents, not by its least: the
+    first solve's bound is within the gap, so one solve settles it."""
+    site = load_site(XIAOLAN, catalog)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    portfolio = budget_portfolio(ranking, catalog, graph, site_model(site, catalog, matrix.ids),
+                                 step_gain=False)
+    assert 0 <= portfolio.gap < GAP and portfolio.step_gain is None
+    assert portfolio.portfolio_spend <= site.budget
 
 
 def test_xiaolan_portfolio_never_exceeds_business_as_usual(catalog, graph):

@@ -156,6 +156,12 @@ class Acceptability:
     `central_weights`: the (at most top_k) measures most often first, by p_first (descending):
     id, name_zh, name_en, p_first, confidence, then one column per criterion (the mean
     weights of the draws where the measure ranks first).
+
+    >>> matrix = roadmap.decision_matrix(catalog, site)
+    >>> smaa = roadmap.acceptability(matrix, "wsm", roadmap.choose_weights(matrix, site),
+    ...                              draws=100, weight_scheme="uniform")
+    >>> smaa.weight_scheme, smaa.top_k
+    ('uniform', 10)
     """
 
     indices: pd.DataFrame
@@ -173,7 +179,14 @@ def acceptability(matrix: DecisionMatrix, method: str, weights: dict[str, float]
                   draws: int = 1000, top_k: int = 10, seed: int = 20201,
                   weight_scheme: str = "spread", performance: Performance = "grades",
                   assumptions: Assumptions | None = None) -> Acceptability:
-    """Rank acceptability, central weights and confidence factors (see the module docstring)."""
+    """Rank acceptability, central weights and confidence factors (see the module docstring).
+
+    >>> matrix = roadmap.decision_matrix(catalog, site)
+    >>> smaa = roadmap.acceptability(matrix, "topsis", roadmap.choose_weights(matrix, site),
+    ...                              draws=200)
+    >>> smaa.draws, len(smaa.frame) == len(matrix.ids)
+    (200, True)
+    """
     assumptions = assumptions or Assumptions()
     base_weights = {c: weights[c] for c in matrix.criteria}
     weight_rows = _weight_rows(base_weights, draws, seed, weight_scheme, assumptions)

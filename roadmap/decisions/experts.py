@@ -51,6 +51,10 @@ class ExpertAgreement:
     rank of ★, 1 = best), difference (engine - stars), driver (abatement, economics or
     timing: the criterion whose place in the domain departs most from the place of ★, in the
     direction of the gap), reason (in words); the largest per domain.
+
+    >>> agreement = roadmap.expert_agreement(catalog, method="wsm")
+    >>> agreement.summary["domain"].iloc[-1], agreement.method
+    ('all', 'wsm')
     """
 
     summary: pd.DataFrame
@@ -63,7 +67,12 @@ class ExpertAgreement:
 def expert_agreement(catalog: Catalog, method: str = "topsis",
                      weights: dict[str, float] | None = None,
                      largest: int = 5) -> ExpertAgreement:
-    """Kendall's tau per domain between ★ and the engine, the benchmark and the fit."""
+    """Kendall's tau per domain between ★ and the engine, the benchmark and the fit.
+
+    >>> agreement = roadmap.expert_agreement(catalog)
+    >>> list(agreement.summary.columns[:3])
+    ['domain', 'measures', 'kendall_tau']
+    """
     # Importing scipy.stats costs half a second; only this function needs it, so every other
     # command starts without it.
     from scipy.stats import kendalltau

@@ -84,7 +84,14 @@ class ImplementationPlan:
     indicator, nodes with `layer` (challenge, action, indicator), `name_zh`, `name_en`.
     `challenges`, `indicators`: the profile's, one row each (indicators with unit, base and
     a column per target year, each a number or a `Text`). `from_profile`: False when the
-    whole plan is the engine's default."""
+    whole plan is the engine's default.
+
+    >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
+    >>> road = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)
+    >>> plan = roadmap.implementation_plan(site, road, catalog=catalog)
+    >>> plan.from_profile, plan.quarters[0], plan.quarters[-1], len(plan.schedule)
+    (True, '2014Q1', '2015Q4', 13)
+    """
 
     schedule: pd.DataFrame
     quarters: tuple[str, ...]
@@ -105,7 +112,14 @@ def implementation_plan(site: Site, roadmap: Roadmap,
     """The site's first-phase plan: its `implementation:` section with defaults by category,
     or a default plan of the roadmap's first-phase measures. `investment`: 10k yuan per
     measure id, for the funding of an action that gives none; `catalog`: the categories of
-    an action's measures outside the roadmap."""
+    an action's measures outside the roadmap.
+
+    >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
+    >>> road = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)
+    >>> plan = roadmap.implementation_plan(site, road, catalog=catalog)
+    >>> plan.graph.number_of_nodes(), plan.has_map  # 10 challenges, 10 actions, 13 indicators
+    (33, True)
+    """
     investment = investment or {}
     section = site.implementation
     categories = dict(zip(roadmap.frame["id"], [

@@ -85,6 +85,10 @@ class DecisionMatrix:
 
     `frame` has `INFO_COLUMNS` then one column per criterion, indexed by position;
     `excluded` has id, domain, name_zh, name_en, reason.
+
+    >>> matrix = roadmap.decision_matrix(catalog, site)
+    >>> len(matrix.ids) == len(matrix.frame), "site_abatement" in matrix.criteria
+    (True, True)
     """
 
     frame: pd.DataFrame
@@ -191,6 +195,10 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
     or the argument's), less those that do not apply (kept in `excluded` with the reason);
     ids in the profile's `include` are always candidates. A criterion with the same value
     for every candidate cannot discriminate and is dropped (normalisation would divide by 0).
+
+    >>> matrix = roadmap.decision_matrix(catalog, site)
+    >>> list(matrix.excluded.columns)
+    ['id', 'domain', 'name_zh', 'name_en', 'reason']
     """
     criteria = criteria or tuple(site.weights)
     domains = set(site.domains) | set(extra_domains)

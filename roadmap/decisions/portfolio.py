@@ -5,9 +5,10 @@ log-remaining factor L_c = L0_c + sum_m x_m d_mc is linear in the 0-1 choices x 
 cell's abatement w_c E_c (e^L0_c - e^L_c) is concave in L_c. The solver (scipy's milp)
 maximises it through tangent planes of e^L (an outer approximation: never below the true
 value), adds local generation and sinks (linear), and charges the energy electrification and
-fuel switches add at its smallest possible amount; so its optimum bounds every choice from
-above. Each solution is then evaluated exactly by the site model (`SiteModel.run`), and a
-no-good cut excludes it, until the bound falls within `GAP` of the best exact value: the
+fuel switches add through tangents from below of their convex share of each cut
+(`_added_energy_rows`); so its optimum bounds every choice from above, closely. Each
+solution is then evaluated exactly by the site model (`SiteModel.run`), and a no-good cut
+excludes it, until the bound falls within `GAP` of the best exact value: the
 reported choice is optimal to that gap, and its abatement is the model's, never the sum
 of stand-alone figures (it cannot exceed business-as-usual emissions).
 """
@@ -26,7 +27,7 @@ from ..inputs.catalog import Catalog
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
 from ..model.economics import measure_capex
-from ..model.pathway import SiteModel
+from ..model.pathway import SiteModel, credit_in, standalone_runs
 from .ranking import Ranking
 from .roadmap import phases
 
@@ -48,7 +49,8 @@ class Portfolio:
     chosen measures abate together, = the site model's run of the chosen set);
     `bau_emissions` in `year` for comparison; `gap`: how far the bound is above the chosen
     set (share); `shadow_price`: t/yr gained per extra 10k yuan (LP relaxation's dual);
-    `step_gain`: the exact gain of a budget 10 % larger, per 10k yuan."""
+    `step_gain`: the exact gain of a budget 10 % larger, per 10k yuan (None unless asked
+    for: it costs a second optimisation)."""
 
     frame: pd.DataFrame
     budget: float
@@ -59,7 +61,7 @@ class Portfolio:
     objective: str
     gap: float
     shadow_price: float
-    step_gain: float
+    step_gain: float | None
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
                     costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
                     exclusive: list[tuple[int, int]],
                     phase_limits: tuple[tuple[np.ndarray, float], ...] = ()) -> Problem:
-    """Budget (first), phase budget, prerequisite, exclusive and tangent rows (A vars <= b).
+    """Budget (first), phase budget, prerequisite, exclusive, tangent and added-energy rows
+    (A vars <= b); variables: x (measures), z (cells' cuts), y (energy moved measures add).
     `phase_limits`: (each measure's spend in the phase, the phase's budget)."""
     base, fx, bau = model.base, model.effects, model.bau_state
     column = int(np.searchsorted(base.years, year))
@@ -92,19 +95,21 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
     lowest = start + delta.sum(axis=0)
     linear = fx.generation[rows_of, column] * (reach - before) * base.grid[column] \
         + fx.removal[rows_of] * (reach - before)
-    linear -= _added_energy(model, rows_of, delta, start, lowest, column)
-    n, k = len(ids), len(cells)
-    objective = np.concatenate([linear * weights, np.ones(k)])
-    blocks = [np.concatenate([spend, np.zeros(k)])[None]
+    moves = [(m, cell) for m, row in enumerate(rows_of)
+             for cell in np.nonzero((fx.target[row] >= 0) & (delta[m] < 0))[0]]
+    n, k, p = len(ids), len(cells), len(moves)
+    objective = np.concatenate([linear * weights, np.ones(k),
+                                [-weights[m] for m, _ in moves]])
+    blocks = [np.concatenate([spend, np.zeros(k + p)])[None]
               for spend in (costs, *(spend for spend, _ in phase_limits))]
     bounds = [budget, *(limit for _, limit in phase_limits)]
     for item, needed in requires:
-        row = np.zeros(n + k)
+        row = np.zeros(n + k + p)
         row[item], row[needed] = 1.0, -1.0
         blocks.append(row[None])
         bounds.append(0.0)
     for first, second in exclusive:
-        row = np.zeros(n + k)
+        row = np.zeros(n + k + p)
         row[first] = row[second] = 1.0
         blocks.append(row[None])
         bounds.append(1.0)
@@ -112,30 +117,44 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
         # z <= w (e^L0 - e^t (1 + L - t)) for each tangent point t, L = L0 + delta . x
         scale = value[cell] * weights.max()
         for point in np.linspace(lowest[cell], start[cell], TANGENTS):
-            row = np.zeros(n + k)
+            row = np.zeros(n + k + p)
             row[:n] = scale * np.exp(point) * delta[:, cell] * weights / weights.max()
             row[n + position] = 1.0
             blocks.append(row[None])
             bounds.append(scale * (np.exp(start[cell]) - np.exp(point)
                                    * (1 + start[cell] - point)))
+    for position, (m, cell) in enumerate(moves):
+        rows, limits = _added_energy_rows(model, rows_of[m], m, cell, delta, start, lowest,
+                                          column, n + k + position, n + k + p)
+        blocks += rows
+        bounds += limits
     return Problem(objective, np.vstack(blocks), np.array(bounds), n)
 
 
-def _added_energy(model: SiteModel, rows_of: list[int], delta: np.ndarray, start: np.ndarray,
-                  lowest: np.ndarray, column: int) -> np.ndarray:
-    """t/yr each moving measure adds on its target cells at the least (with every other
-    candidate also cutting the same cells: the log-share split gives each the least)."""
+def _added_energy_rows(model: SiteModel, row: int, m: int, cell: int, delta: np.ndarray,
+                       start: np.ndarray, lowest: np.ndarray, column: int, y: int,
+                       width: int) -> tuple[list[np.ndarray], list[float]]:
+    """y >= t/yr that measure m adds by moving energy out of `cell`, and y >= 0.
+
+    Its share of the cell's cut is (-delta_m) E h(u), u = -delta . x the cell's log cut,
+    h(u) = e^L0 (1 - e^-u) / u (the log-share split). h is convex, so its tangents bound it
+    from below: y >= K (h(t) + h'(t)(u - t)) when x_m = 1, relaxed by M (1 - x_m) when not."""
     base, fx = model.base, model.effects
-    cut = base.energy[:, column] * (np.exp(start) - np.exp(lowest))
-    total = lowest - start
-    part = np.divide(delta, total, out=np.zeros_like(delta), where=total < -1e-12) * cut
-    added = np.zeros(len(rows_of))
-    for position, row in enumerate(rows_of):
-        for cell in np.nonzero(fx.target[row] >= 0)[0]:
-            target = fx.target[row, cell]
-            added[position] += part[position, cell] * fx.ratio[row] * \
-                base.factor[target, column]
-    return added
+    gain = -delta[m, cell] * base.energy[cell, column] * fx.ratio[row] * \
+        base.factor[fx.target[row, cell], column]
+    floor = np.zeros(width)
+    floor[y] = -1.0
+    rows, limits = [floor[None]], [0.0]
+    for point in np.linspace(-delta[m, cell], start[cell] - lowest[cell], TANGENTS):
+        h = np.exp(start[cell]) * -np.expm1(-point) / point
+        slope = np.exp(start[cell]) * ((point + 1) * np.exp(-point) - 1) / point ** 2
+        line = np.zeros(width)
+        line[:delta.shape[0]] = -gain * slope * delta[:, cell]
+        line[m] += gain * (h - slope * point)
+        line[y] = -1.0
+        rows.append(line[None])
+        limits.append(0.0)
+    return rows, limits
 
 
 def _solve(problem: Problem, cuts: list[np.ndarray]) -> tuple[np.ndarray, float] | None:
@@ -220,13 +239,15 @@ def lp_shadow_price(problem: Problem) -> float:
 def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph,
                      model: SiteModel, budget: float | None = None, year: int | None = None,
                      objective: str = "abatement", capex: pd.DataFrame | None = None,
-                     phase_budgets: dict[str, float] | None = None) -> Portfolio:
+                     phase_budgets: dict[str, float] | None = None,
+                     step_gain: bool = True) -> Portfolio:
     """The candidates that maximise what they abate together in `year` (or that x the
     site score) within the budget, each taken only with its prerequisites and at most one
     of an exclusive group. Defaults: the site's budget, the year of its target (else its
     target year), its phase budgets. `capex`: `measure_capex` of the candidates when
     already known; `phase_budgets`: {phase: 10k yuan} the spend inside a phase may not
-    exceed (each measure spends its capex as its adoption grows)."""
+    exceed (each measure spends its capex as its adoption grows); `step_gain`: also solve
+    for a budget 10 % larger (`roadmap run` does not report it, and skips it)."""
     site = model.site
     budget = budget if budget is not None else site.budget
     if budget is None or budget <= 0:
@@ -250,12 +271,10 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
                            if phase_budgets is not None else site.phase_budgets)
     chosen, value, gap = best_choice(model, ids, year, weights, costs_used, budget,
                                      requires, exclusive, limits)
-    _, larger_value, _ = best_choice(model, ids, year, weights, costs_used, budget * 1.1,
-                                     requires, exclusive, limits)
     picked = [i for i, c in zip(ids, chosen, strict=True) if c]
     problem = _linear_problem(model, ids, year, weights, costs_used, budget, requires,
                               exclusive, limits)
-    standalone = _standalone(model, ids, year)
+    standalone = [credit_in(run, year) for run in standalone_runs(model, ids).values()]
     frame = pd.DataFrame({
         "id": ids, "name_zh": [catalog.get(i).name_zh for i in ids],
         "name_en": [catalog.get(i).name_en for i in ids], "capex_10k_yuan": costs,
@@ -265,10 +284,15 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     frame = frame.sort_values(["chosen", "standalone_t_per_yr"], ascending=[False, False],
                               kind="stable")[COLUMNS].reset_index(drop=True)
     column = int(np.searchsorted(model.base.years, year))
+    step = None
+    if step_gain:
+        _, larger_value, _ = best_choice(model, ids, year, weights, costs_used, budget * 1.1,
+                                         requires, exclusive, limits)
+        step = (larger_value - value) / (budget * 0.1)
     return Portfolio(frame, budget, float(costs[chosen].sum()),
                      combined_abatement(model, picked, year),
                      float(model.bau_state.emissions[:, column].sum()), year, objective, gap,
-                     lp_shadow_price(problem), (larger_value - value) / (budget * 0.1))
+                     lp_shadow_price(problem), step)
 
 
 def _phase_limits(model: SiteModel, ids: list[str], costs: np.ndarray,
@@ -286,10 +310,6 @@ def _phase_limits(model: SiteModel, ids: list[str], costs: np.ndarray,
     years = model.base.years
     return tuple((costs * steps[:, (years > spans[name][0]) & (years <= spans[name][1])]
                   .sum(axis=1), float(limit)) for name, limit in budgets.items())
-
-
-def _standalone(model: SiteModel, ids: list[str], year: int) -> list[float]:
-    return [combined_abatement(model, [i], year) for i in ids]
 
 
 def _requirements(dependencies: nx.DiGraph, index: dict[str, int],

@@ -133,6 +133,10 @@ class Ranking:
     `contribution_<criterion>` (weight x min-max-normalised value; they add up to a 0-1
     weighted-sum score and show which criteria lift a measure), why, note.
     Sorted by rank. `excluded`: id, domain, name_zh, name_en, reason.
+
+    >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), "vikor")
+    >>> ranking.method, ranking.frame["rank"].head(3).tolist()
+    ('vikor', [1, 2, 3])
     """
 
     frame: pd.DataFrame
@@ -152,7 +156,12 @@ class Ranking:
 
 def rank(matrix: DecisionMatrix, method: str = "topsis",
          weights: dict[str, float] | None = None) -> Ranking:
-    """Rank the matrix's alternatives with a pymcdm method (TOPSIS by default)."""
+    """Rank the matrix's alternatives with a pymcdm method (TOPSIS by default).
+
+    >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), "topsis")
+    >>> list(ranking.frame.columns[:4]), int(ranking.frame["rank"].iloc[0])
+    (['rank', 'id', 'domain', 'category'], 1)
+    """
     if len(matrix.frame) == 0:
         raise InputError(PROFILE, "no measure applies to this site", allowed="fewer exclusions, "
                          "more features or another domain")
@@ -204,6 +213,12 @@ class MethodComparison:
 
     `ranks`: id, name_zh, name_en, then one column per method. `weighted_spearman` and
     `ws`: square frames (method x method) of pymcdm's r_w and WS coefficients.
+
+    >>> matrix = roadmap.decision_matrix(catalog, site)
+    >>> comparison = roadmap.compare_methods(matrix, ["topsis", "vikor"],
+    ...                                      roadmap.choose_weights(matrix, site))
+    >>> bool(0 < comparison.weighted_spearman.loc["topsis", "vikor"] <= 1)
+    True
     """
 
     ranks: pd.DataFrame
@@ -215,7 +230,14 @@ class MethodComparison:
 def compare_methods(matrix: DecisionMatrix, methods: list[str],
                     weights: dict[str, float]) -> MethodComparison:
     """The first method's ranking against the others'; a method that cannot apply to these
-    candidates is skipped with the reason (the first must apply)."""
+    candidates is skipped with the reason (the first must apply).
+
+    >>> matrix = roadmap.decision_matrix(catalog, site)
+    >>> comparison = roadmap.compare_methods(matrix, ["topsis", "wsm"],
+    ...                                      roadmap.choose_weights(matrix, site))
+    >>> list(comparison.ranks.columns)
+    ['id', 'name_zh', 'name_en', 'topsis', 'wsm']
+    """
     rankings, skipped = {methods[0]: rank(matrix, methods[0], weights)}, {}
     for method in methods[1:]:
         try:

@@ -50,6 +50,11 @@ class Roadmap:
     recommendation (★), reason (why it is in), delayed_by (the prerequisite that pushed its
     start, if any). Sorted by popularisation year, start year, then rank. `graph`: the
     selected measures and every dependency edge between them (attributes kind, reason).
+
+    >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
+    >>> plan = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)
+    >>> set(plan.starts()) == set(plan.frame["id"]), plan.graph.number_of_nodes() == len(plan.frame)
+    (True, True)
     """
 
     frame: pd.DataFrame
@@ -100,7 +105,14 @@ def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, 
                   selected: list[str] | None = None) -> Roadmap:
     """Select (the first `top`, those scoring `min_score`, or the `selected` ids, e.g. a
     budget portfolio's), complete with prerequisites, and schedule so nothing starts
-    before them."""
+    before them.
+
+    >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
+    >>> plan = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site,
+    ...                              top=10)
+    >>> len(plan.frame) >= 10, set(plan.frame["phase"]) <= {"near", "mid", "long"}
+    (True, True)
+    """
     ranked = ranking.frame.set_index("id")
     reasons: dict[str, str] = {}
     if selected is not None:

@@ -63,6 +63,12 @@ class Sensitivity:
     of draws in which the measure is in the top k), best_rank, worst_rank, rank_p5,
     rank_p95, unstable (p_top_k strictly inside the assumptions' unstable band). Sorted
     by rank.
+
+    >>> matrix = roadmap.decision_matrix(catalog, site)
+    >>> stability = roadmap.sensitivity(matrix, "wsm", roadmap.choose_weights(matrix, site),
+    ...                                 draws=100, top_k=5)
+    >>> stability.draws, bool(stability.frame["p_top_k"].between(0, 1).all())
+    (100, True)
     """
 
     frame: pd.DataFrame
@@ -76,6 +82,15 @@ class Sensitivity:
 def sensitivity(matrix: DecisionMatrix, method: str, weights: dict[str, float], *,
                 draws: int = 1000, top_k: int = 10, seed: int = 20201,
                 assumptions: Assumptions | None = None) -> Sensitivity:
+    """Rank the matrix `draws` times with each weight scaled by a seeded uniform factor
+    (`assumptions.weight_spread`, default [0.7, 1.3]) and renormalised; see `Sensitivity`.
+
+    >>> matrix = roadmap.decision_matrix(catalog, site)
+    >>> stability = roadmap.sensitivity(matrix, "topsis", roadmap.choose_weights(matrix, site),
+    ...                                 draws=200, seed=1)
+    >>> list(stability.frame.columns[3:6])
+    ['rank', 'p_top_k', 'best_rank']
+    """
     assumptions = assumptions or Assumptions()
     spread = assumptions.weight_spread
     weight_rows = draw_weights({c: weights[c] for c in matrix.criteria}, draws, spread, seed)

@@ -63,6 +63,10 @@ def ahp_weights(criteria: list[str], pairwise: list[list[float]],
 
     `pairwise[i][j]` says how much more important criteria[i] is than criteria[j] (1-9,
     reciprocals below the diagonal). A consistency ratio above 0.1 is rejected.
+
+    >>> weights, ratio = roadmap.ahp_weights(["site_abatement", "cost"], [[1, 3], [1 / 3, 1]])
+    >>> {name: round(value, 2) for name, value in weights.items()}, round(ratio, 3)
+    ({'site_abatement': 0.75, 'cost': 0.25}, 0.0)
     """
     matrix = np.asarray(pairwise, dtype=float)
     n = len(criteria)
@@ -95,7 +99,13 @@ def read_ahp_file(path: str | Path) -> tuple[dict[str, float], float]:
 
 def choose_weights(matrix: DecisionMatrix, site: Site,
                    scheme: str | dict[str, float] | None = None) -> dict[str, float]:
-    """Weights over the matrix's criteria: explicit, 'site' (default) or an objective scheme."""
+    """Weights over the matrix's criteria: explicit, 'site' (default) or an objective scheme.
+
+    >>> matrix = roadmap.decision_matrix(catalog, site)
+    >>> roadmap.choose_weights(matrix, site, "equal") == dict.fromkeys(matrix.criteria,
+    ...                                                                1 / len(matrix.criteria))
+    True
+    """
     if isinstance(scheme, dict):
         unknown = set(scheme) - set(matrix.criteria) - set(matrix.dropped)
         if unknown:

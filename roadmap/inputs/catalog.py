@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -27,7 +26,7 @@ from ..errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
-from .files import LINE_KEY, read_bytes, read_yaml, validated, without_lines
+from .files import LINE_KEY, decoded_csv, read_yaml, validated, without_lines, xlsx_rows
 from .vocabulary import (
     ADDRESSES,
     APPLICABILITIES,
@@ -82,7 +81,11 @@ FRAME_COLUMNS = [
 
 
 class Source(BaseModel):
-    """Where an entry's figures come from: a document and, for the study, its table and row."""
+    """Where an entry's figures come from: a document and, for the study, its table and row.
+
+    >>> str(catalog.get("trn-electric-vehicles").source)
+    '003_3ce55c4074478d6b.txt table 3-2 row 1'
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -194,7 +197,12 @@ class Effect(BaseModel):
 
 
 class Technology(BaseModel):
-    """One technology (measure) of a catalog."""
+    """One technology (measure) of a catalog.
+
+    >>> tech = catalog.get("trn-electric-vehicles")
+    >>> tech.abatement, tech.economics, tech.popularization_period
+    (5, 4, '2025-2035')
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -279,7 +287,13 @@ class Override:
 
 @dataclass
 class Catalog:
-    """Technologies in catalog order (domain, then the study's row order, then user files)."""
+    """Technologies in catalog order (domain, then the study's row order, then user files).
+
+    >>> len(catalog), len(catalog.filter(domain="park"))
+    (230, 29)
+    >>> catalog.get("trn-electric-vehicles").name_en
+    'Electric vehicles'
+    """
 
     entries: dict[str, Technology] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
@@ -392,7 +406,12 @@ FILE_KEYS = {"document", "table", "domain", "project_fields", "tags", "technolog
 
 
 def read_catalog_file(path: str | Path) -> list[Technology]:
-    """Read and validate a catalog file (.yaml/.yml or .csv); raises `InputError`."""
+    """Read and validate a catalog file (.yaml/.yml or .csv); raises `InputError`.
+
+    >>> entries = roadmap.read_catalog_file("catalogs/transport.yaml")
+    >>> len(entries), entries[0].id
+    (30, 'trn-electric-vehicles')
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     tags: tuple[str, ...] = ()
@@ -400,9 +419,9 @@ def read_catalog_file(path: str | Path) -> list[Technology]:
         data = read_yaml(path)
         records, tags = _yaml_records(path, data), _declared_tags(path, data)
     elif suffix == ".csv":
-        records = _table_records(path, csv.DictReader(io.StringIO(_decoded_csv(path))))
+        records = _table_records(path, csv.DictReader(io.StringIO(decoded_csv(path))))
     elif suffix == ".xlsx":
-        records = _table_records(path, _xlsx_rows(path))
+        records = _table_records(path, xlsx_rows(path))
     else:
         raise InputError(path, f"unsupported file type '{path.suffix}'",
                          allowed=".yaml, .yml, .csv, .xlsx")
@@ -471,41 +490,6 @@ def _with_defaults(entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str,
     return record
 
 
-# Encodings a consultant's CSV comes in: Excel's "CSV UTF-8" (with a BOM), plain UTF-8, and
-# Excel on Chinese Windows (GBK, of which GB18030 is a superset).
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-def _decoded_csv(path: Path) -> str:
-    """The CSV's text; a file that is not UTF-8 is read as GB18030 and said so on stderr."""
-    data = read_bytes(path)
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding != CSV_ENCODINGS[0]:
-            print(f"note: {path} read as {encoding.upper()} (not UTF-8)", file=sys.stderr)
-        return text
-    raise InputError(path, "not UTF-8 or GB18030 text", allowed="save the CSV as UTF-8")
-
-
-def _xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
-    """The first sheet's rows as {header: text} (openpyxl), like `csv.DictReader`'s."""
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, ... for a damaged file
-        raise InputError(path, f"not a readable .xlsx workbook ({exc})") from None
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
-    for row in rows:
-        cells = ["" if cell is None else str(cell) for cell in row]
-        if any(cells):  # Excel leaves formatted but empty rows behind
-            yield dict(zip(header, cells, strict=False))
-
-
 def _table_records(path: Path,
                    reader: Iterable[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """Records of a CSV or a workbook: one row per entry, lists joined with ';'."""
@@ -551,7 +535,12 @@ def builtin_catalog_dir() -> Path:
 
 
 def load_catalog(*user_files: str | Path, builtin: bool = True) -> Catalog:
-    """The built-in catalogs (one file per domain) merged with the user's files, in order."""
+    """The built-in catalogs (one file per domain) merged with the user's files, in order.
+
+    >>> catalog = roadmap.load_catalog()  # the built-in catalogs; user files may follow
+    >>> len(catalog)
+    230
+    """
     catalog = Catalog()
     if builtin:
         folder = builtin_catalog_dir()

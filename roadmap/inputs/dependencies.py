@@ -44,6 +44,10 @@ def load_dependencies(catalog: Catalog, *user_files: str | Path) -> nx.DiGraph:
 
     Nodes are ids; each edge carries `kind` and `reason`. An unknown id, or a cycle among
     the prerequisites, is an `InputError` naming the ids.
+
+    >>> graph = roadmap.load_dependencies(catalog)
+    >>> sorted({kind for _, _, kind in graph.edges(data="kind")})
+    ['prerequisite', 'synergy']
     """
     graph = nx.DiGraph()
     for path in (builtin_catalog_dir() / "dependencies.yaml", *map(Path, user_files)):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
@@ -112,6 +113,52 @@ def read_text(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+# Encodings a consultant's CSV comes in: Excel's "CSV UTF-8" (with a BOM), plain UTF-8, and
+# Excel on Chinese Windows (GBK, of which GB18030 is a superset).
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decoded_csv(path: Path) -> str:
+    """The CSV's text; a file that is not UTF-8 is read as GB18030 and said so on stderr."""
+    data = read_bytes(path)
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding != CSV_ENCODINGS[0]:
+            print(f"note: {path} read as {encoding.upper()} (not UTF-8)", file=sys.stderr)
+        return text
+    raise InputError(path, "not UTF-8 or GB18030 text", allowed="save the CSV as UTF-8")
+
+
+def sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, cell values) of a workbook's sheet (the first by default), openpyxl."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, ... for a damaged file
+        raise InputError(path, f"not a readable .xlsx workbook ({exc})") from None
+    if sheet is not None and sheet not in book.sheetnames:
+        raise InputError(path, f"no sheet '{sheet}'", field="sheet",
+                         allowed=", ".join(book.sheetnames))
+    yield from enumerate((book[sheet] if sheet else book.worksheets[0])
+                         .iter_rows(values_only=True), start=1)
+
+
+def xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """The first sheet's rows as {header: text}, like `csv.DictReader`'s."""
+    rows = (row for _, row in sheet_rows(path))
+    header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
+    for row in rows:
+        cells = ["" if cell is None else str(cell) for cell in row]
+        if any(cells):  # Excel leaves formatted but empty rows behind
+            yield dict(zip(header, cells, strict=False))
 
 
 def read_yaml(path: Path) -> Any:

@@ -15,6 +15,7 @@ from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_p
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
 from .implementation import Implementation, check_implementation
+from .tables import with_tables
 from .vocabulary import (
     CARRIERS,
     CRITERIA,
@@ -84,10 +85,11 @@ ALLOWED = {
     "target_year": "a year 1990-2100 after base_year",
     "baseline": "tCO2e/yr as {SECTOR: {CARRIER: t}} with sectors " + ", ".join(SECTORS)
                 + " and carriers " + ", ".join(CARRIERS) + "; or the old {SOURCE: t} with "
-                + ", ".join(LEGACY_SOURCES),
+                + ", ".join(LEGACY_SOURCES) + "; or {file: TABLE.xlsx|.csv, sheet: NAME}",
     "baseline.*": "sectors " + ", ".join(SECTORS) + " (or the old sources "
                   + ", ".join(LEGACY_SOURCES) + ")",
-    "energy": "{SECTOR: {QUANTITY: amount}} with quantities " + ", ".join(QUANTITIES),
+    "energy": "{SECTOR: {QUANTITY: amount}} with quantities " + ", ".join(QUANTITIES)
+              + "; or {file: TABLE.xlsx|.csv, sheet: NAME}",
     "energy.*": ", ".join(SECTORS),
     "grid": "{YEAR: tCO2/MWh, ...} (interpolated; 0-2)",
     "green_power": "{YEAR: share 0-1 of electricity bought or generated zero-carbon, ...}",
@@ -158,7 +160,11 @@ class Site(BaseModel):
     """A site profile. Defaults: base year 2020, target year 2050, no growth, TOPSIS.
 
     `baseline` is normalised to {sector: {carrier: tCO2e/yr}} (the old one-level form and
-    `energy` quantities are converted on loading; `notes` says what was converted)."""
+    `energy` quantities are converted on loading; `notes` says what was converted).
+
+    >>> site.domain, site.base_year, site.target_year, round(site.total_baseline)
+    ('town', 2010, 2050, 2160000)
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -420,13 +426,20 @@ def rate_in(rates: Rates, year: int) -> float:
 
 
 def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
-    """Read and validate a site profile; with a catalog, its include/exclude ids are checked."""
+    """Read and validate a site profile (with the tables it names by `{file: ...}`, see
+    `inputs.tables`); with a catalog, its include/exclude ids are checked.
+
+    >>> site = roadmap.load_site("catalogs/sites/xiaolan-town.yaml", catalog)
+    >>> site.name
+    '小榄镇 Xiaolan Town'
+    """
     path = Path(path)
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(path, "expected a mapping of site keys", allowed=", ".join(ALLOWED))
     if data.get("implementation") is not None:  # its errors name the item's own line
         check_implementation(data["implementation"], path)
+    data = with_tables(data, path, {"baseline": CARRIERS, "energy": QUANTITIES})
     try:
         site = site_from_dict(without_lines(data), path)
     except InputError as error:
@@ -467,7 +480,13 @@ def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
 
 def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
     """Build a site from plain data (a notebook's dict); errors name `name` as the file,
-    now and later in the analysis (`Site.file`)."""
+    now and later in the analysis (`Site.file`).
+
+    >>> office = roadmap.site_from_dict({"name": "office", "domain": "building",
+    ...                                  "baseline": {"commercial": {"electricity": 800}}})
+    >>> office.cells()
+    {('commercial', 'electricity'): 800.0}
+    """
     if isinstance(data, dict) and data.get("implementation") is not None:
         check_implementation(data["implementation"], name)
     site = validated(Site, data, name, None, ALLOWED)

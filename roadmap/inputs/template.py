@@ -58,13 +58,17 @@ GUIDE: dict[str, tuple[str, Any]] = {
 def profile_template(domain: str = "town") -> str:
     """A commented YAML profile for `domain` with every key, its unit and an example.
 
-    >>> text = profile_template("park")
+    >>> text = roadmap.profile_template("park")
     >>> "domain: park" in text
     True
     """
     lines = [f"# Site profile template ({domain}), written by `roadmap init`.",
              "# Replace each example with the site's figure and name its source in a comment;",
-             "# `roadmap check FILE` validates the profile and summarises it.", ""]
+             "# `roadmap check FILE` validates the profile and summarises it.",
+             "# `baseline` and `energy` may instead name a table kept in a workbook or CSV,",
+             "# relative to this file: `baseline: {file: inventory.xlsx, sheet: baseline}`",
+             "# (one row per sector, one column per carrier or quantity; README, 'Tables').",
+             ""]
     for name in Site.model_fields:
         if name == "notes":  # written by the loader, not by the user
             continue

@@ -55,6 +55,11 @@ class Pathway:
     The tables are built on first use from the model's arrays: `state` (energy and
     emissions by cell x year, removed energy by (measure, cell) pair x year) and `credit`
     (measures and green power x sectors x years, tCO2e/yr).
+
+    >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
+    >>> pathway = model.run("roadmap", {"town-building-solar-pv": 2021})
+    >>> list(pathway.frame.columns)
+    ['year', 'measure', 'sector', 'function', 'abatement']
     """
 
     scenario: str
@@ -279,7 +284,13 @@ def _supply_split(supply: np.ndarray, bau: _State, scenario: _State,
 @dataclass(frozen=True)
 class SiteModel:
     """A site's baseline and the effects of its candidate measures, built once and run for
-    any set of adopted measures (`run`)."""
+    any set of adopted measures (`run`).
+
+    >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
+    >>> with_pv = model.run("pv", {"town-building-solar-pv": 2021})
+    >>> bool((with_pv.by_year["abatement"] >= 0).all())
+    True
+    """
 
     site: Site
     catalog: Catalog
@@ -329,7 +340,13 @@ class SiteModel:
 
 def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteModel:
     """Baseline and effects for the site's candidate measures; business as usual holds the
-    autonomous uptake of the mature ones (one of each group of restating rows)."""
+    autonomous uptake of the mature ones (one of each group of restating rows).
+
+    >>> model = roadmap.site_model(site, catalog, [t.id for t in catalog.filter(domain="town")])
+    >>> bau = model.run("bau", {})
+    >>> int(bau.by_year["year"].iloc[0]), round(bau.by_year["bau"].iloc[0])
+    (2010, 2160000)
+    """
     ids = list(dict.fromkeys(candidates))
     base = build_baseline(site)
     fx = measure_effects(base, catalog, ids)
@@ -388,7 +405,15 @@ def scenario_pathways(model: SiteModel, roadmap_starts: Mapping[str, int],
                       ) -> dict[str, Pathway]:
     """Business as usual, the roadmap, and the technical potential: every candidate at its
     cap (one of each group of overlapping rows, higher ▼ first), with the profile's green
-    power."""
+    power.
+
+    >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
+    >>> plan = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)
+    >>> model = roadmap.site_model(site, catalog, ranking.frame["id"])
+    >>> scenarios = roadmap.scenario_pathways(model, plan.starts())
+    >>> list(scenarios), list(scenarios["roadmap"].by_year.columns)
+    (['bau', 'roadmap', 'potential'], ['year', 'bau', 'abatement', 'sink', 'net'])
+    """
     catalog = model.catalog
     by_grade = sorted(model.effects.ids, key=lambda i: -catalog.get(i).abatement)
     potential = {i: catalog.get(i) for i in non_conflicting(by_grade, catalog)}
@@ -434,6 +459,12 @@ def contributions(pathway: Pathway, catalog: Catalog, years: list[int],
     clean_power, structure, ccus, sink, enabling) or sector. Columns: year, group,
     abatement (tCO2e/yr), share (of that year's total credit). Shares add up to 1 and do not
     depend on the order of the measures.
+
+    >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
+    >>> pathway = model.run("roadmap", {"town-building-solar-pv": 2021})
+    >>> shares = roadmap.contributions(pathway, catalog, [2050], by="function")
+    >>> list(shares.columns), round(float(shares["share"].sum()), 6)
+    (['year', 'group', 'abatement', 'share'], 1.0)
     """
     frame = pathway.frame[pathway.frame["year"].isin(years)].copy()
 
@@ -469,7 +500,12 @@ class TargetCheck:
 
 
 def check_targets(pathway: Pathway) -> list[TargetCheck]:
-    """Absolute, intensity and near-zero targets against the pathway."""
+    """Absolute, intensity and near-zero targets against the pathway.
+
+    >>> pathway = roadmap.site_model(site, catalog, []).run("bau", {})
+    >>> [(check.kind, check.year) for check in roadmap.check_targets(pathway)]
+    [('absolute', 2050), ('intensity', 2020), ('near-zero', 2050)]
+    """
     site, by_year = pathway.site, pathway.by_year.set_index("year")
     base = site.total_baseline
     checks = []
@@ -523,7 +559,13 @@ class NearZeroGap:
 
 
 def near_zero_gap(potential: Pathway) -> NearZeroGap:
-    """The near-zero check of the technical-potential scenario."""
+    """The near-zero check of the technical-potential scenario.
+
+    >>> pathway = roadmap.site_model(site, catalog, []).run("bau", {})
+    >>> gap = roadmap.near_zero_gap(pathway)
+    >>> gap.year, gap.required == 0.05 * site.total_baseline
+    (2050, True)
+    """
     site = potential.site
     year = site.target_year
     required = site.assumptions.near_zero_share * site.total_baseline

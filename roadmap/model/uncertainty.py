@@ -148,6 +148,11 @@ class Uncertainty:
     `measures`: measure, abatement_p10, abatement_p50, abatement_p90 (t/yr in the target
     year, credits against business as usual). `targets`: kind, year, required,
     probability (share of draws meeting it). `net`: draws x years, kept for charts.
+
+    >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
+    >>> band = roadmap.monte_carlo(model, {"town-building-solar-pv": 2021}, draws=50, seed=1)
+    >>> bool((band.by_year["net_p10"] <= band.by_year["net_p90"]).all())
+    True
     """
 
     draws: int
@@ -161,7 +166,13 @@ class Uncertainty:
 def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
                 seed: int = 20201, chunk: int = 100) -> Uncertainty:
     """The roadmap scenario (`starts` adopted, the profile's green power) under `draws`
-    seeded draws of the uncertain inputs, computed `chunk` draws at a time."""
+    seeded draws of the uncertain inputs, computed `chunk` draws at a time.
+
+    >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
+    >>> band = roadmap.monte_carlo(model, {"town-building-solar-pv": 2021}, draws=50, seed=1)
+    >>> list(band.by_year.columns[-3:]), band.draws
+    (['net_p10', 'net_p50', 'net_p90'], 50)
+    """
     columns = report_columns(model)
     net, bau, credit = _run_chunked(model, starts, draw_inputs(model, draws, seed), columns,
                                     chunk)
@@ -181,7 +192,13 @@ def band_drivers(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
     """What makes the band: the percentiles of net emissions with one input drawn at a time
     (the others at their central values; `all`: every input drawn), in the report years.
     Columns: input (all, cap, shift, growth, grid, autonomous, uptake), year, net_p10,
-    net_p50, net_p90, width (P90 - P10), tCO2e/yr."""
+    net_p50, net_p90, width (P90 - P10), tCO2e/yr.
+
+    >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
+    >>> drivers = roadmap.band_drivers(model, {"town-building-solar-pv": 2021}, draws=50)
+    >>> sorted(set(drivers["input"]))
+    ['all', 'autonomous', 'cap', 'grid', 'growth', 'shift', 'uptake']
+    """
     sample, columns = draw_inputs(model, draws, seed), report_columns(model)
     central = Draws(*(np.repeat(getattr(central_draw(model), name), draws, axis=0)
                       for name in INPUTS))

@@ -42,15 +42,15 @@ def embedded_font_css(text: str, family: str = "RoadmapCJK") -> str:
     """An @font-face rule carrying the CJK font cut down to the characters of `text`
     (fontTools' subsetter, WOFF), so that an HTML report shows Chinese on any machine
     without fetching anything."""
-    font = TTFont(str(cjk_font_path()), fontNumber=0, recalcTimestamp=False, lazy=True)
     options = Options(flavor="woff", layout_features=["*"], hinting=False)  # screens only
     options.drop_tables += ["FFTM"]  # FontForge's timestamp: not needed, and noisy to subset
     subsetter = Subsetter(options)
     subsetter.populate(text="".join(sorted(set(text))))
-    subsetter.subset(font)
-    font.flavor = "woff"
     buffer = io.BytesIO()
-    font.save(buffer)
+    with TTFont(str(cjk_font_path()), fontNumber=0, recalcTimestamp=False, lazy=True) as font:
+        subsetter.subset(font)
+        font.flavor = "woff"
+        font.save(buffer)
     data = base64.b64encode(buffer.getvalue()).decode()
     return (f"@font-face {{ font-family: '{family}'; "
             f"src: url(data:font/woff;base64,{data}) format('woff'); }}")

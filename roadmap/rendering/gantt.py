@@ -273,7 +273,12 @@ def domain_rows(catalog: Catalog, domain: str, part: str | None = None,
 
 def domain_chart(catalog: Catalog, domain: str, part: str | None = None,
                  lang: str = "both") -> Figure:
-    """The study's roadmap figure for a domain (town: one of `TOWN_PARTS`, or whole)."""
+    """The study's roadmap figure for a domain (town: one of `TOWN_PARTS`, or whole).
+
+    >>> figure = roadmap.domain_chart(catalog, "park", lang="zh")
+    >>> len(figure.axes)
+    1
+    """
     return gantt_chart(*domain_rows(catalog, domain, part), lang)
 
 
@@ -290,7 +295,14 @@ def site_rows(roadmap: Roadmap, arrows: bool = False,
 
 
 def roadmap_chart(roadmap: Roadmap, lang: str = "both", arrows: bool = False) -> Figure:
-    """A site's roadmap: its selected measures, thickness by site score."""
+    """A site's roadmap: its selected measures, thickness by site score.
+
+    >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
+    >>> plan = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)
+    >>> figure = roadmap.roadmap_chart(plan, lang="en", arrows=True)
+    >>> len(figure.axes)
+    1
+    """
     rows, text, edges = site_rows(roadmap, arrows)
     return gantt_chart(rows, text, lang, edges, (roadmap.site.base_year,
                                                  roadmap.site.target_year))

@@ -18,7 +18,9 @@ VOCABULARIES = ("domain", "region", "phase", "criterion", "method", "target_kind
 
 @cache
 def catalogue() -> dict:
-    return yaml.safe_load(files("roadmap.rendering").joinpath("messages.yaml").read_text("utf-8"))
+    text = files("roadmap.rendering").joinpath("messages.yaml").read_text("utf-8")
+    # libyaml's C loader when PyYAML has it: 0.01 s instead of 0.1 s for this file
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
 def _both(entry: dict, lang: str, **params: object) -> str:

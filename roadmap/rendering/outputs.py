@@ -56,7 +56,16 @@ def check_chart_format(path: Path, formats: tuple[str, ...] = CHART_FORMATS) -> 
 def save_figure(figure, *paths: str | Path, dpi: int = 200) -> Path:
     """Save a matplotlib figure to each path (format from the suffix), atomically and
     reproducibly. The tight bounding box is measured once for all the formats (it costs
-    a layout pass per save otherwise). Returns the first path."""
+    a layout pass per save otherwise). Returns the first path.
+
+    >>> import pathlib, tempfile
+    >>> figure = roadmap.domain_chart(catalog, "community", lang="en")
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> roadmap.save_figure(figure, folder / "community.svg", folder / "community.png").name
+    'community.svg'
+    >>> sorted(p.name for p in folder.iterdir())
+    ['community.png', 'community.svg']
+    """
     targets = [Path(p) for p in paths]
     for path in targets:
         check_chart_format(path)

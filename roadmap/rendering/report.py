@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import base64
 import io
+import multiprocessing
+import os
 import re
+import signal
+import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -58,6 +64,8 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
                            if a.implementation is not None and a.implementation.has_map
                            else None, ("png", "svg")),
 }
+# Rendered by a second process: about half of the drawing time (the Gantt chart is the largest).
+HELPER_CHARTS = ("roadmap", "pathway")
 # Where the font CSS goes: escaped user text cannot contain it (its "<" becomes "&lt;").
 FONT_PLACEHOLDER = "<!--FONT-CSS-->"
 # Workbook timestamps are fixed so that the same input gives the same bytes.
@@ -78,22 +86,21 @@ def write_outputs(analysis: SiteAnalysis, folder: str | Path, lang: str = "both"
 
 
 def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
-    tables = result_tables(analysis)
-    for name in ("ranking", "roadmap", "pathway", "scenarios", "implementation"):
-        if name in tables:
-            to_csv(tables[name], folder / f"{name}.csv")
-    write_workbook(tables, folder / "roadmap.xlsx")
     charts = folder / "charts"
     charts.mkdir()
-    images, print_images = {}, {}
-    for name, (build, formats) in CHARTS.items():
-        figure = build(analysis, lang)
-        if figure is None:
-            continue
-        save_figure(figure, *(charts / f"{name}.{suffix}" for suffix in formats))
-        images[name] = (charts / f"{name}.png").read_bytes()
-        print_images[name] = _print_png(figure)
-    context = report_context(analysis, lang, tables)
+    with _chart_helper(analysis, charts, lang) as helped:  # a second core renders some charts
+        tables = result_tables(analysis)
+        for name in ("ranking", "roadmap", "pathway", "scenarios", "implementation"):
+            if name in tables:
+                to_csv(tables[name], folder / f"{name}.csv")
+        write_workbook(tables, folder / "roadmap.xlsx")
+        context = report_context(analysis, lang, tables)
+        rendered = _render_charts(analysis, [n for n in CHARTS if n not in HELPER_CHARTS
+                                             or helped is None], charts, lang)
+        if helped is not None:
+            rendered.update(helped.result())
+    images = {name: pngs[0] for name, pngs in rendered.items()}
+    print_images = {name: pngs[1] for name, pngs in rendered.items()}
     environment = _environment(lang)
     html = environment.get_template("report.html.j2").render(
         **context, font_css="", images={k: "data:image/png;base64," +
@@ -108,11 +115,55 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
                context["sections"], print_images, folder / "report.docx")
 
 
+def _render_charts(analysis: SiteAnalysis, names: list[str], folder: Path, lang: str,
+                   ) -> dict[str, tuple[bytes, bytes]]:
+    """Build and save the named charts (those a builder returns None for are not drawn);
+    {name: (screen PNG, print PNG)}."""
+    rendered = {}
+    for name in names:
+        build, formats = CHARTS[name]
+        figure = build(analysis, lang)
+        if figure is None:
+            continue
+        save_figure(figure, *(folder / f"{name}.{suffix}" for suffix in formats))
+        rendered[name] = ((folder / f"{name}.png").read_bytes(), _print_png(figure))
+    return rendered
+
+
 def _print_png(figure) -> bytes:
     """A chart at print resolution (300 dpi) for the Word file."""
     with tempfile.TemporaryDirectory() as scratch:
         path = save_figure(figure, Path(scratch) / "chart.png", dpi=300)
         return path.read_bytes()
+
+
+_forked: SiteAnalysis | None = None  # what a forked chart helper renders from
+
+
+def _render_forked(names: list[str], folder: Path, lang: str) -> dict[str, tuple[bytes, bytes]]:
+    return _render_charts(_forked, names, folder, lang)
+
+
+@contextmanager
+def _chart_helper(analysis: SiteAnalysis, folder: Path, lang: str) -> Iterator[Future | None]:
+    """A forked process rendering HELPER_CHARTS while this one renders the rest (its Future),
+    or None on one core, off Linux (fork is safe there), or inside a daemonic batch worker
+    (which may not have children: the batch already uses the cores). The bytes are the same
+    either way: each chart is drawn from the same analysis with the same settings. Ctrl-C
+    is left to this process (the helper ignores it and is waited for)."""
+    global _forked
+    if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon or \
+            not sys.platform.startswith("linux"):
+        yield None
+        return
+    _forked = analysis  # the child inherits it: nothing to pickle
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=signal.signal,
+                                 initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
+            yield pool.submit(_render_forked, list(HELPER_CHARTS), folder, lang)
+    finally:
+        _forked = None
 
 
 def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:

@@ -44,7 +44,14 @@ def schedule_lines(schedule: pd.DataFrame) -> list[tuple[str, pd.Series]]:
 
 def schedule_chart(plan: ImplementationPlan, site_name: str, lang: str = "both") -> Figure:
     """One bar per schedule row over the plan's quarters, coloured by category; a bar whose
-    quarters are defaults is pale."""
+    quarters are defaults is pale.
+
+    >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
+    >>> road = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)
+    >>> plan = roadmap.implementation_plan(site, road, catalog=catalog)
+    >>> len(roadmap.schedule_chart(plan, site.name, lang="en").axes)
+    1
+    """
     check_lang(lang)
     lines = schedule_lines(plan.schedule)
     with rc_context(chart_rc()):
@@ -127,7 +134,14 @@ def _schedule_legend(ax, plan: ImplementationPlan, lang: str) -> None:
 
 def map_chart(plan: ImplementationPlan, site_name: str, lang: str = "both") -> Figure:
     """Challenges left, actions in the middle, indicators right (each column in the
-    profile's order, equally spaced), an arrow from box side to box side for each edge."""
+    profile's order, equally spaced), an arrow from box side to box side for each edge.
+
+    >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
+    >>> road = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)
+    >>> plan = roadmap.implementation_plan(site, road, catalog=catalog)
+    >>> len(roadmap.map_chart(plan, site.name, lang="zh").axes)
+    1
+    """
     check_lang(lang)
     graph = plan.graph
     columns = {layer: [n for n, d in graph.nodes(data=True) if d["layer"] == layer]

@@ -1,0 +1,42 @@
+"""`roadmap run` draws some charts in a forked helper process: the files are the same bytes
+as when one process draws them all."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+import roadmap.rendering.report as report
+from roadmap import Options, analyse_site, load_site
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the helper is Linux-only")
+def test_helper_process_writes_the_same_bytes(catalog, tmp_path, monkeypatch):
+    site = load_site(ROOT / "catalogs" / "sites" / "building.yaml", catalog)
+    analysis = analyse_site(catalog, site, Options(draws=100, uncertainty_draws=20))
+    monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
+    helpers = []
+    helper = report._chart_helper
+
+    @contextmanager
+    def recording(*args):
+        with helper(*args) as future:
+            helpers.append(future)
+            yield future
+
+    monkeypatch.setattr(report, "_chart_helper", recording)
+    report.write_outputs(analysis, tmp_path / "two")
+    monkeypatch.setattr(report.os, "cpu_count", lambda: 1)
+    report.write_outputs(analysis, tmp_path / "one")
+    assert helpers[0] is not None and helpers[1] is None  # two processes, then one
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*")
+                   if p.is_file())
+    assert len(files) >= 16
+    for name in files:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), \
+            name
