@@ -65,7 +65,8 @@ def test_an_energy_table_converts_like_the_yaml_form(tmp_path):
     expected = load_site(write_profile(tmp_path, data))
     write_workbook(tmp_path / "energy.xlsx", {"energy": table_rows(data["energy"], "")})
     site = load_site(write_profile(tmp_path, {**data, "energy": {"file": "energy.xlsx"}}))
-    assert site.model_dump() == expected.model_dump() and site.total_baseline == pytest.approx(expected.total_baseline)
+    assert site.model_dump() == expected.model_dump()
+    assert site.total_baseline == pytest.approx(expected.total_baseline)
 
 
 def test_thousands_separators_and_empty_cells_in_a_csv(tmp_path):
