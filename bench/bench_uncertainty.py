@@ -61,7 +61,7 @@ def main(draws: int = 10_000) -> None:
         return [draw_model(model, sample, i).run("roadmap", starts) for i in range(LOOPED)]
 
     batched_wall, batched_cpu, spread = timed(
-        lambda: monte_carlo(model, starts, draws=draws, seed=1))
+        lambda: monte_carlo(model, starts, draws=draws, seed=1, every_year=False))
     loop_wall, loop_cpu, runs = timed(loop)
     central_wall, central_cpu, _ = timed(
         lambda: [model.run("roadmap", starts) for _ in range(LOOPED)])

@@ -14,6 +14,7 @@ from ..errors import InputError
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
+from .ranges import UNCERTAINTY_ALLOWED, check_uncertainty
 from .vocabulary import (
     CARRIERS,
     CRITERIA,
@@ -109,6 +110,7 @@ ALLOWED = {
     "discount_rate": "a fraction per year, above 0 and at most 0.3",
     "price_escalation": "a fraction per year between -0.1 and 0.1",
     "carbon_price": "yuan per tCO2, 0-5000",
+    "uncertainty": UNCERTAINTY_ALLOWED,
     "weights": "non-negative numbers for " + ", ".join(CRITERIA),
     "weights.*": ", ".join(CRITERIA),
     "method": ", ".join(METHODS),
@@ -186,6 +188,8 @@ class Site(BaseModel):
     discount_rate: float | None = Field(None, gt=0, le=0.3)
     price_escalation: float | None = Field(None, ge=-0.1, le=0.1)
     carbon_price: float | None = Field(None, ge=0, le=5000)
+    # Monte Carlo ranges: {input: "fixed" or (low, high)} (inputs/ranges.py)
+    uncertainty: dict[str, Any] = Field(default_factory=dict)
     weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     method: Method = "topsis"
     include: tuple[str, ...] = ()
@@ -296,6 +300,12 @@ class Site(BaseModel):
         if any(not v >= 0 for v in value.values()) or not sum(value.values()) > 0:
             raise ValueError("weights must be >= 0 with a positive sum")
         return value
+
+    @model_validator(mode="after")
+    def _uncertainty(self) -> Site:
+        rate = self.discount_rate or self.assumptions.discount_rate
+        object.__setattr__(self, "uncertainty", check_uncertainty(self.uncertainty, rate))
+        return self
 
     @model_validator(mode="after")
     def _years(self) -> Site:
