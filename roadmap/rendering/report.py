@@ -42,7 +42,7 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
     "roadmap": (lambda a, lang: roadmap_chart(a.roadmap, lang, arrows=True),
                 ("png", "svg", "pdf")),
     "pathway": (lambda a, lang: wedge_chart(a.pathway, a.catalog, a.targets, lang, None if
-                                            a.uncertainty is None else a.uncertainty.by_year),
+                                            a.uncertainty is None else a.uncertainty.band),
                 ("png", "svg")),
     "contributions": (lambda a, lang: contribution_chart(a.contributions, a.catalog, lang),
                       ("png", "svg")),
@@ -72,8 +72,9 @@ def write_outputs(analysis: SiteAnalysis, folder: str | Path, lang: str = "both"
 
 def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     tables = result_tables(analysis)
-    for name in ("ranking", "roadmap", "pathway", "scenarios"):
-        to_csv(tables[name], folder / f"{name}.csv")
+    for name in ("ranking", "roadmap", "pathway", "scenarios", "uncertainty_costs"):
+        if name in tables:  # no Monte Carlo, no uncertainty_costs.csv
+            to_csv(tables[name], folder / f"{name}.csv")
     write_workbook(tables, folder / "roadmap.xlsx")
     charts = folder / "charts"
     charts.mkdir()
@@ -120,7 +121,9 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         **({} if analysis.uncertainty is None else {
             "uncertainty": analysis.uncertainty.by_year,
             "uncertainty_measures": analysis.uncertainty.measures,
-            "target_probabilities": analysis.uncertainty.targets}),
+            "target_probabilities": analysis.uncertainty.targets,
+            "uncertainty_costs": analysis.uncertainty.costs,
+            "uncertainty_investment": analysis.uncertainty.investment}),
         "targets": targets_frame(analysis.targets),
         "contributions": analysis.contributions,
         "economics": analysis.economics,
