@@ -21,6 +21,7 @@ from roadmap.model.uncertainty import (
     report_columns,
     run_draws,
 )
+from roadmap.rendering.charts import cost_curve_chart
 from tests.test_pathway import OFFICE, XIAOLAN
 
 
@@ -216,3 +217,25 @@ def test_a_bad_distribution_is_one_line_naming_file_line_and_field(tmp_path, giv
         load_site(path)
     assert str(error.value).startswith(f"{path}: line 4: {message}")
     assert "\n" not in str(error.value)
+
+
+def test_the_cost_curve_shows_each_measures_p10_to_p90(catalog):
+    site = site_from_dict(OFFICE)
+    ids = ["bld-led-lighting", "bld-smart-lighting-control", "bld-solar-pv"]
+    model = site_model(site, catalog, ids)
+    starts = dict.fromkeys(ids, 0)
+    table = measure_economics(model.run("roadmap", starts), catalog, 2050)
+    costs = monte_carlo(model, starts, draws=300, seed=2).costs
+    ax = cost_curve_chart(table, 2050, "en", 80.0, costs).axes[0]
+    ranges = {line.get_gid().removeprefix("cost-range:"): line.get_ydata()
+              for line in ax.get_lines() if (line.get_gid() or "").startswith("cost-range:")}
+    shown = table[(table["abatement_t_per_yr"] > 0) & table["cost_yuan_per_t"].notna()]
+    assert sorted(ranges) == sorted(shown["id"])
+    expected = costs.set_index("measure")
+    for tech_id, (low, high) in ranges.items():
+        assert (low, high) == (expected.loc[tech_id, "cost_yuan_per_t_p10"],
+                               expected.loc[tech_id, "cost_yuan_per_t_p90"])
+    # the axis reaches every range
+    bottom, top = ax.get_ylim()
+    assert bottom < min(v for pair in ranges.values() for v in pair)
+    assert top > max(v for pair in ranges.values() for v in pair)

@@ -277,18 +277,27 @@ def contribution_section(analysis: SiteAnalysis, lang: str) -> dict:
 
 def economics_section(analysis: SiteAnalysis, lang: str) -> dict:
     spread = analysis.uncertainty
-    tables = [] if spread is None else [(
+    tables = [] if cost_draws(analysis) is None else [(
         text("cost_range_table", lang, draws=spread.draws, seed=spread.seed,
-             year=int(analysis.model.base.years[-1])),
+             year=analysis.years[-1]),
         shown_table(cost_ranges(analysis), lang))]
     return section(text("economics", lang), figures=["cost-curve"],
                    paragraphs=_lines(economics_lines, analysis, lang), tables=tables)
 
 
+def cost_draws(analysis: SiteAnalysis) -> pd.DataFrame | None:
+    """The Monte Carlo cost percentiles when they are of the economics table's year (the
+    draws cost the target year; a site whose target comes earlier reports that year)."""
+    spread = analysis.uncertainty
+    if spread is None or analysis.years[-1] != analysis.model.base.years[-1]:
+        return None
+    return spread.costs
+
+
 def cost_ranges(analysis: SiteAnalysis) -> pd.DataFrame:
     """Each costed roadmap measure's central levelised cost beside its Monte Carlo P10, P50
     and P90, cheapest first (the economics table's order)."""
-    ranges = analysis.uncertainty.costs.rename(columns={"measure": "id"})
+    ranges = cost_draws(analysis).rename(columns={"measure": "id"})
     frame = analysis.economics[["id", "name_zh", "name_en", "cost_yuan_per_t"]].merge(
         ranges, on="id", how="inner")
     return frame.dropna(subset=["cost_yuan_per_t"]).reset_index(drop=True)

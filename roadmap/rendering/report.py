@@ -28,7 +28,7 @@ from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
 from .cells import safe_frame, to_csv
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
-from .document import report_sections
+from .document import cost_draws, report_sections
 from .docx import write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
@@ -46,8 +46,9 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
                 ("png", "svg")),
     "contributions": (lambda a, lang: contribution_chart(a.contributions, a.catalog, lang),
                       ("png", "svg")),
-    "cost-curve": (lambda a, lang: cost_curve_chart(a.economics, a.years[-1], lang,
-                                                    money_of(a.site).carbon_price),
+    "cost-curve": (lambda a, lang: cost_curve_chart(
+        a.economics, a.years[-1], lang, money_of(a.site).carbon_price,
+        cost_draws(a)),
                    ("png", "svg")),
     "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, 20, lang), ("png", "svg")),
 }
