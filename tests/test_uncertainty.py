@@ -162,6 +162,10 @@ def test_cost_percentiles_converge_on_a_price_drawn_uniformly(catalog):
     annual, saving = central["annual_cost_10k_yuan"] * 1e4, central["saving_10k_yuan_per_yr"] * 1e4
     abated = central["abatement_t_per_yr"]
     assert saving > 0 and abated > 0
+    sample = draw_inputs(model, 50, seed=4)  # the profile fixed all but the prices
+    assert (sample.rate == 0.08).all() and (sample.capex == 1).all()
+    assert (sample.growth == 0).all() and (sample.grid == 1).all()
+    assert sample.price.min() < 0.1 and sample.price.max() > 0.9
     costs = monte_carlo(model, starts, draws=20_000, seed=4).costs.iloc[0]
     for p, multiplier in ((10, 1.16), (50, 1.0), (90, 0.84)):
         expected = (annual - multiplier * saving) / abated

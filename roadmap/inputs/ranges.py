@@ -48,20 +48,28 @@ UNCERTAINTY_ALLOWED = (
     + " low <= the central value (1 for multipliers, the rate in force) <= high")
 
 
-def check_uncertainty(value: Any, rate: float) -> dict[str, tuple[float, float] | str]:
-    """The profile's `uncertainty:` mapping checked against `DRAWN` (`rate`: the discount
-    rate in force, the discount rate's central value). Raises ValueError naming the input."""
+def check_uncertainty(value: Any) -> dict[str, tuple[float, float] | str]:
+    """The profile's `uncertainty:` mapping checked against `DRAWN` (a multiplier's range
+    must hold 1; the discount rate's is checked against the rate in force by
+    `check_rate_range`). Raises ValueError naming the input."""
     if not isinstance(value, dict):
         raise ValueError(f"uncertainty: {value!r} is not a mapping")
     checked: dict[str, tuple[float, float] | str] = {}
     for name, given in value.items():
         if name not in DRAWN:
             raise ValueError(f"uncertainty: unknown input '{name}'")
-        checked[name] = FIXED if given == FIXED else _checked_range(name, given, rate)
+        checked[name] = FIXED if given == FIXED else _checked_range(name, given)
+        if name != "discount_rate":
+            _holding(name, checked[name], 1.0)
     return checked
 
 
-def _checked_range(name: str, given: Any, rate: float) -> tuple[float, float]:
+def check_rate_range(ranges: dict[str, tuple[float, float] | str], rate: float) -> None:
+    """The discount rate's range must hold the rate in force."""
+    _holding("discount_rate", ranges.get("discount_rate", FIXED), rate)
+
+
+def _checked_range(name: str, given: Any) -> tuple[float, float]:
     low_limit, high_limit = DRAWN[name][2]
     numbers = isinstance(given, list | tuple) and len(given) == 2 and all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in given)
@@ -69,9 +77,12 @@ def _checked_range(name: str, given: Any, rate: float) -> tuple[float, float]:
         raise ValueError(f"uncertainty.{name}: {given!r} is not allowed (allowed: fixed or "
                          f"[low, high] with {low_limit:g} <= low <= high <= {high_limit:g}: "
                          f"{DRAWN[name][1]})")
-    central = rate if name == "discount_rate" else 1.0
-    if name in CENTRED and not given[0] <= central <= given[1]:
+    return float(given[0]), float(given[1])
+
+
+def _holding(name: str, given: tuple[float, float] | str, central: float) -> None:
+    """A split-uniform input's range must hold its central value."""
+    if name in CENTRED and given != FIXED and not given[0] <= central <= given[1]:
         raise ValueError(f"uncertainty.{name}: {list(given)!r} is not allowed (allowed: fixed "
                          f"or [low, high] around the central value, low <= {central:g} <= "
                          "high)")
-    return float(given[0]), float(given[1])

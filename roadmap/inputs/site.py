@@ -14,7 +14,7 @@ from ..errors import InputError
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
-from .ranges import UNCERTAINTY_ALLOWED, check_uncertainty
+from .ranges import UNCERTAINTY_ALLOWED, check_rate_range, check_uncertainty
 from .vocabulary import (
     CARRIERS,
     CRITERIA,
@@ -303,9 +303,15 @@ class Site(BaseModel):
 
     @model_validator(mode="after")
     def _uncertainty(self) -> Site:
-        rate = self.discount_rate or self.assumptions.discount_rate
-        object.__setattr__(self, "uncertainty", check_uncertainty(self.uncertainty, rate))
+        """Checked here, not per field, so that an error names `uncertainty.INPUT`."""
+        ranges = check_uncertainty(self.uncertainty)
+        check_rate_range(ranges, self.discount_rate or self.assumptions.discount_rate)
         return self
+
+    def drawn_range(self, name: str) -> tuple[float, float] | str | None:
+        """The profile's Monte Carlo range of an input: (low, high), "fixed" or None."""
+        given = self.uncertainty.get(name)
+        return given if given is None or isinstance(given, str) else tuple(given)
 
     @model_validator(mode="after")
     def _years(self) -> Site:

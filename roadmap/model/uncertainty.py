@@ -112,7 +112,7 @@ def draw_inputs(model: SiteModel, count: int, seed: int = 20201) -> Draws:
     grid, autonomous, uptake = (uniform(name, count) for name in ("grid", "autonomous", "uptake"))
     # the money inputs come after the physical ones, so that these keep their bytes
     price = rng.uniform(0, 1, (count, len(PRICE_CARRIERS)))
-    if site.uncertainty.get("energy_prices") == FIXED:
+    if site.drawn_range("energy_prices") == FIXED:
         price[:] = CENTRAL_QUANTILE
     families = cost_data().families
     capex = _split(rng.uniform(0, 1, (count, len(families))), *_family_ranges(site, families))
@@ -130,7 +130,7 @@ def _bounds(site, name: str, central: float, default: tuple[float, float] | None
             ) -> tuple[float, float]:
     """The (low, high) an input is drawn in: the profile's, its central value twice when
     the profile fixes it, or its documented range (`default`, else `DRAWN`'s)."""
-    given = site.uncertainty.get(name)
+    given = site.drawn_range(name)
     if given == FIXED:
         return central, central
     return given or default or DRAWN[name][0]
@@ -142,7 +142,7 @@ def _multiplier_range(site, name: str) -> tuple[float, float]:
 
 def _family_ranges(site, families) -> tuple[np.ndarray, np.ndarray]:
     """Each family's capex range as multipliers (the profile's one range for all, if any)."""
-    if "capex" in site.uncertainty:
+    if site.drawn_range("capex") is not None:
         low, high = _multiplier_range(site, "capex")
         return np.full(len(families), low), np.full(len(families), high)
     return (np.array([f.low / f.capex for f in families]),
@@ -390,7 +390,7 @@ def _cell_prices(model: SiteModel, draws: Draws) -> np.ndarray:
     multiplier of its carrier (split uniform in the carrier's range for that sector, or
     the profile's one range)."""
     money, year = money_of(model.site), int(model.base.years[-1])
-    given = model.site.uncertainty.get("energy_prices")
+    given = model.site.drawn_range("energy_prices")
     columns = []
     for sector, carrier in model.base.cells:
         central = money.price(carrier, sector, year)
@@ -413,7 +413,7 @@ def _price_range(carrier: str, sector: str) -> tuple[float, float]:
 
 def _electricity_price(model: SiteModel, draws: Draws) -> np.ndarray:
     """The site's electricity price for a site without demand (any sector), drawn."""
-    money, given = money_of(model.site), model.site.uncertainty.get("energy_prices")
+    money, given = money_of(model.site), model.site.drawn_range("energy_prices")
     low, high = given if isinstance(given, tuple) else _price_range("electricity", "all")
     return money.price("electricity", "all", int(model.base.years[-1])) * _split(
         draws.price[:, PRICE_CARRIERS.index("electricity")], low, high)
