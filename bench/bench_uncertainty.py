@@ -61,7 +61,8 @@ def main(draws: int = 10_000) -> None:
         return [draw_model(model, sample, i).run("roadmap", starts) for i in range(LOOPED)]
 
     batched_wall, batched_cpu, spread = timed(
-        lambda: monte_carlo(model, starts, draws=draws, seed=1))
+        lambda: monte_carlo(model, starts, draws=draws, seed=1, every_year=False))
+    yearly_wall, yearly_cpu, _ = timed(lambda: monte_carlo(model, starts, draws=draws, seed=1))
     loop_wall, loop_cpu, runs = timed(loop)
     central_wall, central_cpu, _ = timed(
         lambda: [model.run("roadmap", starts) for _ in range(LOOPED)])
@@ -72,6 +73,8 @@ def main(draws: int = 10_000) -> None:
           f"{len(columns)} report years; wall time / CPU time, median of {REPEATS}")
     print(f"{draws:,} draws batched:                {batched_wall:6.2f} s / "
           f"{batched_cpu:5.2f} s ({batched_cpu / draws * 1e6:.0f} us CPU a draw)")
+    print(f"{draws:,} draws batched, every year:    {yearly_wall:6.2f} s / "
+          f"{yearly_cpu:5.2f} s (the chart's band, {len(model.base.years)} years)")
     print(f"the same draws, one public run each:  {loop_wall * scale:6.2f} s / "
           f"{loop_cpu * scale:5.2f} s (from {LOOPED} draws, identical bytes): batched is "
           f"{loop_wall * scale / batched_wall:.1f}x / {loop_cpu * scale / batched_cpu:.1f}x "

@@ -48,7 +48,7 @@ def test_run_writes_every_output(xiaolan_run):
     assert files == sorted(charts + [".roadmap-output", "implementation.csv", "pathway.csv",
                                      "ranking.csv",
                                      "report.docx", "report.html", "report.md", "roadmap.csv",
-                                     "roadmap.xlsx", "scenarios.csv"])
+                                     "roadmap.xlsx", "scenarios.csv", "uncertainty_costs.csv"])
 
 
 def test_tables_match_the_api(xiaolan_run, analysis):
@@ -59,6 +59,10 @@ def test_tables_match_the_api(xiaolan_run, analysis):
         assert written["id" if "id" in written else "measure"].tolist() == \
             frame["id" if "id" in frame else "measure"].tolist()
         assert len(written) == len(frame)
+    costs = pd.read_csv(xiaolan_run / "uncertainty_costs.csv")
+    assert list(costs.columns) == list(analysis.uncertainty.costs.columns) == [
+        "measure", "cost_yuan_per_t_p10", "cost_yuan_per_t_p50", "cost_yuan_per_t_p90"]
+    assert sorted(costs["measure"]) == sorted(analysis.roadmap.frame["id"])
     pathway = pd.read_csv(xiaolan_run / "pathway.csv")
     assert pathway["abatement"].to_numpy() == pytest.approx(
         analysis.pathway.frame["abatement"].to_numpy())

@@ -7,17 +7,21 @@ import pytest
 
 from roadmap import load_site
 from roadmap.decisions.matrix import decision_matrix
+from roadmap.errors import InputError
 from roadmap.inputs.site import site_from_dict
+from roadmap.model.economics import investment_totals, measure_capex, measure_economics, spending
 from roadmap.model.pathway import site_model
 from roadmap.model.uncertainty import (
     band_drivers,
     central_draw,
+    draw_costs,
     draw_inputs,
     draw_model,
     monte_carlo,
     report_columns,
     run_draws,
 )
+from roadmap.rendering.charts import cost_curve_chart
 from tests.test_pathway import OFFICE, XIAOLAN
 
 
@@ -30,7 +34,7 @@ def xiaolan(catalog):
 
 def test_a_central_draw_is_the_central_pathway_exactly(xiaolan):
     model, starts = xiaolan
-    net, bau, credit = run_draws(model, starts, central_draw(model))
+    net, bau, credit = run_draws(model, starts, central_draw(model))[:3]
     pathway = model.run("roadmap", starts)
     assert net[0].tobytes() == pathway.net.tobytes()
     bau_state = model.bau_state
@@ -122,3 +126,120 @@ def test_report_years_include_the_targets(xiaolan):
     model, _ = xiaolan
     years = set(model.base.years[report_columns(model)])
     assert {2010, 2015, 2020, 2050} <= years and 2011 not in years
+
+
+# --------------------------------------------------------------------------- costs
+
+ONLY_PRICES = {name: "fixed" for name in ("cap", "shift", "growth", "grid", "autonomous",
+                                          "uptake", "capex", "cost_effectiveness",
+                                          "discount_rate")}
+
+
+def test_a_central_draw_gives_the_central_levelised_costs(xiaolan, catalog):
+    model, starts = xiaolan
+    capex = measure_capex(model, list(starts))
+    draw = central_draw(model)
+    cost, capital = draw_costs(model, capex, draw, run_draws(model, starts, draw))
+    pathway = model.run("roadmap", starts)
+    central = measure_economics(pathway, catalog, 2050, capex).set_index("id")
+    expected = central.loc[capex["id"], "cost_yuan_per_t"].to_numpy()
+    # the same arithmetic, summed in another order: equal to the last few bits
+    assert cost[0] == pytest.approx(expected, rel=1e-12)
+    assert np.isfinite(expected).sum() >= 10
+    total = investment_totals(spending(pathway, capex))[0]
+    assert capital.sum() / 1e4 == pytest.approx(total, rel=1e-9)
+
+
+def test_cost_percentiles_converge_on_a_price_drawn_uniformly(catalog):
+    # one efficiency measure, sized by the site; only the energy prices drawn, uniform in
+    # x0.8-x1.2: its cost (annual cost - m x saving) / abatement is linear in the multiplier
+    # m, so its P10/P50/P90 are the costs at m = 1.16, 1.00 and 0.84
+    site = site_from_dict({**OFFICE, "measures": {"bld-led-lighting": {"share": 0.2}},
+                           "uncertainty": {**ONLY_PRICES, "energy_prices": [0.8, 1.2]}})
+    model = site_model(site, catalog, ["bld-led-lighting"])
+    starts = {"bld-led-lighting": 0}
+    central = measure_economics(model.run("roadmap", starts), catalog, 2050).iloc[0]
+    annual, saving = central["annual_cost_10k_yuan"] * 1e4, central["saving_10k_yuan_per_yr"] * 1e4
+    abated = central["abatement_t_per_yr"]
+    assert saving > 0 and abated > 0
+    sample = draw_inputs(model, 50, seed=4)  # the profile fixed all but the prices
+    assert (sample.rate == 0.08).all() and (sample.capex == 1).all()
+    assert (sample.growth == 0).all() and (sample.grid == 1).all()
+    assert sample.price.min() < 0.1 and sample.price.max() > 0.9
+    costs = monte_carlo(model, starts, draws=20_000, seed=4).costs.iloc[0]
+    for p, multiplier in ((10, 1.16), (50, 1.0), (90, 0.84)):
+        expected = (annual - multiplier * saving) / abated
+        tolerance = 0.002 * saving / abated
+        assert costs[f"cost_yuan_per_t_p{p}"] == pytest.approx(expected, abs=tolerance)
+
+
+def test_split_uniform_draws_have_their_median_at_the_value_in_force(xiaolan):
+    model, _ = xiaolan
+    sample = draw_inputs(model, 4000, seed=9)
+    assert np.median(sample.rate) == pytest.approx(0.08, abs=0.001)
+    assert sample.rate.min() >= 0.06 and sample.rate.max() <= 0.10
+    assert np.median(sample.capex, axis=0) == pytest.approx(1.0, abs=0.03)
+    # PV's capex: 3,000-4,500 around 3,500 yuan/kW, a lopsided range
+    assert sample.capex[:, 0].min() >= 3000 / 3500 and sample.capex[:, 0].max() <= 4500 / 3500
+    assert np.median(sample.effectiveness, axis=0) == pytest.approx(1.0, abs=0.03)
+
+
+def test_seeded_costs_are_reproducible_byte_for_byte(xiaolan):
+    model, starts = xiaolan
+    first = monte_carlo(model, starts, draws=120, seed=7, chunk=50)
+    again = monte_carlo(model, starts, draws=120, seed=7, chunk=40)
+    assert first.costs.to_csv().encode() == again.costs.to_csv().encode()
+    assert first.costs.equals(again.costs) and first.investment.equals(again.investment)
+    assert first.band.equals(again.band) and len(first.band) == len(model.base.years)
+    low, middle, high = (first.costs[f"cost_yuan_per_t_p{p}"] for p in (10, 50, 90))
+    assert ((low <= middle) & (middle <= high)).all()
+
+
+def test_the_band_every_year_agrees_with_the_report_years(xiaolan):
+    model, starts = xiaolan
+    every = monte_carlo(model, starts, draws=60, seed=3)
+    milestones = monte_carlo(model, starts, draws=60, seed=3, every_year=False)
+    assert every.by_year.equals(milestones.by_year)
+    band = every.band.set_index("year").loc[milestones.by_year["year"]]
+    assert band["net_p50"].to_numpy().tobytes() == \
+        milestones.by_year["net_p50"].to_numpy().tobytes()
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ("discount_rate: [0.09, 0.12]", "field 'uncertainty.discount_rate': [0.09, 0.12] is not "
+     "allowed (allowed: fixed or [low, high] around the central value, low <= 0.08 <= high)"),
+    ("capex: [2, 1]", "field 'uncertainty.capex': [2, 1] is not allowed (allowed: fixed or "
+     "[low, high] with 0 <= low <= high <= 20"),
+    ("prices: fixed", "field 'uncertainty': unknown input 'prices' (allowed: {INPUT: fixed or "
+     "[low, high]} with inputs cap, shift, growth, grid, autonomous, uptake, energy_prices"),
+])
+def test_a_bad_distribution_is_one_line_naming_file_line_and_field(tmp_path, given, message):
+    path = tmp_path / "site.yaml"
+    path.write_text("name: t\ndomain: town\nbaseline: {industry: {electricity: 1000}}\n"
+                    f"uncertainty:\n  {given}\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_site(path)
+    assert str(error.value).startswith(f"{path}: line 4: {message}")
+    assert "\n" not in str(error.value)
+
+
+def test_the_cost_curve_shows_each_measures_p10_to_p90(catalog):
+    site = site_from_dict(OFFICE)
+    ids = ["bld-led-lighting", "bld-smart-lighting-control", "bld-solar-pv"]
+    model = site_model(site, catalog, ids)
+    starts = dict.fromkeys(ids, 0)
+    table = measure_economics(model.run("roadmap", starts), catalog, 2050)
+    costs = monte_carlo(model, starts, draws=300, seed=2).costs
+    ax = cost_curve_chart(table, 2050, "en", 80.0, costs).axes[0]
+    ranges = {line.get_gid().removeprefix("cost-range:"): line.get_ydata()
+              for line in ax.get_lines() if (line.get_gid() or "").startswith("cost-range:")}
+    shown = table[(table["abatement_t_per_yr"] > 0) & table["cost_yuan_per_t"].notna()]
+    assert sorted(ranges) == sorted(shown["id"])
+    expected = costs.set_index("measure")
+    for tech_id, (low, high) in ranges.items():
+        assert (low, high) == (expected.loc[tech_id, "cost_yuan_per_t_p10"],
+                               expected.loc[tech_id, "cost_yuan_per_t_p90"])
+    # the axis reaches every range
+    bottom, top = ax.get_ylim()
+    assert bottom < min(v for pair in ranges.values() for v in pair)
+    assert top > max(v for pair in ranges.values() for v in pair)

@@ -96,7 +96,7 @@ def pathway_command(
     if chart is not None:
         for path, figure in (
                 (chart, wedge_chart(pathway, loaded, checks, lang.value,
-                                    spread.by_year if spread else None)),
+                                    spread.band if spread else None)),
                 (_beside(chart, "contributions"), contribution_chart(shares, loaded, lang.value)),
                 (_beside(chart, "cost-curve"),
                  cost_curve_chart(economics, chosen_years[-1], lang.value))):
@@ -147,7 +147,9 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
             "scenarios": {name: records(p.by_year) for name, p in scenarios.items()},
             **({} if spread is None else {"uncertainty": {
                 "draws": spread.draws, "seed": spread.seed, "by_year": records(spread.by_year),
-                "measures": records(spread.measures), "targets": records(spread.targets)}}),
+                "measures": records(spread.measures), "targets": records(spread.targets),
+                "costs": records(spread.costs),
+                "investment": records(spread.investment)}}),
             "targets": records(targets), "contributions": records(shares),
             "economics": records(economics), "pathway": records(pathway.frame),
         }, ensure_ascii=False, indent=1))
@@ -223,3 +225,10 @@ def _print_spread(screen, spread: Uncertainty) -> None:
     screen.print(table)
     for row in spread.targets.itertuples():
         screen.print(f"{row.kind} target {row.year}: met in {row.probability:.0%} of the draws")
+    costs = Table(title="Levelised cost in the target year over the draws (yuan/t)",
+                  title_justify="left")
+    for column in ("measure", "P10", "P50", "P90"):
+        costs.add_column(column, justify="right" if column != "measure" else "left")
+    for row in spread.costs.itertuples(index=False):
+        costs.add_row(row[0], *(f"{v:,.0f}" for v in row[1:]))
+    screen.print(costs)

@@ -15,6 +15,7 @@ from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_p
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
 from .implementation import Implementation, check_implementation
+from .ranges import UNCERTAINTY_ALLOWED, check_rate_range, check_uncertainty
 from .tables import with_tables
 from .vocabulary import (
     CARRIERS,
@@ -112,6 +113,7 @@ ALLOWED = {
     "discount_rate": "a fraction per year, above 0 and at most 0.3",
     "price_escalation": "a fraction per year between -0.1 and 0.1",
     "carbon_price": "yuan per tCO2, 0-5000",
+    "uncertainty": UNCERTAINTY_ALLOWED,
     "weights": "non-negative numbers for " + ", ".join(CRITERIA),
     "weights.*": ", ".join(CRITERIA),
     "method": ", ".join(METHODS),
@@ -194,6 +196,8 @@ class Site(BaseModel):
     discount_rate: float | None = Field(None, gt=0, le=0.3)
     price_escalation: float | None = Field(None, ge=-0.1, le=0.1)
     carbon_price: float | None = Field(None, ge=0, le=5000)
+    # Monte Carlo ranges: {input: "fixed" or (low, high)} (inputs/ranges.py)
+    uncertainty: dict[str, Any] = Field(default_factory=dict)
     weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     method: Method = "topsis"
     include: tuple[str, ...] = ()
@@ -306,6 +310,18 @@ class Site(BaseModel):
         if any(not v >= 0 for v in value.values()) or not sum(value.values()) > 0:
             raise ValueError("weights must be >= 0 with a positive sum")
         return value
+
+    @model_validator(mode="after")
+    def _uncertainty(self) -> Site:
+        """Checked here, not per field, so that an error names `uncertainty.INPUT`."""
+        ranges = check_uncertainty(self.uncertainty)
+        check_rate_range(ranges, self.discount_rate or self.assumptions.discount_rate)
+        return self
+
+    def drawn_range(self, name: str) -> tuple[float, float] | str | None:
+        """The profile's Monte Carlo range of an input: (low, high), "fixed" or None."""
+        given = self.uncertainty.get(name)
+        return given if given is None or isinstance(given, str) else tuple(given)
 
     @model_validator(mode="after")
     def _years(self) -> Site:

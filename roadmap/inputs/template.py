@@ -35,6 +35,7 @@ GUIDE: dict[str, tuple[str, Any]] = {
     "discount_rate": ("fraction/yr", 0.08),
     "price_escalation": ("fraction/yr", 0.0),
     "carbon_price": ("yuan/t", 80),
+    "uncertainty": ("Monte Carlo ranges", {"discount_rate": [0.06, 0.1]}),
     "phase_budgets": ("10k yuan (万元) by phase", {}),
     "growth_rate": ("fraction/yr", 0.02),
     "target": ("fraction of base-year emissions", {"reduction": 0.5, "year": 2050}),

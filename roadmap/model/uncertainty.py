@@ -1,17 +1,18 @@
 """Monte Carlo through the site model: the uncertain inputs drawn within their documented
 ranges, many draws computed at once (the draws laid side by side on the years axis of the
 same model the central pathway runs), and percentiles of emissions, of each measure's
-abatement, and the probability that each target is met.
+abatement and levelised cost, of the roadmap's investment, and the probability that each
+target is met.
 
 What is drawn (each independently; `central_draw` holds every input at its central value,
 and its run is the central pathway exactly):
-- each grade-based technical potential (cap, supply share, sink area): x U(`CAP_SPREAD`),
+- each grade-based technical potential (cap, supply share, sink area): x U(0.6, 1.4),
   around x1; a size the site gives itself is its decision and is not drawn;
 - each measure's wide-adoption year: the central year (the end of its popularisation
   period, at least `min_ramp_years` after its start) +- half the period's length, uniform:
   as likely sooner as later. Drawing it only inside the period made every draw at least as
   fast as the central case, and put the whole band below the central pathway;
-- each sector's growth rate: the profile's +- `GROWTH_SPREAD` a year, uniform. Emissions
+- each sector's growth rate: the profile's +- 1 point a year, uniform. Emissions
   compound it, so the band is genuinely wider above the central pathway than below;
 - the grid factor's path: x a multiplier drawn in the `grid_factor` range and reached in
   the target year, rising linearly from the later of the base year and the path's first
@@ -20,7 +21,13 @@ and its run is the central pathway exactly):
 - the autonomous uptake of mature technologies, uniform in its range around its default;
 - the forest uptake per 亩, uniform in its range: genuinely one-sided, as the source gives
   the typical 0.5 t (the central value) and 1.2 t for forests growing well, and nothing
-  lower; the draws only add sink (median 0.85 t, 1.7x the central value).
+  lower; the draws only add sink (median 0.85 t, 1.7x the central value);
+- for the costs, split uniform around the value in force (inputs/ranges.py): each energy
+  carrier's price in its documented range (one quantile per carrier, all its sectors
+  together), each technology family's capex in its range, each ➕ grade's t/yr per 10k
+  yuan /1.58 to x1.58, and the discount rate +- 2 points. A measure's capex also follows
+  its drawn potential (it is sized on its stand-alone effect), not the drawn growth.
+Every range may be narrowed, widened or fixed by the profile's `uncertainty:` key.
 The draws are seeded: the same seed gives the same bytes.
 """
 
@@ -28,13 +35,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
-from ..inputs.assumptions import CAP_SPREAD, range_of
+from ..inputs.assumptions import DEFAULT_PRICES, GRADES, PRICE_CARRIERS, PRICE_RANGES
 from ..inputs.catalog import popularization_year
+from ..inputs.ranges import DRAWN, FIXED, RATE_SPREAD
 from ..inputs.site import rate_in
+from .economics import GRADE, cost_data, crf, measure_capex, money_of
 from .pathway import (
     GREEN_POWER,
     SiteModel,
@@ -47,8 +58,9 @@ from .pathway import (
 )
 
 PERCENTILES = (10, 50, 90)
-GROWTH_SPREAD = 0.01  # +- 1 point a year on each sector's growth: project assumption
-INPUTS = ("cap", "shift", "growth", "grid", "autonomous", "uptake")
+INPUTS = ("cap", "shift", "growth", "grid", "autonomous", "uptake")  # the physical inputs
+MONEY = ("price", "capex", "effectiveness", "rate")  # what only the costs read
+CENTRAL_QUANTILE = 0.5  # a split-uniform draw at its median is the central value
 
 
 @dataclass(frozen=True)
@@ -56,7 +68,11 @@ class Draws:
     """The uncertain inputs of `count` draws: multipliers of each measure's potential
     (draws x measures), the years added to each measure's wide-adoption year (draws x
     measures), each sector's growth shift (draws x sectors), the grid factor's multiplier
-    reached in the target year, the autonomous uptake and the forest uptake per 亩 (draws)."""
+    reached in the target year, the autonomous uptake and the forest uptake per 亩 (draws);
+    and for the costs: each energy carrier's quantile in its price range (draws x
+    `PRICE_CARRIERS`, 0.5 = the price in force), multipliers of each technology family's
+    capex (draws x families) and of each ➕ grade's t/yr per 10k yuan (draws x grades), and
+    the discount rate (draws)."""
 
     cap: np.ndarray
     shift: np.ndarray
@@ -64,31 +80,81 @@ class Draws:
     grid: np.ndarray
     autonomous: np.ndarray
     uptake: np.ndarray
+    price: np.ndarray
+    capex: np.ndarray
+    effectiveness: np.ndarray
+    rate: np.ndarray
 
     @property
     def count(self) -> int:
         return len(self.grid)
 
     def part(self, rows: slice) -> Draws:
-        return Draws(*(getattr(self, name)[rows] for name in INPUTS))
+        return Draws(*(getattr(self, name)[rows] for name in (*INPUTS, *MONEY)))
 
 
 def draw_inputs(model: SiteModel, count: int, seed: int = 20201) -> Draws:
-    """`count` seeded draws of the uncertain inputs of a site model."""
+    """`count` seeded draws of the uncertain inputs of a site model, within the documented
+    ranges or the profile's `uncertainty:` (inputs/ranges.py)."""
     rng = np.random.default_rng(seed)
     site, fx = model.site, model.effects
+    central = central_draw(model)
     measures = len(fx.ids)
     sized = np.array([i in site.measures for i in fx.ids])
-    cap = np.where(sized, 1.0, rng.uniform(*CAP_SPREAD, (count, measures)))
+
+    def uniform(name: str, size: int | tuple[int, int]) -> np.ndarray:
+        return rng.uniform(*_bounds(site, name, getattr(central, name)[0].flat[0]), size)
+
+    cap = np.where(sized, 1.0, uniform("cap", (count, measures)))
     period = fx.end - np.array([popularization_year(model.catalog.get(i)) for i in fx.ids])
-    shift = (rng.uniform(0, 1, (count, measures)) - 0.5) * period
-    low, high = range_of("grid_factor")
-    return Draws(cap=cap, shift=shift,
-                 growth=rng.uniform(-GROWTH_SPREAD, GROWTH_SPREAD,
-                                    (count, len(model.base.sectors))),
-                 grid=rng.uniform(low, high, count),
-                 autonomous=rng.uniform(*range_of("autonomous_uptake"), count),
-                 uptake=rng.uniform(*range_of("sink_uptake_per_mu"), count))
+    shift = uniform("shift", (count, measures)) * period
+    growth = uniform("growth", (count, len(model.base.sectors)))
+    grid, autonomous, uptake = (uniform(name, count) for name in ("grid", "autonomous", "uptake"))
+    # the money inputs come after the physical ones, so that these keep their bytes
+    price = rng.uniform(0, 1, (count, len(PRICE_CARRIERS)))
+    if site.drawn_range("energy_prices") == FIXED:
+        price[:] = CENTRAL_QUANTILE
+    families = cost_data().families
+    capex = _split(rng.uniform(0, 1, (count, len(families))), *_family_ranges(site, families))
+    effectiveness = _split(rng.uniform(0, 1, (count, len(GRADES))), *_multiplier_range(
+        site, "cost_effectiveness"))
+    rate = float(central.rate[0])
+    rate = _split(rng.uniform(0, 1, count), *_bounds(
+        site, "discount_rate", rate, (max(rate - RATE_SPREAD, rate / 2), rate + RATE_SPREAD)),
+        rate)
+    return Draws(cap, shift, growth, grid, autonomous, uptake, price, capex, effectiveness,
+                 rate)
+
+
+def _bounds(site, name: str, central: float, default: tuple[float, float] | None = None,
+            ) -> tuple[float, float]:
+    """The (low, high) an input is drawn in: the profile's, its central value twice when
+    the profile fixes it, or its documented range (`default`, else `DRAWN`'s)."""
+    given = site.drawn_range(name)
+    if given == FIXED:
+        return central, central
+    return given or default or DRAWN[name][0]
+
+
+def _multiplier_range(site, name: str) -> tuple[float, float]:
+    return _bounds(site, name, 1.0)
+
+
+def _family_ranges(site, families) -> tuple[np.ndarray, np.ndarray]:
+    """Each family's capex range as multipliers (the profile's one range for all, if any)."""
+    if site.drawn_range("capex") is not None:
+        low, high = _multiplier_range(site, "capex")
+        return np.full(len(families), low), np.full(len(families), high)
+    return (np.array([f.low / f.capex for f in families]),
+            np.array([f.high / f.capex for f in families]))
+
+
+def _split(quantile: np.ndarray, low, high, central=1.0) -> np.ndarray:
+    """Split uniform (inputs/ranges.py): quantiles below 0.5 spread uniformly from `low` to
+    `central`, those above from `central` to `high`; the median is `central` exactly."""
+    twice = 2 * quantile
+    return np.where(quantile < CENTRAL_QUANTILE, low + (central - low) * twice,
+                    central + (high - central) * (twice - 1))
 
 
 def central_draw(model: SiteModel) -> Draws:
@@ -97,7 +163,11 @@ def central_draw(model: SiteModel) -> Draws:
     return Draws(cap=np.ones((1, measures)), shift=np.zeros((1, measures)),
                  growth=np.zeros((1, len(model.base.sectors))), grid=np.ones(1),
                  autonomous=np.array([assumptions.autonomous_uptake]),
-                 uptake=np.array([assumptions.sink_uptake_per_mu]))
+                 uptake=np.array([assumptions.sink_uptake_per_mu]),
+                 price=np.full((1, len(PRICE_CARRIERS)), CENTRAL_QUANTILE),
+                 capex=np.ones((1, len(cost_data().families))),
+                 effectiveness=np.ones((1, len(GRADES))),
+                 rate=np.array([money_of(model.site).rate]))
 
 
 def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray) -> _Inputs:
@@ -144,10 +214,14 @@ class Uncertainty:
     """Percentiles over the draws.
 
     `by_year`: year, bau_p10, bau_p50, bau_p90, net_p10, net_p50, net_p90 (tCO2e/yr), in
-    the years of `report_columns`.
-    `measures`: measure, abatement_p10, abatement_p50, abatement_p90 (t/yr in the target
-    year, credits against business as usual). `targets`: kind, year, required,
-    probability (share of draws meeting it). `net`: draws x years, kept for charts.
+    the years of `report_columns`; `band`: year, net_p10, net_p50, net_p90 in every year
+    computed (the chart's band). `measures`: measure, abatement_p10, abatement_p50,
+    abatement_p90 (t/yr in the target year, credits against business as usual). `costs`:
+    each roadmap measure's levelised cost in the target year, measure,
+    cost_yuan_per_t_p10/p50/p90 (docs/economics.md; NaN where a draw abates nothing).
+    `investment`: the roadmap's capital in place in the target year,
+    investment_10k_yuan_p10/p50/p90 (one row). `targets`: kind, year, required, probability
+    (share of draws meeting it). `net`: draws x the years computed (every year by default).
 
     >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
     >>> band = roadmap.monte_carlo(model, {"town-building-solar-pv": 2021}, draws=50, seed=1)
@@ -161,30 +235,57 @@ class Uncertainty:
     measures: pd.DataFrame
     targets: pd.DataFrame
     net: np.ndarray
+    band: pd.DataFrame
+    costs: pd.DataFrame
+    investment: pd.DataFrame
+
+
+class DrawRun(NamedTuple):
+    """`run_draws`' result: net and business-as-usual emissions (draws x years), each
+    measure's credit in the last year (draws x (measures + green power)), and what its
+    cost reads in that year: adoption beyond business as usual (draws x measures), energy
+    removed beyond business as usual (draws x pairs, MWh), the electricity demand of each
+    electric cell (draws x cells) and the local generation beyond business as usual
+    (draws x measures, MWh)."""
+
+    net: np.ndarray
+    bau: np.ndarray
+    credit: np.ndarray
+    added: np.ndarray
+    removed: np.ndarray
+    power: np.ndarray
+    generated: np.ndarray
 
 
 def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
-                seed: int = 20201, chunk: int = 100) -> Uncertainty:
+                seed: int = 20201, chunk: int = 100, capex: pd.DataFrame | None = None,
+                every_year: bool = True) -> Uncertainty:
     """The roadmap scenario (`starts` adopted, the profile's green power) under `draws`
-    seeded draws of the uncertain inputs, computed `chunk` draws at a time.
+    seeded draws of the uncertain inputs, computed `chunk` draws at a time, every year (the
+    chart's band) or only in the `report_columns` years (about 4x less work); the costs
+    from `capex` (`measure_capex` of the roadmap's measures, computed if None).
 
     >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
     >>> band = roadmap.monte_carlo(model, {"town-building-solar-pv": 2021}, draws=50, seed=1)
-    >>> list(band.by_year.columns[-3:]), band.draws
-    (['net_p10', 'net_p50', 'net_p90'], 50)
+    >>> list(band.by_year.columns[-3:]), band.draws, list(band.costs["measure"])
+    (['net_p10', 'net_p50', 'net_p90'], 50, ['town-building-solar-pv'])
     """
-    columns = report_columns(model)
-    net, bau, credit = _run_chunked(model, starts, draw_inputs(model, draws, seed), columns,
-                                    chunk)
-    return _summary(model, draws, seed, model.base.years[columns], net, bau, credit)
+    sample = draw_inputs(model, draws, seed)
+    columns = np.arange(len(model.base.years)) if every_year else report_columns(model)
+    run = _run_chunked(model, starts, sample, columns, chunk)
+    ids = [i for i in starts if i in model.catalog]
+    capex = measure_capex(model, ids) if capex is None else capex.set_index("id").loc[
+        ids].reset_index()
+    cost, capital = draw_costs(model, capex, sample, run)
+    return _summary(model, draws, seed, columns, run, capex["id"].tolist(), cost, capital)
 
 
 def _run_chunked(model: SiteModel, starts: Mapping[str, int], sample: Draws,
-                 columns: np.ndarray, chunk: int) -> tuple[np.ndarray, ...]:
+                 columns: np.ndarray, chunk: int) -> DrawRun:
     """`run_draws` over `sample`, `chunk` draws at a time (bounded memory)."""
     parts = [run_draws(model, starts, sample.part(slice(first, first + chunk)), columns)
              for first in range(0, sample.count, chunk)]
-    return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    return DrawRun(*(np.concatenate(arrays) for arrays in zip(*parts, strict=True)))
 
 
 def band_drivers(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
@@ -201,11 +302,11 @@ def band_drivers(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
     """
     sample, columns = draw_inputs(model, draws, seed), report_columns(model)
     central = Draws(*(np.repeat(getattr(central_draw(model), name), draws, axis=0)
-                      for name in INPUTS))
+                      for name in (*INPUTS, *MONEY)))
     frames = []
     for name in ("all", *INPUTS):
         varied = sample if name == "all" else replace(central, **{name: getattr(sample, name)})
-        net = _run_chunked(model, starts, varied, columns, chunk)[0]
+        net = _run_chunked(model, starts, varied, columns, chunk).net
         low, middle, high = np.percentile(net, PERCENTILES, axis=0)
         frames.append(pd.DataFrame({"input": name, "year": model.base.years[columns],
                                     "net_p10": low, "net_p50": middle, "net_p90": high,
@@ -214,8 +315,8 @@ def band_drivers(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
 
 
 def report_columns(model: SiteModel) -> np.ndarray:
-    """The years Monte Carlo computes (every year is independent of the others): every
-    fifth year, the base and target years and the years of the site's targets."""
+    """The years of the report's tables: every fifth year, the base and target years and
+    the years of the site's targets."""
     site, years = model.site, model.base.years
     wanted = {y for y in years if y % 5 == 0} | {site.base_year, site.target_year}
     wanted |= {t.year for t in (site.target, site.intensity_target) if t}
@@ -223,11 +324,10 @@ def report_columns(model: SiteModel) -> np.ndarray:
 
 
 def run_draws(model: SiteModel, starts: Mapping[str, int], draws: Draws,
-              columns: np.ndarray | None = None,
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              columns: np.ndarray | None = None) -> DrawRun:
     """Net and business-as-usual emissions (draws x years, the `columns` of the model's
-    years, default all) and each measure's credit in the last of them (draws x (measures
-    + green power)) for the given draws: the central model's own functions, run once with
+    years, default all), each measure's credit and what its cost reads in the last of them
+    (`DrawRun`) for the given draws: the central model's own functions, run once with
     the draws side by side on the years axis."""
     columns = np.arange(len(model.base.years)) if columns is None else columns
     years, count, span = model.base.years[columns], draws.count, len(columns)
@@ -244,8 +344,11 @@ def run_draws(model: SiteModel, starts: Mapping[str, int], draws: Draws,
     credit = _credits(_year(inputs, last), pairs, electric, len(model.base.sectors),
                       _year(bau, last), _year(state, last)).sum(axis=-2).T
     credit[:, :-1] += (state.sinks - bau.sinks)[:, last].T
-    return ((state.emissions.sum(axis=0) - state.sinks.sum(axis=0)).reshape(count, span),
-            (bau.emissions.sum(axis=0) - bau.sinks.sum(axis=0)).reshape(count, span), credit)
+    added = (state.adoption - bau.adoption)[:, last]
+    return DrawRun((state.emissions.sum(axis=0) - state.sinks.sum(axis=0)).reshape(count, span),
+                   (bau.emissions.sum(axis=0) - bau.sinks.sum(axis=0)).reshape(count, span),
+                   credit, added.T, (state.removed - bau.removed)[:, last].T,
+                   state.energy[electric][:, last].T, (inputs.generation[:, last] * added).T)
 
 
 def _year(arrays, columns: slice | np.ndarray):
@@ -253,20 +356,118 @@ def _year(arrays, columns: slice | np.ndarray):
     return replace(arrays, **{name: value[..., columns] for name, value in vars(arrays).items()})
 
 
-def _summary(model: SiteModel, draws: int, seed: int, years: np.ndarray, net: np.ndarray,
-             bau: np.ndarray, credit: np.ndarray) -> Uncertainty:
-    by_year = pd.DataFrame({"year": years})
-    for name, values in (("bau", bau), ("net", net)):
-        for p, row in zip(PERCENTILES, np.percentile(values, PERCENTILES, axis=0),
-                          strict=True):
-            by_year[f"{name}_p{p}"] = row
-    names = [*model.effects.ids, GREEN_POWER]
-    measures = pd.DataFrame({"measure": names})
-    for p, row in zip(PERCENTILES, np.percentile(credit, PERCENTILES, axis=0), strict=True):
-        measures[f"abatement_p{p}"] = row
+# --------------------------------------------------------------------------- costs
+
+def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun,
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Each measure's levelised cost (yuan/t, draws x `capex` rows; NaN without abatement)
+    and its capital in place (yuan) in the last year, `yearly_flows`' arithmetic on the
+    drawn prices, capex, grade costs and discount rate. A measure's capex follows its
+    drawn potential (its size is its stand-alone effect at full adoption)."""
+    fx, pairs = model.effects, model.pairs
+    rows = np.array([fx.ids.index(i) for i in capex["id"]], dtype=int)
+    capital = (capex["capex"].to_numpy() * draws.cap[:, rows] * _unit_cost(model, capex, draws)
+               * run.added[:, rows])
+    prices = _cell_prices(model, draws)  # draws x cells
+    moving = pairs.target >= 0
+    paid = prices[:, pairs.cell] - np.where(
+        moving, pairs.ratio * prices[:, np.maximum(pairs.target, 0)], 0.0)
+    to_measure = sparse.csr_array((np.ones(len(pairs.cell)), (pairs.measure,
+                                   np.arange(len(pairs.cell)))), shape=(len(fx.ids),
+                                                                       len(pairs.cell)))
+    electric = prices[:, model.electric]
+    demand = run.power.sum(axis=1)
+    power_price = np.where(demand > 0, (electric * run.power).sum(axis=1) / np.where(
+        demand > 0, demand, 1.0), _electricity_price(model, draws))
+    saving = (to_measure @ (run.removed * paid).T).T + run.generated * power_price[:, None]
+    abated = run.credit[:, rows]
+    annual = (crf(draws.rate[:, None], capex["lifetime"].to_numpy()[None, :]) * capital
+              + capital * capex["om"].to_numpy() - saving[:, rows])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cost = np.where(abated > 0, annual / abated, np.nan)
+    return cost, capital
+
+
+def _unit_cost(model: SiteModel, capex: pd.DataFrame, draws: Draws) -> np.ndarray:
+    """Draws x measures: the drawn capex multiplier of each measure's family, or for a
+    measure costed from its ➕ grade, 1 / the drawn multiplier of that grade's t/yr per
+    10k yuan."""
+    families = [f.name for f in cost_data().families]
+    columns = []
+    for item in capex.itertuples():
+        if item.cost_basis == GRADE:
+            grade = model.catalog.get(item.id).economics
+            columns.append(1 / draws.effectiveness[:, GRADES.index(grade)])
+        else:
+            columns.append(draws.capex[:, families.index(item.cost_basis)])
+    return np.stack(columns, axis=1) if columns else np.zeros((draws.count, 0))
+
+
+def _cell_prices(model: SiteModel, draws: Draws) -> np.ndarray:
+    """Draws x cells: yuan/MWh in the last year, the price in force times the drawn
+    multiplier of its carrier (split uniform in the carrier's range for that sector, or
+    the profile's one range)."""
+    money, year = money_of(model.site), int(model.base.years[-1])
+    given = model.site.drawn_range("energy_prices")
+    columns = []
+    for sector, carrier in model.base.cells:
+        central = money.price(carrier, sector, year)
+        if carrier not in PRICE_CARRIERS:
+            columns.append(np.full(draws.count, central))
+            continue
+        low, high = _price_range(carrier, sector) if not isinstance(given, tuple) else given
+        columns.append(central * _split(draws.price[:, PRICE_CARRIERS.index(carrier)], low,
+                                        high))
+    return np.stack(columns, axis=1)
+
+
+def _price_range(carrier: str, sector: str) -> tuple[float, float]:
+    """The documented range of a carrier's price in a sector, as multipliers of its default."""
+    key = sector if sector in PRICE_RANGES[carrier] else "all"
+    low, high = PRICE_RANGES[carrier][key]
+    default = DEFAULT_PRICES[carrier][key]
+    return low / default, high / default
+
+
+def _electricity_price(model: SiteModel, draws: Draws) -> np.ndarray:
+    """The site's electricity price for a site without demand (any sector), drawn."""
+    money, given = money_of(model.site), model.site.drawn_range("energy_prices")
+    low, high = given if isinstance(given, tuple) else _price_range("electricity", "all")
+    return money.price("electricity", "all", int(model.base.years[-1])) * _split(
+        draws.price[:, PRICE_CARRIERS.index("electricity")], low, high)
+
+
+# --------------------------------------------------------------------------- summary
+
+def _percentiles(frame: pd.DataFrame, name: str, values: np.ndarray) -> pd.DataFrame:
+    """`frame` with `name`_p10/_p50/_p90 columns: the percentiles of `values` (draws x rows)
+    over the draws, NaN draws left out (NaN where every draw is)."""
+    finite = ~np.isnan(values).all(axis=0)
+    table = np.full((len(PERCENTILES), values.shape[1]), np.nan)
+    if finite.any():
+        table[:, finite] = np.nanpercentile(values[:, finite], PERCENTILES, axis=0)
+    for p, row in zip(PERCENTILES, table, strict=True):
+        frame[f"{name}_p{p}"] = row
+    return frame
+
+
+def _summary(model: SiteModel, draws: int, seed: int, columns: np.ndarray, run: DrawRun,
+             ids: list[str], cost: np.ndarray, capital: np.ndarray) -> Uncertainty:
+    years = model.base.years[columns]
+    shown = np.isin(columns, report_columns(model))
+    by_year = pd.DataFrame({"year": years[shown]})
+    for name, values in (("bau", run.bau), ("net", run.net)):
+        _percentiles(by_year, name, values[:, shown])
+    band = _percentiles(pd.DataFrame({"year": years}), "net", run.net)
+    measures = _percentiles(pd.DataFrame({"measure": [*model.effects.ids, GREEN_POWER]}),
+                            "abatement", run.credit)
     measures = measures[measures.filter(like="abatement").abs().max(axis=1) > 1e-6]
+    costs = _percentiles(pd.DataFrame({"measure": ids}), "cost_yuan_per_t", cost)
+    investment = _percentiles(pd.DataFrame(index=[0]), "investment_10k_yuan",
+                              capital.sum(axis=1, keepdims=True) / 1e4)
     return Uncertainty(draws, seed, by_year, measures.reset_index(drop=True),
-                       _probabilities(model, years, net), net)
+                       _probabilities(model, years, run.net), run.net, band, costs,
+                       investment)
 
 
 def _probabilities(model: SiteModel, years: np.ndarray, net: np.ndarray) -> pd.DataFrame:

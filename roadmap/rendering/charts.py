@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from ..decisions.acceptability import Acceptability
@@ -152,10 +153,13 @@ def _category_labels_from(economics: pd.DataFrame, lang: str) -> dict[str, str]:
 
 
 def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
-                     carbon_price: float | None = None) -> Figure:
+                     carbon_price: float | None = None,
+                     ranges: pd.DataFrame | None = None) -> Figure:
     """Marginal abatement cost curve as economists draw it: bars sorted by levelised cost,
     width = abatement in `year` after interactions, height = yuan per tonne (negative
     below the axis), hatched when costed from the ➕ grade, and the carbon price as a line.
+    With `ranges` (Monte Carlo `costs`: measure, cost_yuan_per_t_p10, _p90), a thin line
+    across each bar's middle from its P10 to its P90.
 
     Bars are numbered; the key on the right names them."""
     check_lang(lang)
@@ -164,6 +168,8 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         shown = economics[(economics["abatement_t_per_yr"] > 0) & np.isfinite(costs)]
         shown = shown.sort_values("cost_yuan_per_t", kind="stable").reset_index(drop=True)
         figure, ax = _new_figure(12, 6.4)
+        spread = pd.DataFrame(columns=["low", "high"]) if ranges is None else ranges.set_index(
+            "measure")[["cost_yuan_per_t_p10", "cost_yuan_per_t_p90"]].dropna()
         categories = list(dict.fromkeys(shown["category"]))
         # Mt for a town or city, kt for a plant or a small county
         scale, unit_zh, unit_en = (1e6, "百万吨", "Mt") if shown["abatement_t_per_yr"].sum() \
@@ -181,7 +187,13 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
             # numbers of neighbouring narrow bars step away instead of overlapping
             lift = lift + 1 if centre - last_label < 0.025 * total else 0
             above = cost >= 0
-            ax.annotate(str(number), (centre, cost), xytext=(0, (2 + 9 * lift) * (1 if above
+            tip = cost
+            if row.id in spread.index:
+                low, high = spread.loc[row.id]
+                ax.plot([centre, centre], [low, high], color=NET_COLOUR, linewidth=0.9,
+                        gid=f"cost-range:{row.id}")
+                tip = max(cost, high) if above else min(cost, low)
+            ax.annotate(str(number), (centre, tip), xytext=(0, (2 + 9 * lift) * (1 if above
                                                                                   else -1)),
                         textcoords="offset points", ha="center",
                         va="bottom" if above else "top", fontsize=8)
@@ -198,6 +210,9 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
                                      hatch="//"))
             texts.append(label("按经济性等级（+）估算", "costed from the economics grade (+)",
                                lang))
+        if len(spread):
+            handles.append(Line2D([], [], color=NET_COLOUR, linewidth=0.9))
+            texts.append(label("蒙特卡洛P10—P90", "Monte Carlo P10-P90", lang))
         if carbon_price is not None:
             handles.append(ax.axhline(carbon_price, color=TARGET_COLOUR, linestyle="--",
                                       linewidth=1.2, gid="carbon-price"))
@@ -206,7 +221,9 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3,
                   frameon=False, fontsize=8.5)
         ax.set_xlim(0, max(left, 1e-9) * 1.02)
-        values = [*shown["cost_yuan_per_t"], 0.0, *([carbon_price] if carbon_price else [])]
+        drawn = spread[spread.index.isin(shown["id"])].to_numpy().ravel()
+        values = [*shown["cost_yuan_per_t"], *drawn, 0.0,
+                  *([carbon_price] if carbon_price else [])]
         span = max(max(values) - min(values), 1.0)
         ax.set_ylim(min(values) - 0.12 * span, max(values) + 0.12 * span)
         ax.yaxis.set_major_formatter(lambda y, _: f"{y:,.0f}")

@@ -287,8 +287,31 @@ def contribution_section(analysis: SiteAnalysis, lang: str) -> dict:
 
 
 def economics_section(analysis: SiteAnalysis, lang: str) -> dict:
+    spread = analysis.uncertainty
+    tables = [] if cost_draws(analysis) is None else [(
+        text("cost_range_table", lang, draws=spread.draws, seed=spread.seed,
+             year=analysis.years[-1]),
+        shown_table(cost_ranges(analysis), lang))]
     return section(text("economics", lang), figures=["cost-curve"],
-                   paragraphs=_lines(economics_lines, analysis, lang))
+                   paragraphs=_lines(economics_lines, analysis, lang), tables=tables)
+
+
+def cost_draws(analysis: SiteAnalysis) -> pd.DataFrame | None:
+    """The Monte Carlo cost percentiles when they are of the economics table's year (the
+    draws cost the target year; a site whose target comes earlier reports that year)."""
+    spread = analysis.uncertainty
+    if spread is None or analysis.years[-1] != analysis.model.base.years[-1]:
+        return None
+    return spread.costs
+
+
+def cost_ranges(analysis: SiteAnalysis) -> pd.DataFrame:
+    """Each costed roadmap measure's central levelised cost beside its Monte Carlo P10, P50
+    and P90, cheapest first (the economics table's order)."""
+    ranges = cost_draws(analysis).rename(columns={"measure": "id"})
+    frame = analysis.economics[["id", "name_zh", "name_en", "cost_yuan_per_t"]].merge(
+        ranges, on="id", how="inner")
+    return frame.dropna(subset=["cost_yuan_per_t"]).reset_index(drop=True)
 
 
 def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
@@ -306,6 +329,10 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     if len(grade):
         lines.append(text("grade_line", lang, count=len(grade), names=_names(grade, lang)))
     lines += investment_lines(analysis, lang)
+    if analysis.uncertainty is not None:
+        low, _, high = analysis.uncertainty.investment.iloc[0]
+        lines.append(text("investment_range_line", lang, low=money(low, lang),
+                          high=money(high, lang)))
     if analysis.portfolio is not None:
         lines.append(text("shadow_line", lang, shadow=number(analysis.portfolio.shadow_price)))
     return lines

@@ -34,7 +34,7 @@ from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
 from .cells import safe_frame, to_csv
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
-from .document import report_sections
+from .document import cost_draws, report_sections
 from .docx import write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
@@ -49,12 +49,13 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
     "roadmap": (lambda a, lang: roadmap_chart(a.roadmap, lang, arrows=True),
                 ("png", "svg", "pdf")),
     "pathway": (lambda a, lang: wedge_chart(a.pathway, a.catalog, a.targets, lang, None if
-                                            a.uncertainty is None else a.uncertainty.by_year),
+                                            a.uncertainty is None else a.uncertainty.band),
                 ("png", "svg")),
     "contributions": (lambda a, lang: contribution_chart(a.contributions, a.catalog, lang),
                       ("png", "svg")),
-    "cost-curve": (lambda a, lang: cost_curve_chart(a.economics, a.years[-1], lang,
-                                                    money_of(a.site).carbon_price),
+    "cost-curve": (lambda a, lang: cost_curve_chart(
+        a.economics, a.years[-1], lang, money_of(a.site).carbon_price,
+        cost_draws(a)),
                    ("png", "svg")),
     "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, 20, lang), ("png", "svg")),
     # the implementation plan's (None: not drawn, for an analysis without a plan or a map)
@@ -90,8 +91,9 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     charts.mkdir()
     with _chart_helper(analysis, charts, lang) as helped:  # a second core renders some charts
         tables = result_tables(analysis)
-        for name in ("ranking", "roadmap", "pathway", "scenarios", "implementation"):
-            if name in tables:
+        for name in ("ranking", "roadmap", "pathway", "scenarios", "implementation",
+                     "uncertainty_costs"):
+            if name in tables:  # no plan or no Monte Carlo: no such CSV
                 to_csv(tables[name], folder / f"{name}.csv")
         write_workbook(tables, folder / "roadmap.xlsx")
         context = report_context(analysis, lang, tables)
@@ -181,7 +183,9 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         **({} if analysis.uncertainty is None else {
             "uncertainty": analysis.uncertainty.by_year,
             "uncertainty_measures": analysis.uncertainty.measures,
-            "target_probabilities": analysis.uncertainty.targets}),
+            "target_probabilities": analysis.uncertainty.targets,
+            "uncertainty_costs": analysis.uncertainty.costs,
+            "uncertainty_investment": analysis.uncertainty.investment}),
         "targets": targets_frame(analysis.targets),
         "contributions": analysis.contributions,
         "economics": analysis.economics,
