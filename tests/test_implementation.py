@@ -19,6 +19,7 @@ from roadmap.inputs.site import load_site
 from roadmap.rendering import report as report_module
 from roadmap.rendering.style import PALETTE
 from roadmap.workflow import Options, analyse_file, analyse_site
+from tests.helpers import run
 
 SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
 PLAN = [f"2014Q{q}" for q in range(1, 5)] + [f"2015Q{q}" for q in range(1, 5)]
@@ -254,3 +255,12 @@ def test_an_action_takes_its_measures_category_and_investment(xiaolan, catalog):
         ("building", "emc", 500 * 2500 / 3400, "rooftop PV")  # town 建筑 category
     assert (row["start"], row["end"], plan.quarters[-1]) == ("2021Q1", "2021Q1", "2021Q1")
     assert row["defaults"] == "lead;mode;end;funding"
+
+
+def test_check_summarises_the_plan_section(capsys):
+    status, out, _ = run(capsys, "check", str(SITES / "xiaolan-town.yaml"))
+    assert status == 0
+    assert ("implementation: 10 actions (5 parts), 10 challenges, 13 indicators, "
+            "funding 74,290 10k yuan given.") in " ".join(out.split())
+    status, out, _ = run(capsys, "check", str(SITES / "nanao-county.yaml"))
+    assert status == 0 and "implementation: none in the profile" in out

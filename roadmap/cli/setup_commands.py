@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import DomainChoice, app, console, user_catalog
+
+if TYPE_CHECKING:
+    from ..inputs.site import Site
 
 
 @app.command("init")
@@ -54,6 +57,7 @@ def check_command(
                  f"{', '.join(site.domains)} will be ranked, {len(matrix.excluded)} excluded.")
     for note in site.notes:
         screen.print(f"note: {note}")
+    screen.print(_plan_summary(site))
     shares = Table(title="Baseline by sector and carrier", title_justify="left")
     for column in ("sector", "carrier", "tCO2e/yr", "share"):
         shares.add_column(column, justify="left" if column in ("sector", "carrier") else "right")
@@ -68,3 +72,18 @@ def check_command(
         for reason, ids in reasons.items():
             excluded.add_row(str(reason), ", ".join(ids))
         screen.print(excluded)
+
+
+def _plan_summary(site: Site) -> str:
+    """One line on the profile's implementation section (or the default plan run will draw)."""
+    plan = site.implementation
+    if plan is None:
+        return ("implementation: none in the profile; `roadmap run` drafts a first-phase plan "
+                "of the roadmap's near-term measures with defaults by category.")
+    works = [work for action in plan.actions for work in (action, *action.parts)]
+    funded = sum(w.funding.market + w.funding.higher_government + w.funding.local_government
+                 for w in works if w.funding is not None)
+    parts = sum(len(action.parts) for action in plan.actions)
+    return (f"implementation: {len(plan.actions)} actions ({parts} parts), "
+            f"{len(plan.challenges)} challenges, {len(plan.indicators)} indicators, "
+            f"funding {funded:,.0f} 10k yuan given.")
