@@ -313,3 +313,20 @@ def test_phase_budgets_bind_and_unknown_phases_are_refused(catalog, graph):
     assert tight.portfolio_abatement <= free.portfolio_abatement + 1e-6
     with pytest.raises(Exception, match="phase_budgets"):
         budget_portfolio(ranking, catalog, graph, model, phase_budgets={"later": 1.0})
+
+
+def test_a_programme_costs_what_xiaolan_budgeted_for_one_whatever_it_abates(catalog):
+    """Plans, platforms and assessments are costed per programme (seed 000 table 5-4's
+    median, 100 10k yuan), not from the grade in proportion to what they are credited."""
+    from roadmap.model.economics import cost_data
+
+    programme = {f.name: f for f in cost_data().families}["enabling_programme"]
+    assert set(programme.ids) <= {tech.id for tech in catalog}
+    site = load_site(XIAOLAN, catalog)
+    ids = ["town-carbon-monitoring-platform", "town-smart-grid"]
+    capex = measure_capex(site_model(site, catalog, ids), ids).set_index("id")
+    platform = capex.loc["town-carbon-monitoring-platform"]
+    assert platform["cost_basis"] == "enabling_programme"
+    assert platform["capex"] == pytest.approx(1_000_000) and platform["standalone"] > 50_000
+    # a smart grid is infrastructure, not a programme: still from the grade
+    assert capex.loc["town-smart-grid", "cost_basis"] == "grade"

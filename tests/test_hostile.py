@@ -403,7 +403,8 @@ DEEP_ERRORS = [
      "field 'method': COPRAS needs a cost criterion"),
     ("include: [town-carbon-evaluation-indicators]\n"
      "exclude: [town-carbon-monitoring-platform]\n", ["plan"],
-     "field 'exclude': 'town-low-carbon-market-system' needs 'town-carbon-monitoring-platform'"),
+     "field 'exclude': 'town-carbon-evaluation-indicators' needs "
+     "'town-carbon-monitoring-platform'"),
     ("", ["plan", "--budget"], "field 'budget': no budget to allocate"),
     ("budget: 1000\nphase_budgets: {someday: 100}\n", ["run", "-o", "{out}"],
      "field 'phase_budgets': unknown phase 'someday' (allowed: near, mid, long)"),

@@ -178,7 +178,8 @@ def test_split_uniform_draws_have_their_median_at_the_value_in_force(xiaolan):
     sample = draw_inputs(model, 4000, seed=9)
     assert np.median(sample.rate) == pytest.approx(0.08, abs=0.001)
     assert sample.rate.min() >= 0.06 and sample.rate.max() <= 0.10
-    assert np.median(sample.capex, axis=0) == pytest.approx(1.0, abs=0.03)
+    # half the draws below the value in force, half above, however lopsided the range
+    assert (sample.capex <= 1).mean(axis=0) == pytest.approx(0.5, abs=0.03)
     # PV's capex: 3,000-4,500 around 3,500 yuan/kW, a lopsided range
     assert sample.capex[:, 0].min() >= 3000 / 3500 and sample.capex[:, 0].max() <= 4500 / 3500
     assert np.median(sample.effectiveness, axis=0) == pytest.approx(1.0, abs=0.03)

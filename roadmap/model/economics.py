@@ -41,7 +41,7 @@ class Family:
     """Cost parameters of one technology family (catalogs/costs.yaml)."""
 
     name: str
-    unit: str  # kw | mwh_saved | t_abated
+    unit: str  # kw | mwh_saved | t_abated | programme
     capex: float  # yuan per unit
     low: float
     high: float
@@ -51,6 +51,7 @@ class Family:
     types: tuple[str, ...]
     scales: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def cost_data() -> CostData:
         Family(name, entry["unit"], float(entry["capex"]), *map(float, entry["range"]),
                int(entry["lifetime"]), float(entry["om"]), entry["source"],
                tuple(entry["match"]["types"]), tuple(entry["match"].get("scales", ())),
-               tuple(entry["match"].get("sectors", ())))
+               tuple(entry["match"].get("sectors", ())), tuple(entry["match"].get("ids", ())))
         for name, entry in raw["families"].items())
     grade = raw["grade"]
     return CostData(families, int(grade["lifetime"]), float(grade["om"]), grade["source"])
@@ -90,7 +91,7 @@ def levelised_cost(capex: float, om: float, saving: float, abatement: float, rat
 
 
 def family_of(tech: Technology, families: Iterable[Family] | None = None) -> Family | None:
-    """The first family whose type, supply scale and main sector fit the measure."""
+    """The first family whose type, supply scale, main sector and ids fit the measure."""
     effect = tech.acts
     sectors = [s for s, _ in expand_cells(effect.cells)] if effect.cells else []
     main = max(dict.fromkeys(sectors), key=sectors.count) if sectors else None  # ties: first
@@ -100,6 +101,8 @@ def family_of(tech: Technology, families: Iterable[Family] | None = None) -> Fam
         if family.scales and (effect.scale or "mixed") not in family.scales:
             continue
         if family.sectors and main not in family.sectors:
+            continue
+        if family.ids and tech.id not in family.ids:
             continue
         return family
     return None
@@ -172,6 +175,8 @@ def measure_capex(model: SiteModel, ids: Iterable[str],
 
 def _size(model: SiteModel, family: Family, row: int, alone: Pathway, abated: float) -> float:
     """The measure's stand-alone scale in the target year in the family's unit."""
+    if family.unit == "programme":  # one programme at full adoption, whatever it abates
+        return float(alone.state.adoption[row, -1] - model.bau_state.adoption[row, -1])
     if family.unit == "kw":
         scale = model.catalog.get(model.effects.ids[row]).acts.scale or "mixed"
         generated = model.effects.generation[row, -1] * (
