@@ -32,6 +32,7 @@ VOCABULARY_COLUMNS = {"domain": "domain", "source": "source", "phase": "phase",
                       "method": "method", "group": "function", "sector": "sector",
                       "carrier": "carrier", "scenario": "scenario", "cost_basis": "cost_basis"}
 SENTENCE_COLUMNS = ("why", "reason")
+PERCENT_COLUMNS = ("share", "p_top_k")  # fractions a reader expects as 46.3 %, not 0.463
 SHOWN_FIRST = 5  # measures named per phase in the summary
 
 
@@ -59,6 +60,8 @@ def shown_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             shown[name] = [text("yes" if v else "no", lang) for v in values]
         elif name == "year" or name.endswith("_year"):
             shown[name] = [str(v) for v in values]
+        elif name in PERCENT_COLUMNS and pd.api.types.is_numeric_dtype(values):
+            shown[name] = [percent(v, 1) for v in values]
         elif pd.api.types.is_numeric_dtype(values):
             shown[name] = [number(v) for v in values]
     shown.columns = [column(c, lang) for c in shown.columns]
@@ -187,7 +190,7 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     frame = result.frame.head(result.top_k)
     widest = frame.assign(width=frame["rank_p95"] - frame["rank_p5"]).sort_values(
         ["width", "rank"], ascending=[False, True]).iloc[0]
-    shown_growth = _rates(analysis.site.growth_rate)
+    shown_growth = _rates(analysis.site.growth_rate, lang)
     return [text("uncertainty_rank", lang, name=label(widest["name_zh"], widest["name_en"], lang),
                  low=int(widest["rank_p5"]), high=int(widest["rank_p95"]), k=result.top_k,
                  p=percent(widest["p_top_k"])),
@@ -195,11 +198,14 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
             text("uncertainty_catalog", lang)]
 
 
-def _rates(rates: object) -> str:
-    """A growth rate, by year or by sector, as percentages."""
-    if isinstance(rates, dict):
-        return ", ".join(f"{k}: {_rates(v)}" for k, v in rates.items())
-    return percent(rates, 1)
+def _rates(rates: object, lang: str) -> str:
+    """A growth rate, by year or by sector (named in `lang`), as percentages."""
+    if not isinstance(rates, dict):
+        return percent(rates, 1)
+    if lang == "zh":
+        return "（" + "、".join(f"{word(str(k), lang)}{_rates(v, lang)}"
+                               for k, v in rates.items()) + "）"
+    return ", ".join(f"{word(str(k), lang)} {_rates(v, lang)}" for k, v in rates.items())
 
 
 # --------------------------------------------------------------------- the analysis
@@ -368,12 +374,13 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     stability = analysis.stability.frame
     unstable = stability[stability["unstable"]][["id", "name_zh", "name_en", "rank", "p_top_k",
                                                   "rank_p5", "rank_p95"]]
-    return section(text("annex", lang), tables=[
-        (text("ranking", lang), shown_table(ranked, lang)),
-        (text("excluded", lang), shown_table(
-            ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang)),
-        (text("economics", lang), shown_table(economics, lang)),
-        (text("sensitivity", lang), shown_table(unstable, lang))])
+    tables = [(text("ranking", lang), shown_table(ranked, lang)),
+              (text("excluded", lang), shown_table(
+                  ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang)),
+              (text("economics", lang), shown_table(economics, lang))]
+    if len(unstable):  # a table of headers only would look unfinished
+        tables.append((text("unstable_measures", lang), shown_table(unstable, lang)))
+    return section(text("annex", lang), tables=tables)
 
 
 def assumptions_section(analysis: SiteAnalysis, lang: str) -> dict:
@@ -525,9 +532,9 @@ def indicator_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
 
 
 def _value(value: object, lang: str) -> str:
-    """A number, or a value in words (`Text`), or nothing."""
+    """A number, or a value in words (`Text`), or a dash where the profile gives none."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
+        return "—"
     if hasattr(value, "zh"):
         return label(value.zh or value.en, value.en or value.zh, lang)
     return number(value)
