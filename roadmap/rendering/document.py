@@ -121,8 +121,9 @@ def phase_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                                                    strict=True)]
         listed = ("、" if lang == "zh" else ", ").join(names[:SHOWN_FIRST]) or text("none", lang)
         if len(names) > SHOWN_FIRST:
-            listed += " " + text("more", lang, count=len(names) - SHOWN_FIRST)
-        lines.append(text("phase_line", lang, phase=term("phase", phase, lang), start=start,
+            listed += ("" if lang == "zh" else " ") + text("more", lang,
+                                                           count=len(names) - SHOWN_FIRST)
+        lines.append(text("phase_line", lang, phase=term("phase_title", phase, lang), start=start,
                           end=end, measures=listed))
     return lines
 
@@ -236,10 +237,17 @@ def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
     tables = []
     for phase, start, end in phases(analysis.site):
         rows = frame[frame["phase"] == phase]
-        tables.append((f"{term('phase', phase, lang)} ({start}-{end})", shown_table(
+        tables.append((_phase_heading(phase, start, end, lang), shown_table(
             rows[["id", "name_zh", "name_en", "start_year", "popularization_year", "reason"]],
             lang)))
     return section(text("roadmap", lang), tables=tables)  # the Gantt is in the summary
+
+
+def _phase_heading(phase: str, start: int, end: int, lang: str) -> str:
+    if lang == "both":  # each language's own heading, not one built from bilingual parts
+        return label(*(_phase_heading(phase, start, end, one) for one in ("zh", "en")), lang)
+    return text("phase_heading", lang, phase=term("phase_title", phase, lang), start=start,
+                end=end)
 
 
 def pathway_section(analysis: SiteAnalysis, lang: str) -> dict:

@@ -63,6 +63,8 @@ def check_lang(lang: str) -> None:
 def label(zh: str, en: str, lang: str) -> str:
     """Text in one language or both; a shared leading symbol (△, ★1) is written once."""
     if lang == "both":
+        if zh == en:  # a method name, an id: once
+            return zh
         head, _, rest = en.partition(" ")
         return f"{zh} {rest}" if rest and zh.startswith(head + " ") else f"{zh} {en}"
     return {"zh": zh, "en": en}[lang]
