@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from matplotlib.colors import to_hex
 
 from roadmap.inputs.assumptions import Assumptions
@@ -167,6 +168,16 @@ def test_docx_has_the_sections_and_the_charts(zh_run):
     assert headings == re.findall(r"^## (.+)$", markdown, re.MULTILINE)
     assert len(document.inline_shapes) == 7 and len(document.tables) >= 10
     assert document.core_properties.created.year == 2020
+
+
+def test_docx_columns_are_as_wide_as_their_text(zh_run):
+    """The schedule's action names are not squeezed to a third of a quarter's column."""
+    document = docx.Document(str(zh_run / "report.docx"))
+    schedule = next(t for t in document.tables if t.rows[0].cells[1].text == "2014年1-3月")
+    action, quarter = schedule.columns[0].width, schedule.columns[1].width
+    assert action > 2 * quarter and schedule.rows[1].cells[0].width == action
+    look = schedule._tbl.tblPr.find(qn("w:tblLook"))
+    assert look.get(qn("w:firstColumn")) == "0"  # names, not a second header in bold
 
 
 def test_no_exponent_notation_anywhere_a_person_reads(zh_run):
