@@ -228,6 +228,14 @@ def test_a_category_has_one_colour_in_every_chart_and_site(catalog, xiaolan):
     assert len(seen) >= 4 and all(len(colours) == 1 for colours in seen.values())
 
 
+def test_a_county_on_two_catalogs_has_a_colour_per_category(nanao_runs):
+    """Nan'ao plans with the town and the transport catalogs: 道路交通 took 规划管理's colour."""
+    nanao, _ = nanao_runs
+    categories = set(nanao.economics["category"])
+    assert {"道路交通", "规划管理"} <= categories
+    assert len({category_colour(c) for c in categories}) == len(categories)
+
+
 def test_profile_sources_reach_the_assumptions_annex(zh_run, xiaolan):
     markdown = (zh_run / "report.md").read_text(encoding="utf-8")
     annex = markdown.split("附录：假设与数据来源")[1]
