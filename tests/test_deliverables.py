@@ -25,7 +25,7 @@ from roadmap.rendering import report as report_module
 from roadmap.rendering.charts import wedge_chart
 from roadmap.rendering.gantt import roadmap_chart
 from roadmap.rendering.messages import catalogue, sentence, term
-from roadmap.rendering.numbers import number
+from roadmap.rendering.numbers import approximate, number
 from roadmap.rendering.style import category_colour
 from roadmap.workflow import Options, analyse_file
 
@@ -195,6 +195,11 @@ def test_no_exponent_notation_anywhere_a_person_reads(zh_run):
                                                (0.123456, "0.123"), (0.000456, "0.000456")])
 def test_numbers_are_formatted_for_people(value, shown):
     assert number(value) == shown
+
+
+def test_large_estimates_are_not_shown_to_the_unit():
+    assert (approximate(4593689, "zh"), approximate(4593689, "en")) == ("459万", "4.59 million")
+    assert (approximate(48949, "zh"), approximate(48949, "en")) == ("4.89万", "48,900")
 
 
 def _gantt_colours(analysis) -> dict[str, str]:

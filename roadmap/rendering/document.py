@@ -24,7 +24,7 @@ from .messages import (
     text,
     word,
 )
-from .numbers import money, number, percent, tonnes
+from .numbers import approximate, money, number, percent, tonnes
 from .style import label
 
 # Which vocabulary a column's values belong to, and which columns hold English sentences.
@@ -141,8 +141,8 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
     for name in ("bau", "abatement", "net"):
         values = [number(v / scale) for v in rows[name]]
         if {f"{name}_p10", f"{name}_p90"} <= set(rows.columns):
-            values = [v + text("range", lang, low=number(lo / scale),
-                                     high=number(hi / scale)) for v, lo, hi in
+            values = [v + ("" if lang == "zh" else " ") + text(
+                "range", lang, low=number(lo / scale), high=number(hi / scale)) for v, lo, hi in
                       zip(values, rows[f"{name}_p10"], rows[f"{name}_p90"], strict=True)]
         table[name + unit] = values
     table.columns = [column(c, lang) for c in table.columns]
@@ -291,8 +291,8 @@ def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     if gap.gap <= 0:
         return [text("near_zero_reached", lang, year=gap.year)]
     return [text("near_zero_gap", lang, year=gap.year, gap=tonnes(gap.gap, lang),
-                 mwh=number(gap.green_mwh), closes=tonnes(gap.green_closes, lang),
-                 ha=number(gap.sink_ha))]
+                 mwh=approximate(gap.green_mwh, lang), closes=tonnes(gap.green_closes, lang),
+                 ha=approximate(gap.sink_ha, lang))]
 
 
 def contribution_section(analysis: SiteAnalysis, lang: str) -> dict:

@@ -25,6 +25,15 @@ def number(value: float | int | None, digits: int = SIGNIFICANT) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def approximate(value: float, lang: str) -> str:
+    """A large estimate to three significant figures, not in full: 459万 in Chinese,
+    4.59 million or 48,900 in English (4,593,689 MWh claimed a precision the model lacks)."""
+    rounded = float(f"{value:.{SIGNIFICANT}g}")
+    zh = f"{number(value / 1e4)}万" if abs(value) >= 1e4 else number(value)
+    en = f"{number(value / 1e6)} million" if abs(value) >= 1e6 else number(rounded)
+    return _pick(zh, en, lang)
+
+
 def percent(value: float | None, digits: int = 0) -> str:
     return "" if value is None else f"{value:.{digits}%}"
 
