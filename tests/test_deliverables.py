@@ -146,6 +146,15 @@ def test_report_tables_are_finished(zh_run, nanao_runs):
     assert "平准化减排成本（元/吨）" in ranking[0] and "场地减排量（吨CO2e/年）" in ranking[0]
 
 
+def test_both_languages_give_each_sentence_whole(xiaolan):
+    """In --lang both a sentence is written in Chinese, then in English; not one sentence of
+    bilingual parts (计划期2014年1-3月 2014 Q1至...)."""
+    from roadmap.rendering.document import implementation_section
+    period = implementation_section(xiaolan, "both")["paragraphs"][1]
+    assert period == "计划期2014年1-3月至2015年10-12月，共8个季度。 / " \
+                     "The plan runs from 2014 Q1 to 2015 Q4, 8 quarters."
+
+
 def test_functions_are_named_alike_in_tables_and_charts():
     for function, (zh, en) in FUNCTION_NAMES.items():
         assert (term("function", function, "zh"), term("function", function, "en")) == (zh, en)

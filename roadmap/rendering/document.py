@@ -434,29 +434,34 @@ IN_QUARTER = "■"  # a quarter the action runs in (seed 000 table 5-3 shades it
 def implementation_section(analysis: SiteAnalysis, lang: str) -> dict:
     """Seed 000's tables 5-2 to 5-4 and figure 4-1 for the site's first phase."""
     plan = analysis.implementation
-    schedule = plan.schedule
-    origin = "from_profile" if plan.from_profile else "from_defaults"
-    paragraphs = [plan_text(origin, lang),
-                  plan_text("period", lang, start=_quarter_name(plan.quarters[0], lang),
-                            end=_quarter_name(plan.quarters[-1], lang),
-                            count=len(plan.quarters))]
-    totals = {k: float(schedule[k].sum()) for k in (*FUNDING, "total")}
-    if totals["total"] > 0:
-        paragraphs.append(plan_text("funding_line", lang, total=money(totals["total"], lang),
-                                    **{short: money(totals[k], lang) for short, k in zip(
-                                        ("market", "higher", "local"), FUNDING, strict=True)},
-                                    **{f"{short}_share": percent(totals[k] / totals["total"], 1)
-                                       for short, k in zip(("market", "higher", "local"),
-                                                           FUNDING, strict=True)}))
-    drawn = plan.has_map
-    if not drawn:
-        paragraphs.append(plan_text("no_map", lang))
     tables = [(plan_text("schedule_table", lang), schedule_table(plan, lang)),
               (plan_text("funding_table", lang), funding_table(plan, lang))]
     if len(plan.indicators):
         tables.append((plan_text("indicator_table", lang), indicator_table(plan, lang)))
-    return section(plan_text("section", lang), paragraphs=paragraphs, tables=tables,
-                   figures=["implementation", *(["implementation-map"] if drawn else [])])
+    return section(plan_text("section", lang), paragraphs=_lines(plan_lines, analysis, lang),
+                   tables=tables, figures=["implementation", *(
+                       ["implementation-map"] if plan.has_map else [])])
+
+
+def plan_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """Where the plan comes from, its quarters, its money by source, whether a map is drawn."""
+    plan = analysis.implementation
+    schedule = plan.schedule
+    origin = "from_profile" if plan.from_profile else "from_defaults"
+    lines = [plan_text(origin, lang),
+             plan_text("period", lang, start=_quarter_name(plan.quarters[0], lang),
+                       end=_quarter_name(plan.quarters[-1], lang), count=len(plan.quarters))]
+    totals = {k: float(schedule[k].sum()) for k in (*FUNDING, "total")}
+    if totals["total"] > 0:
+        lines.append(plan_text("funding_line", lang, total=money(totals["total"], lang),
+                               **{short: money(totals[k], lang) for short, k in zip(
+                                   ("market", "higher", "local"), FUNDING, strict=True)},
+                               **{f"{short}_share": percent(totals[k] / totals["total"], 1)
+                                  for short, k in zip(("market", "higher", "local"),
+                                                      FUNDING, strict=True)}))
+    if not plan.has_map:
+        lines.append(plan_text("no_map", lang))
+    return lines
 
 
 def _quarter_name(quarter: str, lang: str) -> str:
