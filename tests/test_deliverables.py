@@ -25,7 +25,7 @@ from roadmap.rendering import report as report_module
 from roadmap.rendering.charts import wedge_chart
 from roadmap.rendering.gantt import roadmap_chart
 from roadmap.rendering.messages import catalogue, sentence, term
-from roadmap.rendering.numbers import approximate, number
+from roadmap.rendering.numbers import approximate, money, number
 from roadmap.rendering.style import category_colour
 from roadmap.workflow import Options, analyse_file
 
@@ -204,6 +204,11 @@ def test_no_exponent_notation_anywhere_a_person_reads(zh_run):
                                                (0.123456, "0.123"), (0.000456, "0.000456")])
 def test_numbers_are_formatted_for_people(value, shown):
     assert number(value) == shown
+
+
+def test_money_reads_in_each_language():
+    assert (money(462300, "zh"), money(462300, "en")) == ("46.2亿元", "4.62 billion yuan")
+    assert (money(2010, "zh"), money(2010, "en")) == ("2,010万元", "20.1 million yuan")
 
 
 def test_large_estimates_are_not_shown_to_the_unit():

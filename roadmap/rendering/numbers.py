@@ -48,9 +48,11 @@ def tonnes(value: float, lang: str, per_year: bool = True) -> str:
 
 def money(value: float, lang: str) -> str:
     """An amount given in 10k yuan (万元): 万元 (亿元 from 10^4 万元 on) in Chinese,
-    million yuan in English."""
+    million yuan in English (billion from 10^5 万元 on: 4.62 billion, not 4,623 million)."""
     zh = f"{number(value / 1e4)}亿元" if abs(value) >= 1e4 else f"{number(value)}万元"
-    return _pick(zh, f"{number(value / 100)} million yuan", lang)
+    en = f"{number(value / 1e5)} billion yuan" if abs(value) >= 1e5 else \
+        f"{number(value / 100)} million yuan"
+    return _pick(zh, en, lang)
 
 
 def year(value: int, lang: str) -> str:
