@@ -516,11 +516,12 @@ def funding_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
     totals = [*schedule["total"], total_row["total"]]
     table[plan_text("total", lang)] = [number(v) if pd.notna(v) else plan_text("unknown", lang)
                                        for v in totals]
+    with_share = "{}（{}）" if lang == "zh" else "{} ({})"  # Chinese brackets in Chinese
     for key in FUNDING:
         values = [*schedule[key], total_row[key]]
         table[plan_text(key, lang)] = [
             plan_text("unknown", lang) if pd.isna(v) else
-            f"{number(v)} ({_share(v / t)})" if v > 0 and t > 0 else number(v)
+            with_share.format(number(v), _share(v / t)) if v > 0 and t > 0 else number(v)
             for v, t in zip(values, totals, strict=True)]
     return table.astype(str)
 
