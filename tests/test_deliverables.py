@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from matplotlib.colors import to_hex
 
 from roadmap.inputs.assumptions import Assumptions
@@ -15,6 +16,7 @@ from roadmap.inputs.vocabulary import (
     ADDRESSES,
     CRITERIA,
     DOMAINS,
+    FUNCTION_NAMES,
     METHODS,
     REGIONS,
     SITE_FEATURES,
@@ -23,7 +25,7 @@ from roadmap.rendering import report as report_module
 from roadmap.rendering.charts import wedge_chart
 from roadmap.rendering.gantt import roadmap_chart
 from roadmap.rendering.messages import catalogue, sentence, term
-from roadmap.rendering.numbers import number
+from roadmap.rendering.numbers import approximate, money, number
 from roadmap.rendering.style import category_colour
 from roadmap.workflow import Options, analyse_file
 
@@ -31,7 +33,7 @@ SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
 # What may stay Latin in a Chinese report: ids, units, method names, file names.
 ALLOWED_LATIN = {"IPCC", "GB", "LPG", "PV", "CHP", "CCUS", "tCO2e", "CO2e", "CO2", "TOPSIS",
                  "VIKOR", "PROMETHEE", "II", "SPOTIS", "COPRAS", "Spearman", "pymcdm", "roadmap",
-                 "SHA", "GDP", "TOD", "GPU", "LED", "BIPV", "LNG", "Xiaolan", "Town",
+                 "SHA", "GDP", "TOD", "GPU", "LED", "BIPV", "LNG",
                  "PM2"}  # PM2.5, as Chinese writes it
 EXPONENT = re.compile(r"(?<![\w.#-])\d+(?:\.\d+)?e[+-]\d+\b", re.IGNORECASE)  # 1.08e+06
 
@@ -44,6 +46,15 @@ def xiaolan(catalog):
 @pytest.fixture(scope="module")
 def zh_run(xiaolan, tmp_path_factory):
     return report_module.write_outputs(xiaolan, tmp_path_factory.mktemp("zh") / "x", "zh")
+
+
+@pytest.fixture(scope="module")
+def nanao_runs(catalog, tmp_path_factory):
+    """Nan'ao (a county without an implementation plan, growth by sector) in zh and en."""
+    nanao = analyse_file(catalog, SITES / "nanao-county.yaml", Options(draws=40))
+    folder = tmp_path_factory.mktemp("nanao")
+    return nanao, {lang: report_module.write_outputs(nanao, folder / lang, lang)
+                   for lang in ("zh", "en")}
 
 
 def test_every_catalogue_entry_has_both_languages():
@@ -72,7 +83,8 @@ def test_the_analysis_sentences_are_translated(xiaolan):
         sentence("a sentence nobody translated", "zh")
 
 
-def _latin_words(text: str) -> set[str]:
+def _latin_words(text: str, site_name: str) -> set[str]:
+    text = text.replace(site_name, "")  # the profile's own name (小榄镇 Xiaolan Town)
     text = re.sub(r"\]\([^)]*\)", "", text)  # image paths
     text = re.sub(r"[a-z]+(?:-[a-z0-9]+)+", "", text)  # measure ids
     text = re.sub(r"[0-9a-f]{16,}", "", text)  # hashes
@@ -80,10 +92,72 @@ def _latin_words(text: str) -> set[str]:
     return {w for w in words if len(re.sub(r"[0-9]", "", w)) > 1} - ALLOWED_LATIN
 
 
-def test_chinese_report_has_no_english_left(zh_run):
+def test_chinese_report_has_no_english_left(zh_run, xiaolan):
     markdown = (zh_run / "report.md").read_text(encoding="utf-8")
-    assert _latin_words(markdown) == set()
+    assert _latin_words(markdown, xiaolan.site.name) == set()
     assert "执行摘要" in markdown and "万吨CO2e/年" in markdown and "亿元" in markdown
+    # the new sections are there to be checked: plan, map, Monte Carlo cost ranges
+    for part in ("近期实施计划", "资金来源（万元）", "发展指标", "成本P10（元/吨）",
+                 "charts/implementation-map.png"):
+        assert part in markdown
+
+
+def test_nanao_reports_keep_to_their_language(nanao_runs):
+    nanao, runs = nanao_runs
+    zh = (runs["zh"] / "report.md").read_text(encoding="utf-8")
+    assert _latin_words(zh, nanao.site.name) == set()
+    # growth by sector, named in Chinese; the default plan's section and its figures
+    assert "基准情景增长率（居民生活1.0%、公共及商业建筑4.0%" in zh
+    assert "近期实施计划" in zh and "成本P90（元/吨）" in zh
+    en = (runs["en"] / "report.md").read_text(encoding="utf-8").replace(nanao.site.name, "")
+    assert re.findall(r"[\u4e00-\u9fff]+", en) == []
+    assert "### Near term (2020-2025)" in en
+
+
+def _markdown_tables(markdown: str) -> list[list[list[str]]]:
+    """Each Markdown table as rows of stripped cells, the header row first."""
+    tables, rows = [], []
+    for line in [*markdown.splitlines(), ""]:
+        if line.startswith("|"):
+            if not re.fullmatch(r"\|[-:| ]+\|", line):  # not the alignment row
+                rows.append([c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]])
+        elif rows:
+            tables.append(rows)
+            rows = []
+    return tables
+
+
+def test_report_tables_are_finished(zh_run, nanao_runs):
+    """No table of headers only, no nan, figures with their separators (-2,880, not -2880:
+    Markdown must not parse the formatted cells again) and shares in per cent."""
+    _, runs = nanao_runs
+    for folder in (zh_run, runs["zh"], runs["en"]):
+        markdown = (folder / "report.md").read_text(encoding="utf-8")
+        for table in _markdown_tables(markdown):
+            assert len(table) > 1, table[0]
+            for cell in (c for row in table[1:] for c in row):
+                assert cell.lower() not in ("nan", "none", "<na>")
+                unseparated = re.fullmatch(r"-?\d{4,}(\.\d+)?", cell)
+                assert not unseparated or 1990 <= float(cell) <= 2100, cell  # years only
+    zh = (zh_run / "report.md").read_text(encoding="utf-8")
+    share = next(t for t in _markdown_tables(zh) if t[0][-1] == "占比" and t[0][1] == "类别")
+    assert all(row[-1].endswith("%") for row in share[1:])
+    ranking = next(t for t in _markdown_tables(zh) if t[0][0] == "排名")
+    assert "平准化减排成本（元/吨）" in ranking[0] and "场地减排量（吨CO2e/年）" in ranking[0]
+
+
+def test_both_languages_give_each_sentence_whole(xiaolan):
+    """In --lang both a sentence is written in Chinese, then in English; not one sentence of
+    bilingual parts (计划期2014年1-3月 2014 Q1至...)."""
+    from roadmap.rendering.document import implementation_section
+    period = implementation_section(xiaolan, "both")["paragraphs"][1]
+    assert period == "计划期2014年1-3月至2015年10-12月，共8个季度。 / " \
+                     "The plan runs from 2014 Q1 to 2015 Q4, 8 quarters."
+
+
+def test_functions_are_named_alike_in_tables_and_charts():
+    for function, (zh, en) in FUNCTION_NAMES.items():
+        assert (term("function", function, "zh"), term("function", function, "en")) == (zh, en)
 
 
 def test_report_opens_with_the_executive_summary(zh_run):
@@ -105,6 +179,16 @@ def test_docx_has_the_sections_and_the_charts(zh_run):
     assert document.core_properties.created.year == 2020
 
 
+def test_docx_columns_are_as_wide_as_their_text(zh_run):
+    """The schedule's action names are not squeezed to a third of a quarter's column."""
+    document = docx.Document(str(zh_run / "report.docx"))
+    schedule = next(t for t in document.tables if t.rows[0].cells[1].text == "2014年1-3月")
+    action, quarter = schedule.columns[0].width, schedule.columns[1].width
+    assert action > 2 * quarter and schedule.rows[1].cells[0].width == action
+    look = schedule._tbl.tblPr.find(qn("w:tblLook"))
+    assert look.get(qn("w:firstColumn")) == "0"  # names, not a second header in bold
+
+
 def test_no_exponent_notation_anywhere_a_person_reads(zh_run):
     html = (zh_run / "report.html").read_text(encoding="utf-8")
     html = re.sub(r"base64,[A-Za-z0-9+/=]+", "", html)
@@ -120,6 +204,16 @@ def test_no_exponent_notation_anywhere_a_person_reads(zh_run):
                                                (0.123456, "0.123"), (0.000456, "0.000456")])
 def test_numbers_are_formatted_for_people(value, shown):
     assert number(value) == shown
+
+
+def test_money_reads_in_each_language():
+    assert (money(462300, "zh"), money(462300, "en")) == ("46.2亿元", "4.62 billion yuan")
+    assert (money(2010, "zh"), money(2010, "en")) == ("2,010万元", "20.1 million yuan")
+
+
+def test_large_estimates_are_not_shown_to_the_unit():
+    assert (approximate(4593689, "zh"), approximate(4593689, "en")) == ("459万", "4.59 million")
+    assert (approximate(48949, "zh"), approximate(48949, "en")) == ("4.89万", "48,900")
 
 
 def _gantt_colours(analysis) -> dict[str, str]:
@@ -151,6 +245,14 @@ def test_a_category_has_one_colour_in_every_chart_and_site(catalog, xiaolan):
         for category, colour in _wedge_colours(analysis).items():
             seen.setdefault(category, set()).add(colour)
     assert len(seen) >= 4 and all(len(colours) == 1 for colours in seen.values())
+
+
+def test_a_county_on_two_catalogs_has_a_colour_per_category(nanao_runs):
+    """Nan'ao plans with the town and the transport catalogs: 道路交通 took 规划管理's colour."""
+    nanao, _ = nanao_runs
+    categories = set(nanao.economics["category"])
+    assert {"道路交通", "规划管理"} <= categories
+    assert len({category_colour(c) for c in categories}) == len(categories)
 
 
 def test_profile_sources_reach_the_assumptions_annex(zh_run, xiaolan):

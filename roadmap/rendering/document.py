@@ -24,7 +24,7 @@ from .messages import (
     text,
     word,
 )
-from .numbers import money, number, percent, tonnes
+from .numbers import approximate, money, number, percent, tonnes
 from .style import label
 
 # Which vocabulary a column's values belong to, and which columns hold English sentences.
@@ -32,6 +32,7 @@ VOCABULARY_COLUMNS = {"domain": "domain", "source": "source", "phase": "phase",
                       "method": "method", "group": "function", "sector": "sector",
                       "carrier": "carrier", "scenario": "scenario", "cost_basis": "cost_basis"}
 SENTENCE_COLUMNS = ("why", "reason")
+PERCENT_COLUMNS = ("share", "p_top_k")  # fractions a reader expects as 46.3 %, not 0.463
 SHOWN_FIRST = 5  # measures named per phase in the summary
 
 
@@ -59,6 +60,8 @@ def shown_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             shown[name] = [text("yes" if v else "no", lang) for v in values]
         elif name == "year" or name.endswith("_year"):
             shown[name] = [str(v) for v in values]
+        elif name in PERCENT_COLUMNS and pd.api.types.is_numeric_dtype(values):
+            shown[name] = [percent(v, 1) for v in values]
         elif pd.api.types.is_numeric_dtype(values):
             shown[name] = [number(v) for v in values]
     shown.columns = [column(c, lang) for c in shown.columns]
@@ -118,8 +121,9 @@ def phase_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                                                    strict=True)]
         listed = ("、" if lang == "zh" else ", ").join(names[:SHOWN_FIRST]) or text("none", lang)
         if len(names) > SHOWN_FIRST:
-            listed += " " + text("more", lang, count=len(names) - SHOWN_FIRST)
-        lines.append(text("phase_line", lang, phase=term("phase", phase, lang), start=start,
+            listed += ("" if lang == "zh" else " ") + text("more", lang,
+                                                           count=len(names) - SHOWN_FIRST)
+        lines.append(text("phase_line", lang, phase=term("phase_title", phase, lang), start=start,
                           end=end, measures=listed))
     return lines
 
@@ -137,8 +141,8 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
     for name in ("bau", "abatement", "net"):
         values = [number(v / scale) for v in rows[name]]
         if {f"{name}_p10", f"{name}_p90"} <= set(rows.columns):
-            values = [v + text("range", lang, low=number(lo / scale),
-                                     high=number(hi / scale)) for v, lo, hi in
+            values = [v + ("" if lang == "zh" else " ") + text(
+                "range", lang, low=number(lo / scale), high=number(hi / scale)) for v, lo, hi in
                       zip(values, rows[f"{name}_p10"], rows[f"{name}_p90"], strict=True)]
         table[name + unit] = values
     table.columns = [column(c, lang) for c in table.columns]
@@ -187,7 +191,7 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     frame = result.frame.head(result.top_k)
     widest = frame.assign(width=frame["rank_p95"] - frame["rank_p5"]).sort_values(
         ["width", "rank"], ascending=[False, True]).iloc[0]
-    shown_growth = _rates(analysis.site.growth_rate)
+    shown_growth = _rates(analysis.site.growth_rate, lang)
     return [text("uncertainty_rank", lang, name=label(widest["name_zh"], widest["name_en"], lang),
                  low=int(widest["rank_p5"]), high=int(widest["rank_p95"]), k=result.top_k,
                  p=percent(widest["p_top_k"])),
@@ -195,11 +199,14 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
             text("uncertainty_catalog", lang)]
 
 
-def _rates(rates: object) -> str:
-    """A growth rate, by year or by sector, as percentages."""
-    if isinstance(rates, dict):
-        return ", ".join(f"{k}: {_rates(v)}" for k, v in rates.items())
-    return percent(rates, 1)
+def _rates(rates: object, lang: str) -> str:
+    """A growth rate, by year or by sector (named in `lang`), as percentages."""
+    if not isinstance(rates, dict):
+        return percent(rates, 1)
+    if lang == "zh":
+        return "（" + "、".join(f"{word(str(k), lang)}{_rates(v, lang)}"
+                               for k, v in rates.items()) + "）"
+    return ", ".join(f"{word(str(k), lang)} {_rates(v, lang)}" for k, v in rates.items())
 
 
 # --------------------------------------------------------------------- the analysis
@@ -230,10 +237,17 @@ def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
     tables = []
     for phase, start, end in phases(analysis.site):
         rows = frame[frame["phase"] == phase]
-        tables.append((f"{term('phase', phase, lang)} ({start}-{end})", shown_table(
+        tables.append((_phase_heading(phase, start, end, lang), shown_table(
             rows[["id", "name_zh", "name_en", "start_year", "popularization_year", "reason"]],
             lang)))
     return section(text("roadmap", lang), tables=tables)  # the Gantt is in the summary
+
+
+def _phase_heading(phase: str, start: int, end: int, lang: str) -> str:
+    if lang == "both":  # each language's own heading, not one built from bilingual parts
+        return label(*(_phase_heading(phase, start, end, one) for one in ("zh", "en")), lang)
+    return text("phase_heading", lang, phase=term("phase_title", phase, lang), start=start,
+                end=end)
 
 
 def pathway_section(analysis: SiteAnalysis, lang: str) -> dict:
@@ -277,8 +291,8 @@ def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     if gap.gap <= 0:
         return [text("near_zero_reached", lang, year=gap.year)]
     return [text("near_zero_gap", lang, year=gap.year, gap=tonnes(gap.gap, lang),
-                 mwh=number(gap.green_mwh), closes=tonnes(gap.green_closes, lang),
-                 ha=number(gap.sink_ha))]
+                 mwh=approximate(gap.green_mwh, lang), closes=tonnes(gap.green_closes, lang),
+                 ha=approximate(gap.sink_ha, lang))]
 
 
 def contribution_section(analysis: SiteAnalysis, lang: str) -> dict:
@@ -368,12 +382,13 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     stability = analysis.stability.frame
     unstable = stability[stability["unstable"]][["id", "name_zh", "name_en", "rank", "p_top_k",
                                                   "rank_p5", "rank_p95"]]
-    return section(text("annex", lang), tables=[
-        (text("ranking", lang), shown_table(ranked, lang)),
-        (text("excluded", lang), shown_table(
-            ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang)),
-        (text("economics", lang), shown_table(economics, lang)),
-        (text("sensitivity", lang), shown_table(unstable, lang))])
+    tables = [(text("ranking", lang), shown_table(ranked, lang)),
+              (text("excluded", lang), shown_table(
+                  ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang)),
+              (text("economics", lang), shown_table(economics, lang))]
+    if len(unstable):  # a table of headers only would look unfinished
+        tables.append((text("unstable_measures", lang), shown_table(unstable, lang)))
+    return section(text("annex", lang), tables=tables)
 
 
 def assumptions_section(analysis: SiteAnalysis, lang: str) -> dict:
@@ -419,29 +434,34 @@ IN_QUARTER = "■"  # a quarter the action runs in (seed 000 table 5-3 shades it
 def implementation_section(analysis: SiteAnalysis, lang: str) -> dict:
     """Seed 000's tables 5-2 to 5-4 and figure 4-1 for the site's first phase."""
     plan = analysis.implementation
-    schedule = plan.schedule
-    origin = "from_profile" if plan.from_profile else "from_defaults"
-    paragraphs = [plan_text(origin, lang),
-                  plan_text("period", lang, start=_quarter_name(plan.quarters[0], lang),
-                            end=_quarter_name(plan.quarters[-1], lang),
-                            count=len(plan.quarters))]
-    totals = {k: float(schedule[k].sum()) for k in (*FUNDING, "total")}
-    if totals["total"] > 0:
-        paragraphs.append(plan_text("funding_line", lang, total=money(totals["total"], lang),
-                                    **{short: money(totals[k], lang) for short, k in zip(
-                                        ("market", "higher", "local"), FUNDING, strict=True)},
-                                    **{f"{short}_share": percent(totals[k] / totals["total"], 1)
-                                       for short, k in zip(("market", "higher", "local"),
-                                                           FUNDING, strict=True)}))
-    drawn = plan.has_map
-    if not drawn:
-        paragraphs.append(plan_text("no_map", lang))
     tables = [(plan_text("schedule_table", lang), schedule_table(plan, lang)),
               (plan_text("funding_table", lang), funding_table(plan, lang))]
     if len(plan.indicators):
         tables.append((plan_text("indicator_table", lang), indicator_table(plan, lang)))
-    return section(plan_text("section", lang), paragraphs=paragraphs, tables=tables,
-                   figures=["implementation", *(["implementation-map"] if drawn else [])])
+    return section(plan_text("section", lang), paragraphs=_lines(plan_lines, analysis, lang),
+                   tables=tables, figures=["implementation", *(
+                       ["implementation-map"] if plan.has_map else [])])
+
+
+def plan_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """Where the plan comes from, its quarters, its money by source, whether a map is drawn."""
+    plan = analysis.implementation
+    schedule = plan.schedule
+    origin = "from_profile" if plan.from_profile else "from_defaults"
+    lines = [plan_text(origin, lang),
+             plan_text("period", lang, start=_quarter_name(plan.quarters[0], lang),
+                       end=_quarter_name(plan.quarters[-1], lang), count=len(plan.quarters))]
+    totals = {k: float(schedule[k].sum()) for k in (*FUNDING, "total")}
+    if totals["total"] > 0:
+        lines.append(plan_text("funding_line", lang, total=money(totals["total"], lang),
+                               **{short: money(totals[k], lang) for short, k in zip(
+                                   ("market", "higher", "local"), FUNDING, strict=True)},
+                               **{f"{short}_share": percent(totals[k] / totals["total"], 1)
+                                  for short, k in zip(("market", "higher", "local"),
+                                                      FUNDING, strict=True)}))
+    if not plan.has_map:
+        lines.append(plan_text("no_map", lang))
+    return lines
 
 
 def _quarter_name(quarter: str, lang: str) -> str:
@@ -496,11 +516,12 @@ def funding_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
     totals = [*schedule["total"], total_row["total"]]
     table[plan_text("total", lang)] = [number(v) if pd.notna(v) else plan_text("unknown", lang)
                                        for v in totals]
+    with_share = "{}（{}）" if lang == "zh" else "{} ({})"  # Chinese brackets in Chinese
     for key in FUNDING:
         values = [*schedule[key], total_row[key]]
         table[plan_text(key, lang)] = [
             plan_text("unknown", lang) if pd.isna(v) else
-            f"{number(v)} ({_share(v / t)})" if v > 0 and t > 0 else number(v)
+            with_share.format(number(v), _share(v / t)) if v > 0 and t > 0 else number(v)
             for v, t in zip(values, totals, strict=True)]
     return table.astype(str)
 
@@ -525,9 +546,9 @@ def indicator_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
 
 
 def _value(value: object, lang: str) -> str:
-    """A number, or a value in words (`Text`), or nothing."""
+    """A number, or a value in words (`Text`), or a dash where the profile gives none."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
+        return "—"
     if hasattr(value, "zh"):
         return label(value.zh or value.en, value.en or value.zh, lang)
     return number(value)

@@ -16,7 +16,10 @@ from docx.shared import Cm, Pt
 
 FIXED_TIME = datetime(2020, 1, 1)
 CJK_FONT = "Microsoft YaHei"  # Word's usual Chinese UI font; LibreOffice substitutes its own
-IMAGE_WIDTH = Cm(16)
+TEXT_WIDTH_CM = 16
+HEADER_WEIGHT = 12  # 2014年1-3月 on two lines at most
+CELL_PADDING_CM = 0.45  # a cell's margins: a year of four digits still fits on one line
+IMAGE_WIDTH = Cm(TEXT_WIDTH_CM)
 LIST_PARTS = ("verdicts", "investment", "uncertainties")
 
 
@@ -72,16 +75,45 @@ def _section(document, number: int, part: dict, images: dict[str, bytes]) -> Non
 def _table(document, frame) -> None:
     table = document.add_table(rows=1, cols=len(frame.columns), style="Light Grid Accent 1")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _plain_first_column(table)
     for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
         cell.text = str(name)
     for values in frame.itertuples(index=False):
         for cell, value in zip(table.add_row().cells, values, strict=True):
             cell.text = str(value)
+    widths = _widths(frame)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice reads; Word reads the cells'
     for row in table.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(8)
+
+
+def _widths(frame) -> list[Cm]:
+    """Column widths after the longest text a column holds (a Chinese character counts
+    twice; a header up to HEADER_WEIGHT, it may wrap), within 5 to 40 characters: equal
+    widths squeezed the implementation plan's action names to three characters a line."""
+    def wide(value: object) -> int:
+        return sum(2 if ord(char) >= 0x2E80 else 1 for char in str(value))
+
+    weights = [min(40, max(5, min(wide(name), HEADER_WEIGHT),
+                           *(wide(v) for v in frame.iloc[:, i])))
+               for i, name in enumerate(frame.columns)]
+    per_weight = (TEXT_WIDTH_CM - CELL_PADDING_CM * len(weights)) / sum(weights)
+    return [Cm(CELL_PADDING_CM + per_weight * w) for w in weights]
+
+
+def _plain_first_column(table) -> None:
+    """The table style would set the first column in bold, as if it were a second header;
+    our first columns are ids and names."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.set(qn("w:firstColumn"), "0")
+        look.set(qn("w:val"), f"{int(look.get(qn('w:val'), '04A0'), 16) & ~0x0080:04X}")
 
 
 def _fixed_zip(data: bytes, path: Path) -> None:

@@ -25,6 +25,15 @@ def number(value: float | int | None, digits: int = SIGNIFICANT) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def approximate(value: float, lang: str) -> str:
+    """A large estimate to three significant figures, not in full: 459万 in Chinese,
+    4.59 million or 48,900 in English (4,593,689 MWh claimed a precision the model lacks)."""
+    rounded = float(f"{value:.{SIGNIFICANT}g}")
+    zh = f"{number(value / 1e4)}万" if abs(value) >= 1e4 else number(value)
+    en = f"{number(value / 1e6)} million" if abs(value) >= 1e6 else number(rounded)
+    return _pick(zh, en, lang)
+
+
 def percent(value: float | None, digits: int = 0) -> str:
     return "" if value is None else f"{value:.{digits}%}"
 
@@ -39,9 +48,11 @@ def tonnes(value: float, lang: str, per_year: bool = True) -> str:
 
 def money(value: float, lang: str) -> str:
     """An amount given in 10k yuan (万元): 万元 (亿元 from 10^4 万元 on) in Chinese,
-    million yuan in English."""
+    million yuan in English (billion from 10^5 万元 on: 4.62 billion, not 4,623 million)."""
     zh = f"{number(value / 1e4)}亿元" if abs(value) >= 1e4 else f"{number(value)}万元"
-    return _pick(zh, f"{number(value / 100)} million yuan", lang)
+    en = f"{number(value / 1e5)} billion yuan" if abs(value) >= 1e5 else \
+        f"{number(value / 100)} million yuan"
+    return _pick(zh, en, lang)
 
 
 def year(value: int, lang: str) -> str:

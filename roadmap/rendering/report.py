@@ -251,7 +251,7 @@ def _environment(lang: str) -> Environment:
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.globals["t"] = lambda key, **params: text(key, lang, **params)
     environment.filters["html_table"] = _html_table
-    environment.filters["md_table"] = lambda frame: frame.map(md_escape).to_markdown(index=False)
+    environment.filters["md_table"] = _md_table
     environment.filters["md"] = md_escape
     return environment
 
@@ -263,6 +263,17 @@ def md_escape(value: object) -> str:
     for char in "\\`*_[]<>|!":  # without [ ] no link or image can form
         escaped = escaped.replace(char, "\\" + char)
     return escaped
+
+
+NUMERIC_CELL = re.compile(r"-?[\d,]+(\.\d+)?%?")
+
+
+def _md_table(frame: pd.DataFrame) -> str:
+    """Cells are already formatted text: tabulate must not parse them again (it would drop
+    the thousands separators of -2,880); columns of figures are aligned right."""
+    align = ["right" if len(cells := [c for c in frame[name] if c]) and
+             all(NUMERIC_CELL.fullmatch(c) for c in cells) else "left" for name in frame.columns]
+    return frame.map(md_escape).to_markdown(index=False, disable_numparse=True, colalign=align)
 
 
 def _html_table(frame: pd.DataFrame) -> Markup:

@@ -15,20 +15,24 @@ LANGS = ("zh", "en", "both")
 PALETTE = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
            "#882255", "#AA4499", "#BBBBBB")
 
-# The categories of each catalog in the catalog's order; position i takes PALETTE[i], so the
-# categories of one domain never share a colour (no domain has more than 10).
+# The categories of each catalog in the catalog's order, from the catalog's first palette
+# position; position i takes PALETTE[i], so the categories of one domain never share a
+# colour (no domain has more than 10). The transport catalog starts after the town
+# catalog's six: a county plans with both (Nan'ao), and 道路交通 took 规划管理's colour.
 CATEGORIES = (
-    ("规划与布局", "围护结构", "通风系统", "空调系统", "照明系统", "可再生能源利用"),
-    ("道路交通", "轨道交通", "港口交通", "航空交通"),
-    ("配电系统效率提升技术", "企业用能综合管理提升技术", "余热余压的回收与利用", "燃烧效率提升技术",
-     "清洁能源利用技术", "设施节电技术", "提高再生原料利用技术", "可再生能源利用技术",
-     "工业各行业的突破性减碳工艺技术", "碳捕捉、存储与利用技术（CCUS技术）"),
-    ("低碳规划技术", "低碳建筑技术", "低碳交通技术", "低碳科技技术", "低碳能源技术",
-     "低碳管理与服务"),
-    ("社区管理", "社区配套", "社区住宅", "社区能源"),
-    ("规划管理", "能源", "工业", "交通", "建筑", "农林业"),
+    (0, ("规划与布局", "围护结构", "通风系统", "空调系统", "照明系统", "可再生能源利用")),
+    (6, ("道路交通", "轨道交通", "港口交通", "航空交通")),
+    (0, ("配电系统效率提升技术", "企业用能综合管理提升技术", "余热余压的回收与利用",
+         "燃烧效率提升技术", "清洁能源利用技术", "设施节电技术", "提高再生原料利用技术",
+         "可再生能源利用技术",
+         "工业各行业的突破性减碳工艺技术", "碳捕捉、存储与利用技术（CCUS技术）")),
+    (0, ("低碳规划技术", "低碳建筑技术", "低碳交通技术", "低碳科技技术", "低碳能源技术",
+         "低碳管理与服务")),
+    (0, ("社区管理", "社区配套", "社区住宅", "社区能源")),
+    (0, ("规划管理", "能源", "工业", "交通", "建筑", "农林业")),
 )
-CATEGORY_COLOURS = {name: PALETTE[i] for names in CATEGORIES for i, name in enumerate(names)}
+CATEGORY_COLOURS = {name: PALETTE[first + i] for first, names in CATEGORIES
+                    for i, name in enumerate(names)}
 
 # What a measure does for the emissions (Okabe-Ito colours, distinct from each other).
 FUNCTION_COLOURS = {"efficiency": "#0072B2", "electrification": "#E69F00",
@@ -63,6 +67,8 @@ def check_lang(lang: str) -> None:
 def label(zh: str, en: str, lang: str) -> str:
     """Text in one language or both; a shared leading symbol (△, ★1) is written once."""
     if lang == "both":
+        if zh == en:  # a method name, an id: once
+            return zh
         head, _, rest = en.partition(" ")
         return f"{zh} {rest}" if rest and zh.startswith(head + " ") else f"{zh} {en}"
     return {"zh": zh, "en": en}[lang]
