@@ -276,6 +276,23 @@ def test_cost_curve_chart_structure(catalog):
     assert not any(g.get_visible() for g in ax.xaxis.get_gridlines())
 
 
+def test_a_long_cost_curve_key_ends_above_the_legend_and_inside_the_figure(catalog):
+    """Seventeen bilingual key entries (two lines each) make the figure taller instead of
+    running into the legend below or off the right edge."""
+    site = load_site(XIAOLAN, catalog)
+    ids = [t.id for t in catalog if t.domain == "town"][:40]
+    pathway = site_model(site, catalog, ids).run("roadmap", dict.fromkeys(ids, 2011))
+    table = measure_economics(pathway, catalog, 2050)
+    figure = cost_curve_chart(table, 2050, "both", carbon_price=80.0)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    key = figure.texts[0].get_window_extent(renderer)
+    legend = figure.axes[0].get_legend().get_window_extent(renderer)
+    assert len(figure.texts[0].get_text().splitlines()) > 40
+    assert key.y0 > legend.y1 and key.x1 <= figure.bbox.x1
+
+
 # --------------------------------------------------------------------------- bad input
 
 @pytest.mark.parametrize(("extra", "field"), [

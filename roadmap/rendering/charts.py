@@ -152,6 +152,18 @@ def _category_labels_from(economics: pd.DataFrame, lang: str) -> dict[str, str]:
         economics["category"], economics["category_en"], strict=True)], strict=True))
 
 
+def _key_entry(number: int, name_zh: str, name_en: str, cost: float, lang: str) -> str:
+    """A cost-curve key line: in both languages the Chinese name on the first line and the
+    English wrapped below it (textwrap counts a Chinese character as one column, though it
+    takes two, so a mixed line would be wrapped too late and run off the figure)."""
+    head = f"{number}. {label(name_zh, name_en, 'zh' if lang == 'both' else lang)}" \
+        f" ({cost:,.0f})"
+    if lang != "both":
+        return textwrap.fill(head, 58 if lang == "en" else 30, subsequent_indent="    ")
+    return head + "\n" + textwrap.fill(name_en, 58, initial_indent="    ",
+                                        subsequent_indent="    ")
+
+
 def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
                      carbon_price: float | None = None,
                      ranges: pd.DataFrame | None = None) -> Figure:
@@ -198,8 +210,7 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
                         textcoords="offset points", ha="center",
                         va="bottom" if above else "top", fontsize=8)
             last_label = centre
-            key.append(textwrap.fill(f"{number}. {label(row.name_zh, row.name_en, lang)}"
-                                     f" ({cost:,.0f})", 58, subsequent_indent="    "))
+            key.append(_key_entry(number, row.name_zh, row.name_en, cost, lang))
             left += width
         ax.axhline(0, color=NET_COLOUR, linewidth=0.8)
         handles = [Rectangle((0, 0), 1, 1, facecolor=category_colour(c)) for c in categories]
@@ -235,6 +246,10 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
                             lang))
         ax.set_ylabel(label("平准化减排成本（元/吨CO2）", "levelised cost (yuan per t CO2)",
                             lang))
+        # the key's lines (7.5 pt x 1.35) must end above the legend, at about a fifth of the
+        # height: a long key makes the figure taller rather than run into the legend
+        lines = sum(entry.count("\n") + 1 for entry in key)
+        figure.set_size_inches(12, max(6.4, lines * 7.5 * 1.35 / 72 / 0.66))
         figure.text(0.69, 0.88, "\n".join(key), va="top", ha="left", fontsize=7.5,
                     linespacing=1.35)
         figure.subplots_adjust(right=0.66, bottom=0.24)
