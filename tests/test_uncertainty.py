@@ -244,3 +244,20 @@ def test_the_cost_curve_shows_each_measures_p10_to_p90(catalog):
     bottom, top = ax.get_ylim()
     assert bottom < min(v for pair in ranges.values() for v in pair)
     assert top > max(v for pair in ranges.values() for v in pair)
+
+
+def test_a_central_draw_pays_for_burned_and_priced_as_fuel_like_the_central_costs(catalog):
+    """Biodiesel CCHP burns fuel bought at the oil price; bio-jet fuel replaces jet fuel and
+    is bought at the oil price too (`priced_as`): the drawn costs carry both, as
+    `measure_economics` does."""
+    site = load_site(XIAOLAN, catalog)
+    starts = {"town-biodiesel-cchp": 0, "trn-aviation-biofuels": 0}
+    model = site_model(site.model_copy(update={"features": (*site.features, "airport")}),
+                       catalog, list(starts))
+    capex = measure_capex(model, list(starts))
+    draw = central_draw(model)
+    cost = draw_costs(model, capex, draw, run_draws(model, starts, draw))[0]
+    central = measure_economics(model.run("roadmap", starts), catalog, 2050, capex)
+    expected = central.set_index("id").loc[capex["id"], "cost_yuan_per_t"].to_numpy()
+    assert np.isfinite(expected).all()
+    assert cost[0] == pytest.approx(expected, rel=1e-12)

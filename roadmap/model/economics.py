@@ -29,6 +29,7 @@ from ..inputs.vocabulary import expand_cells
 from .pathway import Pathway, SiteModel, credit_in, removed_by_cell, standalone_runs
 
 GRADE = "grade"
+FUEL_SECTOR = "energy_supply"  # whose prices a generator's fuel is bought at
 PRICE_YEAR = 2024  # the year of the default prices (escalation runs from it)
 COLUMNS = ["id", "name_zh", "name_en", "category", "category_en", "function", "economics",
            "cost_basis", "investment_10k_yuan", "annual_cost_10k_yuan",
@@ -210,11 +211,14 @@ def yearly_flows(pathway: Pathway, capex: pd.DataFrame, year: int, money: Money,
         added = state.adoption[row, column] - bau.adoption[row, column]
         saved = removed[row, :, column]
         moved_to, tech = fx.target[row], model.catalog.get(item.id)
-        bought = sum(saved[c] * fx.ratio[row] * _bought_price(tech, prices, t, base, money, year)
-                     for c, t in enumerate(moved_to) if t >= 0)
+        bought = sum(saved[c] * fx.ratio[row] * money.price(
+            bought_as(tech, base.cells[t][1]), base.cells[t][0], year)
+            for c, t in enumerate(moved_to) if t >= 0)
         generated = fx.generation[row, column] * added
-        saving = float(saved @ prices) - bought + generated * power_price \
-            - _fuel_burned(tech, generated, money, year)
+        fuel = burned_fuel(tech)
+        saving = float(saved @ prices) - bought + generated * power_price - (
+            0.0 if fuel is None else generated * fuel[1] * money.price(fuel[0], FUEL_SECTOR,
+                                                                        year))
         abated = float(pathway.credit[row, :, column].sum()
                        + (state.sinks - bau.sinks)[row, column])
         rows.append({"id": item.id, "capital": item.capex * added,
@@ -223,23 +227,19 @@ def yearly_flows(pathway: Pathway, capex: pd.DataFrame, year: int, money: Money,
     return pd.DataFrame(rows, columns=["id", "capital", "om", "saving", "abatement"])
 
 
-def _bought_price(tech: Technology, prices: np.ndarray, cell: int, base, money: Money,
-                  year: int) -> float:
-    """yuan/MWh of the energy a moving effect buys in `cell`: the cell's price, or the price
-    of the effect's `priced_as` carrier in that sector (bio-jet fuel is bought as oil)."""
-    if tech.acts.priced_as is None:
-        return float(prices[cell])
-    return money.price(tech.acts.priced_as, base.cells[cell][0], year)
+def bought_as(tech: Technology, carrier: str) -> str:
+    """The carrier whose price a measure pays for the `carrier` energy it buys or burns: its
+    effect's `priced_as` (bio-jet fuel and biodiesel are bought as oil), else `carrier`."""
+    return tech.acts.priced_as or carrier
 
 
-def _fuel_burned(tech: Technology, generated: float, money: Money, year: int) -> float:
-    """yuan/yr of the fuel a generator burns (a supply effect's `to`, `ratio` MWh of fuel
-    per MWh generated), at the energy-supply sector's price of `to` (or of `priced_as`)."""
+def burned_fuel(tech: Technology) -> tuple[str, float] | None:
+    """(carrier it is bought as, MWh per MWh generated) of the fuel a generator burns (a
+    supply effect's `to` and `ratio`), bought in the FUEL_SECTOR; None if it burns none."""
     effect = tech.acts
     if effect.type != "supply" or effect.to is None:
-        return 0.0
-    return generated * effect.ratio * money.price(effect.priced_as or effect.to,
-                                                  "energy_supply", year)
+        return None
+    return bought_as(tech, effect.to), effect.ratio
 
 
 def measure_economics(pathway: Pathway, catalog: Catalog, year: int,

@@ -45,7 +45,16 @@ from ..inputs.assumptions import DEFAULT_PRICES, GRADES, PRICE_CARRIERS, PRICE_R
 from ..inputs.catalog import popularization_year
 from ..inputs.ranges import DRAWN, FIXED, RATE_SPREAD
 from ..inputs.site import rate_in
-from .economics import GRADE, cost_data, crf, measure_capex, money_of
+from .economics import (
+    FUEL_SECTOR,
+    GRADE,
+    bought_as,
+    burned_fuel,
+    cost_data,
+    crf,
+    measure_capex,
+    money_of,
+)
 from .pathway import (
     GREEN_POWER,
     SiteModel,
@@ -369,17 +378,26 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     capital = (capex["capex"].to_numpy() * draws.cap[:, rows] * _unit_cost(model, capex, draws)
                * run.added[:, rows])
     prices = _cell_prices(model, draws)  # draws x cells
-    moving = pairs.target >= 0
-    paid = prices[:, pairs.cell] - np.where(
-        moving, pairs.ratio * prices[:, np.maximum(pairs.target, 0)], 0.0)
+    bought = np.zeros((draws.count, len(pairs.cell)))  # yuan per MWh removed, moving pairs
+    for pair in np.flatnonzero(pairs.target >= 0):
+        sector, carrier = model.base.cells[pairs.target[pair]]
+        tech = model.catalog.get(fx.ids[pairs.measure[pair]])
+        bought[:, pair] = pairs.ratio[pair] * _drawn_price(model, draws,
+                                                           bought_as(tech, carrier), sector)
+    paid = prices[:, pairs.cell] - bought
     to_measure = sparse.csr_array((np.ones(len(pairs.cell)), (pairs.measure,
                                    np.arange(len(pairs.cell)))), shape=(len(fx.ids),
                                                                        len(pairs.cell)))
     electric = prices[:, model.electric]
     demand = run.power.sum(axis=1)
     power_price = np.where(demand > 0, (electric * run.power).sum(axis=1) / np.where(
-        demand > 0, demand, 1.0), _electricity_price(model, draws))
+        demand > 0, demand, 1.0), _drawn_price(model, draws, "electricity", "all"))
     saving = (to_measure @ (run.removed * paid).T).T + run.generated * power_price[:, None]
+    for row in rows:
+        fuel = burned_fuel(model.catalog.get(fx.ids[row]))
+        if fuel is not None:
+            saving[:, row] -= run.generated[:, row] * fuel[1] * _drawn_price(
+                model, draws, fuel[0], FUEL_SECTOR)
     abated = run.credit[:, rows]
     annual = (crf(draws.rate[:, None], capex["lifetime"].to_numpy()[None, :]) * capital
               + capital * capex["om"].to_numpy() - saving[:, rows])
@@ -404,21 +422,21 @@ def _unit_cost(model: SiteModel, capex: pd.DataFrame, draws: Draws) -> np.ndarra
 
 
 def _cell_prices(model: SiteModel, draws: Draws) -> np.ndarray:
-    """Draws x cells: yuan/MWh in the last year, the price in force times the drawn
-    multiplier of its carrier (split uniform in the carrier's range for that sector, or
-    the profile's one range)."""
-    money, year = money_of(model.site), int(model.base.years[-1])
+    """Draws x cells: each cell's `_drawn_price`."""
+    return np.stack([_drawn_price(model, draws, carrier, sector)
+                     for sector, carrier in model.base.cells], axis=1)
+
+
+def _drawn_price(model: SiteModel, draws: Draws, carrier: str, sector: str) -> np.ndarray:
+    """Draws: yuan/MWh of `carrier` in `sector` in the last year, the price in force times
+    the drawn multiplier of its carrier (split uniform in the carrier's range for that
+    sector, or the profile's one range); a carrier without a price range is not drawn."""
+    central = money_of(model.site).price(carrier, sector, int(model.base.years[-1]))
+    if carrier not in PRICE_CARRIERS:
+        return np.full(draws.count, central)
     given = model.site.drawn_range("energy_prices")
-    columns = []
-    for sector, carrier in model.base.cells:
-        central = money.price(carrier, sector, year)
-        if carrier not in PRICE_CARRIERS:
-            columns.append(np.full(draws.count, central))
-            continue
-        low, high = _price_range(carrier, sector) if not isinstance(given, tuple) else given
-        columns.append(central * _split(draws.price[:, PRICE_CARRIERS.index(carrier)], low,
-                                        high))
-    return np.stack(columns, axis=1)
+    low, high = given if isinstance(given, tuple) else _price_range(carrier, sector)
+    return central * _split(draws.price[:, PRICE_CARRIERS.index(carrier)], low, high)
 
 
 def _price_range(carrier: str, sector: str) -> tuple[float, float]:
@@ -427,14 +445,6 @@ def _price_range(carrier: str, sector: str) -> tuple[float, float]:
     low, high = PRICE_RANGES[carrier][key]
     default = DEFAULT_PRICES[carrier][key]
     return low / default, high / default
-
-
-def _electricity_price(model: SiteModel, draws: Draws) -> np.ndarray:
-    """The site's electricity price for a site without demand (any sector), drawn."""
-    money, given = money_of(model.site), model.site.drawn_range("energy_prices")
-    low, high = given if isinstance(given, tuple) else _price_range("electricity", "all")
-    return money.price("electricity", "all", int(model.base.years[-1])) * _split(
-        draws.price[:, PRICE_CARRIERS.index("electricity")], low, high)
 
 
 # --------------------------------------------------------------------------- summary
