@@ -261,3 +261,23 @@ def test_a_central_draw_pays_for_burned_and_priced_as_fuel_like_the_central_cost
     expected = central.set_index("id").loc[capex["id"], "cost_yuan_per_t"].to_numpy()
     assert np.isfinite(expected).all()
     assert cost[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_programme_costs_the_same_whatever_potential_is_drawn(catalog):
+    """A drawn potential moves what a measure is credited, and so the size of a measure
+    costed per kW, MWh or tonne, but not the cost of one programme (a plan, a platform)."""
+    site = load_site(XIAOLAN, catalog)
+    site = site.model_copy(update={"uncertainty": {
+        name: "fixed" for name in ("shift", "growth", "grid", "autonomous", "uptake", "capex",
+                                   "energy_prices", "cost_effectiveness", "discount_rate")}})
+    starts = {"town-carbon-monitoring-platform": 0, "town-enterprise-energy-management": 0}
+    model = site_model(site, catalog, list(starts))
+    capex = measure_capex(model, list(starts)).set_index("id")
+    sample = draw_inputs(model, 200, seed=3)
+    run = run_draws(model, starts, sample)
+    capital = draw_costs(model, capex.reset_index(), sample, run)[1]
+    rows = [model.effects.ids.index(i) for i in capex.index]
+    per_adoption = capital / run.added[:, rows]
+    assert capex.loc["town-carbon-monitoring-platform", "cost_basis"] == "enabling_programme"
+    assert per_adoption[:, 0] == pytest.approx(capex["capex"].iloc[0], rel=1e-12)
+    assert np.ptp(per_adoption[:, 1]) > 0.1 * capex["capex"].iloc[1]  # an efficiency size

@@ -54,6 +54,11 @@ class Family:
     sectors: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
 
+    @property
+    def per_site(self) -> bool:
+        """One programme per site: its cost does not grow with what the measure achieves."""
+        return self.unit == "programme"
+
 
 @dataclass(frozen=True)
 class CostData:
@@ -176,7 +181,7 @@ def measure_capex(model: SiteModel, ids: Iterable[str],
 
 def _size(model: SiteModel, family: Family, row: int, alone: Pathway, abated: float) -> float:
     """The measure's stand-alone scale in the target year in the family's unit."""
-    if family.unit == "programme":  # one programme at full adoption, whatever it abates
+    if family.per_site:  # one programme at full adoption, whatever it abates
         return float(alone.state.adoption[row, -1] - model.bau_state.adoption[row, -1])
     if family.unit == "kw":
         scale = model.catalog.get(model.effects.ids[row]).acts.scale or "mixed"

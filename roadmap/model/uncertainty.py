@@ -372,10 +372,15 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     """Each measure's levelised cost (yuan/t, draws x `capex` rows; NaN without abatement)
     and its capital in place (yuan) in the last year, `yearly_flows`' arithmetic on the
     drawn prices, capex, grade costs and discount rate. A measure's capex follows its
-    drawn potential (its size is its stand-alone effect at full adoption)."""
+    drawn potential (its size is its stand-alone effect at full adoption), except a
+    programme's (one per site, whatever it achieves)."""
     fx, pairs = model.effects, model.pairs
     rows = np.array([fx.ids.index(i) for i in capex["id"]], dtype=int)
-    capital = (capex["capex"].to_numpy() * draws.cap[:, rows] * _unit_cost(model, capex, draws)
+    families = {family.name: family for family in cost_data().families}
+    per_site = np.array([basis in families and families[basis].per_site
+                         for basis in capex["cost_basis"]], dtype=bool)
+    size = np.where(per_site, 1.0, draws.cap[:, rows])
+    capital = (capex["capex"].to_numpy() * size * _unit_cost(model, capex, draws)
                * run.added[:, rows])
     prices = _cell_prices(model, draws)  # draws x cells
     bought = np.zeros((draws.count, len(pairs.cell)))  # yuan per MWh removed, moving pairs
