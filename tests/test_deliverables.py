@@ -179,6 +179,15 @@ def test_docx_has_the_sections_and_the_charts(zh_run):
     assert document.core_properties.created.year == 2020
 
 
+def test_docx_charts_print_at_300_dpi(zh_run):
+    """The Word file reuses the charts' PNGs: each is wide enough for 300 dpi on paper."""
+    document = docx.Document(str(zh_run / "report.docx"))
+    for shape in document.inline_shapes:
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        image = document.part.related_parts[blip.embed].image
+        assert image.px_width / shape.width.inches >= 300, image.filename
+
+
 def test_docx_columns_are_as_wide_as_their_text(zh_run):
     """The schedule's action names are not squeezed to a third of a quarter's column."""
     document = docx.Document(str(zh_run / "report.docx"))

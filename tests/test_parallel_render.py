@@ -1,5 +1,5 @@
-"""`roadmap run` draws some charts in a forked helper process: the files are the same bytes
-as when one process draws them all."""
+"""`roadmap run` draws some charts and writes the Word file in a forked helper process: the
+files are the same bytes as when one process does it all."""
 
 from __future__ import annotations
 
@@ -21,19 +21,19 @@ def test_helper_process_writes_the_same_bytes(catalog, tmp_path, monkeypatch):
     analysis = analyse_site(catalog, site, Options(draws=100, uncertainty_draws=20))
     monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
     helpers = []
-    helper = report._chart_helper
+    helper = report._helper
 
     @contextmanager
     def recording(*args):
-        with helper(*args) as future:
-            helpers.append(future)
-            yield future
+        with helper(*args) as submit:
+            helpers.append(submit)
+            yield submit
 
-    monkeypatch.setattr(report, "_chart_helper", recording)
+    monkeypatch.setattr(report, "_helper", recording)
     report.write_outputs(analysis, tmp_path / "two")
     monkeypatch.setattr(report.os, "cpu_count", lambda: 1)
     report.write_outputs(analysis, tmp_path / "one")
-    assert helpers[0] is not None and helpers[1] is None  # two processes, then one
+    assert helpers[0] is not report._done and helpers[1] is report._done  # two, then one
     files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*")
                    if p.is_file())
     assert len(files) >= 16

@@ -1,10 +1,11 @@
 """report.docx: the report's sections (document.py) as a Word file with real headings,
-tables and the charts as print-resolution PNG images; the same bytes for the same input
-(fixed core properties and zip timestamps)."""
+tables and the charts as PNG images of print resolution (300 dpi at the text width); the
+same bytes for the same input (fixed core properties and zip timestamps)."""
 
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ TEXT_WIDTH_CM = 16
 HEADER_WEIGHT = 12  # 2014年1-3月 on two lines at most
 CELL_PADDING_CM = 0.45  # a cell's margins: a year of four digits still fits on one line
 IMAGE_WIDTH = Cm(TEXT_WIDTH_CM)
+PRINT_WIDTH_PX = math.ceil(300 * TEXT_WIDTH_CM / 2.54)  # a chart's pixels for 300 dpi in print
 LIST_PARTS = ("verdicts", "investment", "uncertainties")
 
 
