@@ -172,14 +172,30 @@ def test_portfolio_is_optimal_on_small_cases_with_interactions(catalog, seed):
     budget = float(costs.sum() * rng.uniform(0.25, 0.6))
     requires = [(1, 0)] if seed % 2 else []
     exclusive = [(5, 6)]
-    chosen, value, gap = best_choice(model, SHARED, 2035, np.ones(len(SHARED)), costs,
-                                     budget, requires, exclusive)
+    chosen, value, gap, _ = best_choice(model, SHARED, 2035, np.ones(len(SHARED)), costs,
+                                        budget, requires, exclusive)
     best = brute_force(model, SHARED, 2035, costs, budget, requires, exclusive)
     picked = [i for i, c in zip(SHARED, chosen, strict=True) if c]
     assert costs[chosen].sum() <= budget + 1e-9 and not (chosen[5] and chosen[6])
     assert value == pytest.approx(combined_abatement(model, picked, 2035))
     assert best * (1 - GAP) <= value <= best + 1e-6
     assert best <= value * (1 + gap) + 1e-6  # the reported gap is a true certificate
+
+
+def test_a_budget_leaves_out_programmes_that_add_nothing(catalog):
+    """With money for all twelve of Xiaolan's plans and platforms, the portfolio keeps only
+    those that add to what the chosen ones remove under their joint cap."""
+    site = load_site(ROOT / "catalogs" / "sites" / "xiaolan-town.yaml", catalog)
+    ids = [i for i in decision_matrix(catalog, site).ids
+           if catalog.get(i).acts.type == "enabling"]
+    model = site_model(site, catalog, ids)
+    costs = np.full(len(ids), 100.0)
+    chosen, value, gap, idle = best_choice(model, ids, 2050, np.ones(len(ids)), costs,
+                                           costs.sum(), [], [])
+    everything = combined_abatement(model, ids, 2050)
+    assert chosen.sum() <= 3 and len(idle) >= 8 and not (chosen & np.isin(
+        np.arange(len(ids)), list(idle))).any()
+    assert everything * (1 - 1e-3) <= value <= everything + 1e-6
 
 
 def _office_plan(catalog, budget: float):

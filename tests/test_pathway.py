@@ -164,6 +164,29 @@ def test_a_cap_is_never_exceeded(catalog):
     assert np.all(potential.state.energy >= -1e-9)
 
 
+def enabling_ids(catalog, site) -> list[str]:
+    return [i for i in decision_matrix(catalog, site).ids if catalog.get(i).acts.type == "enabling"]
+
+
+def test_enabling_measures_share_one_cap(catalog):
+    """Twelve plans and platforms at Xiaolan remove together no more of a cell than the
+    strongest one alone (▼5: 3 %); each keeps a non-negative credit; one alone is not cut."""
+    site = load_site(XIAOLAN, catalog)
+    ids = enabling_ids(catalog, site)
+    model = site_model(site, catalog, ids)
+    together = model.run("enabling", dict.fromkeys(ids, 0), green_power=False)
+    remaining = np.exp(model.pairs.to_cell @ together.state.logs)
+    assert len(ids) >= 10 and remaining.min() == pytest.approx(1 - 0.03)
+    assert together.credit[:-1].min() >= -1e-9
+    strongest = "town-carbon-monitoring-platform"  # ▼5
+    alone = model.run("alone", {strongest: 0}, green_power=False)
+    unshared = model.pairs.share[model.pairs.measure == ids.index(strongest)]
+    assert np.exp(model.pairs.to_cell @ alone.state.logs).min() == pytest.approx(
+        1 - unshared.max(), rel=1e-3)
+    last = at(together, 2050, "abatement")
+    assert last < 1.15 * at(alone, 2050, "abatement")  # the others add little beside it
+
+
 def test_contributions_do_not_depend_on_the_order(catalog):
     site = load_site(XIAOLAN, catalog)
     ids = ["town-new-energy-vehicles", "town-boiler-coal-to-electric",

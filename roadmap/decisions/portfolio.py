@@ -16,6 +16,7 @@ of stand-alone figures (it cannot exceed business-as-usual emissions).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -37,6 +38,7 @@ COLUMNS = ["id", "name_zh", "name_en", "capex_10k_yuan", "standalone_t_per_yr", 
 TANGENTS = 12
 GAP = 0.01  # stop when the bound is within 1 % of the best exact value
 MAX_ROUNDS = 12
+IDLE = 1e-4  # a chosen measure adding less than this share of the total is left out
 
 
 @dataclass(frozen=True)
@@ -78,57 +80,108 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
                     costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
                     exclusive: list[tuple[int, int]],
                     phase_limits: tuple[tuple[np.ndarray, float], ...] = ()) -> Problem:
-    """Budget (first), phase budget, prerequisite, exclusive, tangent and added-energy rows
-    (A vars <= b); variables: x (measures), z (cells' cuts), y (energy moved measures add).
+    """Budget (first), phase budget, prerequisite, exclusive, tangent, added-energy and
+    enabling-cap rows (A vars <= b); variables: x (measures), z (cells' cuts), y (energy
+    moved measures add), e (the enabling measures' log cut of each cell they act on).
     `phase_limits`: (each measure's spend in the phase, the phase's budget)."""
-    base, fx, bau = model.base, model.effects, model.bau_state
+    base, fx, bau, pairs = model.base, model.effects, model.bau_state, model.pairs
     column = int(np.searchsorted(base.years, year))
     rows_of = [fx.ids.index(i) for i in ids]
     reach = np.maximum(model.default_curves[rows_of, column], bau.adoption[rows_of, column])
     before = bau.adoption[rows_of, column]
     share = fx.share[rows_of]
     delta = np.log1p(-share * reach[:, None]) - np.log1p(-share * before[:, None])
-    start = np.log1p(-fx.share * bau.adoption[:, column, None]).sum(axis=0)
+    start = pairs.to_cell @ bau.logs[:, column]
+    enabling = np.array(fx.types)[rows_of] == "enabling"
+    cap = _EnablingCap.of(model, column, delta, enabling)
     energy = base.energy[:, column]
     value = base.factor[:, column] * energy  # t per unit of e^L (electricity: the grid)
     cells = np.nonzero((delta < 0).any(axis=0) & (value > 0))[0]
-    lowest = start + delta.sum(axis=0)
+    lowest = start + np.where(enabling[:, None], 0.0, delta).sum(axis=0) + cap.lowest
     linear = fx.generation[rows_of, column] * (reach - before) * base.grid[column] \
         + fx.removal[rows_of] * (reach - before)
     moves = [(m, cell) for m, row in enumerate(rows_of)
              for cell in np.nonzero((fx.target[row] >= 0) & (delta[m] < 0))[0]]
-    n, k, p = len(ids), len(cells), len(moves)
+    n, k, p, q = len(ids), len(cells), len(moves), len(cap.cells)
+    width = n + k + p + q
     objective = np.concatenate([linear * weights, np.ones(k),
-                                [-weights[m] for m, _ in moves]])
-    blocks = [np.concatenate([spend, np.zeros(k + p)])[None]
+                                [-weights[m] for m, _ in moves], np.zeros(q)])
+    blocks = [np.concatenate([spend, np.zeros(k + p + q)])[None]
               for spend in (costs, *(spend for spend, _ in phase_limits))]
     bounds = [budget, *(limit for _, limit in phase_limits)]
     for item, needed in requires:
-        row = np.zeros(n + k + p)
+        row = np.zeros(width)
         row[item], row[needed] = 1.0, -1.0
         blocks.append(row[None])
         bounds.append(0.0)
     for first, second in exclusive:
-        row = np.zeros(n + k + p)
+        row = np.zeros(width)
         row[first] = row[second] = 1.0
         blocks.append(row[None])
         bounds.append(1.0)
+    unweighted = weights / weights.max()
     for position, cell in enumerate(cells):
-        # z <= w (e^L0 - e^t (1 + L - t)) for each tangent point t, L = L0 + delta . x
+        # z <= w (e^L0 - e^t (1 + L - t)) for each tangent point t, L = L0 + delta . x, the
+        # enabling measures' part of delta . x replaced by e - E0 on the cells they act on
         scale = value[cell] * weights.max()
+        capped = cap.position.get(cell)
         for point in np.linspace(lowest[cell], start[cell], TANGENTS):
-            row = np.zeros(n + k + p)
-            row[:n] = scale * np.exp(point) * delta[:, cell] * weights / weights.max()
+            row = np.zeros(width)
+            row[:n] = scale * np.exp(point) * delta[:, cell] * unweighted
+            extra = 0.0
+            if capped is not None:
+                row[:n][enabling] = 0.0
+                row[n + k + p + capped] = scale * np.exp(point) * unweighted[enabling].max()
+                extra = row[n + k + p + capped] * cap.before[capped]
             row[n + position] = 1.0
             blocks.append(row[None])
             bounds.append(scale * (np.exp(start[cell]) - np.exp(point)
-                                   * (1 + start[cell] - point)))
+                                   * (1 + start[cell] - point)) + extra)
     for position, (m, cell) in enumerate(moves):
         rows, limits = _added_energy_rows(model, rows_of[m], m, cell, delta, start, lowest,
-                                          column, n + k + position, n + k + p)
+                                          column, n + k + position, width)
         blocks += rows
         bounds += limits
-    return Problem(objective, np.vstack(blocks), np.array(bounds), n)
+    rows, limits = cap.rows(delta, enabling, n + k + p, width)
+    return Problem(objective, np.vstack([*blocks, *rows]), np.array([*bounds, *limits]), n)
+
+
+@dataclass(frozen=True)
+class _EnablingCap:
+    """The model's joint cap on enabling measures (`_cap_enabling`) as linear rows: on each
+    cell they act on, e >= E0 + (their delta) . x and e >= min(E0, floor), where E0 is
+    business as usual's enabling log cut and floor the cap's; maximising pushes e down to
+    the larger, which is the model's capped cut exactly."""
+
+    cells: np.ndarray
+    position: dict[int, int]  # cell -> its e variable
+    before: np.ndarray  # E0 of each of `cells`
+    floor: np.ndarray  # min(E0, the cap's log) of each of `cells`
+    lowest: np.ndarray  # all cells: the lowest capped enabling log cut beyond business as usual
+
+    @classmethod
+    def of(cls, model: SiteModel, column: int, delta: np.ndarray,
+           enabling: np.ndarray) -> _EnablingCap:
+        pairs = model.pairs
+        before = pairs.enabling_to_cell @ model.bau_state.logs[pairs.enabling, column]
+        floor = np.minimum(before, pairs.enabling_floor)
+        most = delta[enabling].sum(axis=0)
+        cells = np.nonzero((delta[enabling] < 0).any(axis=0))[0]
+        return cls(cells, {int(c): i for i, c in enumerate(cells)}, before[cells],
+                   floor[cells], np.maximum(before + most, floor) - before)
+
+    def rows(self, delta: np.ndarray, enabling: np.ndarray, first: int, width: int,
+             ) -> tuple[list[np.ndarray], list[float]]:
+        rows, limits = [], []
+        for position, cell in enumerate(self.cells):
+            added = np.zeros(width)
+            added[:delta.shape[0]][enabling] = delta[enabling, cell]
+            added[first + position] = -1.0
+            floor = np.zeros(width)
+            floor[first + position] = -1.0
+            rows += [added[None], floor[None]]
+            limits += [-self.before[position], -self.floor[position]]
+        return rows, limits
 
 
 def _added_energy_rows(model: SiteModel, row: int, m: int, cell: int, delta: np.ndarray,
@@ -189,13 +242,20 @@ def combined_abatement(model: SiteModel, ids: list[str], year: int) -> float:
     return float(_credits(model, ids, year).sum()) if ids else 0.0
 
 
+class Choice(NamedTuple):
+    chosen: np.ndarray  # bool per candidate
+    value: float  # exact weighted combined abatement, t/yr
+    gap: float  # the bound's excess over `value` (a share)
+    idle: set[int]  # candidates the search took that added nothing, left out
+
+
 def best_choice(model: SiteModel, ids: list[str], year: int, weights: np.ndarray,
                 costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
                 exclusive: list[tuple[int, int]],
                 phase_limits: tuple[tuple[np.ndarray, float], ...] = (),
-                ) -> tuple[np.ndarray, float, float]:
-    """(chosen, exact value, gap) maximising the weighted combined abatement (module
-    docstring). The value is exact; `gap` is the bound's excess over it (a share)."""
+                ) -> Choice:
+    """The choice maximising the weighted combined abatement (module docstring), without
+    the measures that add nothing to it (`_without_idle`)."""
     problem = _linear_problem(model, ids, year, weights, costs, budget, requires, exclusive,
                               phase_limits)
     best, best_value, bound, cuts = np.zeros(len(ids), dtype=bool), 0.0, 0.0, []
@@ -211,8 +271,27 @@ def best_choice(model: SiteModel, ids: list[str], year: int, weights: np.ndarray
         if bound <= best_value * (1 + GAP) + 1e-6:
             break
         cuts.append(chosen)
-    gap = (bound - best_value) / best_value if best_value > 0 else 0.0
-    return best, best_value, max(gap, 0.0)
+    kept, value = _without_idle(model, ids, best, best_value, year, weights, requires)
+    gap = (bound - value) / value if value > 0 else 0.0
+    return Choice(kept, value, max(gap, 0.0), set(np.nonzero(best & ~kept)[0]))
+
+
+def _without_idle(model: SiteModel, ids: list[str], chosen: np.ndarray, value: float,
+                  year: int, weights: np.ndarray, requires: list[tuple[int, int]],
+                  ) -> tuple[np.ndarray, float]:
+    """`chosen` less the measures whose removal costs at most `IDLE` of its value, tried
+    lowest-ranked first and never one a chosen measure requires: a bound within `GAP` is
+    indifferent to spending on them. (Once enabling measures fill their joint cap, one more
+    programme is credited a slice of the same tonnes and adds none.)"""
+    for item in np.nonzero(chosen)[0][::-1]:
+        if any(chosen[later] and needed == item for later, needed in requires):
+            continue
+        trial = chosen.copy()
+        trial[item] = False
+        trial_value = _exact_value(model, ids, trial, year, weights)
+        if trial_value >= value * (1 - IDLE):
+            chosen, value = trial, trial_value
+    return chosen, value
 
 
 def _exact_value(model: SiteModel, ids: list[str], chosen: np.ndarray, year: int,
@@ -269,8 +348,8 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     costs_used[list(blocked)] = budget + 1.0  # a prerequisite outside the candidates
     limits = _phase_limits(model, ids, costs_used, phase_budgets
                            if phase_budgets is not None else site.phase_budgets)
-    chosen, value, gap = best_choice(model, ids, year, weights, costs_used, budget,
-                                     requires, exclusive, limits)
+    chosen, value, gap, idle = best_choice(model, ids, year, weights, costs_used, budget,
+                                           requires, exclusive, limits)
     picked = [i for i, c in zip(ids, chosen, strict=True) if c]
     problem = _linear_problem(model, ids, year, weights, costs_used, budget, requires,
                               exclusive, limits)
@@ -279,16 +358,16 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
         "id": ids, "name_zh": [catalog.get(i).name_zh for i in ids],
         "name_en": [catalog.get(i).name_en for i in ids], "capex_10k_yuan": costs,
         "standalone_t_per_yr": standalone, "chosen": chosen,
-        "reason": [_reason(i, chosen, blocked, requires, exclusive, standalone, ids)
+        "reason": [_reason(i, chosen, blocked, idle, exclusive, standalone, ids)
                    for i in range(len(ids))]})
     frame = frame.sort_values(["chosen", "standalone_t_per_yr"], ascending=[False, False],
                               kind="stable")[COLUMNS].reset_index(drop=True)
     column = int(np.searchsorted(model.base.years, year))
     step = None
     if step_gain:
-        _, larger_value, _ = best_choice(model, ids, year, weights, costs_used, budget * 1.1,
-                                         requires, exclusive, limits)
-        step = (larger_value - value) / (budget * 0.1)
+        larger = best_choice(model, ids, year, weights, costs_used, budget * 1.1, requires,
+                             exclusive, limits)
+        step = (larger.value - value) / (budget * 0.1)
     return Portfolio(frame, budget, float(costs[chosen].sum()),
                      combined_abatement(model, picked, year),
                      float(model.bau_state.emissions[:, column].sum()), year, objective, gap,
@@ -333,7 +412,7 @@ def _exclusive(catalog: Catalog, index: dict[str, int]) -> list[tuple[int, int]]
                    if a in index and b in index and a != b})
 
 
-def _reason(item: int, chosen: np.ndarray, blocked: set[int], requires: list[tuple[int, int]],
+def _reason(item: int, chosen: np.ndarray, blocked: set[int], idle: set[int],
             exclusive: list[tuple[int, int]], standalone: list[float], ids: list[str]) -> str:
     if chosen[item]:
         return ""
@@ -341,6 +420,8 @@ def _reason(item: int, chosen: np.ndarray, blocked: set[int], requires: list[tup
         return "a prerequisite does not apply to this site"
     if standalone[item] <= 0:
         return "no abatement by the evaluation year"
+    if item in idle:
+        return "adds nothing to the chosen measures"
     for first, second in exclusive:
         other = second if first == item else first if second == item else None
         if other is not None and chosen[other]:

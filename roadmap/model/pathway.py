@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..display import preview
-from ..inputs.assumptions import Assumptions
+from ..inputs.assumptions import GRADES, Assumptions
 from ..inputs.catalog import Catalog
 from ..inputs.dependencies import exclusive_conflicts
 from ..inputs.site import Site, interpolate
@@ -126,9 +126,14 @@ class _Pairs:
     on_power: np.ndarray  # the pair's cell is electricity
     to_power: np.ndarray  # the pair moves energy to electricity
     to_fuel: np.ndarray  # the pair moves energy to a fuel
+    enabling: np.ndarray  # the pairs of enabling measures (positions)
+    enabling_to_cell: sparse.csr_array  # sums enabling pairs into cells
+    enabling_floor: np.ndarray  # cells: ln(1 - the most enabling measures remove together)
 
     @classmethod
-    def of(cls, fx: Effects, base: Baseline) -> _Pairs:
+    def of(cls, fx: Effects, base: Baseline, joint_enabling: float) -> _Pairs:
+        """The pairs of `fx`; enabling measures together remove at most `joint_enabling`
+        of a cell (or the largest share one of them is sized at)."""
         cells, sectors = len(base.cells), len(base.sectors)
         measure, cell = np.nonzero(fx.share > 0)
         target = fx.target[measure, cell]
@@ -141,8 +146,13 @@ class _Pairs:
                              (len(fx.ids) * sectors, len(cell)))
         power = base.carrier_of == "electricity"
         to_power = (target >= 0) & power[np.maximum(target, 0)]
+        enabling = np.nonzero(np.array(fx.types)[measure] == "enabling")[0]
+        joint = np.full(cells, joint_enabling)
+        np.maximum.at(joint, cell[enabling], fx.share[measure[enabling], cell[enabling]])
         return cls(measure, cell, fx.share[measure, cell], fx.ratio[measure], target, to_cell,
-                   to_target, to_credit, power[cell], to_power, (target >= 0) & ~to_power)
+                   to_target, to_credit, power[cell], to_power, (target >= 0) & ~to_power,
+                   enabling, _summing(cell[enabling], np.arange(len(enabling)),
+                                      (cells, len(enabling))), np.log1p(-joint))
 
 
 @dataclass(frozen=True)
@@ -205,6 +215,7 @@ def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np
     logs = np.take(adoption, pairs.measure, axis=0)
     logs *= inputs.share
     np.log1p(np.negative(logs, out=logs), out=logs)
+    _cap_enabling(logs, pairs, None if prior is None else prior.logs)
     total = _sum_pairs(pairs.to_cell, logs)
     remaining = np.exp(total)
     if prior is None:
@@ -223,6 +234,22 @@ def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np
     emissions[electric] *= (1 - local) * (1 - green)
     return _State(adoption, logs, removed, energy, demand, local, green, emissions,
                   inputs.removal * adoption)
+
+
+def _cap_enabling(logs: np.ndarray, pairs: _Pairs, prior: np.ndarray | None) -> None:
+    """Enabling measures (plans, platforms, programmes) act through the same management of
+    a cell's energy: together they remove no more of it than the strongest alone (README,
+    "Enabling measures"). Where their logs beyond the `prior`'s (business as usual) would
+    go past that floor, those additions are scaled down in proportion; in place."""
+    if not len(pairs.enabling):
+        return
+    own = logs[pairs.enabling]
+    before = np.zeros_like(own) if prior is None else prior[pairs.enabling]
+    added = _sum_pairs(pairs.enabling_to_cell, own - before)
+    room = pairs.enabling_floor[:, None] - _sum_pairs(pairs.enabling_to_cell, before)
+    scale = np.clip(np.divide(room, added, out=np.ones_like(added), where=added < -_TINY),
+                    0.0, 1.0)[pairs.cell[pairs.enabling]]
+    logs[pairs.enabling] = np.where(scale < 1, before + (own - before) * scale, own)
 
 
 def _split(logs: np.ndarray, cell_logs: np.ndarray, pairs: _Pairs,
@@ -352,7 +379,7 @@ def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteM
     fx = measure_effects(base, catalog, ids)
     bau_ids = non_conflicting([i for i, mature in zip(ids, fx.mature, strict=True)
                                if mature], catalog)
-    pairs = _Pairs.of(fx, base)
+    pairs = _Pairs.of(fx, base, site.assumptions.cap("enabling", max(GRADES)))
     inputs = _Inputs(base.energy, base.factor, base.grid, pairs.share[:, None], fx.generation,
                      fx.removal[:, None])
     return _assemble(site, catalog, base, fx, pairs, inputs, tuple(bau_ids),
