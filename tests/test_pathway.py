@@ -23,9 +23,11 @@ from roadmap.model.effects import adoption
 from roadmap.model.pathway import (
     check_targets,
     contributions,
+    credit_in,
     near_zero_gap,
     scenario_pathways,
     site_model,
+    standalone_runs,
 )
 from roadmap.rendering.charts import contribution_chart, wedge_chart
 from tests.helpers import run
@@ -185,6 +187,29 @@ def test_enabling_measures_share_one_cap(catalog):
         1 - unshared.max(), rel=1e-3)
     last = at(together, 2050, "abatement")
     assert last < 1.15 * at(alone, 2050, "abatement")  # the others add little beside it
+
+
+def test_a_twin_of_business_as_usual_adds_to_its_uptake(catalog):
+    """Nan'ao: port shore power restates the transport table's, which business as usual
+    holds; alone, each abates the same (it was 19,760 t/yr against 11,976: the twin's uptake
+    counted twice). The town's vehicle energy saving restates two rows of business as usual:
+    with them it cuts its cells exactly as its own curve says."""
+    site = load_site(SITES / "nanao-county.yaml", catalog)
+    model = site_model(site, catalog, decision_matrix(catalog, site).ids)
+    alone = standalone_runs(model, ["trn-shore-power", "town-port-shore-power"])
+    twin, restating = (credit_in(run, 2050) for run in alone.values())
+    assert "trn-shore-power" in model.bau_ids and restating == pytest.approx(twin, rel=1e-9)
+    assert 11_000 < twin < 13_000
+    saving = model.effects.ids.index("town-vehicle-energy-saving")
+    group = [saving, *model.twins[saving]]
+    assert len(group) == 3
+    run_ = model.run("saving", {"town-vehicle-energy-saving": 0}, green_power=False)
+    pairs = model.pairs
+    for cell in pairs.cell[pairs.measure == saving]:
+        mine = np.isin(pairs.measure, group) & (pairs.cell == cell)
+        share = model.effects.share[saving, cell]
+        assert np.exp(run_.state.logs[mine].sum(axis=0)) == pytest.approx(
+            1 - share * model.default_curves[saving], abs=1e-12)
 
 
 def test_contributions_do_not_depend_on_the_order(catalog):

@@ -333,11 +333,20 @@ class SiteModel:
     def electric(self) -> np.ndarray:
         return self.base.rows("electricity")
 
+    @cached_property
+    def twins(self) -> dict[int, tuple[int, ...]]:
+        """Measure row -> its twins in business as usual: the rows it restates, or that
+        restate it (the same technology in another table)."""
+        ids, bau = self.effects.ids, [self.effects.ids.index(i) for i in self.bau_ids]
+        twins = {row: tuple(twin for twin in bau if _restating(self.catalog, i, ids[twin]))
+                 for row, i in enumerate(ids) if i not in self.bau_ids}
+        return {row: found for row, found in twins.items() if found}
+
     def adoption(self, starts: Mapping[str, int]) -> np.ndarray:
         """Measures x years: the full curve for adopted ids (never below business as
         usual), business-as-usual uptake for the others."""
         return adopted(self.effects, self.default_curves, self.bau_state.adoption, starts,
-                       self.base.years, self.site.assumptions)
+                       self.base.years, self.site.assumptions, self.twins)
 
     def green(self, on: bool) -> np.ndarray:
         path = self.site.green_power
@@ -405,17 +414,47 @@ def bau_uptake(fx: Effects, curves: np.ndarray, bau_ids: Iterable[str],
 
 
 def adopted(fx: Effects, curves: np.ndarray, bau: np.ndarray, starts: Mapping[str, int],
-            years: np.ndarray, assumptions: Assumptions) -> np.ndarray:
+            years: np.ndarray, assumptions: Assumptions, twins: dict[int, tuple[int, ...]],
+            ) -> np.ndarray:
     """Adoption (measures x years, any leading draws axis) when `starts` are adopted: their
-    curves (from a later start where the roadmap delays one), never below business as
-    usual's `bau`; business as usual's for the others."""
+    curves (from a later start where the roadmap delays one; on top of a `twins`' uptake in
+    business as usual), never below business as usual's `bau`; business as usual's for the
+    others."""
     later = [row for row, tech_id in enumerate(fx.ids) if starts.get(tech_id, 0) > fx.begin[row]]
     if later:
         curves = curves.copy()
         curves[..., later, :] = fx.curves(years, assumptions.adoption_at_end,
                                           assumptions.min_ramp_years, starts, later)
     chosen = np.array([tech_id in starts for tech_id in fx.ids])
+    curves = _on_twins(fx, curves, bau, chosen, twins)
     return np.where(chosen[:, None], np.maximum(curves, bau), bau)
+
+
+def _on_twins(fx: Effects, curves: np.ndarray, bau: np.ndarray, chosen: np.ndarray,
+              twins: dict[int, tuple[int, ...]]) -> np.ndarray:
+    """A chosen measure whose twins are in business as usual (and not chosen) is the same
+    technology: it adds to their autonomous uptake instead of beside it. Its adoption x is
+    what, on top of the twins' b_t, cuts its cells as its curve c would alone:
+    prod_t (1 - s_t b_t) (1 - s x) = 1 - s c, with s_t a twin's share of those cells
+    (supply and sinks: x = c - sum_t b_t)."""
+    rows = {row: [t for t in found if not chosen[t]] for row, found in twins.items()
+            if chosen[row]}
+    if not any(rows.values()):
+        return curves
+    curves = curves.copy()
+    for row, found in rows.items():
+        own, curve = fx.share[row].max(), curves[..., row, :]
+        if own > 0:
+            left = np.prod([1 - fx.share[t][fx.share[row] > 0].max() * bau[..., t, :]
+                            for t in found], axis=0)
+            curves[..., row, :] = np.clip((1 - (1 - own * curve) / left) / own, 0.0, 1.0)
+        else:
+            curves[..., row, :] = np.maximum(curve - bau[..., found, :].sum(axis=-2), 0.0)
+    return curves
+
+
+def _restating(catalog: Catalog, first: str, second: str) -> bool:
+    return second in catalog.get(first).restates or first in catalog.get(second).restates
 
 
 def non_conflicting(ids: Iterable[str], catalog: Catalog) -> list[str]:

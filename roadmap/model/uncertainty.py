@@ -344,7 +344,7 @@ def run_draws(model: SiteModel, starts: Mapping[str, int], draws: Draws,
     fx = replace(model.effects, shift=draws.shift)
     curves = fx.curves(years, assumptions.adoption_at_end, assumptions.min_ramp_years)
     bau_adoption = bau_uptake(fx, curves, model.bau_ids, draws.autonomous[:, None, None])
-    adoption = adopted(fx, curves, bau_adoption, starts, years, assumptions)
+    adoption = adopted(fx, curves, bau_adoption, starts, years, assumptions, model.twins)
     inputs = _inputs(model, draws, columns)
     bau = _simulate(inputs, pairs, electric, _flat(bau_adoption), np.zeros(count * span))
     state = _simulate(inputs, pairs, electric, _flat(adoption),
