@@ -198,22 +198,19 @@ def _sum_pairs(matrix: sparse.csr_array, values: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- simulation
 
 def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np.ndarray,
-              green: np.ndarray, prior: _State | None = None) -> _State:
+              green: np.ndarray, prior: _State | None = None,
+              rows: np.ndarray | None = None) -> _State:
     """The scenario's state; with `prior` (business as usual), removals are allocated as
     the prior's plus the log-share split of what this scenario adds. (Monte Carlo runs it
-    on thousands of years side by side: the pair-sized arrays are worked in place.)"""
+    on thousands of years side by side: the pair-sized arrays are worked in place, and
+    `rows`, at least the pairs moving energy, are the only ones whose removed energy it
+    needs every year: the others' are left at 0.)"""
     logs = np.take(adoption, pairs.measure, axis=0)
     logs *= inputs.share
     np.log1p(np.negative(logs, out=logs), out=logs)
     total = _sum_pairs(pairs.to_cell, logs)
     remaining = np.exp(total)
-    if prior is None:
-        removed = _split(logs.copy(), total, pairs, inputs.energy * (1 - remaining))
-    else:
-        before = _sum_pairs(pairs.to_cell, prior.logs)
-        removed = _split(logs - prior.logs, total - before, pairs,
-                         inputs.energy * (np.exp(before) - remaining))
-        removed += prior.removed
+    removed = _removed(inputs.energy, pairs, logs, total, remaining, prior, rows)
     energy = inputs.energy * remaining + _sum_pairs(pairs.to_target, removed)
     demand = energy[electric].sum(axis=0)
     generation = (inputs.generation * adoption).sum(axis=0)
@@ -225,12 +222,35 @@ def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np
                   inputs.removal * adoption)
 
 
-def _split(logs: np.ndarray, cell_logs: np.ndarray, pairs: _Pairs,
+def _removed(energy: np.ndarray, pairs: _Pairs, logs: np.ndarray, total: np.ndarray,
+             remaining: np.ndarray, prior: _State | None, rows: np.ndarray | None,
+             ) -> np.ndarray:
+    """Pairs x years: each cell's cut energy split among its pairs by their logs (`total`:
+    the logs summed by cell; `remaining`: its exponential), or with `prior`, the prior's
+    plus the split of what this scenario adds; only the pairs `rows` if given (0
+    elsewhere)."""
+    picked = slice(None) if rows is None else rows
+    cells = pairs.cell[picked]
+    if prior is None:
+        part = _split(np.array(logs[picked]), total, cells, energy * (1 - remaining))
+    else:
+        before = _sum_pairs(pairs.to_cell, prior.logs)
+        part = _split(logs[picked] - prior.logs[picked], total - before, cells,
+                      energy * (np.exp(before) - remaining))
+        part += prior.removed[picked]
+    if rows is None:
+        return part
+    removed = np.zeros(logs.shape)
+    removed[rows] = part
+    return removed
+
+
+def _split(logs: np.ndarray, cell_logs: np.ndarray, cells: np.ndarray,
            total: np.ndarray) -> np.ndarray:
-    """`total` (cells x years) split among each cell's pairs in proportion to their logs
-    (`cell_logs`: the logs summed by cell); overwrites and returns `logs`."""
+    """`total` (cells x years) split among the pairs of `cells` (their cell) in proportion
+    to their logs (`cell_logs`: the logs summed by cell); overwrites and returns `logs`."""
     per_log = np.divide(total, cell_logs, out=np.zeros_like(total), where=cell_logs < -_TINY)
-    logs *= np.take(per_log, pairs.cell, axis=0)
+    logs *= np.take(per_log, cells, axis=0)
     return logs
 
 
@@ -352,10 +372,16 @@ def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteM
     fx = measure_effects(base, catalog, ids)
     bau_ids = non_conflicting([i for i, mature in zip(ids, fx.mature, strict=True)
                                if mature], catalog)
+    return _model_of(site, catalog, base, fx, tuple(bau_ids))
+
+
+def _model_of(site: Site, catalog: Catalog, base: Baseline, fx: Effects,
+              bau_ids: tuple[str, ...]) -> SiteModel:
+    """The model of a baseline and effects, with its central inputs."""
     pairs = _Pairs.of(fx, base)
     inputs = _Inputs(base.energy, base.factor, base.grid, pairs.share[:, None], fx.generation,
                      fx.removal[:, None])
-    return _assemble(site, catalog, base, fx, pairs, inputs, tuple(bau_ids),
+    return _assemble(site, catalog, base, fx, pairs, inputs, bau_ids,
                      site.assumptions.autonomous_uptake)
 
 

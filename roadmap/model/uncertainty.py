@@ -60,7 +60,10 @@ from .pathway import (
     SiteModel,
     _credits,
     _Inputs,
+    _model_of,
+    _Pairs,
     _simulate,
+    _State,
     adopted,
     bau_uptake,
     check_targets,
@@ -179,16 +182,15 @@ def central_draw(model: SiteModel) -> Draws:
                  rate=np.array([money_of(model.site).rate]))
 
 
-def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray) -> _Inputs:
+def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray,
+            paths: _Paths | None = None) -> _Inputs:
     """The model's arrays for the draws in the years `columns`, the draws side by side on
-    the years axis (draw-major: position draw x len(columns) + year)."""
+    the years axis (draw-major: position draw x len(columns) + year); `paths`: the model's
+    `_paths` in those years, if already known."""
     base, pairs, fx, site = model.base, model.pairs, model.effects, model.site
-    years, count, span = base.years, draws.count, len(columns)
-    first = max(years[0], min(site.grid_path()))
-    ramp = np.clip((years - first) / max(years[-1] - first, 1), 0.0, 1.0)[columns]
+    count, span = draws.count, len(columns)
+    ramp, rates = paths or _paths(model, columns)
     grid = base.grid[columns] * (1 + (draws.grid[:, None] - 1) * ramp)
-    rates = np.array([[rate_in(sector_rates, year) for year in years[:-1]]
-                      for sector_rates in map(site.growth_of, base.sectors)])
     steps = 1 + rates[:, None] + draws.growth.T[..., None]  # the same product as `growth_path`
     growth = np.cumprod(np.concatenate([np.ones((len(base.sectors), count, 1)), steps],
                                        axis=-1), axis=-1)[..., columns]
@@ -203,6 +205,23 @@ def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray) -> _Inputs:
     return _Inputs(*(values.reshape(len(values), -1) for values in (energy, factor)),
                    grid.ravel(), np.repeat(share, span, axis=1),
                    generation.reshape(len(generation), -1), np.repeat(removal, span, axis=1))
+
+
+class _Paths(NamedTuple):
+    """What the drawn grid and growth paths start from: the grid multiplier's ramp (the
+    share of the drawn change reached in each of the years `columns`) and each sector's
+    growth rates (sectors x years but the last)."""
+
+    ramp: np.ndarray
+    rates: np.ndarray
+
+
+def _paths(model: SiteModel, columns: np.ndarray) -> _Paths:
+    site, years = model.site, model.base.years
+    first = max(years[0], min(site.grid_path()))
+    ramp = np.clip((years - first) / max(years[-1] - first, 1), 0.0, 1.0)[columns]
+    return _Paths(ramp, np.array([[rate_in(sector_rates, year) for year in years[:-1]]
+                                  for sector_rates in map(site.growth_of, model.base.sectors)]))
 
 
 def _flat(values: np.ndarray) -> np.ndarray:
@@ -292,7 +311,8 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
 def _run_chunked(model: SiteModel, starts: Mapping[str, int], sample: Draws,
                  columns: np.ndarray, chunk: int) -> DrawRun:
     """`run_draws` over `sample`, `chunk` draws at a time (bounded memory)."""
-    parts = [run_draws(model, starts, sample.part(slice(first, first + chunk)), columns)
+    plan = _plan(model, columns)
+    parts = [_run(plan, starts, sample.part(slice(first, first + chunk)))
              for first in range(0, sample.count, chunk)]
     return DrawRun(*(np.concatenate(arrays) for arrays in zip(*parts, strict=True)))
 
@@ -339,25 +359,97 @@ def run_draws(model: SiteModel, starts: Mapping[str, int], draws: Draws,
     (`DrawRun`) for the given draws: the central model's own functions, run once with
     the draws side by side on the years axis."""
     columns = np.arange(len(model.base.years)) if columns is None else columns
+    return _run(_plan(model, columns), starts, draws)
+
+
+class _Plan(NamedTuple):
+    """What `run_draws` prepares once for many draws: the model on the cells that can hold
+    energy (`_compact`), the years `columns` and their `_paths`, the pairs of business as
+    usual's measures (their own `_Pairs`, and their rows among all pairs), the pairs
+    moving energy (rows among all pairs, and among business as usual's), the count of
+    pairs and the green-power path."""
+
+    model: SiteModel
+    columns: np.ndarray
+    paths: _Paths
+    bau_pairs: _Pairs
+    bau_rows: np.ndarray
+    moving: np.ndarray
+    bau_moving: np.ndarray
+    pairs: int
+    green: np.ndarray
+
+
+def _plan(model: SiteModel, columns: np.ndarray) -> _Plan:
+    model = _compact(model)
+    fx, pairs = model.effects, model.pairs
+    in_bau = np.isin(fx.ids, model.bau_ids)
+    bau_pairs = _Pairs.of(replace(fx, share=fx.share * in_bau[:, None]), model.base)
+    return _Plan(model, columns, _paths(model, columns), bau_pairs,
+                 np.flatnonzero(in_bau[pairs.measure]), np.flatnonzero(pairs.target >= 0),
+                 np.flatnonzero(bau_pairs.target >= 0), len(pairs.cell),
+                 model.green(True)[columns])
+
+
+def _compact(model: SiteModel) -> SiteModel:
+    """The same model on the cells that can hold energy: those with energy in the
+    baseline, those receiving it from a measure, and electricity (the others stay empty
+    and emit nothing: leaving them out changes no sum)."""
+    base, fx = model.base, model.effects
+    keep = base.energy.any(axis=1) | (base.carrier_of == "electricity")
+    keep[fx.target[fx.target >= 0]] = True
+    index = np.cumsum(keep) - 1
+    cells = np.flatnonzero(keep)
+    base = replace(base, cells=[base.cells[i] for i in cells], energy=base.energy[cells],
+                   factor=base.factor[cells])
+    fx = replace(fx, share=fx.share[:, cells],
+                 target=np.where(fx.target >= 0, index[fx.target], -1)[:, cells])
+    return _model_of(model.site, model.catalog, base, fx, model.bau_ids)
+
+
+def _run(plan: _Plan, starts: Mapping[str, int], draws: Draws) -> DrawRun:
+    """`run_draws` as planned. Business as usual runs on the pairs of its measures only
+    (the others' are 0), and the removed energy of the pairs that move none (read by the
+    credits and costs only) is computed in the last year only."""
+    model, columns = plan.model, plan.columns
     years, count, span = model.base.years[columns], draws.count, len(columns)
     assumptions, pairs, electric = model.site.assumptions, model.pairs, model.electric
     fx = replace(model.effects, shift=draws.shift)
     curves = fx.curves(years, assumptions.adoption_at_end, assumptions.min_ramp_years)
     bau_adoption = bau_uptake(fx, curves, model.bau_ids, draws.autonomous[:, None, None])
-    adoption = adopted(fx, curves, bau_adoption, starts, years, assumptions)
-    inputs = _inputs(model, draws, columns)
-    bau = _simulate(inputs, pairs, electric, _flat(bau_adoption), np.zeros(count * span))
-    state = _simulate(inputs, pairs, electric, _flat(adoption),
-                      np.tile(model.green(True)[columns], count), bau)
+    adoption = _flat(adopted(fx, curves, bau_adoption, starts, years, assumptions))
+    bau_adoption = _flat(bau_adoption)
+    inputs = _inputs(model, draws, columns, plan.paths)
+    green = np.tile(plan.green, count)
+    bau = _bau(plan, inputs, electric, bau_adoption, plan.bau_moving)
+    state = _simulate(inputs, pairs, electric, adoption, green, bau, plan.moving)
     last = slice(span - 1, None, span)  # the credits are needed in the last year only
-    credit = _credits(_year(inputs, last), pairs, electric, len(model.base.sectors),
-                      _year(bau, last), _year(state, last)).sum(axis=-2).T
-    credit[:, :-1] += (state.sinks - bau.sinks)[:, last].T
-    added = (state.adoption - bau.adoption)[:, last]
+    inputs = _year(inputs, last)
+    bau_last = _bau(plan, inputs, electric, bau_adoption[:, last], None)
+    state_last = _simulate(inputs, pairs, electric, adoption[:, last], green[last], bau_last)
+    credit = _credits(inputs, pairs, electric, len(model.base.sectors), bau_last,
+                      state_last).sum(axis=-2).T
+    credit[:, :-1] += (state_last.sinks - bau_last.sinks).T
+    added = state_last.adoption - bau_last.adoption
     return DrawRun((state.emissions.sum(axis=0) - state.sinks.sum(axis=0)).reshape(count, span),
                    (bau.emissions.sum(axis=0) - bau.sinks.sum(axis=0)).reshape(count, span),
-                   credit, added.T, (state.removed - bau.removed)[:, last].T,
-                   state.energy[electric][:, last].T, (inputs.generation[:, last] * added).T)
+                   credit, added.T, (state_last.removed - bau_last.removed).T,
+                   state_last.energy[electric].T, (inputs.generation * added).T)
+
+
+def _bau(plan: _Plan, inputs: _Inputs, electric: np.ndarray, adoption: np.ndarray,
+         rows: np.ndarray | None) -> _State:
+    """Business as usual's state on its own pairs, widened to all pairs (0 elsewhere)."""
+    state = _simulate(replace(inputs, share=inputs.share[plan.bau_rows]), plan.bau_pairs,
+                      electric, adoption, np.zeros(adoption.shape[1]), rows=rows)
+    return replace(state, logs=_widen(state.logs, plan), removed=_widen(state.removed, plan))
+
+
+def _widen(values: np.ndarray, plan: _Plan) -> np.ndarray:
+    """Business as usual's pairs x years as all pairs x years (0 on the others)."""
+    wide = np.zeros((plan.pairs, values.shape[1]))
+    wide[plan.bau_rows] = values
+    return wide
 
 
 def _year(arrays, columns: slice | np.ndarray):
