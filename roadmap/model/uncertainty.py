@@ -186,11 +186,11 @@ def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray,
             paths: _Paths | None = None) -> _Inputs:
     """The model's arrays for the draws in the years `columns`, the draws side by side on
     the years axis (draw-major: position draw x len(columns) + year); `paths`: the model's
-    `_paths` in those years, if already known."""
+    `_paths`, if already known."""
     base, pairs, fx, site = model.base, model.pairs, model.effects, model.site
     count, span = draws.count, len(columns)
-    ramp, rates = paths or _paths(model, columns)
-    grid = base.grid[columns] * (1 + (draws.grid[:, None] - 1) * ramp)
+    ramp, rates = paths or _paths(model)
+    grid = base.grid[columns] * (1 + (draws.grid[:, None] - 1) * ramp[columns])
     steps = 1 + rates[:, None] + draws.growth.T[..., None]  # the same product as `growth_path`
     growth = np.cumprod(np.concatenate([np.ones((len(base.sectors), count, 1)), steps],
                                        axis=-1), axis=-1)[..., columns]
@@ -209,24 +209,26 @@ def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray,
 
 class _Paths(NamedTuple):
     """What the drawn grid and growth paths start from: the grid multiplier's ramp (the
-    share of the drawn change reached in each of the years `columns`) and each sector's
-    growth rates (sectors x years but the last)."""
+    share of the drawn change reached each year) and each sector's growth rates (sectors x
+    years but the last)."""
 
     ramp: np.ndarray
     rates: np.ndarray
 
 
-def _paths(model: SiteModel, columns: np.ndarray) -> _Paths:
+def _paths(model: SiteModel) -> _Paths:
     site, years = model.site, model.base.years
     first = max(years[0], min(site.grid_path()))
-    ramp = np.clip((years - first) / max(years[-1] - first, 1), 0.0, 1.0)[columns]
+    ramp = np.clip((years - first) / max(years[-1] - first, 1), 0.0, 1.0)
     return _Paths(ramp, np.array([[rate_in(sector_rates, year) for year in years[:-1]]
                                   for sector_rates in map(site.growth_of, model.base.sectors)]))
 
 
 def _flat(values: np.ndarray) -> np.ndarray:
-    """Draws x rows x years as rows x (draws x years), draw-major."""
-    return values.transpose(1, 0, 2).reshape(values.shape[1], -1)
+    """Draws x rows x years as rows x (draws x years), draw-major, in C order (numpy adds
+    the rows of a C-ordered array one after the other, as the single run does; a sum
+    along contiguous memory is pairwise: other bytes)."""
+    return np.ascontiguousarray(values.transpose(1, 0, 2).reshape(values.shape[1], -1))
 
 
 def draw_model(model: SiteModel, draws: Draws, index: int) -> SiteModel:
@@ -310,11 +312,24 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
 
 def _run_chunked(model: SiteModel, starts: Mapping[str, int], sample: Draws,
                  columns: np.ndarray, chunk: int) -> DrawRun:
-    """`run_draws` over `sample`, `chunk` draws at a time (bounded memory)."""
+    """`run_draws` over `sample`, `chunk` draws at a time (bounded memory; the last year's
+    credits and costs, one year a draw, `chunk` x the years at a time)."""
     plan = _plan(model, columns)
-    parts = [_run(plan, starts, sample.part(slice(first, first + chunk)))
-             for first in range(0, sample.count, chunk)]
-    return DrawRun(*(np.concatenate(arrays) for arrays in zip(*parts, strict=True)))
+    yearly = [_emissions(plan, starts, sample.part(rows))
+              for rows in _batches(sample.count, chunk)]
+    last = [_last_year(plan, starts, sample.part(rows))
+            for rows in _batches(sample.count, chunk * len(columns))]
+    return DrawRun(*(np.concatenate(arrays) for arrays in (*zip(*yearly, strict=True),
+                                                            *zip(*last, strict=True))))
+
+
+def _batches(count: int, size: int) -> list[slice]:
+    """`count` draws in slices of `size`, a last single draw joined to the slice before it:
+    a year computed alone is one column, whose sums numpy takes pairwise (other bytes)."""
+    starts = list(range(0, count, size))
+    if len(starts) > 1 and count - starts[-1] == 1:
+        starts.pop()
+    return [slice(first, end) for first, end in zip(starts, [*starts[1:], count], strict=True)]
 
 
 def band_drivers(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
@@ -385,10 +400,10 @@ def _plan(model: SiteModel, columns: np.ndarray) -> _Plan:
     fx, pairs = model.effects, model.pairs
     in_bau = np.isin(fx.ids, model.bau_ids)
     bau_pairs = _Pairs.of(replace(fx, share=fx.share * in_bau[:, None]), model.base)
-    return _Plan(model, columns, _paths(model, columns), bau_pairs,
+    return _Plan(model, columns, _paths(model), bau_pairs,
                  np.flatnonzero(in_bau[pairs.measure]), np.flatnonzero(pairs.target >= 0),
                  np.flatnonzero(bau_pairs.target >= 0), len(pairs.cell),
-                 model.green(True)[columns])
+                 model.green(True))
 
 
 def _compact(model: SiteModel) -> SiteModel:
@@ -408,33 +423,49 @@ def _compact(model: SiteModel) -> SiteModel:
 
 
 def _run(plan: _Plan, starts: Mapping[str, int], draws: Draws) -> DrawRun:
-    """`run_draws` as planned. Business as usual runs on the pairs of its measures only
-    (the others' are 0), and the removed energy of the pairs that move none (read by the
-    credits and costs only) is computed in the last year only."""
-    model, columns = plan.model, plan.columns
-    years, count, span = model.base.years[columns], draws.count, len(columns)
-    assumptions, pairs, electric = model.site.assumptions, model.pairs, model.electric
+    """`run_draws` as planned."""
+    return DrawRun(*_emissions(plan, starts, draws), *_last_year(plan, starts, draws))
+
+
+def _emissions(plan: _Plan, starts: Mapping[str, int], draws: Draws,
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Net and business-as-usual emissions (draws x the plan's years)."""
+    bau, state = _states(plan, starts, draws, plan.columns, plan.moving)[1:]
+    shape = (draws.count, len(plan.columns))
+    return (state.emissions.sum(axis=0) - state.sinks.sum(axis=0)).reshape(shape), \
+        (bau.emissions.sum(axis=0) - bau.sinks.sum(axis=0)).reshape(shape)
+
+
+def _last_year(plan: _Plan, starts: Mapping[str, int], draws: Draws) -> tuple[np.ndarray, ...]:
+    """`DrawRun`'s credits and what the costs read, in the last of the plan's years."""
+    model = plan.model
+    inputs, bau, state = _states(plan, starts, draws, plan.columns[-1:], None)
+    credit = _credits(inputs, model.pairs, model.electric, len(model.base.sectors), bau,
+                      state).sum(axis=-2).T
+    credit[:, :-1] += (state.sinks - bau.sinks).T
+    added = state.adoption - bau.adoption
+    return (credit, added.T, (state.removed - bau.removed).T,
+            state.energy[model.electric].T, (inputs.generation * added).T)
+
+
+def _states(plan: _Plan, starts: Mapping[str, int], draws: Draws, columns: np.ndarray,
+            rows: np.ndarray | None) -> tuple[_Inputs, _State, _State]:
+    """The inputs, business as usual and the scenario of the draws in the years `columns`
+    (the removed energy of the pairs `rows` only, if given: the pairs moving energy).
+    Business as usual runs on the pairs of its measures only (the others' are 0)."""
+    model, count = plan.model, draws.count
+    years, assumptions, electric = model.base.years[columns], model.site.assumptions, \
+        model.electric
     fx = replace(model.effects, shift=draws.shift)
     curves = fx.curves(years, assumptions.adoption_at_end, assumptions.min_ramp_years)
     bau_adoption = bau_uptake(fx, curves, model.bau_ids, draws.autonomous[:, None, None])
     adoption = _flat(adopted(fx, curves, bau_adoption, starts, years, assumptions))
-    bau_adoption = _flat(bau_adoption)
     inputs = _inputs(model, draws, columns, plan.paths)
-    green = np.tile(plan.green, count)
-    bau = _bau(plan, inputs, electric, bau_adoption, plan.bau_moving)
-    state = _simulate(inputs, pairs, electric, adoption, green, bau, plan.moving)
-    last = slice(span - 1, None, span)  # the credits are needed in the last year only
-    inputs = _year(inputs, last)
-    bau_last = _bau(plan, inputs, electric, bau_adoption[:, last], None)
-    state_last = _simulate(inputs, pairs, electric, adoption[:, last], green[last], bau_last)
-    credit = _credits(inputs, pairs, electric, len(model.base.sectors), bau_last,
-                      state_last).sum(axis=-2).T
-    credit[:, :-1] += (state_last.sinks - bau_last.sinks).T
-    added = state_last.adoption - bau_last.adoption
-    return DrawRun((state.emissions.sum(axis=0) - state.sinks.sum(axis=0)).reshape(count, span),
-                   (bau.emissions.sum(axis=0) - bau.sinks.sum(axis=0)).reshape(count, span),
-                   credit, added.T, (state_last.removed - bau_last.removed).T,
-                   state_last.energy[electric].T, (inputs.generation * added).T)
+    bau = _bau(plan, inputs, electric, _flat(bau_adoption),
+               None if rows is None else plan.bau_moving)
+    state = _simulate(inputs, model.pairs, electric, adoption,
+                      np.tile(plan.green[columns], count), bau, rows)
+    return inputs, bau, state
 
 
 def _bau(plan: _Plan, inputs: _Inputs, electric: np.ndarray, adoption: np.ndarray,
@@ -475,13 +506,12 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     capital = (capex["capex"].to_numpy() * size * _unit_cost(model, capex, draws)
                * run.added[:, rows])
     prices = _cell_prices(model, draws)  # draws x cells
-    bought = np.zeros((draws.count, len(pairs.cell)))  # yuan per MWh removed, moving pairs
+    saved = run.removed * prices[:, pairs.cell]  # yuan a year, each pair (moving: net below)
     for pair in np.flatnonzero(pairs.target >= 0):
         sector, carrier = model.base.cells[pairs.target[pair]]
         tech = model.catalog.get(fx.ids[pairs.measure[pair]])
-        bought[:, pair] = pairs.ratio[pair] * _drawn_price(model, draws,
-                                                           bought_as(tech, carrier), sector)
-    paid = prices[:, pairs.cell] - bought
+        bought = pairs.ratio[pair] * _drawn_price(model, draws, bought_as(tech, carrier), sector)
+        saved[:, pair] = run.removed[:, pair] * (prices[:, pairs.cell[pair]] - bought)
     to_measure = sparse.csr_array((np.ones(len(pairs.cell)), (pairs.measure,
                                    np.arange(len(pairs.cell)))), shape=(len(fx.ids),
                                                                        len(pairs.cell)))
@@ -489,7 +519,8 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     demand = run.power.sum(axis=1)
     power_price = np.where(demand > 0, (electric * run.power).sum(axis=1) / np.where(
         demand > 0, demand, 1.0), _drawn_price(model, draws, "electricity", "all"))
-    saving = (to_measure @ (run.removed * paid).T).T + run.generated * power_price[:, None]
+    saving = (to_measure @ np.ascontiguousarray(saved.T)).T + \
+        run.generated * power_price[:, None]
     for row in rows:
         fuel = burned_fuel(model.catalog.get(fx.ids[row]))
         if fuel is not None:
