@@ -191,9 +191,10 @@ def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray,
     count, span = draws.count, len(columns)
     ramp, rates = paths or _paths(model)
     grid = base.grid[columns] * (1 + (draws.grid[:, None] - 1) * ramp[columns])
-    steps = 1 + rates[:, None] + draws.growth.T[..., None]  # the same product as `growth_path`
-    growth = np.cumprod(np.concatenate([np.ones((len(base.sectors), count, 1)), steps],
-                                       axis=-1), axis=-1)[..., columns]
+    growth = np.ones((len(rates.T) + 1, len(base.sectors), count))  # years x sectors x draws
+    np.add(1 + rates.T[..., None], draws.growth.T, out=growth[1:])  # as in `growth_path`
+    np.multiply.accumulate(growth, axis=0, out=growth)  # year after year, every draw at once
+    growth = growth[columns].transpose(1, 2, 0)
     energy = base.energy[:, :1, None] * growth[base.sector_index]
     factor = np.broadcast_to(base.factor[:, None, columns], energy.shape).copy()
     factor[model.electric] = grid
