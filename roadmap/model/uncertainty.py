@@ -507,22 +507,21 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     size = np.where(per_site, 1.0, draws.cap[:, rows])
     capital = (capex["capex"].to_numpy() * size * _unit_cost(model, capex, draws)
                * run.added[:, rows])
-    prices = _cell_prices(model, draws)  # draws x cells
-    saved = run.removed * prices[:, pairs.cell]  # yuan a year, each pair (moving: net below)
+    prices = _cell_prices(model, draws)  # cells x draws
+    saved = run.removed.T * prices[pairs.cell]  # yuan a year, pairs x draws (moving: net below)
     for pair in np.flatnonzero(pairs.target >= 0):
         sector, carrier = model.base.cells[pairs.target[pair]]
         tech = model.catalog.get(fx.ids[pairs.measure[pair]])
         bought = pairs.ratio[pair] * _drawn_price(model, draws, bought_as(tech, carrier), sector)
-        saved[:, pair] = run.removed[:, pair] * (prices[:, pairs.cell[pair]] - bought)
+        saved[pair] = run.removed[:, pair] * (prices[pairs.cell[pair]] - bought)
     to_measure = sparse.csr_array((np.ones(len(pairs.cell)), (pairs.measure,
                                    np.arange(len(pairs.cell)))), shape=(len(fx.ids),
                                                                        len(pairs.cell)))
-    electric = prices[:, model.electric]
+    electric = prices[model.electric].T
     demand = run.power.sum(axis=1)
     power_price = np.where(demand > 0, (electric * run.power).sum(axis=1) / np.where(
         demand > 0, demand, 1.0), _drawn_price(model, draws, "electricity", "all"))
-    saving = (to_measure @ np.ascontiguousarray(saved.T)).T + \
-        run.generated * power_price[:, None]
+    saving = (to_measure @ saved).T + run.generated * power_price[:, None]
     for row in rows:
         fuel = burned_fuel(model.catalog.get(fx.ids[row]))
         if fuel is not None:
@@ -552,9 +551,9 @@ def _unit_cost(model: SiteModel, capex: pd.DataFrame, draws: Draws) -> np.ndarra
 
 
 def _cell_prices(model: SiteModel, draws: Draws) -> np.ndarray:
-    """Draws x cells: each cell's `_drawn_price`."""
+    """Cells x draws: each cell's `_drawn_price`."""
     return np.stack([_drawn_price(model, draws, carrier, sector)
-                     for sector, carrier in model.base.cells], axis=1)
+                     for sector, carrier in model.base.cells])
 
 
 def _drawn_price(model: SiteModel, draws: Draws, carrier: str, sector: str) -> np.ndarray:
