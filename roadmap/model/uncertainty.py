@@ -294,7 +294,7 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
                 every_year: bool = True) -> Uncertainty:
     """The roadmap scenario (`starts` adopted, the profile's green power) under `draws`
     seeded draws of the uncertain inputs, computed `chunk` draws at a time, every year (the
-    chart's band) or only in the `report_columns` years (about 4x less work); the costs
+    chart's band) or only in the `report_columns` years (about 3x less work); the costs
     from `capex` (`measure_capex` of the roadmap's measures, computed if None).
 
     >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
@@ -483,11 +483,6 @@ def _widen(values: np.ndarray, plan: _Plan) -> np.ndarray:
     wide = np.zeros((plan.pairs, values.shape[1]))
     wide[plan.bau_rows] = values
     return wide
-
-
-def _year(arrays, columns: slice | np.ndarray):
-    """The same inputs or state restricted to some columns of the years axis."""
-    return replace(arrays, **{name: value[..., columns] for name, value in vars(arrays).items()})
 
 
 # --------------------------------------------------------------------------- costs
