@@ -3,13 +3,15 @@
     python bench/bench_uncertainty.py [DRAWS]
 
 In one run: `monte_carlo` (the draws side by side on the years axis of the model, 100 draws
-at a time) against a loop over the public single-run pathway function, `SiteModel.run`, on
-each draw's model (`draw_model`: the same site model under that draw's inputs, every
-year). The loop runs the first 300 draws and its net and business-as-usual emissions in
-the report years are asserted identical, byte for byte, to the batched ones. For scale,
-the central `model.run` (no draw applied: the floor of any loop) is timed too. Times are
-the median of 3 and are given as wall time and as this process's CPU time (other jobs on
-the machine inflate the wall time).
+at a time: business as usual on its own measures' pairs, the removed energy of every pair
+split in the last year only, the cells that never hold energy left out; then the costs and
+the percentiles) against a loop over the public single-run pathway function,
+`SiteModel.run`, on each draw's model (`draw_model`: the same site model under that draw's
+inputs, every year). The loop runs the first 300 draws and its net emissions in the report
+years are asserted identical, byte for byte, to the batched ones. For scale, the central
+`model.run` (no draw applied: the floor of any loop) is timed too. Times are the median
+of 3 and are given as wall time and as this process's CPU time (other jobs on the machine
+inflate the wall time).
 """
 
 from __future__ import annotations

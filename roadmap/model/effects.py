@@ -31,9 +31,12 @@ def adoption(years: np.ndarray, start, end, at_end: float) -> np.ndarray:
     end = np.maximum(np.asarray(end, dtype=float)[..., None], start + 1)
     midpoint, half_span = (start + end) / 2, (end - start) / 2
     steepness = math.log(at_end / (1 - at_end)) / half_span
-    logistic = 1 / (1 + np.exp(-steepness * (years - midpoint)))
+    curve = years - midpoint  # worked in place from here (Monte Carlo: thousands of rows)
+    np.multiply(-steepness, curve, out=curve)
+    np.divide(1, np.add(1, np.exp(curve, out=curve), out=curve), out=curve)  # the logistic
     floor = 1 - at_end  # the logistic's value at `start`
-    return np.clip((logistic - floor) / (1 - floor), 0.0, 1.0) * (years >= start)
+    np.divide(np.subtract(curve, floor, out=curve), 1 - floor, out=curve)
+    return np.multiply(np.clip(curve, 0.0, 1.0, out=curve), years >= start, out=curve)
 
 
 @dataclass(frozen=True)

@@ -208,23 +208,20 @@ def _sum_pairs(matrix: sparse.csr_array, values: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- simulation
 
 def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np.ndarray,
-              green: np.ndarray, prior: _State | None = None) -> _State:
+              green: np.ndarray, prior: _State | None = None,
+              rows: np.ndarray | None = None) -> _State:
     """The scenario's state; with `prior` (business as usual), removals are allocated as
     the prior's plus the log-share split of what this scenario adds. (Monte Carlo runs it
-    on thousands of years side by side: the pair-sized arrays are worked in place.)"""
+    on thousands of years side by side: the pair-sized arrays are worked in place, and
+    `rows`, at least the pairs moving energy, are the only ones whose removed energy it
+    needs every year: the others' are left at 0.)"""
     logs = np.take(adoption, pairs.measure, axis=0)
     logs *= inputs.share
     np.log1p(np.negative(logs, out=logs), out=logs)
     _cap_enabling(logs, pairs, None if prior is None else prior.logs)
     total = _sum_pairs(pairs.to_cell, logs)
     remaining = np.exp(total)
-    if prior is None:
-        removed = _split(logs.copy(), total, pairs, inputs.energy * (1 - remaining))
-    else:
-        before = _sum_pairs(pairs.to_cell, prior.logs)
-        removed = _split(logs - prior.logs, total - before, pairs,
-                         inputs.energy * (np.exp(before) - remaining))
-        removed += prior.removed
+    removed = _removed(inputs.energy, pairs, logs, total, remaining, prior, rows)
     energy = inputs.energy * remaining + _sum_pairs(pairs.to_target, removed)
     demand = energy[electric].sum(axis=0)
     generation = (inputs.generation * adoption).sum(axis=0)
@@ -248,16 +245,41 @@ def _cap_enabling(logs: np.ndarray, pairs: _Pairs, prior: np.ndarray | None) -> 
     added = _sum_pairs(pairs.enabling_to_cell, own - before)
     room = pairs.enabling_floor[:, None] - _sum_pairs(pairs.enabling_to_cell, before)
     scale = np.clip(np.divide(room, added, out=np.ones_like(added), where=added < -_TINY),
-                    0.0, 1.0)[pairs.cell[pairs.enabling]]
-    logs[pairs.enabling] = np.where(scale < 1, before + (own - before) * scale, own)
+                    0.0, 1.0)
+    if scale.min() < 1:  # else nothing binds (business as usual, most sites)
+        scale = scale[pairs.cell[pairs.enabling]]
+        logs[pairs.enabling] = np.where(scale < 1, before + (own - before) * scale, own)
 
 
-def _split(logs: np.ndarray, cell_logs: np.ndarray, pairs: _Pairs,
+def _removed(energy: np.ndarray, pairs: _Pairs, logs: np.ndarray, total: np.ndarray,
+             remaining: np.ndarray, prior: _State | None, rows: np.ndarray | None,
+             ) -> np.ndarray:
+    """Pairs x years: each cell's cut energy split among its pairs by their logs (`total`:
+    the logs summed by cell; `remaining`: its exponential), or with `prior`, the prior's
+    plus the split of what this scenario adds; only the pairs `rows` if given (0
+    elsewhere)."""
+    picked = slice(None) if rows is None else rows
+    cells = pairs.cell[picked]
+    if prior is None:
+        part = _split(np.array(logs[picked]), total, cells, energy * (1 - remaining))
+    else:
+        before = _sum_pairs(pairs.to_cell, prior.logs)
+        part = _split(logs[picked] - prior.logs[picked], total - before, cells,
+                      energy * (np.exp(before) - remaining))
+        part += prior.removed[picked]
+    if rows is None:
+        return part
+    removed = np.zeros(logs.shape)
+    removed[rows] = part
+    return removed
+
+
+def _split(logs: np.ndarray, cell_logs: np.ndarray, cells: np.ndarray,
            total: np.ndarray) -> np.ndarray:
-    """`total` (cells x years) split among each cell's pairs in proportion to their logs
-    (`cell_logs`: the logs summed by cell); overwrites and returns `logs`."""
+    """`total` (cells x years) split among the pairs of `cells` (their cell) in proportion
+    to their logs (`cell_logs`: the logs summed by cell); overwrites and returns `logs`."""
     per_log = np.divide(total, cell_logs, out=np.zeros_like(total), where=cell_logs < -_TINY)
-    logs *= np.take(per_log, pairs.cell, axis=0)
+    logs *= np.take(per_log, cells, axis=0)
     return logs
 
 
@@ -328,19 +350,11 @@ class SiteModel:
     bau_state: _State
     bau_ids: tuple[str, ...]
     default_curves: np.ndarray
+    twins: dict[int, tuple[int, ...]]  # measure row -> its twins in business as usual
 
     @property
     def electric(self) -> np.ndarray:
         return self.base.rows("electricity")
-
-    @cached_property
-    def twins(self) -> dict[int, tuple[int, ...]]:
-        """Measure row -> its twins in business as usual: the rows it restates, or that
-        restate it (the same technology in another table)."""
-        ids, bau = self.effects.ids, [self.effects.ids.index(i) for i in self.bau_ids]
-        twins = {row: tuple(twin for twin in bau if _restating(self.catalog, i, ids[twin]))
-                 for row, i in enumerate(ids) if i not in self.bau_ids}
-        return {row: found for row, found in twins.items() if found}
 
     def adoption(self, starts: Mapping[str, int]) -> np.ndarray:
         """Measures x years: the full curve for adopted ids (never below business as
@@ -371,7 +385,7 @@ class SiteModel:
         draw): the arrays a run reads, each measure's shift of its wide-adoption year, and
         the autonomous uptake of business as usual."""
         return _assemble(self.site, self.catalog, self.base, replace(self.effects, shift=shift),
-                         self.pairs, inputs, self.bau_ids, autonomous)
+                         self.pairs, inputs, self.bau_ids, autonomous, self.twins)
 
 
 def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteModel:
@@ -388,21 +402,38 @@ def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteM
     fx = measure_effects(base, catalog, ids)
     bau_ids = non_conflicting([i for i, mature in zip(ids, fx.mature, strict=True)
                                if mature], catalog)
+    return _model_of(site, catalog, base, fx, tuple(bau_ids))
+
+
+def _model_of(site: Site, catalog: Catalog, base: Baseline, fx: Effects,
+              bau_ids: tuple[str, ...]) -> SiteModel:
+    """The model of a baseline and effects, with its central inputs."""
     pairs = _Pairs.of(fx, base, site.assumptions.cap("enabling", max(GRADES)))
     inputs = _Inputs(base.energy, base.factor, base.grid, pairs.share[:, None], fx.generation,
                      fx.removal[:, None])
-    return _assemble(site, catalog, base, fx, pairs, inputs, tuple(bau_ids),
-                     site.assumptions.autonomous_uptake)
+    return _assemble(site, catalog, base, fx, pairs, inputs, bau_ids,
+                     site.assumptions.autonomous_uptake, bau_twins(catalog, fx.ids, bau_ids))
 
 
 def _assemble(site: Site, catalog: Catalog, base: Baseline, fx: Effects, pairs: _Pairs,
-              inputs: _Inputs, bau_ids: tuple[str, ...], autonomous: float) -> SiteModel:
+              inputs: _Inputs, bau_ids: tuple[str, ...], autonomous: float,
+              twins: dict[int, tuple[int, ...]]) -> SiteModel:
     """The model with its adoption curves and business as usual."""
     assumptions = site.assumptions
     curves = fx.curves(base.years, assumptions.adoption_at_end, assumptions.min_ramp_years)
     state = _simulate(inputs, pairs, base.rows("electricity"),
                       bau_uptake(fx, curves, bau_ids, autonomous), np.zeros(len(base.years)))
-    return SiteModel(site, catalog, base, fx, pairs, inputs, state, bau_ids, curves)
+    return SiteModel(site, catalog, base, fx, pairs, inputs, state, bau_ids, curves, twins)
+
+
+def bau_twins(catalog: Catalog, ids: list[str], bau_ids: tuple[str, ...],
+              ) -> dict[int, tuple[int, ...]]:
+    """Measure row -> its twins in business as usual: the rows it restates, or that
+    restate it (the same technology in another table)."""
+    bau = [ids.index(i) for i in bau_ids]
+    twins = {row: tuple(twin for twin in bau if _restating(catalog, i, ids[twin]))
+             for row, i in enumerate(ids) if i not in bau_ids}
+    return {row: found for row, found in twins.items() if found}
 
 
 def bau_uptake(fx: Effects, curves: np.ndarray, bau_ids: Iterable[str],

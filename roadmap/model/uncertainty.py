@@ -60,7 +60,10 @@ from .pathway import (
     SiteModel,
     _credits,
     _Inputs,
+    _model_of,
+    _Pairs,
     _simulate,
+    _State,
     adopted,
     bau_uptake,
     check_targets,
@@ -70,6 +73,7 @@ PERCENTILES = (10, 50, 90)
 INPUTS = ("cap", "shift", "growth", "grid", "autonomous", "uptake")  # the physical inputs
 MONEY = ("price", "capex", "effectiveness", "rate")  # what only the costs read
 CENTRAL_QUANTILE = 0.5  # a split-uniform draw at its median is the central value
+LAST_YEAR_BATCH = 4  # x `chunk` draws: the fastest on Xiaolan (bench/bench_uncertainty.py)
 
 
 @dataclass(frozen=True)
@@ -179,19 +183,19 @@ def central_draw(model: SiteModel) -> Draws:
                  rate=np.array([money_of(model.site).rate]))
 
 
-def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray) -> _Inputs:
+def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray,
+            paths: _Paths | None = None) -> _Inputs:
     """The model's arrays for the draws in the years `columns`, the draws side by side on
-    the years axis (draw-major: position draw x len(columns) + year)."""
+    the years axis (draw-major: position draw x len(columns) + year); `paths`: the model's
+    `_paths`, if already known."""
     base, pairs, fx, site = model.base, model.pairs, model.effects, model.site
-    years, count, span = base.years, draws.count, len(columns)
-    first = max(years[0], min(site.grid_path()))
-    ramp = np.clip((years - first) / max(years[-1] - first, 1), 0.0, 1.0)[columns]
-    grid = base.grid[columns] * (1 + (draws.grid[:, None] - 1) * ramp)
-    rates = np.array([[rate_in(sector_rates, year) for year in years[:-1]]
-                      for sector_rates in map(site.growth_of, base.sectors)])
-    steps = 1 + rates[:, None] + draws.growth.T[..., None]  # the same product as `growth_path`
-    growth = np.cumprod(np.concatenate([np.ones((len(base.sectors), count, 1)), steps],
-                                       axis=-1), axis=-1)[..., columns]
+    count, span = draws.count, len(columns)
+    ramp, rates = paths or _paths(model)
+    grid = base.grid[columns] * (1 + (draws.grid[:, None] - 1) * ramp[columns])
+    growth = np.ones((len(rates.T) + 1, len(base.sectors), count))  # years x sectors x draws
+    np.add(1 + rates.T[..., None], draws.growth.T, out=growth[1:])  # as in `growth_path`
+    np.multiply.accumulate(growth, axis=0, out=growth)  # year after year, every draw at once
+    growth = growth[columns].transpose(1, 2, 0)
     energy = base.energy[:, :1, None] * growth[base.sector_index]
     factor = np.broadcast_to(base.factor[:, None, columns], energy.shape).copy()
     factor[model.electric] = grid
@@ -205,9 +209,28 @@ def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray) -> _Inputs:
                    generation.reshape(len(generation), -1), np.repeat(removal, span, axis=1))
 
 
+class _Paths(NamedTuple):
+    """What the drawn grid and growth paths start from: the grid multiplier's ramp (the
+    share of the drawn change reached each year) and each sector's growth rates (sectors x
+    years but the last)."""
+
+    ramp: np.ndarray
+    rates: np.ndarray
+
+
+def _paths(model: SiteModel) -> _Paths:
+    site, years = model.site, model.base.years
+    first = max(years[0], min(site.grid_path()))
+    ramp = np.clip((years - first) / max(years[-1] - first, 1), 0.0, 1.0)
+    return _Paths(ramp, np.array([[rate_in(sector_rates, year) for year in years[:-1]]
+                                  for sector_rates in map(site.growth_of, model.base.sectors)]))
+
+
 def _flat(values: np.ndarray) -> np.ndarray:
-    """Draws x rows x years as rows x (draws x years), draw-major."""
-    return values.transpose(1, 0, 2).reshape(values.shape[1], -1)
+    """Draws x rows x years as rows x (draws x years), draw-major, in C order (numpy adds
+    the rows of a C-ordered array one after the other, as the single run does; a sum
+    along contiguous memory is pairwise: other bytes)."""
+    return np.ascontiguousarray(values.transpose(1, 0, 2).reshape(values.shape[1], -1))
 
 
 def draw_model(model: SiteModel, draws: Draws, index: int) -> SiteModel:
@@ -271,7 +294,7 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
                 every_year: bool = True) -> Uncertainty:
     """The roadmap scenario (`starts` adopted, the profile's green power) under `draws`
     seeded draws of the uncertain inputs, computed `chunk` draws at a time, every year (the
-    chart's band) or only in the `report_columns` years (about 4x less work); the costs
+    chart's band) or only in the `report_columns` years (about 3x less work); the costs
     from `capex` (`measure_capex` of the roadmap's measures, computed if None).
 
     >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
@@ -291,10 +314,24 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
 
 def _run_chunked(model: SiteModel, starts: Mapping[str, int], sample: Draws,
                  columns: np.ndarray, chunk: int) -> DrawRun:
-    """`run_draws` over `sample`, `chunk` draws at a time (bounded memory)."""
-    parts = [run_draws(model, starts, sample.part(slice(first, first + chunk)), columns)
-             for first in range(0, sample.count, chunk)]
-    return DrawRun(*(np.concatenate(arrays) for arrays in zip(*parts, strict=True)))
+    """`run_draws` over `sample`, `chunk` draws at a time (bounded memory; the last year's
+    credits and costs, one year a draw, `LAST_YEAR_BATCH` x `chunk` draws at a time)."""
+    plan = _plan(model, columns)
+    yearly = [_emissions(plan, starts, sample.part(rows))
+              for rows in _batches(sample.count, chunk)]
+    last = [_last_year(plan, starts, sample.part(rows))
+            for rows in _batches(sample.count, LAST_YEAR_BATCH * chunk)]
+    return DrawRun(*(np.concatenate(arrays) for arrays in (*zip(*yearly, strict=True),
+                                                            *zip(*last, strict=True))))
+
+
+def _batches(count: int, size: int) -> list[slice]:
+    """`count` draws in slices of `size`, a last single draw joined to the slice before it:
+    a year computed alone is one column, whose sums numpy takes pairwise (other bytes)."""
+    starts = list(range(0, count, size))
+    if len(starts) > 1 and count - starts[-1] == 1:
+        starts.pop()
+    return [slice(first, end) for first, end in zip(starts, [*starts[1:], count], strict=True)]
 
 
 def band_drivers(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
@@ -339,30 +376,116 @@ def run_draws(model: SiteModel, starts: Mapping[str, int], draws: Draws,
     (`DrawRun`) for the given draws: the central model's own functions, run once with
     the draws side by side on the years axis."""
     columns = np.arange(len(model.base.years)) if columns is None else columns
-    years, count, span = model.base.years[columns], draws.count, len(columns)
-    assumptions, pairs, electric = model.site.assumptions, model.pairs, model.electric
+    return _run(_plan(model, columns), starts, draws)
+
+
+class _Plan(NamedTuple):
+    """What `run_draws` prepares once for many draws: the model on the cells that can hold
+    energy (`_compact`), the years `columns` and their `_paths`, the pairs of business as
+    usual's measures (their own `_Pairs`, and their rows among all pairs), the pairs
+    moving energy (rows among all pairs, and among business as usual's), the count of
+    pairs and the green-power path."""
+
+    model: SiteModel
+    columns: np.ndarray
+    paths: _Paths
+    bau_pairs: _Pairs
+    bau_rows: np.ndarray
+    moving: np.ndarray
+    bau_moving: np.ndarray
+    pairs: int
+    green: np.ndarray
+
+
+def _plan(model: SiteModel, columns: np.ndarray) -> _Plan:
+    model = _compact(model)
+    fx, pairs = model.effects, model.pairs
+    in_bau = np.isin(fx.ids, model.bau_ids)
+    # business as usual's own pairs, under the whole model's enabling cap
+    bau_pairs = replace(_Pairs.of(replace(fx, share=fx.share * in_bau[:, None]), model.base,
+                                  0.0), enabling_floor=pairs.enabling_floor)
+    return _Plan(model, columns, _paths(model), bau_pairs,
+                 np.flatnonzero(in_bau[pairs.measure]), np.flatnonzero(pairs.target >= 0),
+                 np.flatnonzero(bau_pairs.target >= 0), len(pairs.cell),
+                 model.green(True))
+
+
+def _compact(model: SiteModel) -> SiteModel:
+    """The same model on the cells that can hold energy: those with energy in the
+    baseline, those receiving it from a measure, and electricity (the others stay empty
+    and emit nothing: leaving them out changes no sum)."""
+    base, fx = model.base, model.effects
+    keep = base.energy.any(axis=1) | (base.carrier_of == "electricity")
+    keep[fx.target[fx.target >= 0]] = True
+    index = np.cumsum(keep) - 1
+    cells = np.flatnonzero(keep)
+    base = replace(base, cells=[base.cells[i] for i in cells], energy=base.energy[cells],
+                   factor=base.factor[cells])
+    fx = replace(fx, share=fx.share[:, cells],
+                 target=np.where(fx.target >= 0, index[fx.target], -1)[:, cells])
+    return _model_of(model.site, model.catalog, base, fx, model.bau_ids)
+
+
+def _run(plan: _Plan, starts: Mapping[str, int], draws: Draws) -> DrawRun:
+    """`run_draws` as planned."""
+    return DrawRun(*_emissions(plan, starts, draws), *_last_year(plan, starts, draws))
+
+
+def _emissions(plan: _Plan, starts: Mapping[str, int], draws: Draws,
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Net and business-as-usual emissions (draws x the plan's years)."""
+    bau, state = _states(plan, starts, draws, plan.columns, plan.moving)[1:]
+    shape = (draws.count, len(plan.columns))
+    return (state.emissions.sum(axis=0) - state.sinks.sum(axis=0)).reshape(shape), \
+        (bau.emissions.sum(axis=0) - bau.sinks.sum(axis=0)).reshape(shape)
+
+
+def _last_year(plan: _Plan, starts: Mapping[str, int], draws: Draws) -> tuple[np.ndarray, ...]:
+    """`DrawRun`'s credits and what the costs read, in the last of the plan's years."""
+    model = plan.model
+    inputs, bau, state = _states(plan, starts, draws, plan.columns[-1:], None)
+    credit = _credits(inputs, model.pairs, model.electric, len(model.base.sectors), bau,
+                      state).sum(axis=-2).T
+    credit[:, :-1] += (state.sinks - bau.sinks).T
+    added = state.adoption - bau.adoption
+    return (credit, added.T, (state.removed - bau.removed).T,
+            state.energy[model.electric].T, (inputs.generation * added).T)
+
+
+def _states(plan: _Plan, starts: Mapping[str, int], draws: Draws, columns: np.ndarray,
+            rows: np.ndarray | None) -> tuple[_Inputs, _State, _State]:
+    """The inputs, business as usual and the scenario of the draws in the years `columns`
+    (the removed energy of the pairs `rows` only, if given: the pairs moving energy).
+    Business as usual runs on the pairs of its measures only (the others' are 0)."""
+    model, count = plan.model, draws.count
+    years, assumptions, electric = model.base.years[columns], model.site.assumptions, \
+        model.electric
     fx = replace(model.effects, shift=draws.shift)
     curves = fx.curves(years, assumptions.adoption_at_end, assumptions.min_ramp_years)
     bau_adoption = bau_uptake(fx, curves, model.bau_ids, draws.autonomous[:, None, None])
-    adoption = adopted(fx, curves, bau_adoption, starts, years, assumptions, model.twins)
-    inputs = _inputs(model, draws, columns)
-    bau = _simulate(inputs, pairs, electric, _flat(bau_adoption), np.zeros(count * span))
-    state = _simulate(inputs, pairs, electric, _flat(adoption),
-                      np.tile(model.green(True)[columns], count), bau)
-    last = slice(span - 1, None, span)  # the credits are needed in the last year only
-    credit = _credits(_year(inputs, last), pairs, electric, len(model.base.sectors),
-                      _year(bau, last), _year(state, last)).sum(axis=-2).T
-    credit[:, :-1] += (state.sinks - bau.sinks)[:, last].T
-    added = (state.adoption - bau.adoption)[:, last]
-    return DrawRun((state.emissions.sum(axis=0) - state.sinks.sum(axis=0)).reshape(count, span),
-                   (bau.emissions.sum(axis=0) - bau.sinks.sum(axis=0)).reshape(count, span),
-                   credit, added.T, (state.removed - bau.removed)[:, last].T,
-                   state.energy[electric][:, last].T, (inputs.generation[:, last] * added).T)
+    adoption = _flat(adopted(fx, curves, bau_adoption, starts, years, assumptions,
+                             model.twins))
+    inputs = _inputs(model, draws, columns, plan.paths)
+    bau = _bau(plan, inputs, electric, _flat(bau_adoption),
+               None if rows is None else plan.bau_moving)
+    state = _simulate(inputs, model.pairs, electric, adoption,
+                      np.tile(plan.green[columns], count), bau, rows)
+    return inputs, bau, state
 
 
-def _year(arrays, columns: slice | np.ndarray):
-    """The same inputs or state restricted to some columns of the years axis."""
-    return replace(arrays, **{name: value[..., columns] for name, value in vars(arrays).items()})
+def _bau(plan: _Plan, inputs: _Inputs, electric: np.ndarray, adoption: np.ndarray,
+         rows: np.ndarray | None) -> _State:
+    """Business as usual's state on its own pairs, widened to all pairs (0 elsewhere)."""
+    state = _simulate(replace(inputs, share=inputs.share[plan.bau_rows]), plan.bau_pairs,
+                      electric, adoption, np.zeros(adoption.shape[1]), rows=rows)
+    return replace(state, logs=_widen(state.logs, plan), removed=_widen(state.removed, plan))
+
+
+def _widen(values: np.ndarray, plan: _Plan) -> np.ndarray:
+    """Business as usual's pairs x years as all pairs x years (0 on the others)."""
+    wide = np.zeros((plan.pairs, values.shape[1]))
+    wide[plan.bau_rows] = values
+    return wide
 
 
 # --------------------------------------------------------------------------- costs
@@ -382,22 +505,21 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     size = np.where(per_site, 1.0, draws.cap[:, rows])
     capital = (capex["capex"].to_numpy() * size * _unit_cost(model, capex, draws)
                * run.added[:, rows])
-    prices = _cell_prices(model, draws)  # draws x cells
-    bought = np.zeros((draws.count, len(pairs.cell)))  # yuan per MWh removed, moving pairs
+    prices = _cell_prices(model, draws)  # cells x draws
+    saved = run.removed.T * prices[pairs.cell]  # yuan a year, pairs x draws (moving: net below)
     for pair in np.flatnonzero(pairs.target >= 0):
         sector, carrier = model.base.cells[pairs.target[pair]]
         tech = model.catalog.get(fx.ids[pairs.measure[pair]])
-        bought[:, pair] = pairs.ratio[pair] * _drawn_price(model, draws,
-                                                           bought_as(tech, carrier), sector)
-    paid = prices[:, pairs.cell] - bought
+        bought = pairs.ratio[pair] * _drawn_price(model, draws, bought_as(tech, carrier), sector)
+        saved[pair] = run.removed[:, pair] * (prices[pairs.cell[pair]] - bought)
     to_measure = sparse.csr_array((np.ones(len(pairs.cell)), (pairs.measure,
                                    np.arange(len(pairs.cell)))), shape=(len(fx.ids),
                                                                        len(pairs.cell)))
-    electric = prices[:, model.electric]
+    electric = prices[model.electric].T
     demand = run.power.sum(axis=1)
     power_price = np.where(demand > 0, (electric * run.power).sum(axis=1) / np.where(
         demand > 0, demand, 1.0), _drawn_price(model, draws, "electricity", "all"))
-    saving = (to_measure @ (run.removed * paid).T).T + run.generated * power_price[:, None]
+    saving = (to_measure @ saved).T + run.generated * power_price[:, None]
     for row in rows:
         fuel = burned_fuel(model.catalog.get(fx.ids[row]))
         if fuel is not None:
@@ -427,9 +549,9 @@ def _unit_cost(model: SiteModel, capex: pd.DataFrame, draws: Draws) -> np.ndarra
 
 
 def _cell_prices(model: SiteModel, draws: Draws) -> np.ndarray:
-    """Draws x cells: each cell's `_drawn_price`."""
+    """Cells x draws: each cell's `_drawn_price`."""
     return np.stack([_drawn_price(model, draws, carrier, sector)
-                     for sector, carrier in model.base.cells], axis=1)
+                     for sector, carrier in model.base.cells])
 
 
 def _drawn_price(model: SiteModel, draws: Draws, carrier: str, sector: str) -> np.ndarray:
@@ -470,10 +592,10 @@ def _summary(model: SiteModel, draws: int, seed: int, columns: np.ndarray, run: 
              ids: list[str], cost: np.ndarray, capital: np.ndarray) -> Uncertainty:
     years = model.base.years[columns]
     shown = np.isin(columns, report_columns(model))
-    by_year = pd.DataFrame({"year": years[shown]})
-    for name, values in (("bau", run.bau), ("net", run.net)):
-        _percentiles(by_year, name, values[:, shown])
     band = _percentiles(pd.DataFrame({"year": years}), "net", run.net)
+    by_year = _percentiles(pd.DataFrame({"year": years[shown]}), "bau", run.bau[:, shown])
+    for p in PERCENTILES:  # the band's in the report years (a column's percentiles are its own)
+        by_year[f"net_p{p}"] = band[f"net_p{p}"].to_numpy()[shown]
     measures = _percentiles(pd.DataFrame({"measure": [*model.effects.ids, GREEN_POWER]}),
                             "abatement", run.credit)
     measures = measures[measures.filter(like="abatement").abs().max(axis=1) > 1e-6]
