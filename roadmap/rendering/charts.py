@@ -103,9 +103,9 @@ def _target_markers(ax, checks: list[TargetCheck], lang: str) -> None:
 def _group_labels(catalog: Catalog, lang: str) -> dict[str, str]:
     """Labels of every group a contribution table may use: categories, functions, sectors."""
     names = _category_labels(catalog, lang)
-    for table in (FUNCTION_NAMES, SECTOR_NAMES):
-        names.update({key: label(zh, en, lang) for key, (zh, en) in table.items()})
-    names[GREEN_POWER_NAME[0]] = label(*GREEN_POWER_NAME, lang)
+    for kind, table in (("function", FUNCTION_NAMES), ("sector", SECTOR_NAMES)):
+        names.update({key: term(kind, key, lang) for key in table})
+    names[GREEN_POWER_NAME[0]] = chart_text("green_power", lang)
     return names
 
 
