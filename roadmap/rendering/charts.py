@@ -18,6 +18,7 @@ from ..inputs.vocabulary import FUNCTION_NAMES, FUNCTIONS, GREEN_POWER_NAME, SEC
 from ..model.pathway import SINK, Pathway, TargetCheck
 from .fonts import chart_rc
 from .messages import chart_text, chart_title, term
+from .numbers import axis_tonnes
 from .style import FUNCTION_COLOURS, category_colour, check_lang, group_colour, label
 
 NET_COLOUR, BAU_COLOUR, TARGET_COLOUR = "#222222", "#666666", "#D55E00"
@@ -47,8 +48,9 @@ def _finish(ax, title: str) -> None:
 
 def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
                 lang: str = "both", band: pd.DataFrame | None = None) -> Figure:
-    """Business as usual, abatement wedges by function, net emissions, targets (Mt CO2e);
-    with `band` (Monte Carlo `by_year`), the P10-P90 range of net emissions."""
+    """Business as usual, abatement wedges by function, net emissions, targets (Mt CO2e,
+    万吨 in Chinese); with `band` (Monte Carlo `by_year`), the P10-P90 range of net
+    emissions."""
     check_lang(lang)
     with rc_context(chart_rc()):
         figure, ax = _new_figure(10, 5.6)
@@ -59,44 +61,45 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
         years = by_year.index.to_numpy()
         names = _group_labels(catalog, lang)
         order = [f for f in FUNCTIONS if f in wedges.columns]
-        gross = (by_year["bau"] - by_year["abatement"]) / 1e6
+        scale, unit_zh, unit_en = axis_tonnes(by_year["bau"].max(), lang, kilo=False)
+        gross = (by_year["bau"] - by_year["abatement"]) / scale
         ax.fill_between(years, 0, gross, color="#d9d9d9", linewidth=0,
                         label=chart_text("remaining", lang))
         lower = gross.to_numpy()
         for function in order:  # wedges stacked on the remaining emissions, fixed order
-            upper = lower + wedges[function].reindex(years, fill_value=0).to_numpy() / 1e6
+            upper = lower + wedges[function].reindex(years, fill_value=0).to_numpy() / scale
             ax.fill_between(years, lower, upper,
                             color=group_colour(function),
                             linewidth=0, label=names.get(function, function))
             lower = upper
         if by_year["sink"].any():
-            ax.fill_between(years, 0, -by_year["sink"] / 1e6, color=FUNCTION_COLOURS["sink"],
+            ax.fill_between(years, 0, -by_year["sink"] / scale, color=FUNCTION_COLOURS["sink"],
                             alpha=0.5,
                             label=term("function", "sink", lang))
-        ax.plot(years, by_year["bau"] / 1e6, color=BAU_COLOUR, linestyle="--", linewidth=1.6,
+        ax.plot(years, by_year["bau"] / scale, color=BAU_COLOUR, linestyle="--", linewidth=1.6,
                 label=term("scenario", "bau", lang))
-        ax.plot(years, by_year["net"] / 1e6, color=NET_COLOUR, linewidth=2.2,
+        ax.plot(years, by_year["net"] / scale, color=NET_COLOUR, linewidth=2.2,
                 label=chart_text("net", lang))
         if band is not None:  # two thin lines: a fill would hide the wedges under it
             for column, name in (("net_p90", chart_text("net_band", lang)), ("net_p10", None)):
-                ax.plot(band["year"], band[column] / 1e6, color=NET_COLOUR, linewidth=1.0,
+                ax.plot(band["year"], band[column] / scale, color=NET_COLOUR, linewidth=1.0,
                         linestyle=(0, (2, 2)), gid=f"band:{column}", label=name)
-        _target_markers(ax, checks, lang)
+        _target_markers(ax, checks, lang, scale)
         ax.set_xlim(years[0], years[-1])
-        ax.set_ylabel(chart_text("emissions_axis", lang, unit_zh="百万吨", unit_en="Mt"))
+        ax.set_ylabel(chart_text("emissions_axis", lang, unit_zh=unit_zh, unit_en=unit_en))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
         _finish(ax, chart_title("pathway_title", lang, site=pathway.site.name))
     return figure
 
 
-def _target_markers(ax, checks: list[TargetCheck], lang: str) -> None:
+def _target_markers(ax, checks: list[TargetCheck], lang: str, scale: float) -> None:
     for check in checks:
         if check.kind == "absolute":
-            ax.plot([check.year], [check.required / 1e6], marker="D", markersize=8,
+            ax.plot([check.year], [check.required / scale], marker="D", markersize=8,
                     color=TARGET_COLOUR, linestyle="none", zorder=5, clip_on=False,
                     label=chart_text("target", lang, year=check.year))
         elif check.kind == "near-zero":
-            ax.axhline(check.required / 1e6, color=TARGET_COLOUR, linestyle=":", linewidth=1.2,
+            ax.axhline(check.required / scale, color=TARGET_COLOUR, linestyle=":", linewidth=1.2,
                        label=chart_text("near_zero", lang))
 
 
@@ -179,9 +182,8 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         spread = pd.DataFrame(columns=["low", "high"]) if ranges is None else ranges.set_index(
             "measure")[["cost_yuan_per_t_p10", "cost_yuan_per_t_p90"]].dropna()
         categories = list(dict.fromkeys(shown["category"]))
-        # Mt for a town or city, kt for a plant or a small county
-        scale, unit_zh, unit_en = (1e6, "百万吨", "Mt") if shown["abatement_t_per_yr"].sum() \
-            >= 1e6 else (1e3, "千吨", "kt")
+        # Mt from a million tonnes on (a city), else kt; 万吨 in Chinese
+        scale, unit_zh, unit_en = axis_tonnes(shown["abatement_t_per_yr"].sum(), lang)
         total = shown["abatement_t_per_yr"].sum() / scale
         left, last_label, lift = 0.0, -1.0, 0
         key = [chart_text("cost_key", lang)]
