@@ -15,7 +15,7 @@ from matplotlib.text import Text
 
 from roadmap.decisions.acceptability import acceptability
 from roadmap.rendering import messages
-from roadmap.rendering.charts import acceptability_chart
+from roadmap.rendering.charts import acceptability_chart, cost_curve_chart, wedge_chart
 from roadmap.rendering.gantt import TOWN_PARTS, domain_chart
 from roadmap.rendering.report import CHARTS
 from roadmap.rendering.style import LANGS, label
@@ -115,3 +115,29 @@ def test_every_chart_word_comes_from_the_catalogue_or_the_data(xiaolan, lang, mo
                 stray.add((name, artist.get_text()))
     assert len(figures) == 14
     assert sorted(stray) == [], "\n".join(map(str, sorted(stray)))
+
+
+def _net_line(figure):
+    return next(line for line in figure.axes[0].lines if line.get_linewidth() == 2.2)
+
+
+def test_chinese_charts_count_tonnes_in_wan(xiaolan):
+    """万吨 in Chinese; Mt/kt in English and in both languages (one axis, one scale)."""
+    net = xiaolan.pathway.by_year["net"].iloc[0]
+    wedges = {lang: wedge_chart(xiaolan.pathway, xiaolan.catalog, xiaolan.targets, lang)
+              for lang in LANGS}
+    assert wedges["zh"].axes[0].get_ylabel() == "排放量（万吨CO2e/年）"
+    assert _net_line(wedges["zh"]).get_ydata()[0] == pytest.approx(net / 1e4)
+    assert 200 < net / 1e4 < 230  # Xiaolan's 2010: about 216 万吨
+    assert wedges["both"].axes[0].get_ylabel() == "排放量（百万吨CO2e/年） Mt CO2e per year"
+    for lang in ("en", "both"):
+        assert _net_line(wedges[lang]).get_ydata()[0] == pytest.approx(net / 1e6)
+    total = xiaolan.economics.query("abatement_t_per_yr > 0")["abatement_t_per_yr"].sum()
+    curves = {lang: cost_curve_chart(xiaolan.economics, 2050, lang).axes[0] for lang in LANGS}
+    assert curves["zh"].get_xlabel() == "2050年减排量（考虑交互，万吨CO2e/年）"
+    assert curves["en"].get_xlabel() == "abatement in 2050 after interactions (kt CO2e per year)"
+    assert "千吨CO2e/年）" in curves["both"].get_xlabel()
+    for lang, scale in (("zh", 1e4), ("en", 1e3), ("both", 1e3)):
+        widths = sum(p.get_width() for p in curves[lang].patches if
+                     (p.get_gid() or "").startswith("mac:"))
+        assert widths == pytest.approx(total / scale)
