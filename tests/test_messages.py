@@ -129,12 +129,14 @@ def test_chinese_charts_count_tonnes_in_wan(xiaolan):
     assert wedges["zh"].axes[0].get_ylabel() == "排放量（万吨CO2e/年）"
     assert _net_line(wedges["zh"]).get_ydata()[0] == pytest.approx(net / 1e4)
     assert 200 < net / 1e4 < 230  # Xiaolan's 2010: about 216 万吨
+    assert wedges["zh"].axes[0].yaxis.get_major_formatter()(3000.0, 0) == "3,000"  # a city
     assert wedges["both"].axes[0].get_ylabel() == "排放量（百万吨CO2e/年） Mt CO2e per year"
     for lang in ("en", "both"):
         assert _net_line(wedges[lang]).get_ydata()[0] == pytest.approx(net / 1e6)
     total = xiaolan.economics.query("abatement_t_per_yr > 0")["abatement_t_per_yr"].sum()
     curves = {lang: cost_curve_chart(xiaolan.economics, 2050, lang).axes[0] for lang in LANGS}
     assert curves["zh"].get_xlabel() == "2050年减排量（考虑交互，万吨CO2e/年）"
+    assert curves["zh"].xaxis.get_major_formatter()(1400.0, 0) == "1,400"
     assert curves["en"].get_xlabel() == "abatement in 2050 after interactions (kt CO2e per year)"
     assert "千吨CO2e/年）" in curves["both"].get_xlabel()
     for lang, scale in (("zh", 1e4), ("en", 1e3), ("both", 1e3)):

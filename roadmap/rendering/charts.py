@@ -87,9 +87,17 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
         _target_markers(ax, checks, lang, scale)
         ax.set_xlim(years[0], years[-1])
         ax.set_ylabel(chart_text("emissions_axis", lang, unit_zh=unit_zh, unit_en=unit_en))
+        _separate_thousands(ax.yaxis, lang)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
         _finish(ax, chart_title("pathway_title", lang, site=pathway.site.name))
     return figure
+
+
+def _separate_thousands(axis, lang: str) -> None:
+    """A city's 万吨 run into thousands: 1,400 as the report writes it (Mt and kt stay
+    below a thousand)."""
+    if lang == "zh":
+        axis.set_major_formatter("{x:,g}")
 
 
 def _target_markers(ax, checks: list[TargetCheck], lang: str, scale: float) -> None:
@@ -239,6 +247,7 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         ax.set_axisbelow(True)
         ax.set_xlabel(chart_text("abatement_axis", lang, year=year, unit_zh=unit_zh,
                                  unit_en=unit_en))
+        _separate_thousands(ax.xaxis, lang)
         ax.set_ylabel(chart_text("cost_axis", lang))
         # the key's lines (7.5 pt x 1.35) must end above the legend, at about a fifth of the
         # height: a long key makes the figure taller rather than run into the legend
