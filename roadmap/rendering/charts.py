@@ -17,6 +17,8 @@ from ..inputs.catalog import Catalog
 from ..inputs.vocabulary import FUNCTION_NAMES, FUNCTIONS, GREEN_POWER_NAME, SECTOR_NAMES
 from ..model.pathway import SINK, Pathway, TargetCheck
 from .fonts import chart_rc
+from .messages import chart_text, chart_title, term
+from .numbers import axis_tonnes
 from .style import FUNCTION_COLOURS, category_colour, check_lang, group_colour, label
 
 NET_COLOUR, BAU_COLOUR, TARGET_COLOUR = "#222222", "#666666", "#D55E00"
@@ -46,8 +48,9 @@ def _finish(ax, title: str) -> None:
 
 def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
                 lang: str = "both", band: pd.DataFrame | None = None) -> Figure:
-    """Business as usual, abatement wedges by function, net emissions, targets (Mt CO2e);
-    with `band` (Monte Carlo `by_year`), the P10-P90 range of net emissions."""
+    """Business as usual, abatement wedges by function, net emissions, targets (Mt CO2e,
+    万吨 in Chinese); with `band` (Monte Carlo `by_year`), the P10-P90 range of net
+    emissions."""
     check_lang(lang)
     with rc_context(chart_rc()):
         figure, ax = _new_figure(10, 5.6)
@@ -58,62 +61,66 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
         years = by_year.index.to_numpy()
         names = _group_labels(catalog, lang)
         order = [f for f in FUNCTIONS if f in wedges.columns]
-        gross = (by_year["bau"] - by_year["abatement"]) / 1e6
+        scale, unit_zh, unit_en = axis_tonnes(by_year["bau"].max(), lang, kilo=False)
+        gross = (by_year["bau"] - by_year["abatement"]) / scale
         ax.fill_between(years, 0, gross, color="#d9d9d9", linewidth=0,
-                        label=label("剩余排放", "remaining emissions", lang))
+                        label=chart_text("remaining", lang))
         lower = gross.to_numpy()
         for function in order:  # wedges stacked on the remaining emissions, fixed order
-            upper = lower + wedges[function].reindex(years, fill_value=0).to_numpy() / 1e6
+            upper = lower + wedges[function].reindex(years, fill_value=0).to_numpy() / scale
             ax.fill_between(years, lower, upper,
                             color=group_colour(function),
                             linewidth=0, label=names.get(function, function))
             lower = upper
         if by_year["sink"].any():
-            ax.fill_between(years, 0, -by_year["sink"] / 1e6, color=FUNCTION_COLOURS["sink"],
+            ax.fill_between(years, 0, -by_year["sink"] / scale, color=FUNCTION_COLOURS["sink"],
                             alpha=0.5,
-                            label=label("碳汇", "sinks", lang))
-        ax.plot(years, by_year["bau"] / 1e6, color=BAU_COLOUR, linestyle="--", linewidth=1.6,
-                label=label("基准情景", "business as usual", lang))
-        ax.plot(years, by_year["net"] / 1e6, color=NET_COLOUR, linewidth=2.2,
-                label=label("净排放", "net emissions", lang))
+                            label=term("function", "sink", lang))
+        ax.plot(years, by_year["bau"] / scale, color=BAU_COLOUR, linestyle="--", linewidth=1.6,
+                label=term("scenario", "bau", lang))
+        ax.plot(years, by_year["net"] / scale, color=NET_COLOUR, linewidth=2.2,
+                label=chart_text("net", lang))
         if band is not None:  # two thin lines: a fill would hide the wedges under it
-            for column, name in (("net_p90", label("净排放 P10-P90", "net emissions P10-P90",
-                                                   lang)), ("net_p10", None)):
-                ax.plot(band["year"], band[column] / 1e6, color=NET_COLOUR, linewidth=1.0,
+            for column, name in (("net_p90", chart_text("net_band", lang)), ("net_p10", None)):
+                ax.plot(band["year"], band[column] / scale, color=NET_COLOUR, linewidth=1.0,
                         linestyle=(0, (2, 2)), gid=f"band:{column}", label=name)
-        _target_markers(ax, checks, lang)
+        _target_markers(ax, checks, lang, scale)
         ax.set_xlim(years[0], years[-1])
-        ax.set_ylabel(label("排放量（百万吨CO2e/年）", "Mt CO2e per year", lang))
+        ax.set_ylabel(chart_text("emissions_axis", lang, unit_zh=unit_zh, unit_en=unit_en))
+        _separate_thousands(ax.yaxis, lang)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
-        _finish(ax, label(f"{pathway.site.name}：排放路径", f"{pathway.site.name}: emission "
-                          "pathway", lang) if lang != "both" else
-                f"{pathway.site.name}\n排放路径 Emission pathway")
+        _finish(ax, chart_title("pathway_title", lang, site=pathway.site.name))
     return figure
 
 
-def _target_markers(ax, checks: list[TargetCheck], lang: str) -> None:
+def _separate_thousands(axis, lang: str) -> None:
+    """A city's 万吨 run into thousands: 1,400 as the report writes it (Mt and kt stay
+    below a thousand)."""
+    if lang == "zh":
+        axis.set_major_formatter("{x:,g}")
+
+
+def _target_markers(ax, checks: list[TargetCheck], lang: str, scale: float) -> None:
     for check in checks:
         if check.kind == "absolute":
-            ax.plot([check.year], [check.required / 1e6], marker="D", markersize=8,
+            ax.plot([check.year], [check.required / scale], marker="D", markersize=8,
                     color=TARGET_COLOUR, linestyle="none", zorder=5, clip_on=False,
-                    label=label(f"目标 {check.year}", f"target {check.year}", lang))
+                    label=chart_text("target", lang, year=check.year))
         elif check.kind == "near-zero":
-            ax.axhline(check.required / 1e6, color=TARGET_COLOUR, linestyle=":", linewidth=1.2,
-                       label=label("近零排放水平", "near-zero level", lang))
+            ax.axhline(check.required / scale, color=TARGET_COLOUR, linestyle=":", linewidth=1.2,
+                       label=chart_text("near_zero", lang))
 
 
 def _group_labels(catalog: Catalog, lang: str) -> dict[str, str]:
     """Labels of every group a contribution table may use: categories, functions, sectors."""
     names = _category_labels(catalog, lang)
-    for table in (FUNCTION_NAMES, SECTOR_NAMES):
-        names.update({key: label(zh, en, lang) for key, (zh, en) in table.items()})
-    names[GREEN_POWER_NAME[0]] = label(*GREEN_POWER_NAME, lang)
+    for kind, table in (("function", FUNCTION_NAMES), ("sector", SECTOR_NAMES)):
+        names.update({key: term(kind, key, lang) for key in table})
+    names[GREEN_POWER_NAME[0]] = chart_text("green_power", lang)
     return names
 
 
-def contribution_chart(table: pd.DataFrame, catalog: Catalog, lang: str = "both",
-                       title: tuple[str, str] = ("减排贡献", "Contributions to abatement"),
-                       ) -> Figure:
+def contribution_chart(table: pd.DataFrame, catalog: Catalog, lang: str = "both") -> Figure:
     """100 % stacked bars, one per year: each group's share of that year's abatement.
 
     `table` is `pathway.contributions(...)` (year, group, abatement, share)."""
@@ -143,7 +150,7 @@ def contribution_chart(table: pd.DataFrame, catalog: Catalog, lang: str = "both"
         ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False,
                   fontsize=8.5)
-        _finish(ax, label(*title, lang) if lang != "both" else f"{title[0]}\n{title[1]}")
+        _finish(ax, chart_title("contributions_title", lang))
     return figure
 
 
@@ -183,12 +190,11 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         spread = pd.DataFrame(columns=["low", "high"]) if ranges is None else ranges.set_index(
             "measure")[["cost_yuan_per_t_p10", "cost_yuan_per_t_p90"]].dropna()
         categories = list(dict.fromkeys(shown["category"]))
-        # Mt for a town or city, kt for a plant or a small county
-        scale, unit_zh, unit_en = (1e6, "百万吨", "Mt") if shown["abatement_t_per_yr"].sum() \
-            >= 1e6 else (1e3, "千吨", "kt")
+        # Mt from a million tonnes on (a city), else kt; 万吨 in Chinese
+        scale, unit_zh, unit_en = axis_tonnes(shown["abatement_t_per_yr"].sum(), lang)
         total = shown["abatement_t_per_yr"].sum() / scale
         left, last_label, lift = 0.0, -1.0, 0
-        key = [label("编号 措施（元/吨CO2）", "no. measure (yuan per t CO2)", lang)]
+        key = [chart_text("cost_key", lang)]
         for number, row in enumerate(shown.itertuples(), start=1):
             width, cost = row.abatement_t_per_yr / scale, row.cost_yuan_per_t
             colour = category_colour(row.category)
@@ -219,16 +225,14 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         if (shown["cost_basis"] == "grade").any():
             handles.append(Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="#444444",
                                      hatch="//"))
-            texts.append(label("按经济性等级（+）估算", "costed from the economics grade (+)",
-                               lang))
+            texts.append(chart_text("grade_costed", lang))
         if len(spread):
             handles.append(Line2D([], [], color=NET_COLOUR, linewidth=0.9))
-            texts.append(label("蒙特卡洛P10—P90", "Monte Carlo P10-P90", lang))
+            texts.append(chart_text("cost_range", lang))
         if carbon_price is not None:
             handles.append(ax.axhline(carbon_price, color=TARGET_COLOUR, linestyle="--",
                                       linewidth=1.2, gid="carbon-price"))
-            texts.append(label(f"碳价 {carbon_price:,.0f} 元/吨",
-                               f"carbon price {carbon_price:,.0f} yuan/t", lang))
+            texts.append(chart_text("carbon_price", lang, price=f"{carbon_price:,.0f}"))
         ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3,
                   frameon=False, fontsize=8.5)
         ax.set_xlim(0, max(left, 1e-9) * 1.02)
@@ -241,11 +245,10 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         # light lines behind the bars, so a bar's cost can be read off the axis
         ax.yaxis.grid(True, color="#e3e3e3", linewidth=0.6, gid="cost-grid")
         ax.set_axisbelow(True)
-        ax.set_xlabel(label(f"{year}年减排量（考虑交互，{unit_zh}CO2e/年）",
-                            f"abatement in {year} after interactions ({unit_en} CO2e per year)",
-                            lang))
-        ax.set_ylabel(label("平准化减排成本（元/吨CO2）", "levelised cost (yuan per t CO2)",
-                            lang))
+        ax.set_xlabel(chart_text("abatement_axis", lang, year=year, unit_zh=unit_zh,
+                                 unit_en=unit_en))
+        _separate_thousands(ax.xaxis, lang)
+        ax.set_ylabel(chart_text("cost_axis", lang))
         # the key's lines (7.5 pt x 1.35) must end above the legend, at about a fifth of the
         # height: a long key makes the figure taller rather than run into the legend
         lines = sum(entry.count("\n") + 1 for entry in key)
@@ -253,9 +256,7 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         figure.text(0.69, 0.88, "\n".join(key), va="top", ha="left", fontsize=7.5,
                     linespacing=1.35)
         figure.subplots_adjust(right=0.66, bottom=0.24)
-        _finish(ax, label(f"{year}年边际减排成本曲线", f"Marginal abatement cost curve, {year}",
-                          lang) if lang != "both" else
-                f"{year}年边际减排成本曲线\nMarginal abatement cost curve, {year}")
+        _finish(ax, chart_title("cost_curve_title", lang, year=year))
     return figure
 
 
@@ -267,23 +268,21 @@ def sensitivity_chart(result: Sensitivity, top: int = 20, lang: str = "both") ->
         figure, ax = _new_figure(10, 1.5 + 0.32 * len(shown))
         rows = np.arange(len(shown))
         ax.hlines(rows, shown["best_rank"], shown["worst_rank"], color="#bbbbbb", linewidth=1,
-                  label=label("最好—最差排名", "best to worst rank", lang))
+                  label=chart_text("rank_span", lang))
         ax.hlines(rows, shown["rank_p5"], shown["rank_p95"], color="#0072B2", linewidth=5,
-                  label=label("5%—95%分位", "5th to 95th percentile", lang))
+                  label=chart_text("rank_percentiles", lang))
         ax.plot(shown["rank"], rows, "o", color=NET_COLOUR, markersize=4,
-                label=label("所选权重下的排名", "rank with the chosen weights", lang))
+                label=chart_text("rank_chosen", lang))
         names = [label(z, e, lang) + (" !" if u else "") for z, e, u in
                  zip(shown["name_zh"], shown["name_en"], shown["unstable"], strict=True)]
         ax.set_yticks(rows, names, fontsize=8.5)
         ax.invert_xaxis()
-        ax.set_xlabel(label("排名（越靠右越好）", "rank (better to the right)", lang))
+        ax.set_xlabel(chart_text("rank_axis", lang))
         ax.axvline(result.top_k + 0.5, color=TARGET_COLOUR, linestyle=":", linewidth=1,
-                   label=label(f"前{result.top_k}名界线（!：不稳定）",
-                               f"top {result.top_k} boundary (!: unstable)", lang))
+                   label=chart_text("top_boundary", lang, k=result.top_k))
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False,
                   fontsize=8.5)
-        _finish(ax, label(f"权重敏感性（{result.draws}次抽样）",
-                          f"Weight sensitivity ({result.draws} draws)", lang))
+        _finish(ax, chart_text("sensitivity_title", lang, draws=result.draws))
     return figure
 
 
@@ -303,17 +302,16 @@ def acceptability_chart(result: Acceptability, top: int = 10, ranks: int = 5,
         left = np.zeros(len(shown))
         for r in range(ranks):
             ax.barh(rows, shares[:, r], left=left, color=colours(r), height=0.7,
-                    label=label(f"第{r + 1}名", f"rank {r + 1}", lang))
+                    label=chart_text("rank", lang, rank=r + 1))
             left += shares[:, r]
         ax.barh(rows, 1 - left, left=left, color="#dddddd", height=0.7,
-                label=label(f"第{ranks}名之后", f"below rank {ranks}", lang))
+                label=chart_text("below_rank", lang, rank=ranks))
         ax.set_yticks(rows, [label(z, e, lang) for z, e in
                              zip(shown["name_zh"], shown["name_en"], strict=True)], fontsize=8.5)
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter("{x:.0%}")
-        ax.set_xlabel(label("抽样中的比例", "share of draws", lang))
+        ax.set_xlabel(chart_text("share_of_draws", lang))
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=ranks + 1,
                   frameon=False, fontsize=8.5)
-        _finish(ax, label(f"排名可接受度（SMAA-2，{result.draws}次抽样）",
-                          f"Rank acceptability (SMAA-2, {result.draws} draws)", lang))
+        _finish(ax, chart_text("acceptability_title", lang, draws=result.draws))
     return figure

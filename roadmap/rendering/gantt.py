@@ -19,23 +19,23 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from ..decisions.roadmap import HORIZON, Roadmap
 from ..errors import InputError
 from ..inputs.catalog import Catalog, application_year, popularization_year
-from ..inputs.vocabulary import DOMAIN_NAMES_ZH  # noqa: E402
 from .fonts import chart_rc
+from .messages import chart_text, chart_title, term
 from .style import category_colour, check_lang, label
 
 START = 2020
-PERIODS = ((2020, 2025, "近期", "near term"), (2025, 2035, "中期", "mid term"),
-           (2035, 2050, "远期", "long term"))
+PERIODS = ((2020, 2025, "near"), (2025, 2035, "mid"), (2035, 2050, "long"))
 LIGHT_ALPHA = 0.35
 MIN_THICKNESS, MAX_THICKNESS = 0.16, 0.8  # share of a row's height
 
-# The town chart in the study's five parts (figures 7-3 to 7-7) by category.
+# The town chart in the study's five parts (figures 7-3 to 7-7) by category; the parts'
+# names are messages.yaml's `town_part`.
 TOWN_PARTS = {
-    "planning": (("规划管理",), "7-3", "规划管理", "planning and management"),
-    "energy-industry": (("能源", "工业"), "7-4", "能源及工业", "energy and industry"),
-    "transport": (("交通",), "7-5", "交通", "transport"),
-    "building": (("建筑",), "7-6", "建筑", "buildings"),
-    "agriculture-forestry": (("农林业",), "7-7", "农林业", "agriculture and forestry"),
+    "planning": (("规划管理",), "7-3"),
+    "energy-industry": (("能源", "工业"), "7-4"),
+    "transport": (("交通",), "7-5"),
+    "building": (("建筑",), "7-6"),
+    "agriculture-forestry": (("农林业",), "7-7"),
 }
 FIGURE_OF = {"building": "2-1", "transport": "3-1", "enterprise": "4-1", "park": "5-2",
              "community": "6-1"}
@@ -47,18 +47,16 @@ ROW_COLUMNS = ["id", "group_zh", "group_en", "name_zh", "name_en", "start_year",
 
 @dataclass(frozen=True)
 class ChartText:
-    """Title and the legend's words for the thinnest and thickest blocks."""
+    """The title and the legend's words for the thinnest and thickest blocks: keys of
+    messages.yaml's `chart` section, and the title's parameters."""
 
-    title_zh: str
-    title_en: str
-    thin: tuple[str, str]   # (zh, en)
-    thick: tuple[str, str]
-    title_both: str | None = None  # when zh + en would repeat a bilingual name
+    title_key: str
+    thin: str
+    thick: str
+    params: tuple[tuple[str, object], ...] = ()
 
     def title(self, lang: str) -> str:
-        if lang == "both":
-            return self.title_both or f"{self.title_zh}\n{self.title_en}"
-        return label(self.title_zh, self.title_en, lang)
+        return chart_title(self.title_key, lang, **dict(self.params))
 
 
 def _group(category: str, subcategory: str | None) -> str:
@@ -210,7 +208,7 @@ def _draw_row(ax, y: int, row: pd.Series, colour: str, lang: str, end: int) -> N
 
 def _draw_periods(ax, lang: str, window: tuple[int, int]) -> None:
     """The study's periods, cut to the window (a period outside it is not drawn)."""
-    for first, last, zh, en in PERIODS:
+    for first, last, phase in PERIODS:
         start, end = max(first, window[0]), min(last, window[1])
         if first == PERIODS[0][0]:
             start = window[0]  # the near term runs from the window's start
@@ -220,7 +218,7 @@ def _draw_periods(ax, lang: str, window: tuple[int, int]) -> None:
             continue
         if start > window[0]:
             ax.axvline(start, color="#888888", linewidth=0.8, linestyle="--", zorder=1)
-        ax.text((start + end) / 2, -1.0, f"{start}-{end}\n{label(zh, en, lang)}",
+        ax.text((start + end) / 2, -1.0, f"{start}-{end}\n{term('phase', phase, lang)}",
                 ha="center", va="center", fontsize=8.5, color="#333333")
 
 
@@ -238,14 +236,13 @@ def _legend(ax, text: ChartText, lang: str) -> None:
     grey = "#555555"
     handles = [Rectangle((0, 0), 1, 1, facecolor=to_rgba(grey, LIGHT_ALPHA), edgecolor=grey),
                Rectangle((0, 0), 1, 1, facecolor=grey)]
-    labels = [label("△ 预期应用", "△ expected application", lang),
-              label("○ 预期普及", "○ expected popularisation", lang)]
+    labels = [chart_text("application", lang), chart_text("popularisation", lang)]
     handler_map = {}
     for share, words in ((MIN_THICKNESS, text.thin), (MAX_THICKNESS, text.thick)):
         handle = Rectangle((0, 0), 1, 1)
         handles.append(handle)
         handler_map[handle] = _ThicknessHandler(share)
-        labels.append(label(*words, lang))
+        labels.append(chart_text(words, lang))
     ax.legend(handles, labels, handler_map=handler_map, loc="upper center",
               bbox_to_anchor=(0.5, 0), borderaxespad=2.2, ncol=4, frameon=False,
               fontsize=8.5)
@@ -254,20 +251,18 @@ def _legend(ax, text: ChartText, lang: str) -> None:
 def domain_rows(catalog: Catalog, domain: str, part: str | None = None,
                 ) -> tuple[pd.DataFrame, ChartText]:
     """The rows and words of a domain's roadmap (town: one of `TOWN_PARTS`, or whole)."""
-    name_zh = DOMAIN_NAMES_ZH[domain]
-    categories, figure = None, FIGURE_OF.get(domain, "7-3..7-7")
-    title_zh = f"{name_zh}领域近零碳排放技术路线图"
-    title_en = f"{domain.capitalize()}: near-zero-carbon technology roadmap"
+    title, categories = "domain_title", None
+    params = {"domain_zh": term("domain", domain, "zh"),
+              "domain_en": term("domain", domain, "en").capitalize(),
+              "figure": FIGURE_OF.get(domain, "7-3..7-7")}
     if part is not None:
         if domain != "town" or part not in TOWN_PARTS:
             raise InputError("--part", f"unknown part '{part}' for {domain}",
                              allowed="for town: " + ", ".join(TOWN_PARTS))
-        categories, figure, part_zh, part_en = TOWN_PARTS[part]
-        title_zh += f"（{part_zh}）"
-        title_en += f" ({part_en})"
-    text = ChartText(title_zh, f"{title_en} (cf. study figure {figure})",
-                     ("★1 推荐等级低", "★1 least recommended"),
-                     ("★5 推荐等级高", "★5 most recommended"))
+        title, (categories, params["figure"]) = "domain_part_title", TOWN_PARTS[part]
+        params |= {"part_zh": term("town_part", part, "zh"),
+                   "part_en": term("town_part", part, "en")}
+    text = ChartText(title, "least_recommended", "most_recommended", tuple(params.items()))
     return catalog_rows(catalog, domain, categories), text
 
 
@@ -286,11 +281,8 @@ def site_rows(roadmap: Roadmap, arrows: bool = False,
               ) -> tuple[pd.DataFrame, ChartText, list[tuple[str, str, str]] | None]:
     """The rows, words and (optionally) dependency arrows of a site's roadmap chart."""
     edges = sorted(roadmap.graph.edges(data="kind")) if arrows else None
-    name = roadmap.site.name
-    text = ChartText(f"{name}：近零碳技术路线图", f"{name}: technology roadmap",
-                     ("得分最低（*前置措施）", "lowest score (* prerequisite pulled in)"),
-                     ("得分最高", "highest score"),
-                     title_both=f"{name}\n近零碳技术路线图 Technology roadmap")
+    text = ChartText("site_roadmap_title", "lowest_score", "highest_score",
+                     (("site", roadmap.site.name),))
     return roadmap_rows(roadmap), text, edges
 
 

@@ -1,5 +1,5 @@
-"""The one message catalogue (messages.yaml): report words, column headers, vocabulary values
-and the analysis' English sentences, in zh, en or both."""
+"""The one message catalogue (messages.yaml): report words, column headers, vocabulary values,
+the charts' words and the analysis' English sentences, in zh, en or both."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def catalogue() -> dict:
 
 
 def _both(entry: dict, lang: str, **params: object) -> str:
+    if lang == "both" and "both" in entry:  # an entry that lays out both languages itself
+        return entry["both"].format(**params)
     return label(entry["zh"].format(**params), entry["en"].format(**params), lang)
 
 
@@ -35,6 +37,20 @@ def text(key: str, lang: str, **params: object) -> str:
 def plan_text(key: str, lang: str, **params: object) -> str:
     """A phrase of the implementation plan (messages.yaml `plan_text`)."""
     return _both(catalogue()["plan_text"][key], lang, **params)
+
+
+def chart_text(key: str, lang: str, **params: object) -> str:
+    """A chart's legend entry, axis label or one-line title (messages.yaml `chart`)."""
+    return _both(catalogue()["chart"][key], lang, **params)
+
+
+def chart_title(key: str, lang: str, **params: object) -> str:
+    """A chart's title: in both languages on two lines, Chinese first, unless the entry
+    lays them out itself (a site's bilingual name is not written twice)."""
+    entry = catalogue()["chart"][key]
+    if lang == "both" and "both" not in entry:
+        return "\n".join(_both(entry, one, **params) for one in ("zh", "en"))
+    return _both(entry, lang, **params)
 
 
 def column(name: str, lang: str) -> str:

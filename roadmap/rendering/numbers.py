@@ -46,6 +46,16 @@ def tonnes(value: float, lang: str, per_year: bool = True) -> str:
     return _pick(zh, en, lang)
 
 
+def axis_tonnes(largest: float, lang: str, kilo: bool = True) -> tuple[float, str, str]:
+    """How a chart axis counts tonnes: (tonnes per unit, the unit in Chinese, in English).
+    Chinese alone counts in 万吨 (吨 below ten thousand), as `tonnes` writes them; English
+    in Mt, or in kt below a million tonnes if `kilo`. An axis has one scale, so a chart in
+    both languages takes the English one and names it in both."""
+    if lang == "zh":
+        return (1e4, "万吨", "") if largest >= 1e4 else (1.0, "吨", "")
+    return (1e6, "百万吨", "Mt") if largest >= 1e6 or not kilo else (1e3, "千吨", "kt")
+
+
 def money(value: float, lang: str) -> str:
     """An amount given in 10k yuan (万元): 万元 (亿元 from 10^4 万元 on) in Chinese,
     million yuan in English (billion from 10^5 万元 on: 4.62 billion, not 4,623 million)."""
