@@ -16,7 +16,6 @@ from roadmap.inputs.vocabulary import (
     ADDRESSES,
     CRITERIA,
     DOMAINS,
-    FUNCTION_NAMES,
     METHODS,
     REGIONS,
     SITE_FEATURES,
@@ -153,11 +152,6 @@ def test_both_languages_give_each_sentence_whole(xiaolan):
     period = implementation_section(xiaolan, "both")["paragraphs"][1]
     assert period == "计划期2014年1-3月至2015年10-12月，共8个季度。 / " \
                      "The plan runs from 2014 Q1 to 2015 Q4, 8 quarters."
-
-
-def test_functions_are_named_alike_in_tables_and_charts():
-    for function, (zh, en) in FUNCTION_NAMES.items():
-        assert (term("function", function, "zh"), term("function", function, "en")) == (zh, en)
 
 
 def test_report_opens_with_the_executive_summary(zh_run):

@@ -137,27 +137,3 @@ def expand_cells(expressions: tuple[str, ...] | list[str]) -> list[tuple[str, st
                              f"{', '.join([*CARRIERS, *CARRIER_GROUPS])})")
         wanted.update((s, c) for s in sectors for c in carriers)
     return [(s, c) for s in SECTORS for c in CARRIERS if (s, c) in wanted]
-
-# Names of the model's groups in both languages (the study's terms for the functions).
-FUNCTION_NAMES = {
-    "efficiency": ("能效提升", "efficiency"), "electrification": ("电气化", "electrification"),
-    "clean_power": ("清洁能源", "clean power"), "structure": ("结构优化", "structural change"),
-    "ccus": ("碳捕集利用与封存", "CCUS"), "sink": ("碳汇", "sinks"),
-    # not the town table's category 规划管理, which the charts colour by category
-    "enabling": ("支撑保障", "enabling"),
-}
-SECTOR_NAMES = {
-    "industry": ("工业", "industry"), "commercial": ("公共及商业建筑", "commercial buildings"),
-    "residential": ("居民生活", "residential"), "transport": ("交通", "transport"),
-    "agriculture": ("农业", "agriculture"), "waste": ("废弃物", "waste"),
-    "energy_supply": ("能源供应", "energy supply"), "sink": ("碳汇", "sinks"),
-}
-CARRIER_NAMES = {
-    "electricity": ("电力", "electricity"), "coal": ("煤炭", "coal"),
-    "oil": ("油品", "oil products"), "gas": ("天然气", "natural gas"),
-    "lpg": ("液化石油气", "LPG"), "heat": ("热力", "heat"), "biomass": ("生物质", "biomass"),
-    "non_energy": ("非能源排放", "non-energy"),
-}
-SCENARIO_NAMES = {"bau": ("基准情景", "business as usual"), "roadmap": ("路线图情景", "roadmap"),
-                  "potential": ("技术潜力情景", "technical potential")}
-GREEN_POWER_NAME = ("绿色电力", "green power")

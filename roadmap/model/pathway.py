@@ -35,6 +35,7 @@ from .baseline import Baseline, build_baseline
 from .effects import Effects, measure_effects
 
 GREEN_POWER = "green_power"  # the profile's green-power lever, reported like a measure
+GREEN_POWER_CATEGORY = "绿色电力"  # its category, the catalogs' kind of key (zh)
 SINK = "sink"  # the sector of sink rows in `Pathway.frame`
 FRAME_COLUMNS = ["year", "measure", "sector", "function", "abatement"]
 CELL_COLUMNS = ["year", "sector", "carrier", "bau", "emissions"]
@@ -566,7 +567,7 @@ def contributions(pathway: Pathway, catalog: Catalog, years: list[int],
     frame = pathway.frame[pathway.frame["year"].isin(years)].copy()
 
     def category(tech_id: str) -> str:
-        return "绿色电力" if tech_id == GREEN_POWER else catalog.get(tech_id).category
+        return GREEN_POWER_CATEGORY if tech_id == GREEN_POWER else catalog.get(tech_id).category
 
     key = {"measure": "measure", "function": "function", "sector": "sector"}.get(by)
     frame["group"] = frame[key] if key else frame["measure"].map(category)

@@ -14,8 +14,8 @@ from matplotlib.patches import Rectangle
 from ..decisions.acceptability import Acceptability
 from ..decisions.sensitivity import Sensitivity
 from ..inputs.catalog import Catalog
-from ..inputs.vocabulary import FUNCTION_NAMES, FUNCTIONS, GREEN_POWER_NAME, SECTOR_NAMES
-from ..model.pathway import SINK, Pathway, TargetCheck
+from ..inputs.vocabulary import FUNCTIONS, SECTORS
+from ..model.pathway import GREEN_POWER_CATEGORY, SINK, Pathway, TargetCheck
 from .fonts import chart_rc
 from .messages import chart_text, chart_title, term
 from .numbers import axis_tonnes
@@ -114,9 +114,9 @@ def _target_markers(ax, checks: list[TargetCheck], lang: str, scale: float) -> N
 def _group_labels(catalog: Catalog, lang: str) -> dict[str, str]:
     """Labels of every group a contribution table may use: categories, functions, sectors."""
     names = _category_labels(catalog, lang)
-    for kind, table in (("function", FUNCTION_NAMES), ("sector", SECTOR_NAMES)):
-        names.update({key: term(kind, key, lang) for key in table})
-    names[GREEN_POWER_NAME[0]] = chart_text("green_power", lang)
+    for kind, keys in (("function", FUNCTIONS), ("sector", (*SECTORS, SINK))):
+        names.update({key: term(kind, key, lang) for key in keys})
+    names[GREEN_POWER_CATEGORY] = chart_text("green_power", lang)
     return names
 
 
