@@ -234,6 +234,27 @@ def test_xiaolan_portfolio_bound_is_tight(catalog, graph):
     assert portfolio.portfolio_spend <= site.budget
 
 
+def test_a_cost_ceiling_keeps_dear_measures_out_of_the_budget(catalog, graph):
+    """Xiaolan's budget buys biodiesel CCHP (much abatement per yuan of capex, dear fuel
+    every year: +8,700 yuan/t); the profile's ceiling leaves it and its like out, with why."""
+    site = load_site(XIAOLAN, catalog)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    model = site_model(site, catalog, matrix.ids)
+    free = budget_portfolio(ranking, catalog, graph, model, step_gain=False).frame
+    assert free.set_index("id").loc["town-biodiesel-cchp", "chosen"]
+    assert free["cost_yuan_per_t"].max() > 8_000
+    capped = site.model_copy(update={"budget_max_cost": 2_000})
+    bounded = budget_portfolio(ranking, catalog, graph, site_model(capped, catalog, matrix.ids),
+                               step_gain=False)
+    frame = bounded.frame
+    assert bounded.max_cost == 2_000
+    assert frame.loc[frame["chosen"], "cost_yuan_per_t"].max() <= 2_000
+    dear = frame[frame["cost_yuan_per_t"] > 2_000]
+    assert len(dear) and (dear["reason"] ==
+                          "its levelised cost is above the ceiling of 2,000 yuan/t").all()
+
+
 def test_xiaolan_portfolio_never_exceeds_business_as_usual(catalog, graph):
     site = load_site(XIAOLAN, catalog)
     matrix = decision_matrix(catalog, site)

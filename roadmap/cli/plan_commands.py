@@ -101,6 +101,10 @@ def plan_command(
     objective: Annotated[Objective, typer.Option(
         help="What the budget maximises: abatement, or score (abatement x site score).")]
     = Objective.abatement,
+    max_cost: Annotated[float | None, typer.Option(
+        min=0, metavar="YUAN_PER_T",
+        help="The budget buys no measure of a higher levelised cost (yuan/t; default: the "
+             "profile's budget_max_cost, else no ceiling).")] = None,
     method: MethodOption = None,
     weights: WeightsOption = None,
     ahp: AhpOption = None,
@@ -126,7 +130,7 @@ def plan_command(
     if budget or budget_amount is not None:
         model = site_model(site, loaded, matrix.ids)
         portfolio = budget_portfolio(ranking, loaded, graph, model, budget_amount,
-                                     objective=objective)
+                                     objective=objective, max_cost=max_cost)
         selected = portfolio.frame.loc[portfolio.frame["chosen"], "id"].tolist()
         roadmap = build_roadmap(ranking, loaded, graph, site, selected=selected)
     else:

@@ -27,14 +27,14 @@ from ..errors import InputError
 from ..inputs.catalog import Catalog
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
-from ..model.economics import measure_capex
+from ..model.economics import measure_capex, standalone_economics
 from ..model.pathway import SiteModel, credit_in, standalone_runs
 from .ranking import Ranking
 from .roadmap import phases
 
 OBJECTIVES = ("abatement", "score")
-COLUMNS = ["id", "name_zh", "name_en", "capex_10k_yuan", "standalone_t_per_yr", "chosen",
-           "reason"]
+COLUMNS = ["id", "name_zh", "name_en", "capex_10k_yuan", "standalone_t_per_yr",
+           "cost_yuan_per_t", "chosen", "reason"]
 TANGENTS = 12
 GAP = 0.01  # stop when the bound is within 1 % of the best exact value
 MAX_ROUNDS = 12
@@ -46,13 +46,15 @@ class Portfolio:
     """What a budget buys.
 
     `frame` columns: id, name_zh, name_en, capex_10k_yuan (investment for full adoption),
-    standalone_t_per_yr (the measure alone in `year`), chosen, reason (why left out). Chosen
-    first. `portfolio_spend` (10k yuan) and `portfolio_abatement` (t/yr in `year`, what the
-    chosen measures abate together, = the site model's run of the chosen set);
+    standalone_t_per_yr (the measure alone in `year`), cost_yuan_per_t (its levelised cost
+    alone in the site's target year, as the ranking's), chosen, reason (why left out).
+    Chosen first. `portfolio_spend` (10k yuan) and `portfolio_abatement` (t/yr in `year`,
+    what the chosen measures abate together, = the site model's run of the chosen set);
     `bau_emissions` in `year` for comparison; `gap`: how far the bound is above the chosen
     set (share); `shadow_price`: t/yr gained per extra 10k yuan (LP relaxation's dual);
     `step_gain`: the exact gain of a budget 10 % larger, per 10k yuan (None unless asked
-    for: it costs a second optimisation)."""
+    for: it costs a second optimisation); `max_cost`: the ceiling on a bought measure's
+    levelised cost, yuan/t (None: none)."""
 
     frame: pd.DataFrame
     budget: float
@@ -64,6 +66,7 @@ class Portfolio:
     gap: float
     shadow_price: float
     step_gain: float | None
+    max_cost: float | None = None
 
 
 @dataclass(frozen=True)
@@ -319,14 +322,17 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
                      model: SiteModel, budget: float | None = None, year: int | None = None,
                      objective: str = "abatement", capex: pd.DataFrame | None = None,
                      phase_budgets: dict[str, float] | None = None,
-                     step_gain: bool = True) -> Portfolio:
+                     step_gain: bool = True, max_cost: float | None = None) -> Portfolio:
     """The candidates that maximise what they abate together in `year` (or that x the
     site score) within the budget, each taken only with its prerequisites and at most one
     of an exclusive group. Defaults: the site's budget, the year of its target (else its
     target year), its phase budgets. `capex`: `measure_capex` of the candidates when
     already known; `phase_budgets`: {phase: 10k yuan} the spend inside a phase may not
     exceed (each measure spends its capex as its adoption grows); `step_gain`: also solve
-    for a budget 10 % larger (`roadmap run` does not report it, and skips it)."""
+    for a budget 10 % larger (`roadmap run` does not report it, and skips it); `max_cost`
+    (default: the profile's `budget_max_cost`): yuan/t above which a measure is not bought,
+    its levelised cost alone (a biodiesel CCHP that abates much per yuan of capex but buys
+    dear fuel every year)."""
     site = model.site
     budget = budget if budget is not None else site.budget
     if budget is None or budget <= 0:
@@ -344,8 +350,12 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     index = {tech_id: i for i, tech_id in enumerate(ids)}
     requires, blocked = _requirements(dependencies, index)
     exclusive = _exclusive(catalog, index)
+    max_cost = site.budget_max_cost if max_cost is None else max_cost
+    runs = standalone_runs(model, ids)
+    levelised = standalone_economics(model, runs, site.target_year)["cost_yuan_per_t"]
+    dear = set() if max_cost is None else set(np.nonzero(levelised.to_numpy() > max_cost)[0])
     costs_used = costs.copy()
-    costs_used[list(blocked)] = budget + 1.0  # a prerequisite outside the candidates
+    costs_used[list(blocked | dear)] = budget + 1.0  # a prerequisite outside, or too dear
     limits = _phase_limits(model, ids, costs_used, phase_budgets
                            if phase_budgets is not None else site.phase_budgets)
     chosen, value, gap, idle = best_choice(model, ids, year, weights, costs_used, budget,
@@ -353,13 +363,14 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     picked = [i for i, c in zip(ids, chosen, strict=True) if c]
     problem = _linear_problem(model, ids, year, weights, costs_used, budget, requires,
                               exclusive, limits)
-    standalone = [credit_in(run, year) for run in standalone_runs(model, ids).values()]
+    standalone = [credit_in(run, year) for run in runs.values()]
     frame = pd.DataFrame({
         "id": ids, "name_zh": [catalog.get(i).name_zh for i in ids],
         "name_en": [catalog.get(i).name_en for i in ids], "capex_10k_yuan": costs,
-        "standalone_t_per_yr": standalone, "chosen": chosen,
-        "reason": [_reason(i, chosen, blocked, idle, exclusive, standalone, ids)
-                   for i in range(len(ids))]})
+        "standalone_t_per_yr": standalone, "cost_yuan_per_t": levelised.to_numpy(),
+        "chosen": chosen,
+        "reason": [_reason(i, chosen, blocked, idle, exclusive, standalone, ids,
+                           max_cost if i in dear else None) for i in range(len(ids))]})
     frame = frame.sort_values(["chosen", "standalone_t_per_yr"], ascending=[False, False],
                               kind="stable")[COLUMNS].reset_index(drop=True)
     column = int(np.searchsorted(model.base.years, year))
@@ -371,7 +382,7 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     return Portfolio(frame, budget, float(costs[chosen].sum()),
                      combined_abatement(model, picked, year),
                      float(model.bau_state.emissions[:, column].sum()), year, objective, gap,
-                     lp_shadow_price(problem), step)
+                     lp_shadow_price(problem), step, max_cost)
 
 
 def _phase_limits(model: SiteModel, ids: list[str], costs: np.ndarray,
@@ -413,11 +424,14 @@ def _exclusive(catalog: Catalog, index: dict[str, int]) -> list[tuple[int, int]]
 
 
 def _reason(item: int, chosen: np.ndarray, blocked: set[int], idle: set[int],
-            exclusive: list[tuple[int, int]], standalone: list[float], ids: list[str]) -> str:
+            exclusive: list[tuple[int, int]], standalone: list[float], ids: list[str],
+            ceiling: float | None) -> str:
     if chosen[item]:
         return ""
     if item in blocked:
         return "a prerequisite does not apply to this site"
+    if ceiling is not None:
+        return f"its levelised cost is above the ceiling of {ceiling:,.0f} yuan/t"
     if standalone[item] <= 0:
         return "no abatement by the evaluation year"
     if item in idle:

@@ -108,6 +108,7 @@ ALLOWED = {
     "features": "any of " + ", ".join(SITE_FEATURES) + " or a name in custom_features",
     "custom_features": "the site's own feature names (lowercase), matched by catalog `requires`",
     "budget": "a positive amount in 10k yuan (万元)",
+    "budget_max_cost": "yuan per tCO2, 0 or more",
     "prices": PRICES_ALLOWED,
     "phase_budgets": "{PHASE: 10k yuan (万元), ...} with the site's phases (near, mid, long)",
     "discount_rate": "a fraction per year, above 0 and at most 0.3",
@@ -191,6 +192,7 @@ class Site(BaseModel):
     features: tuple[str, ...] = ()
     custom_features: tuple[str, ...] = ()  # the site's own feature names, declared
     budget: float | None = Field(None, gt=0)
+    budget_max_cost: float | None = Field(None, ge=0)  # yuan/t: the budget buys none dearer
     prices: dict[str, Any] = Field(default_factory=dict)
     phase_budgets: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
     discount_rate: float | None = Field(None, gt=0, le=0.3)

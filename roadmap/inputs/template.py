@@ -45,6 +45,7 @@ GUIDE: dict[str, tuple[str, Any]] = {
     "features": ("", []),
     "custom_features": ("", []),
     "budget": ("10k yuan (万元)", 20000),
+    "budget_max_cost": ("yuan/t: the budget buys no measure of a higher levelised cost", None),
     "weights": ("relative", {"site_abatement": 0.5, "cost": 0.5}),
     "method": ("", "topsis"),
     "include": ("", []),

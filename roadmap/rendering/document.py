@@ -179,9 +179,12 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         lines.append(text("within_budget_line", lang))
     portfolio = analysis.portfolio
     if portfolio is not None:
-        lines.append(text("portfolio_line", lang, count=int(portfolio.frame["chosen"].sum()),
+        chosen = portfolio.frame[portfolio.frame["chosen"]]
+        dear = chosen["cost_yuan_per_t"] > money_of(site).carbon_price
+        lines.append(text("portfolio_line", lang, count=len(chosen),
                           spent=money(portfolio.portfolio_spend, lang), year=portfolio.year,
-                          abatement=tonnes(portfolio.portfolio_abatement, lang)))
+                          abatement=tonnes(portfolio.portfolio_abatement, lang),
+                          above=_names(chosen[dear], lang)))
     return lines
 
 
