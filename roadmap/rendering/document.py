@@ -331,6 +331,9 @@ def cost_ranges(analysis: SiteAnalysis) -> pd.DataFrame:
     return frame.dropna(subset=["cost_yuan_per_t"]).reset_index(drop=True)
 
 
+SKEWED = 0.9  # a central investment this far below the Monte Carlo median is explained
+
+
 def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     """The cost curve as a client reads it (how many measures pay for themselves, which
     cost more than the carbon price, which costs are only indicative), then the investment
@@ -347,9 +350,12 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         lines.append(text("grade_line", lang, count=len(grade), names=_names(grade, lang)))
     lines += investment_lines(analysis, lang)
     if analysis.uncertainty is not None:
-        low, _, high = analysis.uncertainty.investment.iloc[0]
+        low, middle, high = analysis.uncertainty.investment.iloc[0]
         lines.append(text("investment_range_line", lang, low=money(low, lang),
-                          high=money(high, lang)))
+                          high=money(high, lang), middle=money(middle, lang)))
+        central, _ = investment_totals(analysis.investment)
+        if central < SKEWED * middle:
+            lines.append(text("investment_skew_line", lang, central=money(central, lang)))
     if analysis.portfolio is not None:
         lines.append(text("shadow_line", lang, shadow=number(analysis.portfolio.shadow_price)))
     return lines
