@@ -212,6 +212,24 @@ def test_a_twin_of_business_as_usual_adds_to_its_uptake(catalog):
             1 - share * model.default_curves[saving], abs=1e-12)
 
 
+def test_a_twin_on_other_cells_leaves_the_curve_alone():
+    """The formula by hand: beside a twin at half uptake on the same cell (share 0.4 each)
+    x solves (1 - 0.2)(1 - 0.4 x) = 1 - 0.4 c; a twin on other cells changes nothing (the
+    town's new production processes restate iron-ore electrolysis, on other cells)."""
+    from types import SimpleNamespace
+
+    from roadmap.model.pathway import _on_twins
+    curves = np.array([[0.0, 0.5, 1.0], [0.0, 0.0, 0.0]])
+    bau = np.array([[0.0, 0.0, 0.0], [0.5, 0.5, 0.5]])
+    chosen = np.array([True, False])
+    same = SimpleNamespace(share=np.array([[0.4, 0.0], [0.4, 0.0]]))
+    x = _on_twins(same, curves, bau, chosen, {0: (1,)})[0]
+    assert (1 - 0.2) * (1 - 0.4 * x[2]) == pytest.approx(1 - 0.4 * curves[0, 2])
+    assert x == pytest.approx([0.0, 0.0, 0.625])  # nothing to add while the twin does more
+    other = SimpleNamespace(share=np.array([[0.4, 0.0], [0.0, 0.3]]))
+    assert _on_twins(other, curves, bau, chosen, {0: (1,)})[0] == pytest.approx(curves[0])
+
+
 def test_contributions_do_not_depend_on_the_order(catalog):
     site = load_site(XIAOLAN, catalog)
     ids = ["town-new-energy-vehicles", "town-boiler-coal-to-electric",
