@@ -132,9 +132,8 @@ class _Pairs:
     enabling_floor: np.ndarray  # cells: ln(1 - the most enabling measures remove together)
 
     @classmethod
-    def of(cls, fx: Effects, base: Baseline, joint_enabling: float) -> _Pairs:
-        """The pairs of `fx`; enabling measures together remove at most `joint_enabling`
-        of a cell (or the largest share one of them is sized at)."""
+    def of(cls, fx: Effects, base: Baseline, enabling_floor: np.ndarray) -> _Pairs:
+        """The pairs of `fx`, under the enabling measures' joint cap (`enabling_floor`)."""
         cells, sectors = len(base.cells), len(base.sectors)
         measure, cell = np.nonzero(fx.share > 0)
         target = fx.target[measure, cell]
@@ -148,12 +147,17 @@ class _Pairs:
         power = base.carrier_of == "electricity"
         to_power = (target >= 0) & power[np.maximum(target, 0)]
         enabling = np.nonzero(np.array(fx.types)[measure] == "enabling")[0]
-        joint = np.full(cells, joint_enabling)
-        np.maximum.at(joint, cell[enabling], fx.share[measure[enabling], cell[enabling]])
         return cls(measure, cell, fx.share[measure, cell], fx.ratio[measure], target, to_cell,
                    to_target, to_credit, power[cell], to_power, (target >= 0) & ~to_power,
                    enabling, _summing(cell[enabling], np.arange(len(enabling)),
-                                      (cells, len(enabling))), np.log1p(-joint))
+                                      (cells, len(enabling))), enabling_floor)
+
+
+def enabling_floor(fx: Effects, joint: float) -> np.ndarray:
+    """Cells: ln(1 - the most enabling measures remove of a cell together): `joint`, or
+    the largest share one of them is sized at."""
+    enabling = np.array(fx.types) == "enabling"
+    return np.log1p(-fx.share[enabling].max(axis=0, initial=joint))
 
 
 @dataclass(frozen=True)
@@ -409,7 +413,8 @@ def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteM
 def _model_of(site: Site, catalog: Catalog, base: Baseline, fx: Effects,
               bau_ids: tuple[str, ...]) -> SiteModel:
     """The model of a baseline and effects, with its central inputs."""
-    pairs = _Pairs.of(fx, base, site.assumptions.cap("enabling", max(GRADES)))
+    pairs = _Pairs.of(fx, base, enabling_floor(fx, site.assumptions.cap("enabling",
+                                                                         max(GRADES))))
     inputs = _Inputs(base.energy, base.factor, base.grid, pairs.share[:, None], fx.generation,
                      fx.removal[:, None])
     return _assemble(site, catalog, base, fx, pairs, inputs, bau_ids,

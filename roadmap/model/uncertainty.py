@@ -402,8 +402,8 @@ def _plan(model: SiteModel, columns: np.ndarray) -> _Plan:
     fx, pairs = model.effects, model.pairs
     in_bau = np.isin(fx.ids, model.bau_ids)
     # business as usual's own pairs, under the whole model's enabling cap
-    bau_pairs = replace(_Pairs.of(replace(fx, share=fx.share * in_bau[:, None]), model.base,
-                                  0.0), enabling_floor=pairs.enabling_floor)
+    bau_pairs = _Pairs.of(replace(fx, share=fx.share * in_bau[:, None]), model.base,
+                          pairs.enabling_floor)
     return _Plan(model, columns, _paths(model), bau_pairs,
                  np.flatnonzero(in_bau[pairs.measure]), np.flatnonzero(pairs.target >= 0),
                  np.flatnonzero(bau_pairs.target >= 0), len(pairs.cell),

@@ -150,16 +150,12 @@ def _helper(analysis: SiteAnalysis) -> Iterator[Callable[..., Future]]:
     bytes are the same either way. Ctrl-C is left to this process (the helper ignores it
     and is waited for)."""
     global _forked
-    if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon or \
-            not sys.platform.startswith("linux"):
-        _forked = analysis
-        try:
-            yield _done
-        finally:
-            _forked = None
-        return
-    _forked = analysis  # the child inherits it: nothing to pickle
+    _forked = analysis  # a forked child inherits it: nothing to pickle
     try:
+        if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon or \
+                not sys.platform.startswith("linux"):
+            yield _done
+            return
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
                                  initializer=signal.signal,
                                  initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
