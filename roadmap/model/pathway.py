@@ -246,14 +246,19 @@ def _cap_enabling(logs: np.ndarray, pairs: _Pairs, prior: np.ndarray | None) -> 
     if not len(pairs.enabling):
         return
     own = logs[pairs.enabling]
-    before = np.zeros_like(own) if prior is None else prior[pairs.enabling]
-    added = _sum_pairs(pairs.enabling_to_cell, own - before)
-    room = pairs.enabling_floor[:, None] - _sum_pairs(pairs.enabling_to_cell, before)
+    room = pairs.enabling_floor[:, None]
+    if prior is None:
+        before, beyond = 0.0, own
+    else:
+        before = prior[pairs.enabling]
+        beyond = own - before
+        room = room - _sum_pairs(pairs.enabling_to_cell, before)
+    added = _sum_pairs(pairs.enabling_to_cell, beyond)
     scale = np.clip(np.divide(room, added, out=np.ones_like(added), where=added < -_TINY),
                     0.0, 1.0)
     if scale.min() < 1:  # else nothing binds (business as usual, most sites)
         scale = scale[pairs.cell[pairs.enabling]]
-        logs[pairs.enabling] = np.where(scale < 1, before + (own - before) * scale, own)
+        logs[pairs.enabling] = np.where(scale < 1, before + beyond * scale, own)
 
 
 def _removed(energy: np.ndarray, pairs: _Pairs, logs: np.ndarray, total: np.ndarray,
