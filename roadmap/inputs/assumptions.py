@@ -54,6 +54,8 @@ DEFAULT_CAPS = {
     "sink": _grade_table((0.005, 0.01, 0.02, 0.03, 0.05)),
     "enabling": _grade_table((0.005, 0.01, 0.015, 0.02, 0.03)),
 }
+# The latest published grid factor: Monte Carlo draws vary a grid path only after it.
+GRID_MEASURED_UNTIL = 2022
 CAP_SPREAD = (0.6, 1.4)  # each cap's range: x0.6 to x1.4 (project assumption)
 
 # Guangdong energy prices, yuan/MWh of final energy, tax included: (default, low, high) by
@@ -137,13 +139,15 @@ class Assumptions(BaseModel):
         {"coal": (0.3236, 0.3464), "oil": (0.2495, 0.2786), "gas": (0.1508, 0.1619),
          "lpg": (0.2111, 0.2278), "heat": (0.22, 0.45), "biomass": (0.0, 0.0)})
     grid_factor: dict[int, float] = _field(
-        {2022: 0.387, 2050: 0.144},
-        "tCO2/MWh: 2022 = the Southern region's average electricity factor (MEE and NBS, "
+        {2012: 0.5271, GRID_MEASURED_UNTIL: 0.387, 2050: 0.144},
+        "tCO2/MWh: 2012 = the Southern regional grid's average factor (NDRC Department of "
+        "Climate Change, 2011 and 2012 average CO2 emission factors of China's regional "
+        "grids, 2014); 2022 = the Southern region's average electricity factor (MEE and NBS, "
         "notice on 2022 electricity CO2 emission factors, 2024); 2050 = (1 - 0.82) x 0.80: "
         "the 82 % non-fossil power of 2050 in the study's outlook (seed 003 ch. 8) times a "
         "fossil-fleet intensity of 0.80 (MEE's 2022 national fossil-power factor 0.8325, "
-        "with more gas); linear between, the 2022 value before (give a site's own `grid` "
-        "for earlier years)", (0.8, 1.2))
+        "with more gas); linear between, the 2012 value before (earlier factors were "
+        "higher: give a site's own `grid` for them)", (0.8, 1.2))
     full_load_hours: dict[str, float] = _field(
         {"pv": 1000.0, "wind": 2200.0, "chp": 4000.0, "mixed": 1500.0},
         "h/yr: PV = Xiaolan's plan (seed 000 sec. 4.1 action 4: 150 MW give 1.5亿 kWh a "

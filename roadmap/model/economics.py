@@ -96,6 +96,13 @@ def levelised_cost(capex: float, om: float, saving: float, abatement: float, rat
     return (crf(rate, lifetime) * capex + om - saving) / abatement
 
 
+def programme_bases() -> frozenset[str]:
+    """Cost bases priced per programme (one per site): their capex is the programme's own
+    cost, not that of what it steers, so the energy the steered measures save is not the
+    programme's saving either (its levelised cost is what the programme costs per tonne)."""
+    return frozenset(family.name for family in cost_data().families if family.per_site)
+
+
 def family_of(tech: Technology, families: Iterable[Family] | None = None) -> Family | None:
     """The first family whose type, supply scale, main sector and ids fit the measure."""
     effect = tech.acts
@@ -199,7 +206,8 @@ def _size(model: SiteModel, family: Family, row: int, alone: Pathway, abated: fl
 def yearly_flows(pathway: Pathway, capex: pd.DataFrame, year: int, money: Money,
                  ) -> pd.DataFrame:
     """Per measure of the pathway in `year`: capital in place (yuan), O&M, energy saving
-    (yuan/yr, net of energy added), abatement (t/yr, after interactions)."""
+    (yuan/yr, net of energy added; none for a programme, `programme_bases`), abatement
+    (t/yr, after interactions)."""
     model = pathway.model
     fx, bau, state, base = model.effects, model.bau_state, pathway.state, model.base
     column = int(np.searchsorted(base.years, year))
@@ -210,7 +218,7 @@ def yearly_flows(pathway: Pathway, capex: pd.DataFrame, year: int, money: Money,
         money.price("electricity", "all", year)
     row_of = {tech_id: row for row, tech_id in enumerate(fx.ids)}
     removed = removed_by_cell(model, state) - removed_by_cell(model, bau)
-    rows = []
+    rows, programmes = [], programme_bases()
     for item in capex.itertuples():
         row = row_of[item.id]
         added = state.adoption[row, column] - bau.adoption[row, column]
@@ -221,9 +229,10 @@ def yearly_flows(pathway: Pathway, capex: pd.DataFrame, year: int, money: Money,
             for c, t in enumerate(moved_to) if t >= 0)
         generated = fx.generation[row, column] * added
         fuel = burned_fuel(tech)
-        saving = float(saved @ prices) - bought + generated * power_price - (
-            0.0 if fuel is None else generated * fuel[1] * money.price(fuel[0], FUEL_SECTOR,
-                                                                        year))
+        saving = 0.0 if item.cost_basis in programmes else (
+            float(saved @ prices) - bought + generated * power_price - (
+                0.0 if fuel is None else generated * fuel[1] * money.price(
+                    fuel[0], FUEL_SECTOR, year)))
         abated = float(pathway.credit[row, :, column].sum()
                        + (state.sinks - bau.sinks)[row, column])
         rows.append({"id": item.id, "capital": item.capex * added,

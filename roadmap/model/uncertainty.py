@@ -15,9 +15,9 @@ and its run is the central pathway exactly):
 - each sector's growth rate: the profile's +- 1 point a year, uniform. Emissions
   compound it, so the band is genuinely wider above the central pathway than below;
 - the grid factor's path: x a multiplier drawn in the `grid_factor` range and reached in
-  the target year, rising linearly from the later of the base year and the path's first
-  year (the default path starts with a measured factor, 2022; years before it are not
-  drawn);
+  the target year, rising linearly from the later of the base year and the path's latest
+  measured year (its last point up to 2022, the latest published factor; else its first
+  point): measured years are not drawn;
 - the autonomous uptake of mature technologies, uniform in its range around its default;
 - the forest uptake per 亩, uniform in its range: genuinely one-sided, as the source gives
   the typical 0.5 t (the central value) and 1.2 t for forests growing well, and nothing
@@ -41,7 +41,13 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..inputs.assumptions import DEFAULT_PRICES, GRADES, PRICE_CARRIERS, PRICE_RANGES
+from ..inputs.assumptions import (
+    DEFAULT_PRICES,
+    GRADES,
+    GRID_MEASURED_UNTIL,
+    PRICE_CARRIERS,
+    PRICE_RANGES,
+)
 from ..inputs.catalog import popularization_year
 from ..inputs.ranges import DRAWN, FIXED, RATE_SPREAD
 from ..inputs.site import rate_in
@@ -54,6 +60,7 @@ from .economics import (
     crf,
     measure_capex,
     money_of,
+    programme_bases,
 )
 from .pathway import (
     GREEN_POWER,
@@ -220,7 +227,9 @@ class _Paths(NamedTuple):
 
 def _paths(model: SiteModel) -> _Paths:
     site, years = model.site, model.base.years
-    first = max(years[0], min(site.grid_path()))
+    path = site.grid_path()  # drawn after its latest measured point, else its first
+    first = max(years[0], max((y for y in path if y <= GRID_MEASURED_UNTIL),
+                              default=min(path)))
     ramp = np.clip((years - first) / max(years[-1] - first, 1), 0.0, 1.0)
     return _Paths(ramp, np.array([[rate_in(sector_rates, year) for year in years[:-1]]
                                   for sector_rates in map(site.growth_of, model.base.sectors)]))
@@ -499,9 +508,7 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     programme's (one per site, whatever it achieves)."""
     fx, pairs = model.effects, model.pairs
     rows = np.array([fx.ids.index(i) for i in capex["id"]], dtype=int)
-    families = {family.name: family for family in cost_data().families}
-    per_site = np.array([basis in families and families[basis].per_site
-                         for basis in capex["cost_basis"]], dtype=bool)
+    per_site = capex["cost_basis"].isin(programme_bases()).to_numpy()
     size = np.where(per_site, 1.0, draws.cap[:, rows])
     capital = (capex["capex"].to_numpy() * size * _unit_cost(model, capex, draws)
                * run.added[:, rows])
@@ -525,9 +532,11 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
         if fuel is not None:
             saving[:, row] -= run.generated[:, row] * fuel[1] * _drawn_price(
                 model, draws, fuel[0], FUEL_SECTOR)
+    saving = saving[:, rows]
+    saving[:, per_site] = 0.0  # a programme saves no energy of its own (`programme_bases`)
     abated = run.credit[:, rows]
     annual = (crf(draws.rate[:, None], capex["lifetime"].to_numpy()[None, :]) * capital
-              + capital * capex["om"].to_numpy() - saving[:, rows])
+              + capital * capex["om"].to_numpy() - saving)
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = np.where(abated > 0, annual / abated, np.nan)
     return cost, capital
