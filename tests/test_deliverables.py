@@ -3,6 +3,7 @@ formatting and the palette."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -73,10 +74,10 @@ def test_every_vocabulary_value_is_translated():
 
 def test_the_analysis_sentences_are_translated(xiaolan):
     reasons = [*xiaolan.ranking.excluded["reason"], *xiaolan.ranking.frame["why"],
-               *xiaolan.roadmap.frame["reason"]]
+               *xiaolan.roadmap.frame["reason"], *xiaolan.roadmap.left_out["reason"]]
     translated = [sentence(r, "zh") for r in reasons]
     assert sentence("needs port, which the site does not have", "zh") == "需要港口，场地不具备"
-    assert not any(re.search(r"[a-z]{3,}", re.sub(r"town-[a-z0-9-]+", "", t))
+    assert not any(re.search(r"[a-z]{3,}", re.sub(r"(?:town|bld)-[a-z0-9-]+", "", t))
                    for t in translated)
     with pytest.raises(KeyError, match="no translation"):
         sentence("a sentence nobody translated", "zh")
@@ -141,8 +142,36 @@ def test_report_tables_are_finished(zh_run, nanao_runs):
     zh = (zh_run / "report.md").read_text(encoding="utf-8")
     share = next(t for t in _markdown_tables(zh) if t[0][-1] == "占比" and t[0][1] == "类别")
     assert all(row[-1].endswith("%") for row in share[1:])
-    ranking = next(t for t in _markdown_tables(zh) if t[0][0] == "排名")
+    ranking = _markdown_tables(zh.split("### 措施排序")[1])[0]
     assert "平准化减排成本（元/吨）" in ranking[0] and "场地减排量（吨CO2e/年）" in ranking[0]
+
+
+def test_chinese_report_gives_the_left_out_rows_in_chinese(zh_run):
+    """The roadmap section ends with the ranked measures left out, their reasons in Chinese."""
+    markdown = (zh_run / "report.md").read_text(encoding="utf-8")
+    roadmap = markdown.split("## 4. 技术路线图")[1].split("\n## ")[0]
+    caption = "### 未纳入路线图的措施（与路线图中的措施重叠，避免重复计算减排量）"
+    table = _markdown_tables(roadmap.split(caption)[1])[0]
+    assert table[0] == ["排名", "措施", "编号", "理由"] and len(table) == 10
+    rows = {row[2]: row for row in table[1:]}
+    assert rows["town-renewable-energy"] == [
+        "5", "充分利用可再生能源", "town-renewable-energy",
+        "与场地文件纳入的town-building-solar-pv重叠（town-renewable-energy包含town-building-solar-pv）"]
+    assert rows["town-low-carbon-industry-system"][3].startswith(
+        "与已入选的town-industrial-restructuring重叠")
+    assert "overlaps" not in roadmap and "included by" not in roadmap
+    cells = {c.text for t in docx.Document(str(zh_run / "report.docx")).tables
+             for row in t.rows for c in row.cells}
+    assert rows["town-renewable-energy"][3] in cells
+
+
+def test_no_left_out_table_when_nothing_is_left_out(xiaolan):
+    from roadmap.rendering.document import roadmap_section
+    nothing = dataclasses.replace(xiaolan.roadmap, left_out=xiaolan.roadmap.left_out.iloc[:0])
+    captions = [c for c, _ in roadmap_section(dataclasses.replace(
+        xiaolan, roadmap=nothing), "en")["tables"]]
+    assert captions == ["Near term (2010-2025)", "Mid term (2025-2035)", "Long term (2035-2050)"]
+    assert len(roadmap_section(xiaolan, "en")["tables"]) == 4
 
 
 def test_both_languages_give_each_sentence_whole(xiaolan):

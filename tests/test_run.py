@@ -83,6 +83,35 @@ def test_report_names_every_selected_measure(xiaolan_run, analysis):
     assert "![" in markdown and "](charts/roadmap.png)" in markdown
 
 
+def test_the_rows_left_out_of_the_roadmap_say_why(xiaolan_run, analysis):
+    """Xiaolan's roadmap jumps from rank 3 to 6: ranks 4 and 5 overlap a measure in it (rank 5
+    the PV programme of rank 49 the profile includes). The report and the workbook say so."""
+    left_out = analysis.roadmap.left_out.set_index("id")
+    reasons = left_out["reason"]
+    assert left_out.loc[["town-low-carbon-industry-system", "town-renewable-energy"],
+                        "rank"].tolist() == [4, 5]
+    assert reasons["town-low-carbon-industry-system"] == (
+        "overlaps town-industrial-restructuring, already in the roadmap "
+        "(town-low-carbon-industry-system includes town-industrial-restructuring)")
+    assert reasons["town-renewable-energy"] == (
+        "overlaps town-building-solar-pv, included by the site profile "
+        "(town-renewable-energy includes town-building-solar-pv)")
+    roadmap = analysis.roadmap.frame.set_index("id")
+    overlapped = {reason.split(",")[0].removeprefix("overlaps ") for reason in reasons}
+    assert overlapped <= set(roadmap.index) and not set(reasons.index) & set(roadmap.index)
+    assert roadmap.loc["town-building-solar-pv", "reason"] == "included by the site profile"
+    for report in ("report.md", "report.html"):
+        lines = (xiaolan_run / report).read_text(encoding="utf-8").splitlines()
+        assert sum("included by the site profile (town-" in line for line in lines) == 2
+        assert any("town-low-carbon-industry-system" in line and
+                   "overlaps town-industrial-restructuring" in line for line in lines)
+    sheet = openpyxl.load_workbook(xiaolan_run / "roadmap.xlsx", read_only=True)["left_out"]
+    rows = list(sheet.values)
+    assert rows[0] == ("id", "name_zh", "name_en", "rank", "reason")
+    assert [row[0] for row in rows[1:]] == list(left_out.index) and len(rows) == 10
+    assert rows[2][3:] == (5, reasons["town-renewable-energy"])
+
+
 def test_report_is_self_contained(xiaolan_run):
     html = (xiaolan_run / "report.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 7  # 5 charts + the plan's two

@@ -32,6 +32,9 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
     from ..decisions.portfolio import Portfolio
     from ..decisions.roadmap import Roadmap
 
@@ -182,6 +185,21 @@ def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
             table.add_row(str(row["start_year"]), str(row["popularization_year"]), row["id"],
                           row["name_zh"], row["name_en"], str(row["recommendation"]), reason)
         screen.print(table)
+    if len(roadmap.left_out):
+        screen.print(_left_out_table(roadmap.left_out))
+
+
+def _left_out_table(left_out: pd.DataFrame) -> Table:
+    """The ranked measures left out because they overlap one in the roadmap."""
+    from rich.table import Table
+
+    table = Table(title=f"left out: they overlap a measure in the roadmap ({len(left_out)} "
+                        "measures)", title_justify="left")
+    for column in ("rank", "id", "技术名称", "name", "reason"):
+        table.add_column(column)
+    for row in left_out.itertuples():
+        table.add_row(str(row.rank), row.id, row.name_zh, row.name_en, row.reason)
+    return table
 
 
 def _portfolio_summary(portfolio: Portfolio) -> dict[str, float]:

@@ -79,7 +79,8 @@ def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
                     ) -> tuple[list[str], pd.DataFrame]:
     """Ids by rank: the first `top`, or all with a score of at least `min_score` (or both),
     never two that count the same abatement (a row restating or including one already
-    taken, `taken` first): those are left out with the reason."""
+    taken): those are left out with the reason. `taken` (the profile's `include`) is taken
+    first, so it displaces a higher-ranked row it overlaps."""
     frame = ranking.frame
     if min_score is not None:
         higher = method_spec(ranking.method).higher_is_better
@@ -93,9 +94,10 @@ def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
         if clash is None:
             chosen.append(row["id"])
         else:
+            why = "included by the site profile" if clash in taken else "already in the roadmap"
             left_out.append({"id": row["id"], "name_zh": row["name_zh"],
                              "name_en": row["name_en"], "rank": row["rank"],
-                             "reason": f"overlaps {clash}, already in the roadmap ("
+                             "reason": f"overlaps {clash}, {why} ("
                                        f"{conflicts.edges[row['id'], clash]['reason']})"})
     return chosen, pd.DataFrame(left_out, columns=LEFT_OUT_COLUMNS)
 

@@ -243,6 +243,10 @@ def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
         tables.append((_phase_heading(phase, start, end, lang), shown_table(
             rows[["id", "name_zh", "name_en", "start_year", "popularization_year", "reason"]],
             lang)))
+    left_out = analysis.roadmap.left_out
+    if len(left_out):  # the ranked rows a reader would miss between the roadmap's ranks
+        tables.append((text("left_out", lang), shown_table(
+            left_out[["rank", "id", "name_zh", "name_en", "reason"]], lang)))
     return section(text("roadmap", lang), tables=tables)  # the Gantt is in the summary
 
 

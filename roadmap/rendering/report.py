@@ -177,6 +177,7 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         "ranking": analysis.ranking.frame,
         "excluded": analysis.ranking.excluded,
         "roadmap": analysis.roadmap.frame,
+        "left_out": analysis.roadmap.left_out,
         "pathway": analysis.pathway.frame,
         "by_year": analysis.pathway.by_year,
         "scenarios": pd.concat([p.by_year.assign(scenario=name) for name, p in
