@@ -31,7 +31,7 @@ from .style import label
 VOCABULARY_COLUMNS = {"domain": "domain", "source": "source", "phase": "phase",
                       "method": "method", "group": "function", "sector": "sector",
                       "carrier": "carrier", "scenario": "scenario", "cost_basis": "cost_basis"}
-SENTENCE_COLUMNS = ("why", "reason")
+SENTENCE_COLUMNS = ("why", "reason", "note")
 PERCENT_COLUMNS = ("share", "p_top_k")  # fractions a reader expects as 46.3 %, not 0.463
 SHOWN_FIRST = 5  # measures named per phase in the summary
 
