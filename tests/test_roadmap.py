@@ -281,8 +281,8 @@ def test_plan_command(tmp_path, capsys):
     assert left_out["town-renewable-energy"].startswith("overlaps town-building-solar-pv")
     assert left_out["town-low-carbon-industry-system"].startswith(
         "overlaps town-industrial-restructuring")
-    status, out, _ = run(capsys, "plan", str(XIAOLAN))
-    assert "near term: widespread 2010-2025" in out
+    status, out, _ = run(capsys, "plan", str(XIAOLAN), "--lang", "en")
+    assert "Near term: widespread 2010-2025" in out
 
 
 def test_plan_rejects_a_bad_chart_suffix_before_writing(tmp_path, capsys):
