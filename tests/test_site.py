@@ -62,10 +62,14 @@ def test_every_example_profile_ranks(capsys, path):
 
 
 def test_rank_prints_a_ranked_explained_list(capsys):
-    status, out, _ = run(capsys, "rank", str(XIAOLAN), "--top", "5")
+    status, out, _ = run(capsys, "rank", str(XIAOLAN), "--top", "5", "--lang", "en")
     assert status == 0
-    assert "TOPSIS" in out and "调整产业结构" in out and "t/yr at this site" in out
+    assert "TOPSIS" in out and "Industrial restructuring" in out and "abates 198,471" in out
     assert "measures excluded" in out and "needs port" in out
+    status, out, _ = run(capsys, "rank", str(XIAOLAN), "--top", "5", "--lang", "zh")
+    assert status == 0
+    assert "按TOPSIS排序" in out and "调整产业结构" in out and "吨/年" in out
+    assert "项措施被排除" in out and "需要港口，场地不具备" in out and "needs" not in out
 
 
 def test_csv_and_json_carry_the_same_rows(capsys):
