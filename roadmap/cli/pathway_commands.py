@@ -10,7 +10,6 @@ import typer
 
 from ..errors import METHOD_OPTION, InputError, naming_the_profile
 from ..rendering.cells import to_csv
-from ..rendering.document import near_zero_text
 from ..rendering.messages import column, each_language, term, text, word
 from ..rendering.numbers import number, percent, tonnes
 from .common import (
@@ -205,6 +204,8 @@ def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap,
                      lang: str) -> None:
     """Net emissions of the three scenarios side by side, and the near-zero check."""
     from rich.table import Table
+
+    from ..rendering.document import near_zero_text
 
 
     site = next(iter(scenarios.values())).site
