@@ -10,7 +10,7 @@ import typer
 
 from ..errors import METHOD_OPTION, naming_the_profile
 from ..rendering.cells import to_csv
-from ..rendering.messages import column, each_language, sentence, term, text
+from ..rendering.messages import column, each_language, sentence, term, text, word
 from ..rendering.style import label
 from .common import (
     AhpOption,
@@ -238,11 +238,10 @@ def experts_command(
     largest: Annotated[int, typer.Option(help="Disagreements listed per domain.", min=0)] = 5,
     output_format: Annotated[ListFormat, typer.Option(
         "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
+    lang: PrintedLangOption = Lang.both,
 ) -> None:
     """The study's ★ as a benchmark: the engine's score (▼, ➕), the ▼+➕ sum and an
     out-of-sample fit, each against ★."""
-    from rich.table import Table
-
     from ..decisions.experts import STARS_MEANING, expert_agreement
 
     check_method(method)
@@ -258,36 +257,45 @@ def experts_command(
         }, ensure_ascii=False, indent=1))
         return
     screen = console()
-    screen.print(STARS_MEANING)
-    screen.print(_experts_summary_table(agreement, method))
-    screen.print(_frame_table("Out-of-sample fit: least squares of ★ on ▼, ➕ and readiness "
-                              "without the held-out domain", agreement.fits.round(3)))
+    screen.print(each_language(lambda one: text("experts_stars", one), lang))
+    screen.print(_experts_summary_table(agreement, method, lang))
+    screen.print(_frame_table(text("experts_fits", lang), agreement.fits.round(3)))
     if largest:
-        table = Table(title="Largest disagreements (rank difference, engine - ★)",
-                      title_justify="left")
-        for column in ("domain", "id", "技术名称", "★", "engine rank", "★ rank", "difference",
-                       "reason"):
-            table.add_column(column)
-        for _, row in agreement.disagreements.iterrows():
-            table.add_row(row["domain"], row["id"], row["name_zh"], f"{row['stars']:.0f}",
-                          str(row["engine_rank"]), f"{row['stars_rank']:g}",
-                          f"{row['difference']:+g}", row["reason"])
-        screen.print(table)
+        screen.print(_disagreements_table(agreement.disagreements, lang))
 
 
-def _experts_summary_table(agreement, method: str) -> Table:
+def _disagreements_table(disagreements, lang: str) -> Table:
     from rich.table import Table
 
-    weights = ", ".join(f"{c} {w:.2f}" for c, w in agreement.weights.items())
-    table = Table(title=f"Kendall tau-b against the study's ★ (engine: {method.upper()}, "
-                  f"{weights})", title_justify="left")
-    columns = {"domain": "domain", "measures": "measures", "kendall_tau": "engine",
-               "p_value": "p (engine)", "benchmark_tau": "▼+➕ sum",
-               "out_of_sample_tau": "fit, held out", "readiness_tau": "readiness"}
-    for header in columns.values():
-        table.add_column(header, justify="left" if header == "domain" else "right")
+    table = Table(title=text("experts_largest", lang), title_justify="left")
+    for header in (column("domain", lang), column("id", lang), column("measure", lang), "★",
+                   text("experts_engine_rank", lang), text("experts_stars_rank", lang),
+                   text("experts_difference", lang), column("reason", lang)):
+        table.add_column(header)
+    for _, row in disagreements.iterrows():
+        table.add_row(word(row["domain"], lang), row["id"],
+                      label(row["name_zh"], row["name_en"], lang), f"{row['stars']:.0f}",
+                      str(row["engine_rank"]), f"{row['stars_rank']:g}",
+                      f"{row['difference']:+g}", sentence(row["reason"], lang))
+    return table
+
+
+def _experts_summary_table(agreement, method: str, lang: str) -> Table:
+    from rich.table import Table
+
+    table = Table(title=each_language(lambda one: text(
+        "experts_title", one, method=term("method", method, one), weights=", ".join(
+            f"{term('criterion', c, one)} {w:.2f}" for c, w in agreement.weights.items())),
+        lang, " / "), title_justify="left")
+    columns = {"domain": column("domain", lang), "measures": column("measures", lang),
+               "kendall_tau": text("experts_engine", lang), "p_value": text("experts_p", lang),
+               "benchmark_tau": text("experts_sum", lang),
+               "out_of_sample_tau": text("experts_held_out", lang),
+               "readiness_tau": term("criterion", "readiness", lang)}
+    for name, header in columns.items():
+        table.add_column(header, justify="left" if name == "domain" else "right")
     for _, row in agreement.summary.iterrows():
-        table.add_row(row["domain"], str(row["measures"]),
+        table.add_row(word(row["domain"], lang), str(row["measures"]),
                       *(f"{row[c]:.3g}" if c == "p_value" else f"{row[c]:.3f}"
                         for c in list(columns)[2:]))
     return table
