@@ -92,6 +92,8 @@ def test_rank_acceptability_option(capsys):
     assert status == 0
     assert "Rank acceptability (SMAA-2): 300 draws" in out and "P(rank 1)" in out
     assert "Central weights" in out and "town-renewable-energy" in out
+    _, out, _ = run(capsys, *args, "--lang", "zh")
+    assert "排名可接受度（SMAA-2）：300次" in out and "第1名概率" in out and "Central" not in out
     _, out_json, _ = run(capsys, *args, "--format", "json")
     document = json.loads(out_json)
     first = document["ranking"][0]

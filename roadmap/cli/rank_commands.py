@@ -167,14 +167,12 @@ def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top:
                           spread=f"{stability.spread:g}", seed=stability.seed,
                           unstable=int(stability.frame["unstable"].sum()), k=stability.top_k))
     if accepted is not None:
-        screen.print(_acceptability_table(accepted, top or accepted.top_k))
-        screen.print(_frame_table("Central weights of the measures most often first "
-                                  "(confidence: P(first) at those weights)",
+        screen.print(_acceptability_table(accepted, top or accepted.top_k, lang))
+        screen.print(_frame_table(text("rank_central", lang),
                                   accepted.central_weights.drop(columns="name_en").round(3)))
     if compared is not None:
-        screen.print(_matrix_table("Weighted Spearman r_w between methods",
-                                    compared["weighted_spearman"]))
-        screen.print(_matrix_table("WS rank similarity (row = reference)", compared["ws"]))
+        screen.print(_matrix_table(text("correlations", lang), compared["weighted_spearman"]))
+        screen.print(_matrix_table(text("rank_ws", lang), compared["ws"]))
     if len(ranking.excluded):
         screen.print(_excluded_table(ranking.excluded, lang))
 
@@ -188,19 +186,22 @@ def _smaa_columns(accepted: Acceptability):
     return columns.join(frame[["p_top_k", "expected_rank"]].add_prefix("smaa_"))
 
 
-def _acceptability_table(accepted: Acceptability, shown: int) -> Table:
+def _acceptability_table(accepted: Acceptability, shown: int, lang: str) -> Table:
     from rich.table import Table
 
-    table = Table(title=f"Rank acceptability (SMAA-2): {accepted.draws} draws of weights "
-                  f"({accepted.weight_scheme}) and criteria values ({accepted.performance}), "
-                  f"seed {accepted.seed}", title_justify="left")
+    table = Table(title=text("rank_smaa", lang, draws=accepted.draws,
+                             scheme=accepted.weight_scheme, performance=accepted.performance,
+                             seed=accepted.seed), title_justify="left")
     ranks = list(accepted.indices.columns[:SMAA_RANKS])
-    for header in ("#", "id", "技术名称", *(f"P(rank {r})" for r in ranks),
-                   f"P(top {accepted.top_k})", "mean rank"):
-        table.add_column(header, justify="left" if header in ("id", "技术名称") else "right")
+    table.add_column("#", justify="right")
+    for name in ("id", "measure"):
+        table.add_column(column(name, lang))
+    for header in (*(text("rank_p_rank", lang, rank=r) for r in ranks),
+                   text("rank_top", lang, k=accepted.top_k), text("rank_mean", lang)):
+        table.add_column(header, justify="right")
     for _, row in accepted.frame.head(shown).iterrows():
         shares = accepted.indices.loc[row["id"], ranks]
-        table.add_row(str(row["rank"]), row["id"], row["name_zh"],
+        table.add_row(str(row["rank"]), row["id"], label(row["name_zh"], row["name_en"], lang),
                       *(f"{p:.0%}" for p in shares), f"{row['p_top_k']:.0%}",
                       f"{row['expected_rank']:.1f}")
     return table
