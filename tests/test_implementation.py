@@ -263,6 +263,7 @@ def test_check_summarises_the_plan_section(capsys):
     status, out, _ = run(capsys, "check", str(SITES / "xiaolan-town.yaml"))
     assert status == 0
     assert ("implementation: 10 actions (5 parts), 10 challenges, 13 indicators, "
-            "funding 74,290 10k yuan given.") in " ".join(out.split())
+            "funding 743 million yuan given.") in " ".join(out.split())
+    assert "实施计划：10项行动（5项子行动），10项挑战，13项指标，已给出资金7.43亿元。" in out
     status, out, _ = run(capsys, "check", str(SITES / "nanao-county.yaml"))
     assert status == 0 and "implementation: none in the profile" in out

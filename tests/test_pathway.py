@@ -390,7 +390,10 @@ def test_pathway_command(tmp_path, capsys):
     assert set(document["scenarios"]) == {"bau", "roadmap", "potential"}
     assert {c["year"] for c in document["contributions"]} == {2030}
     status, out, _ = run(capsys, "pathway", str(XIAOLAN))
-    assert "Net emissions by scenario" in out and "near zero by 2050 needs" in out
+    assert "Scenarios: net emissions after sinks" in out and "above near zero in 2050" in out
+    assert "情景比较" in out and "最大的剩余排放单元：工业·电力" in out
+    _, out, _ = run(capsys, "pathway", str(XIAOLAN), "--lang", "zh")
+    assert "绝对减排目标（2050年）：不高于1,080,000吨CO2e/年" in out and "target" not in out
 
 
 def test_plan_with_budget(capsys):

@@ -283,13 +283,18 @@ def test_plan_command(tmp_path, capsys):
     assert left_out["town-renewable-energy"].startswith("overlaps town-building-solar-pv")
     assert left_out["town-low-carbon-industry-system"].startswith(
         "overlaps town-industrial-restructuring")
-    status, out, _ = run(capsys, "plan", str(XIAOLAN))
-    assert "near term: widespread 2010-2025" in out
+    status, out, _ = run(capsys, "plan", str(XIAOLAN), "--lang", "en")
+    assert "Near term: widespread 2010-2025" in out
     # after the phases, the ranked rows left out (5 of the first 20 ranks), rank 5 because
     # the profile includes the PV programme it covers
-    left_out = out.split("left out: they overlap a measure in the roadmap (5 measures)")[1]
+    left_out = out.split("Left out of the roadmap: they overlap a measure in it")[1]
+    assert left_out.split("\n")[0].rstrip().endswith("(5)")
     renewable = next(line for line in left_out.splitlines() if "town-renewable-energy" in line)
     assert "│ 5 " in renewable and "included by the site profile" in renewable
+    status, out, _ = run(capsys, "plan", str(XIAOLAN), "--lang", "zh")
+    renewable = next(line for line in out.split("未纳入路线图的措施")[1].splitlines()
+                     if "town-renewable-energy" in line)
+    assert "与场地文件纳入的" in renewable
 
 
 def test_plan_rejects_a_bad_chart_suffix_before_writing(tmp_path, capsys):

@@ -14,6 +14,8 @@ import pytest
 from roadmap import load_site
 from roadmap.cli import main
 from roadmap.rendering import report as report_module
+from roadmap.rendering.document import SENTENCE_COLUMNS
+from roadmap.rendering.report import with_chinese
 from roadmap.workflow import Options, analyse_file
 from tests.helpers import run
 
@@ -55,7 +57,10 @@ def test_tables_match_the_api(xiaolan_run, analysis):
     for name, frame in (("ranking", analysis.ranking.frame), ("roadmap", analysis.roadmap.frame),
                         ("pathway", analysis.pathway.frame)):
         written = pd.read_csv(xiaolan_run / f"{name}.csv", keep_default_na=False)
-        assert list(written.columns) == list(frame.columns)
+        # the API's columns in their order, each sentence column followed by its Chinese
+        assert list(written.columns) == list(with_chinese(frame).columns)
+        assert list(written.columns.drop([f"{c}_zh" for c in SENTENCE_COLUMNS],
+                                         errors="ignore")) == list(frame.columns)
         assert written["id" if "id" in written else "measure"].tolist() == \
             frame["id" if "id" in frame else "measure"].tolist()
         assert len(written) == len(frame)

@@ -62,10 +62,14 @@ def test_every_example_profile_ranks(capsys, path):
 
 
 def test_rank_prints_a_ranked_explained_list(capsys):
-    status, out, _ = run(capsys, "rank", str(XIAOLAN), "--top", "5")
+    status, out, _ = run(capsys, "rank", str(XIAOLAN), "--top", "5", "--lang", "en")
     assert status == 0
-    assert "TOPSIS" in out and "调整产业结构" in out and "t/yr at this site" in out
+    assert "TOPSIS" in out and "Industrial restructuring" in out and "abates 198,471" in out
     assert "measures excluded" in out and "needs port" in out
+    status, out, _ = run(capsys, "rank", str(XIAOLAN), "--top", "5", "--lang", "zh")
+    assert status == 0
+    assert "按TOPSIS排序" in out and "调整产业结构" in out and "吨/年" in out
+    assert "项措施被排除" in out and "需要港口，场地不具备" in out and "needs" not in out
 
 
 def test_csv_and_json_carry_the_same_rows(capsys):
@@ -88,6 +92,8 @@ def test_rank_acceptability_option(capsys):
     assert status == 0
     assert "Rank acceptability (SMAA-2): 300 draws" in out and "P(rank 1)" in out
     assert "Central weights" in out and "town-renewable-energy" in out
+    _, out, _ = run(capsys, *args, "--lang", "zh")
+    assert "排名可接受度（SMAA-2）：300次" in out and "第1名概率" in out and "Central" not in out
     _, out_json, _ = run(capsys, *args, "--format", "json")
     document = json.loads(out_json)
     first = document["ranking"][0]
@@ -125,10 +131,12 @@ def test_experts_command(capsys):
     assert status == 0
     rows = {r["domain"]: float(r["kendall_tau"]) for r in csv.DictReader(io.StringIO(out))}
     assert rows["transport"] == pytest.approx(0.780, abs=1e-3)
-    status, out, _ = run(capsys, "experts")
+    status, out, _ = run(capsys, "experts", "--lang", "en")
     assert "Largest disagreements" in out and "bld-cross-ventilation" in out
     assert "benchmark, not validation" in out and "▼+➕ sum" in out and "fit, held out" in out
     assert "economics 4/5 lifts the engine's rank above ★ 3" in out
+    status, out, _ = run(capsys, "experts", "--lang", "zh")
+    assert "最大分歧" in out and "经济性4/5使模型排名高于★3" in out and "lifts" not in out
 
 
 BAD_SITES = {

@@ -192,6 +192,11 @@ class Lang(StrEnum):
     both = "both"
 
 
+PrintedLangOption = Annotated[Lang, typer.Option(
+    "--lang", help="Printed titles, headers and sentences in Chinese, English or both "
+    "(CSV and JSON keep their English).")]
+
+
 class ChartFormat(StrEnum):
     png = "png"
     svg = "svg"

@@ -10,6 +10,8 @@ import typer
 
 from ..errors import METHOD_OPTION, InputError, naming_the_profile
 from ..rendering.cells import to_csv
+from ..rendering.messages import column, each_language, term, text, word
+from ..rendering.numbers import number, percent, tonnes
 from .common import (
     DependenciesOption,
     Lang,
@@ -45,7 +47,9 @@ def pathway_command(
     chart: Annotated[Path | None, typer.Option(
         help="Draw the wedge chart here; -contributions and -cost-curve charts beside it.")]
     = None,
-    lang: Annotated[Lang, typer.Option(help="Chart labels.")] = Lang.both,
+    lang: Annotated[Lang, typer.Option(
+        help="Chart labels and the printed tables and sentences: Chinese, English or both.")]
+    = Lang.both,
     draws: Annotated[int, typer.Option(
         min=0, help="Monte Carlo draws through the site model (0: none): P10/P50/P90 of "
         "emissions and each measure's abatement, the chance of meeting each target.")] = 0,
@@ -102,7 +106,8 @@ def pathway_command(
                  cost_curve_chart(economics, chosen_years[-1], lang.value))):
             save_figure(figure, path)
             typer.echo(f"wrote {path}", err=True)
-    _print_pathway(output_format, pathway, checks, shares, economics, scenarios, gap, spread)
+    _print_pathway(output_format, pathway, checks, shares, economics, scenarios, gap, spread,
+                   lang.value)
 
 
 def _beside(path: Path, name: str) -> Path:
@@ -129,7 +134,7 @@ def _years(text: str | None, site: Site) -> list[int]:
 
 def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[TargetCheck],
                    shares, economics, scenarios: dict[str, Pathway], gap: NearZeroGap,
-                   spread: Uncertainty | None) -> None:
+                   spread: Uncertainty | None, lang: str) -> None:
     from rich.table import Table
 
     from ..model.pathway import targets_frame
@@ -155,13 +160,14 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
         }, ensure_ascii=False, indent=1))
         return
     screen = console()
-    _print_scenarios(screen, scenarios, gap)
+    _print_scenarios(screen, scenarios, gap, lang)
     if spread is not None:
-        _print_spread(screen, spread)
-    table = Table(title=f"{pathway.site.name}: emissions, {pathway.scenario} scenario "
-                  "(tCO2e/yr)", title_justify="left")
-    for column in ("year", "business as usual", "abatement", "sinks", "net"):
-        table.add_column(column, justify="right")
+        _print_spread(screen, spread, lang)
+    table = Table(title=each_language(lambda one: text(
+        "pathway_title", one, site=pathway.site.name,
+        scenario=term("scenario", pathway.scenario, one)), lang, " / "), title_justify="left")
+    for name in ("year", "bau", "abatement", "sink", "net"):
+        table.add_column(column(name, lang), justify="right")
     by_year = pathway.by_year
     for _, row in by_year[(by_year["year"] % 5 == 0) | (by_year.index == len(by_year) - 1)
                           ].iterrows():
@@ -169,66 +175,81 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
                                                ("bau", "abatement", "sink", "net")))
     screen.print(table)
     for check in checks:
-        met = f"met in {check.met_year}" if check.met_year else "not met"
-        gap = (f"; gap {check.gap:,.3g} {check.unit}, {check.extra_abatement:,.0f} t/yr more "
-               "abatement needed") if check.gap > 0 else ""
-        screen.print(f"{check.kind} target {check.year}: at most {check.required:,.3g} "
-                      f"{check.unit}, pathway {check.value:,.3g}: {met}{gap}")
-    shown = Table(title="Contributions to abatement", title_justify="left")
-    for column in ("year", "group", "t/yr", "share"):
-        shown.add_column(column, justify="left" if column == "group" else "right")
+        screen.print(each_language(lambda one, c=check: _target_text(c, one), lang))
+    shown = Table(title=text("contributions", lang), title_justify="left")
+    shown.add_column(column("year", lang), justify="right")
+    shown.add_column(column("group", lang))
+    for name in ("abatement", "share"):
+        shown.add_column(column(name, lang), justify="right")
     for _, row in shares.iterrows():
-        shown.add_row(str(row["year"]), row["group"], f"{row['abatement']:,.0f}",
-                      f"{row['share']:.0%}")
+        shown.add_row(str(row["year"]), term("function", row["group"], lang),
+                      f"{row['abatement']:,.0f}", f"{row['share']:.0%}")
     screen.print(shown)
 
 
-def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap) -> None:
+def _target_text(check: TargetCheck, lang: str) -> str:
+    """A target, the pathway's value and the verdict, with the gap if it is missed."""
+    unit = term("unit", check.unit, lang)
+    verdict = text("pathway_met", lang, year=check.met_year) if check.met_year else \
+        text("pathway_not_met", lang)
+    if check.gap > 0:
+        verdict += text("pathway_gap", lang, gap=number(check.gap), unit=unit,
+                        extra=tonnes(check.extra_abatement, lang))
+    return text("pathway_target", lang, kind=term("target_kind", check.kind, lang),
+                year=check.year, required=number(check.required), unit=unit,
+                value=number(check.value), verdict=verdict)
+
+
+def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap,
+                     lang: str) -> None:
     """Net emissions of the three scenarios side by side, and the near-zero check."""
     from rich.table import Table
+
+    from ..rendering.document import near_zero_text
 
 
     site = next(iter(scenarios.values())).site
     years = sorted({site.base_year, *[y for y in (2025, 2030, 2035, 2040, 2050)
                                       if site.base_year < y < site.target_year],
                     site.target_year})
-    table = Table(title="Net emissions by scenario (tCO2e/yr)", title_justify="left")
-    table.add_column("scenario")
+    table = Table(title=text("scenarios", lang), title_justify="left")
+    table.add_column(column("scenario", lang))
     for year in years:
         table.add_column(str(year), justify="right")
     for name, pathway in scenarios.items():
         net = pathway.by_year.set_index("year")["net"]
-        table.add_row(name, *(f"{net[y]:,.0f}" for y in years))
+        table.add_row(term("scenario", name, lang), *(f"{net[y]:,.0f}" for y in years))
     screen.print(table)
-    if gap.gap <= 0:
-        screen.print(f"near zero ({gap.required:,.0f} t/yr) is within the technical potential "
-                     f"by {gap.year}")
-        return
-    top = gap.residual.head(3)
-    cells = ", ".join(f"{r.sector} {r.carrier} {r.emissions:,.0f}" for r in top.itertuples())
-    screen.print(f"near zero by {gap.year} needs {gap.gap:,.0f} t/yr beyond the technical "
-                 f"potential: green power for the {gap.green_mwh:,.0f} MWh/yr still bought "
-                 f"closes {gap.green_closes:,.0f} t/yr; the rest needs {gap.sink_ha:,.0f} ha "
-                 f"of new sink or measures on the largest remaining cells ({cells} t/yr)")
+    screen.print(each_language(lambda one: near_zero_text(gap, one), lang))
+    if gap.gap > 0:
+        screen.print(each_language(lambda one: text("pathway_cells", one, cells=(
+            "、" if one == "zh" else ", ").join(
+                f"{word(r.sector, one)}·{word(r.carrier, one)} {tonnes(r.emissions, one)}"
+                for r in gap.residual.head(3).itertuples())), lang))
 
 
-def _print_spread(screen, spread: Uncertainty) -> None:
+def _print_spread(screen, spread: Uncertainty, lang: str) -> None:
     from rich.table import Table
 
-    table = Table(title=f"Net emissions over {spread.draws} Monte Carlo draws (tCO2e/yr)",
+    table = Table(title=text("uncertainty_table", lang, draws=spread.draws, seed=spread.seed),
                   title_justify="left")
-    for column in ("year", "P10", "P50", "P90"):
-        table.add_column(column, justify="right")
+    for name in ("year", "net_p10", "net_p50", "net_p90"):
+        table.add_column(column(name, lang), justify="right")
     for row in spread.by_year.itertuples():
         table.add_row(str(row.year), *(f"{v:,.0f}" for v in (row.net_p10, row.net_p50,
                                                               row.net_p90)))
     screen.print(table)
     for row in spread.targets.itertuples():
-        screen.print(f"{row.kind} target {row.year}: met in {row.probability:.0%} of the draws")
-    costs = Table(title="Levelised cost in the target year over the draws (yuan/t)",
-                  title_justify="left")
-    for column in ("measure", "P10", "P50", "P90"):
-        costs.add_column(column, justify="right" if column != "measure" else "left")
+        screen.print(each_language(lambda one, r=row: text(
+            "target_chance", one, kind=term("target_kind", r.kind, one), year=r.year,
+            p=percent(r.probability)), lang))
+    costs = Table(title=each_language(lambda one: text(
+        "cost_range_table", one, year=int(spread.by_year["year"].iloc[-1]),
+        draws=spread.draws, seed=spread.seed),
+        lang, " / "), title_justify="left")
+    costs.add_column(column("measure", lang))
+    for name in ("cost_yuan_per_t_p10", "cost_yuan_per_t_p50", "cost_yuan_per_t_p90"):
+        costs.add_column(column(name, lang), justify="right")
     for row in spread.costs.itertuples(index=False):
         costs.add_row(row[0], *(f"{v:,.0f}" for v in row[1:]))
     screen.print(costs)

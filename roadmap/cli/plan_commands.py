@@ -10,6 +10,9 @@ import typer
 
 from ..errors import METHOD_OPTION, naming_the_profile
 from ..rendering.cells import to_csv
+from ..rendering.messages import column, each_language, sentence, term, text
+from ..rendering.numbers import money, number, percent, tonnes
+from ..rendering.style import label
 from .common import (
     AhpOption,
     ChartFormat,
@@ -92,7 +95,9 @@ def plan_command(
     chart: Annotated[Path | None, typer.Option(
         help="Also draw the roadmap Gantt chart here: .png, .svg, .pdf, .html (interactive).")]
     = None,
-    lang: Annotated[Lang, typer.Option(help="Chart labels.")] = Lang.both,
+    lang: Annotated[Lang, typer.Option(
+        help="Chart labels and the printed summary and tables: Chinese, English or both.")]
+    = Lang.both,
     arrows: Annotated[bool, typer.Option(
         "--arrows", help="Draw dependency arrows on the chart.")] = False,
     dependencies: DependenciesOption = None,
@@ -146,13 +151,11 @@ def plan_command(
         else:
             save_figure(roadmap_chart(roadmap, lang.value, arrows), chart)
         typer.echo(f"wrote {chart}", err=True)
-    _print_roadmap(output_format, roadmap, portfolio)
+    _print_roadmap(output_format, roadmap, portfolio, lang.value)
 
 
 def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
-                   portfolio: Portfolio | None) -> None:
-    from rich.table import Table
-
+                   portfolio: Portfolio | None, lang: str) -> None:
     from ..decisions.roadmap import phases
 
     frame = roadmap.frame
@@ -170,35 +173,46 @@ def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,
         return
     screen = console()
     if portfolio is not None:
-        screen.print(_portfolio_text(portfolio))
+        screen.print(each_language(lambda one: _portfolio_text(portfolio, one), lang))
     for phase, start, end in phases(roadmap.site):
         rows = frame[frame["phase"] == phase]
-        if rows.empty:
-            continue
-        table = Table(title=f"{phase} term: widespread {start}-{end} ({len(rows)} measures)",
-                      title_justify="left")
-        for column in ("start", "widespread", "id", "技术名称", "name", "★", "reason"):
-            table.add_column(column)
-        for _, row in rows.iterrows():
-            reason = row["reason"] + (f"; starts with {row['delayed_by']}"
-                                      if row["delayed_by"] else "")
-            table.add_row(str(row["start_year"]), str(row["popularization_year"]), row["id"],
-                          row["name_zh"], row["name_en"], str(row["recommendation"]), reason)
-        screen.print(table)
+        if not rows.empty:
+            screen.print(_phase_table(rows, phase, start, end, lang))
     if len(roadmap.left_out):
-        screen.print(_left_out_table(roadmap.left_out))
+        screen.print(_left_out_table(roadmap.left_out, lang))
 
 
-def _left_out_table(left_out: pd.DataFrame) -> Table:
-    """The ranked measures left out because they overlap one in the roadmap."""
+def _phase_table(rows, phase: str, start: int, end: int, lang: str) -> Table:
+    """A phase's measures: years, id, name, ★ and why each is in, in `lang`."""
     from rich.table import Table
 
-    table = Table(title=f"left out: they overlap a measure in the roadmap ({len(left_out)} "
-                        "measures)", title_justify="left")
-    for column in ("rank", "id", "技术名称", "name", "reason"):
-        table.add_column(column)
+    title = each_language(lambda one: text("plan_phase", one, phase=term("phase_title", phase, one),
+                                           start=start, end=end, count=len(rows)), lang, " / ")
+    table = Table(title=title, title_justify="left")
+    for name in ("start_year", "popularization_year", "id", "measure"):
+        table.add_column(column(name, lang))
+    table.add_column("★")
+    table.add_column(column("reason", lang))
+    for _, row in rows.iterrows():
+        reason = row["reason"] + (f"; starts with {row['delayed_by']}"
+                                  if row["delayed_by"] else "")
+        table.add_row(str(row["start_year"]), str(row["popularization_year"]), row["id"],
+                      label(row["name_zh"], row["name_en"], lang), str(row["recommendation"]),
+                      sentence(reason, lang))
+    return table
+
+
+def _left_out_table(left_out: pd.DataFrame, lang: str) -> Table:
+    """The ranked measures left out because they overlap one in the roadmap, in `lang`."""
+    from rich.table import Table
+
+    title = each_language(lambda one: text("left_out", one), lang, " / ")
+    table = Table(title=f"{title} ({len(left_out)})", title_justify="left")
+    for name in ("rank", "id", "measure", "reason"):
+        table.add_column(column(name, lang))
     for row in left_out.itertuples():
-        table.add_row(str(row.rank), row.id, row.name_zh, row.name_en, row.reason)
+        table.add_row(str(row.rank), row.id, label(row.name_zh, row.name_en, lang),
+                      sentence(row.reason, lang))
     return table
 
 
@@ -212,12 +226,14 @@ def _portfolio_summary(portfolio: Portfolio) -> dict[str, float]:
             "step_gain_t_per_yr_per_10k_yuan": portfolio.step_gain}
 
 
-def _portfolio_text(portfolio: Portfolio) -> str:
-    left_out = portfolio.frame[~portfolio.frame["chosen"]]
-    return (f"budget {portfolio.budget:,.0f} (10k yuan) buys {int(portfolio.frame['chosen'].sum())}"
-            f" measures for {portfolio.portfolio_spend:,.0f}, abating "
-            f"{portfolio.portfolio_abatement:,.0f} t/yr together in {portfolio.year} "
-            f"(business as usual: {portfolio.bau_emissions:,.0f} t/yr; within "
-            f"{portfolio.gap:.1%} of the best choice); {len(left_out)} left out. Shadow price "
-            f"of the budget: {portfolio.shadow_price:,.1f} t/yr per extra 10k yuan (LP), "
-            f"{portfolio.step_gain:,.1f} for a 10% larger budget.")
+def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
+    """What the budget buys and its shadow price, in zh or en."""
+    chosen = int(portfolio.frame["chosen"].sum())
+    bought = text("plan_portfolio", lang, budget=money(portfolio.budget, lang), count=chosen,
+                  spent=money(portfolio.portfolio_spend, lang),
+                  abatement=tonnes(portfolio.portfolio_abatement, lang), year=portfolio.year,
+                  bau=tonnes(portfolio.bau_emissions, lang), gap=percent(portfolio.gap, 1),
+                  left=len(portfolio.frame) - chosen)
+    return bought + (" " if lang == "en" else "") + text(
+        "plan_shadow", lang, shadow=number(portfolio.shadow_price),
+        step=number(portfolio.step_gain))

@@ -10,11 +10,15 @@ import typer
 
 from ..errors import METHOD_OPTION, naming_the_profile
 from ..rendering.cells import to_csv
+from ..rendering.messages import column, each_language, sentence, term, text, word
+from ..rendering.style import label
 from .common import (
     AhpOption,
+    Lang,
     ListFormat,
     MethodChoice,
     MethodOption,
+    PrintedLangOption,
     WeightsOption,
     WithDomainOption,
     app,
@@ -35,29 +39,34 @@ if TYPE_CHECKING:
 
 
 def _ranking_table(ranking: Ranking, site: Site, top: int | None,
-                   stability: Sensitivity | None) -> Table:
+                   stability: Sensitivity | None, lang: str) -> Table:
     from rich.table import Table
 
-    weights = ", ".join(f"{c} {w:.2f}" for c, w in ranking.weights.items())
     shown = ranking.frame.head(top) if top else ranking.frame
-    table = Table(title=f"{site.name}: {len(ranking.frame)} measures ranked by "
-                  f"{ranking.method.upper()} ({weights})", title_justify="left")
-    for column in ("#", "id", "技术名称", "name", "score", *ranking.criteria):
-        table.add_column(column, justify="right" if column in ("#", "score") else "left")
+    table = Table(title=each_language(lambda one: text(
+        "rank_title", one, site=site.name, count=len(ranking.frame),
+        method=term("method", ranking.method, one), weights=", ".join(
+            f"{term('criterion', c, one)} {w:.2f}" for c, w in ranking.weights.items())),
+        lang), title_justify="left")
+    table.add_column("#", justify="right")
+    for name in ("id", "measure"):
+        table.add_column(column(name, lang))
+    for name in ("score", *ranking.criteria):
+        table.add_column(column(name, lang), justify="right")
     if stability is not None:
-        table.add_column(f"P(top {stability.top_k})", justify="right")
-        table.add_column("rank 5-95%", justify="right")
+        table.add_column(text("rank_top", lang, k=stability.top_k), justify="right")
+        table.add_column(text("rank_span", lang), justify="right")
         stable = stability.frame.set_index("id")
-    table.add_column("why")
+    table.add_column(column("why", lang))
     for _, row in shown.iterrows():
-        cells = [str(row["rank"]), row["id"], row["name_zh"], row["name_en"],
+        cells = [str(row["rank"]), row["id"], label(row["name_zh"], row["name_en"], lang),
                  f"{row['score']:.3f}", *(f"{row[c]:.2f}" for c in ranking.criteria)]
         if stability is not None:
             s_row = stable.loc[row["id"]]
             flag = " !" if s_row["unstable"] else ""
             cells += [f"{s_row['p_top_k']:.0%}{flag}",
                       f"{s_row['rank_p5']:.0f}-{s_row['rank_p95']:.0f}"]
-        table.add_row(*cells, row["why"])
+        table.add_row(*cells, sentence(row["why"], lang))
     return table
 
 
@@ -97,6 +106,7 @@ def rank_command(
     smaa: Annotated[int | None, typer.Option(
         "--smaa", min=10, help="Draws of weights and criteria values for the rank "
         "acceptability (SMAA-2).")] = None,
+    lang: PrintedLangOption = Lang.both,
 ) -> None:
     """Rank the catalog's measures for a site, explained."""
     from ..decisions.acceptability import acceptability
@@ -119,12 +129,12 @@ def rank_command(
         comparison = compare_methods(matrix, methods, used)
         compared = {"ranks": comparison.ranks, "weighted_spearman": comparison.weighted_spearman,
                     "ws": comparison.ws}
-    _print_ranking(output_format, ranking, site, top, stability, compared, accepted)
+    _print_ranking(output_format, ranking, site, top, stability, compared, accepted, lang)
 
 
 def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top: int | None,
                    stability: Sensitivity | None, compared: dict[str, object] | None,
-                   accepted: Acceptability | None = None) -> None:
+                   accepted: Acceptability | None = None, lang: str = "both") -> None:
     flat = _flat_ranking(ranking, top, stability, compared)
     if accepted is not None:
         flat = flat.join(_smaa_columns(accepted), on="id")
@@ -147,25 +157,24 @@ def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
     screen = console()
-    screen.print(_ranking_table(ranking, site, top, stability))
+    screen.print(_ranking_table(ranking, site, top, stability, lang))
     for criterion, reason in ranking.dropped.items():
-        screen.print(f"criterion {criterion} left out: {reason}")
+        screen.print(each_language(lambda one, c=criterion, r=reason: text(
+            "rank_dropped", one, criterion=term("criterion", c, one), reason=sentence(r, one)),
+            lang))
     if stability is not None:
-        unstable = int(stability.frame["unstable"].sum())
-        screen.print(f"sensitivity: {stability.draws} weight draws (each weight x U(1 ± "
-                      f"{stability.spread:g}), seed {stability.seed}); {unstable} measures "
-                      f"flagged '!' (unstable in the top {stability.top_k})")
+        screen.print(text("rank_sensitivity", lang, draws=stability.draws,
+                          spread=f"{stability.spread:g}", seed=stability.seed,
+                          unstable=int(stability.frame["unstable"].sum()), k=stability.top_k))
     if accepted is not None:
-        screen.print(_acceptability_table(accepted, top or accepted.top_k))
-        screen.print(_frame_table("Central weights of the measures most often first "
-                                  "(confidence: P(first) at those weights)",
+        screen.print(_acceptability_table(accepted, top or accepted.top_k, lang))
+        screen.print(_frame_table(text("rank_central", lang),
                                   accepted.central_weights.drop(columns="name_en").round(3)))
     if compared is not None:
-        screen.print(_matrix_table("Weighted Spearman r_w between methods",
-                                    compared["weighted_spearman"]))
-        screen.print(_matrix_table("WS rank similarity (row = reference)", compared["ws"]))
+        screen.print(_matrix_table(text("correlations", lang), compared["weighted_spearman"]))
+        screen.print(_matrix_table(text("rank_ws", lang), compared["ws"]))
     if len(ranking.excluded):
-        screen.print(_excluded_table(ranking.excluded))
+        screen.print(_excluded_table(ranking.excluded, lang))
 
 
 SMAA_RANKS = 5  # rank acceptabilities b^1..b^5 shown, with P(top k)
@@ -177,19 +186,22 @@ def _smaa_columns(accepted: Acceptability):
     return columns.join(frame[["p_top_k", "expected_rank"]].add_prefix("smaa_"))
 
 
-def _acceptability_table(accepted: Acceptability, shown: int) -> Table:
+def _acceptability_table(accepted: Acceptability, shown: int, lang: str) -> Table:
     from rich.table import Table
 
-    table = Table(title=f"Rank acceptability (SMAA-2): {accepted.draws} draws of weights "
-                  f"({accepted.weight_scheme}) and criteria values ({accepted.performance}), "
-                  f"seed {accepted.seed}", title_justify="left")
+    table = Table(title=text("rank_smaa", lang, draws=accepted.draws,
+                             scheme=accepted.weight_scheme, performance=accepted.performance,
+                             seed=accepted.seed), title_justify="left")
     ranks = list(accepted.indices.columns[:SMAA_RANKS])
-    for column in ("#", "id", "技术名称", *(f"P(rank {r})" for r in ranks),
-                   f"P(top {accepted.top_k})", "mean rank"):
-        table.add_column(column, justify="left" if column in ("id", "技术名称") else "right")
+    table.add_column("#", justify="right")
+    for name in ("id", "measure"):
+        table.add_column(column(name, lang))
+    for header in (*(text("rank_p_rank", lang, rank=r) for r in ranks),
+                   text("rank_top", lang, k=accepted.top_k), text("rank_mean", lang)):
+        table.add_column(header, justify="right")
     for _, row in accepted.frame.head(shown).iterrows():
         shares = accepted.indices.loc[row["id"], ranks]
-        table.add_row(str(row["rank"]), row["id"], row["name_zh"],
+        table.add_row(str(row["rank"]), row["id"], label(row["name_zh"], row["name_en"], lang),
                       *(f"{p:.0%}" for p in shares), f"{row['p_top_k']:.0%}",
                       f"{row['expected_rank']:.1f}")
     return table
@@ -200,21 +212,22 @@ def _matrix_table(title: str, frame) -> Table:
 
     table = Table(title=title, title_justify="left")
     table.add_column("")
-    for column in frame.columns:
-        table.add_column(column, justify="right")
+    for header in frame.columns:
+        table.add_column(header, justify="right")
     for name, row in frame.iterrows():
         table.add_row(name, *(f"{v:.3f}" for v in row))
     return table
 
 
-def _excluded_table(excluded) -> Table:
+def _excluded_table(excluded, lang: str) -> Table:
     from rich.table import Table
 
-    table = Table(title=f"{len(excluded)} measures excluded", title_justify="left")
-    for column in ("id", "技术名称", "reason"):
-        table.add_column(column)
+    table = Table(title=text("rank_excluded", lang, count=len(excluded)), title_justify="left")
+    for name in ("id", "measure", "reason"):
+        table.add_column(column(name, lang))
     for _, row in excluded.iterrows():
-        table.add_row(row["id"], row["name_zh"], row["reason"])
+        table.add_row(row["id"], label(row["name_zh"], row["name_en"], lang),
+                      sentence(row["reason"], lang))
     return table
 
 
@@ -226,11 +239,10 @@ def experts_command(
     largest: Annotated[int, typer.Option(help="Disagreements listed per domain.", min=0)] = 5,
     output_format: Annotated[ListFormat, typer.Option(
         "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
+    lang: PrintedLangOption = Lang.both,
 ) -> None:
     """The study's ★ as a benchmark: the engine's score (▼, ➕), the ▼+➕ sum and an
     out-of-sample fit, each against ★."""
-    from rich.table import Table
-
     from ..decisions.experts import STARS_MEANING, expert_agreement
 
     check_method(method)
@@ -246,36 +258,45 @@ def experts_command(
         }, ensure_ascii=False, indent=1))
         return
     screen = console()
-    screen.print(STARS_MEANING)
-    screen.print(_experts_summary_table(agreement, method))
-    screen.print(_frame_table("Out-of-sample fit: least squares of ★ on ▼, ➕ and readiness "
-                              "without the held-out domain", agreement.fits.round(3)))
+    screen.print(each_language(lambda one: text("experts_stars", one), lang))
+    screen.print(_experts_summary_table(agreement, method, lang))
+    screen.print(_frame_table(text("experts_fits", lang), agreement.fits.round(3)))
     if largest:
-        table = Table(title="Largest disagreements (rank difference, engine - ★)",
-                      title_justify="left")
-        for column in ("domain", "id", "技术名称", "★", "engine rank", "★ rank", "difference",
-                       "reason"):
-            table.add_column(column)
-        for _, row in agreement.disagreements.iterrows():
-            table.add_row(row["domain"], row["id"], row["name_zh"], f"{row['stars']:.0f}",
-                          str(row["engine_rank"]), f"{row['stars_rank']:g}",
-                          f"{row['difference']:+g}", row["reason"])
-        screen.print(table)
+        screen.print(_disagreements_table(agreement.disagreements, lang))
 
 
-def _experts_summary_table(agreement, method: str) -> Table:
+def _disagreements_table(disagreements, lang: str) -> Table:
     from rich.table import Table
 
-    weights = ", ".join(f"{c} {w:.2f}" for c, w in agreement.weights.items())
-    table = Table(title=f"Kendall tau-b against the study's ★ (engine: {method.upper()}, "
-                  f"{weights})", title_justify="left")
-    columns = {"domain": "domain", "measures": "measures", "kendall_tau": "engine",
-               "p_value": "p (engine)", "benchmark_tau": "▼+➕ sum",
-               "out_of_sample_tau": "fit, held out", "readiness_tau": "readiness"}
-    for label in columns.values():
-        table.add_column(label, justify="left" if label == "domain" else "right")
+    table = Table(title=text("experts_largest", lang), title_justify="left")
+    for header in (column("domain", lang), column("id", lang), column("measure", lang), "★",
+                   text("experts_engine_rank", lang), text("experts_stars_rank", lang),
+                   text("experts_difference", lang), column("reason", lang)):
+        table.add_column(header)
+    for _, row in disagreements.iterrows():
+        table.add_row(word(row["domain"], lang), row["id"],
+                      label(row["name_zh"], row["name_en"], lang), f"{row['stars']:.0f}",
+                      str(row["engine_rank"]), f"{row['stars_rank']:g}",
+                      f"{row['difference']:+g}", sentence(row["reason"], lang))
+    return table
+
+
+def _experts_summary_table(agreement, method: str, lang: str) -> Table:
+    from rich.table import Table
+
+    table = Table(title=each_language(lambda one: text(
+        "experts_title", one, method=term("method", method, one), weights=", ".join(
+            f"{term('criterion', c, one)} {w:.2f}" for c, w in agreement.weights.items())),
+        lang, " / "), title_justify="left")
+    columns = {"domain": column("domain", lang), "measures": column("measures", lang),
+               "kendall_tau": text("experts_engine", lang), "p_value": text("experts_p", lang),
+               "benchmark_tau": text("experts_sum", lang),
+               "out_of_sample_tau": text("experts_held_out", lang),
+               "readiness_tau": term("criterion", "readiness", lang)}
+    for name, header in columns.items():
+        table.add_column(header, justify="left" if name == "domain" else "right")
     for _, row in agreement.summary.iterrows():
-        table.add_row(row["domain"], str(row["measures"]),
+        table.add_row(word(row["domain"], lang), str(row["measures"]),
                       *(f"{row[c]:.3g}" if c == "p_value" else f"{row[c]:.3f}"
                         for c in list(columns)[2:]))
     return table
@@ -285,9 +306,9 @@ def _frame_table(title: str, frame) -> Table:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    for column in frame.columns:
-        numeric = frame[column].dtype.kind in "iuf"
-        table.add_column(str(column), justify="right" if numeric else "left")
+    for header in frame.columns:
+        numeric = frame[header].dtype.kind in "iuf"
+        table.add_column(str(header), justify="right" if numeric else "left")
     for _, row in frame.iterrows():
         table.add_row(*(str(v) for v in row))
     return table

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError
+from ..rendering.messages import each_language, term, text
 from .common import (
     DependenciesOption,
     Lang,
@@ -36,7 +37,8 @@ def run_command(
         metavar="SITE.yaml", help="Site profile (see `roadmap init`).")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Output folder (default output/<site file name>).")] = None,
-    lang: Annotated[Lang, typer.Option(help="Report and chart language.")] = Lang.both,
+    lang: Annotated[Lang, typer.Option(
+        help="Language of the report, the charts and the printed summary.")] = Lang.both,
     force: Annotated[bool, typer.Option(
         "--force", help="Replace an existing output folder.")] = False,
     top: TopOption = 15,
@@ -52,9 +54,12 @@ def run_command(
     folder = output or Path("output") / slug_of(site_file)
     options = _options(top, draws, method, weights, dependencies)
     analysis = run_site(user_catalog(ctx), site_file, folder, lang.value, force, options)
-    met = [f"{c.kind} {c.year}: {'met ' + str(c.met_year) if c.met_year else 'not met'}"
-           for c in analysis.targets]
-    typer.echo(f"wrote {folder}/ ({len(analysis.roadmap.frame)} measures; {'; '.join(met)})")
+    typer.echo(each_language(lambda one: text(
+        "run_done", one, folder=folder, count=len(analysis.roadmap.frame),
+        targets=("；" if one == "zh" else "; ").join(
+            text("run_target_met" if c.met_year else "run_target_missed", one,
+                 kind=term("target_kind", c.kind, one), year=c.year, met=c.met_year)
+            for c in analysis.targets)), lang.value))
 
 
 def _options(top: int, draws: int, method: str | None, weights: str | None,
@@ -74,7 +79,8 @@ def batch_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for all sites.")]
     = Path("output") / "batch",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes.")] = 1,
-    lang: Annotated[Lang, typer.Option(help="Report and chart language.")] = Lang.both,
+    lang: Annotated[Lang, typer.Option(
+        help="Language of the report, the charts and the printed summary.")] = Lang.both,
     force: Annotated[bool, typer.Option("--force", help="Replace existing site folders.")] = False,
     top: TopOption = 15,
     draws: DrawsOption = 1000,
@@ -109,7 +115,9 @@ def batch_command(
             raise typer.Exit(130) from None
     write_atomically(summary_file, lambda tmp: to_csv(summary, tmp))
     failed = int((summary["error"].fillna("") != "").sum())
-    typer.echo(f"wrote {output}/summary.csv: {len(summary) - failed} sites done, {failed} failed")
+    typer.echo(each_language(lambda one: text("batch_done", one, file=summary_file,
+                                              done=len(summary) - failed, failed=failed),
+                             lang.value))
     if failed:
         raise typer.Exit(1)
 

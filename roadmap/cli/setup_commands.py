@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import DomainChoice, app, console, user_catalog
+from ..rendering.messages import column, each_language, sentence, term, text
+from ..rendering.numbers import money, tonnes
+from .common import DomainChoice, Lang, PrintedLangOption, app, console, user_catalog
 
 if TYPE_CHECKING:
     from ..inputs.site import Site
@@ -41,6 +43,7 @@ def check_command(
     ctx: typer.Context,
     site_file: Annotated[Path, typer.Argument(
         metavar="SITE.yaml", help="Site profile to validate.")],
+    lang: PrintedLangOption = Lang.both,
 ) -> None:
     """Validate a site profile and summarise it: baseline shares, measures excluded and why."""
     from rich.table import Table
@@ -52,38 +55,44 @@ def check_command(
     site = load_site(site_file, loaded)
     matrix = decision_matrix(loaded, site)
     screen = console()
-    screen.print(f"{site_file}: valid. {site.name} ({site.domain}), base year {site.base_year}, "
-                 f"{site.total_baseline:,.0f} tCO2e/yr; {len(matrix.frame)} measures of "
-                 f"{', '.join(site.domains)} will be ranked, {len(matrix.excluded)} excluded.")
+    screen.print(each_language(lambda one: text(
+        "check_valid", one, file=site_file, site=site.name,
+        domain=term("domain", site.domain, one), year=site.base_year,
+        baseline=tonnes(site.total_baseline, one), count=len(matrix.frame),
+        domains=("、" if one == "zh" else ", ").join(term("domain", d, one) for d in site.domains),
+        excluded=len(matrix.excluded)), lang.value))
     for note in site.notes:
-        screen.print(f"note: {note}")
-    screen.print(_plan_summary(site))
-    shares = Table(title="Baseline by sector and carrier", title_justify="left")
-    for column in ("sector", "carrier", "tCO2e/yr", "share"):
-        shares.add_column(column, justify="left" if column in ("sector", "carrier") else "right")
-    for (sector, carrier), tonnes in site.cells().items():
-        shares.add_row(sector, carrier, f"{tonnes:,.0f}", f"{tonnes / site.total_baseline:.0%}")
+        screen.print(each_language(lambda one, n=note: text("check_note", one,
+                                                            note=sentence(n, one)), lang.value))
+    screen.print(each_language(lambda one: _plan_summary(site, one), lang.value))
+    shares = Table(title=text("check_baseline", lang), title_justify="left")
+    for name in ("sector", "carrier"):
+        shares.add_column(column(name, lang))
+    shares.add_column(text("check_tonnes", lang), justify="right")
+    shares.add_column(column("share", lang), justify="right")
+    for (sector, carrier), emitted in site.cells().items():
+        shares.add_row(term("sector", sector, lang), term("carrier", carrier, lang),
+                       f"{emitted:,.0f}", f"{emitted / site.total_baseline:.0%}")
     screen.print(shares)
     if len(matrix.excluded):
         reasons = matrix.excluded.groupby("reason", sort=False)["id"].agg(list)
-        excluded = Table(title="Excluded measures", title_justify="left")
-        for column in ("reason", "measures"):
-            excluded.add_column(column)
+        excluded = Table(title=text("excluded", lang), title_justify="left")
+        for name in ("reason", "measures"):
+            excluded.add_column(column(name, lang))
         for reason, ids in reasons.items():
-            excluded.add_row(str(reason), ", ".join(ids))
+            excluded.add_row(sentence(str(reason), lang), ", ".join(ids))
         screen.print(excluded)
 
 
-def _plan_summary(site: Site) -> str:
+def _plan_summary(site: Site, lang: str) -> str:
     """One line on the profile's implementation section (or the default plan run will draw)."""
     plan = site.implementation
     if plan is None:
-        return ("implementation: none in the profile; `roadmap run` drafts a first-phase plan "
-                "of the roadmap's near-term measures with defaults by category.")
+        return text("check_no_plan", lang)
     works = [work for action in plan.actions for work in (action, *action.parts)]
     funded = sum(w.funding.market + w.funding.higher_government + w.funding.local_government
                  for w in works if w.funding is not None)
-    parts = sum(len(action.parts) for action in plan.actions)
-    return (f"implementation: {len(plan.actions)} actions ({parts} parts), "
-            f"{len(plan.challenges)} challenges, {len(plan.indicators)} indicators, "
-            f"funding {funded:,.0f} 10k yuan given.")
+    return text("check_plan", lang, actions=len(plan.actions),
+                parts=sum(len(action.parts) for action in plan.actions),
+                challenges=len(plan.challenges), indicators=len(plan.indicators),
+                funding=money(funded, lang))

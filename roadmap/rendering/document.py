@@ -13,6 +13,7 @@ from ..decisions.implementation import ImplementationPlan
 from ..decisions.portfolio import budget_phases
 from ..decisions.roadmap import phases
 from ..model.economics import GRADE, investment_totals, money_of
+from ..model.pathway import NearZeroGap
 from ..workflow import SiteAnalysis
 from .messages import (
     assumption_origin,
@@ -31,7 +32,7 @@ from .style import label
 VOCABULARY_COLUMNS = {"domain": "domain", "source": "source", "phase": "phase",
                       "method": "method", "group": "function", "sector": "sector",
                       "carrier": "carrier", "scenario": "scenario", "cost_basis": "cost_basis"}
-SENTENCE_COLUMNS = ("why", "reason")
+SENTENCE_COLUMNS = ("why", "reason", "note")
 PERCENT_COLUMNS = ("share", "p_top_k")  # fractions a reader expects as 46.3 %, not 0.463
 SHOWN_FIRST = 5  # measures named per phase in the summary
 
@@ -293,13 +294,16 @@ def chance_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 
 def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    return [near_zero_text(analysis.near_zero, lang)]
+
+
+def near_zero_text(gap: NearZeroGap, lang: str) -> str:
     """What the technical potential still leaves above near zero, and what would close it."""
-    gap = analysis.near_zero
     if gap.gap <= 0:
-        return [text("near_zero_reached", lang, year=gap.year)]
-    return [text("near_zero_gap", lang, year=gap.year, gap=tonnes(gap.gap, lang),
-                 mwh=approximate(gap.green_mwh, lang), closes=tonnes(gap.green_closes, lang),
-                 ha=approximate(gap.sink_ha, lang))]
+        return text("near_zero_reached", lang, year=gap.year)
+    return text("near_zero_gap", lang, year=gap.year, gap=tonnes(gap.gap, lang),
+                mwh=approximate(gap.green_mwh, lang), closes=tonnes(gap.green_closes, lang),
+                ha=approximate(gap.sink_ha, lang))
 
 
 def contribution_section(analysis: SiteAnalysis, lang: str) -> dict:

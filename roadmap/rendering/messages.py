@@ -4,6 +4,7 @@ the charts' words and the analysis' English sentences, in zh, en or both."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 
@@ -32,6 +33,14 @@ def _both(entry: dict, lang: str, **params: object) -> str:
 def text(key: str, lang: str, **params: object) -> str:
     """A report phrase; a missing key is a KeyError (the test suite checks every key)."""
     return _both(catalogue()["text"][key], lang, **params)
+
+
+def each_language(build: Callable[[str], str], lang: str, joiner: str = "\n") -> str:
+    """`build(lang)`; in both, the Chinese then the English, for text whose parts (numbers,
+    terms) are written in one language each (`text` in both would repeat every term)."""
+    if lang != "both":
+        return build(lang)
+    return joiner.join(build(one) for one in ("zh", "en"))
 
 
 def plan_text(key: str, lang: str, **params: object) -> str:

@@ -33,11 +33,11 @@ from ..model.pathway import targets_frame
 from ..workflow import SiteAnalysis
 from .cells import safe_frame, to_csv
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
-from .document import cost_draws, report_sections
+from .document import SENTENCE_COLUMNS, cost_draws, report_sections
 from .docx import PRINT_WIDTH_PX, write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
-from .messages import text
+from .messages import sentence, text
 from .numbers import excel_format
 from .outputs import publish_folder, save_figure
 from .schedule import map_chart, schedule_chart
@@ -201,7 +201,21 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         tables["portfolio"] = analysis.portfolio.frame
     if analysis.implementation is not None:
         tables["implementation"] = analysis.implementation.schedule
-    return tables
+    return {name: with_chinese(frame) for name, frame in tables.items()}
+
+
+def with_chinese(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each English sentence column followed by its Chinese one (reason,
+    reason_zh), as names come in name_zh and name_en: a reader of the CSV or the workbook
+    gets both, and the English columns keep their names and places."""
+    sentences = [name for name in frame.columns if name in SENTENCE_COLUMNS]
+    if not sentences:
+        return frame
+    frame = frame.copy()
+    for name in sentences:
+        frame.insert(frame.columns.get_loc(name) + 1, f"{name}_zh",
+                     [sentence(str(value), "zh") for value in frame[name]])
+    return frame
 
 
 def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:

@@ -1,0 +1,134 @@
+"""Every sentence the analysis writes for a reader has its Chinese in messages.yaml.
+
+The result tables (CSV files and workbook) carry each English sentence column with its
+Chinese beside it; `roadmap plan` prints its summary and tables in the asked language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from roadmap.decisions import portfolio as portfolio_module
+from roadmap.decisions.roadmap import select_measures
+from roadmap.rendering.document import SENTENCE_COLUMNS
+from roadmap.rendering.messages import sentence
+from roadmap.rendering.report import result_tables
+from roadmap.workflow import Options, analyse_file
+from tests.helpers import run
+
+SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
+XIAOLAN = SITES / "xiaolan-town.yaml"
+# What may stay Latin in a Chinese sentence: measure ids, profile keys, units.
+LATIN_ALLOWED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+|[a-z_]+(?:\.[A-Za-z_]+)+|[a-z]+_[a-z_]+"
+                           r"|CO2e?")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def analyses(catalog):
+    """Every bundled site, without Monte Carlo draws (they write no sentence)."""
+    quick = Options(draws=20, uncertainty_draws=0, compare=("topsis",))
+    return {path.stem: analyse_file(catalog, path, quick)
+            for path in sorted(SITES.glob("*.yaml"))}
+
+
+def _untranslated(chinese: str) -> list[str]:
+    return ENGLISH_WORD.findall(LATIN_ALLOWED.sub("", chinese))
+
+
+def test_every_sentence_cell_of_every_site_has_its_chinese_beside_it(analyses):
+    cells, portfolio_reasons = 0, set()
+    for site, analysis in analyses.items():
+        for name, frame in result_tables(analysis).items():
+            for column in (c for c in SENTENCE_COLUMNS if c in frame):
+                columns = list(frame.columns)
+                assert columns[columns.index(column) + 1] == f"{column}_zh", (site, name)
+                for english, chinese in zip(frame[column], frame[f"{column}_zh"], strict=True):
+                    assert chinese == sentence(english, "zh"), (site, name, english)
+                    assert not _untranslated(chinese), (site, name, english, chinese)
+                    cells += bool(english)
+                    if name == "portfolio":
+                        portfolio_reasons.add(english.split(",")[0])
+    assert cells > 800  # 899 sentences on 11 sites
+    # the budget's reasons for leaving a measure out, as the bundled sites have them
+    assert {"the budget buys more combined abatement elsewhere",
+            "a prerequisite does not apply to this site",
+            "adds nothing to the chosen measures"} <= portfolio_reasons
+    assert any(r.startswith("overlaps ") for r in portfolio_reasons)
+
+
+def test_the_tables_keep_their_english_columns_in_place(analyses):
+    tables = result_tables(analyses["xiaolan-town"])
+    assert list(tables["excluded"].columns) == ["id", "domain", "name_zh", "name_en", "reason",
+                                                "reason_zh"]
+    assert list(tables["portfolio"].columns)[-3:] == ["chosen", "reason", "reason_zh"]
+    assert list(tables["ranking"].columns)[-4:] == ["why", "why_zh", "note", "note_zh"]
+    roadmap = tables["roadmap"].set_index("id")
+    assert roadmap.loc["town-building-solar-pv", "reason_zh"] == "由场地文件纳入"
+    assert tables["economics"].equals(analyses["xiaolan-town"].economics)  # no sentence
+
+
+def test_every_overlap_left_out_of_a_roadmap_is_translated(analyses):
+    reasons = {reason for analysis in analyses.values()
+               for reason in select_measures(analysis.ranking, analysis.catalog, top=None)[1][
+                   "reason"]}
+    assert len(reasons) > 10
+    for reason in reasons:
+        assert not _untranslated(sentence(reason, "zh")), reason
+    assert sentence("overlaps town-a, already in the roadmap (town-b and town-c both include "
+                    "town-d)", "zh") == "与已入选的town-a重叠（town-b与town-c都包含town-d）"
+
+
+def test_every_reason_the_budget_gives_is_translated():
+    """Each branch of the portfolio's `_reason`, the ceiling and no-abatement ones included
+    (no bundled site reaches them)."""
+    chosen = np.array([False, True, False, False, False, False, False])
+    standalone = [10.0, 10.0, 10.0, 0.0, 10.0, 10.0, 10.0]
+    ids = [f"m{i}" for i in range(7)]
+    reasons = [portfolio_module._reason(i, chosen, {2}, {4}, [(1, 5)], standalone, ids,
+                                        1000.0 if i == 6 else None) for i in range(7)]
+    assert reasons[1] == ""
+    assert [sentence(r, "zh") for r in reasons] == [
+        "同样的预算用于其他措施可获得更多综合减排量", "", "其前提措施不适用于本场地",
+        "至评估年尚无减排量", "在已选措施之外不增加减排量", "与已选的m1重叠",
+        "平准化减排成本高于上限1,000元/吨"]
+
+
+def test_the_experts_disagreements_are_translated(analyses):
+    reasons = analyses["xiaolan-town"].experts.disagreements["reason"]
+    assert len(reasons) >= 10
+    for reason in reasons:
+        assert not _untranslated(sentence(reason, "zh")), reason
+    assert sentence("economics 4/5 lifts the engine's rank above ★ 3", "zh") == \
+        "经济性4/5使模型排名高于★3"
+    assert sentence("widespread only 2035-2050: ★ 4 asks to push its R&D and promotion",
+                    "zh") == "2035—2050年才普及：★4表示需加强研发与推广"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_plan_prints_its_summary_in_the_asked_language(capsys, lang):
+    status, out, _ = run(capsys, "plan", str(XIAOLAN), "--budget", "--lang", lang)
+    assert status == 0
+    if lang == "zh":
+        assert "buys" not in out and "Shadow price" not in out and "left out" not in out
+        assert "可购买14项措施" in out and "预算影子价格" in out
+        assert "近期：2010—2025年普及（4项措施）" in out
+        assert "纳入预算组合；排名第6（共58项）" in out
+        assert not _untranslated(out)
+    else:
+        assert "The budget of 743 million yuan buys 14 measures for 737 million yuan" in out
+        assert "Shadow price of the budget" in out
+        assert "Near term: widespread 2010-2025 (4 measures)" in out
+        assert "bought by the budget; rank 6 of 58" in out
+        assert not CJK.search(out)
+
+
+def test_plan_in_both_languages_prints_chinese_then_english(capsys):
+    status, out, _ = run(capsys, "plan", str(XIAOLAN), "--top", "5", "--lang", "both")
+    assert status == 0
+    assert "近期：2010—2025年普及（2项措施） / Near term: widespread 2010-2025 (2 measures)" in out
+    assert "排名第1（共58项） (rank 1 of 58)" in out
