@@ -112,9 +112,11 @@ def test_the_rows_left_out_of_the_roadmap_say_why(xiaolan_run, analysis):
                    "overlaps town-industrial-restructuring" in line for line in lines)
     sheet = openpyxl.load_workbook(xiaolan_run / "roadmap.xlsx", read_only=True)["left_out"]
     rows = list(sheet.values)
-    assert rows[0] == ("id", "name_zh", "name_en", "rank", "reason")
+    assert rows[0] == ("id", "name_zh", "name_en", "rank", "reason", "reason_zh")
     assert [row[0] for row in rows[1:]] == list(left_out.index) and len(rows) == 6
-    assert rows[2][3:] == (5, reasons["town-renewable-energy"])
+    assert rows[2][3:5] == (5, reasons["town-renewable-energy"])
+    assert rows[2][5] == "与场地文件纳入的town-building-solar-pv重叠（town-renewable-energy包含" \
+                         "town-building-solar-pv）"
 
 
 def test_report_is_self_contained(xiaolan_run):
