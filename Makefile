@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_run.py
 	$(BIN)/python bench/bench_pathway.py
 	$(BIN)/python bench/bench_uncertainty.py
+
+docs: $(STAMP)
+	$(BIN)/python tools/validate.py
+	$(BIN)/python tools/readme_figures.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -38,3 +38,4 @@ def test_the_examples_run(module, namespace, monkeypatch):
     result = doctest.testmod(importlib.import_module(module), extraglobs=globs,
                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0, module
+
