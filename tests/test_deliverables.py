@@ -27,6 +27,7 @@ from roadmap.rendering.messages import catalogue, sentence, term
 from roadmap.rendering.numbers import approximate, money, number
 from roadmap.rendering.style import category_colour
 from roadmap.workflow import Options, analyse_file
+from tests.helpers import run
 
 SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
 # What may stay Latin in a Chinese report: ids, units, method names, file names.
@@ -200,6 +201,22 @@ def test_no_exponent_notation_anywhere_a_person_reads(zh_run):
              for row in t.rows for c in row.cells]
     for written in (text, (zh_run / "report.md").read_text(encoding="utf-8"), " ".join(cells)):
         assert not EXPONENT.search(written)
+
+
+XIAOLAN = str(SITES / "xiaolan-town.yaml")
+
+
+@pytest.mark.parametrize("command", [["pathway", XIAOLAN], ["experts"], ["check", XIAOLAN],
+                                     ["rank", XIAOLAN, "--sensitivity", "20"],
+                                     ["plan", XIAOLAN, "--budget"]])
+def test_no_exponent_notation_on_the_terminal(capsys, command):
+    """Target lines read 'at most 1,080,000' (not 1.08e+06), p-values '< 0.001' (not 7e-20)."""
+    status, out, err = run(capsys, *command)
+    assert status == 0 and not EXPONENT.search(out + err)
+    if command[0] == "pathway":
+        assert "absolute target 2050: at most 1,080,000 tCO2e/yr" in out
+    if command[0] == "experts":
+        assert re.search(r"│ all +│ +230 │ +0\.458 │ +< 0\.001 │", out)
 
 
 @pytest.mark.parametrize(("value", "shown"), [(2.24e-11, "0"), (1.08e6, "1,080,000"),

@@ -10,6 +10,7 @@ import typer
 
 from ..errors import METHOD_OPTION, InputError, naming_the_profile
 from ..rendering.cells import to_csv
+from ..rendering.numbers import number
 from .common import (
     DependenciesOption,
     Lang,
@@ -170,10 +171,10 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
     screen.print(table)
     for check in checks:
         met = f"met in {check.met_year}" if check.met_year else "not met"
-        gap = (f"; gap {check.gap:,.3g} {check.unit}, {check.extra_abatement:,.0f} t/yr more "
-               "abatement needed") if check.gap > 0 else ""
-        screen.print(f"{check.kind} target {check.year}: at most {check.required:,.3g} "
-                      f"{check.unit}, pathway {check.value:,.3g}: {met}{gap}")
+        gap = (f"; gap {number(check.gap)} {check.unit}, {check.extra_abatement:,.0f} t/yr "
+               "more abatement needed") if check.gap > 0 else ""
+        screen.print(f"{check.kind} target {check.year}: at most {number(check.required)} "
+                      f"{check.unit}, pathway {number(check.value)}: {met}{gap}")
     shown = Table(title="Contributions to abatement", title_justify="left")
     for column in ("year", "group", "t/yr", "share"):
         shown.add_column(column, justify="left" if column == "group" else "right")

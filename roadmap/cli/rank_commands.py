@@ -10,6 +10,7 @@ import typer
 
 from ..errors import METHOD_OPTION, naming_the_profile
 from ..rendering.cells import to_csv
+from ..rendering.numbers import number
 from .common import (
     AhpOption,
     ListFormat,
@@ -153,7 +154,7 @@ def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top:
     if stability is not None:
         unstable = int(stability.frame["unstable"].sum())
         screen.print(f"sensitivity: {stability.draws} weight draws (each weight x U(1 ± "
-                      f"{stability.spread:g}), seed {stability.seed}); {unstable} measures "
+                      f"{number(stability.spread)}), seed {stability.seed}); {unstable} measures "
                       f"flagged '!' (unstable in the top {stability.top_k})")
     if accepted is not None:
         screen.print(_acceptability_table(accepted, top or accepted.top_k))
@@ -276,9 +277,14 @@ def _experts_summary_table(agreement, method: str) -> Table:
         table.add_column(label, justify="left" if label == "domain" else "right")
     for _, row in agreement.summary.iterrows():
         table.add_row(row["domain"], str(row["measures"]),
-                      *(f"{row[c]:.3g}" if c == "p_value" else f"{row[c]:.3f}"
+                      *(_p_value(row[c]) if c == "p_value" else f"{row[c]:.3f}"
                         for c in list(columns)[2:]))
     return table
+
+
+def _p_value(p: float) -> str:
+    """As papers write it: below 0.001 the figure says nothing more (no 7e-20)."""
+    return "< 0.001" if p < 0.001 else number(p)
 
 
 def _frame_table(title: str, frame) -> Table:
