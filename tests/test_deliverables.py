@@ -213,7 +213,8 @@ def test_docx_pages_are_a4_with_a_16_cm_text_width(zh_run):
 def test_docx_numbers_are_never_broken_across_lines(zh_run):
     """Every number of every table fits its column (21,500 was set as 21,50 / 0), a
     schedule's quarter header keeps 2014年 on a line, and the header row repeats on each
-    page. The width of a digit: 0.636 em (DejaVu Sans, LibreOffice's substitute font)."""
+    page; a minus sign after a Chinese character is joined to its number (U+2060). The
+    width of a digit: 0.636 em (DejaVu Sans, LibreOffice's substitute font)."""
     document = docx.Document(str(zh_run / "report.docx"))
     text_width = Cm(16)
     for table in document.tables:
@@ -223,6 +224,7 @@ def test_docx_numbers_are_never_broken_across_lines(zh_run):
             for cell in row.cells:
                 size = next((r.font.size.pt for p in cell.paragraphs for r in p.runs), 8)
                 margins = 0.2  # cm: the table's cell margins, both sides
+                assert not re.search(r"[\u4e00-\u9fff]-\d", cell.text)  # 成本- / 2,878
                 for figure in re.findall(r"-?\d[\d,.]*%?", cell.text):
                     needed = margins + len(figure) * 0.636 * size / 72 * 2.54
                     assert cell.width.cm >= needed, (cell.text, cell.width.cm, needed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ HEADER_LINE = 8  # a header in two lines gets up to this: 2014年 / 10-12月 (6 
 LONGEST = 40  # characters on a line, the longest a column is made
 SHORTEST = 6  # and the shortest, when its text is longer: 3 Chinese characters a line
 OPENING, CLOSING = "（(《“", "）)，。、：；%》”,.;:"
+MINUS_AFTER_IDEOGRAPH = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef])-(?=\d)")
 
 
 def write_docx(title: str, subtitle: str, sections: list[dict], images: dict[str, bytes],
@@ -107,7 +109,7 @@ def _table(document, frame) -> None:
     _repeated_header(table.rows[0])
     for values in frame.itertuples(index=False):
         for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = str(value)
+            cell.text = _joined_minus(str(value))
     size, widths = table_layout(frame)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid LibreOffice reads; Word reads the cells'
@@ -117,6 +119,12 @@ def _table(document, frame) -> None:
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(size)
+
+
+def _joined_minus(text: str) -> str:
+    """A minus sign after a Chinese character is joined to its number (LibreOffice broke
+    平准化减排成本- / 2,878 across lines): a word joiner (U+2060) after it."""
+    return MINUS_AFTER_IDEOGRAPH.sub("-\u2060", text)
 
 
 def table_layout(frame) -> tuple[float, list[Cm]]:
