@@ -13,6 +13,7 @@ import pandas as pd
 
 from .errors import InputError
 from .inputs.catalog import Catalog, load_catalog
+from .inputs.site import Site
 from .model.economics import investment_totals
 from .rendering.outputs import claimed_folder
 from .rendering.report import slug_of, write_outputs
@@ -40,6 +41,14 @@ def target_year_totals(analysis: SiteAnalysis) -> dict[str, float]:
             "net": float(last["net"])}
 
 
+def target_phrase(site: Site) -> str:
+    """The absolute target in words that open with a digit: a leading minus sign would be
+    neutralised into an apostrophe in the spreadsheet."""
+    if site.target is None:
+        return ""
+    return f"{site.target.reduction:.0%} below {site.base_year} by {site.target.year}"
+
+
 def summary_row(analysis: SiteAnalysis, path: str | Path) -> dict[str, object]:
     """One line of `summary.csv`: what a client comparing sites asks first."""
     site = analysis.site
@@ -51,7 +60,7 @@ def summary_row(analysis: SiteAnalysis, path: str | Path) -> dict[str, object]:
         "site": site.name, "file": str(path), "domain": site.domain,
         "baseline_t_per_yr": site.total_baseline, "bau_target_year_t_per_yr": totals["bau"],
         "abatement_t_per_yr": totals["abatement"], "net_t_per_yr": totals["net"],
-        "target": f"-{site.target.reduction:.0%} by {site.target.year}" if site.target else "",
+        "target": target_phrase(site),
         "target_met": "" if absolute is None else absolute.met_year is not None,
         "investment_10k_yuan": invested, "investment_npv_10k_yuan": discounted,
         "portfolio_spend_10k_yuan": "" if portfolio is None else portfolio.portfolio_spend,

@@ -101,6 +101,23 @@ def test_show_prints_one_entry_in_full(capsys):
     assert "太阳能光伏发电技术" in out and "table 2-2 row 25" in out and "restated by" in out
 
 
+@pytest.mark.parametrize(("tech_id", "effect"), [
+    ("trn-electric-vehicles", "electrification of transport.oil to electricity, energy ratio "
+                              "0.3: electric drive uses about 0.3 of the fuel energy"),
+    ("town-carbon-monitoring-platform", "enabling: planning, management or market measure"),
+    ("bld-biodiesel-cchp", "supply burning biomass (priced as oil), energy ratio 2.5, scale chp")])
+def test_show_spells_out_the_effect_not_the_source(capsys, tech_id, effect):
+    status, out, _ = run(capsys, "catalog", "show", tech_id)
+    rows, field = {}, ""  # field -> its value, the wrapped lines joined
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.strip("│ ").split("│")]
+        if len(cells) == 2:
+            field = cells[0] or field
+            rows[field] = (rows.get(field, "") + " " + cells[1]).strip()
+    assert status == 0 and rows["effect"].startswith(effect)
+    assert "table" in rows["source"] and "table" not in rows["effect"]
+
+
 def test_show_unknown_id(capsys):
     status, _, err = run(capsys, "catalog", "show", "nope")
     assert status == 2 and "unknown technology id 'nope'" in err

@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.shared import Cm, Emu
 from matplotlib.colors import to_hex
 
 from roadmap.inputs.assumptions import Assumptions
@@ -28,6 +29,7 @@ from roadmap.rendering.messages import catalogue, sentence, term
 from roadmap.rendering.numbers import approximate, money, number
 from roadmap.rendering.style import category_colour
 from roadmap.workflow import Options, analyse_file
+from tests.helpers import run
 
 SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
 # What may stay Latin in a Chinese report: ids, units, method names, file names.
@@ -212,13 +214,53 @@ def test_docx_charts_print_at_300_dpi(zh_run):
 
 
 def test_docx_columns_are_as_wide_as_their_text(zh_run):
-    """The schedule's action names are not squeezed to a third of a quarter's column."""
+    """The schedule's action names are not squeezed to three characters a line: beside
+    eight quarters whose headers need 2014年 on a line, they get six or more."""
     document = docx.Document(str(zh_run / "report.docx"))
     schedule = next(t for t in document.tables if t.rows[0].cells[1].text == "2014年1-3月")
     action, quarter = schedule.columns[0].width, schedule.columns[1].width
-    assert action > 2 * quarter and schedule.rows[1].cells[0].width == action
+    size = schedule.rows[1].cells[0].paragraphs[0].runs[0].font.size.pt
+    chinese = size / 72 * 2.54  # cm: a Chinese character is one em wide
+    assert action.cm >= 0.2 + 6 * chinese and action > 1.5 * quarter
+    assert schedule.rows[1].cells[0].width == action
     look = schedule._tbl.tblPr.find(qn("w:tblLook"))
     assert look.get(qn("w:firstColumn")) == "0"  # names, not a second header in bold
+
+
+def test_docx_pages_are_a4_with_a_16_cm_text_width(zh_run):
+    """Chinese clients print on A4; the charts' 1,890 px are 300 dpi across the 16 cm."""
+    document = docx.Document(str(zh_run / "report.docx"))
+    for section in document.sections:
+        assert (section.page_width.mm, section.page_height.mm) == pytest.approx((210, 297),
+                                                                                abs=0.1)
+        text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+        assert text_width.cm == pytest.approx(16, abs=0.01)
+        assert section.left_margin == section.right_margin
+    assert report_module.PRINT_WIDTH_PX == 1890
+
+
+def test_docx_numbers_are_never_broken_across_lines(zh_run):
+    """Every number of every table fits its column (21,500 was set as 21,50 / 0), a
+    schedule's quarter header keeps 2014年 on a line, and the header row repeats on each
+    page; a minus sign after a Chinese character is joined to its number (U+2060). The
+    width of a digit: 0.636 em (DejaVu Sans, LibreOffice's substitute font)."""
+    document = docx.Document(str(zh_run / "report.docx"))
+    text_width = Cm(16)
+    for table in document.tables:
+        assert sum(column.width for column in table.columns) <= text_width * 1.001
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")).get(qn("w:val")) == "true"
+        for row in table.rows:
+            for cell in row.cells:
+                size = next((r.font.size.pt for p in cell.paragraphs for r in p.runs), 8)
+                margins = 0.2  # cm: the table's cell margins, both sides
+                assert not re.search(r"[\u4e00-\u9fff]-\d", cell.text)  # 成本- / 2,878
+                for figure in re.findall(r"-?\d[\d,.]*%?", cell.text):
+                    needed = margins + len(figure) * 0.636 * size / 72 * 2.54
+                    assert cell.width.cm >= needed, (cell.text, cell.width.cm, needed)
+    schedule = next(t for t in document.tables if t.rows[0].cells[1].text == "2014年1-3月")
+    size = schedule.rows[0].cells[1].paragraphs[0].runs[0].font.size.pt
+    needed = 0.2 + (4 * 0.636 + 1) * size / 72 * 2.54  # 2014年 on the header's first line
+    assert schedule.columns[1].width.cm >= needed and size >= 6.5
 
 
 def test_no_exponent_notation_anywhere_a_person_reads(zh_run):
@@ -229,6 +271,22 @@ def test_no_exponent_notation_anywhere_a_person_reads(zh_run):
              for row in t.rows for c in row.cells]
     for written in (text, (zh_run / "report.md").read_text(encoding="utf-8"), " ".join(cells)):
         assert not EXPONENT.search(written)
+
+
+XIAOLAN = str(SITES / "xiaolan-town.yaml")
+
+
+@pytest.mark.parametrize("command", [["pathway", XIAOLAN], ["experts"], ["check", XIAOLAN],
+                                     ["rank", XIAOLAN, "--sensitivity", "20"],
+                                     ["plan", XIAOLAN, "--budget"]])
+def test_no_exponent_notation_on_the_terminal(capsys, command):
+    """Target lines read 'at most 1,080,000' (not 1.08e+06), p-values '< 0.001' (not 7e-20)."""
+    status, out, err = run(capsys, *command)
+    assert status == 0 and not EXPONENT.search(out + err)
+    if command[0] == "pathway":
+        assert "absolute target 2050: at most 1,080,000 tCO2e/yr" in out
+    if command[0] == "experts":
+        assert re.search(r"│ all +│ +230 │ +0\.458 │ +< 0\.001 │", out)
 
 
 @pytest.mark.parametrize(("value", "shown"), [(2.24e-11, "0"), (1.08e6, "1,080,000"),

@@ -396,6 +396,15 @@ def test_pathway_command(tmp_path, capsys):
     assert "绝对减排目标（2050年）：不高于1,080,000吨CO2e/年" in out and "target" not in out
 
 
+def test_a_cost_ceiling_without_a_budget_is_refused(capsys):
+    """`--max-cost` bounds what the budget buys: without one it would change nothing."""
+    status, stdout, err = run(capsys, "plan", str(XIAOLAN), "--max-cost", "0")
+    assert status == 2 and stdout == "" and len(err.strip().splitlines()) == 1
+    assert err.startswith("error: --max-cost: a ceiling on what the budget buys needs a budget "
+                          "(allowed: with --budget or --budget-amount)")
+
+
+
 def test_plan_with_budget(capsys):
     status, out, _ = run(capsys, "plan", str(XIAOLAN), "--budget", "--format", "json")
     assert status == 0

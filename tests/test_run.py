@@ -204,6 +204,7 @@ def test_batch_with_one_broken_profile(tmp_path, capsys):
                                                        "transport-hub.yaml"]
     assert summary[1]["error"].startswith(f"{broken}: line 3: field 'baseline'")
     assert summary[0]["error"] == ""
+    assert summary[0]["target"] == "60% below 2013 by 2035"  # no minus for the neutraliser
     assert float(summary[0]["baseline_t_per_yr"]) == pytest.approx(
         load_site(good[0]).total_baseline)
     assert sorted(p.name for p in out.iterdir()) == ["building", "summary.csv", "transport-hub"]

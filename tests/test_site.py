@@ -160,6 +160,21 @@ BAD_SITES = {
     "unknown weight": (MINIMAL + "weights: {beauty: 1}\n", "field 'weights.beauty'"),
     "malformed": ("name: [t\n", "malformed YAML"),
     "missing name": ("domain: town\nbaseline: {electricity: 1}\n", "field 'name': missing"),
+    # a union's branch ('growth_rate.float') is not named; the misspelt sector is
+    "misspelt growth sector": (MINIMAL + "growth_rate: {industry: 0.02, industri: 0.01}\n",
+                               "field 'growth_rate.industri': unknown key; did you mean "
+                               "'industry'? (allowed: industry, commercial, residential, "),
+    "growth in per cent": (MINIMAL + "growth_rate: 2%\n", "field 'growth_rate': '2%' is not "
+                           "allowed; did you mean 0.02? (allowed: a fraction per year"),
+    "misspelt carrier": ("name: t\ndomain: town\nbaseline: {industry: {cole: 100}}\n",
+                         "line 3: field 'baseline.industry.cole': unknown key; did you mean "
+                         "'coal'? (allowed: electricity, coal, oil, gas, lpg, heat, biomass, "
+                         "non_energy)"),
+    "misspelt sector": ("name: t\ndomain: town\nbaseline: {industri: {coal: 100}}\n",
+                        "line 3: field 'baseline.industri': unknown key; did you mean "
+                        "'industry'? (allowed: sectors industry, "),
+    "empty file": ("# to fill in\n\n", ": the file is empty (allowed: a site profile; "
+                   "`roadmap init -o FILE` writes a template)"),
 }
 
 

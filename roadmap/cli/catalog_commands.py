@@ -10,6 +10,7 @@ import typer
 from ..errors import InputError
 from ..inputs.vocabulary import DOMAIN_NAMES_ZH
 from ..rendering.cells import formula_warnings, safe_frame, to_csv
+from ..rendering.numbers import number
 from .common import (
     DomainOption,
     ExportFormat,
@@ -23,7 +24,7 @@ from .common import (
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from ..inputs.catalog import Catalog
+    from ..inputs.catalog import Catalog, Technology
 
 
 @catalog_app.command("list")
@@ -79,14 +80,34 @@ def catalog_show(ctx: typer.Context,
     table.add_column("field", style="bold")
     table.add_column("value")
     for name, value in tech.model_dump().items():
-        if isinstance(value, list | tuple):
+        if name == "effect":
+            value = _effect_text(tech)
+        elif isinstance(value, list | tuple):
             value = ", ".join(value) or "-"
         elif isinstance(value, dict):
-            value = str(tech.source)
+            value = str(getattr(tech, name))
         table.add_row(name, "-" if value is None else str(value))
     table.add_row("origin", loaded.origins[tech_id])
     table.add_row("restated by", ", ".join(loaded.restated_by(tech_id)) or "-")
     console().print(table)
+
+
+def _effect_text(tech: Technology) -> str:
+    """What the measure does in the site model, in words: 'electrification of transport.oil
+    to electricity, energy ratio 0.3: electric drive uses...' (the default from `addresses`
+    said so when the entry has no `effect`)."""
+    effect = tech.acts
+    text = effect.type + (f" of {', '.join(effect.cells)}" if effect.cells else "")
+    if effect.to:
+        text += (" burning " if effect.type == "supply" else " to ") + effect.to + \
+            (f" (priced as {effect.priced_as})" if effect.priced_as else "")
+    if effect.ratio is not None:
+        text += f", energy ratio {number(effect.ratio)}"
+    if effect.scale:
+        text += f", scale {effect.scale}"
+    if tech.effect is None:
+        text += " (the default for its `addresses`)"
+    return text + (f": {effect.why}" if effect.why else "")
 
 
 @catalog_app.command("export")

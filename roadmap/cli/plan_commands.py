@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import METHOD_OPTION, naming_the_profile
+from ..errors import METHOD_OPTION, InputError, naming_the_profile
 from ..rendering.cells import to_csv
 from ..rendering.messages import column, each_language, sentence, term, text
 from ..rendering.numbers import money, number, percent, tonnes
@@ -128,6 +128,9 @@ def plan_command(
     from ..rendering.interactive import interactive_gantt, save_interactive
     from ..rendering.outputs import save_figure
 
+    if max_cost is not None and not budget and budget_amount is None:
+        raise InputError("--max-cost", "a ceiling on what the budget buys needs a budget",
+                         allowed="with --budget or --budget-amount")
     loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
                                                       with_domain)
     graph = load_dependencies(loaded, *(dependencies or []))

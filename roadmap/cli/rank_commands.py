@@ -11,6 +11,7 @@ import typer
 from ..errors import METHOD_OPTION, naming_the_profile
 from ..rendering.cells import to_csv
 from ..rendering.messages import column, each_language, sentence, term, text, word
+from ..rendering.numbers import number
 from ..rendering.style import label
 from .common import (
     AhpOption,
@@ -164,7 +165,7 @@ def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top:
             lang))
     if stability is not None:
         screen.print(text("rank_sensitivity", lang, draws=stability.draws,
-                          spread=f"{stability.spread:g}", seed=stability.seed,
+                          spread=number(stability.spread), seed=stability.seed,
                           unstable=int(stability.frame["unstable"].sum()), k=stability.top_k))
     if accepted is not None:
         screen.print(_acceptability_table(accepted, top or accepted.top_k, lang))
@@ -297,9 +298,14 @@ def _experts_summary_table(agreement, method: str, lang: str) -> Table:
         table.add_column(header, justify="left" if name == "domain" else "right")
     for _, row in agreement.summary.iterrows():
         table.add_row(word(row["domain"], lang), str(row["measures"]),
-                      *(f"{row[c]:.3g}" if c == "p_value" else f"{row[c]:.3f}"
+                      *(_p_value(row[c]) if c == "p_value" else f"{row[c]:.3f}"
                         for c in list(columns)[2:]))
     return table
+
+
+def _p_value(p: float) -> str:
+    """As papers write it: below 0.001 the figure says nothing more (no 7e-20)."""
+    return "< 0.001" if p < 0.001 else number(p)
 
 
 def _frame_table(title: str, frame) -> Table:

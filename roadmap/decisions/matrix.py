@@ -262,7 +262,8 @@ def catalog_matrix(catalog: Catalog, domain: str,
 def _matrix(rows: list[dict], criteria: tuple[str, ...], excluded: list[dict],
             half_widths: dict[str, np.ndarray] | None = None) -> DecisionMatrix:
     frame = pd.DataFrame(rows, columns=INFO_COLUMNS + list(criteria))
-    dropped = {c: f"same value ({frame[c].iloc[0]:g}) for every measure"
+    dropped = {c: f"same value ({np.format_float_positional(frame[c].iloc[0], trim='-')}) "
+                   "for every measure"
                for c in criteria if len(frame) > 1 and frame[c].nunique() == 1}
     kept = tuple(c for c in criteria if c not in dropped)
     return DecisionMatrix(frame.drop(columns=list(dropped)), kept,

@@ -193,9 +193,42 @@ def validated(model: type[M], data: Any, path: str | Path, where: str | None,
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        errors = [_in_data(data, e) for e in exc.errors()]
+        error = next((e for e in errors if e["type"] == "extra_forbidden"), None) or \
+            _closest(errors)
         raise _input_error(Path(path), where, error, model.model_fields, allowed) from None
+
+
+# How pydantic names a union's branches in an error's location: float, dict[int,float]...
+UNION_BRANCH = re.compile(r"(float|int|str|bool|none|[a-z][\w-]*\[.*\]|[A-Z]\w*)")
+
+
+def _in_data(data: Any, error: Mapping[str, Any]) -> dict[str, Any]:
+    """The error located in the data the user wrote: the names of union branches on the
+    way ('growth_rate.float') are kept apart under `branch`."""
+    kept, branch, node = [], [], data
+    for part in error["loc"]:
+        walkable = isinstance(node, dict) and part in node or isinstance(node, list) and \
+            isinstance(part, int) and 0 <= part < len(node)
+        if walkable or part == "[key]":
+            node = node[part] if walkable else None
+            kept.append(part)
+        elif isinstance(part, str) and UNION_BRANCH.fullmatch(part):
+            branch.append((len(kept), part))
+        else:
+            node = None
+            kept.append(part)
+    return {**error, "loc": tuple(kept), "branch": tuple(branch)}
+
+
+def _closest(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """The error of the union branch the value came closest to matching: the one found
+    deepest in the data, then the one whose branch has the fewest errors ({industri: 0.01}
+    is a misspelt sector, not a misspelt year)."""
+    same_field = [e for e in errors if e["loc"][:1] == errors[0]["loc"][:1]]
+    deepest = max(len(e["loc"]) for e in same_field)
+    return min((e for e in same_field if len(e["loc"]) == deepest),
+               key=lambda e: sum(o["branch"][:1] == e["branch"][:1] for o in errors))
 
 
 def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
@@ -205,8 +238,10 @@ def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
     if location and location[-1] == "[key]":  # a mapping key outside its vocabulary
         location.pop()
         parent = ".".join(location[:-1])
-        return InputError(path, "unknown key", where=where, field=".".join(location),
-                          allowed=allowed.get(parent + ".*"))
+        return InputError(path, "unknown key" + _did_you_mean(error, location[-1]), where=where,
+                          field=".".join(location),
+                          allowed=allowed.get(parent + ".*") or ", ".join(_choices(error))
+                          or allowed.get(location[0]))
     name = ".".join(location) if location else None
     described = allowed.get(location[0]) if location else None
     if error["type"] == "extra_forbidden":
@@ -228,14 +263,23 @@ def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
 
 
 def _did_you_mean(error: Mapping[str, Any], value: Any) -> str:
-    """A hint for the two usual slips: a percentage for a fraction, a misspelt choice."""
+    """A hint for the usual slips: a percentage for a fraction (80, or '2%'), a misspelt
+    choice."""
     limit = (error.get("ctx") or {}).get("le")
     if error["type"] == "less_than_equal" and limit == 1 and isinstance(value, int | float) \
             and 1 < value <= 100:
         return f"; did you mean {value / 100:g}?"
     if error["type"] == "literal_error" and isinstance(value, str):
-        choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
-        close = get_close_matches(value, choices, n=1, cutoff=0.75)
+        close = get_close_matches(value, _choices(error), n=1, cutoff=0.75)
         if close:
             return f"; did you mean '{close[0]}'?"
+    percentage = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*%\s*", value) \
+        if isinstance(value, str) else None
+    if percentage:  # growth_rate: 2%
+        return f"; did you mean {float(percentage[1]) / 100:g}?"
     return ""
+
+
+def _choices(error: Mapping[str, Any]) -> list[str]:
+    """The values a Literal allows, from pydantic's error ('a', 'b' or 'c')."""
+    return re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))

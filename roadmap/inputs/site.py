@@ -453,6 +453,9 @@ def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
     """
     path = Path(path)
     data = read_yaml(path)
+    if data is None:  # nothing but blanks and comments
+        raise InputError(path, "the file is empty",
+                         allowed="a site profile; `roadmap init -o FILE` writes a template")
     if not isinstance(data, dict):
         raise InputError(path, "expected a mapping of site keys", allowed=", ".join(ALLOWED))
     if data.get("implementation") is not None:  # its errors name the item's own line

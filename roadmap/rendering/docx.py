@@ -6,29 +6,46 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 
 FIXED_TIME = datetime(2020, 1, 1)
 CJK_FONT = "Microsoft YaHei"  # Word's usual Chinese UI font; LibreOffice substitutes its own
+PAGE_MM = (210, 297)  # A4, the paper of Chinese clients (python-docx's template is US Letter)
 TEXT_WIDTH_CM = 16
-HEADER_WEIGHT = 12  # 2014年1-3月 on two lines at most
-CELL_PADDING_CM = 0.45  # a cell's margins: a year of four digits still fits on one line
+MARGIN_MM = (PAGE_MM[0] - 10 * TEXT_WIDTH_CM) / 2  # 25 mm each side: a 16 cm text width
 IMAGE_WIDTH = Cm(TEXT_WIDTH_CM)
 PRINT_WIDTH_PX = math.ceil(300 * TEXT_WIDTH_CM / 2.54)  # a chart's pixels for 300 dpi in print
 LIST_PARTS = ("verdicts", "investment", "uncertainties")
+
+# Table layout. Widths are counted in characters, a Chinese one counting double; a Latin
+# character is taken as 0.64 em (DejaVu Sans's digits, LibreOffice's substitute, are 0.636).
+TABLE_FONT_PT = 8
+SMALLEST_FONT_PT = 6.5  # a table whose least widths overflow at 8 pt is set smaller
+LATIN_EM = 0.64
+CELL_MARGIN_CM = 0.1  # each side of a cell's text
+CELL_PADDING_CM = 2 * CELL_MARGIN_CM + 0.05  # the margins and the borders
+HEADER_WEIGHT = 12  # the most a header asks for: it may wrap
+HEADER_LINE = 8  # a header in two lines gets up to this: 2014年 / 10-12月 (6 and 7)
+LONGEST = 40  # characters on a line, the longest a column is made
+SHORTEST = 6  # and the shortest, when its text is longer: 3 Chinese characters a line
+OPENING, CLOSING = "（(《“", "）)，。、：；%》”,.;:"
+MINUS_AFTER_IDEOGRAPH = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef])-(?=\d)")
 
 
 def write_docx(title: str, subtitle: str, sections: list[dict], images: dict[str, bytes],
                path: Path) -> None:
     """Write the sections; `images` maps a chart name to its PNG bytes."""
     document = Document()
+    _page(document)
     _fonts(document)
     document.core_properties.title = title
     document.core_properties.author = "roadmap"
@@ -43,6 +60,13 @@ def write_docx(title: str, subtitle: str, sections: list[dict], images: dict[str
     buffer = io.BytesIO()
     document.save(buffer)
     _fixed_zip(buffer.getvalue(), path)
+
+
+def _page(document) -> None:
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+        section.left_margin = section.right_margin = Mm(MARGIN_MM)
+        section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
 
 
 def _fonts(document) -> None:
@@ -79,12 +103,14 @@ def _table(document, frame) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _plain_first_column(table)
+    _cell_margins(table)
     for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
         cell.text = str(name)
+    _repeated_header(table.rows[0])
     for values in frame.itertuples(index=False):
         for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = str(value)
-    widths = _widths(frame)
+            cell.text = _joined_minus(str(value))
+    size, widths = table_layout(frame)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid LibreOffice reads; Word reads the cells'
     for row in table.rows:
@@ -92,21 +118,108 @@ def _table(document, frame) -> None:
             cell.width = width
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
-                    run.font.size = Pt(8)
+                    run.font.size = Pt(size)
 
 
-def _widths(frame) -> list[Cm]:
-    """Column widths after the longest text a column holds (a Chinese character counts
-    twice; a header up to HEADER_WEIGHT, it may wrap), within 5 to 40 characters: equal
-    widths squeezed the implementation plan's action names to three characters a line."""
-    def wide(value: object) -> int:
-        return sum(2 if ord(char) >= 0x2E80 else 1 for char in str(value))
+def _joined_minus(text: str) -> str:
+    """A minus sign after a Chinese character is joined to its number (LibreOffice broke
+    平准化减排成本- / 2,878 across lines): a word joiner (U+2060) after it."""
+    return MINUS_AFTER_IDEOGRAPH.sub("-\u2060", text)
 
-    weights = [min(40, max(5, min(wide(name), HEADER_WEIGHT),
-                           *(wide(v) for v in frame.iloc[:, i])))
-               for i, name in enumerate(frame.columns)]
-    per_weight = (TEXT_WIDTH_CM - CELL_PADDING_CM * len(weights)) / sum(weights)
-    return [Cm(CELL_PADDING_CM + per_weight * w) for w in weights]
+
+def table_layout(frame) -> tuple[float, list[Cm]]:
+    """The font size and the column widths of a table. A table whose texts fit on one line
+    each shares the text width by them; otherwise each column gets at least its longest
+    unbreakable piece (a number, a word, half its header) and SHORTEST characters, then a
+    share of the rest by how much more its cells want (up to LONGEST), and a table whose
+    least widths overflow at 8 pt is set smaller (the plan's schedule, of 12 columns)."""
+    columns = [[str(name), *map(str, frame.iloc[:, i])] for i, name in enumerate(frame.columns)]
+    body = [min(LONGEST, max(map(width, c[1:]), default=0)) for c in columns]
+    wanted = [max(min(width(c[0]), HEADER_WEIGHT), b, 1) for c, b in zip(columns, body,
+                                                                         strict=True)]
+    least = [max(_least(c), min(w, SHORTEST)) for c, w in zip(columns, wanted, strict=True)]
+    size = TABLE_FONT_PT
+    while size > SMALLEST_FONT_PT and sum(least) > _room(len(columns), size):
+        size -= 0.5
+    room = _room(len(columns), size)
+    if sum(wanted) <= room:  # everything on one line: the rest shared alike
+        units = [w * room / sum(wanted) for w in wanted]
+    else:  # the rest goes to the cells' text, the headers wrap
+        extra = [max(0, b - low) for b, low in zip(body, least, strict=True)]
+        spare = max(0.0, room - sum(least)) / (sum(extra) or 1)
+        units = [low + e * spare for low, e in zip(least, extra, strict=True)]
+    scale = min(1.0, room / sum(units))  # only when even the least widths overflow
+    return size, [Cm(CELL_PADDING_CM + u * scale * character_cm(size)) for u in units]
+
+
+def character_cm(size: float) -> float:
+    """A Latin character's width at `size` points (a Chinese one is twice this)."""
+    return LATIN_EM * size / 72 * 2.54
+
+
+def width(text: str) -> int:
+    """Characters, a Chinese one counting double."""
+    return sum(2 if ord(char) >= 0x2E80 else 1 for char in text)
+
+
+def pieces(text: str) -> list[str]:
+    """The parts a line may not break inside, as line breaking (UAX #14) roughly has it:
+    a break before and after each Chinese character, after a hyphen before a letter, at
+    spaces; none inside a number (-2,880 or 21,500), nor after an opening bracket or
+    before a closing one or a per cent sign."""
+    found, current = [], ""
+    for char in text:
+        if char.isspace():
+            found, current = found + [current] * bool(current), ""
+            continue
+        previous = current[-1:]
+        ideograph = ord(char) >= 0x2E80 and char not in OPENING + CLOSING
+        after_ideograph = previous and ord(previous) >= 0x2E80 and previous not in OPENING
+        if current and previous not in OPENING and char not in CLOSING and (
+                ideograph or char in OPENING or after_ideograph
+                or previous == "-" and len(current) > 1 and not char.isdigit()):
+            found.append(current)
+            current = ""
+        current += char
+    return found + [current] * bool(current)
+
+
+def _least(column: list[str]) -> int:
+    """The narrowest a column can be without breaking a piece, a header in two lines
+    (2014年 / 10-12月) if that takes no more than HEADER_LINE characters."""
+    parts = [width(p) for p in pieces(column[0])]
+    two_lines = min((max(sum(parts[:i]), sum(parts[i:])) for i in range(len(parts) + 1)),
+                    default=0)
+    return max(min(two_lines, HEADER_LINE), *(width(p) for text in column
+                                              for p in pieces(text)), 1)
+
+
+def _room(columns: int, size: float) -> float:
+    """The characters of `size` points the text width holds besides the cells' padding."""
+    return (TEXT_WIDTH_CM - CELL_PADDING_CM * columns) / character_cm(size)
+
+
+def _cell_margins(table) -> None:
+    """Narrow cell margins (the style's 0.19 cm a side cost a 12-column table 4.6 cm)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(CELL_MARGIN_CM / 2.54 * 1440)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    properties = table._tbl.tblPr
+    look = properties.find(qn("w:tblLook"))
+    if look is None:
+        properties.append(margins)
+    else:
+        look.addprevious(margins)
+
+
+def _repeated_header(row) -> None:
+    """The header row is repeated at the top of each page a table runs onto."""
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)
 
 
 def _plain_first_column(table) -> None:
