@@ -190,11 +190,13 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 
 def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
-    """The least stable of the leading measures, the growth assumption, the catalog grades."""
+    """The least stable of the roadmap's measures (one flagged unstable first, then the
+    widest rank range), the growth assumption, the catalog grades."""
     result = analysis.stability
-    frame = result.frame.head(result.top_k)
+    frame = result.frame[result.frame["id"].isin(analysis.roadmap.frame["id"])]
+    frame = frame if len(frame) else result.frame.head(result.top_k)
     widest = frame.assign(width=frame["rank_p95"] - frame["rank_p5"]).sort_values(
-        ["width", "rank"], ascending=[False, True]).iloc[0]
+        ["unstable", "width", "rank"], ascending=[False, False, True]).iloc[0]
     shown_growth = _rates(analysis.site.growth_rate, lang)
     return [text("uncertainty_rank", lang, name=label(widest["name_zh"], widest["name_en"], lang),
                  low=int(widest["rank_p5"]), high=int(widest["rank_p95"]), k=result.top_k,
