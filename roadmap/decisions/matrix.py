@@ -244,9 +244,11 @@ def _site_figures(catalog: Catalog, site: Site, candidates: list[Technology]) ->
     cost = cost.fillna(cost.max() if cost.notna().any() else 0.0)
     gross = 1e4 * (economics["annual_cost_10k_yuan"] + economics["saving_10k_yuan_per_yr"].abs()
                    ) / economics["abatement_t_per_yr"].where(economics["abatement_t_per_yr"] > 0)
+    abatement = pd.Series({i: credit_in(run, site.target_year) for i, run in runs.items()})
+    # to a millionth: measures that are equal but for rounding tie, and ties keep catalog order
     return pd.DataFrame({
-        "site_abatement": {i: credit_in(run, site.target_year) for i, run in runs.items()},
-        "cost": cost, "cost_basis": economics["cost_basis"],
+        "site_abatement": abatement.round(6), "cost": cost.round(6),
+        "cost_basis": economics["cost_basis"],
         "cost_spread": (COST_SPREAD * gross).fillna(COST_SPREAD * cost.abs())})
 
 

@@ -15,6 +15,11 @@ of stand-alone figures (it cannot exceed business-as-usual emissions).
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -224,11 +229,35 @@ def _solve(problem: Problem, cuts: list[np.ndarray]) -> tuple[np.ndarray, float]
     lower = np.r_[np.zeros(problem.measures), np.full(rows.shape[1] - problem.measures,
                                                       -np.inf)]
     top = np.r_[np.ones(problem.measures), np.full(rows.shape[1] - problem.measures, np.inf)]
-    result = milp(-problem.objective, constraints=LinearConstraint(rows, -np.inf, upper),
-                  integrality=integrality, bounds=Bounds(lower, top))
+    with _solver_output_dropped():
+        result = milp(-problem.objective, constraints=LinearConstraint(rows, -np.inf, upper),
+                      integrality=integrality, bounds=Bounds(lower, top))
     if not result.success:
         return None
     return np.round(result.x[:problem.measures]).astype(bool), float(-result.fun)
+
+
+@contextmanager
+def _solver_output_dropped() -> Iterator[None]:
+    """HiGHS's MIP solver now and then prints a stray line to the process's standard output
+    whatever its options say (ERGO-Code/HiGHS issue 2783), which would break `--format
+    json`: file descriptor 1 points at /dev/null while it solves (C buffers flushed first,
+    so nothing printed before or during the solve lands elsewhere)."""
+    if sys.platform == "win32":  # no C library to flush by name
+        yield
+        return
+    libc = ctypes.CDLL(None)
+    sys.stdout.flush()
+    libc.fflush(None)
+    kept = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        libc.fflush(None)
+        os.dup2(kept, 1)
+        os.close(kept)
 
 
 def _credits(model: SiteModel, ids: list[str], year: int) -> np.ndarray:

@@ -8,9 +8,10 @@ electrification and fuel switches; electricity demand less local zero-carbon gen
 green power is bought from the grid at the factor of the year; sinks take up CO2 by area.
 
 Attribution: a cell's combined cut is split among its measures by the log-share rule
-(ln(1 - share) of each over the sum), the electricity saving between demand and supply by
-the two-party Shapley value, and the supply part between local generation and green power
-by log shares again. So the shares do not depend on the order of the measures and add up
+(ln(1 - share) of each over the sum); the change in the electricity bought from the grid
+among demand, local generation and green power by the three-party Shapley value, the
+demand part among the pairs by the demand each cuts, the local part among the generators
+by the generation each adds. So the shares do not depend on the order of the measures and add up
 exactly to the total. A scenario is credited only with what it adds to business as usual,
 which already holds the autonomous uptake of mature technologies.
 """
@@ -191,11 +192,6 @@ class _State:
     emissions: np.ndarray
     sinks: np.ndarray
 
-    @property
-    def clean(self) -> np.ndarray:
-        """Zero-carbon share of electricity demand (local generation, then green power)."""
-        return 1 - (1 - self.local) * (1 - self.green)
-
 
 def _summing(rows: np.ndarray, pairs: np.ndarray, shape: tuple[int, int],
              weights: np.ndarray | None = None) -> sparse.csr_array:
@@ -306,36 +302,54 @@ def _credits(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, sectors: int,
                   - moved * pairs.to_fuel[:, None] *
                   inputs.factor[..., np.maximum(pairs.target, 0), :])
     demand_cut = delta * pairs.on_power[:, None] - moved * pairs.to_power[:, None]
-    mean_clean = (bau.clean + scenario.clean) / 2
+    generation = inputs.generation * scenario.adoption
+    added = generation - inputs.generation * bau.adoption
+    produced = generation.sum(axis=-2)
+    produced_bau = produced - added.sum(axis=-2)
+    by_demand, local_part, green_part = _electricity_shapley(
+        (bau.demand, scenario.demand), (produced_bau, produced), (bau.green, scenario.green))
+    cut = bau.demand - scenario.demand  # the pairs' demand cuts add up to it
+    # per MWh cut; where demand hardly changes, the slope: 1 - green while generation is short
+    slope = (1 - (bau.green + scenario.green) / 2) * (
+        bau.demand + scenario.demand > produced_bau + produced)
+    per_mwh = np.divide(by_demand, cut, out=slope, where=np.abs(cut) > _TINY)
     credit = _sum_pairs(pairs.to_credit, fuel_value + demand_cut * (
-        inputs.grid * (1 - mean_clean))[..., None, :])
+        inputs.grid * per_mwh)[..., None, :])
     credit = credit.reshape(*credit.shape[:-2], -1, sectors, credit.shape[-1])
-    supply = inputs.grid * (bau.demand * (1 - bau.clean) -
-                            scenario.demand * (1 - scenario.clean) -
-                            (bau.demand - scenario.demand) * (1 - mean_clean))
     power = scenario.energy[..., electric, :]
     demand = scenario.demand[..., None, :]
     sector_share = np.divide(power, demand, out=np.zeros_like(power), where=demand > 0)
-    local_part, green_part = _supply_split(supply, bau, scenario)
-    generation = inputs.generation * scenario.adoption
-    added = generation - inputs.generation * bau.adoption
     weights = np.where(added.sum(axis=-2, keepdims=True) > _TINY, added, generation)
     weight_sum = weights.sum(axis=-2, keepdims=True)
     per_measure = np.divide(weights, weight_sum, out=np.zeros_like(weights),
-                            where=weight_sum > _TINY) * local_part[..., None, :]
+                            where=weight_sum > _TINY) * (inputs.grid * local_part)[..., None, :]
     credit += per_measure[..., :, None, :] * sector_share[..., None, :, :]
-    green_row = (green_part[..., None, :] * sector_share)[..., None, :, :]
+    green_row = ((inputs.grid * green_part)[..., None, :] * sector_share)[..., None, :, :]
     return np.concatenate([credit, green_row], axis=-3)
 
 
-def _supply_split(supply: np.ndarray, bau: _State, scenario: _State,
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """The supply credit split between local generation and green power by log shares."""
-    local = -np.log(np.maximum(1 - scenario.local, _TINY) / np.maximum(1 - bau.local, _TINY))
-    green = -np.log(np.maximum(1 - scenario.green, _TINY) / np.maximum(1 - bau.green, _TINY))
-    total = local + green
-    local_share = np.divide(local, total, out=np.ones_like(total), where=np.abs(total) > _TINY)
-    return supply * local_share, supply * (1 - local_share)
+def _electricity_shapley(demand: tuple, generated: tuple, green: tuple,
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The fall in bought electricity's emissions per unit grid factor, from business as
+    usual (each pair's first) to the scenario (second), split exactly among demand (MWh),
+    local generation (MWh) and green power (share) by the three-party Shapley value of
+    max(demand - generated, 0) x (1 - green): a party that does not change gets nothing, and
+    while local generation stays below demand each MWh of demand cut counts in full."""
+    def bought(d: int, q: int, h: int) -> np.ndarray:
+        return np.maximum(demand[d] - generated[q], 0.0) * (1 - green[h])
+
+    value = {(d, q, h): bought(d, q, h) for d in (0, 1) for q in (0, 1) for h in (0, 1)}
+    shares = []
+    for party in range(3):
+        share = 0.0
+        for others in ((0, 0), (1, 0), (0, 1), (1, 1)):  # the other two parties' states
+            weight = 1 / 3 if others[0] == others[1] else 1 / 6
+            before, after = list(others), list(others)
+            before.insert(party, 0)
+            after.insert(party, 1)
+            share = share + weight * (value[tuple(before)] - value[tuple(after)])
+        shares.append(share)
+    return shares[0], shares[1], shares[2]
 
 
 # --------------------------------------------------------------------------- scenarios
