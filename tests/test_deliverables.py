@@ -286,6 +286,8 @@ def test_no_exponent_notation_on_the_terminal(capsys, command):
     assert status == 0 and not EXPONENT.search(out + err)
     if command[0] == "pathway":
         assert "Absolute target 2050: at most 1,080,000 tCO2e/yr" in out
+        # a gap in t/yr is the abatement still needed: said once, not twice
+        assert "not met; 144,097 tCO2e/yr more abatement needed" in out and "; gap" not in out
     if command[0] == "experts":
         assert re.search(r"│ all +│ +230 │ +0\.458 │ +< 0\.001 │", out)
 

@@ -192,8 +192,9 @@ def _target_text(check: TargetCheck, lang: str) -> str:
     unit = term("unit", check.unit, lang)
     verdict = text("pathway_met", lang, year=check.met_year) if check.met_year else \
         text("pathway_not_met", lang)
-    if check.gap > 0:
-        verdict += text("pathway_gap", lang, gap=number(check.gap), unit=unit,
+    if check.gap > 0:  # a gap in t/yr is the abatement needed: said once
+        verdict += text("pathway_gap_tonnes" if check.unit == "tCO2e/yr" else "pathway_gap",
+                        lang, gap=number(check.gap), unit=unit,
                         extra=tonnes(check.extra_abatement, lang))
     return text("pathway_target", lang, kind=term("target_kind", check.kind, lang),
                 year=check.year, required=number(check.required), unit=unit,
