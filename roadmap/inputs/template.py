@@ -57,6 +57,21 @@ GUIDE: dict[str, tuple[str, Any]] = {
 }
 
 
+# The example baseline of each domain (tCO2e/yr; the project's illustrations): a building
+# or an enterprise is not a town, and a template with a town's inventory would rank it
+# against sectors it does not have.
+DOMAIN_BASELINES: dict[str, dict[str, dict[str, int]]] = {
+    "building": {"commercial": {"electricity": 3000, "lpg": 300}},
+    "transport": {"transport": {"oil": 80000, "electricity": 10000, "gas": 10000}},
+    "enterprise": {"industry": {"electricity": 40000, "coal": 30000, "gas": 10000}},
+    "park": {"industry": {"electricity": 60000, "coal": 20000, "gas": 10000},
+             "commercial": {"electricity": 5000}, "transport": {"oil": 5000}},
+    "community": {"residential": {"electricity": 20000, "lpg": 5000},
+                  "commercial": {"electricity": 5000}, "transport": {"oil": 5000},
+                  "waste": {"non_energy": 2000}},
+}
+
+
 def profile_template(domain: str = "town") -> str:
     """A commented YAML profile for `domain` with every key, its unit and an example.
 
@@ -77,6 +92,8 @@ def profile_template(domain: str = "town") -> str:
         unit, example = GUIDE[name]
         if name == "domain":
             example = domain
+        elif name == "baseline":
+            example = DOMAIN_BASELINES.get(domain, example)
         elif name == "assumptions":
             example = _plain(Assumptions().model_dump())
         required = Site.model_fields[name].is_required()
