@@ -200,3 +200,17 @@ def test_bad_options(capsys):
 def test_site_ids_are_checked_against_the_merged_catalog(tmp_path):
     path = write(tmp_path, MINIMAL + "exclude: [town-smart-grid]\n")
     assert load_site(path, load_catalog()).exclude == ("town-smart-grid",)
+
+
+def test_a_baseline_beyond_all_guangdong_s_parks_is_flagged(tmp_path, capsys):
+    """1e12 t (kg written as t) is valid YAML and a valid profile, but more than all of
+    Guangdong's parks emitted in 2016 (3.03亿 t, seed 003 sec. 5.1): check says so, in both
+    languages; Xiaolan's 2.16 Mt gets no such note."""
+    profile = tmp_path / "kg.yaml"
+    profile.write_text("name: kg\ndomain: enterprise\nbaseline: {industry: {coal: 1.0e12}}\n")
+    status, out, _ = run(capsys, "check", str(profile))
+    assert status == 0
+    assert "is more than all of Guangdong's industrial parks emitted in 2016" in out
+    assert "超过广东全省园区2016年的排放总量（3.03亿吨）：请检查单位" in out
+    status, out, _ = run(capsys, "check", str(XIAOLAN))
+    assert status == 0 and "Guangdong's industrial parks" not in out

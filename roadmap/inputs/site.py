@@ -69,6 +69,9 @@ LEGACY_CELLS = {
     "transport_fuel": ("transport", "oil"), "waste": ("waste", "non_energy"),
     "agriculture": ("agriculture", "non_energy"),
 }
+# seed 003 sec. 5.1 (fig. 5-1): all of Guangdong's industrial parks emitted about 3.03亿 t of
+# CO2 in 2016; a site's baseline above it is a unit slip far more often than a site.
+GUANGDONG_PARKS_T = 3.03e8
 SECTOR_OF_DOMAIN = {"building": "commercial", "transport": "transport",
                     "enterprise": "industry", "park": "industry", "community": "residential",
                     "town": "residential"}
@@ -368,6 +371,13 @@ class Site(BaseModel):
     @property
     def total_baseline(self) -> float:
         return float(sum(self.cells().values()))
+
+    def warnings(self) -> tuple[str, ...]:
+        """What is valid but implausible (a unit slip, most likely), as sentences."""
+        if self.total_baseline > GUANGDONG_PARKS_T:
+            return (f"baseline: {self.total_baseline:,.0f} tCO2e/yr is more than all of "
+                    "Guangdong's industrial parks emitted in 2016: check the units (t, not kg)",)
+        return ()
 
     def sector_shares(self) -> dict[str, float]:
         total, shares = self.total_baseline, dict.fromkeys(SECTORS, 0.0)
