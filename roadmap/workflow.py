@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from .model.pathway import (
     site_model,
 )
 from .model.uncertainty import Uncertainty, monte_carlo
+from .parallel import forked_helper, inherited
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,20 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
     (True, True)
     """
     options = options or Options()
+    # the experts' agreement needs the catalog only (and scipy.stats, slow to import): a
+    # second core works it out while this one analyses the site
+    with forked_helper(catalog) as submit:
+        experts = submit(_experts_of_inherited)
+        return _analysis(catalog, site, options, input_hash, experts)
+
+
+def _experts_of_inherited() -> ExpertAgreement:
+    return expert_agreement(inherited())
+
+
+def _analysis(catalog: Catalog, site: Site, options: Options, input_hash: str,
+              experts: Future) -> SiteAnalysis:
+    """`analyse_site` with the experts' agreement coming (`experts`)."""
     method = options.method or site.method
     named = tuple(options.weights) if isinstance(options.weights, dict) else None
     matrix = decision_matrix(catalog, site, named)
@@ -157,7 +172,7 @@ def analyse_site(catalog: Catalog, site: Site, options: Options | None = None,
             economics=economics,
             investment=scenario_spending(scenarios, capex),
             portfolio=portfolio.result() if portfolio else None,
-            experts=expert_agreement(catalog),
+            experts=experts.result(),
             years=years, options=options, input_hash=input_hash,
             implementation=implementation_plan(site, roadmap, dict(zip(
                 economics["id"], economics["investment_10k_yuan"], strict=True)), catalog))

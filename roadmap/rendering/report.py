@@ -10,15 +10,9 @@ from __future__ import annotations
 
 import base64
 import io
-import multiprocessing
-import os
 import re
-import signal
-import sys
 import zipfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -30,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from .. import __version__
 from ..model.economics import money_of
 from ..model.pathway import targets_frame
+from ..parallel import forked_helper, inherited
 from ..workflow import SiteAnalysis
 from .cells import safe_frame, to_csv
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
@@ -89,7 +84,7 @@ def write_outputs(analysis: SiteAnalysis, folder: str | Path, lang: str = "both"
 def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     charts = folder / "charts"
     charts.mkdir()
-    with _helper(analysis) as submit:  # a second core draws some charts, then the Word file
+    with forked_helper(analysis) as submit:  # a second core: some charts, then Word
         helped = submit(_render_forked, list(HELPER_CHARTS), charts, lang)
         tables = result_tables(analysis)
         for name in ("ranking", "roadmap", "pathway", "scenarios", "implementation",
@@ -135,40 +130,9 @@ def _render_charts(analysis: SiteAnalysis, names: list[str], folder: Path, lang:
     return rendered
 
 
-_forked: SiteAnalysis | None = None  # what a forked helper renders from
-
-
 def _render_forked(names: list[str], folder: Path, lang: str) -> dict[str, bytes]:
-    return _render_charts(_forked, names, folder, lang)
-
-
-@contextmanager
-def _helper(analysis: SiteAnalysis) -> Iterator[Callable[..., Future]]:
-    """`submit(function, *args)`: run it in a forked helper process (its Future), or at
-    once in this process on one core, off Linux (fork is safe there) or inside a daemonic
-    batch worker (which may not have children: the batch already uses the cores). The
-    bytes are the same either way. Ctrl-C is left to this process (the helper ignores it
-    and is waited for)."""
-    global _forked
-    _forked = analysis  # a forked child inherits it: nothing to pickle
-    try:
-        if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon or \
-                not sys.platform.startswith("linux"):
-            yield _done
-            return
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=signal.signal,
-                                 initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
-            yield pool.submit
-    finally:
-        _forked = None
-
-
-def _done(function: Callable, *args) -> Future:
-    """`function(*args)` run now, as a completed Future."""
-    future: Future = Future()
-    future.set_result(function(*args))
-    return future
+    """`_render_charts` of the analysis a forked helper inherited."""
+    return _render_charts(inherited(), names, folder, lang)
 
 
 def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
