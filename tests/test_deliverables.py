@@ -415,3 +415,16 @@ def test_the_rank_uncertainty_named_is_a_roadmap_measure_flagged_unstable(xiaola
     assert uncertainty_lines(varied, "en")[0].startswith(
         "Coal-to-electric boiler conversion: its rank moves between")
     assert frame.set_index("id").loc["town-boiler-coal-to-electric", "unstable"]
+
+
+def test_the_milestone_table_adds_up(xiaolan):
+    """Business as usual - abatement - sinks = net in every row: Xiaolan's business as usual
+    holds 990 t/yr of sink by 2050, which the table left out (2,105,713 - 880,626 is not
+    1,224,097)."""
+    from roadmap.rendering.document import milestone_table
+    table = milestone_table(xiaolan, "en")
+    assert list(table.columns)[1:4] == ["business as usual (tCO2e/yr)", "abatement (tCO2e/yr)",
+                                        "sinks (tCO2e/yr)"]
+    numbers = table.map(lambda v: float(v.split(" ")[0].replace(",", "")))
+    bau, abatement, sinks, net = (numbers.iloc[:, i] for i in range(1, 5))
+    assert ((bau - abatement - sinks - net).abs() <= 2).all() and (sinks > 0).all()

@@ -130,8 +130,9 @@ def phase_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 
 def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
-    """bau, abatement and net in the report years (万吨 in Chinese); a P10/P90 column pair
-    of the analysis (e.g. net_p10, net_p90) is shown as a range after its figure."""
+    """bau, abatement, sinks (where there are any: net = bau - abatement - sinks) and net in
+    the report years (万吨 in Chinese); a P10/P90 column pair of the analysis (e.g. net_p10,
+    net_p90) is shown as a range after its figure."""
     by_year = analysis.pathway.by_year.set_index("year")
     if analysis.uncertainty is not None:  # the Monte Carlo range of net emissions
         by_year = by_year.join(analysis.uncertainty.by_year.set_index("year")[
@@ -139,7 +140,7 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
     rows = by_year.loc[[y for y in analysis.years if y in by_year.index]]
     table = pd.DataFrame({"year": rows.index})
     scale, unit = (1e4, "_10kt") if lang == "zh" else (1, "")
-    for name in ("bau", "abatement", "net"):
+    for name in ("bau", "abatement", *(["sink"] if rows["sink"].any() else []), "net"):
         values = [number(v / scale) for v in rows[name]]
         if {f"{name}_p10", f"{name}_p90"} <= set(rows.columns):
             values = [v + ("" if lang == "zh" else " ") + text(
