@@ -224,6 +224,10 @@ def test_compare_methods_and_weights(capsys):
     assert status == 0 and {"abatement=1", "economics=1"} <= set(rows[0])
     status, _, err = run(capsys, "compare", str(XIAOLAN))
     assert status == 2 and "give either --methods or --weights" in err
+    status, out, _ = run(capsys, "compare", str(XIAOLAN), "--methods", "topsis,vikor",
+                         "--lang", "zh")
+    assert status == 0 and "各方案的路线图" in out and "净排放（吨CO2e/年）" in out
+    assert "调整产业结构" in out and "Variants" not in out and "Industrial restructuring" not in out
 
 
 def test_same_input_same_bytes(tmp_path, catalog):

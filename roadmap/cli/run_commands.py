@@ -11,12 +11,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError
-from ..rendering.messages import each_language, term, text
+from ..rendering.messages import column, each_language, term, text
+from ..rendering.style import label
 from .common import (
     DependenciesOption,
     Lang,
     ListFormat,
     MethodOption,
+    PrintedLangOption,
     WeightsOption,
     app,
     check_method,
@@ -134,6 +136,7 @@ def compare_command(
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")] = 15,
     output_format: Annotated[ListFormat, typer.Option(
         "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
+    lang: PrintedLangOption = Lang.both,
 ) -> None:
     """Variants of one site side by side: rankings, roadmaps and pathways."""
     from rich.table import Table
@@ -166,19 +169,18 @@ def compare_command(
                               ensure_ascii=False, indent=1))
         return
     screen = console()
-    pathways = Table(title="Variants", title_justify="left")
-    for column in tables["pathways"].columns:
-        pathways.add_column(column)
+    pathways = Table(title=text("compare_variants", lang.value), title_justify="left")
+    for name in tables["pathways"].columns:
+        pathways.add_column(column(name, lang.value))
     for _, row in tables["pathways"].iterrows():
         pathways.add_row(*(f"{v:,.0f}" if isinstance(v, float) else str(v) for v in row))
     screen.print(pathways)
-    ranks = Table(title="Ranks of the measures in any variant's roadmap (- = not in it)",
-                  title_justify="left")
-    for column in ("id", "技术名称", *variants):
-        ranks.add_column(column)
+    ranks = Table(title=text("compare_ranks", lang.value), title_justify="left")
+    for header in (column("id", lang.value), column("measure", lang.value), *variants):
+        ranks.add_column(header)
     in_roadmap = tables["roadmaps"].set_index("id")
     for _, row in tables["ranks"].iterrows():
-        ranks.add_row(row["id"], row["name_zh"], *(
+        ranks.add_row(row["id"], label(row["name_zh"], row["name_en"], lang.value), *(
             str(int(row[v])) + ("" if in_roadmap.loc[row["id"], v] else " -")
             for v in variants))
     screen.print(ranks)
