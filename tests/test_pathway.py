@@ -393,7 +393,7 @@ def test_pathway_command(tmp_path, capsys):
     assert "Scenarios: net emissions after sinks" in out and "above near zero in 2050" in out
     assert "情景比较" in out and "最大的剩余排放单元：工业·电力" in out
     _, out, _ = run(capsys, "pathway", str(XIAOLAN), "--lang", "zh")
-    assert "绝对减排目标（2050年）：不高于1,080,000吨CO2e/年" in out and "target" not in out
+    assert "绝对减排目标（2050年）：不高于108万吨CO2e/年" in out and "target" not in out
 
 
 def test_a_cost_ceiling_without_a_budget_is_refused(capsys):
@@ -521,3 +521,12 @@ def test_measures_outside_the_roadmap_are_credited_nothing(catalog):
     generators = [row for row in outside if model.effects.generation[row, -1] > 0]
     assert generators and np.abs(last[outside]).max() < 1e-6
     assert abs(last.sum() - pathway.by_year.set_index("year").loc[2050, "abatement"]) < 1e-3
+
+
+def test_a_target_in_tonnes_reads_in_one_unit_in_chinese(capsys):
+    """The required level, the pathway and the gap of a t/yr target in 万吨 alike (the level
+    and the pathway were written in tonnes beside a gap in 万吨)."""
+    status, out, _ = run(capsys, "pathway", str(XIAOLAN), "--lang", "zh")
+    assert status == 0
+    assert "绝对减排目标（2050年）：不高于108万吨CO2e/年，路径为122万吨CO2e/年：未达成；" \
+           "还需减排14.4万吨CO2e/年" in out

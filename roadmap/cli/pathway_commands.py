@@ -196,9 +196,14 @@ def _target_text(check: TargetCheck, lang: str) -> str:
         verdict += text("pathway_gap_tonnes" if check.unit == "tCO2e/yr" else "pathway_gap",
                         lang, gap=number(check.gap), unit=unit,
                         extra=tonnes(check.extra_abatement, lang))
-    return text("pathway_target", lang, kind=term("target_kind", check.kind, lang),
-                year=check.year, required=number(check.required), unit=unit,
-                value=number(check.value), verdict=verdict)
+    kind = term("target_kind", check.kind, lang)
+    if check.unit == "tCO2e/yr":  # in 万吨 in Chinese, as the gap
+        return text("pathway_target_tonnes", lang, kind=kind, year=check.year,
+                    required=tonnes(check.required, lang), value=tonnes(check.value, lang),
+                    verdict=verdict)
+    return text("pathway_target", lang, kind=kind, year=check.year,
+                required=number(check.required), unit=unit, value=number(check.value),
+                verdict=verdict)
 
 
 def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap,
