@@ -143,3 +143,12 @@ def test_chinese_charts_count_tonnes_in_wan(xiaolan):
         widths = sum(p.get_width() for p in curves[lang].patches if
                      (p.get_gid() or "").startswith("mac:"))
         assert widths == pytest.approx(total / scale)
+
+
+def test_one_measure_is_singular_in_english():
+    """'(1 measure)', not '(1 measures)': an entry's `en_one` serves a count of one."""
+    from roadmap.rendering.messages import text
+    words = dict(phase="Near term", start=2010, end=2025)
+    assert text("plan_phase", "en", count=1, **words).endswith("(1 measure)")
+    assert text("plan_phase", "en", count=2, **words).endswith("(2 measures)")
+    assert text("plan_phase", "zh", count=1, **words).endswith("（1项措施）")

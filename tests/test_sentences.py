@@ -122,7 +122,7 @@ def test_plan_prints_its_summary_in_the_asked_language(capsys, lang):
     else:
         assert "The budget of 743 million yuan buys 16 measures for 743 million yuan" in out
         assert "Shadow price of the budget" in out
-        assert "Near term: widespread 2010-2025 (" in out
+        assert "Near term: widespread 2010-2025 (1 measure)" in out
         assert "bought by the budget; rank 6 of 58" in out
         assert not CJK.search(out)
 

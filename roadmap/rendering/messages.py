@@ -27,7 +27,8 @@ def catalogue() -> dict:
 def _both(entry: dict, lang: str, **params: object) -> str:
     if lang == "both" and "both" in entry:  # an entry that lays out both languages itself
         return entry["both"].format(**params)
-    return label(entry["zh"].format(**params), entry["en"].format(**params), lang)
+    english = entry["en_one"] if params.get("count") == 1 and "en_one" in entry else entry["en"]
+    return label(entry["zh"].format(**params), english.format(**params), lang)
 
 
 def text(key: str, lang: str, **params: object) -> str:
