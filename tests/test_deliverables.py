@@ -428,3 +428,15 @@ def test_the_milestone_table_adds_up(xiaolan):
     numbers = table.map(lambda v: float(v.split(" ")[0].replace(",", "")))
     bau, abatement, sinks, net = (numbers.iloc[:, i] for i in range(1, 5))
     assert ((bau - abatement - sinks - net).abs() <= 2).all() and (sinks > 0).all()
+
+
+def test_a_sink_larger_than_the_site_is_said_not_to_fit(xiaolan):
+    """Near zero at Xiaolan would take about 54,500 ha of new sink, 7.2 times its 7,540 ha:
+    the report says it cannot be planted on the site (it gave the hectares with no caveat)."""
+    from roadmap.rendering.document import near_zero_lines, near_zero_text
+    line = near_zero_lines(xiaolan, "en")[0]
+    assert "about 54,500 ha of new sink" in line
+    assert "That sink is 7.23 times the site's 7,540 ha of land: it cannot be planted" in line
+    chinese = near_zero_lines(xiaolan, "zh")[0]
+    assert "场地土地面积（约7,540公顷）的7.23倍，场地内无法实现" in chinese
+    assert "cannot be planted" not in near_zero_text(xiaolan.near_zero, "en")  # no land given

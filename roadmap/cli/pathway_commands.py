@@ -226,7 +226,7 @@ def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap,
         net = pathway.by_year.set_index("year")["net"]
         table.add_row(term("scenario", name, lang), *(f"{net[y]:,.0f}" for y in years))
     screen.print(table)
-    screen.print(each_language(lambda one: near_zero_text(gap, one), lang))
+    screen.print(each_language(lambda one: near_zero_text(gap, one, site.land_area_ha), lang))
     if gap.gap > 0:
         screen.print(each_language(lambda one: text("pathway_cells", one, cells=(
             "、" if one == "zh" else ", ").join(

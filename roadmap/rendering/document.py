@@ -297,16 +297,21 @@ def chance_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 
 def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
-    return [near_zero_text(analysis.near_zero, lang)]
+    return [near_zero_text(analysis.near_zero, lang, analysis.site.land_area_ha)]
 
 
-def near_zero_text(gap: NearZeroGap, lang: str) -> str:
-    """What the technical potential still leaves above near zero, and what would close it."""
+def near_zero_text(gap: NearZeroGap, lang: str, land_ha: float | None = None) -> str:
+    """What the technical potential still leaves above near zero, and what would close it;
+    with the site's land area, whether the sink it would take fits on it."""
     if gap.gap <= 0:
         return text("near_zero_reached", lang, year=gap.year)
-    return text("near_zero_gap", lang, year=gap.year, gap=tonnes(gap.gap, lang),
+    said = text("near_zero_gap", lang, year=gap.year, gap=tonnes(gap.gap, lang),
                 mwh=approximate(gap.green_mwh, lang), closes=tonnes(gap.green_closes, lang),
                 ha=approximate(gap.sink_ha, lang))
+    if land_ha and gap.sink_ha > land_ha:
+        said += text("near_zero_land", lang, land=approximate(land_ha, lang),
+                     times=number(gap.sink_ha / land_ha))
+    return said
 
 
 def contribution_section(analysis: SiteAnalysis, lang: str) -> dict:
