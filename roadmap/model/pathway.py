@@ -309,10 +309,14 @@ def _credits(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, sectors: int,
     by_demand, local_part, green_part = _electricity_shapley(
         (bau.demand, scenario.demand), (produced_bau, produced), (bau.green, scenario.green))
     cut = bau.demand - scenario.demand  # the pairs' demand cuts add up to it
-    # per MWh cut; where demand hardly changes, the slope: 1 - green while generation is short
-    slope = (1 - (bau.green + scenario.green) / 2) * (
-        bau.demand + scenario.demand > produced_bau + produced)
-    per_mwh = np.divide(by_demand, cut, out=slope, where=np.abs(cut) > _TINY)
+    # Per MWh cut. While generation stays below demand (every combination), exactly
+    # 1 - the mean green share: dividing the Shapley share by the cut would lose that to
+    # rounding where efficiency and electrification nearly cancel. Where local generation
+    # covers demand in some combination, the share over the cut (0 if demand hardly moves).
+    short = np.minimum(bau.demand, scenario.demand) >= np.maximum(produced_bau, produced)
+    moves = np.abs(cut) > 1e-9 * (bau.demand + scenario.demand)
+    per_mwh = np.where(short, 1 - (bau.green + scenario.green) / 2, np.divide(
+        by_demand, cut, out=np.zeros_like(cut), where=moves & ~short))
     credit = _sum_pairs(pairs.to_credit, fuel_value + demand_cut * (
         inputs.grid * per_mwh)[..., None, :])
     credit = credit.reshape(*credit.shape[:-2], -1, sectors, credit.shape[-1])
