@@ -104,7 +104,7 @@ def pathway_figures(xiaolan: SiteAnalysis, nanao: SiteAnalysis) -> dict[str, str
                     f"{len(nanao.roadmap.left_out)}",
         "enabling-wedge": f"{n(wedge['abatement'].sum())} t/yr ({pct(wedge['share'].sum(), 1)} "
                           "of its abatement)",
-        "enabling-bought": str(len(programmes)),
+        "enabling-bought": f"{len(programmes)} programme{'' if len(programmes) == 1 else 's'}",
         "targets": f"the plan's intensity target (−{pct(site.intensity_target.reduction)} by "
                    f"{intensity.year}) is met in {intensity.met_year}; the illustrative "
                    f"−{pct(site.target.reduction)} by {absolute.year} is "
