@@ -61,7 +61,7 @@ def _ranking_table(ranking: Ranking, site: Site, top: int | None,
     table.add_column(column("why", lang))
     for _, row in shown.iterrows():
         cells = [str(row["rank"]), row["id"], label(row["name_zh"], row["name_en"], lang),
-                 f"{row['score']:.3f}", *(f"{row[c]:.2f}" for c in ranking.criteria)]
+                 f"{row['score']:.3f}", *(number(row[c]) for c in ranking.criteria)]
         if stability is not None:
             s_row = stable.loc[row["id"]]
             flag = " !" if s_row["unstable"] else ""
