@@ -187,7 +187,7 @@ class _State:
     removed: np.ndarray  # pairs x years, MWh (non_energy: t)
     energy: np.ndarray
     demand: np.ndarray
-    local: np.ndarray  # zero-carbon share of demand from local generation
+    generated: np.ndarray  # MWh of local zero-carbon generation
     green: np.ndarray
     emissions: np.ndarray
     sinks: np.ndarray
@@ -225,12 +225,12 @@ def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np
     removed = _removed(inputs.energy, pairs, logs, total, remaining, prior, rows)
     energy = inputs.energy * remaining + _sum_pairs(pairs.to_target, removed)
     demand = energy[electric].sum(axis=0)
-    generation = (inputs.generation * adoption).sum(axis=0)
-    local = np.minimum(np.divide(generation, demand, out=np.zeros_like(demand),
-                                 where=demand > 0), 1.0)
+    generated = (inputs.generation * adoption).sum(axis=0)
+    local = np.minimum(np.divide(generated, demand, out=np.zeros_like(demand),
+                                 where=demand > 0), 1.0)  # zero-carbon share of demand
     emissions = energy * inputs.factor
     emissions[electric] *= (1 - local) * (1 - green)
-    return _State(adoption, logs, removed, energy, demand, local, green, emissions,
+    return _State(adoption, logs, removed, energy, demand, generated, green, emissions,
                   inputs.removal * adoption)
 
 
@@ -302,18 +302,16 @@ def _credits(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, sectors: int,
                   - moved * pairs.to_fuel[:, None] *
                   inputs.factor[..., np.maximum(pairs.target, 0), :])
     demand_cut = delta * pairs.on_power[:, None] - moved * pairs.to_power[:, None]
-    generation = inputs.generation * scenario.adoption
-    added = generation - inputs.generation * bau.adoption
-    produced = generation.sum(axis=-2)
-    produced_bau = produced - added.sum(axis=-2)
     by_demand, local_part, green_part = _electricity_shapley(
-        (bau.demand, scenario.demand), (produced_bau, produced), (bau.green, scenario.green))
+        (bau.demand, scenario.demand), (bau.generated, scenario.generated),
+        (bau.green, scenario.green))
     cut = bau.demand - scenario.demand  # the pairs' demand cuts add up to it
     # Per MWh cut. While generation stays below demand (every combination), exactly
     # 1 - the mean green share: dividing the Shapley share by the cut would lose that to
     # rounding where efficiency and electrification nearly cancel. Where local generation
     # covers demand in some combination, the share over the cut (0 if demand hardly moves).
-    short = np.minimum(bau.demand, scenario.demand) >= np.maximum(produced_bau, produced)
+    short = np.minimum(bau.demand, scenario.demand) >= np.maximum(bau.generated,
+                                                                   scenario.generated)
     moves = np.abs(cut) > 1e-9 * (bau.demand + scenario.demand)
     per_mwh = np.where(short, 1 - (bau.green + scenario.green) / 2, np.divide(
         by_demand, cut, out=np.zeros_like(cut), where=moves & ~short))
@@ -323,6 +321,8 @@ def _credits(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, sectors: int,
     power = scenario.energy[..., electric, :]
     demand = scenario.demand[..., None, :]
     sector_share = np.divide(power, demand, out=np.zeros_like(power), where=demand > 0)
+    generation = inputs.generation * scenario.adoption
+    added = generation - inputs.generation * bau.adoption
     weights = np.where(added.sum(axis=-2, keepdims=True) > _TINY, added, generation)
     weight_sum = weights.sum(axis=-2, keepdims=True)
     per_measure = np.divide(weights, weight_sum, out=np.zeros_like(weights),
