@@ -189,21 +189,19 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
 
 def _target_text(check: TargetCheck, lang: str) -> str:
     """A target, the pathway's value and the verdict, with the gap if it is missed."""
+    # a target in t/yr reads in tonnes (万吨 in Chinese), its gap being the abatement needed,
+    # said once; another (intensity) in its own unit, with the abatement that closes it
+    suffix = "_tonnes" if check.unit == "tCO2e/yr" else ""
+    shown = (lambda v: tonnes(v, lang)) if suffix else number
     unit = term("unit", check.unit, lang)
     verdict = text("pathway_met", lang, year=check.met_year) if check.met_year else \
         text("pathway_not_met", lang)
-    if check.gap > 0:  # a gap in t/yr is the abatement needed: said once
-        verdict += text("pathway_gap_tonnes" if check.unit == "tCO2e/yr" else "pathway_gap",
-                        lang, gap=number(check.gap), unit=unit,
+    if check.gap > 0:
+        verdict += text("pathway_gap" + suffix, lang, gap=number(check.gap), unit=unit,
                         extra=tonnes(check.extra_abatement, lang))
-    kind = term("target_kind", check.kind, lang)
-    if check.unit == "tCO2e/yr":  # in 万吨 in Chinese, as the gap
-        return text("pathway_target_tonnes", lang, kind=kind, year=check.year,
-                    required=tonnes(check.required, lang), value=tonnes(check.value, lang),
-                    verdict=verdict)
-    return text("pathway_target", lang, kind=kind, year=check.year,
-                required=number(check.required), unit=unit, value=number(check.value),
-                verdict=verdict)
+    return text("pathway_target" + suffix, lang, kind=term("target_kind", check.kind, lang),
+                year=check.year, required=shown(check.required), unit=unit,
+                value=shown(check.value), verdict=verdict)
 
 
 def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap,
@@ -212,7 +210,6 @@ def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap,
     from rich.table import Table
 
     from ..rendering.document import near_zero_text
-
 
     site = next(iter(scenarios.values())).site
     years = sorted({site.base_year, *[y for y in (2025, 2030, 2035, 2040, 2050)

@@ -61,7 +61,7 @@ def check_command(
         baseline=tonnes(site.total_baseline, one), count=len(matrix.frame),
         domains=("、" if one == "zh" else ", ").join(term("domain", d, one) for d in site.domains),
         excluded=len(matrix.excluded)), lang.value))
-    for note in (*site.warnings(), *site.notes):
+    for note in site.remarks():
         screen.print(each_language(lambda one, n=note: text("check_note", one,
                                                             note=sentence(n, one)), lang.value))
     screen.print(each_language(lambda one: _plan_summary(site, one), lang.value))

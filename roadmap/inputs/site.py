@@ -372,12 +372,13 @@ class Site(BaseModel):
     def total_baseline(self) -> float:
         return float(sum(self.cells().values()))
 
-    def warnings(self) -> tuple[str, ...]:
-        """What is valid but implausible (a unit slip, most likely), as sentences."""
-        if self.total_baseline > GUANGDONG_PARKS_T:
-            return (f"baseline: {self.total_baseline:,.0f} tCO2e/yr is more than all of "
-                    "Guangdong's industrial parks emitted in 2016: check the units (t, not kg)",)
-        return ()
+    def remarks(self) -> tuple[str, ...]:
+        """What a reader of the profile should know, as sentences: what is valid but
+        implausible (a unit slip, most likely), then the loader's `notes`."""
+        implausible = (f"baseline: {self.total_baseline:,.0f} tCO2e/yr is more than all of "
+                       "Guangdong's industrial parks emitted in 2016: check the units (t, not "
+                       "kg)",) if self.total_baseline > GUANGDONG_PARKS_T else ()
+        return (*implausible, *self.notes)
 
     def sector_shares(self) -> dict[str, float]:
         total, shares = self.total_baseline, dict.fromkeys(SECTORS, 0.0)

@@ -226,7 +226,7 @@ def site_section(analysis: SiteAnalysis, lang: str) -> dict:
                              "share": [percent(v / site.total_baseline, 1)
                                        for v in cells.values()]})
     return section(text("site_facts", lang), tables=[("", shown_table(baseline, lang))],
-                   items=[sentence(note, lang) for note in (*site.warnings(), *site.notes)])
+                   items=[sentence(note, lang) for note in site.remarks()])
 
 
 def method_section(analysis: SiteAnalysis, lang: str) -> dict:
