@@ -20,8 +20,9 @@ sys.path.insert(0, str(ROOT))
 from roadmap import load_catalog, load_site  # noqa: E402
 from roadmap.decisions.acceptability import acceptability  # noqa: E402
 from roadmap.decisions.matrix import decision_matrix  # noqa: E402
-from roadmap.decisions.portfolio import budget_portfolio  # noqa: E402
+from roadmap.decisions.portfolio import budget_phases, budget_portfolio  # noqa: E402
 from roadmap.inputs.dependencies import load_dependencies  # noqa: E402
+from roadmap.model.economics import investment_totals  # noqa: E402
 from roadmap.model.pathway import check_targets, contributions, near_zero_gap  # noqa: E402
 from roadmap.model.uncertainty import band_drivers, monte_carlo  # noqa: E402
 from roadmap.workflow import Options, SiteAnalysis, analyse_site  # noqa: E402
@@ -127,8 +128,7 @@ def uncertainty_figures(analysis: SiteAnalysis) -> dict[str, str]:
                     f"{n(economics.loc[item.id, 'cost_yuan_per_t'])} | "
                     + " | ".join(n(cost[f"cost_yuan_per_t_p{p}"]) for p in (10, 50, 90)) + " |")
     invested = spread.investment.iloc[0]
-    central = analysis.investment
-    central = float(central[central["scenario"] == "roadmap"]["investment_10k_yuan"].sum())
+    central = investment_totals(analysis.investment)[0]
     run = analysis.uncertainty.investment.iloc[0]
     return {
         "mc-costs": "\n" + "\n".join(rows) + "\n",
@@ -177,11 +177,10 @@ def band_figures(analysis: SiteAnalysis, spread) -> dict[str, str]:
 
 
 def economics_figures(analysis: SiteAnalysis, catalog) -> dict[str, str]:
-    spent = analysis.investment
-    roadmap = spent[spent["scenario"] == "roadmap"]
-    total = float(roadmap["investment_10k_yuan"].sum())
     budget = analysis.site.budget
-    near = float(roadmap[roadmap["year"] <= 2025]["investment_10k_yuan"].sum())
+    total = investment_totals(analysis.investment)[0]
+    phases = budget_phases(analysis.investment, analysis.site, budget)
+    overrun = phases[phases["over_budget"]].iloc[0]  # the report names the same phase
     economics = analysis.economics
     portfolio = analysis.portfolio
     chosen = portfolio.frame[portfolio.frame["chosen"]]
@@ -189,7 +188,8 @@ def economics_figures(analysis: SiteAnalysis, catalog) -> dict[str, str]:
                               analysis.pathway.model, max_cost=2000)
     return {
         "investment": f"{n(total)}万 yuan, {total / budget:.2f} times its {n(budget)}万 "
-                      f"budget, overrun in the near term: {n(near)}万 by 2025",
+                      f"budget, overrun in the {overrun['phase']} term: "
+                      f"{n(overrun['cumulative_10k_yuan'])}万 by {overrun['end']}",
         "negative-costs": f"{int((economics['cost_yuan_per_t'] < 0).sum())} of "
                           f"{len(economics)} measures below zero",
         "portfolio": f"{n(budget)}万 yuan buys {len(chosen)} measures "
