@@ -159,7 +159,12 @@ def character_cm(size: float) -> float:
 
 def width(text: str) -> int:
     """Characters, a Chinese one counting double."""
-    return sum(2 if ord(char) >= 0x2E80 else 1 for char in text)
+    return sum(2 if _chinese(char) else 1 for char in text)
+
+
+def _chinese(char: str) -> bool:
+    """A character of the CJK blocks (ideographs, their punctuation, full-width forms)."""
+    return ord(char) >= 0x2E80
 
 
 def pieces(text: str) -> list[str]:
@@ -173,8 +178,8 @@ def pieces(text: str) -> list[str]:
             found, current = found + [current] * bool(current), ""
             continue
         previous = current[-1:]
-        ideograph = ord(char) >= 0x2E80 and char not in OPENING + CLOSING
-        after_ideograph = previous and ord(previous) >= 0x2E80 and previous not in OPENING
+        ideograph = _chinese(char) and char not in OPENING + CLOSING
+        after_ideograph = previous and _chinese(previous) and previous not in OPENING
         if current and previous not in OPENING and char not in CLOSING and (
                 ideograph or char in OPENING or after_ideograph
                 or previous == "-" and len(current) > 1 and not char.isdigit()):
