@@ -22,7 +22,7 @@ def forked_helper(inherited: object) -> Iterator[Callable[..., Future]]:
     child inherits as it is: nothing is pickled on the way in. Ctrl-C is left to this
     process (the helper ignores it and is waited for)."""
     global _inherited
-    _inherited = inherited
+    outer, _inherited = _inherited, inherited  # an enclosing helper's, restored on leaving
     try:
         if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon or \
                 not sys.platform.startswith("linux"):
@@ -33,7 +33,7 @@ def forked_helper(inherited: object) -> Iterator[Callable[..., Future]]:
                                  initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
             yield pool.submit
     finally:
-        _inherited = None
+        _inherited = outer
 
 
 def inherited() -> object:

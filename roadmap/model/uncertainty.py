@@ -33,6 +33,7 @@ The draws are seeded: the same seed gives the same bytes.
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -51,6 +52,7 @@ from ..inputs.assumptions import (
 from ..inputs.catalog import popularization_year
 from ..inputs.ranges import DRAWN, FIXED, RATE_SPREAD
 from ..inputs.site import rate_in
+from ..parallel import forked_helper, inherited
 from .economics import (
     FUEL_SECTOR,
     GRADE,
@@ -80,7 +82,12 @@ PERCENTILES = (10, 50, 90)
 INPUTS = ("cap", "shift", "growth", "grid", "autonomous", "uptake")  # the physical inputs
 MONEY = ("price", "capex", "effectiveness", "rate")  # what only the costs read
 CENTRAL_QUANTILE = 0.5  # a split-uniform draw at its median is the central value
-LAST_YEAR_BATCH = 4  # x `chunk` draws: the fastest on Xiaolan (bench/bench_uncertainty.py)
+# Batch sizes, the fastest on Xiaolan (bench/bench_uncertainty.py): about 1,000 years x
+# draws side by side (every year: 24 draws; the report years: 111), and the last year's
+# credits and costs about 400 draws at a time (a multiple of the first)
+BATCH_COLUMNS = 1000
+LAST_YEAR_DRAWS = 400
+SECOND_CORE_FROM = 15_000  # years x draws: below, forking costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -299,12 +306,14 @@ class DrawRun(NamedTuple):
 
 
 def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
-                seed: int = 20201, chunk: int = 100, capex: pd.DataFrame | None = None,
+                seed: int = 20201, chunk: int | None = None,
+                capex: pd.DataFrame | None = None,
                 every_year: bool = True) -> Uncertainty:
     """The roadmap scenario (`starts` adopted, the profile's green power) under `draws`
-    seeded draws of the uncertain inputs, computed `chunk` draws at a time, every year (the
-    chart's band) or only in the `report_columns` years (about 3x less work); the costs
-    from `capex` (`measure_capex` of the roadmap's measures, computed if None).
+    seeded draws of the uncertain inputs, computed `chunk` draws at a time (default: about
+    `BATCH_COLUMNS` years x draws), every year (the chart's band) or only in the
+    `report_columns` years (about 3x less work); the costs from `capex` (`measure_capex` of
+    the roadmap's measures, computed if None).
 
     >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
     >>> band = roadmap.monte_carlo(model, {"town-building-solar-pv": 2021}, draws=50, seed=1)
@@ -322,16 +331,54 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
 
 
 def _run_chunked(model: SiteModel, starts: Mapping[str, int], sample: Draws,
-                 columns: np.ndarray, chunk: int) -> DrawRun:
-    """`run_draws` over `sample`, `chunk` draws at a time (bounded memory; the last year's
-    credits and costs, one year a draw, `LAST_YEAR_BATCH` x `chunk` draws at a time)."""
+                 columns: np.ndarray, chunk: int | None) -> DrawRun:
+    """`run_draws` over `sample`, `chunk` draws at a time (bounded memory; default about
+    `BATCH_COLUMNS` years x draws; the last year's credits and costs, one year a draw, about
+    `LAST_YEAR_DRAWS` at a time). From `SECOND_CORE_FROM` years x draws, the later half runs
+    on a second core: both processes write their batches into the same shared arrays, batch by
+    batch as one process would (the same bytes)."""
     plan = _plan(model, columns)
-    yearly = [_emissions(plan, starts, sample.part(rows))
-              for rows in _batches(sample.count, chunk)]
-    last = [_last_year(plan, starts, sample.part(rows))
-            for rows in _batches(sample.count, LAST_YEAR_BATCH * chunk)]
-    return DrawRun(*(np.concatenate(arrays) for arrays in (*zip(*yearly, strict=True),
-                                                            *zip(*last, strict=True))))
+    out = _shared_run(plan, sample.count)
+    chunk = chunk or max(1, BATCH_COLUMNS // len(columns))
+    step = chunk * max(1, LAST_YEAR_DRAWS // chunk)  # the last year's, a multiple of both
+    split = sample.count if sample.count * len(columns) < SECOND_CORE_FROM else \
+        max(step, round(sample.count / 2 / step) * step)
+    batches = (_batches(sample.count, chunk), _batches(sample.count, step))
+    earlier, later = ([[rows for rows in kind if (rows.start < split) == first] for kind in batches]
+                      for first in (True, False))
+    if not later[0]:
+        _fill(plan, starts, sample, out, *earlier)
+        return out
+    with forked_helper((plan, starts, sample, out)) as submit:
+        helper = submit(_fill_inherited, *later)
+        _fill(plan, starts, sample, out, *earlier)
+        helper.result()
+    return out
+
+
+def _shared_run(plan: _Plan, count: int) -> DrawRun:
+    """A `DrawRun` of `count` draws to be filled, in memory a forked helper shares."""
+    measures = len(plan.model.effects.ids)
+    widths = (len(plan.columns), len(plan.columns), measures + 1, measures, plan.pairs,
+              len(plan.model.electric), measures)
+    return DrawRun(*(np.frombuffer(mmap.mmap(-1, max(8 * count * width, 1)),  # 0 bytes: refused
+                                   count=count * width).reshape(count, width)
+                     for width in widths))
+
+
+def _fill(plan: _Plan, starts: Mapping[str, int], sample: Draws, out: DrawRun,
+          yearly: list[slice], last: list[slice]) -> None:
+    """`out`'s rows of the batches `yearly` (emissions) and `last` (the last year's)."""
+    for rows in yearly:
+        out.net[rows], out.bau[rows] = _emissions(plan, starts, sample.part(rows))
+    for rows in last:
+        for target, values in zip(out[2:], _last_year(plan, starts, sample.part(rows)),
+                                  strict=True):
+            target[rows] = values
+
+
+def _fill_inherited(yearly: list[slice], last: list[slice]) -> None:
+    _fill(*inherited(), yearly, last)
 
 
 def _batches(count: int, size: int) -> list[slice]:
@@ -344,7 +391,7 @@ def _batches(count: int, size: int) -> list[slice]:
 
 
 def band_drivers(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
-                 seed: int = 20201, chunk: int = 100) -> pd.DataFrame:
+                 seed: int = 20201, chunk: int | None = None) -> pd.DataFrame:
     """What makes the band: the percentiles of net emissions with one input drawn at a time
     (the others at their central values; `all`: every input drawn), in the report years.
     Columns: input (all, cap, shift, growth, grid, autonomous, uptake), year, net_p10,
