@@ -14,8 +14,9 @@ import pytest
 from roadmap.decisions import portfolio as portfolio_module
 from roadmap.decisions.roadmap import select_measures
 from roadmap.rendering.document import SENTENCE_COLUMNS
+from roadmap.rendering.messages import column as header_words
 from roadmap.rendering.messages import sentence
-from roadmap.rendering.report import result_tables
+from roadmap.rendering.report import column_sheet, result_tables
 from roadmap.workflow import Options, analyse_file
 from tests.helpers import run
 
@@ -70,6 +71,23 @@ def test_the_tables_keep_their_english_columns_in_place(analyses):
     roadmap = tables["roadmap"].set_index("id")
     assert roadmap.loc["town-building-solar-pv", "reason_zh"] == "由场地文件纳入"
     assert tables["economics"].equals(analyses["xiaolan-town"].economics)  # no sentence
+
+
+def test_every_workbook_column_of_every_site_is_said_in_words(analyses):
+    for site, analysis in analyses.items():
+        tables = result_tables(analysis)
+        words = column_sheet(tables, "both")
+        for name, frame in {"columns": [], **tables}.items():
+            said = words[words["sheet"] == name]
+            assert said["column"].tolist() == ["", *map(str, getattr(frame, "columns", []))]
+        assert words["label_zh"].str.contains(CJK).all(), site
+        assert not words["label_en"].str.contains(CJK).any(), site
+    ranking = words[words["sheet"] == "ranking"].set_index("column")
+    assert ranking.loc["why", "label_zh"] == "入选理由（英文）"  # its Chinese is why_zh
+    assert ranking.loc["cost", "label_en"] == "levelised cost, adopted alone (yuan/t)"
+    # every criterion a profile may weigh has its share of the score in words
+    assert header_words("contribution_economics", "zh") == "得分贡献：经济性"
+    assert header_words("contribution_stars", "en") == "contribution to the score: study stars"
 
 
 def test_every_overlap_left_out_of_a_roadmap_is_translated(analyses):

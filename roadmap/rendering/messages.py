@@ -67,6 +67,10 @@ def column(name: str, lang: str) -> str:
     """A table header; a column without an entry keeps its name (ids, criteria handled)."""
     if name.isdigit():  # a year
         return name
+    criterion = name.removeprefix("contribution_")
+    if criterion != name and criterion in catalogue()["criterion"]:  # its share of the score
+        return label(*(text("contribution", one, criterion=term("criterion", criterion, one))
+                       for one in ("zh", "en")), lang)
     entry = catalogue()["column"].get(name) or catalogue()["criterion"].get(name)
     if entry is None:
         raise KeyError(f"no header for column '{name}' in messages.yaml")

@@ -32,7 +32,7 @@ from .document import SENTENCE_COLUMNS, cost_draws, report_sections
 from .docx import PRINT_WIDTH_PX, write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
-from .messages import sentence, text
+from .messages import column, sentence, term, text
 from .numbers import excel_format
 from .outputs import publish_folder, save_figure
 from .schedule import map_chart, schedule_chart
@@ -86,12 +86,12 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     charts.mkdir()
     with forked_helper(analysis) as submit:  # a second core: some charts, then Word
         helped = submit(_render_forked, list(HELPER_CHARTS), charts, lang)
-        tables = result_tables(analysis)
+        tables = {name: _rounded(frame) for name, frame in result_tables(analysis).items()}
         for name in ("ranking", "roadmap", "pathway", "scenarios", "implementation",
                      "uncertainty_costs"):
             if name in tables:  # no plan or no Monte Carlo: no such CSV
                 to_csv(tables[name], folder / f"{name}.csv")
-        write_workbook(tables, folder / "roadmap.xlsx")
+        write_workbook(tables, folder / "roadmap.xlsx", lang)
         context = report_context(analysis, lang, tables)
         images = _render_charts(analysis, [n for n in CHARTS if n not in HELPER_CHARTS],
                                 charts, lang)
@@ -182,11 +182,12 @@ def with_chinese(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
-    """One sheet per table, with fixed timestamps inside and in the zip."""
+def write_workbook(tables: dict[str, pd.DataFrame], path: Path, lang: str = "both") -> None:
+    """One sheet per table after a `columns` sheet saying in words (`lang`) what each holds
+    and what each column means, with fixed timestamps inside and in the zip."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in tables.items():
+        for name, frame in {"columns": column_sheet(tables, lang), **tables}.items():
             safe_frame(frame).to_excel(writer, sheet_name=name, index=False)
             _format_sheet(writer.sheets[name], frame)
         writer.book.properties.created = FIXED_TIME
@@ -201,6 +202,34 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
             info = zipfile.ZipInfo(member.filename, date_time=FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, data)
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Decimals past the sixth dropped: float noise (7e-15 t of sink, 2203200.0000000005 t)
+    is not a figure to hand a client; -0 reads 0."""
+    floats = frame.select_dtypes("float").columns
+    return frame.assign(**{name: frame[name].round(6) + 0.0 for name in floats})
+
+
+def column_sheet(tables: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
+    """Sheet by sheet: a row saying what it holds, then a row for each column with its header
+    in words, in `label_zh` and/or `label_en`. The sheets keep their columns' short names,
+    which are the CSV files' and what a program reads."""
+    languages = ("zh", "en") if lang == "both" else (lang,)
+    rows = []
+    for name, frame in {"columns": None, **tables}.items():
+        rows.append({"sheet": name, "column": "",
+                     **{f"label_{one}": term("sheet", name, one) for one in languages}})
+        rows += [{"sheet": name, "column": str(header),
+                  **{f"label_{one}": _header(frame, str(header), one) for one in languages}}
+                 for header in ([] if frame is None else frame.columns)]
+    return pd.DataFrame(rows)
+
+
+def _header(frame: pd.DataFrame, name: str, lang: str) -> str:
+    """A column's header in words; an English sentence column with a `_zh` twin says so."""
+    words = column(name, lang)
+    return text("in_english", lang, words=words) if f"{name}_zh" in frame.columns else words
 
 
 def _format_sheet(sheet, frame: pd.DataFrame) -> None:
