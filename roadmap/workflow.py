@@ -134,6 +134,16 @@ def _experts_of_inherited() -> ExpertAgreement:
     return expert_agreement(inherited())
 
 
+def _site_model(catalog: Catalog, site: Site, matrix: DecisionMatrix,
+                roadmap: Roadmap) -> SiteModel:
+    """The site model of the candidates and the roadmap's measures: the matrix's own when
+    the roadmap adds none to it (its stand-alone runs are made)."""
+    ids = list(dict.fromkeys([*matrix.ids, *roadmap.frame["id"]]))
+    if matrix.model is not None and ids == list(matrix.model.effects.ids):
+        return matrix.model
+    return site_model(site, catalog, ids)
+
+
 def _analysis(catalog: Catalog, site: Site, options: Options, input_hash: str,
               experts: Future) -> SiteAnalysis:
     """`analyse_site` with the experts' agreement coming (`experts`)."""
@@ -146,7 +156,7 @@ def _analysis(catalog: Catalog, site: Site, options: Options, input_hash: str,
     methods = [method, *[m for m in options.compare if m != method]]
     graph = load_dependencies(catalog, *options.dependency_files)
     roadmap = build_roadmap(ranking, catalog, graph, site, options.top)
-    model = site_model(site, catalog, [*matrix.ids, *roadmap.frame["id"]])
+    model = _site_model(catalog, site, matrix, roadmap)
     scenarios = scenario_pathways(model, roadmap.starts())
     pathway = scenarios["roadmap"]
     years = report_years(site)

@@ -14,6 +14,7 @@ import pytest
 
 from roadmap import load_site
 from roadmap.cli import main
+from roadmap.model.pathway import standalone_runs
 from roadmap.rendering import report as report_module
 from roadmap.rendering.document import SENTENCE_COLUMNS
 from roadmap.rendering.report import with_chinese
@@ -80,6 +81,16 @@ def test_tables_match_the_api(xiaolan_run, analysis):
     assert {"ranking", "roadmap", "pathway", "targets", "economics", "portfolio",
             "sensitivity"} <= set(book.sheetnames)
     assert book["roadmap"].max_row == len(analysis.roadmap.frame) + 1
+
+
+def test_each_measure_is_run_alone_once(analysis):
+    # the ranking's site figures, the costs and the portfolio read the same stand-alone
+    # runs, on the matrix's site model (the roadmap adds no measure to it at Xiaolan)
+    model = analysis.model
+    assert model is analysis.matrix.model and list(model.alone) == analysis.matrix.ids
+    again = standalone_runs(model, analysis.matrix.ids[:3])
+    assert len(again) == 3 and all(again[i] is model.alone[i] for i in again)
+    assert len(model.alone) == 58
 
 
 def test_report_names_every_selected_measure(xiaolan_run, analysis):

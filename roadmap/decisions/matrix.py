@@ -14,7 +14,7 @@ Criteria (`COST_CRITERIA` are lower-is-better, the others more-is-better):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ from ..inputs.catalog import Catalog, Technology
 from ..inputs.site import Site
 from ..inputs.vocabulary import COST_CRITERIA, expand_cells, period_index
 from ..model.economics import GRADE, cost_data, crf, standalone_economics
-from ..model.pathway import credit_in, site_model, standalone_runs
+from ..model.pathway import SiteModel, credit_in, site_model, standalone_runs
 
 # The range of each criterion, used by SPOTIS (which needs bounds) and for documentation.
 CRITERION_BOUNDS = {
@@ -98,6 +98,9 @@ class DecisionMatrix:
     # criterion -> each alternative's uncertainty (half-width of a uniform draw), where the
     # matrix knows it (the site's cost); acceptability's draws use it
     half_widths: dict[str, np.ndarray] = field(default_factory=dict, compare=False)
+    # the site model the site figures came from (None without them): its stand-alone runs
+    # are made, and the analysis reuses it when the roadmap adds no measure to it
+    model: SiteModel | None = field(default=None, compare=False, repr=False)
 
     @property
     def values(self) -> np.ndarray:
@@ -219,25 +222,27 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
         rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions), note)
                 for tech, note in zip(candidates, notes, strict=True)]
         return _matrix(rows, criteria, excluded)
-    figures = _site_figures(catalog, site, candidates)
+    model = site_model(site, catalog, [t.id for t in candidates])
+    figures = _site_figures(model)
     rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions,
                                                   figures.loc[tech.id]),
                  note, figures.at[tech.id, "cost_basis"])
             for tech, note in zip(candidates, notes, strict=True)]
     spread = figures.loc[[t.id for t in candidates], "cost_spread"].to_numpy()
-    return _matrix(rows, criteria, excluded, {"cost": spread})
+    return replace(_matrix(rows, criteria, excluded, {"cost": spread}), model=model)
 
 
-def _site_figures(catalog: Catalog, site: Site, candidates: list[Technology]) -> pd.DataFrame:
-    """Each candidate adopted alone on top of business as usual, in the target year, from
-    one run of the site model each. Indexed by id: site_abatement (t/yr, the model with it
-    against the model without it), cost (its levelised yuan/t in that run, as the cost curve
-    computes it: model.economics), cost_basis (its cost family, or "grade"), cost_spread
-    (yuan/t: `COST_SPREAD` of the cost's gross terms, SMAA's half-width).
+def _site_figures(model: SiteModel) -> pd.DataFrame:
+    """Each of the model's candidates adopted alone on top of business as usual, in the
+    target year, from one run of the site model each. Indexed by id: site_abatement (t/yr,
+    the model with it against the model without it), cost (its levelised yuan/t in that
+    run, as the cost curve computes it: model.economics), cost_basis (its cost family, or
+    "grade"), cost_spread (yuan/t: `COST_SPREAD` of the cost's gross terms, SMAA's
+    half-width).
 
     A measure that abates nothing at the site has no cost per tonne: it takes the highest
     cost of the candidates (it buys nothing), and a spread of `COST_SPREAD` of that cost."""
-    model = site_model(site, catalog, [t.id for t in candidates])
+    site = model.site
     runs = standalone_runs(model, model.effects.ids)
     economics = standalone_economics(model, runs, site.target_year).set_index("id")
     cost = economics["cost_yuan_per_t"]

@@ -19,7 +19,7 @@ which already holds the autonomous uptake of mature technologies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -379,6 +379,9 @@ class SiteModel:
     bau_ids: tuple[str, ...]
     default_curves: np.ndarray
     twins: dict[int, tuple[int, ...]]  # measure row -> its twins in business as usual
+    # id -> its stand-alone run: the ranking, the costs and the portfolio each read them
+    alone: dict[str, Pathway] = field(init=False, default_factory=dict, repr=False,
+                                      compare=False)
 
     @property
     def electric(self) -> np.ndarray:
@@ -710,8 +713,12 @@ def near_zero_gap(potential: Pathway) -> NearZeroGap:
 
 def standalone_runs(model: SiteModel, ids: Iterable[str]) -> dict[str, Pathway]:
     """Each measure adopted alone on top of business as usual, without green power (Kausal
-    Paths' "the model with it against the model without it"): one run per measure."""
-    return {tech_id: model.run("alone", {tech_id: 0}, green_power=False) for tech_id in ids}
+    Paths' "the model with it against the model without it"): one run per measure, made
+    once per model."""
+    for tech_id in ids:
+        if tech_id not in model.alone:
+            model.alone[tech_id] = model.run("alone", {tech_id: 0}, green_power=False)
+    return {tech_id: model.alone[tech_id] for tech_id in ids}
 
 
 def credit_in(pathway: Pathway, year: int) -> float:
