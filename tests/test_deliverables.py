@@ -25,7 +25,7 @@ from roadmap.inputs.vocabulary import (
 from roadmap.rendering import report as report_module
 from roadmap.rendering.charts import wedge_chart
 from roadmap.rendering.gantt import roadmap_chart
-from roadmap.rendering.messages import catalogue, sentence, term
+from roadmap.rendering.messages import catalogue, cite, sentence, term
 from roadmap.rendering.numbers import approximate, money, number
 from roadmap.rendering.style import category_colour
 from roadmap.workflow import Options, analyse_file
@@ -349,10 +349,18 @@ def test_a_county_on_two_catalogs_has_a_colour_per_category(nanao_runs):
     assert len({category_colour(c) for c in categories}) == len(categories)
 
 
+def test_references_to_the_source_documents_read_as_titles():
+    assert cite("seed 003 table 7-2 (seed 20201 draws); 种子文件000第2.4节; seed 009") == (
+        "the Guangdong near-zero-carbon pilot study table 7-2 (seed 20201 draws); "
+        "《小榄镇低碳建设实施方案研究》第2.4节; seed 009")
+
+
 def test_profile_sources_reach_the_assumptions_annex(zh_run, xiaolan):
     markdown = (zh_run / "report.md").read_text(encoding="utf-8")
     annex = markdown.split("附录：假设与数据来源")[1]
-    assert "种子文件000表5-4：十项行动总投资74290万元" in annex
+    # the source documents by their titles, not the project's names for them
+    assert "《小榄镇低碳建设实施方案研究》表5-4：十项行动总投资74290万元" in annex
+    assert "种子文件" not in markdown and "《江门市发展低碳城市战略规划（2010-2020年）》" in annex
     assert "| 基准排放 · 交通 · 油品 | 示意值（项目假设）" in re.sub(r" +", " ", annex)
     assert "江门市规划：一般0.5吨" in annex  # the engine's own, with its source
     assert len(xiaolan.site.sources) == 20

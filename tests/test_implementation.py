@@ -218,7 +218,9 @@ def test_the_docx_and_the_outputs_have_the_plan(zh_run):
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert any(h.endswith("近期实施计划") for h in headings)
     assert len(document.inline_shapes) == 7
-    csv = (zh_run / "implementation.csv").read_text(encoding="utf-8").splitlines()
+    # UTF-8 with a byte-order mark: Excel on a Chinese Windows shows the Chinese
+    assert (zh_run / "implementation.csv").read_bytes().startswith(b"\xef\xbb\xbfid,")
+    csv = (zh_run / "implementation.csv").read_text(encoding="utf-8-sig").splitlines()
     assert csv[0].startswith("id,action,") and len(csv) == 1 + len(TABLE_5_4)
     assert (zh_run / "charts" / "implementation-map.svg").exists()
 

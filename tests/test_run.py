@@ -215,7 +215,7 @@ def test_batch_with_one_broken_profile(tmp_path, capsys):
                               str(out), "--jobs", "2")
     assert status == 1
     assert "2 sites done, 1 failed" in stdout and "emissions must be >= 0" in err
-    summary = list(csv.DictReader((out / "summary.csv").open(encoding="utf-8")))
+    summary = list(csv.DictReader((out / "summary.csv").open(encoding="utf-8-sig")))
     assert [Path(r["file"]).name for r in summary] == ["building.yaml", "broken.yaml",
                                                        "transport-hub.yaml"]
     assert summary[1]["error"].startswith(f"{broken}: line 3: field 'baseline'")

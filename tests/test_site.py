@@ -136,7 +136,7 @@ def test_experts_command(capsys):
     assert rows["transport"] == pytest.approx(0.780, abs=1e-3)
     status, out, _ = run(capsys, "experts", "--lang", "en")
     assert "Largest disagreements" in out and "bld-cross-ventilation" in out
-    assert "benchmark, not validation" in out and "▼+➕ sum" in out and "fit, held out" in out
+    assert "benchmark, not validation" in out and "sum of ▼ and +" in out and "fit, held out" in out
     assert "economics 4/5 lifts the engine's rank above ★ 3" in out
     status, out, _ = run(capsys, "experts", "--lang", "zh")
     assert "最大分歧" in out and "经济性4/5使模型排名高于★3" in out and "lifts" not in out

@@ -37,7 +37,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame, target=None, **options) -> str | None:
-    """`DataFrame.to_csv` with every text cell neutralised."""
+    """`DataFrame.to_csv` with every text cell neutralised; a file in UTF-8 with a byte-order
+    mark (Excel on a Chinese Windows reads a CSV without one as GBK: mojibake), the text
+    for the terminal without."""
+    if target is not None:
+        options.setdefault("encoding", "utf-8-sig")
     return safe_frame(frame).to_csv(target, index=False, **options)
 
 

@@ -17,6 +17,7 @@ from ..model.pathway import NearZeroGap
 from ..workflow import SiteAnalysis
 from .messages import (
     assumption_origin,
+    cite,
     column,
     plan_text,
     profile_key,
@@ -77,12 +78,27 @@ def _term_or_value(kind: str, value: object, lang: str) -> str:
 
 
 def report_sections(analysis: SiteAnalysis, lang: str) -> list[dict]:
-    return [executive_summary(analysis, lang), site_section(analysis, lang),
-            method_section(analysis, lang), roadmap_section(analysis, lang),
-            *([] if analysis.implementation is None else [implementation_section(analysis, lang)]),
-            pathway_section(analysis, lang), contribution_section(analysis, lang),
-            economics_section(analysis, lang), sensitivity_section(analysis, lang),
-            annex_section(analysis, lang), assumptions_section(analysis, lang)]
+    """The report's sections, its source documents cited by their titles (`cite`)."""
+    return _cited([
+        executive_summary(analysis, lang), site_section(analysis, lang),
+        method_section(analysis, lang), roadmap_section(analysis, lang),
+        *([] if analysis.implementation is None else [implementation_section(analysis, lang)]),
+        pathway_section(analysis, lang), contribution_section(analysis, lang),
+        economics_section(analysis, lang), sensitivity_section(analysis, lang),
+        annex_section(analysis, lang), assumptions_section(analysis, lang)])
+
+
+def _cited(value: object) -> object:
+    """`value` (text, tables, and lists and mappings of them) with `cite` on every text."""
+    if isinstance(value, str):
+        return cite(value)
+    if isinstance(value, pd.DataFrame):
+        return value.map(_cited).rename(columns=_cited)
+    if isinstance(value, dict):
+        return {key: _cited(part) for key, part in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_cited(part) for part in value)
+    return value
 
 
 # --------------------------------------------------------------------- executive summary
@@ -169,8 +185,11 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     site = analysis.site
     if not site.budget:
         return [text("investment_no_budget", lang, **figures)]
+    ratio = total / site.budget
     lines = [text("investment_line", lang, budget=money(site.budget, lang),
-                  times=number(total / site.budget), **figures)]
+                  times=number(ratio), **figures) if ratio >= 1 else
+             text("investment_share_line", lang, budget=money(site.budget, lang),
+                  share=percent(ratio), **figures)]
     by_phase = budget_phases(analysis.investment, site, site.budget)
     over = by_phase[by_phase["over_budget"]]
     if len(over):
@@ -373,7 +392,9 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         if central < SKEWED * middle:
             lines.append(text("investment_skew_line", lang, central=money(central, lang)))
     if analysis.portfolio is not None:
-        lines.append(text("shadow_line", lang, shadow=number(analysis.portfolio.shadow_price)))
+        shadow = analysis.portfolio.shadow_price
+        lines.append(text("shadow_line", lang, shadow=number(shadow)) if shadow > 1e-6
+                     else text("budget_not_binding_line", lang))
     return lines
 
 
@@ -481,7 +502,7 @@ def plan_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         lines.append(plan_text("funding_line", lang, total=money(totals["total"], lang),
                                **{short: money(totals[k], lang) for short, k in zip(
                                    ("market", "higher", "local"), FUNDING, strict=True)},
-                               **{f"{short}_share": percent(totals[k] / totals["total"], 1)
+                               **{f"{short}_share": _share(totals[k] / totals["total"])
                                   for short, k in zip(("market", "higher", "local"),
                                                       FUNDING, strict=True)}))
     if not plan.has_map:

@@ -77,6 +77,20 @@ def column(name: str, lang: str) -> str:
     return _both(entry, lang)
 
 
+_SEED = re.compile(r"种子文件(\d{3})(?!\d)|seed (\d{3})(?!\d)")  # not "seed 20201" (a draw's)
+
+
+def cite(value: str) -> str:
+    """Text with the project's names of its source documents ("seed 000", 种子文件000)
+    replaced by the documents' titles, in the language of each reference."""
+    def title(match: re.Match) -> str:
+        zh, en = match.groups()
+        document = catalogue()["document"].get(zh or en)
+        return match.group(0) if document is None else document["zh" if zh else "en"]
+
+    return _SEED.sub(title, value)
+
+
 def term(kind: str, value: str, lang: str) -> str:
     """A vocabulary value (domain, region, source...) in the report's language."""
     return _both(catalogue()[kind][value], lang)
