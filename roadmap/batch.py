@@ -35,10 +35,13 @@ def run_site(catalog: Catalog, path: str | Path, folder: str | Path, lang: str =
 
 
 def target_year_totals(analysis: SiteAnalysis) -> dict[str, float]:
-    """Business as usual, abatement (sinks included) and net emissions in the target year."""
-    last = analysis.pathway.by_year.set_index("year").loc[analysis.site.target_year]
-    return {"bau": float(last["bau"]), "abatement": float(last["abatement"] + last["sink"]),
-            "net": float(last["net"])}
+    """Net emissions of business as usual and of the roadmap in the target year, and the
+    abatement between them (the roadmap's sinks beyond business as usual's included; the
+    sinks business as usual holds anyway are not the roadmap's)."""
+    year = analysis.site.target_year
+    bau, net = (float(analysis.scenarios[name].by_year.set_index("year").at[year, "net"])
+                for name in ("bau", "roadmap"))
+    return {"bau": bau, "abatement": bau - net, "net": net}
 
 
 def target_phrase(site: Site) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from roadmap import load_site
+from roadmap.batch import target_year_totals
 from roadmap.cli import main
 from roadmap.model.pathway import standalone_runs
 from roadmap.rendering import report as report_module
@@ -91,6 +92,16 @@ def test_each_measure_is_run_alone_once(analysis):
     again = standalone_runs(model, analysis.matrix.ids[:3])
     assert len(again) == 3 and all(again[i] is model.alone[i] for i in again)
     assert len(model.alone) == 58
+
+
+def test_summaries_count_abatement_against_business_as_usual_net(analysis):
+    # batch and compare: the roadmap's abatement, not the sink business as usual holds anyway
+    totals = target_year_totals(analysis)
+    roadmap, bau = (analysis.scenarios[n].by_year.set_index("year").loc[2050]
+                    for n in ("roadmap", "bau"))
+    assert bau["sink"] > 900 and roadmap["sink"] == pytest.approx(bau["sink"])
+    assert totals["abatement"] == pytest.approx(roadmap["abatement"])  # no sink of its own
+    assert totals["bau"] == pytest.approx(bau["net"]) and totals["net"] == roadmap["net"]
 
 
 def test_report_names_every_selected_measure(xiaolan_run, analysis):

@@ -43,7 +43,7 @@ def catalog_list(
     selected = user_catalog(ctx).filter(domain=domain, category=category,
                                         min_recommendation=min_stars)
     if output_format is ListFormat.csv:
-        typer.echo(to_csv(selected.to_frame()), nl=False)
+        typer.echo(to_csv(selected.to_frame(), exact=True), nl=False)
     elif output_format is ListFormat.json:
         typer.echo(selected.to_frame().to_json(orient="records", force_ascii=False, indent=1))
     else:  # the table needs no pandas
@@ -127,13 +127,13 @@ def catalog_export(
     if output is None:
         if output_format is ExportFormat.xlsx:
             raise InputError("--output", "an xlsx export needs a file", allowed="-o FILE.xlsx")
-        typer.echo(to_csv(frame), nl=False)
+        typer.echo(to_csv(frame, exact=True), nl=False)
         return
     if output_format is ExportFormat.xlsx:
         write_atomically(output, lambda tmp: safe_frame(frame).to_excel(
             tmp, index=False, sheet_name="catalog"))
     else:
-        write_atomically(output, lambda tmp: to_csv(frame, tmp))
+        write_atomically(output, lambda tmp: to_csv(frame, tmp, exact=True))
     typer.echo(f"wrote {len(frame)} technologies to {output}", err=True)
 
 

@@ -213,4 +213,7 @@ def check_chart_path(chart: Path | None, interactive: bool = False) -> None:
 
 
 def records(frame) -> list[dict]:
-    return json.loads(frame.to_json(orient="records", force_ascii=False))
+    """A table as JSON records, its figures `rounded` as in the CSV files."""
+    from ..rendering.cells import rounded
+
+    return json.loads(rounded(frame).to_json(orient="records", force_ascii=False))

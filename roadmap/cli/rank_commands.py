@@ -146,9 +146,7 @@ def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top:
         document = {
             "site": site.name, "method": ranking.method, "weights": ranking.weights,
             "dropped_criteria": ranking.dropped,
-            "ranking": json.loads(flat.to_json(orient="records", force_ascii=False)),
-            "excluded": json.loads(ranking.excluded.to_json(orient="records",
-                                                            force_ascii=False)),
+            "ranking": records(flat), "excluded": records(ranking.excluded),
         }
         if accepted is not None:
             document["central_weights"] = records(accepted.central_weights)

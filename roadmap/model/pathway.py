@@ -532,9 +532,10 @@ def non_conflicting(ids: Iterable[str], catalog: Catalog) -> list[str]:
 
 def scenario_pathways(model: SiteModel, roadmap_starts: Mapping[str, int],
                       ) -> dict[str, Pathway]:
-    """Business as usual, the roadmap, and the technical potential: every candidate at its
-    cap (one of each group of overlapping rows, higher ▼ first), with the profile's green
-    power.
+    """Business as usual, the roadmap, and the technical potential: the roadmap's measures
+    and every candidate overlapping none of them, all at their caps from the start (of a
+    group of overlapping rows, the one abating most alone in the target year, so that no
+    row the roadmap credits gives way to a weaker one), with the profile's green power.
 
     >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
     >>> plan = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)
@@ -543,9 +544,11 @@ def scenario_pathways(model: SiteModel, roadmap_starts: Mapping[str, int],
     >>> list(scenarios), list(scenarios["roadmap"].by_year.columns)
     (['bau', 'roadmap', 'potential'], ['year', 'bau', 'abatement', 'sink', 'net'])
     """
-    catalog = model.catalog
-    by_grade = sorted(model.effects.ids, key=lambda i: -catalog.get(i).abatement)
-    potential = {i: catalog.get(i) for i in non_conflicting(by_grade, catalog)}
+    alone = standalone_runs(model, model.effects.ids)
+    by_abatement = sorted(model.effects.ids,  # stable: ties keep the candidates' order
+                          key=lambda i: -credit_in(alone[i], model.site.target_year))
+    in_roadmap = [i for i in roadmap_starts if i in alone]
+    potential = set(non_conflicting(dict.fromkeys([*in_roadmap, *by_abatement]), model.catalog))
     return {
         "bau": model.run("bau", {}, green_power=False),
         "roadmap": model.run("roadmap", roadmap_starts),

@@ -36,13 +36,21 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def to_csv(frame: pd.DataFrame, target=None, **options) -> str | None:
-    """`DataFrame.to_csv` with every text cell neutralised; a file in UTF-8 with a byte-order
-    mark (Excel on a Chinese Windows reads a CSV without one as GBK: mojibake), the text
-    for the terminal without."""
+def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Decimals past the sixth dropped: float noise (7e-15 t of sink, 2203200.0000000005 t)
+    is not a figure to hand on; -0 reads 0."""
+    floats = frame.select_dtypes("float").columns
+    return frame.assign(**{name: frame[name].round(6) + 0.0 for name in floats})
+
+
+def to_csv(frame: pd.DataFrame, target=None, exact: bool = False, **options) -> str | None:
+    """`DataFrame.to_csv` with every text cell neutralised and the figures `rounded` (unless
+    `exact`: a catalog reads back as it was); a file in UTF-8 with a byte-order mark (Excel
+    on a Chinese Windows reads a CSV without one as GBK: mojibake), the text for the
+    terminal without."""
     if target is not None:
         options.setdefault("encoding", "utf-8-sig")
-    return safe_frame(frame).to_csv(target, index=False, **options)
+    return safe_frame(frame if exact else rounded(frame)).to_csv(target, index=False, **options)
 
 
 def formula_warnings(records: list[dict], source: object) -> list[str]:

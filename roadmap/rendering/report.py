@@ -26,7 +26,7 @@ from ..model.economics import money_of
 from ..model.pathway import targets_frame
 from ..parallel import forked_helper, inherited
 from ..workflow import SiteAnalysis
-from .cells import safe_frame, to_csv
+from .cells import rounded, safe_frame, to_csv
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
 from .document import SENTENCE_COLUMNS, cost_draws, report_sections
 from .docx import PRINT_WIDTH_PX, write_docx
@@ -86,7 +86,7 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     charts.mkdir()
     with forked_helper(analysis) as submit:  # a second core: some charts, then Word
         helped = submit(_render_forked, list(HELPER_CHARTS), charts, lang)
-        tables = {name: _rounded(frame) for name, frame in result_tables(analysis).items()}
+        tables = {name: rounded(frame) for name, frame in result_tables(analysis).items()}
         for name in ("ranking", "roadmap", "pathway", "scenarios", "implementation",
                      "uncertainty_costs"):
             if name in tables:  # no plan or no Monte Carlo: no such CSV
@@ -202,13 +202,6 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path, lang: str = "bot
             info = zipfile.ZipInfo(member.filename, date_time=FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, data)
-
-
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    """Decimals past the sixth dropped: float noise (7e-15 t of sink, 2203200.0000000005 t)
-    is not a figure to hand a client; -0 reads 0."""
-    floats = frame.select_dtypes("float").columns
-    return frame.assign(**{name: frame[name].round(6) + 0.0 for name in floats})
 
 
 def column_sheet(tables: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
