@@ -402,6 +402,26 @@ def test_the_economics_section_says_what_the_cost_curve_shows(xiaolan):
     assert len(zh) == len(lines) and "项措施没有对应的技术成本类别" in zh[2]
 
 
+def test_the_report_reconciles_its_figures_for_a_client(xiaolan, nanao_runs):
+    from roadmap.rendering.document import bau_lines, economics_lines, green_power_lines
+    joined = " ".join(economics_lines(xiaolan, "en"))
+    # the investment as measures spread, and fully adopted: the annex table's total
+    full = xiaolan.economics["investment_10k_yuan"].sum()
+    assert "need about 2.68 billion yuan by 2050 as they spread" in joined
+    assert f"{money(full, 'en')} if each were fully adopted" in joined
+    # which of the roadmap's measures the budget's choice leaves out, by name
+    chosen = xiaolan.portfolio.frame.query("chosen")["id"]
+    left = xiaolan.economics[~xiaolan.economics["id"].isin(chosen)]
+    assert len(left) and all(name in joined for name in left["name_en"])
+    # business as usual falls with the grid and the mature technologies, said so
+    assert bau_lines(xiaolan, "en")[0].endswith(
+        "2,160,000 tCO2e/yr in 2010, 2,104,724 tCO2e/yr in 2050 (net).")
+    assert green_power_lines(xiaolan, "en") == []  # Xiaolan buys no green power
+    nanao, _ = nanao_runs
+    line = green_power_lines(nanao, "zh")[0]  # 41 % of Nan'ao's 2050 abatement
+    assert line.startswith("外购绿电（场地文件设定，2050年占用电的90%）2050年减排7.04万吨")
+
+
 def test_a_central_investment_below_the_median_is_explained(xiaolan, monkeypatch):
     """Xiaolan's central 26.8亿 sits below the Monte Carlo median (33.4亿 with 200 draws):
     the report says why; an unskewed investment gets no such sentence."""

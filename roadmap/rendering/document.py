@@ -12,8 +12,9 @@ import pandas as pd
 from ..decisions.implementation import ImplementationPlan
 from ..decisions.portfolio import budget_phases
 from ..decisions.roadmap import phases
+from ..inputs.site import interpolate
 from ..model.economics import GRADE, investment_totals, money_of
-from ..model.pathway import NearZeroGap
+from ..model.pathway import GREEN_POWER, NearZeroGap
 from ..workflow import SiteAnalysis
 from .messages import (
     assumption_origin,
@@ -181,7 +182,9 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     """The roadmap's investment (total and discounted) against the budget, the phase whose
     cumulative spend overruns it, and what the budget itself buys."""
     total, discounted = investment_totals(analysis.investment)
-    figures = {"total": money(total, lang), "npv": money(discounted, lang)}
+    figures = {"total": money(total, lang), "npv": money(discounted, lang),
+               "year": analysis.years[-1],
+               "full": money(analysis.economics["investment_10k_yuan"].sum(), lang)}
     site = analysis.site
     if not site.budget:
         return [text("investment_no_budget", lang, **figures)]
@@ -206,7 +209,20 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                           spent=money(portfolio.portfolio_spend, lang), year=portfolio.year,
                           abatement=tonnes(portfolio.portfolio_abatement, lang),
                           above=_names(chosen[dear], lang)))
+        lines.append(_against_roadmap(chosen, analysis, lang))
     return lines
+
+
+def _against_roadmap(chosen: pd.DataFrame, analysis: SiteAnalysis, lang: str) -> str:
+    """How the budget's choice (the most abatement it can buy) differs from the roadmap
+    (the ranking's), by name."""
+    in_roadmap = set(analysis.roadmap.frame["id"])
+    missing = analysis.economics[~analysis.economics["id"].isin(chosen["id"])]
+    extra = chosen[~chosen["id"].isin(in_roadmap)]
+    if not len(missing) and not len(extra):
+        return text("portfolio_is_roadmap_line", lang)
+    return text("portfolio_roadmap_line", lang, common=len(chosen) - len(extra),
+                missing=_names(missing, lang), extra=_names(extra, lang))
 
 
 def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
@@ -293,7 +309,34 @@ def pathway_section(analysis: SiteAnalysis, lang: str) -> dict:
     return section(text("pathway", lang), figures=["pathway"],
                    items=_lines(verdict_lines, analysis, lang) + _lines(
                        chance_lines, analysis, lang),
-                   paragraphs=_lines(near_zero_lines, analysis, lang), tables=tables)
+                   paragraphs=[*_lines(bau_lines, analysis, lang),
+                               *_lines(green_power_lines, analysis, lang),
+                               *_lines(near_zero_lines, analysis, lang)], tables=tables)
+
+
+def bau_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """Why business as usual may fall while the economy grows: the cleaner grid and the
+    autonomous uptake it holds."""
+    site, first, last = analysis.site, analysis.site.base_year, analysis.years[-1]
+    grid = interpolate(site.grid_path(), [first, last])
+    bau = analysis.scenarios["bau"].by_year.set_index("year")["net"]
+    return [text("bau_line", lang, first=first, last=last, grid_first=number(grid[0]),
+                 grid_last=number(grid[1]), bau_first=tonnes(bau[first], lang),
+                 bau_last=tonnes(bau[last], lang))]
+
+
+def green_power_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """The profile's green power, which the roadmap's abatement counts but which is none of
+    its measures (no investment, not in the cost curve)."""
+    year, frame = analysis.years[-1], analysis.pathway.frame
+    bought = frame[(frame["measure"] == GREEN_POWER) & (frame["year"] == year)]["abatement"].sum()
+    if bought <= 0:
+        return []
+    total = frame[frame["year"] == year]["abatement"].sum()
+    model = analysis.model
+    share = model.green(True)[list(model.base.years).index(year)]
+    return [text("green_power_line", lang, year=year, share=percent(share),
+                 abatement=tonnes(bought, lang), part=percent(bought / total))]
 
 
 def scenario_table(analysis: SiteAnalysis) -> pd.DataFrame:
@@ -423,8 +466,9 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
                             "why"]]
     economics = analysis.economics[["id", "name_zh", "name_en", "cost_basis",
                                     "investment_10k_yuan", "annual_cost_10k_yuan",
-                                    "saving_10k_yuan_per_yr",
-                                    "abatement_t_per_yr", "cost_yuan_per_t"]]
+                                    "saving_10k_yuan_per_yr", "abatement_t_per_yr",
+                                    "cost_yuan_per_t"]].rename(  # a measure's, fully adopted
+        columns={"investment_10k_yuan": "capex_10k_yuan"})
     stability = analysis.stability.frame
     unstable = stability[stability["unstable"]][["id", "name_zh", "name_en", "rank", "p_top_k",
                                                   "rank_p5", "rank_p95"]]
