@@ -151,6 +151,10 @@ class Effect(BaseModel):
     # its price (biodiesel and bio-jet fuel are liquid fuels, not pellets: priced as oil)
     priced_as: Carrier | None = None
     scale: SupplyScale | None = None
+    # the share of its cells (supply: of the site's electricity) it reaches at full
+    # adoption where the ▼ grade's (`Assumptions.caps`) does not fit the technology: a
+    # project assumption, which `why` explains
+    cap: float | None = Field(None, gt=0, le=1)
     why: str | None = None
 
     @model_validator(mode="after")

@@ -1,9 +1,10 @@
 """What each measure does to the site's table, as arrays the pathway combines.
 
 A measure's `effect` (catalog) names its type and cells; its technical potential (the share
-of those cells it reaches at full adoption) comes from its ▼ grade (`Assumptions.caps`) or the
-site's own sizing (`measures: {ID: {share | mw | mwh | area_ha | area_mu}}`). Adoption follows
-a logistic S-curve from the measure's start to the end of its popularisation period.
+of those cells it reaches at full adoption) comes from its ▼ grade (`Assumptions.caps`), its
+catalog row's own `cap` where the grade's does not fit the technology, or the site's own
+sizing (`measures: {ID: {share | mw | mwh | area_ha | area_mu}}`). Adoption follows a
+logistic S-curve from the measure's start to the end of its popularisation period.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) ->
     unsized = []
     for row, tech in enumerate(techs):
         effect, size = tech.acts, site.measures.get(tech.id)
-        cap = size.share if size and size.kind == "share" else \
+        cap = size.share if size and size.kind == "share" else effect.cap or \
             site.assumptions.cap(effect.type, tech.abatement)
         if effect.type in REMOVING:
             _cells(baseline, tech, cap, share[row], target[row])
