@@ -9,7 +9,7 @@ import typer
 
 from ..errors import InputError
 from ..inputs.vocabulary import DOMAIN_NAMES_ZH
-from ..rendering.cells import formula_warnings, safe_frame, to_csv
+from ..rendering.cells import formula_warnings, to_csv
 from ..rendering.numbers import number
 from .common import (
     DomainOption,
@@ -130,8 +130,9 @@ def catalog_export(
         typer.echo(to_csv(frame), nl=False)
         return
     if output_format is ExportFormat.xlsx:
-        write_atomically(output, lambda tmp: safe_frame(frame).to_excel(
-            tmp, index=False, sheet_name="catalog"))
+        from ..rendering.office import write_sheets
+
+        write_atomically(output, lambda tmp: write_sheets({"catalog": frame}, tmp))
     else:
         write_atomically(output, lambda tmp: to_csv(frame, tmp))
     typer.echo(f"wrote {len(frame)} technologies to {output}", err=True)
