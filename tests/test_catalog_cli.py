@@ -136,7 +136,21 @@ def test_show_unknown_id(capsys):
 def test_validate_accepts_a_good_file_and_reports_overrides(tmp_path, capsys):
     good = yaml_file(tmp_path, entry_yaml())
     status, out, _ = run(capsys, "catalog", "validate", str(good))
-    assert status == 0 and out.strip() == f"{good}: 1 technologies valid"
+    assert status == 0 and out.strip() == f"{good}: 1 technology valid"
+    full = tmp_path / "full.csv"
+    run(capsys, "catalog", "export", "-o", str(full))
+    status, out, _ = run(capsys, "catalog", "validate", str(full))
+    assert status == 0
+    assert out.splitlines() == [f"{full}: 230 technologies valid, overrides 230 built-in entries"]
+    status, out, _ = run(capsys, "catalog", "validate", "--verbose", str(full))
+    lines = out.splitlines()
+    assert len(lines) == 231 and lines[1] == "  overrides bld-building-orientation"
+
+
+def test_list_says_one_technology_in_the_singular(capsys):
+    status, out, _ = run(capsys, "catalog", "list", "--domain", "building", "--category",
+                         "围护结构", "--min-stars", "5")
+    assert status == 0 and out.splitlines()[0].strip() == "1 technology"
 
 
 def test_user_catalog_option_merges_and_notes_the_override(tmp_path, capsys):
