@@ -128,6 +128,24 @@ def test_show_spells_out_the_effect_not_the_source(capsys, tech_id, effect):
     assert "table" in rows["source"] and "table" not in rows["effect"]
 
 
+def test_search_in_chinese_and_english(capsys):
+    status, out, _ = run(capsys, "catalog", "search", "光伏", "--format", "csv")
+    assert status == 0
+    assert [r["id"] for r in csv.DictReader(io.StringIO(out))] == [
+        "bld-solar-pv", "ent-distributed-pv", "town-building-solar-pv", "town-agrivoltaics"]
+    status, out, _ = run(capsys, "catalog", "search", "Heat Pump", "--domain", "building",
+                         "--format", "json")
+    assert status == 0 and [r["id"] for r in json.loads(out)] == [
+        "bld-ground-source-heat-pump", "bld-water-source-heat-pump", "bld-air-source-heat-pump"]
+    status, out, _ = run(capsys, "catalog", "search", "光伏", "-d", "town")
+    assert status == 0 and out.splitlines()[0].strip() == "2 technologies"
+    assert "town-agrivoltaics" in out and "bld-solar-pv" not in out
+    status, out, err = run(capsys, "catalog", "search", "zzz")
+    assert status == 0 and err.strip() == "no technology has 'zzz' in its id, names or categories"
+    status, _, err = run(capsys, "catalog", "search", "pv", "-d", "moon")
+    assert status == 2
+
+
 def test_show_unknown_id(capsys):
     status, _, err = run(capsys, "catalog", "show", "nope")
     assert status == 2 and "unknown technology id 'nope'" in err

@@ -44,8 +44,30 @@ def catalog_list(
 ) -> None:
     """List technologies, optionally of one domain."""
     check_domain(domain)
-    selected = user_catalog(ctx).filter(domain=domain, category=category,
-                                        min_recommendation=min_stars)
+    _print_catalog(user_catalog(ctx).filter(domain=domain, category=category,
+                                            min_recommendation=min_stars), output_format)
+
+
+@catalog_app.command("search")
+def catalog_search(
+    ctx: typer.Context,
+    words: Annotated[str, typer.Argument(
+        metavar="TEXT", help="Part of an id, a name or a category, in Chinese or English "
+        "(case ignored): 光伏, heat pump, park-.")],
+    domain: DomainOption = None,
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
+) -> None:
+    """Find technologies by a word of their id, names or categories (as `catalog list`)."""
+    check_domain(domain)
+    found = user_catalog(ctx).filter(domain=domain).search(words)
+    if not len(found):
+        typer.echo(text("catalog_no_match", LANG, words=words), err=True)
+    _print_catalog(found, output_format)
+
+
+def _print_catalog(selected: Catalog, output_format: ListFormat) -> None:
+    """The entries as a table, CSV or JSON on standard output."""
     if output_format is ListFormat.csv:
         typer.echo(to_csv(selected.to_frame()), nl=False)
     elif output_format is ListFormat.json:
