@@ -138,8 +138,13 @@ def test_experts_command(capsys):
     assert "Largest disagreements" in out and "bld-cross-ventilation" in out
     assert "benchmark, not validation" in out and "sum of ▼ and +" in out and "fit, held out" in out
     assert "economics 4/5 lifts the engine's rank above ★ 3" in out
+    # the held-out fits: headers in words, every figure to 3 decimals (0.300, not 0.3)
+    assert re.search(r"held-out domain +┃ training rows ┃ intercept ┃ coefficient of ▼ ┃", out)
+    assert re.search(r"│ transport +│ +182 │ +1\.707 │ +0\.316 │ +0\.300 │ +-0\.601 │", out)
+    assert "training_rows" not in out and "held_out" not in out
     status, out, _ = run(capsys, "experts", "--lang", "zh")
     assert "最大分歧" in out and "经济性4/5使模型排名高于★3" in out and "lifts" not in out
+    assert re.search(r"│ 交通 +│ +182 │ 1\.707 │", out) and "留出领域" in out and "截距" in out
 
 
 BAD_SITES = {
