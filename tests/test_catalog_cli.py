@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -66,6 +68,14 @@ def test_export_xlsx_writes_a_workbook(tmp_path, capsys):
     sheet = openpyxl.load_workbook(target)["catalog"]
     assert sheet.max_row == 231
     assert sheet.cell(2, 5).value == "优化建筑朝向"
+    again = tmp_path / "again.xlsx"
+    run(capsys, "catalog", "export", "--format", "xlsx", "-o", str(again))
+    assert again.read_bytes() == target.read_bytes()
+    with zipfile.ZipFile(target) as workbook:  # no time of writing inside (runs a second apart
+        # could otherwise give the same bytes by luck)
+        assert {m.date_time for m in workbook.infolist()} == {(2020, 1, 1, 0, 0, 0)}
+        core = workbook.read("docProps/core.xml").decode()
+    assert re.findall(r"<dcterms:\w+[^>]*>([^<]*)<", core) == ["2020-01-01T00:00:00Z"] * 2
 
 
 def test_xlsx_needs_a_file(capsys):
@@ -118,6 +128,24 @@ def test_show_spells_out_the_effect_not_the_source(capsys, tech_id, effect):
     assert "table" in rows["source"] and "table" not in rows["effect"]
 
 
+def test_search_in_chinese_and_english(capsys):
+    status, out, _ = run(capsys, "catalog", "search", "光伏", "--format", "csv")
+    assert status == 0
+    assert [r["id"] for r in csv.DictReader(io.StringIO(out))] == [
+        "bld-solar-pv", "ent-distributed-pv", "town-building-solar-pv", "town-agrivoltaics"]
+    status, out, _ = run(capsys, "catalog", "search", "Heat Pump", "--domain", "building",
+                         "--format", "json")
+    assert status == 0 and [r["id"] for r in json.loads(out)] == [
+        "bld-ground-source-heat-pump", "bld-water-source-heat-pump", "bld-air-source-heat-pump"]
+    status, out, _ = run(capsys, "catalog", "search", "光伏", "-d", "town")
+    assert status == 0 and out.splitlines()[0].strip() == "2 technologies"
+    assert "town-agrivoltaics" in out and "bld-solar-pv" not in out
+    status, out, err = run(capsys, "catalog", "search", "zzz")
+    assert status == 0 and err.strip() == "no technology has 'zzz' in its id, names or categories"
+    status, _, err = run(capsys, "catalog", "search", "pv", "-d", "moon")
+    assert status == 2
+
+
 def test_show_unknown_id(capsys):
     status, _, err = run(capsys, "catalog", "show", "nope")
     assert status == 2 and "unknown technology id 'nope'" in err
@@ -126,7 +154,21 @@ def test_show_unknown_id(capsys):
 def test_validate_accepts_a_good_file_and_reports_overrides(tmp_path, capsys):
     good = yaml_file(tmp_path, entry_yaml())
     status, out, _ = run(capsys, "catalog", "validate", str(good))
-    assert status == 0 and out.strip() == f"{good}: 1 technologies valid"
+    assert status == 0 and out.strip() == f"{good}: 1 technology valid"
+    full = tmp_path / "full.csv"
+    run(capsys, "catalog", "export", "-o", str(full))
+    status, out, _ = run(capsys, "catalog", "validate", str(full))
+    assert status == 0
+    assert out.splitlines() == [f"{full}: 230 technologies valid, overrides 230 built-in entries"]
+    status, out, _ = run(capsys, "catalog", "validate", "--verbose", str(full))
+    lines = out.splitlines()
+    assert len(lines) == 231 and lines[1] == "  overrides bld-building-orientation"
+
+
+def test_list_says_one_technology_in_the_singular(capsys):
+    status, out, _ = run(capsys, "catalog", "list", "--domain", "building", "--category",
+                         "围护结构", "--min-stars", "5")
+    assert status == 0 and out.splitlines()[0].strip() == "1 technology"
 
 
 def test_user_catalog_option_merges_and_notes_the_override(tmp_path, capsys):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from pymcdm import methods as mcdm
 from pymcdm import weights as pymcdm_weights
 from pymcdm.normalizations import minmax_normalization
 
-from roadmap import DOMAINS, InputError
+from roadmap import DOMAINS, InputError, load_site
+from roadmap.decisions import weights as weights_module
 from roadmap.decisions.experts import expert_agreement
 from roadmap.decisions.matrix import DecisionMatrix, catalog_matrix, decision_matrix
 from roadmap.decisions.ranking import METHOD_SPECS, compare_methods, preferences, rank
@@ -19,6 +22,7 @@ from roadmap.model.economics import measure_economics
 from roadmap.model.pathway import SiteModel, credit_in, site_model
 from roadmap.rendering.messages import sentence
 
+SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
 TOWN = {"name": "test town", "domain": "town", "land_area_ha": 5000,
         "baseline": {"electricity": 690, "industrial_fuel": 160, "transport_fuel": 100,
                      "building_fuel": 50}}
@@ -321,6 +325,27 @@ def test_objective_weights_are_pymcdms(town_matrix, scheme):
     site = site_from_dict(TOWN)
     expected = getattr(pymcdm_weights, f"{scheme}_weights")(town_matrix.values)
     assert list(choose_weights(town_matrix, site, scheme).values()) == pytest.approx(expected)
+
+
+def test_entropy_weights_on_a_site_whose_costs_are_negative(catalog):
+    site = load_site(SITES / "xiaolan-town.yaml", catalog)
+    matrix = decision_matrix(catalog, site)
+    assert (matrix.values[:, matrix.criteria.index("cost")] < 0).any()
+    weights = np.array(list(choose_weights(matrix, site, "entropy").values()))
+    assert np.isfinite(weights).all() and (weights > 0).all()
+    assert weights.sum() == pytest.approx(1.0)
+    shifted = matrix.positive_values()
+    assert (shifted > 0).all()
+    # the shift keeps each column's order and differences
+    np.testing.assert_allclose(np.ptp(shifted, axis=0), np.ptp(matrix.values, axis=0))
+
+
+def test_a_weighting_pymcdm_refuses_is_an_input_error(town_matrix, monkeypatch):
+    def refuse(values):
+        raise ValueError("sum_normalization requires all positive values.")
+    monkeypatch.setitem(weights_module.OBJECTIVE, "entropy", refuse)
+    with pytest.raises(InputError, match="entropy weights cannot be computed"):
+        choose_weights(town_matrix, site_from_dict(TOWN), "entropy")
 
 
 def test_ahp_weights_and_consistency_ratio():

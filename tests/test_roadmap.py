@@ -254,6 +254,24 @@ def test_chart_command_writes_the_town_in_five_parts(tmp_path, capsys):
     assert status == 0 and (tmp_path / "w.png").exists()
 
 
+def test_chart_format_follows_the_output_extension(tmp_path, capsys):
+    status, _, err = run(capsys, "chart", "-d", "park", "-o", str(tmp_path / "det1.pdf"))
+    assert status == 0 and f"wrote {tmp_path / 'det1.pdf'}" in err
+    assert (tmp_path / "det1.pdf").read_bytes().startswith(b"%PDF")
+    status, _, _ = run(capsys, "chart", "-d", "town", "--part", "planning",
+                       "-o", str(tmp_path / "plan.html"))
+    assert status == 0 and "<svg" in (tmp_path / "plan.html").read_text("utf-8")
+    status, _, _ = run(capsys, "chart", "-d", "park", "-o", str(tmp_path / "bare"))
+    assert status == 0 and (tmp_path / "bare.png").read_bytes().startswith(b"\x89PNG")
+    status, _, err = run(capsys, "chart", "-d", "park", "--format", "svg",
+                         "-o", str(tmp_path / "x.pdf"))
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert "--format: 'svg' but -o" in err and "is a pdf file" in err
+    status, _, err = run(capsys, "chart", "-d", "park", "-o", str(tmp_path / "x.jpg"))
+    assert status == 2 and "unsupported chart format '.jpg'" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bare.png", "det1.pdf", "plan.html"]
+
+
 def test_bad_part_and_lang(capsys):
     status, _, err = run(capsys, "chart", "-d", "park", "--part", "transport")
     assert status == 2 and "unknown part 'transport' for park" in err

@@ -266,3 +266,9 @@ def test_same_input_same_bytes(tmp_path, catalog):
         if path.is_file():
             assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
 
+
+
+def test_rank_with_entropy_weights(capsys):
+    status, out, err = run(capsys, "rank", str(XIAOLAN), "--weights", "entropy", "--lang", "en")
+    assert status == 0, err
+    assert "ranked by TOPSIS (site abatement 0.85, levelised cost 0.02, timing 0.13)" in out

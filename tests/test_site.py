@@ -138,8 +138,13 @@ def test_experts_command(capsys):
     assert "Largest disagreements" in out and "bld-cross-ventilation" in out
     assert "benchmark, not validation" in out and "sum of ▼ and +" in out and "fit, held out" in out
     assert "economics 4/5 lifts the engine's rank above ★ 3" in out
+    # the held-out fits: headers in words, every figure to 3 decimals (0.300, not 0.3)
+    assert re.search(r"held-out domain +┃ training rows ┃ intercept ┃ coefficient of ▼ ┃", out)
+    assert re.search(r"│ transport +│ +182 │ +1\.707 │ +0\.316 │ +0\.300 │ +-0\.601 │", out)
+    assert "training_rows" not in out and "held_out" not in out
     status, out, _ = run(capsys, "experts", "--lang", "zh")
     assert "最大分歧" in out and "经济性4/5使模型排名高于★3" in out and "lifts" not in out
+    assert re.search(r"│ 交通 +│ +182 │ 1\.707 │", out) and "留出领域" in out and "截距" in out
 
 
 BAD_SITES = {
@@ -169,6 +174,19 @@ BAD_SITES = {
                                "'industry'? (allowed: industry, commercial, residential, "),
     "growth in per cent": (MINIMAL + "growth_rate: 2%\n", "field 'growth_rate': '2%' is not "
                            "allowed; did you mean 0.02? (allowed: a fraction per year"),
+    "growth as a number of per cent": (MINIMAL + "growth_rate: 2\n", "line 4: field "
+                                       "'growth_rate': 2 is not allowed; did you mean 0.02?"),
+    "decline as a number of per cent": (MINIMAL + "growth_rate: -3\n",
+                                        "-3 is not allowed; did you mean -0.03?"),
+    "discount rate in per cent": (MINIMAL + "discount_rate: 8\n", "field 'discount_rate': 8 "
+                                  "is not allowed; did you mean 0.08? (allowed: a fraction"),
+    "domain in Chinese": ("name: t\ndomain: 园区\nbaseline: {electricity: 1}\n",
+                          "line 2: field 'domain': '园区' is not allowed; did you mean 'park'?"),
+    "full-width colon": ("name: t\ndomain: town\nbudget：20000   # 万元\nbaseline: "
+                         "{electricity: 1}\n", "line 3: malformed YAML: a full-width colon "
+                         "'：' after a key (allowed: key: value, with the ASCII colon"),
+    "full-width colon on the first line": ("name：t\ndomain: town\n",
+                                           "line 1: malformed YAML: a full-width colon"),
     "misspelt carrier": ("name: t\ndomain: town\nbaseline: {industry: {cole: 100}}\n",
                          "line 3: field 'baseline.industry.cole': unknown key; did you mean "
                          "'coal'? (allowed: electricity, coal, oil, gas, lpg, heat, biomass, "
@@ -189,6 +207,16 @@ def test_bad_site_is_one_line_and_exit_2(tmp_path, capsys, case):
     assert status == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert err.startswith(f"error: {path}: ") and expected in err
+
+
+def test_a_profile_saved_as_gbk_names_the_line(tmp_path, capsys):
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes("name: t\ndomain: town\n# 小榄镇\nbaseline: {electricity: 1}\n"
+                     .encode("gbk"))
+    status, _, err = run(capsys, "check", str(path))
+    assert status == 2 and err.strip() == (
+        f"error: {path}: line 3: not UTF-8 text (invalid continuation byte at byte 25) "
+        "(allowed: UTF-8 text: save the file as UTF-8)")
 
 
 def test_bad_options(capsys):

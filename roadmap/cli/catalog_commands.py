@@ -9,7 +9,8 @@ import typer
 
 from ..errors import InputError
 from ..inputs.vocabulary import DOMAIN_NAMES_ZH
-from ..rendering.cells import formula_warnings, safe_frame, to_csv
+from ..rendering.cells import formula_warnings, to_csv
+from ..rendering.messages import text
 from ..rendering.numbers import number
 from .common import (
     DomainOption,
@@ -20,6 +21,9 @@ from .common import (
     console,
     user_catalog,
 )
+
+# The catalog commands print English, as their ids, field names and the catalog files do.
+LANG = "en"
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -40,8 +44,30 @@ def catalog_list(
 ) -> None:
     """List technologies, optionally of one domain."""
     check_domain(domain)
-    selected = user_catalog(ctx).filter(domain=domain, category=category,
-                                        min_recommendation=min_stars)
+    _print_catalog(user_catalog(ctx).filter(domain=domain, category=category,
+                                            min_recommendation=min_stars), output_format)
+
+
+@catalog_app.command("search")
+def catalog_search(
+    ctx: typer.Context,
+    words: Annotated[str, typer.Argument(
+        metavar="TEXT", help="Part of an id, a name or a category, in Chinese or English "
+        "(case ignored): 光伏, heat pump, park-.")],
+    domain: DomainOption = None,
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Output as a table, CSV or JSON.")] = ListFormat.table,
+) -> None:
+    """Find technologies by a word of their id, names or categories (as `catalog list`)."""
+    check_domain(domain)
+    found = user_catalog(ctx).filter(domain=domain).search(words)
+    if not len(found):
+        typer.echo(text("catalog_no_match", LANG, words=words), err=True)
+    _print_catalog(found, output_format)
+
+
+def _print_catalog(selected: Catalog, output_format: ListFormat) -> None:
+    """The entries as a table, CSV or JSON on standard output."""
     if output_format is ListFormat.csv:
         typer.echo(to_csv(selected.to_frame(), exact=True), nl=False)
     elif output_format is ListFormat.json:
@@ -53,7 +79,7 @@ def catalog_list(
 def _list_table(selected: Catalog) -> Table:
     from rich.table import Table
 
-    table = Table(title=f"{len(selected)} technologies", show_lines=False)
+    table = Table(title=text("catalog_count", LANG, count=len(selected)), show_lines=False)
     for column in ("id", "技术名称", "name", "category", "△ applied", "○ widespread"):
         table.add_column(column)
     for column in ("▼", "➕", "★"):
@@ -130,17 +156,20 @@ def catalog_export(
         typer.echo(to_csv(frame, exact=True), nl=False)
         return
     if output_format is ExportFormat.xlsx:
-        write_atomically(output, lambda tmp: safe_frame(frame).to_excel(
-            tmp, index=False, sheet_name="catalog"))
+        from ..rendering.office import write_sheets
+
+        write_atomically(output, lambda tmp: write_sheets({"catalog": frame}, tmp))
     else:
         write_atomically(output, lambda tmp: to_csv(frame, tmp, exact=True))
-    typer.echo(f"wrote {len(frame)} technologies to {output}", err=True)
+    typer.echo(text("catalog_written", LANG, count=len(frame), file=output), err=True)
 
 
 @catalog_app.command("validate")
 def catalog_validate(
     ctx: typer.Context, files: Annotated[list[Path], typer.Argument(
-        metavar="FILE...", help="Catalog files: .yaml, .yml, .csv or .xlsx.")]
+        metavar="FILE...", help="Catalog files: .yaml, .yml, .csv or .xlsx.")],
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="List the built-in entries each file overrides.")] = False,
 ) -> None:
     """Check user catalog files (YAML or CSV), each on its own and merged with the built-ins."""
     from ..inputs.catalog import load_catalog
@@ -157,8 +186,10 @@ def catalog_validate(
             continue
         count = sum(1 for origin in merged.origins.values() if origin == str(path))
         replaced = [o.id for o in merged.overrides if o.file == str(path)]
-        note = f", overriding {', '.join(replaced)}" if replaced else ""
-        typer.echo(f"{path}: {count} technologies valid{note}")
+        note = text("catalog_overrides", LANG, count=len(replaced)) if replaced else ""
+        typer.echo(text("catalog_valid", LANG, path=path, count=count) + note)
+        for tech_id in replaced if verbose else ():
+            typer.echo(text("catalog_overridden", LANG, id=tech_id))
         mine = [tech.model_dump(mode="json") for tech in merged
                 if merged.origins[tech.id] == str(path)]
         for line in formula_warnings(mine, path):

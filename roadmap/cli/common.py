@@ -39,7 +39,7 @@ app = typer.Typer(cls=WorkflowGroup,
                   help="Technology-roadmap decision support for near-zero-carbon planning.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
                   rich_markup_mode=None)
-catalog_app = typer.Typer(help="Browse, export and validate the technology catalogs.",
+catalog_app = typer.Typer(help="Browse, search, export and validate the technology catalogs.",
                           no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(catalog_app, name="catalog")
 

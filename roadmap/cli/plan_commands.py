@@ -43,17 +43,37 @@ if TYPE_CHECKING:
 
 
 
+def chart_target(output: Path | None, chart_format: ChartFormat | None,
+                 domain: str) -> tuple[Path, ChartFormat]:
+    """The chart's file and format: -o's extension when it has one (checked as `plan
+    --chart` checks its file), else --format, else png."""
+    if output is None or not output.suffix:
+        chart_format = chart_format or ChartFormat.png
+        name = output or Path("output") / "charts" / domain
+        return name.with_name(f"{name.name}.{chart_format.value}"), chart_format
+    check_chart_path(output, interactive=True)
+    given = ChartFormat(output.suffix.lower().lstrip("."))
+    if chart_format not in (None, given):
+        raise InputError("--format", f"'{chart_format.value}' but -o {output} is a "
+                         f"{given.value} file", allowed=f"--format {given.value} or -o with "
+                         f"the extension .{chart_format.value}")
+    return output, given
+
+
 @app.command("chart")
 def chart_command(
     ctx: typer.Context,
     domain: Annotated[DomainChoice, typer.Option(
         "--domain", "-d", help="The catalog's domain.")],
     lang: Annotated[Lang, typer.Option(help="Labels in Chinese, English or both.")] = Lang.both,
-    chart_format: Annotated[ChartFormat, typer.Option(
-        "--format", "-f", help="Chart file format.")] = ChartFormat.png,
+    chart_format: Annotated[ChartFormat | None, typer.Option(
+        "--format", "-f", help="Chart file format (default: -o's extension, else png).")]
+    = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="File to write (town in parts: -<part> is added to its name). "
-        "Default output/charts/<domain>.<format>.")] = None,
+        "--output", "-o", help="File to write; its extension (.png, .svg, .pdf, .html) sets "
+        "the format. The town in parts writes one file per part, -<part> added to the name "
+        "(-o town.svg: town-planning.svg ...). Default output/charts/<domain>.<format>.")]
+    = None,
     part: Annotated[TownPart | None, typer.Option(help="Town only: draw this part.")] = None,
     whole: Annotated[bool, typer.Option("--whole", help="Town: all 86 rows in one chart.")] = False,
 ) -> None:
@@ -63,10 +83,8 @@ def chart_command(
     from ..rendering.outputs import save_figure
 
     check_domain(domain)
+    target, chart_format = chart_target(output, chart_format, domain)
     loaded = user_catalog(ctx)
-    target = output or Path("output") / "charts" / f"{domain}.{chart_format.value}"
-    if target.suffix.lstrip(".") != chart_format.value:
-        target = target.with_suffix(f".{chart_format.value}")
     parts: list[str | None] = [part]
     if domain == "town" and part is None and not whole:
         parts = list(TOWN_PARTS)

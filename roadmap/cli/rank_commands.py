@@ -259,7 +259,7 @@ def experts_command(
     screen = console()
     screen.print(each_language(lambda one: text("experts_stars", one), lang))
     screen.print(_experts_summary_table(agreement, method, lang))
-    screen.print(_frame_table(text("experts_fits", lang), agreement.fits.round(3)))
+    screen.print(_fits_table(agreement.fits, lang))
     if largest:
         screen.print(_disagreements_table(agreement.disagreements, lang))
 
@@ -298,6 +298,21 @@ def _experts_summary_table(agreement, method: str, lang: str) -> Table:
         table.add_row(word(row["domain"], lang), str(row["measures"]),
                       *(_p_value(row[c]) if c == "p_value" else f"{row[c]:.3f}"
                         for c in list(columns)[2:]))
+    return table
+
+
+def _fits_table(fits, lang: str) -> Table:
+    """The held-out fits: each domain's training rows and least-squares coefficients."""
+    from rich.table import Table
+
+    table = Table(title=text("experts_fits", lang), title_justify="left")
+    figures = ("intercept", *(f"coefficient_{c}" for c in ("abatement", "economics",
+                                                             "readiness")))
+    for name in ("held_out", "training_rows", *figures):
+        table.add_column(column(name, lang), justify="left" if name == "held_out" else "right")
+    for _, row in fits.iterrows():
+        table.add_row(word(row["held_out"], lang), str(row["training_rows"]),
+                      *(f"{row[name.removeprefix('coefficient_')]:.3f}" for name in figures))
     return table
 
 

@@ -111,6 +111,21 @@ class DecisionMatrix:
         """pymcdm's criterion types: 1 benefit (more is better), -1 cost."""
         return np.array([-1.0 if c in COST_CRITERIA else 1.0 for c in self.criteria])
 
+    def positive_values(self) -> np.ndarray:
+        """The values with every column above zero, for pymcdm's sum normalisation (COPRAS,
+        entropy weights): timing as 1 + phase; a column holding zero or less (a levelised
+        cost whose savings outweigh the capital) shifted so that its lowest value stands at
+        the column's range and its highest at twice it. The order and the differences are
+        kept; the ratios are the project's choice (values that cross zero have none)."""
+        values = self.values.copy()
+        for column, criterion in enumerate(self.criteria):
+            if criterion == "timing":
+                values[:, column] += 1.0
+            if (values[:, column] <= 0).any():
+                shifted = values[:, column] - values[:, column].min()
+                values[:, column] = shifted + (np.ptp(values[:, column]) or 1.0)
+        return values
+
     def bounds(self) -> np.ndarray:
         """Each criterion's range: fixed by definition, else the candidates' own."""
         return np.array([CRITERION_BOUNDS.get(c) or (float(self.frame[c].min()),

@@ -30,21 +30,16 @@ def _copras_inputs(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
     each cost column is handed over as its reciprocal 1/x (timing as 1/(1 + phase)), marked
     as a cost column: pymcdm's arithmetic then equals the textbook's. Without a cost
     criterion, the cost of abatement 1/➕ is used, i.e. ➕ itself marked as a cost column.
-    A levelised cost of zero or below (a measure whose savings outweigh its capital) has no
-    reciprocal: such a column is first shifted so that the cheapest measure stands at the
-    column's range and the dearest at twice it (the order is kept, the ratios are the
-    project's choice: costs that cross zero have none of their own).
+    Columns at or below zero are first made positive (DecisionMatrix.positive_values).
     tests/test_ranking.py checks the result against the textbook formula."""
-    values, types = matrix.values.copy(), matrix.types.copy()
-    if (values[:, types > 0] <= 0).any():
+    types = matrix.types.copy()
+    if (matrix.values[:, types > 0] <= 0).any():
         raise InputError("method", "COPRAS needs criteria values above zero (a measure "
                          "abates nothing at this site)", allowed="another method")
+    values = matrix.positive_values()
     for column, criterion in enumerate(matrix.criteria):
         if criterion in COST_CRITERIA:
-            costs = values[:, column] + (1.0 if criterion == "timing" else 0.0)
-            if (costs <= 0).any():
-                costs = costs - costs.min() + (np.ptp(costs) or 1.0)
-            values[:, column] = 1 / costs
+            values[:, column] = 1 / values[:, column]
     if (types > 0).all() and "economics" in matrix.criteria:
         types[matrix.criteria.index("economics")] = -1
     return values, types

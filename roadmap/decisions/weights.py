@@ -33,8 +33,17 @@ def normalised(weights: dict[str, float], criteria: tuple[str, ...]) -> dict[str
 
 
 def objective_weights(matrix: DecisionMatrix, scheme: str) -> dict[str, float]:
-    """Equal, entropy or CRITIC weights computed by pymcdm from the matrix itself."""
-    values = OBJECTIVE[scheme](matrix.values)
+    """Equal, entropy or CRITIC weights computed by pymcdm from the matrix itself.
+
+    Entropy's sum normalisation needs values above zero: it is given the matrix's positive
+    values (a negative cost shifted as for COPRAS)."""
+    values = matrix.positive_values() if scheme == "entropy" else matrix.values
+    try:
+        values = OBJECTIVE[scheme](values)
+    except ValueError as error:  # e.g. a single measure, a constant column
+        raise InputError("--weights", f"{scheme} weights cannot be computed for these "
+                         f"{len(matrix.frame)} measures ({error})",
+                         allowed="site, equal or criterion=number,...") from None
     return dict(zip(matrix.criteria, (float(v) for v in values), strict=True))
 
 

@@ -13,8 +13,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
+from .vocabulary import DOMAIN_NAMES_ZH
 
 LINE_KEY = "__line__"
+# A choice written by its Chinese name (园区) -> the value a file needs (park)
+VALUES_OF_CHINESE = {chinese: value for value, chinese in DOMAIN_NAMES_ZH.items()}
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -111,8 +114,11 @@ def read_text(path: Path) -> str:
                          allowed="a profile or catalog file under the limit")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except UnicodeDecodeError as exc:  # often GBK, as Chinese Windows saves by default
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                         where=f"line {line}",
+                         allowed="UTF-8 text: save the file as UTF-8") from None
 
 
 # Encodings a consultant's CSV comes in: Excel's "CSV UTF-8" (with a BOM), plain UTF-8, and
@@ -163,8 +169,9 @@ def xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
 
 def read_yaml(path: Path) -> Any:
     """Parsed YAML where every mapping carries its line under `LINE_KEY`."""
+    text = read_text(path)
     try:
-        return yaml.load(read_text(path), Loader=_LineLoader)  # noqa: S506 - a SafeLoader
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader
     except RecursionError:
         raise InputError(path, f"malformed YAML: nested deeper than {MAX_DEPTH} levels",
                          ) from None
@@ -172,7 +179,25 @@ def read_yaml(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if (line := _full_width_colon(text, exc)) is not None:
+            raise InputError(path, "malformed YAML: a full-width colon '：' after a key",
+                             where=f"line {line}", allowed="key: value, with the ASCII "
+                             "colon ':' and a space") from None
         raise InputError(path, f"malformed YAML: {problem}", where=where) from None
+
+
+def _full_width_colon(text: str, exc: yaml.YAMLError) -> int | None:
+    """The line (1-based) with a full-width colon where a key ends, among those the parser's
+    error points at (the key it was reading, where it stopped and the line before):
+    `budget：20000` is read as one word, and the error comes on the next line."""
+    lines = text.splitlines()
+    marks = [mark.line for mark in (getattr(exc, "context_mark", None),
+                                    getattr(exc, "problem_mark", None)) if mark]
+    for index in sorted({*marks, *(line - 1 for line in marks[-1:])}):
+        head = lines[index].split("#")[0] if 0 <= index < len(lines) else ""
+        if "：" in head and ":" not in head.split("：")[0]:
+            return index + 1
+    return None
 
 
 def without_lines(value: Any) -> Any:
@@ -263,14 +288,16 @@ def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
 
 
 def _did_you_mean(error: Mapping[str, Any], value: Any) -> str:
-    """A hint for the usual slips: a percentage for a fraction (80, or '2%'), a misspelt
-    choice."""
+    """A hint for the usual slips: a percentage for a fraction (80, 8 or '2%': the field's
+    limit `le` is at most 1 and the hundredth fits it), a misspelt choice or one named in
+    Chinese (园区)."""
     limit = (error.get("ctx") or {}).get("le")
-    if error["type"] == "less_than_equal" and limit == 1 and isinstance(value, int | float) \
-            and 1 < value <= 100:
+    if limit is not None and limit <= 1 and isinstance(value, int | float) \
+            and 1 < abs(value) <= 100 and abs(value) / 100 <= limit:
         return f"; did you mean {value / 100:g}?"
     if error["type"] == "literal_error" and isinstance(value, str):
-        close = get_close_matches(value, _choices(error), n=1, cutoff=0.75)
+        close = [VALUES_OF_CHINESE[value]] if VALUES_OF_CHINESE.get(value) in _choices(error) \
+            else get_close_matches(value, _choices(error), n=1, cutoff=0.75)
         if close:
             return f"; did you mean '{close[0]}'?"
     percentage = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*%\s*", value) \

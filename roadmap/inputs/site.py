@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from ..errors import InputError
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
@@ -305,8 +306,9 @@ class Site(BaseModel):
             isinstance(k, str) for k in value) else [value]
         for rates in paths:
             numbers = rates.values() if isinstance(rates, dict) else [rates]
-            if any(not -0.5 <= r <= 0.5 for r in numbers):
-                raise ValueError("rates must lie between -0.5 and 0.5 per year")
+            if any(not -0.5 <= r <= 0.5 for r in numbers):  # `le` for the hint 2 -> 0.02
+                raise PydanticCustomError("rate_range", "rates must lie between -0.5 and "
+                                          "0.5 per year", {"le": 0.5})
         return value
 
     @field_validator("weights")

@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import zipfile
-from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -17,7 +15,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-FIXED_TIME = datetime(2020, 1, 1)
+from .office import FIXED_TIME, fixed_zip
+
 CJK_FONT = "Microsoft YaHei"  # Word's usual Chinese UI font; LibreOffice substitutes its own
 PAGE_MM = (210, 297)  # A4, the paper of Chinese clients (python-docx's template is US Letter)
 TEXT_WIDTH_CM = 16
@@ -59,7 +58,7 @@ def write_docx(title: str, subtitle: str, sections: list[dict], images: dict[str
         _section(document, number, part, images)
     buffer = io.BytesIO()
     document.save(buffer)
-    _fixed_zip(buffer.getvalue(), path)
+    fixed_zip(buffer.getvalue(), path)
 
 
 def _page(document) -> None:
@@ -234,13 +233,3 @@ def _plain_first_column(table) -> None:
     if look is not None:
         look.set(qn("w:firstColumn"), "0")
         look.set(qn("w:val"), f"{int(look.get(qn('w:val'), '04A0'), 16) & ~0x0080:04X}")
-
-
-def _fixed_zip(data: bytes, path: Path) -> None:
-    """python-docx stamps the zip members with the current time: rewrite them."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in sorted(source.infolist(), key=lambda m: m.filename != "[Content_Types].xml"):
-            info = zipfile.ZipInfo(member.filename, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(member.filename))

@@ -9,31 +9,27 @@ when all succeeded; an existing folder is replaced only with `force`.
 from __future__ import annotations
 
 import base64
-import io
 import re
-import zipfile
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-from openpyxl.utils import get_column_letter
 
 from .. import __version__
 from ..model.economics import money_of
 from ..model.pathway import targets_frame
 from ..parallel import forked_helper, inherited
 from ..workflow import SiteAnalysis
-from .cells import rounded, safe_frame, to_csv
+from .cells import rounded, to_csv
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
 from .document import SENTENCE_COLUMNS, cost_draws, report_sections
 from .docx import PRINT_WIDTH_PX, write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
 from .messages import column, sentence, term, text
-from .numbers import excel_format
+from .office import write_sheets
 from .outputs import publish_folder, save_figure
 from .schedule import map_chart, schedule_chart
 from .style import check_lang
@@ -64,8 +60,6 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
 HELPER_CHARTS = ("roadmap", "pathway", "implementation-map")
 # Where the font CSS goes: escaped user text cannot contain it (its "<" becomes "&lt;").
 FONT_PLACEHOLDER = "<!--FONT-CSS-->"
-# Workbook timestamps are fixed so that the same input gives the same bytes.
-FIXED_TIME = datetime(2020, 1, 1)
 
 
 
@@ -185,23 +179,7 @@ def with_chinese(frame: pd.DataFrame) -> pd.DataFrame:
 def write_workbook(tables: dict[str, pd.DataFrame], path: Path, lang: str = "both") -> None:
     """One sheet per table after a `columns` sheet saying in words (`lang`) what each holds
     and what each column means, with fixed timestamps inside and in the zip."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in {"columns": column_sheet(tables, lang), **tables}.items():
-            safe_frame(frame).to_excel(writer, sheet_name=name, index=False)
-            _format_sheet(writer.sheets[name], frame)
-        writer.book.properties.created = FIXED_TIME
-        writer.book.properties.modified = FIXED_TIME
-    # openpyxl stamps every zip member with the current time: rewrite them with a fixed one
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            data = source.read(member.filename)
-            if member.filename == "docProps/core.xml":
-                data = _fixed_core_times(data)
-            info = zipfile.ZipInfo(member.filename, date_time=FIXED_TIME.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data)
+    write_sheets({"columns": column_sheet(tables, lang), **tables}, path)
 
 
 def column_sheet(tables: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
@@ -223,26 +201,6 @@ def _header(frame: pd.DataFrame, name: str, lang: str) -> str:
     """A column's header in words; an English sentence column with a `_zh` twin says so."""
     words = column(name, lang)
     return text("in_english", lang, words=words) if f"{name}_zh" in frame.columns else words
-
-
-def _format_sheet(sheet, frame: pd.DataFrame) -> None:
-    """Frozen header row, number formats (no 28699.99999999999), readable column widths."""
-    sheet.freeze_panes = "A2"
-    for index, name in enumerate(frame.columns, start=1):
-        letter = get_column_letter(index)
-        values = frame[name]
-        if pd.api.types.is_float_dtype(values):
-            number_format = excel_format(values)
-            for cell in sheet[letter][1:]:
-                cell.number_format = number_format
-        longest = max([len(str(name)), *(len(str(v)) for v in values.head(200))])
-        sheet.column_dimensions[letter].width = min(50, max(8, longest + 2))
-
-
-def _fixed_core_times(xml: bytes) -> bytes:
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2",
-                  xml)
 
 
 # --------------------------------------------------------------------------- the report
