@@ -32,7 +32,7 @@ from .document import SENTENCE_COLUMNS, cost_draws, report_sections
 from .docx import PRINT_WIDTH_PX, write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
-from .messages import column, sentence, term, text
+from .messages import column, measure_names, sentence, term, text
 from .numbers import excel_format
 from .outputs import publish_folder, save_figure
 from .schedule import map_chart, schedule_chart
@@ -165,7 +165,14 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         tables["portfolio"] = analysis.portfolio.frame
     if analysis.implementation is not None:
         tables["implementation"] = analysis.implementation.schedule
-    return {name: with_chinese(frame) for name, frame in tables.items()}
+    with named_measures(analysis):
+        return {name: with_chinese(frame) for name, frame in tables.items()}
+
+
+def named_measures(analysis: SiteAnalysis):
+    """`measure_names` of the analysis' catalog: its sentences name measures, not ids."""
+    return measure_names({tech.id: {"zh": tech.name_zh, "en": tech.name_en}
+                          for tech in analysis.catalog})
 
 
 def with_chinese(frame: pd.DataFrame) -> pd.DataFrame:
@@ -296,5 +303,7 @@ def _html_table(frame: pd.DataFrame) -> Markup:
 def report_context(analysis: SiteAnalysis, lang: str,
                    tables: dict[str, pd.DataFrame] | None = None) -> dict[str, object]:
     """Everything the templates show: the site, the sections, the version."""
+    with named_measures(analysis):
+        sections = report_sections(analysis, lang)
     return {"site": analysis.site, "lang": lang, "version": __version__,
-            "input_hash": analysis.input_hash, "sections": report_sections(analysis, lang)}
+            "input_hash": analysis.input_hash, "sections": sections}
