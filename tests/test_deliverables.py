@@ -159,9 +159,9 @@ def test_chinese_report_gives_the_left_out_rows_in_chinese(zh_run):
     rows = {row[2]: row for row in table[1:]}
     assert rows["town-renewable-energy"] == [
         "5", "充分利用可再生能源", "town-renewable-energy",
-        "与场地文件纳入的town-building-solar-pv重叠（town-renewable-energy包含town-building-solar-pv）"]
+        "与场地文件纳入的建筑太阳能光伏发电技术重叠（充分利用可再生能源包含建筑太阳能光伏发电技术）"]
     assert rows["town-low-carbon-industry-system"][3].startswith(
-        "与已入选的town-industrial-restructuring重叠")
+        "与已入选的调整产业结构重叠")
     assert "overlaps" not in roadmap and "included by" not in roadmap
     cells = {c.text for t in docx.Document(str(zh_run / "report.docx")).tables
              for row in t.rows for c in row.cells}
