@@ -33,7 +33,7 @@ from .docx import PRINT_WIDTH_PX, write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
 from .messages import column, measure_names, sentence, term, text
-from .numbers import excel_format
+from .numbers import excel_format, figures
 from .outputs import publish_folder, save_figure
 from .schedule import map_chart, schedule_chart
 from .style import check_lang
@@ -98,7 +98,7 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
         images.update(helped.result())
         word = submit(write_docx, analysis.site.name,
                       f"{text('report', lang)} · roadmap {__version__}", context["sections"],
-                      images, folder / "report.docx")
+                      images, folder / "report.docx", lang)
         environment = _environment(lang)
         html = environment.get_template("report.html.j2").render(
             **context, font_css="", images={name: "data:image/png;base64," +
@@ -283,14 +283,10 @@ def md_escape(value: object) -> str:
     return escaped
 
 
-NUMERIC_CELL = re.compile(r"-?[\d,]+(\.\d+)?%?")
-
-
 def _md_table(frame: pd.DataFrame) -> str:
     """Cells are already formatted text: tabulate must not parse them again (it would drop
     the thousands separators of -2,880); columns of figures are aligned right."""
-    align = ["right" if len(cells := [c for c in frame[name] if c]) and
-             all(NUMERIC_CELL.fullmatch(c) for c in cells) else "left" for name in frame.columns]
+    align = ["right" if figures(frame[name]) else "left" for name in frame.columns]
     return frame.map(md_escape).to_markdown(index=False, disable_numparse=True, colalign=align)
 
 
