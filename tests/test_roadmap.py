@@ -327,10 +327,11 @@ def test_plan_command(tmp_path, capsys):
     assert left_out.split("\n")[0].rstrip().endswith("(5)")
     renewable = next(line for line in left_out.splitlines() if "town-renewable-energy" in line)
     assert "│ 5 " in renewable and "included by the site profile" in renewable
+    assert "overlaps Building solar" in renewable  # a measure by its name, not its id
     status, out, _ = run(capsys, "plan", str(XIAOLAN), "--lang", "zh")
     renewable = next(line for line in out.split("未纳入路线图的措施")[1].splitlines()
                      if "town-renewable-energy" in line)
-    assert "与场地文件纳入的" in renewable
+    assert "与场地文件纳入的建筑" in renewable
 
 
 def test_plan_rejects_a_bad_chart_suffix_before_writing(tmp_path, capsys):

@@ -15,8 +15,8 @@ from roadmap.decisions import portfolio as portfolio_module
 from roadmap.decisions.roadmap import select_measures
 from roadmap.rendering.document import SENTENCE_COLUMNS
 from roadmap.rendering.messages import column as header_words
-from roadmap.rendering.messages import sentence
-from roadmap.rendering.report import column_sheet, named_measures, report_context, result_tables
+from roadmap.rendering.messages import measure_names, sentence
+from roadmap.rendering.report import column_sheet, report_context, result_tables
 from roadmap.workflow import Options, analyse_file
 from tests.helpers import run
 
@@ -49,7 +49,7 @@ def test_every_sentence_cell_of_every_site_has_its_chinese_beside_it(analyses):
                 columns = list(frame.columns)
                 assert columns[columns.index(column) + 1] == f"{column}_zh", (site, name)
                 for english, chinese in zip(frame[column], frame[f"{column}_zh"], strict=True):
-                    with named_measures(analysis):
+                    with measure_names(analysis.catalog):
                         assert chinese == sentence(english, "zh"), (site, name, english)
                     assert not _untranslated(chinese), (site, name, english, chinese)
                     cells += bool(english)
@@ -90,7 +90,7 @@ def test_a_sentence_a_reader_sees_names_measures_by_their_names(analyses):
         overlaps = [cell for cell in cells if "重叠" in cell or cell.startswith("overlaps ")]
         assert overlaps and not any(re.search(r"[a-z]+-[a-z]+-", cell) for cell in overlaps)
         assert any(name in cell for cell in overlaps), lang
-    with named_measures(analysis):
+    with measure_names(analysis.catalog):
         assert sentence("prerequisite of town-industrial-restructuring", "both") == (
             "调整产业结构的前提 (prerequisite of Industrial restructuring)")
     assert sentence("prerequisite of town-industrial-restructuring", "en") == (

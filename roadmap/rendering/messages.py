@@ -4,7 +4,7 @@ the charts' words and the analysis' English sentences, in zh, en or both."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -140,17 +140,18 @@ def _patterns() -> list[tuple[re.Pattern, dict]]:
     return patterns
 
 
-# The measures' names by id, {id: {"zh": ..., "en": ...}}, while a report is written
-# (`measure_names`): a sentence a reader sees names a measure, never its id.
+# The measures' names by id, {id: {"zh": ..., "en": ...}}, while a report or a table is
+# written (`measure_names`): a sentence a reader sees names a measure, never its id.
 _NAMES: ContextVar[Mapping[str, Mapping[str, str]]] = ContextVar("measure_names",
                                                                 default=MappingProxyType({}))
 
 
 @contextmanager
-def measure_names(names: Mapping[str, Mapping[str, str]]) -> Iterator[None]:
-    """Within the block, `sentence` writes a measure id as the measure's name in the
-    sentence's language ("调整产业结构", "Industrial restructuring")."""
-    token = _NAMES.set(names)
+def measure_names(catalog: Iterable) -> Iterator[None]:
+    """Within the block, `sentence` writes the id of a measure of the catalog (anything with
+    id, name_zh and name_en) as its name in the sentence's language (调整产业结构,
+    Industrial restructuring)."""
+    token = _NAMES.set({tech.id: {"zh": tech.name_zh, "en": tech.name_en} for tech in catalog})
     try:
         yield
     finally:

@@ -165,14 +165,8 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         tables["portfolio"] = analysis.portfolio.frame
     if analysis.implementation is not None:
         tables["implementation"] = analysis.implementation.schedule
-    with named_measures(analysis):
+    with measure_names(analysis.catalog):  # the Chinese sentences name measures, not ids
         return {name: with_chinese(frame) for name, frame in tables.items()}
-
-
-def named_measures(analysis: SiteAnalysis):
-    """`measure_names` of the analysis' catalog: its sentences name measures, not ids."""
-    return measure_names({tech.id: {"zh": tech.name_zh, "en": tech.name_en}
-                          for tech in analysis.catalog})
 
 
 def with_chinese(frame: pd.DataFrame) -> pd.DataFrame:
@@ -299,7 +293,7 @@ def _html_table(frame: pd.DataFrame) -> Markup:
 def report_context(analysis: SiteAnalysis, lang: str,
                    tables: dict[str, pd.DataFrame] | None = None) -> dict[str, object]:
     """Everything the templates show: the site, the sections, the version."""
-    with named_measures(analysis):
+    with measure_names(analysis.catalog):
         sections = report_sections(analysis, lang)
     return {"site": analysis.site, "lang": lang, "version": __version__,
             "input_hash": analysis.input_hash, "sections": sections}
