@@ -83,3 +83,36 @@ def test_interactive_chart_in_chromium(tmp_path, catalog):
     assert font_loaded and family.startswith("RoadmapCJK")
     assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
     assert errors == []
+
+
+def test_printed_report_keeps_narrow_text_columns_readable(tmp_path, catalog):
+    """Printed on A4 (Chromium's print media, the page's 718 px between its margins), the
+    plan's 12-column schedule gives its last column, 默认项, three characters a line or more
+    (it wrapped one a line) and every name column six; no table runs off the page."""
+    from playwright.sync_api import sync_playwright
+
+    from roadmap.rendering.report import write_outputs
+
+    analysis = analyse_file(catalog, ROOT / "catalogs" / "sites" / "xiaolan-town.yaml",
+                            Options(draws=20, uncertainty_draws=0))
+    folder = write_outputs(analysis, tmp_path / "xiaolan-town", "zh")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 718, "height": 1000})
+        page.emulate_media(media="print")
+        page.goto((folder / "report.html").as_uri(), wait_until="load")
+        page.evaluate("document.fonts.ready")
+        cells = page.evaluate("""() => [...document.querySelectorAll('table.data')].flatMap(
+            table => [...table.rows[0].cells].map((cell, index) => {
+                const style = getComputedStyle(cell);
+                return {header: cell.textContent, index: index,
+                        text: cell.clientWidth - parseFloat(style.paddingLeft)
+                              - parseFloat(style.paddingRight),
+                        em: parseFloat(style.fontSize), right: table.getBoundingClientRect().right};
+            }))""")
+        browser.close()
+    defaults = next(c for c in cells if c["header"] == "默认项")
+    assert defaults["text"] >= 3 * defaults["em"] - 0.5
+    assert all(c["text"] >= 3 * c["em"] - 0.5 for c in cells)
+    assert all(c["text"] >= 6 * c["em"] - 0.5 for c in cells if c["index"] == 0)
+    assert max(c["right"] for c in cells) <= 718

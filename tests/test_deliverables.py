@@ -8,7 +8,9 @@ import re
 from pathlib import Path
 
 import docx
+import pandas as pd
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
 from matplotlib.colors import to_hex
@@ -24,6 +26,7 @@ from roadmap.inputs.vocabulary import (
 )
 from roadmap.rendering import report as report_module
 from roadmap.rendering.charts import wedge_chart
+from roadmap.rendering.docx import write_docx
 from roadmap.rendering.gantt import roadmap_chart
 from roadmap.rendering.messages import catalogue, cite, sentence, term
 from roadmap.rendering.numbers import approximate, money, number
@@ -159,9 +162,9 @@ def test_chinese_report_gives_the_left_out_rows_in_chinese(zh_run):
     rows = {row[2]: row for row in table[1:]}
     assert rows["town-renewable-energy"] == [
         "5", "充分利用可再生能源", "town-renewable-energy",
-        "与场地文件纳入的town-building-solar-pv重叠（town-renewable-energy包含town-building-solar-pv）"]
+        "与场地文件纳入的建筑太阳能光伏发电技术重叠（充分利用可再生能源包含建筑太阳能光伏发电技术）"]
     assert rows["town-low-carbon-industry-system"][3].startswith(
-        "与已入选的town-industrial-restructuring重叠")
+        "与已入选的调整产业结构重叠")
     assert "overlaps" not in roadmap and "included by" not in roadmap
     cells = {c.text for t in docx.Document(str(zh_run / "report.docx")).tables
              for row in t.rows for c in row.cells}
@@ -203,6 +206,37 @@ def test_docx_has_the_sections_and_the_charts(zh_run):
     assert headings == re.findall(r"^## (.+)$", markdown, re.MULTILINE)
     assert len(document.inline_shapes) == 7 and len(document.tables) >= 10
     assert document.core_properties.created.year == 2020
+
+
+def _language(document) -> dict[str, str]:
+    tag = document.styles.element.find(qn("w:docDefaults")).find(f".//{qn('w:lang')}")
+    return {"val": tag.get(qn("w:val")), "eastAsia": tag.get(qn("w:eastAsia"))}
+
+
+def test_docx_numbers_its_pages_speaks_its_language_and_aligns_figures(zh_run, tmp_path):
+    """A PAGE field in each footer; the document's language zh-CN for a Chinese report
+    (en-US for an English one; its Chinese names zh-CN either way); figures right-aligned
+    under a right-aligned header, text left."""
+    document = docx.Document(str(zh_run / "report.docx"))
+    for section in document.sections:
+        fields = section.footer._element.findall(f".//{qn('w:fldSimple')}")
+        assert [f.get(qn("w:instr")) for f in fields] == ["PAGE"]
+    assert _language(document) == {"val": "zh-CN", "eastAsia": "zh-CN"}
+    assert document.core_properties.language == "zh-CN"
+    funding = next(t for t in document.tables if t.rows[0].cells[1].text == "总投资")
+    aligned = [[c.paragraphs[0].alignment for c in row.cells] for row in funding.rows]
+    assert {row[0] for row in aligned} == {None}  # the actions' names
+    assert {a for row in aligned for a in row[1:]} == {WD_ALIGN_PARAGRAPH.RIGHT}
+    assert funding.rows[1].cells[2].text.endswith("%）")  # 712（99.8%）: a figure too
+    frame = pd.DataFrame({"measure": ["heat pumps"], "t/yr": ["-2,880"]})
+    path = tmp_path / "en.docx"
+    write_docx("Site", "report", [{"title": "Tables", "paragraphs": [], "items_title": "",
+                                   "items": [], "figures": [], "tables": [("", frame)]}],
+               {}, path, "en")
+    english = docx.Document(str(path))
+    assert _language(english) == {"val": "en-US", "eastAsia": "zh-CN"}
+    row = english.tables[0].rows[1].cells
+    assert [c.paragraphs[0].alignment for c in row] == [None, WD_ALIGN_PARAGRAPH.RIGHT]
 
 
 def test_docx_charts_print_at_300_dpi(zh_run):

@@ -7,8 +7,10 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from roadmap import load_site
 from roadmap.decisions.matrix import decision_matrix
@@ -308,9 +310,51 @@ def test_cost_curve_chart_structure(catalog):
     assert widths == pytest.approx(shown["abatement_t_per_yr"].to_numpy() / 1e3)
     line = [x for x in ax.get_lines() if x.get_gid() == "carbon-price"]
     assert line and line[0].get_ydata()[0] == 80.0
-    assert ax.get_title() == "Marginal abatement cost curve, 2035"
+    assert ax.get_title() == "Levelised abatement cost curve, 2035"
+    assert ax.get_ylabel() == "levelised abatement cost (yuan per t CO2e)"
     assert all(g.get_visible() for g in ax.yaxis.get_gridlines())
     assert not any(g.get_visible() for g in ax.xaxis.get_gridlines())
+
+
+def _ceramics_like_economics() -> pd.DataFrame:
+    """The ceramics plant's cost curve of 2035: six narrow bars at about -2,200 yuan/t, five
+    wide ones, two slivers of CCUS (0.2 % of the abatement each) above the axis."""
+    rows = [(385, -2218), (263, -2217), (263, -2217), (147, -2215), (147, -2215),
+            (147, -2215), (3011, -1869), (3011, -1869), (3332, -1819), (3332, -1819),
+            (2625, -1817), (727, -983), (529, 347), (36, 379), (36, 948)]
+    return pd.DataFrame([{
+        "id": f"m{number}", "name_zh": f"措施{number}", "name_en": f"measure {number}",
+        "category": "工业" if cost < 0 else "碳捕捉", "category_en": "industry",
+        "cost_basis": "grade" if cost > 0 else "industry_efficiency",
+        "abatement_t_per_yr": float(tonnes), "cost_yuan_per_t": float(cost)}
+        for number, (tonnes, cost) in enumerate(rows, start=1)])
+
+
+def test_the_cost_curve_numbers_every_bar_legibly_and_names_one_term(catalog):
+    """Bars too narrow for their number share one ("1–6"), no number overlaps another or
+    leaves the plot; a sliver keeps its colour (no white edge eating it); title, axis and
+    key say levelised cost per t CO2e."""
+    economics = _ceramics_like_economics()
+    figure = cost_curve_chart(economics, 2035, "zh", carbon_price=80.0)
+    ax = figure.axes[0]
+    numbers = [t for t in ax.texts if (t.get_gid() or "").startswith("mac-number:")]
+    assert [t.get_text() for t in numbers] == ["1–6", *map(str, range(7, 14)), "14–15"]
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    plot = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in numbers]
+    for box in boxes:
+        assert plot.y0 < box.y0 and box.y1 < plot.y1 and plot.x0 < box.x0
+    for first, second in itertools.combinations(boxes, 2):
+        assert not first.overlaps(second)
+    bars = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("mac:")}
+    for name in ("mac:m14", "mac:m15", "mac:m1"):
+        assert bars[name].get_edgecolor() == bars[name].get_facecolor()
+    assert bars["mac:m7"].get_edgecolor() == (1.0, 1.0, 1.0, 1.0)
+    assert ax.get_title() == "2035年平准化减排成本曲线"
+    assert ax.get_ylabel() == "平准化减排成本（元/吨CO2e）"
+    key = next(t.get_text() for t in figure.texts if t.get_text().startswith("编号"))
+    assert key.startswith("编号 措施（元/吨CO2e）\n1. 措施1 (-2,218)")
+    assert "碳价 80 元/吨CO2e" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
 def test_a_long_cost_curve_key_ends_above_the_legend_and_inside_the_figure(catalog):

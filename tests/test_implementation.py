@@ -207,7 +207,8 @@ def test_the_chinese_report_has_the_plan_in_chinese(zh_run):
     assert "charts/implementation.png" in part and "charts/implementation-map.png" in part
     assert "| 合计 " in part and "74,290" in part and "市场资金7.1亿元" in part
     assert "政府主导（默认）" in part  # action 6's mode
-    assert "| 71,000（95.6%）" in part and "10（<0.1%）" in part.replace("\\<", "<")
+    # an amount and its share is a figure: right-aligned as the other columns of figures
+    assert re.search(r"\| +71,000（95\.6%） \|", part) and "10（<0.1%）" in part.replace("\\<", "<")
     assert "| —  " in part  # an indicator without a base value: a dash, not an empty cell
     latin = set(re.findall(r"[A-Za-z]{2,}", re.sub(r"\b[a-z]\d+\b|charts/[\w./-]+", "", part)))
     assert latin <= {"GDP", "PM"}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 
 from roadmap import InputError
@@ -34,6 +35,7 @@ from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
 XIAOLAN = ROOT / "catalogs" / "sites" / "xiaolan-town.yaml"
+CERAMICS = ROOT / "catalogs" / "sites" / "ceramics-plant.yaml"
 
 
 
@@ -239,6 +241,40 @@ def test_site_chart_marks_prerequisites_and_draws_arrows(catalog, graph):
     drawn = blocks(figure)
     assert len([g for g in drawn if g.endswith(":popularization")]) == len(roadmap.frame)
     assert figure.axes[0].get_xlim() == (2010, 2050)  # the site's base to target year
+    legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert legend == ["预期应用", "预期普及", "得分最低（名称后带*者为纳入的前置措施）", "得分最高",
+                      "前置关系（箭头指向后续措施）", "协同关系"]
+
+
+def _arrows(figure):
+    return [p for p in figure.axes[0].patches if (p.get_gid() or "").startswith("arrow:")]
+
+
+def test_the_roadmap_legend_says_what_the_chart_draws_and_arrows_stay_on_the_plot(
+        catalog, graph):
+    """No △/○/* the chart does not draw; each arrow style drawn is in the legend; every
+    arrow, however many rows it spans and whichever way it runs, stays right of the names."""
+    roadmap = plan_for(catalog, graph, load_site(CERAMICS))
+    figure = roadmap_chart(roadmap, "zh", arrows=True)
+    ax = figure.axes[0]
+    assert not any("*" in name for name in chart_texts(figure))
+    styles = {p.get_linestyle() for p in _arrows(figure)}
+    assert styles == {"-", "--"}  # prerequisites and synergies
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "预期应用", "预期普及", "得分最低", "得分最高", "前置关系（箭头指向后续措施）", "协同关系"]
+    keys = [h.get_linestyle() for h in legend.legend_handles[-2:]]
+    assert keys == ["-", "--"]
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    plot = ax.get_window_extent(renderer)
+    drawn = {arrow.get_gid(): arrow.get_window_extent(renderer) for arrow in _arrows(figure)}
+    # an arrow across most of the chart (the reviewer's case)
+    assert max(box.height for box in drawn.values()) > plot.height / 2
+    for gid, box in drawn.items():
+        assert plot.x0 < box.x0 and box.x1 < plot.x1, gid
+    headers = [t for t in ax.texts if t.get_bbox_patch() is not None]
+    assert headers and all(t.get_zorder() > _arrows(figure)[0].get_zorder() for t in headers)
+
 
 
 # --------------------------------------------------------------------------- CLI
@@ -309,10 +345,11 @@ def test_plan_command(tmp_path, capsys):
     assert left_out.split("\n")[0].rstrip().endswith("(6)")
     renewable = next(line for line in left_out.splitlines() if "town-renewable-energy" in line)
     assert "│ 5 " in renewable and "included by the site profile" in renewable
+    assert "overlaps Building solar" in renewable  # a measure by its name, not its id
     status, out, _ = run(capsys, "plan", str(XIAOLAN), "--lang", "zh")
     renewable = next(line for line in out.split("未纳入路线图的措施")[1].splitlines()
                      if "town-renewable-energy" in line)
-    assert "与场地文件纳入的" in renewable
+    assert "与场地文件纳入的建筑" in renewable
 
 
 def test_plan_rejects_a_bad_chart_suffix_before_writing(tmp_path, capsys):

@@ -15,8 +15,8 @@ from roadmap.decisions import portfolio as portfolio_module
 from roadmap.decisions.roadmap import select_measures
 from roadmap.rendering.document import SENTENCE_COLUMNS
 from roadmap.rendering.messages import column as header_words
-from roadmap.rendering.messages import sentence
-from roadmap.rendering.report import column_sheet, result_tables
+from roadmap.rendering.messages import measure_names, sentence
+from roadmap.rendering.report import column_sheet, report_context, result_tables
 from roadmap.workflow import Options, analyse_file
 from tests.helpers import run
 
@@ -49,7 +49,8 @@ def test_every_sentence_cell_of_every_site_has_its_chinese_beside_it(analyses):
                 columns = list(frame.columns)
                 assert columns[columns.index(column) + 1] == f"{column}_zh", (site, name)
                 for english, chinese in zip(frame[column], frame[f"{column}_zh"], strict=True):
-                    assert chinese == sentence(english, "zh"), (site, name, english)
+                    with measure_names(analysis.catalog):
+                        assert chinese == sentence(english, "zh"), (site, name, english)
                     assert not _untranslated(chinese), (site, name, english, chinese)
                     cells += bool(english)
                     if name == "portfolio":
@@ -71,6 +72,29 @@ def test_the_tables_keep_their_english_columns_in_place(analyses):
     roadmap = tables["roadmap"].set_index("id")
     assert roadmap.loc["town-building-solar-pv", "reason_zh"] == "由场地文件纳入"
     assert tables["economics"].equals(analyses["xiaolan-town"].economics)  # no sentence
+
+
+def test_a_sentence_a_reader_sees_names_measures_by_their_names(analyses):
+    """The English `reason` column keeps the ids (what a program reads); its Chinese twin and
+    the report's tables, in either language, name the measures."""
+    analysis = analyses["xiaolan-town"]
+    left_out = result_tables(analysis)["left_out"].set_index("id")
+    row = left_out.loc["town-low-carbon-industry-system"]
+    assert row["reason"] == ("overlaps town-industrial-restructuring, already in the roadmap "
+                             "(town-low-carbon-industry-system includes "
+                             "town-industrial-restructuring)")
+    assert row["reason_zh"] == "与已入选的调整产业结构重叠（构建低碳产业体系包含调整产业结构）"
+    for lang, name in (("zh", "调整产业结构"), ("en", "Industrial restructuring")):
+        cells = [cell for section in report_context(analysis, lang)["sections"]
+                 for _, table in section["tables"] for cell in table.to_numpy().ravel()]
+        overlaps = [cell for cell in cells if "重叠" in cell or cell.startswith("overlaps ")]
+        assert overlaps and not any(re.search(r"[a-z]+-[a-z]+-", cell) for cell in overlaps)
+        assert any(name in cell for cell in overlaps), lang
+    with measure_names(analysis.catalog):
+        assert sentence("prerequisite of town-industrial-restructuring", "both") == (
+            "调整产业结构的前提 (prerequisite of Industrial restructuring)")
+    assert sentence("prerequisite of town-industrial-restructuring", "en") == (
+        "prerequisite of town-industrial-restructuring")  # no names outside a report
 
 
 def test_every_workbook_column_of_every_site_is_said_in_words(analyses):

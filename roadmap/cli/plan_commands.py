@@ -10,7 +10,7 @@ import typer
 
 from ..errors import METHOD_OPTION, InputError, naming_the_profile
 from ..rendering.cells import to_csv
-from ..rendering.messages import column, each_language, sentence, term, text
+from ..rendering.messages import column, each_language, measure_names, sentence, term, text
 from ..rendering.numbers import money, number, percent, tonnes
 from ..rendering.style import label
 from .common import (
@@ -172,7 +172,8 @@ def plan_command(
         else:
             save_figure(roadmap_chart(roadmap, lang.value, arrows), chart)
         typer.echo(f"wrote {chart}", err=True)
-    _print_roadmap(output_format, roadmap, portfolio, lang.value)
+    with measure_names(loaded):  # the printed reasons name measures, not ids
+        _print_roadmap(output_format, roadmap, portfolio, lang.value)
 
 
 def _print_roadmap(output_format: ListFormat, roadmap: Roadmap,

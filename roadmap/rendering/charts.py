@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -171,6 +172,50 @@ def _key_entry(number: int, name_zh: str, name_en: str, cost: float, lang: str) 
                                         subsequent_indent="    ")
 
 
+# A cost-curve bar narrower than this share of the abatement is too narrow for its number.
+NARROW_BAR = 0.025
+
+
+class Bar(NamedTuple):
+    """A cost-curve bar as its number's placement needs it: the tip is the cost, or the
+    end of its P10-P90 line past it."""
+
+    number: int
+    left: float
+    width: float
+    tip: float
+
+
+def _number_bars(ax, bars: list[Bar], narrow: float) -> None:
+    """Each bar's number past its tip (above a cost, below a saving). Neighbouring bars too
+    narrow for a number, on the same side of the axis, share one ("1–6", the key names each),
+    past the run's furthest tip; close labels step apart."""
+    runs: list[list[Bar]] = []
+    for bar in bars:
+        previous = runs[-1][-1] if runs else None
+        if (previous is not None and max(bar.width, previous.width) < narrow
+                and (bar.tip >= 0) == (previous.tip >= 0)):
+            runs[-1].append(bar)
+        else:
+            runs.append([bar])
+    tips = [0.0, *(b.tip for b in bars)]
+    near = 0.06 * (max(tips) - min(tips))  # about a number's height on the cost axis
+    last, lift = (-np.inf, np.inf, ""), 0
+    for run in runs:
+        above = run[0].tip >= 0
+        tip = max(b.tip for b in run) if above else min(b.tip for b in run)
+        centre = (run[0].left + run[-1].left + run[-1].width) / 2
+        words = str(run[0].number) if len(run) == 1 else f"{run[0].number}–{run[-1].number}"
+        # a character is about a quarter of a narrow bar wide
+        apart = narrow / 4 * (len(words) + len(last[2])) / 2 + narrow / 4
+        close = centre - last[0] < apart and abs(tip - last[1]) < near
+        lift = lift + 1 if close else 0
+        ax.annotate(words, (centre, tip), xytext=(0, (2 + 9 * lift) * (1 if above else -1)),
+                    textcoords="offset points", ha="center", va="bottom" if above else "top",
+                    fontsize=8, gid=f"mac-number:{words}")
+        last = (centre, tip, words)
+
+
 def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
                      carbon_price: float | None = None,
                      ranges: pd.DataFrame | None = None) -> Figure:
@@ -193,31 +238,28 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         # Mt from a million tonnes on (a city), else kt; 万吨 in Chinese
         scale, unit_zh, unit_en = axis_tonnes(shown["abatement_t_per_yr"].sum(), lang)
         total = shown["abatement_t_per_yr"].sum() / scale
-        left, last_label, lift = 0.0, -1.0, 0
+        narrow = NARROW_BAR * total  # a bar narrower than its number
+        left, bars = 0.0, []
         key = [chart_text("cost_key", lang)]
         for number, row in enumerate(shown.itertuples(), start=1):
             width, cost = row.abatement_t_per_yr / scale, row.cost_yuan_per_t
             colour = category_colour(row.category)
+            # a narrow bar edged in its own colour: white edges would hide it
             ax.add_patch(Rectangle((left, min(cost, 0.0)), width, abs(cost), facecolor=colour,
-                                   edgecolor="white", linewidth=0.8, gid=f"mac:{row.id}",
+                                   edgecolor=colour if width < narrow else "white",
+                                   linewidth=0.8, gid=f"mac:{row.id}",
                                    hatch="//" if row.cost_basis == "grade" else None))
             centre = left + width / 2
-            # numbers of neighbouring narrow bars step away instead of overlapping
-            lift = lift + 1 if centre - last_label < 0.025 * total else 0
-            above = cost >= 0
             tip = cost
             if row.id in spread.index:
                 low, high = spread.loc[row.id]
                 ax.plot([centre, centre], [low, high], color=NET_COLOUR, linewidth=0.9,
                         gid=f"cost-range:{row.id}")
-                tip = max(cost, high) if above else min(cost, low)
-            ax.annotate(str(number), (centre, tip), xytext=(0, (2 + 9 * lift) * (1 if above
-                                                                                  else -1)),
-                        textcoords="offset points", ha="center",
-                        va="bottom" if above else "top", fontsize=8)
-            last_label = centre
+                tip = max(cost, high) if cost >= 0 else min(cost, low)
+            bars.append(Bar(number, left, width, tip))
             key.append(_key_entry(number, row.name_zh, row.name_en, cost, lang))
             left += width
+        _number_bars(ax, bars, narrow)
         ax.axhline(0, color=NET_COLOUR, linewidth=0.8)
         handles = [Rectangle((0, 0), 1, 1, facecolor=category_colour(c)) for c in categories]
         names = _category_labels_from(shown, lang)

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from .numbers import figures
 from .office import FIXED_TIME, fixed_zip
 
 CJK_FONT = "Microsoft YaHei"  # Word's usual Chinese UI font; LibreOffice substitutes its own
@@ -24,6 +26,9 @@ MARGIN_MM = (PAGE_MM[0] - 10 * TEXT_WIDTH_CM) / 2  # 25 mm each side: a 16 cm te
 IMAGE_WIDTH = Cm(TEXT_WIDTH_CM)
 PRINT_WIDTH_PX = math.ceil(300 * TEXT_WIDTH_CM / 2.54)  # a chart's pixels for 300 dpi in print
 LIST_PARTS = ("verdicts", "investment", "uncertainties")
+# The document's language (Word's spelling, hyphenation and its choice of CJK glyphs): a report
+# with Chinese in it is zh-CN, the English one en-US; Chinese text is zh-CN in either.
+LANGUAGE = {"zh": "zh-CN", "en": "en-US", "both": "zh-CN"}
 
 # Table layout. Widths are counted in characters, a Chinese one counting double; a Latin
 # character is taken as 0.64 em (DejaVu Sans's digits, LibreOffice's substitute, are 0.636).
@@ -41,12 +46,16 @@ MINUS_AFTER_IDEOGRAPH = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef])-(?=\d)")
 
 
 def write_docx(title: str, subtitle: str, sections: list[dict], images: dict[str, bytes],
-               path: Path) -> None:
-    """Write the sections; `images` maps a chart name to its PNG bytes."""
+               path: Path, lang: str = "both") -> None:
+    """Write the sections, in `lang` (the document's language); `images` maps a chart name
+    to its PNG bytes. Each page's footer has its number."""
     document = Document()
     _page(document)
     _fonts(document)
+    _language(document, LANGUAGE[lang])
+    _page_numbers(document)
     document.core_properties.title = title
+    document.core_properties.language = LANGUAGE[lang]
     document.core_properties.author = "roadmap"
     document.core_properties.created = FIXED_TIME
     document.core_properties.modified = FIXED_TIME
@@ -74,6 +83,31 @@ def _fonts(document) -> None:
         style.font.name = CJK_FONT
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
     document.styles["Normal"].font.size = Pt(10)
+
+
+def _language(document, language: str) -> None:
+    """The language of every run that does not say otherwise (the template's is en-US, and
+    en-US for East Asian text too)."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    tag = run.find(qn("w:lang"))
+    if tag is None:
+        tag = OxmlElement("w:lang")
+        run.append(tag)
+    tag.set(qn("w:val"), language)
+    tag.set(qn("w:eastAsia"), LANGUAGE["zh"])
+
+
+def _page_numbers(document) -> None:
+    """The page's number, centred in the footer: a PAGE field, which Word and LibreOffice
+    fill in as they lay the pages out."""
+    for section in document.sections:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        paragraph._p.append(field)
+        field.append(paragraph.add_run("1")._r)  # shown until the field is updated
 
 
 def _section(document, number: int, part: dict, images: dict[str, bytes]) -> None:
@@ -112,10 +146,14 @@ def _table(document, frame) -> None:
     size, widths = table_layout(frame)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid LibreOffice reads; Word reads the cells'
+    # columns of figures right-aligned, their header too: digits line up
+    right = [figures(frame.iloc[:, i]) for i in range(len(frame.columns))]
     for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
+        for cell, width, figure in zip(row.cells, widths, right, strict=True):
             cell.width = width
             for paragraph in cell.paragraphs:
+                if figure:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 for run in paragraph.runs:
                     run.font.size = Pt(size)
 

@@ -26,6 +26,8 @@ from .style import category_colour, check_lang, label
 START = 2020
 PERIODS = ((2020, 2025, "near"), (2025, 2035, "mid"), (2035, 2050, "long"))
 LIGHT_ALPHA = 0.35
+ARROW_COLOUR = "#333333"
+ARROW_STYLE = {"prerequisite": "-", "synergy": "--"}  # a dependency's kind -> line style
 MIN_THICKNESS, MAX_THICKNESS = 0.16, 0.8  # share of a row's height
 
 # The town chart in the study's five parts (figures 7-3 to 7-7) by category; the parts'
@@ -124,6 +126,19 @@ class _ThicknessHandler(HandlerPatch):
         return [rect]
 
 
+class _ArrowHandler(HandlerPatch):
+    """Legend key of an arrow style: an arrow in its line style (a plain line would read
+    as the thinnest block)."""
+
+    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize,
+                       trans):
+        middle = height / 2 - ydescent
+        return [FancyArrowPatch((-xdescent, middle), (width - xdescent, middle),
+                                arrowstyle="-|>", mutation_scale=9, color=ARROW_COLOUR,
+                                linewidth=0.9, linestyle=orig_handle.get_linestyle(),
+                                transform=trans)]
+
+
 def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
                 arrows: list[tuple[str, str, str]] | None = None,
                 window: tuple[int, int] = (START, HORIZON)) -> Figure:
@@ -149,9 +164,10 @@ def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
                 y_of[row["id"]] = y
                 _draw_row(ax, y, row, colours[row["group_zh"]], lang, window[1])
         _draw_periods(ax, lang, window)
-        for before, after, kind in arrows or []:
-            if before in y_of and after in y_of:
-                _draw_arrow(ax, rows.set_index("id"), y_of, before, after, kind)
+        drawn = [(before, after, kind) for before, after, kind in arrows or []
+                 if before in y_of and after in y_of]
+        for before, after, kind in drawn:
+            _draw_arrow(ax, rows.set_index("id"), y_of, before, after, kind)
         ax.set_xlim(*window)
         ax.set_ylim(len(lines) - 0.5, -1.6)
         ax.set_yticks([])
@@ -160,7 +176,8 @@ def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.set_title(text.title(lang), fontsize=13, pad=12)
-        _legend(ax, text, lang)
+        _legend(ax, text, lang, marked=rows["marker"].astype(bool).any(),
+                kinds=[kind for kind in ARROW_STYLE if kind in {k for *_, k in drawn}])
     return fig
 
 
@@ -181,8 +198,10 @@ def _layout(rows: pd.DataFrame) -> list[tuple[str, pd.Series]]:
 def _draw_group(ax, y: int, row: pd.Series, lang: str) -> None:
     # above the period lines, so that they never cross a group's name
     ax.axhspan(y - 0.5, y + 0.5, color="#ececec", zorder=1.5)
+    # on a band of its own above the arrows, which pass under the name
     ax.text(0.005, y, label(row["group_zh"], row["group_en"], lang), va="center",
-            ha="left", fontsize=9.5, color="#111111", zorder=3, transform=ax.get_yaxis_transform())
+            ha="left", fontsize=9.5, color="#111111", zorder=4, transform=ax.get_yaxis_transform(),
+            bbox={"facecolor": "#ececec", "edgecolor": "none", "pad": 1})
 
 
 def _draw_row(ax, y: int, row: pd.Series, colour: str, lang: str, end: int) -> None:
@@ -224,28 +243,40 @@ def _draw_periods(ax, lang: str, window: tuple[int, int]) -> None:
 
 def _draw_arrow(ax, rows: pd.DataFrame, y_of: dict[str, int], before: str, after: str,
                 kind: str) -> None:
+    """An arc from one measure's first block to the other's, bulging to the right (later
+    years) whichever way it runs: it stays on the plot, never over the names' column."""
     start = (rows.loc[before, "start_year"] + 0.4, y_of[before])
     end = (rows.loc[after, "start_year"] + 0.4, y_of[after])
+    bend = -0.25 if end[1] > start[1] else 0.25  # rows run down the inverted y axis
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=9,
-                                 connectionstyle="arc3,rad=-0.25", color="#333333",
-                                 linewidth=0.9, linestyle="--" if kind == "synergy" else "-",
+                                 connectionstyle=f"arc3,rad={bend}", color=ARROW_COLOUR,
+                                 linewidth=0.9, linestyle=ARROW_STYLE[kind],
                                  zorder=3, gid=f"arrow:{before}->{after}"))
 
 
-def _legend(ax, text: ChartText, lang: str) -> None:
+def _legend(ax, text: ChartText, lang: str, marked: bool, kinds: list[str]) -> None:
+    """What the chart draws and nothing else: the two blocks, the thinnest and thickest
+    (the lowest saying what a * after a name means, when one has it), each arrow style."""
     grey = "#555555"
     handles = [Rectangle((0, 0), 1, 1, facecolor=to_rgba(grey, LIGHT_ALPHA), edgecolor=grey),
                Rectangle((0, 0), 1, 1, facecolor=grey)]
     labels = [chart_text("application", lang), chart_text("popularisation", lang)]
     handler_map = {}
-    for share, words in ((MIN_THICKNESS, text.thin), (MAX_THICKNESS, text.thick)):
+    thin = f"{text.thin}_marked" if marked else text.thin
+    for share, words in ((MIN_THICKNESS, thin), (MAX_THICKNESS, text.thick)):
         handle = Rectangle((0, 0), 1, 1)
         handles.append(handle)
         handler_map[handle] = _ThicknessHandler(share)
         labels.append(chart_text(words, lang))
+    for kind in kinds:
+        handle = FancyArrowPatch((0, 0), (1, 0), linestyle=ARROW_STYLE[kind],
+                                 gid=f"legend:{kind}")
+        handles.append(handle)
+        handler_map[handle] = _ArrowHandler()
+        labels.append(chart_text(f"arrow_{kind}", lang))
     ax.legend(handles, labels, handler_map=handler_map, loc="upper center",
-              bbox_to_anchor=(0.5, 0), borderaxespad=2.2, ncol=4, frameon=False,
-              fontsize=8.5)
+              bbox_to_anchor=(0.5, 0), borderaxespad=2.2, ncol=4 if len(handles) <= 4 else 3,
+              frameon=False, fontsize=8.5)
 
 
 def domain_rows(catalog: Catalog, domain: str, part: str | None = None,

@@ -4,9 +4,12 @@ the charts' words and the analysis' English sentences, in zh, en or both."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib.resources import files
+from types import MappingProxyType
 
 import yaml
 
@@ -137,10 +140,29 @@ def _patterns() -> list[tuple[re.Pattern, dict]]:
     return patterns
 
 
+# The measures' names by id, {id: {"zh": ..., "en": ...}}, while a report or a table is
+# written (`measure_names`): a sentence a reader sees names a measure, never its id.
+_NAMES: ContextVar[Mapping[str, Mapping[str, str]]] = ContextVar("measure_names",
+                                                                default=MappingProxyType({}))
+
+
+@contextmanager
+def measure_names(catalog: Iterable) -> Iterator[None]:
+    """Within the block, `sentence` writes the id of a measure of the catalog (anything with
+    id, name_zh and name_en) as its name in the sentence's language (调整产业结构,
+    Industrial restructuring)."""
+    token = _NAMES.set({tech.id: {"zh": tech.name_zh, "en": tech.name_en} for tech in catalog})
+    try:
+        yield
+    finally:
+        _NAMES.reset(token)
+
+
 def sentence(english: str, lang: str) -> str:
     """An English sentence of the analysis (an exclusion reason, a 'why') in `lang`; parts
-    joined by '; ' are translated one by one. Unknown sentences are a KeyError."""
-    if lang == "en" or not english:
+    joined by '; ' are translated one by one, measure ids named (`measure_names`). Unknown
+    sentences are a KeyError."""
+    if not english or (lang == "en" and not _NAMES.get()):
         return english
     return ("；" if lang == "zh" else "; ").join(_part(p, lang) for p in english.split("; "))
 
@@ -149,18 +171,22 @@ def _part(english: str, lang: str) -> str:
     for pattern, entry in _patterns():
         match = pattern.match(english)
         if match:
-            params = {k: _parameter(v, lang) for k, v in match.groupdict().items()}
-            zh = entry["zh"].format(**params)
-            return zh if lang == "zh" else f"{zh} ({english})"
+            said = {one: entry[one].format(**{k: _parameter(v, one)
+                                              for k, v in match.groupdict().items()})
+                    for one in ("zh", "en")}
+            return said[lang] if lang in said else f"{said['zh']} ({said['en']})"
     raise KeyError(f"no translation for '{english}' in messages.yaml")
 
 
-def _parameter(value: str, lang: str) -> str:
-    """A nested sentence ("included by the profile (needs port, ...)") or a word list."""
-    one = "en" if lang == "en" else "zh"
+def _parameter(value: str, one: str) -> str:
+    """A measure's id, a nested sentence ("included by the profile (needs port, ...)") or a
+    word list, in the language `one`."""
+    if value in _NAMES.get():
+        return _NAMES.get()[value][one]
     if NUMBER.fullmatch(value):  # "-2,671" is a number, not a list of two words
         return value
     try:
         return _part(value, one)
     except KeyError:
-        return "、".join(_vocabulary_word(w.strip(), one) for w in value.split(","))
+        return ("、" if one == "zh" else ", ").join(
+            _vocabulary_word(w.strip(), one) for w in value.split(","))

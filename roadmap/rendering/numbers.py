@@ -6,6 +6,8 @@ not come through here."""
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterable
 
 SIGNIFICANT = 3
 NOISE = 1e-9  # below this a figure is rounding noise (2.24e-11 t) and shown as 0
@@ -23,6 +25,19 @@ def number(value: float | int | None, digits: int = SIGNIFICANT) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+# A figure as a table cell holds it: -2,880, 46.3%, <0.1%, 25,000（99.8%） (an amount and its
+# share); a dash stands for a figure not known.
+FIGURE = re.compile(r"<?-?[\d,]+(\.\d+)?%?( ?[（(]<?[\d.]+ ?%[）)])?")
+NO_FIGURE = ("", "—", "-")
+
+
+def figures(cells: Iterable[str]) -> bool:
+    """Whether a table column holds figures (set right-aligned, so that their digits line
+    up): every cell a figure or a dash, at least one a figure."""
+    shown = [cell for cell in cells if cell not in NO_FIGURE]
+    return bool(shown) and all(FIGURE.fullmatch(cell) for cell in shown)
 
 
 def approximate(value: float, lang: str) -> str:

@@ -9,7 +9,6 @@ when all succeeded; an existing folder is replaced only with `force`.
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +27,8 @@ from .document import SENTENCE_COLUMNS, cost_draws, report_sections
 from .docx import PRINT_WIDTH_PX, write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
-from .messages import column, sentence, term, text
+from .messages import column, measure_names, sentence, term, text
+from .numbers import figures
 from .office import write_sheets
 from .outputs import publish_folder, save_figure
 from .schedule import map_chart, schedule_chart
@@ -92,7 +92,7 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
         images.update(helped.result())
         word = submit(write_docx, analysis.site.name,
                       f"{text('report', lang)} · roadmap {__version__}", context["sections"],
-                      images, folder / "report.docx")
+                      images, folder / "report.docx", lang)
         environment = _environment(lang)
         html = environment.get_template("report.html.j2").render(
             **context, font_css="", images={name: "data:image/png;base64," +
@@ -159,7 +159,8 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         tables["portfolio"] = analysis.portfolio.frame
     if analysis.implementation is not None:
         tables["implementation"] = analysis.implementation.schedule
-    return {name: with_chinese(frame) for name, frame in tables.items()}
+    with measure_names(analysis.catalog):  # the Chinese sentences name measures, not ids
+        return {name: with_chinese(frame) for name, frame in tables.items()}
 
 
 def with_chinese(frame: pd.DataFrame) -> pd.DataFrame:
@@ -227,14 +228,10 @@ def md_escape(value: object) -> str:
     return escaped
 
 
-NUMERIC_CELL = re.compile(r"-?[\d,]+(\.\d+)?%?")
-
-
 def _md_table(frame: pd.DataFrame) -> str:
     """Cells are already formatted text: tabulate must not parse them again (it would drop
     the thousands separators of -2,880); columns of figures are aligned right."""
-    align = ["right" if len(cells := [c for c in frame[name] if c]) and
-             all(NUMERIC_CELL.fullmatch(c) for c in cells) else "left" for name in frame.columns]
+    align = ["right" if figures(frame[name]) else "left" for name in frame.columns]
     return frame.map(md_escape).to_markdown(index=False, disable_numparse=True, colalign=align)
 
 
@@ -247,5 +244,7 @@ def _html_table(frame: pd.DataFrame) -> Markup:
 def report_context(analysis: SiteAnalysis, lang: str,
                    tables: dict[str, pd.DataFrame] | None = None) -> dict[str, object]:
     """Everything the templates show: the site, the sections, the version."""
+    with measure_names(analysis.catalog):
+        sections = report_sections(analysis, lang)
     return {"site": analysis.site, "lang": lang, "version": __version__,
-            "input_hash": analysis.input_hash, "sections": report_sections(analysis, lang)}
+            "input_hash": analysis.input_hash, "sections": sections}
