@@ -100,6 +100,10 @@ class SiteAnalysis:
         """The roadmap scenario."""
         return self.scenarios["roadmap"]
 
+    def __repr__(self) -> str:  # the dataclass's would print the site and every table
+        return (f"SiteAnalysis(site={self.site.name!r}, method={self.ranking.method!r}, "
+                f"{len(self.ranking.frame)} ranked, {len(self.roadmap.frame)} in the roadmap)")
+
     def _repr_html_(self) -> str:
         return preview(f"Analysis of {self.site.name}: roadmap", self.roadmap.frame,
                        ["phase", "start_year", "popularization_year", "id", "name_zh",

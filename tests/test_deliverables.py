@@ -162,7 +162,7 @@ def test_chinese_report_gives_the_left_out_rows_in_chinese(zh_run):
     rows = {row[2]: row for row in table[1:]}
     assert rows["town-renewable-energy"] == [
         "5", "充分利用可再生能源", "town-renewable-energy",
-        "与场地文件纳入的建筑太阳能光伏发电技术重叠（充分利用可再生能源包含建筑太阳能光伏发电技术）"]
+        "与场地资料纳入的建筑太阳能光伏发电技术重叠（充分利用可再生能源包含建筑太阳能光伏发电技术）"]
     assert rows["town-low-carbon-industry-system"][3].startswith(
         "与已入选的调整产业结构重叠")
     assert "overlaps" not in roadmap and "included by" not in roadmap
@@ -453,7 +453,7 @@ def test_the_report_reconciles_its_figures_for_a_client(xiaolan, nanao_runs):
     assert green_power_lines(xiaolan, "en") == []  # Xiaolan buys no green power
     nanao, _ = nanao_runs
     line = green_power_lines(nanao, "zh")[0]  # 41 % of Nan'ao's 2050 abatement
-    assert line.startswith("外购绿电（场地文件设定，2050年占用电的90%）2050年减排7.04万吨")
+    assert line.startswith("外购绿电（场地资料设定，2050年占用电的90%）2050年减排7.04万吨")
 
 
 def test_a_central_investment_below_the_median_is_explained(xiaolan, monkeypatch):

@@ -62,6 +62,12 @@ def test_init_writes_a_valid_profile_for_every_domain(tmp_path, capsys):
             assert sectors == {SECTOR_OF_DOMAIN[domain]}
         status, out, _ = run(capsys, "check", str(path))
         assert status == 0 and "valid" in out and "electricity" in out
+        # the template's example name and source are remarked on until they are replaced
+        assert "仍是模板示例：name、sources·budget；请替换为本场地的数据" in out
+    path.write_text(path.read_text(encoding="utf-8").replace("示例 Example site", "园区 A"),
+                    encoding="utf-8")
+    assert load_site(path, catalog).remarks() == (
+        "still the template's example: sources.budget; replace it with the site's own",)
 
 
 def test_init_refuses_to_overwrite(tmp_path, capsys):

@@ -349,7 +349,7 @@ def test_plan_command(tmp_path, capsys):
     status, out, _ = run(capsys, "plan", str(XIAOLAN), "--lang", "zh")
     renewable = next(line for line in out.split("未纳入路线图的措施")[1].splitlines()
                      if "town-renewable-energy" in line)
-    assert "与场地文件纳入的建筑" in renewable
+    assert "与场地资料纳入的建筑" in renewable
 
 
 def test_plan_rejects_a_bad_chart_suffix_before_writing(tmp_path, capsys):

@@ -104,6 +104,13 @@ def test_summaries_count_abatement_against_business_as_usual_net(analysis):
     assert totals["bau"] == pytest.approx(bau["net"]) and totals["net"] == roadmap["net"]
 
 
+def test_a_python_session_shows_short_reprs(analysis):
+    assert repr(analysis) == ("SiteAnalysis(site='小榄镇 Xiaolan Town', method='topsis', "
+                              "58 ranked, 16 in the roadmap)")
+    assert repr(analysis.pathway) == ("Pathway('roadmap', site='小榄镇 Xiaolan Town', "
+                                      "16 measures, 2010-2050)")
+
+
 def test_report_names_every_selected_measure(xiaolan_run, analysis):
     html = (xiaolan_run / "report.html").read_text(encoding="utf-8")
     markdown = (xiaolan_run / "report.md").read_text(encoding="utf-8")
@@ -144,7 +151,7 @@ def test_the_rows_left_out_of_the_roadmap_say_why(xiaolan_run, analysis):
     assert rows[0] == ("id", "name_zh", "name_en", "rank", "reason", "reason_zh")
     assert [row[0] for row in rows[1:]] == list(left_out.index) and len(rows) == 7
     assert rows[2][3:5] == (5, reasons["town-renewable-energy"])
-    assert rows[2][5] == ("与场地文件纳入的建筑太阳能光伏发电技术重叠（充分利用可再生能源包含"
+    assert rows[2][5] == ("与场地资料纳入的建筑太阳能光伏发电技术重叠（充分利用可再生能源包含"
                           "建筑太阳能光伏发电技术）")
 
 

@@ -70,7 +70,7 @@ def test_the_tables_keep_their_english_columns_in_place(analyses):
     assert list(tables["portfolio"].columns)[-3:] == ["chosen", "reason", "reason_zh"]
     assert list(tables["ranking"].columns)[-4:] == ["why", "why_zh", "note", "note_zh"]
     roadmap = tables["roadmap"].set_index("id")
-    assert roadmap.loc["town-building-solar-pv", "reason_zh"] == "由场地文件纳入"
+    assert roadmap.loc["town-building-solar-pv", "reason_zh"] == "由场地资料纳入"
     assert tables["economics"].equals(analyses["xiaolan-town"].economics)  # no sentence
 
 

@@ -73,6 +73,9 @@ LEGACY_CELLS = {
 # seed 003 sec. 5.1 (fig. 5-1): all of Guangdong's industrial parks emitted about 3.03亿 t of
 # CO2 in 2016; a site's baseline above it is a unit slip far more often than a site.
 GUANGDONG_PARKS_T = 3.03e8
+# `roadmap init`'s example name and source: a profile still holding them is remarked on
+TEMPLATE_NAME = "示例 Example site"
+TEMPLATE_SOURCE = "the document, table and row it comes from"
 SECTOR_OF_DOMAIN = {"building": "commercial", "transport": "transport",
                     "enterprise": "industry", "park": "industry", "community": "residential",
                     "town": "residential"}
@@ -376,11 +379,17 @@ class Site(BaseModel):
 
     def remarks(self) -> tuple[str, ...]:
         """What a reader of the profile should know, as sentences: what is valid but
-        implausible (a unit slip, most likely), then the loader's `notes`."""
+        implausible (a unit slip, most likely), what `roadmap init` wrote as an example and
+        is still there, then the loader's `notes`."""
         implausible = (f"baseline: {self.total_baseline:,.0f} tCO2e/yr is more than all of "
                        "Guangdong's industrial parks emitted in 2016: check the units (t, not "
                        "kg)",) if self.total_baseline > GUANGDONG_PARKS_T else ()
-        return (*implausible, *self.notes)
+        examples = [*(["name"] if self.name == TEMPLATE_NAME else []),
+                    *(f"sources.{key}" for key, text in self.sources.items()
+                      if text == TEMPLATE_SOURCE)]
+        template = (f"still the template's example: {', '.join(examples)}; replace it with "
+                    "the site's own",) if examples else ()
+        return (*implausible, *template, *self.notes)
 
     def sector_shares(self) -> dict[str, float]:
         total, shares = self.total_baseline, dict.fromkeys(SECTORS, 0.0)

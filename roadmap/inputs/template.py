@@ -12,12 +12,12 @@ from typing import Any
 import yaml
 
 from .assumptions import Assumptions
-from .site import ALLOWED, Site
+from .site import ALLOWED, TEMPLATE_NAME, TEMPLATE_SOURCE, Site
 
 # field -> (unit, example value). Examples are the project's illustrations, not data of a
 # real site; together they must make a valid profile for every domain.
 GUIDE: dict[str, tuple[str, Any]] = {
-    "name": ("", "示例 Example site"),
+    "name": ("", TEMPLATE_NAME),
     "domain": ("", "town"),
     "region": ("", "prd"),
     "base_year": ("year", 2020),
@@ -51,7 +51,7 @@ GUIDE: dict[str, tuple[str, Any]] = {
     "include": ("", []),
     "exclude": ("", []),
     "extra_domains": ("", []),
-    "sources": ("", {"budget": "the document, table and row it comes from"}),
+    "sources": ("", {"budget": TEMPLATE_SOURCE}),
     "implementation": ("quarters, 10k yuan (万元)", None),  # none: defaults by category
     "assumptions": ("", "defaults"),  # written out from `Assumptions()`
 }

@@ -106,6 +106,12 @@ class Pathway:
     def _repr_html_(self) -> str:
         return preview(f"Emission pathway of {self.site.name} (tCO2e/yr by year)", self.by_year)
 
+    def __repr__(self) -> str:  # the dataclass's would print the site and every array
+        years = self.model.base.years
+        count = len(self.measures)
+        return (f"Pathway({self.scenario!r}, site={self.site.name!r}, {count} "
+                f"measure{'' if count == 1 else 's'}, {years[0]}-{years[-1]})")
+
 
 @dataclass(frozen=True)
 class _Pairs:
