@@ -407,6 +407,10 @@ def test_workbook_has_number_formats_and_frozen_headers(zh_run):
     words = list(book["columns"].values)  # the first sheet says each header in the language
     assert book.sheetnames[0] == "columns" and words[0] == ("sheet", "column", "label_zh")
     assert ("uncertainty_costs", "cost_yuan_per_t_p50", "成本P50（元/吨）") in words
+    # shares read as percentages
+    shares = book["contributions"]
+    share = [c.value for c in shares[1]].index("share") + 1
+    assert shares.cell(row=2, column=share).number_format == "0.0%"
     assert {row[0] for row in words[1:]} == set(book.sheetnames)
     pathway = book["pathway"]
     assert pathway.freeze_panes == "A2"

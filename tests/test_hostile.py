@@ -297,9 +297,12 @@ def test_ctrl_c_stops_a_two_worker_batch_and_writes_the_summary(tmp_path):
             shutil.copy(source, copy)
             profiles.append(str(copy))
     out = tmp_path / "out"
+    # Ctrl-C as at a terminal: a test run started in the background (`cmd &` in a script)
+    # hands its children SIGINT ignored, and Python then never installs KeyboardInterrupt
     batch = subprocess.Popen([str(Path(sys.executable).parent / "roadmap"), "batch", "--jobs", "2",
                               "-o", str(out), *profiles], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     def finished() -> list[Path]:  # not the hidden staging folders
         return [p for p in out.glob("*/" + MARKER) if not p.parent.name.startswith(".")]

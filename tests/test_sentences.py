@@ -107,7 +107,7 @@ def test_every_workbook_column_of_every_site_is_said_in_words(analyses):
         assert words["label_zh"].str.contains(CJK).all(), site
         assert not words["label_en"].str.contains(CJK).any(), site
     ranking = words[words["sheet"] == "ranking"].set_index("column")
-    assert ranking.loc["why", "label_zh"] == "入选理由（英文）"  # its Chinese is why_zh
+    assert ranking.loc["why", "label_zh"] == "排序依据（英文）"  # its Chinese is why_zh
     assert ranking.loc["cost", "label_en"] == "levelised cost, adopted alone (yuan/t)"
     # every criterion a profile may weigh has its share of the score in words
     assert header_words("contribution_economics", "zh") == "得分贡献：经济性"

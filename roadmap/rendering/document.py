@@ -27,7 +27,7 @@ from .messages import (
     text,
     word,
 )
-from .numbers import approximate, money, number, percent, tonnes
+from .numbers import PERCENT_COLUMNS, approximate, money, number, percent, tonnes
 from .style import label
 
 # Which vocabulary a column's values belong to, and which columns hold English sentences.
@@ -35,7 +35,6 @@ VOCABULARY_COLUMNS = {"domain": "domain", "source": "source", "phase": "phase",
                       "method": "method", "group": "function", "sector": "sector",
                       "carrier": "carrier", "scenario": "scenario", "cost_basis": "cost_basis"}
 SENTENCE_COLUMNS = ("why", "reason", "note")
-PERCENT_COLUMNS = ("share", "p_top_k")  # fractions a reader expects as 46.3 %, not 0.463
 SHOWN_FIRST = 5  # measures named per phase in the summary
 
 

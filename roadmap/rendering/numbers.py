@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 SIGNIFICANT = 3
 NOISE = 1e-9  # below this a figure is rounding noise (2.24e-11 t) and shown as 0
+PERCENT_COLUMNS = ("share", "p_top_k")  # fractions a reader expects as 46.3 %, not 0.463
 
 
 def number(value: float | int | None, digits: int = SIGNIFICANT) -> str:

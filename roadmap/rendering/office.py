@@ -16,7 +16,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from .cells import safe_frame
-from .numbers import excel_format
+from .numbers import PERCENT_COLUMNS, excel_format
 
 FIXED_TIME = datetime(2020, 1, 1)
 
@@ -57,7 +57,7 @@ def _format_sheet(sheet, frame: pd.DataFrame) -> None:
         letter = get_column_letter(index)
         values = frame[name]
         if pd.api.types.is_float_dtype(values):
-            number_format = excel_format(values)
+            number_format = "0.0%" if name in PERCENT_COLUMNS else excel_format(values)
             for cell in sheet[letter][1:]:
                 cell.number_format = number_format
         longest = max([len(str(name)), *(len(str(v)) for v in values.head(200))])
