@@ -169,7 +169,7 @@ def exclusion_reason(tech: Technology, site: Site,
 
 
 def grade_cost(tech: Technology, assumptions: Assumptions) -> float:
-    """Levelised yuan per tCO2 from the ➕ grade alone, for a catalog without a site (no
+    """Levelised yuan per tCO2e from the ➕ grade alone, for a catalog without a site (no
     energy to price): the grade's investment per t/yr, annualised at the discount rate over
     the grade fallback's life, plus its O&M (model.economics' "from the grade")."""
     data = cost_data()

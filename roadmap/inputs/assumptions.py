@@ -209,7 +209,7 @@ class Assumptions(BaseModel):
         0.08, "social discount rate 8 %: NDRC & MOHURD, 建设项目经济评价方法与参数 (3rd ed., "
         "2006); SL 72-2013 allows 6 % for public-good projects", (0.06, 0.10), gt=0, le=0.3)
     carbon_price: float = _field(
-        80.0, "yuan/tCO2, the reference line of the cost curve: national ETS traded 43-106 "
+        80.0, "yuan/tCO2e, the reference line of the cost curve: national ETS traded 43-106 "
         "yuan/t in 2021-2024 (first trade 52.78, 2024 high 106.02); Guangdong's pilot below "
         "the national price in 2024", (40, 110), ge=0, le=5000)
 

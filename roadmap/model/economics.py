@@ -1,7 +1,7 @@
 """Abatement economics: each measure's investment, levelised cost per tonne, and the
 roadmap's spending over time (docs/economics.md).
 
-Levelised cost of abatement (yuan/tCO2) in a year =
+Levelised cost of abatement (yuan/tCO2e) in a year =
     (CRF(r, L) x capex + O&M - energy saved x price) / tCO2 abated,
 with CRF(r, L) = r(1+r)^L / ((1+r)^L - 1). Capex is a technology family's cost per unit of
 scale (catalogs/costs.yaml: per kW of PV or wind, per MWh/yr of energy saved, per t/yr
