@@ -237,6 +237,17 @@ def test_a_site_without_a_plan_section_is_reported_as_defaults(catalog, tmp_path
     assert (folder / "charts" / "implementation.png").exists()
 
 
+def test_an_enterprise_leads_its_own_projects(catalog):
+    """A government bureau leads a town's actions; an enterprise's plan is its own, led by
+    its energy management and paid by it (the ceramics plant gave no leads)."""
+    analysis = analyse_file(catalog, SITES / "ceramics-plant.yaml",
+                            Options(draws=20, uncertainty_draws=0, compare=("topsis",)))
+    schedule = analysis.implementation.schedule
+    assert set(schedule["lead_zh"]) == {"企业能源管理部门"}
+    assert set(schedule["mode"]) == {"enterprise"}
+    assert all("lead" in defaults for defaults in schedule["defaults"])
+
+
 def test_an_empty_first_phase_gives_an_empty_plan_that_still_draws(xiaolan):
     site = xiaolan.site.model_copy(update={"implementation": None})
     roadmap = xiaolan.roadmap

@@ -49,6 +49,9 @@ CATEGORY_DEFAULTS = {
     "planning": (("发展和改革局", "development and reform bureau"), "government"),
     "agriculture": (("农业农村局", "agriculture and rural affairs bureau"), "government"),
 }
+# An enterprise leads and pays for its own projects (project assumption): its energy
+# management, not a government bureau, whatever the category.
+ENTERPRISE_DEFAULT = (("企业能源管理部门", "the enterprise's energy management"), "enterprise")
 # A catalog category (any domain) -> the plan's category; otherwise by `DOMAIN_CATEGORY`.
 CATEGORY_OF = {
     **{zh: key for key, zh in PLAN_CATEGORIES.items()},
@@ -129,13 +132,15 @@ def implementation_plan(site: Site, roadmap: Roadmap,
     for action in section.actions if section and catalog else ():
         categories.update({m: measure_category(catalog.get(m).category, catalog.get(m).domain)
                            for m in action.measures if m in catalog and m not in categories})
+    leads = {category: ENTERPRISE_DEFAULT if site.domain == "enterprise" else default
+             for category, default in CATEGORY_DEFAULTS.items()}
     if section is None:
-        rows = _default_rows(site, roadmap, categories, investment)
+        rows = _default_rows(site, roadmap, categories, investment, leads)
         actions = [(r["id"], r["name_zh"], r["name_en"]) for r in rows]
         challenges, indicators = (), ()
     else:
         rows = [row for action in section.actions
-                for row in _action_rows(action, categories, investment)]
+                for row in _action_rows(action, categories, investment, leads)]
         actions = [(a.id, *_names(a)) for a in section.actions]
         challenges, indicators = section.challenges, section.indicators
     schedule, first, last = _placed(pd.DataFrame(rows, columns=[
@@ -154,8 +159,8 @@ def measure_category(category: str, domain: str) -> str:
     return CATEGORY_OF.get(category, DOMAIN_CATEGORY.get(domain, "planning"))
 
 
-def _action_rows(action: Action, categories: dict[str, str],
-                 investment: dict[str, float]) -> list[dict]:
+def _action_rows(action: Action, categories: dict[str, str], investment: dict[str, float],
+                 leads: dict[str, tuple]) -> list[dict]:
     """The schedule rows of one profile action: itself, or each of its parts."""
     category = action.category or next(
         (categories[m] for m in action.measures if m in categories), None)
@@ -163,13 +168,13 @@ def _action_rows(action: Action, categories: dict[str, str],
     category = category or "planning"
     cost = sum(investment.get(m, 0.0) for m in action.measures) or None
     items = action.parts or (action,)
-    return [_row(item, action, category, filled, cost if item is action else None)
-            for item in items]
+    return [_row(item, action, category, filled, cost if item is action else None,
+                 leads[category]) for item in items]
 
 
 def _row(item: Work, action: Action, category: str, filled: list[str],
-         cost: float | None) -> dict:
-    lead, mode = CATEGORY_DEFAULTS[category]
+         cost: float | None, lead_and_mode: tuple) -> dict:
+    lead, mode = lead_and_mode
     defaults = list(filled)
 
     def given(name: str, default: object) -> object:
@@ -209,7 +214,7 @@ def split(category: str, total: float | None) -> list[float]:
 
 
 def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
-                  investment: dict[str, float]) -> list[dict]:
+                  investment: dict[str, float], leads: dict[str, tuple]) -> list[dict]:
     """One action per first-phase measure of the roadmap, every field a default; a measure
     starts `STEP` quarters after its latest prerequisite within the phase."""
     first_phase, first_year, _ = phases(site)[0]
@@ -222,7 +227,7 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
     rows = []
     for row in frame.itertuples():
         category = categories[row.id]
-        lead, mode = CATEGORY_DEFAULTS[category]
+        lead, mode = leads[category]
         start = plan_start + min(STEP * depth[row.id], DEFAULT_QUARTERS - 1)
         rows.append({"id": row.id, "action": row.id, "action_zh": row.name_zh,
                      "action_en": row.name_en, "name_zh": row.name_zh, "name_en": row.name_en,
