@@ -114,6 +114,19 @@ def test_every_workbook_column_of_every_site_is_said_in_words(analyses):
     assert header_words("contribution_stars", "en") == "contribution to the score: study stars"
 
 
+def test_a_technology_in_two_catalogs_is_noted_on_both_rows(analyses):
+    """Nan'ao plans with the town and the transport catalogs: shore power is ranked 9th and
+    10th, once from each; both rows say they are the same technology."""
+    notes = analyses["nanao-county"].ranking.frame.set_index("id")["note"]
+    assert notes["trn-shore-power"] == ("the same technology as town-port-shore-power, also a "
+                                        "candidate")
+    assert notes["town-port-shore-power"].endswith("trn-shore-power, also a candidate")
+    tables = result_tables(analyses["nanao-county"])
+    ranking = tables["ranking"].set_index("id")
+    assert ranking.loc["trn-shore-power", "note_zh"] == "与候选措施港口岸电使用为同一技术"
+    assert not analyses["xiaolan-town"].ranking.frame["note"].str.contains("same technology").any()
+
+
 def test_every_overlap_left_out_of_a_roadmap_is_translated(analyses):
     reasons = {reason for analysis in analyses.values()
                for reason in select_measures(analysis.ranking, analysis.catalog, top=None)[1][

@@ -233,6 +233,8 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
         candidates.append(tech)
         notes.append(f"included by the profile ({reason})" if reason else (
             "included by the profile" if tech.id in site.include else ""))
+    notes = [_with_twins(note, tech, candidates) for note, tech in zip(notes, candidates,
+                                                                         strict=True)]
     if not {"site_abatement", "cost"} & set(criteria) or not candidates:
         rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions), note)
                 for tech, note in zip(candidates, notes, strict=True)]
@@ -245,6 +247,17 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
             for tech, note in zip(candidates, notes, strict=True)]
     spread = figures.loc[[t.id for t in candidates], "cost_spread"].to_numpy()
     return replace(_matrix(rows, criteria, excluded, {"cost": spread}), model=model)
+
+
+def _with_twins(note: str, tech: Technology, candidates: list[Technology]) -> str:
+    """`note` and, for a row that restates another candidate or is restated by one (a
+    technology in two catalogs, such as shore power in the town's and transport's), that
+    they are the same technology: both are ranked, the roadmap takes one."""
+    twins = [t.id for t in candidates if t.id in tech.restates or tech.id in t.restates]
+    if not twins:
+        return note
+    return "; ".join(filter(None, [note, f"the same technology as {', '.join(twins)}, "
+                                         "also a candidate"]))
 
 
 def _site_figures(model: SiteModel) -> pd.DataFrame:

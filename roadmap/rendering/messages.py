@@ -124,7 +124,8 @@ def _vocabulary_word(word: str, lang: str) -> str:
     for kind in VOCABULARIES:
         if word in catalogue()[kind]:
             return _both(catalogue()[kind][word], lang)
-    return word  # an id or a number
+    names = _NAMES.get()
+    return _both(names[word], lang) if word in names else word  # an id (named), a number
 
 
 NUMBER = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?%?")
