@@ -462,7 +462,9 @@ def sensitivity_section(analysis: SiteAnalysis, lang: str) -> dict:
 def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     ranking = analysis.ranking
     ranked = ranking.frame[["rank", "id", "name_zh", "name_en", "score", *ranking.criteria,
-                            "why", "note"]]
+                            "why"]].assign(why=[  # its note after it: no narrow column more
+        "; ".join(filter(None, parts)) for parts in zip(ranking.frame["why"],
+                                                        ranking.frame["note"], strict=True)])
     economics = analysis.economics[["id", "name_zh", "name_en", "cost_basis",
                                     "investment_10k_yuan", "annual_cost_10k_yuan",
                                     "saving_10k_yuan_per_yr", "abatement_t_per_yr",
