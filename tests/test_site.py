@@ -97,6 +97,9 @@ def test_rank_acceptability_option(capsys):
     assert "Central weights" in out and "town-renewable-energy" in out
     _, out, _ = run(capsys, *args, "--lang", "zh")
     assert "排名可接受度（SMAA-2）：300次" in out and "第1名概率" in out and "Central" not in out
+    # the central weights in words: the measure's name, the shares, each criterion's weight
+    assert re.search(r"┃ 编号 +┃ 措施 +┃ 排第一的概率 +┃ 置信度 +┃ 场地减排量 +┃", out)
+    assert "p_first" not in out and "name_zh" not in out
     _, out_json, _ = run(capsys, *args, "--format", "json")
     document = json.loads(out_json)
     first = document["ranking"][0]

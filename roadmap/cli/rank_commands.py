@@ -168,7 +168,7 @@ def _print_ranking(output_format: ListFormat, ranking: Ranking, site: Site, top:
     if accepted is not None:
         screen.print(_acceptability_table(accepted, top or accepted.top_k, lang))
         screen.print(_frame_table(text("rank_central", lang),
-                                  accepted.central_weights.drop(columns="name_en").round(3)))
+                                  _central_weights(accepted.central_weights, lang)))
     if compared is not None:
         screen.print(_matrix_table(text("correlations", lang), compared["weighted_spearman"]))
         screen.print(_matrix_table(text("rank_ws", lang), compared["ws"]))
@@ -321,6 +321,16 @@ def _p_value(p: float) -> str:
     return "< 0.001" if p < 0.001 else number(p)
 
 
+def _central_weights(central, lang: str):
+    """SMAA's central weights as a reader reads them: the measure's name, the shares and
+    each criterion's weight in words, to 3 decimals."""
+    shown = central.drop(columns=["name_zh", "name_en"]).round(3)
+    shown.insert(1, "measure", [label(z, e, lang) for z, e in
+                                zip(central["name_zh"], central["name_en"], strict=True)])
+    return shown.rename(columns=lambda c: column(c, lang) if c in (
+        "id", "measure", "p_first", "confidence") else term("criterion", c, lang))
+
+
 def _frame_table(title: str, frame) -> Table:
     from rich.table import Table
 
@@ -329,5 +339,5 @@ def _frame_table(title: str, frame) -> Table:
         numeric = frame[header].dtype.kind in "iuf"
         table.add_column(str(header), justify="right" if numeric else "left")
     for _, row in frame.iterrows():
-        table.add_row(*(str(v) for v in row))
+        table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
     return table
