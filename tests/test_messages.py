@@ -152,3 +152,11 @@ def test_one_measure_is_singular_in_english():
     assert text("plan_phase", "en", count=1, **words).endswith("(1 measure)")
     assert text("plan_phase", "en", count=2, **words).endswith("(2 measures)")
     assert text("plan_phase", "zh", count=1, **words).endswith("（1项措施）")
+
+
+def test_the_domains_chinese_names_are_the_catalogues():
+    """inputs/vocabulary.py keeps the domains' Chinese names for what may not read the
+    message catalogue (profile hints: 园区 -> park; `catalog list`): they must agree."""
+    from roadmap.inputs.vocabulary import DOMAIN_NAMES_ZH
+    names = {domain: entry["zh"] for domain, entry in messages.catalogue()["domain"].items()}
+    assert names == DOMAIN_NAMES_ZH

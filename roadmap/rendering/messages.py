@@ -180,10 +180,8 @@ def _part(english: str, lang: str) -> str:
 
 
 def _parameter(value: str, one: str) -> str:
-    """A measure's id, a nested sentence ("included by the profile (needs port, ...)") or a
-    word list, in the language `one`."""
-    if value in _NAMES.get():
-        return _NAMES.get()[value][one]
+    """A nested sentence ("included by the profile (needs port, ...)") or a word list (one
+    word, a measure's id, alike: `_vocabulary_word`), in the language `one`."""
     if NUMBER.fullmatch(value):  # "-2,671" is a number, not a list of two words
         return value
     try:

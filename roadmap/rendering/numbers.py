@@ -1,7 +1,7 @@
 """Every number a person reads is formatted here: significant figures, thousands separators,
 0 for zero and for rounding noise, never exponent notation, and the units written the way
-each language writes them (万吨 and 万元 in Chinese). CSV files keep full precision and do
-not come through here."""
+each language writes them (万吨 and 万元 in Chinese). CSV files keep their figures to the
+sixth decimal (`cells.rounded`) and do not come through here."""
 
 from __future__ import annotations
 

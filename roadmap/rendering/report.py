@@ -80,13 +80,13 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     charts.mkdir()
     with forked_helper(analysis) as submit:  # a second core: some charts, then Word
         helped = submit(_render_forked, list(HELPER_CHARTS), charts, lang)
-        tables = {name: rounded(frame) for name, frame in result_tables(analysis).items()}
+        tables = result_tables(analysis)
         for name in ("ranking", "roadmap", "pathway", "scenarios", "implementation",
                      "uncertainty_costs"):
             if name in tables:  # no plan or no Monte Carlo: no such CSV
                 to_csv(tables[name], folder / f"{name}.csv")
         write_workbook(tables, folder / "roadmap.xlsx", lang)
-        context = report_context(analysis, lang, tables)
+        context = report_context(analysis, lang)
         images = _render_charts(analysis, [n for n in CHARTS if n not in HELPER_CHARTS],
                                 charts, lang)
         images.update(helped.result())
@@ -178,9 +178,11 @@ def with_chinese(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_workbook(tables: dict[str, pd.DataFrame], path: Path, lang: str = "both") -> None:
-    """One sheet per table after a `columns` sheet saying in words (`lang`) what each holds
-    and what each column means, with fixed timestamps inside and in the zip."""
-    write_sheets({"columns": column_sheet(tables, lang), **tables}, path)
+    """One sheet per table, its figures `rounded` as in the CSV files, after a `columns`
+    sheet saying in words (`lang`) what each holds and what each column means, with fixed
+    timestamps inside and in the zip."""
+    write_sheets({"columns": column_sheet(tables, lang),
+                  **{name: rounded(frame) for name, frame in tables.items()}}, path)
 
 
 def column_sheet(tables: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
@@ -241,8 +243,7 @@ def _html_table(frame: pd.DataFrame) -> Markup:
                                 na_rep="", justify="left"))
 
 
-def report_context(analysis: SiteAnalysis, lang: str,
-                   tables: dict[str, pd.DataFrame] | None = None) -> dict[str, object]:
+def report_context(analysis: SiteAnalysis, lang: str) -> dict[str, object]:
     """Everything the templates show: the site, the sections, the version."""
     with measure_names(analysis.catalog):
         sections = report_sections(analysis, lang)
