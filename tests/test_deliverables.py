@@ -498,6 +498,9 @@ def test_the_milestone_table_adds_up(xiaolan):
     numbers = table.map(lambda v: float(v.split(" ")[0].replace(",", "")))
     bau, abatement, sinks, net = (numbers.iloc[:, i] for i in range(1, 5))
     assert ((bau - abatement - sinks - net).abs() <= 2).all() and (sinks > 0).all()
+    # in both languages the Monte Carlo range, only figures, is written once
+    net_both = milestone_table(xiaolan, "both").iloc[0, -1]
+    assert net_both.count("P10") == 1 and "(P10-P90: " in net_both
 
 
 def test_a_sink_larger_than_the_site_is_said_not_to_fit(xiaolan):
