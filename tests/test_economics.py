@@ -37,6 +37,7 @@ from roadmap.model.economics import (
 )
 from roadmap.model.pathway import site_model
 from roadmap.rendering.charts import cost_curve_chart
+from roadmap.rendering.document import committed_line
 from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -255,6 +256,32 @@ def test_a_cost_ceiling_keeps_dear_measures_out_of_the_budget(catalog, graph):
     dear = frame[frame["cost_yuan_per_t"] > 2_000]
     assert len(dear) and (dear["reason"] ==
                           "its levelised cost is above the ceiling of 2,000 yuan/t").all()
+
+
+def test_the_profiles_included_measures_are_paid_from_the_budget_first(catalog, graph):
+    """Xiaolan's profile includes its 150 MW PV programme (5.25亿 at 3,500 yuan/kW), which
+    abates too little per yuan for the budget to choose it freely: the budget pays it first
+    and spends the rest; a budget below it buys it and nothing else, and says so."""
+    site = load_site(XIAOLAN, catalog)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    model = site_model(site, catalog, matrix.ids)
+    pv = "town-building-solar-pv"
+    free = budget_portfolio(ranking, catalog, graph, model, step_gain=False, committed=())
+    paid = budget_portfolio(ranking, catalog, graph, model, step_gain=False)
+    assert not free.frame.set_index("id").loc[pv, "chosen"] and free.committed == ()
+    assert paid.committed == (pv,) and paid.committed_spend == pytest.approx(52_500)
+    assert paid.frame.set_index("id").loc[pv, "chosen"]
+    assert paid.committed_spend < paid.portfolio_spend <= site.budget
+    assert paid.portfolio_abatement < free.portfolio_abatement
+    assert committed_line(paid, "en") == ("The profile's own Building solar "
+                                          "photovoltaic power is paid from the budget first, "
+                                          "for 525 million yuan.")
+    short = budget_portfolio(ranking, catalog, graph, model, budget=10_000, step_gain=False)
+    assert short.frame.loc[short.frame["chosen"], "id"].tolist() == [pv]
+    assert short.portfolio_spend == pytest.approx(52_500)
+    assert committed_line(short, "zh") == ("场地资料纳入的建筑太阳能光伏发电技术投入5.25亿元，"
+                                           "已超出预算，预算不再购买其他措施。")
 
 
 def test_xiaolan_portfolio_never_exceeds_business_as_usual(catalog, graph):

@@ -170,15 +170,17 @@ def test_plan_prints_its_summary_in_the_asked_language(capsys, lang):
     assert status == 0
     if lang == "zh":
         assert "buys" not in out and "Shadow price" not in out and "left out" not in out
-        assert "可购买16项措施" in out and "预算影子价格" in out
-        assert "近期：2010—2025年普及（1项措施）" in out
-        assert "纳入预算组合；排名第6（共58项）" in out
+        assert "可购买9项措施" in out and "预算影子价格" in out
+        assert "中期：2025—2035年普及（6项措施）" in out
+        assert "纳入预算组合；排名第8（共58项）" in out
+        assert "由场地资料纳入；排名第39（共58项）" in out and "由预算先行支付" in out
         assert not _untranslated(out)
     else:
-        assert "The budget of 743 million yuan buys 16 measures for 743 million yuan" in out
+        assert "The budget of 743 million yuan buys 9 measures for 743 million yuan" in out
         assert "Shadow price of the budget" in out
-        assert "Near term: widespread 2010-2025 (1 measure)" in out
-        assert "bought by the budget; rank 6 of 58" in out
+        assert "Mid term: widespread 2025-2035 (6 measures)" in out
+        assert "bought by the budget; rank 8 of 58" in out
+        assert "included by the site profile; rank 39 of 58" in out
         assert not CJK.search(out)
 
 

@@ -245,7 +245,9 @@ def _portfolio_summary(portfolio: Portfolio) -> dict[str, float]:
             "bau_emissions_t_per_yr": portfolio.bau_emissions, "year": portfolio.year,
             "objective": portfolio.objective, "optimality_gap": portfolio.gap,
             "shadow_price_t_per_yr_per_10k_yuan": portfolio.shadow_price,
-            "step_gain_t_per_yr_per_10k_yuan": portfolio.step_gain}
+            "step_gain_t_per_yr_per_10k_yuan": portfolio.step_gain,
+            "committed": list(portfolio.committed),
+            "committed_spend_10k_yuan": portfolio.committed_spend}
 
 
 def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
@@ -256,6 +258,10 @@ def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
                   abatement=tonnes(portfolio.portfolio_abatement, lang), year=portfolio.year,
                   bau=tonnes(portfolio.bau_emissions, lang), gap=percent(portfolio.gap, 1),
                   left=len(portfolio.frame) - chosen)
-    return bought + (" " if lang == "en" else "") + text(
+    from ..rendering.document import committed_line
+
+    committed = committed_line(portfolio, lang)
+    space = " " if lang == "en" else ""
+    return bought + (space + committed if committed else "") + space + text(
         "plan_shadow", lang, shadow=number(portfolio.shadow_price),
         step=number(portfolio.step_gain))

@@ -59,7 +59,9 @@ class Portfolio:
     set (share); `shadow_price`: t/yr gained per extra 10k yuan (LP relaxation's dual);
     `step_gain`: the exact gain of a budget 10 % larger, per 10k yuan (None unless asked
     for: it costs a second optimisation); `max_cost`: the ceiling on a bought measure's
-    levelised cost, yuan/t (None: none)."""
+    levelised cost, yuan/t (None: none); `committed`: the measures the profile includes
+    (and their prerequisites), always chosen and paid from the budget first, and
+    `committed_spend` what they cost (above the budget: nothing else is bought)."""
 
     frame: pd.DataFrame
     budget: float
@@ -72,6 +74,8 @@ class Portfolio:
     shadow_price: float
     step_gain: float | None
     max_cost: float | None = None
+    committed: tuple[str, ...] = ()
+    committed_spend: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -87,11 +91,13 @@ class Problem:
 def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.ndarray,
                     costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
                     exclusive: list[tuple[int, int]],
-                    phase_limits: tuple[tuple[np.ndarray, float], ...] = ()) -> Problem:
-    """Budget (first), phase budget, prerequisite, exclusive, tangent, added-energy and
-    enabling-cap rows (A vars <= b); variables: x (measures), z (cells' cuts), y (energy
-    moved measures add), e (the enabling measures' log cut of each cell they act on).
-    `phase_limits`: (each measure's spend in the phase, the phase's budget)."""
+                    phase_limits: tuple[tuple[np.ndarray, float], ...] = (),
+                    committed: np.ndarray | None = None) -> Problem:
+    """Budget (first), phase budget, prerequisite, exclusive, committed, tangent,
+    added-energy and enabling-cap rows (A vars <= b); variables: x (measures), z (cells'
+    cuts), y (energy moved measures add), e (the enabling measures' log cut of each cell
+    they act on). `phase_limits`: (each measure's spend in the phase, the phase's budget);
+    `committed`: the measures that must be chosen (-x <= -1)."""
     base, fx, bau, pairs = model.base, model.effects, model.bau_state, model.pairs
     column = int(np.searchsorted(base.years, year))
     rows_of = [fx.ids.index(i) for i in ids]
@@ -127,6 +133,11 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
         row[first] = row[second] = 1.0
         blocks.append(row[None])
         bounds.append(1.0)
+    for item in np.nonzero(committed)[0] if committed is not None else ():
+        row = np.zeros(width)
+        row[item] = -1.0
+        blocks.append(row[None])
+        bounds.append(-1.0)
     unweighted = weights / weights.max()
     for position, cell in enumerate(cells):
         # z <= w (e^L0 - e^t (1 + L - t)) for each tangent point t, L = L0 + delta . x, the
@@ -285,12 +296,16 @@ def best_choice(model: SiteModel, ids: list[str], year: int, weights: np.ndarray
                 costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
                 exclusive: list[tuple[int, int]],
                 phase_limits: tuple[tuple[np.ndarray, float], ...] = (),
-                ) -> Choice:
+                committed: np.ndarray | None = None) -> Choice:
     """The choice maximising the weighted combined abatement (module docstring), without
-    the measures that add nothing to it (`_without_idle`)."""
+    the measures that add nothing to it (`_without_idle`). `committed` (bool per
+    candidate, closed under prerequisites) are always chosen; when the budget cannot pay
+    for them, they are the choice."""
+    committed = np.zeros(len(ids), dtype=bool) if committed is None else committed
     problem = _linear_problem(model, ids, year, weights, costs, budget, requires, exclusive,
-                              phase_limits)
-    best, best_value, bound, cuts = np.zeros(len(ids), dtype=bool), 0.0, 0.0, []
+                              phase_limits, committed)
+    best, bound, cuts = committed, 0.0, []
+    best_value = _exact_value(model, ids, best, year, weights)
     for _ in range(MAX_ROUNDS):
         solved = _solve(problem, cuts)
         if solved is None:
@@ -303,19 +318,20 @@ def best_choice(model: SiteModel, ids: list[str], year: int, weights: np.ndarray
         if bound <= best_value * (1 + GAP) + 1e-6:
             break
         cuts.append(chosen)
-    kept, value = _without_idle(model, ids, best, best_value, year, weights, requires)
+    kept, value = _without_idle(model, ids, best, best_value, year, weights, requires,
+                                committed)
     gap = (bound - value) / value if value > 0 else 0.0
     return Choice(kept, value, max(gap, 0.0), set(np.nonzero(best & ~kept)[0]))
 
 
 def _without_idle(model: SiteModel, ids: list[str], chosen: np.ndarray, value: float,
                   year: int, weights: np.ndarray, requires: list[tuple[int, int]],
-                  ) -> tuple[np.ndarray, float]:
+                  committed: np.ndarray) -> tuple[np.ndarray, float]:
     """`chosen` less the measures whose removal costs at most `IDLE` of its value, tried
-    lowest-ranked first and never one a chosen measure requires: a bound within `GAP` is
-    indifferent to spending on them. (Once enabling measures fill their joint cap, one more
-    programme is credited a slice of the same tonnes and adds none.)"""
-    for item in np.nonzero(chosen)[0][::-1]:
+    lowest-ranked first and never one committed or one a chosen measure requires: a bound
+    within `GAP` is indifferent to spending on them. (Once enabling measures fill their
+    joint cap, one more programme is credited a slice of the same tonnes and adds none.)"""
+    for item in np.nonzero(chosen & ~committed)[0][::-1]:
         if any(chosen[later] and needed == item for later, needed in requires):
             continue
         trial = chosen.copy()
@@ -351,7 +367,8 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
                      model: SiteModel, budget: float | None = None, year: int | None = None,
                      objective: str = "abatement", capex: pd.DataFrame | None = None,
                      phase_budgets: dict[str, float] | None = None,
-                     step_gain: bool = True, max_cost: float | None = None) -> Portfolio:
+                     step_gain: bool = True, max_cost: float | None = None,
+                     committed: tuple[str, ...] | None = None) -> Portfolio:
     """The candidates that maximise what they abate together in `year` (or that x the
     site score) within the budget, each taken only with its prerequisites and at most one
     of an exclusive group. Defaults: the site's budget, the year of its target (else its
@@ -361,7 +378,8 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     for a budget 10 % larger (`roadmap run` does not report it, and skips it); `max_cost`
     (default: the profile's `budget_max_cost`): yuan/t above which a measure is not bought,
     its levelised cost alone (a biodiesel CCHP that abates much per yuan of capex but buys
-    dear fuel every year)."""
+    dear fuel every year); `committed` (default: the profile's `include`): measures always
+    chosen, with their prerequisites, and paid from the budget first, whatever their cost."""
     site = model.site
     budget = budget if budget is not None else site.budget
     if budget is None or budget <= 0:
@@ -383,15 +401,17 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     runs = standalone_runs(model, ids)
     levelised = standalone_economics(model, runs, site.target_year)["cost_yuan_per_t"]
     dear = set() if max_cost is None else set(np.nonzero(levelised.to_numpy() > max_cost)[0])
+    forced = _committed(site.include if committed is None else committed, index, requires)
     costs_used = costs.copy()
-    costs_used[list(blocked | dear)] = budget + 1.0  # a prerequisite outside, or too dear
+    # a prerequisite outside, or too dear: priced out of reach, unless the profile commits to it
+    costs_used[sorted((blocked | dear) - set(np.nonzero(forced)[0]))] = budget + 1.0
     limits = _phase_limits(model, ids, costs_used, phase_budgets
                            if phase_budgets is not None else site.phase_budgets)
     chosen, value, gap, idle = best_choice(model, ids, year, weights, costs_used, budget,
-                                           requires, exclusive, limits)
+                                           requires, exclusive, limits, forced)
     picked = [i for i, c in zip(ids, chosen, strict=True) if c]
     problem = _linear_problem(model, ids, year, weights, costs_used, budget, requires,
-                              exclusive, limits)
+                              exclusive, limits, forced)
     standalone = [credit_in(run, year) for run in runs.values()]
     frame = pd.DataFrame({
         "id": ids, "name_zh": [catalog.get(i).name_zh for i in ids],
@@ -406,12 +426,25 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     step = None
     if step_gain:
         larger = best_choice(model, ids, year, weights, costs_used, budget * 1.1, requires,
-                             exclusive, limits)
+                             exclusive, limits, forced)
         step = (larger.value - value) / (budget * 0.1)
     return Portfolio(frame, budget, float(costs[chosen].sum()),
                      combined_abatement(model, picked, year),
                      float(model.bau_state.emissions[:, column].sum()), year, objective, gap,
-                     lp_shadow_price(problem), step, max_cost)
+                     lp_shadow_price(problem), step, max_cost,
+                     tuple(i for i, f in zip(ids, forced, strict=True) if f),
+                     float(costs[forced].sum()))
+
+
+def _committed(include: tuple[str, ...], index: dict[str, int],
+               requires: list[tuple[int, int]]) -> np.ndarray:
+    """Bool per candidate: the included ones and everything they require (`requires`
+    holds every ancestor, so one pass closes the set)."""
+    forced = np.zeros(len(index), dtype=bool)
+    forced[[index[i] for i in include if i in index]] = True
+    for item, needed in requires:
+        forced[needed] |= forced[item]
+    return forced
 
 
 def _phase_limits(model: SiteModel, ids: list[str], costs: np.ndarray,

@@ -124,7 +124,9 @@ def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, 
     for tech_id in chosen:
         reasons[tech_id] = f"rank {ranked.loc[tech_id, 'rank']} of {len(ranked)}"
         if selected is not None:
-            reasons[tech_id] = "bought by the budget; " + reasons[tech_id]
+            paid = "included by the site profile" if tech_id in site.include else \
+                "bought by the budget"
+            reasons[tech_id] = f"{paid}; {reasons[tech_id]}"
     for tech_id in site.include:
         reasons.setdefault(tech_id, "included by the site profile")
     hard = prerequisites_only(dependencies)

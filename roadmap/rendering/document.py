@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..decisions.implementation import ImplementationPlan
-from ..decisions.portfolio import budget_phases
+from ..decisions.portfolio import Portfolio, budget_phases
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
 from ..model.economics import GRADE, investment_totals, money_of
@@ -208,8 +208,20 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                           spent=money(portfolio.portfolio_spend, lang), year=portfolio.year,
                           abatement=tonnes(portfolio.portfolio_abatement, lang),
                           above=_names(chosen[dear], lang)))
+        lines += [line for line in [committed_line(portfolio, lang)] if line]
         lines.append(_against_roadmap(chosen, analysis, lang))
     return lines
+
+
+def committed_line(portfolio: Portfolio, lang: str) -> str | None:
+    """The measures the profile includes, which the budget pays first (None: none)."""
+    if not portfolio.committed:
+        return None
+    rows = portfolio.frame[portfolio.frame["id"].isin(portfolio.committed)]
+    over = portfolio.committed_spend > portfolio.budget
+    return text("portfolio_committed_over_line" if over else "portfolio_committed_line", lang,
+                names=_names(rows, lang), spent=money(portfolio.committed_spend, lang),
+                count=len(rows))
 
 
 def _against_roadmap(chosen: pd.DataFrame, analysis: SiteAnalysis, lang: str) -> str:
