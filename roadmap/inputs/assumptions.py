@@ -18,7 +18,7 @@ from .vocabulary import CARRIERS, DOMAINS, EFFECT_TYPES, SECTORS, SUPPLY_SCALES
 
 GRADES = (1, 2, 3, 4, 5)
 IPCC_2006 = ("IPCC 2006 Guidelines vol. 2 ch. 1 table 1.4 (default CO2 emission factors, "
-             "kg/TJ) / 3.6")
+             "kg/TJ) x 3.6e-6 (TJ per MWh, kg to t)")
 # Old assumption names that a profile may still use, and what became of them.
 RENAMED = {"abatement_fraction": "caps.efficiency"}
 RETIRED = {
