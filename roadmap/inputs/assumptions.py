@@ -18,7 +18,7 @@ from .vocabulary import CARRIERS, DOMAINS, EFFECT_TYPES, SECTORS, SUPPLY_SCALES
 
 GRADES = (1, 2, 3, 4, 5)
 IPCC_2006 = ("IPCC 2006 Guidelines vol. 2 ch. 1 table 1.4 (default CO2 emission factors, "
-             "kg/TJ) / 3.6")
+             "kg/TJ) x 3.6e-6 (TJ per MWh, kg to t)")
 # Old assumption names that a profile may still use, and what became of them.
 RENAMED = {"abatement_fraction": "caps.efficiency"}
 RETIRED = {
@@ -192,7 +192,8 @@ class Assumptions(BaseModel):
     cost_effectiveness: dict[int, float] = _field(
         _grade_table((1.6, 4.0, 10.0, 25.0, 62.5)),
         "t/yr abated per 10k yuan invested by ➕ grade; 2.5-fold per grade, ➕3 = 10, about "
-        "the 11.1 of Xiaolan's six direct actions (seed 000 tables 5-4/5-5)",
+        "the 10.6 of Xiaolan's direct actions 1-6 (560,000 t/yr for 53,060 10k yuan, seed "
+        "000 tables 5-4/5-5)",
         "each grade /1.58 to x1.58")
     lifetime_years: int = _field(
         15, "project assumption: the period an investment is spread over", (10, 25),
