@@ -135,9 +135,12 @@ class Assumptions(BaseModel):
         f"tCO2/MWh of fuel: {IPCC_2006}: other bituminous coal 94,600, gas/diesel oil 74,100 "
         "(oil products), natural gas 56,100, LPG 63,100; heat 0.11 tCO2/GJ, the default of "
         "GB/T 32150-2015 and the NDRC enterprise accounting guidelines; biomass CO2 is "
-        "biogenic (IPCC reports it separately)",
-        {"coal": (0.3236, 0.3464), "oil": (0.2495, 0.2786), "gas": (0.1508, 0.1619),
-         "lpg": (0.2111, 0.2278), "heat": (0.22, 0.45), "biomass": (0.0, 0.0)})
+        "biogenic (IPCC reports it separately). Ranges: the same table's lower and upper "
+        "values (coal 89,500-99,700, gas 54,300-58,300, LPG 61,600-65,600); oil from motor "
+        "gasoline's 69,300 to residual fuel oil's 77,400 (the product mix); heat from a gas "
+        "boiler at 90 % efficiency to a coal boiler at 75 % (project assumption)",
+        {"coal": (0.3222, 0.3589), "oil": (0.2495, 0.2786), "gas": (0.1955, 0.2099),
+         "lpg": (0.2218, 0.2362), "heat": (0.22, 0.45), "biomass": (0.0, 0.0)})
     grid_factor: dict[int, float] = _field(
         {2012: 0.5271, GRID_MEASURED_UNTIL: 0.387, 2050: 0.144},
         "tCO2/MWh: 2012 = the Southern regional grid's average factor (NDRC Department of "
@@ -147,7 +150,8 @@ class Assumptions(BaseModel):
         "the 82 % non-fossil power of 2050 in the study's outlook (seed 003 ch. 8) times a "
         "fossil-fleet intensity of 0.80 (MEE's 2022 national fossil-power factor 0.8325, "
         "with more gas); linear between, the 2012 value before (earlier factors were "
-        "higher: give a site's own `grid` for them)", (0.8, 1.2))
+        "higher: give a site's own `grid` for them); range x0.8 to x1.2 of the path after "
+        "2022 (project assumption)", (0.8, 1.2))
     full_load_hours: dict[str, float] = _field(
         {"pv": 1000.0, "wind": 2200.0, "chp": 4000.0, "mixed": 1500.0},
         "h/yr: PV = Xiaolan's plan (seed 000 sec. 4.1 action 4: 150 MW give 1.5亿 kWh a "
@@ -211,8 +215,10 @@ class Assumptions(BaseModel):
         "2006); SL 72-2013 allows 6 % for public-good projects", (0.06, 0.10), gt=0, le=0.3)
     carbon_price: float = _field(
         80.0, "yuan/tCO2e, the reference line of the cost curve: national ETS traded 43-106 "
-        "yuan/t in 2021-2024 (first trade 52.78, 2024 high 106.02); Guangdong's pilot below "
-        "the national price in 2024", (40, 110), ge=0, le=5000)
+        "yuan/t in 2021-2024 (first trade 52.78 on 2021-07-16; 2024 high 106.02: the "
+        "Shanghai Environment and Energy Exchange's daily prices, figure to verify against "
+        "its records); Guangdong's pilot below the national price in 2024; the reference "
+        "line and its range are the project's", (40, 110), ge=0, le=5000)
 
     @model_validator(mode="before")
     @classmethod
