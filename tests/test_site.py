@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from roadmap import load_catalog
+from roadmap.inputs.assumptions import Assumptions, range_of
 from roadmap.inputs.site import load_site
 from tests.helpers import run
 
@@ -248,3 +249,28 @@ def test_a_baseline_beyond_all_guangdong_s_parks_is_flagged(tmp_path, capsys):
     assert "超过广东全省园区2016年的排放总量（3.03亿吨）：请检查单位" in out
     status, out, _ = run(capsys, "check", str(XIAOLAN))
     assert status == 0 and "Guangdong's industrial parks" not in out
+
+
+def test_every_default_assumption_lies_in_its_own_range():
+    """A range that misses its default is a misread source (the gas factor's IPCC range was
+    once divided where it should have been multiplied: 0.1508-0.1619 around 0.2020)."""
+    defaults = Assumptions()
+    checked = 0
+
+    def inside(value, bounds, name):
+        nonlocal checked
+        if isinstance(bounds, dict):
+            for key, sub in bounds.items():
+                inside(value[key], sub, f"{name}.{key}")
+        else:
+            low, high = bounds
+            assert low <= value <= high, (name, value, bounds)
+            checked += 1
+
+    for name in Assumptions.model_fields:
+        bounds = range_of(name)
+        multiplier = name == "grid_factor"  # a spread of the whole path, x0.8 to x1.2
+        if isinstance(bounds, str) or multiplier:
+            continue
+        inside(getattr(defaults, name), bounds, name)
+    assert checked >= 30
