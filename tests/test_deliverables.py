@@ -147,9 +147,12 @@ def test_report_tables_are_finished(zh_run, nanao_runs):
     zh = (zh_run / "report.md").read_text(encoding="utf-8")
     share = next(t for t in _markdown_tables(zh) if t[0][-1] == "占比" and t[0][1] == "类别")
     assert all(row[-1].endswith("%") for row in share[1:])
-    ranking = _markdown_tables(zh.split("### 措施排序")[1])[0]
+    caption = "### 措施排序（场地减排量与成本均为各措施单独采用时2050年的数值，不可相加）"
+    ranking = _markdown_tables(zh.split(caption)[1])[0]
     assert "单独采用的平准化减排成本（元/吨）" in ranking[0]
-    assert "场地减排量（吨CO2e/年）" in ranking[0]
+    assert "单独采用的场地减排量（吨CO2e/年）" in ranking[0]
+    economics = _markdown_tables(zh.split("### 路线图各措施的经济性（2050年，扣除措施之间的重叠）")[1])[0]
+    assert "路线图中的减排量（吨/年）" in economics[0]
 
 
 def test_chinese_report_gives_the_left_out_rows_in_chinese(zh_run):

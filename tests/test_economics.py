@@ -455,3 +455,17 @@ def test_a_programme_costs_what_xiaolan_budgeted_for_one_whatever_it_abates(cata
     assert platform["capex"] == pytest.approx(1_000_000) and platform["standalone"] > 50_000
     # a smart grid is infrastructure, not a programme: still from the grade
     assert capex.loc["town-smart-grid", "cost_basis"] == "grade"
+
+
+def test_a_budget_that_does_not_bind_never_leaves_a_measure_out_for_the_budget(catalog, graph):
+    """The hub spends 2,180 of its 5,000万: the natural-gas and fuel-cell buses it leaves
+    out were said to lose to "more combined abatement elsewhere"; they add nothing."""
+    site = load_site(ROOT / "catalogs" / "sites" / "transport-hub.yaml", catalog)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    portfolio = budget_portfolio(ranking, catalog, graph, site_model(site, catalog, matrix.ids),
+                                 step_gain=False)
+    left = portfolio.frame[~portfolio.frame["chosen"]].set_index("id")["reason"]
+    assert portfolio.portfolio_spend < 0.5 * site.budget
+    assert left.to_dict() == {"trn-natural-gas-vehicles": "adds nothing to the chosen measures",
+                              "trn-fuel-cell-vehicles": "adds nothing to the chosen measures"}

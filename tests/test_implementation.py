@@ -281,3 +281,10 @@ def test_check_summarises_the_plan_section(capsys):
     assert "实施计划：10项行动（5项子行动），10项挑战，13项指标，已给出资金7.43亿元。" in out
     status, out, _ = run(capsys, "check", str(SITES / "nanao-county.yaml"))
     assert status == 0 and "implementation: none in the profile" in out
+
+
+def test_a_funding_share_of_nothing_reads_zero_not_below_a_tenth_of_a_percent():
+    """The hub's plan had no higher-level funds: "0 million yuan (<0.1%)"."""
+    from roadmap.rendering.document import _share
+
+    assert [_share(s) for s in (0.0, 0.0004, 0.0456)] == ["0%", "<0.1%", "4.6%"]

@@ -13,9 +13,10 @@ import pytest
 
 from roadmap.decisions import portfolio as portfolio_module
 from roadmap.decisions.roadmap import select_measures
-from roadmap.rendering.document import SENTENCE_COLUMNS
+from roadmap.rendering.document import SENTENCE_COLUMNS, investment_lines
 from roadmap.rendering.messages import column as header_words
 from roadmap.rendering.messages import measure_names, sentence
+from roadmap.rendering.numbers import money
 from roadmap.rendering.report import column_sheet, report_context, result_tables
 from roadmap.workflow import Options, analyse_file
 from tests.helpers import run
@@ -189,3 +190,14 @@ def test_plan_in_both_languages_prints_chinese_then_english(capsys):
     assert status == 0
     assert "近期：2010—2025年普及（2项措施） / Near term: widespread 2010-2025 (2 measures)" in out
     assert "排名第1（共58项） (rank 1 of 58)" in out
+
+
+def test_the_investment_total_names_the_year_it_runs_to(analyses):
+    """The community's target is 2035 but its pathway runs to 2050: the total (all years'
+    spend) was written "by 2035", one line above the cumulative spend by 2035."""
+    for analysis in (analyses["community"], analyses["xiaolan-town"]):
+        spend = analysis.investment.query("scenario == 'roadmap'")
+        total = money(spend["investment_10k_yuan"].sum(), "en")
+        line = investment_lines(analysis, "en")[0]
+        assert f"{total} by {analysis.site.target_year} as they spread" in line, line
+    assert analyses["community"].years[-1] == 2035

@@ -413,12 +413,13 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     problem = _linear_problem(model, ids, year, weights, costs_used, budget, requires,
                               exclusive, limits, forced)
     standalone = [credit_in(run, year) for run in runs.values()]
+    affordable = _affordable(chosen, costs_used, budget, limits, requires)
     frame = pd.DataFrame({
         "id": ids, "name_zh": [catalog.get(i).name_zh for i in ids],
         "name_en": [catalog.get(i).name_en for i in ids], "capex_10k_yuan": costs,
         "standalone_t_per_yr": standalone, "cost_yuan_per_t": levelised.to_numpy(),
         "chosen": chosen,
-        "reason": [_reason(i, chosen, blocked, idle, exclusive, standalone, ids,
+        "reason": [_reason(i, chosen, blocked, idle | affordable, exclusive, standalone, ids,
                            max_cost if i in dear else None) for i in range(len(ids))]})
     frame = frame.sort_values(["chosen", "standalone_t_per_yr"], ascending=[False, False],
                               kind="stable")[COLUMNS].reset_index(drop=True)
@@ -445,6 +446,24 @@ def _committed(include: tuple[str, ...], index: dict[str, int],
     for item, needed in requires:
         forced[needed] |= forced[item]
     return forced
+
+
+def _affordable(chosen: np.ndarray, costs: np.ndarray, budget: float,
+                limits: tuple[tuple[np.ndarray, float], ...],
+                requires: list[tuple[int, int]]) -> set[int]:
+    """The candidates left out that the budget (and each phase's) could still pay, with
+    their prerequisites: the choice is optimal, so they add nothing to it (or less than
+    its gap), whatever the budget."""
+    left = set()
+    for item in np.nonzero(~chosen)[0]:
+        taken = chosen.copy()
+        taken[item] = True
+        for later, needed in requires:
+            taken[needed] |= later == item
+        if costs[taken].sum() <= budget and all(
+                spend[taken].sum() <= limit for spend, limit in limits):
+            left.add(int(item))
+    return left
 
 
 def _phase_limits(model: SiteModel, ids: list[str], costs: np.ndarray,

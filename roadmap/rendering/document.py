@@ -182,7 +182,7 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     cumulative spend overruns it, and what the budget itself buys."""
     total, discounted = investment_totals(analysis.investment)
     figures = {"total": money(total, lang), "npv": money(discounted, lang),
-               "year": analysis.years[-1],
+               "year": int(analysis.investment["year"].max()),  # the totals' last year
                "full": money(analysis.economics["investment_10k_yuan"].sum(), lang)}
     site = analysis.site
     if not site.budget:
@@ -380,7 +380,8 @@ def near_zero_text(gap: NearZeroGap, lang: str, land_ha: float | None = None) ->
         return text("near_zero_reached", lang, year=gap.year)
     said = text("near_zero_gap", lang, year=gap.year, gap=tonnes(gap.gap, lang),
                 mwh=approximate(gap.green_mwh, lang), closes=tonnes(gap.green_closes, lang),
-                ha=approximate(gap.sink_ha, lang))
+                ha=approximate(gap.sink_ha, lang),
+                rest=tonnes(max(gap.gap - gap.green_closes, 0.0), lang))
     if land_ha and gap.sink_ha > land_ha:
         said += text("near_zero_land", lang, land=approximate(land_ha, lang),
                      times=number(gap.sink_ha / land_ha))
@@ -485,10 +486,12 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     stability = analysis.stability.frame
     unstable = stability[stability["unstable"]][["id", "name_zh", "name_en", "rank", "p_top_k",
                                                   "rank_p5", "rank_p95"]]
-    tables = [(text("ranking", lang), shown_table(ranked, lang)),
+    tables = [(text("ranking_caption", lang, year=analysis.site.target_year),
+               shown_table(ranked, lang)),
               (text("excluded", lang), shown_table(
                   ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang)),
-              (text("economics", lang), shown_table(economics, lang))]
+              (text("economics_caption", lang, year=analysis.years[-1]),
+               shown_table(economics, lang))]
     if len(unstable):  # a table of headers only would look unfinished
         tables.append((text("unstable_measures", lang), shown_table(unstable, lang)))
     return section(text("annex", lang), tables=tables)
@@ -630,8 +633,8 @@ def funding_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
 
 
 def _share(share: float) -> str:
-    """A share to 0.1 %; a small one is not shown as 0.0 % (10 of 25,060)."""
-    return "<0.1%" if share < 0.0005 else percent(share, 1)
+    """A share to 0.1 %; a small one is not shown as 0.0 % (10 of 25,060), none as 0 %."""
+    return "0%" if share <= 0 else "<0.1%" if share < 0.0005 else percent(share, 1)
 
 
 def indicator_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
