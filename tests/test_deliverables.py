@@ -151,7 +151,8 @@ def test_report_tables_are_finished(zh_run, nanao_runs):
     ranking = _markdown_tables(zh.split(caption)[1])[0]
     assert "单独采用的平准化减排成本（元/吨）" in ranking[0]
     assert "单独采用的场地减排量（吨CO2e/年）" in ranking[0]
-    economics = _markdown_tables(zh.split("### 路线图各措施的经济性（2050年，扣除措施之间的重叠）")[1])[0]
+    heading = "### 路线图各措施的经济性（2050年，扣除措施之间的重叠）"
+    economics = _markdown_tables(zh.split(heading)[1])[0]
     assert "路线图中的减排量（吨/年）" in economics[0]
 
 

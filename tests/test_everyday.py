@@ -143,7 +143,7 @@ def test_help_and_catalog_validate_import_neither_pandas_nor_matplotlib(tmp_path
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
-    ("reduction: 0.5", "reduction: 90", "line 33: field 'target.reduction': 90 is not allowed; "
+    ("reduction: 0.5", "reduction: 90", "line 35: field 'target.reduction': 90 is not allowed; "
      "did you mean 0.9?"),
     ("\nmethod: topsis", "\nmethod: topsys", "field 'method': 'topsys' is not allowed; did you "
      "mean 'topsis'?"),

@@ -91,7 +91,7 @@ def test_a_profile_without_the_section_gets_the_category_defaults(default_plan, 
     first = xiaolan.roadmap.frame
     assert not default_plan.from_profile and not default_plan.has_map
     assert list(schedule.index) == list(first[first["phase"] == "near"]["id"])
-    assert default_plan.quarters == tuple(f"{y}Q{q}" for y in (2010, 2011) for q in range(1, 5))
+    assert default_plan.quarters == tuple(f"{y}Q{q}" for y in (2011, 2012) for q in range(1, 5))
     row = schedule.loc["town-enterprise-energy-management"]
     lead, mode = CATEGORY_DEFAULTS["industry"]
     assert (row["category"], row["lead_zh"], row["mode"]) == ("industry", lead[0], mode)
@@ -110,7 +110,7 @@ def test_default_starts_follow_the_dependency_order(xiaolan, catalog):
     site = xiaolan.site.model_copy(update={"implementation": None})
     changed = type(roadmap)(roadmap.frame, graph, site)
     schedule = implementation_plan(site, changed).schedule.set_index("id")
-    assert [schedule.loc[i, "start"] for i in near[:3]] == ["2010Q1", "2010Q3", "2011Q1"]
+    assert [schedule.loc[i, "start"] for i in near[:3]] == ["2011Q1", "2011Q3", "2012Q1"]
 
 
 def test_old_profiles_load_without_the_section(catalog):

@@ -393,3 +393,29 @@ def test_interactive_blocks_follow_the_catalog(catalog):
         assert tip.endswith(f"△ {application_year(tech)} → ○ {popularization_year(tech)}")
     drawn = blocks(chart.figure)
     assert {g.split(":")[0] for g in drawn} == {t.id for t in techs}
+
+
+def test_a_start_year_moves_the_roadmap_its_phases_and_plan_after_the_data_year(catalog, graph):
+    """The park's data are of 2016; planned in 2026, nothing can start before 2027: the
+    roadmap, its phases, the default implementation plan and the pathway all begin then."""
+    from roadmap.decisions.implementation import implementation_plan
+    from roadmap.decisions.roadmap import phases
+    from roadmap.model.pathway import site_model
+
+    path = ROOT / "catalogs" / "sites" / "industrial-park.yaml"
+    site = load_site(path, catalog).model_copy(update={"start_year": None})
+    later = site.model_copy(update={"start_year": 2027})  # as the bundled profile has it
+    assert site.first_start_year == 2017 and later.first_start_year == 2027
+    matrix = decision_matrix(catalog, later)
+    ranking = rank(matrix, "topsis", choose_weights(matrix, later))
+    plan = build_roadmap(ranking, catalog, graph, later, top=10)
+    assert plan.frame["start_year"].min() == 2027
+    assert (plan.frame["popularization_year"] >= 2027).all()
+    assert phases(later) == [("mid", 2026, 2035), ("long", 2035, 2050)]
+    assert set(plan.frame["phase"]) <= {"mid", "long"}
+    assert implementation_plan(later, plan, catalog=catalog).quarters[0] == "2027Q1"
+    run = site_model(later, catalog, list(plan.frame["id"])).run(
+        "roadmap", {i: 0 for i in plan.frame["id"]}).by_year.set_index("year")
+    assert (run.loc[:2027, "abatement"] == 0).all() and run.loc[2028, "abatement"] > 0
+    with pytest.raises(InputError, match="start_year.: 2016 is outside 2017-2050"):
+        site_from_dict({**site.model_dump(exclude_none=True), "start_year": 2016}, path)

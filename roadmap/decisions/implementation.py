@@ -223,7 +223,7 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
     depth = {}
     for tech_id in nx.lexicographical_topological_sort(graph):
         depth[tech_id] = max((depth[p] + 1 for p in graph.predecessors(tech_id)), default=0)
-    plan_start = first_year * 4
+    plan_start = (first_year + 1) * 4  # the phase's first year in which measures can start
     rows = []
     for row in frame.itertuples():
         category = categories[row.id]

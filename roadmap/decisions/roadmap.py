@@ -24,10 +24,12 @@ LEFT_OUT_COLUMNS = ["id", "name_zh", "name_en", "rank", "reason"]
 
 
 def phases(site: Site) -> list[tuple[str, int, int]]:
-    """The site's phases: the study's periods cut to its base and target years (a 2025-2035
-    plan has one phase)."""
-    inside = [y for y in STUDY_BOUNDARIES if site.base_year < y < site.target_year]
-    edges = [site.base_year, *inside, site.target_year]
+    """The site's phases: the study's periods cut to the year before its first start year
+    (the base year unless the profile's `start_year` is later) and its target year (a
+    2025-2035 plan has one phase)."""
+    first = site.first_start_year - 1
+    inside = [y for y in STUDY_BOUNDARIES if first < y < site.target_year]
+    edges = [first, *inside, site.target_year]
     names = PHASE_NAMES[len(PHASE_NAMES) - len(edges) + 1:]
     return [(name, edges[i], edges[i + 1]) for i, name in enumerate(names)]
 
@@ -159,15 +161,15 @@ def _pull_prerequisites(tech_id: str, hard: nx.DiGraph, reasons: dict[str, str],
 
 def _schedule(graph: nx.DiGraph, catalog: Catalog, ranked: pd.DataFrame,
               reasons: dict[str, str], site: Site) -> list[dict]:
-    """Start each measure at its application year (never before the year after the site's
-    base year), later if a prerequisite starts later."""
+    """Start each measure at its application year (never before the site's first start
+    year), later if a prerequisite starts later."""
     start: dict[str, int] = {}
     rows = []
     hard = prerequisites_only(graph)
     hard.add_nodes_from(graph)
     for tech_id in nx.lexicographical_topological_sort(hard):
         tech = catalog.get(tech_id)
-        year, delayed_by = earliest_start(tech, site.base_year), ""
+        year, delayed_by = earliest_start(tech, site.first_start_year), ""
         for before in sorted(hard.predecessors(tech_id)):
             if start[before] > year:
                 year, delayed_by = start[before], before

@@ -119,10 +119,11 @@ def application_year(tech: Technology) -> int:
     return PERIOD_START[tech.application_period] if tech.application_period else 2020
 
 
-def earliest_start(tech: Technology, base_year: int) -> int:
-    """The first year a site can start a measure: the year after its base year, and not
-    before the study's application period (a measure in use before 2020 can start at once)."""
-    return base_year + 1 if tech.mature else max(application_year(tech), base_year + 1)
+def earliest_start(tech: Technology, first_year: int) -> int:
+    """The first year a site can start a measure: the site's first year (`Site.
+    first_start_year`), and not before the study's application period (a measure in use
+    before 2020 can start at once)."""
+    return first_year if tech.mature else max(application_year(tech), first_year)
 
 
 def popularization_year(tech: Technology) -> int:

@@ -91,6 +91,8 @@ ALLOWED = {
     "region": ", ".join(REGIONS),
     "base_year": "a year 1990-2100",
     "target_year": "a year 1990-2100 after base_year",
+    "start_year": "the first year measures can start: a year after base_year, not after "
+                  "target_year (empty: the year after base_year)",
     "baseline": "tCO2e/yr as {SECTOR: {CARRIER: t}} with sectors " + ", ".join(SECTORS)
                 + " and carriers " + ", ".join(CARRIERS) + "; or the old {SOURCE: t} with "
                 + ", ".join(LEGACY_SOURCES) + "; or {file: TABLE.xlsx|.csv, sheet: NAME}",
@@ -185,6 +187,8 @@ class Site(BaseModel):
     region: Region | None = None
     base_year: int = Field(2020, ge=1990, le=2100)
     target_year: int = Field(2050, ge=1990, le=2100)
+    # the first year the roadmap's measures can start, when the data year is long past
+    start_year: int | None = Field(None, ge=1990, le=2100)
     baseline: dict[Sector, dict[Carrier, float]] = Field(default_factory=dict)
     energy: dict[Sector, dict[str, float]] = Field(default_factory=dict)
     grid: dict[int, float] | None = None
@@ -328,6 +332,12 @@ class Site(BaseModel):
         check_rate_range(ranges, self.discount_rate or self.assumptions.discount_rate)
         return self
 
+    @property
+    def first_start_year(self) -> int:
+        """The first year a measure can start: `start_year`, else the year after the base
+        year (the emissions data's year)."""
+        return self.start_year or self.base_year + 1
+
     def drawn_range(self, name: str) -> tuple[float, float] | str | None:
         """The profile's Monte Carlo range of an input: (low, high), "fixed" or None."""
         given = self.uncertainty.get(name)
@@ -338,6 +348,10 @@ class Site(BaseModel):
         if self.target_year <= self.base_year:
             raise ValueError(f"target_year: {self.target_year} is not after base_year "
                              f"{self.base_year}")
+        if self.start_year is not None and not \
+                self.base_year < self.start_year <= self.target_year:
+            raise ValueError(f"start_year: {self.start_year} is outside "
+                             f"{self.base_year + 1}-{self.target_year}")
         for key in ("target", "intensity_target"):
             target = getattr(self, key)
             if target and not self.base_year < target.year <= self.target_year:

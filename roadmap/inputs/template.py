@@ -22,6 +22,7 @@ GUIDE: dict[str, tuple[str, Any]] = {
     "region": ("", "prd"),
     "base_year": ("year", 2020),
     "target_year": ("year", 2050),
+    "start_year": ("year", None),
     "baseline": ("tCO2e/yr", {"industry": {"electricity": 40000, "coal": 20000},
                               "commercial": {"electricity": 10000},
                               "residential": {"electricity": 10000, "lpg": 5000},

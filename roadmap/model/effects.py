@@ -107,7 +107,7 @@ def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) ->
             removal[row] = _sink_removal(tech, cap, site)
             if removal[row] == 0:
                 unsized.append(tech.id)
-        begin[row] = earliest_start(tech, site.base_year)
+        begin[row] = earliest_start(tech, site.first_start_year)
         end[row] = PERIOD_END[popularization_year(tech)]
     return Effects([t.id for t in techs], [t.acts.type for t in techs], share, target, ratio,
                    generation, removal, begin, end,
