@@ -13,7 +13,7 @@ import pytest
 
 from roadmap.decisions import portfolio as portfolio_module
 from roadmap.decisions.roadmap import select_measures
-from roadmap.rendering.document import SENTENCE_COLUMNS, investment_lines
+from roadmap.rendering.document import SENTENCE_COLUMNS, investment_lines, scenario_table
 from roadmap.rendering.messages import column as header_words
 from roadmap.rendering.messages import measure_names, sentence
 from roadmap.rendering.numbers import money
@@ -201,3 +201,11 @@ def test_the_investment_total_names_the_year_it_runs_to(analyses):
         line = investment_lines(analysis, "en")[0]
         assert f"{total} by {analysis.site.target_year} as they spread" in line, line
     assert analyses["community"].years[-1] == 2035
+
+
+def test_the_scenarios_table_reaches_the_near_zero_checks_year(analyses):
+    """The community's target is of 2035, its near-zero check of 2050: the table stopped at
+    2035 while the text judged 2050."""
+    frame = scenario_table(analyses["community"])
+    assert list(frame.columns) == ["scenario", "2016", "2025", "2035", "2050"]
+    assert list(scenario_table(analyses["xiaolan-town"]).columns)[-1] == "2050"

@@ -352,8 +352,9 @@ def green_power_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 def scenario_table(analysis: SiteAnalysis) -> pd.DataFrame:
     """Net emissions of business as usual, the roadmap and the technical potential (t/yr)
-    in the base year and the report's years."""
-    years = list(dict.fromkeys([analysis.site.base_year, *analysis.years]))
+    in the base year, the report's years and the target year (the near-zero check's)."""
+    site = analysis.site
+    years = list(dict.fromkeys([site.base_year, *analysis.years, site.target_year]))
     rows = [{"scenario": name, **{str(y): float(p.by_year.set_index("year").loc[y, "net"])
                                   for y in years}}
             for name, p in analysis.scenarios.items()]
