@@ -1,0 +1,108 @@
+"""The hardening audit's findings: each test failed before its fix."""
+
+from __future__ import annotations
+
+import csv
+import textwrap
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from roadmap.rendering.cells import FORMULA_STARTS, formula_warnings, to_csv
+from roadmap.rendering.report import write_workbook
+from tests.helpers import run
+
+ROOT = Path(__file__).resolve().parents[1]
+SITES = ROOT / "catalogs" / "sites"
+FAST = ("--draws", "10", "--lang", "en")
+
+# A user's catalog whose text a spreadsheet, a terminal or a report could take for commands.
+HOSTILE_CATALOG = textwrap.dedent("""\
+    technologies:
+      - id: usr-full-width
+        domain: building
+        category: "＝1+1"
+        name_zh: "＝HYPERLINK(\\"http://x\\",\\"点\\")"
+        name_en: "＠SUM(A1) [bold]loud[/] [/oops]"
+        abatement: 5
+        economics: 5
+        recommendation: 5
+        addresses: [electricity]
+        note: "＋1 <script>alert(1)</script>"
+      - id: usr-ascii
+        domain: building
+        category: "@SUM(A1)"
+        name_zh: "－2+3"
+        name_en: "=cmd|' /C calc'!A0"
+        abatement: 5
+        economics: 5
+        recommendation: 5
+        addresses: [electricity]
+    """)
+
+
+def hostile_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A user catalog of hostile names, and the building profile that includes them."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(HOSTILE_CATALOG, encoding="utf-8")
+    profile = tmp_path / "site.yaml"
+    profile.write_text((SITES / "building.yaml").read_text(encoding="utf-8").replace(
+        "include: []", "include: [usr-full-width, usr-ascii]"), encoding="utf-8")
+    return mine, profile
+
+
+def formula_cells(folder: Path) -> list[tuple[str, str]]:
+    """(file, text) of every text cell of the folder's CSV and XLSX files that starts like
+    a formula (numbers such as -5.2 are numbers)."""
+    def evaluated(value: object) -> bool:
+        if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+            return False
+        try:
+            float(value)
+        except ValueError:
+            return True
+        return False
+
+    found = []
+    for path in sorted(folder.rglob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            found += [(path.name, v) for row in csv.reader(handle) for v in row if evaluated(v)]
+    for path in sorted(folder.rglob("*.xlsx")):
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            found += [(f"{path.name}:{sheet.title}", str(cell.value))
+                      for row in sheet.iter_rows() for cell in row
+                      if evaluated(cell.value) or cell.data_type == "f"]
+    return found
+
+
+# --- spreadsheet cells: the full-width signs -------------------------------------------
+
+FULL_WIDTH = pd.DataFrame({"name_en": ["＝1+1", "＋1", "－2+3", "＠SUM(A1)", "－"],
+                           "value": [1.0, 2.0, 3.0, 4.0, 5.0]})
+
+
+def test_full_width_formula_signs_get_an_apostrophe_in_csv_and_xlsx(tmp_path):
+    lines = to_csv(FULL_WIDTH).splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["'＝1+1", "'＋1", "'－2+3",
+                                                           "'＠SUM(A1)", "'－"]
+    write_workbook({"ranking": FULL_WIDTH}, tmp_path / "r.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["ranking"]
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)][:2] == ["'＝1+1", "'＋1"]
+
+
+def test_catalog_validate_warns_about_full_width_formula_names():
+    warnings = formula_warnings([{"id": "usr-x", "name_zh": "＝1+1", "name_en": "plain"}],
+                                "mine.yaml")
+    assert warnings == ["warning: mine.yaml: usr-x: field 'name_zh' starts like a formula "
+                        "('＝1+1'); exports write it with a leading apostrophe"]
+
+
+def test_no_output_of_a_run_holds_a_formula_from_a_user_catalog(tmp_path, capsys):
+    mine, profile = hostile_site(tmp_path)
+    status, _, err = run(capsys, "-c", str(mine), "run", str(profile),
+                         "-o", str(tmp_path / "out"), *FAST)
+    assert status == 0, err
+    assert formula_cells(tmp_path / "out") == []
+    ranking = pd.read_csv(tmp_path / "out" / "ranking.csv")
+    assert set(ranking["name_zh"]) >= {"'＝HYPERLINK(\"http://x\",\"点\")", "'－2+3"}
