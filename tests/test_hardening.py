@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import shutil
 import textwrap
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 
+from roadmap.errors import InputError
 from roadmap.rendering.cells import FORMULA_STARTS, formula_warnings, to_csv
+from roadmap.rendering.outputs import MARKER, first_unlisted, listed_files, publish_folder
 from roadmap.rendering.report import write_workbook
 from tests.helpers import run
 
@@ -106,3 +111,71 @@ def test_no_output_of_a_run_holds_a_formula_from_a_user_catalog(tmp_path, capsys
     assert formula_cells(tmp_path / "out") == []
     ranking = pd.read_csv(tmp_path / "out" / "ranking.csv")
     assert set(ranking["name_zh"]) >= {"'＝HYPERLINK(\"http://x\",\"点\")", "'－2+3"}
+
+
+# --- --force replaces only what roadmap wrote ----------------------------------------------
+
+def roadmap_folder(path: Path) -> Path:
+    """A folder as roadmap writes it: two files, one in a subfolder, and the marker."""
+    def write(staging: Path) -> None:
+        (staging / "charts").mkdir()
+        (staging / "charts" / "a.svg").write_text("<svg/>")
+        (staging / "ranking.csv").write_text("rank,id\n")
+
+    return publish_folder(path, write)
+
+
+def replace(folder: Path) -> None:
+    publish_folder(folder, lambda staging: (staging / "new.txt").write_text("new"), force=True)
+
+
+def test_the_marker_lists_every_file_with_its_sha256(tmp_path):
+    folder = roadmap_folder(tmp_path / "out")
+    lines = (folder / MARKER).read_text().splitlines()
+    svg, csv_ = (hashlib.sha256(text).hexdigest() for text in (b"<svg/>", b"rank,id\n"))
+    assert lines[0].startswith("roadmap ")
+    assert lines[1:] == [f"{svg}  charts/a.svg", f"{csv_}  ranking.csv"]
+
+
+def test_a_marker_copied_into_a_foreign_folder_lets_force_delete_nothing(tmp_path):
+    foreign = tmp_path / "thesis"
+    foreign.mkdir()
+    (foreign / "thesis.docx").write_text("years of work")
+    shutil.copy(roadmap_folder(tmp_path / "out") / MARKER, foreign / MARKER)
+    with pytest.raises(InputError, match="'thesis.docx' is not listed in .roadmap-output"):
+        replace(foreign)
+    assert (foreign / "thesis.docx").read_text() == "years of work"
+
+
+@pytest.mark.parametrize("change, entry", [
+    (lambda f: (f / "notes.txt").write_text("mine"), "notes.txt"),
+    (lambda f: (f / "charts" / "mine.png").write_bytes(b"png"), "charts/mine.png"),
+    (lambda f: (f / "ranking.csv").write_text("rank,id\n1,my-edit\n"), "ranking.csv"),
+    (lambda f: (f / "drafts").mkdir(), "drafts"),
+    (lambda f: (f / "link").symlink_to(f / "ranking.csv"), "link"),
+])
+def test_force_keeps_a_roadmap_folder_the_user_added_to_or_edited(tmp_path, change, entry):
+    folder = roadmap_folder(tmp_path / "out")
+    change(folder)
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    with pytest.raises(InputError, match=f"'{entry}' is not listed in .roadmap-output or was "
+                                         "changed since"):
+        replace(folder)
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
+def test_a_marker_listing_no_file_is_not_enough_for_force(tmp_path):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "ranking.csv").write_text("rank,id\n")
+    (folder / MARKER).write_text("roadmap 0.1.0\n")  # planted, or from an earlier roadmap
+    with pytest.raises(InputError, match="lists no file"):
+        replace(folder)
+    assert (folder / "ranking.csv").exists()
+
+
+def test_force_replaces_a_roadmap_folder_as_it_was_written(tmp_path, capsys):
+    folder = roadmap_folder(tmp_path / "out")
+    replace(folder)
+    assert sorted(p.name for p in folder.iterdir()) == [MARKER, "new.txt"]
+    assert first_unlisted(folder, listed_files(folder)) is None

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import hashlib
 import math
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..errors import InputError
 
@@ -121,6 +123,54 @@ def check_output_folder(folder: Path, force: bool, inputs: Iterable[str | Path] 
     if not (folder / MARKER).is_file():
         raise InputError(folder, f"--force replaces only a folder roadmap wrote (no {MARKER})",
                          allowed="another -o, or remove the folder yourself")
+    listed = listed_files(folder)
+    if not listed:
+        raise InputError(folder, f"--force replaces only a folder roadmap wrote ({MARKER} "
+                         "lists no file: an older roadmap's, or not roadmap's)",
+                         allowed="another -o, or remove the folder yourself")
+    if (foreign := first_unlisted(folder, listed)) is not None:
+        raise InputError(folder, f"--force replaces only what roadmap wrote: '{foreign}' is "
+                         f"not listed in {MARKER} or was changed since",
+                         allowed="move it out of the folder, another -o, or remove the "
+                         "folder yourself")
+
+
+def manifest(folder: Path) -> str:
+    """The marker's text: the engine version, then `SHA-256  path` of every file in
+    `folder` (the format of `sha256sum`, sorted), so that `--force` can tell what roadmap
+    wrote from what was added or changed since."""
+    from .. import __version__  # the package is initialised by now
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p != folder / MARKER)
+    lines = [f"{_sha256(path)}  {path.relative_to(folder).as_posix()}" for path in files]
+    return "\n".join([f"roadmap {__version__}", *lines]) + "\n"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def listed_files(folder: Path) -> dict[str, str]:
+    """{path: SHA-256} of the files the folder's marker lists."""
+    text = (folder / MARKER).read_text(encoding="utf-8", errors="replace")
+    return {line[66:]: line[:64] for line in text.splitlines()
+            if re.fullmatch(r"[0-9a-f]{64}  .+", line)}
+
+
+def first_unlisted(folder: Path, listed: dict[str, str]) -> str | None:
+    """The first entry of `folder` not `listed` with the same SHA-256 (a file added or
+    edited since, a link, a folder holding no listed file), or None. The marker proves
+    nothing by itself: one copied into a foreign folder lets `--force` replace only exact
+    copies of the files it lists."""
+    parents = {parent.as_posix() for name in listed for parent in PurePosixPath(name).parents}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink() or not (path.is_dir() or path.is_file()):
+            return name
+        if path.is_dir() and name not in parents or path.is_file() and name != MARKER \
+                and listed.get(name) != _sha256(path):
+            return name
+    return None
 
 
 @contextmanager
@@ -184,10 +234,8 @@ def publish_folder(folder: str | Path, write: Callable[[Path], object], force: b
         except OSError as exc:
             raise InputError(folder, f"cannot write here: {exc.strerror}") from None
         try:
-            from .. import __version__  # the package is initialised by now
-
-            (staging / MARKER).write_text(f"roadmap {__version__}\n", encoding="utf-8")
             write(staging)
+            (staging / MARKER).write_text(manifest(staging), encoding="utf-8")
             staging.chmod(0o777 & ~current_umask())
             _swap_into_place(staging, folder)
         except BaseException as exc:
