@@ -179,3 +179,23 @@ def test_force_replaces_a_roadmap_folder_as_it_was_written(tmp_path, capsys):
     replace(folder)
     assert sorted(p.name for p in folder.iterdir()) == [MARKER, "new.txt"]
     assert first_unlisted(folder, listed_files(folder)) is None
+
+
+# --- the terminal: a name is text, not rich markup ----------------------------------------
+
+@pytest.mark.parametrize("command", [("catalog", "list", "-d", "building"),
+                                     ("catalog", "show", "usr-full-width")])
+def test_markup_in_a_catalog_name_is_printed_as_it_is(tmp_path, capsys, command):
+    mine, _ = hostile_site(tmp_path)
+    status, out, err = run(capsys, "-c", str(mine), *command)
+    assert (status, err.count("Traceback")) == (0, 0), err
+    assert "＠SUM(A1) [bold]loud[/] [/oops]" in out
+
+
+def test_markup_in_a_profile_name_is_printed_as_it_is(tmp_path, capsys):
+    profile = tmp_path / "site.yaml"
+    profile.write_text((SITES / "building.yaml").read_text(encoding="utf-8").replace(
+        "\nname: ", "\nname: '[/x] :smile:' # "), encoding="utf-8")
+    status, out, err = run(capsys, "check", str(profile), "--lang", "en")
+    assert status == 0, err
+    assert "[/x] :smile:" in out

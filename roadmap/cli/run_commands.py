@@ -97,7 +97,7 @@ def batch_command(
 
     summary_file = check_summary_file(output / "summary.csv", force)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=Console(stderr=True)) as progress:
+                  TimeElapsedColumn(), console=Console(stderr=True, markup=False)) as progress:
         task = progress.add_task("sites", total=len(site_files))
 
         def advance(row: dict[str, object]) -> None:
