@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import shutil
 import textwrap
 from pathlib import Path
@@ -199,3 +200,26 @@ def test_markup_in_a_profile_name_is_printed_as_it_is(tmp_path, capsys):
     status, out, err = run(capsys, "check", str(profile), "--lang", "en")
     assert status == 0, err
     assert "[/x] :smile:" in out
+
+
+# --- text no output can hold -------------------------------------------------------------
+
+def test_a_control_character_in_a_profile_is_one_line_before_any_output(tmp_path, capsys):
+    profile = tmp_path / "site.yaml"
+    profile.write_text((SITES / "building.yaml").read_text(encoding="utf-8").replace(
+        "\nname: ", '\nname: "Office\\x01\\x0b" # '), encoding="utf-8")
+    status, _, err = run(capsys, "run", str(profile), "-o", str(tmp_path / "out"), *FAST)
+    assert (status, err) == (2, f"error: {profile}: line 15: field 'name': control character "
+                                "U+0001 in the text (allowed: text without control characters; "
+                                "tab and line breaks are fine)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site.yaml"]
+
+
+def test_a_control_character_in_a_csv_catalog_names_the_entry(tmp_path, capsys):
+    _, out, _ = run(capsys, "catalog", "export", "-d", "building")
+    frame = pd.read_csv(io.StringIO(out)).head(1).assign(id="usr-bell", note="ring\x07")
+    frame.to_csv(tmp_path / "mine.csv", index=False)
+    status, _, err = run(capsys, "catalog", "validate", str(tmp_path / "mine.csv"))
+    assert status == 2
+    assert err.startswith(f"error: {tmp_path / 'mine.csv'}: entry 'usr-bell' (line 2): field "
+                          "'note': control character U+0007 in the text")

@@ -216,12 +216,38 @@ def validated(model: type[M], data: Any, path: str | Path, where: str | None,
     An unknown field is reported before anything else: a misspelt key also makes its
     correct spelling "missing", and the misspelling is what the user must fix."""
     try:
-        return model.model_validate(data)
+        value = model.model_validate(data)
     except ValidationError as exc:
         errors = [_in_data(data, e) for e in exc.errors()]
         error = next((e for e in errors if e["type"] == "extra_forbidden"), None) or \
             _closest(errors)
         raise _input_error(Path(path), where, error, model.model_fields, allowed) from None
+    if (found := _unwritable(value.model_dump())) is not None:
+        location, character = found
+        raise InputError(path, f"control character U+{ord(character):04X} in the text",
+                         where=where, field=".".join(location) or None,
+                         allowed="text without control characters; tab and line breaks "
+                         "are fine")
+    return value
+
+
+# What no output can hold: XML 1.0 (Word, Excel, SVG) refuses the C0 control characters but
+# tab and line breaks, and a lone surrogate (from a JSON escape) is not UTF-8.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _unwritable(value: Any, location: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str] | None:
+    """(field path, character) of the first text in `value` that no output can hold."""
+    if isinstance(value, str):
+        match = UNWRITABLE.search(value)
+        return (location, match[0]) if match else None
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list | tuple) else ()
+    for key, item in items:
+        inner = location if isinstance(key, int) else (*location, str(key))
+        if (found := _unwritable(key, inner) or _unwritable(item, inner)) is not None:
+            return found
+    return None
 
 
 # How pydantic names a union's branches in an error's location: float, dict[int,float]...
