@@ -12,8 +12,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 
 from roadmap.errors import InputError
+from roadmap.inputs.site import site_from_dict
 from roadmap.rendering.cells import FORMULA_STARTS, formula_warnings, to_csv
 from roadmap.rendering.outputs import MARKER, first_unlisted, listed_files, publish_folder
 from roadmap.rendering.report import write_workbook
@@ -223,3 +225,40 @@ def test_a_control_character_in_a_csv_catalog_names_the_entry(tmp_path, capsys):
     assert status == 2
     assert err.startswith(f"error: {tmp_path / 'mine.csv'}: entry 'usr-bell' (line 2): field "
                           "'note': control character U+0007 in the text")
+
+
+# --- numbers past any site, and keys that are the engine's own -----------------------------
+
+def building(**changes) -> dict:
+    return {**yaml.safe_load((SITES / "building.yaml").read_text(encoding="utf-8")), **changes}
+
+
+@pytest.mark.parametrize("changes, field, problem", [
+    ({"energy": {"commercial": {"electricity_mwh": 1e308}}}, "baseline",
+     "5.13e+307 tCO2e/yr in all (baseline and energy) is beyond any site; at most 3.03e+14"),
+    ({"baseline": {"commercial": {"lpg": 1e300}}}, "baseline", "1e+300 tCO2e/yr in all"),
+    ({"measures": {"bld-solar-pv": {"mw": 1e308}}}, "measures.bld-solar-pv.mw",
+     "1e+308 is not allowed"),
+    ({"measures": {"bld-solar-pv": {"mwh": 1e11}}}, "measures.bld-solar-pv.mwh",
+     "100000000000.0 is not allowed"),
+    ({"weights": {"site_abatement": 1e308, "cost": 1e308}}, "weights",
+     "weights must be >= 0 with a positive, finite sum"),
+    ({"notes": ["my own remark"]}, "notes", "unknown field"),
+])
+def test_numbers_past_any_site_and_the_loaders_own_keys_are_one_error(changes, field, problem):
+    with pytest.raises(InputError) as error:
+        site_from_dict(building(**changes), "my-site.yaml")
+    assert (error.value.file, error.value.field) == ("my-site.yaml", field)
+    assert error.value.problem.startswith(problem)
+
+
+def test_the_largest_sizes_are_said_in_the_error():
+    with pytest.raises(InputError, match=r"mw \(0-1,000,000\), mwh \(0-10,000,000,000\)"):
+        site_from_dict(building(measures={"bld-solar-pv": {"mw": 2e6}}), "my-site.yaml")
+
+
+def test_cli_weights_whose_sum_overflows_are_refused(capsys):
+    status, _, err = run(capsys, "rank", str(SITES / "building.yaml"),
+                         "--weights", "site_abatement=1e308,cost=1e308")
+    assert (status, err) == (2, "error: --weights: the weights' sum overflows (allowed: e.g. "
+                                "abatement=0.4,economics=0.3)\n")

@@ -63,6 +63,9 @@ def parse_weights(text: str) -> dict[str, float]:
                              allowed="e.g. abatement=0.4,economics=0.3")
     if weights and not sum(weights.values()) > 0:
         raise InputError("--weights", "the weights sum to 0", allowed="at least one weight > 0")
+    if sum(weights.values()) == float("inf"):  # 1e308 twice: every score would be NaN
+        raise InputError("--weights", "the weights' sum overflows",
+                         allowed="e.g. abatement=0.4,economics=0.3")
     return weights
 
 
