@@ -7,6 +7,7 @@ import hashlib
 import io
 import shutil
 import textwrap
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +16,7 @@ import pytest
 import yaml
 
 from roadmap.errors import InputError
+from roadmap.inputs.files import MAX_INPUT_BYTES, MAX_UNPACKED_BYTES
 from roadmap.inputs.site import site_from_dict
 from roadmap.rendering.cells import FORMULA_STARTS, formula_warnings, to_csv
 from roadmap.rendering.outputs import MARKER, first_unlisted, listed_files, publish_folder
@@ -262,3 +264,35 @@ def test_cli_weights_whose_sum_overflows_are_refused(capsys):
                          "--weights", "site_abatement=1e308,cost=1e308")
     assert (status, err) == (2, "error: --weights: the weights' sum overflows (allowed: e.g. "
                                 "abatement=0.4,economics=0.3)\n")
+
+
+# --- CSV and XLSX inputs are bounded like YAML ----------------------------------------------
+
+def test_a_csv_catalog_past_the_limit_is_refused_unread(tmp_path, capsys):
+    _, out, _ = run(capsys, "catalog", "export", "-d", "building")
+    header, row = out.splitlines()[:2]
+    big = tmp_path / "big.csv"
+    rows = (row.replace(row.split(",")[0], f"usr-{i}", 1)
+            for i in range(MAX_INPUT_BYTES // len(row) + 2))
+    big.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    status, _, err = run(capsys, "catalog", "validate", str(big))
+    assert (status, err) == (2, f"error: {big}: larger than 4 MB (allowed: a profile or catalog "
+                                "file under the limit)\n")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_folder_given_as_a_table_file_says_so(tmp_path, capsys, suffix):
+    folder = tmp_path / f"mine.{suffix}"
+    folder.mkdir()
+    status, _, err = run(capsys, "catalog", "validate", str(folder))
+    assert (status, err) == (2, f"error: {folder}: is a folder, not a file\n")
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused(tmp_path, capsys):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as packed:
+        packed.writestr("xl/worksheets/sheet1.xml", b"\0" * (MAX_UNPACKED_BYTES + 1))
+    assert bomb.stat().st_size < MAX_INPUT_BYTES
+    status, _, err = run(capsys, "catalog", "validate", str(bomb))
+    assert (status, err) == (2, f"error: {bomb}: unpacks to more than 64 MB (allowed: a "
+                                "workbook under the limit)\n")

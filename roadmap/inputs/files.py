@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
 from pathlib import Path
@@ -31,6 +33,7 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 MAX_ALIAS_VALUES = 100_000  # values that aliases may repeat, counted expanded
 MAX_DEPTH = 64
+MAX_UNPACKED_BYTES = 16 * MAX_INPUT_BYTES  # a workbook's XML, once unzipped
 
 
 class _LineLoader(_SafeLoader):
@@ -89,14 +92,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
-        raise InputError(path, "file not found") from None
-
-
-def read_text(path: Path) -> str:
-    """The file's text; refused when it is not a regular file or is larger than the limit."""
+    """The file's bytes; refused when it is not a regular file or is larger than the limit."""
     path = Path(path)
     if path.is_dir():
         raise InputError(path, "is a folder, not a file")
@@ -112,6 +108,12 @@ def read_text(path: Path) -> str:
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(path, f"larger than {MAX_INPUT_BYTES // 1024 // 1024} MB",
                          allowed="a profile or catalog file under the limit")
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The file's text (`read_bytes`), which must be UTF-8."""
+    data = read_bytes(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:  # often GBK, as Chinese Windows saves by default
@@ -144,11 +146,16 @@ def sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, tupl
     """(row number, cell values) of a workbook's sheet (the first by default), openpyxl."""
     from openpyxl import load_workbook
 
+    packed = io.BytesIO(read_bytes(path))
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, ... for a damaged file
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(packed).infolist())
+        if unpacked > MAX_UNPACKED_BYTES:  # a "zip bomb": a few MB that unpack to GBs
+            raise InputError(path, f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB",
+                             allowed="a workbook under the limit")
+        book = load_workbook(packed, read_only=True, data_only=True)
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile, openpyxl raise BadZipFile, KeyError... when damaged
         raise InputError(path, f"not a readable .xlsx workbook ({exc})") from None
     if sheet is not None and sheet not in book.sheetnames:
         raise InputError(path, f"no sheet '{sheet}'", field="sheet",
