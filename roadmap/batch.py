@@ -15,7 +15,7 @@ from .errors import InputError
 from .inputs.catalog import Catalog, load_catalog
 from .inputs.site import Site
 from .model.economics import investment_totals
-from .rendering.outputs import claimed_folder
+from .rendering.outputs import check_output_file, claimed_folder
 from .rendering.report import slug_of, write_outputs
 from .workflow import Options, SiteAnalysis, analyse_file
 
@@ -78,16 +78,7 @@ def check_summary_file(path: Path, force: bool) -> Path:
     is not a summary even with it."""
     if path.parent.exists() and not path.parent.is_dir():
         raise InputError(path.parent, "the output folder is a file", allowed="a folder name")
-    if not path.exists():
-        return path
-    if not force:
-        raise InputError(path, "an earlier batch summary exists",
-                         allowed="--force to replace it, or another -o")
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        if handle.readline().strip() != ",".join(SUMMARY_COLUMNS):
-            raise InputError(path, "--force replaces only a summary roadmap wrote",
-                             allowed="another -o")
-    return path
+    return check_output_file(path, force, SUMMARY_COLUMNS, "batch summary")
 
 
 @dataclass(frozen=True)

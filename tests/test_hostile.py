@@ -255,7 +255,7 @@ def test_batch_never_overwrites_an_earlier_summary_without_force(tmp_path, capsy
     assert status == 2 and "earlier batch summary" in err
     status, _, err = run(capsys, "batch", str(SITES / "building.yaml"), "-o", str(tmp_path),
                          "--force")
-    assert status == 2 and "only a summary roadmap wrote" in err
+    assert status == 2 and "only a batch summary roadmap wrote" in err
     assert (tmp_path / "summary.csv").read_text() == "earlier results\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import ctypes
 import fcntl
 import hashlib
@@ -28,19 +29,59 @@ def current_umask() -> int:
 
 
 def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
-    """Call `write(tmp)` on a temporary file next to `path`, then rename it into place."""
+    """Call `write(tmp)` on a temporary file next to `path`, then rename it into place; a
+    folder in the way or a failed write (disk full, no permission) is one `InputError`."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    if path.is_dir():
+        raise InputError(path, "is a folder", allowed="a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
+                                        dir=path.parent)
+    except OSError as exc:
+        raise InputError(path, f"cannot write here: {exc.strerror}") from None
     os.close(handle)
     tmp = Path(name)
     try:
         write(tmp)
         tmp.chmod(0o666 & ~current_umask())  # mkstemp creates 0600; give the usual permissions
         tmp.replace(path)
+    except OSError as exc:
+        raise InputError(path, f"cannot write the output: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def check_output_file(path: Path, force: bool, header: list[str], what: str) -> Path:
+    """Refuse, before the work, to overwrite a file without `force`, or even with it a file
+    whose first row is not `header` (what `roadmap` writes there: a table's columns)."""
+    if path.is_dir():
+        raise InputError(path, "is a folder", allowed="a file name")
+    if not path.exists():
+        return path
+    if not force:
+        raise InputError(path, f"the file exists already (an earlier {what}?)",
+                         allowed="--force to replace it, or another -o")
+    if first_row(path) != header:
+        raise InputError(path, f"--force replaces only a {what} roadmap wrote",
+                         allowed="another -o")
+    return path
+
+
+def first_row(path: Path) -> list[str] | None:
+    """The header of a CSV file or of a workbook's first sheet; None for anything else."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            with path.open("rb") as handle:
+                sheet = load_workbook(handle, read_only=True).worksheets[0]
+                return [str(cell) for cell in next(sheet.iter_rows(values_only=True), ())]
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return next(csv.reader([handle.readline()]), [])
+    except Exception:  # noqa: BLE001 - unreadable, damaged: not a file roadmap wrote
+        return None
 
 
 # Fixed metadata so that the same chart gives the same bytes every time.
