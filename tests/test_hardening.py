@@ -333,3 +333,21 @@ def test_batch_force_replaces_its_own_summary(tmp_path, capsys):
     assert run(capsys, *arguments)[0] == 0
     status, _, err = run(capsys, *arguments, "--force")
     assert status == 0, err
+
+
+# --- output folders named from a profile's file name ----------------------------------------
+
+@pytest.mark.parametrize("name, slug", [("..yaml", "."), ("...yaml", ".."),
+                                        (".x.tmp-1.yaml", ".x.tmp-1")])
+def test_a_profile_name_that_gives_no_folder_of_its_own_is_refused(tmp_path, capsys, name,
+                                                                   slug):
+    """'..yaml' wrote its outputs into the batch folder itself (beside summary.csv) and `run`
+    into output/; '...yaml' aimed at the folder above."""
+    profile = tmp_path / name
+    shutil.copy(SITES / "building.yaml", profile)
+    (tmp_path / "batch").mkdir()
+    status, _, err = run(capsys, "batch", str(profile), "-o", str(tmp_path / "batch"), *FAST)
+    assert status == 2
+    assert err.endswith(f"error: {profile}: the file name gives no output folder name "
+                        f"('{slug}') (allowed: a profile file named like my-site.yaml)\n")
+    assert list((tmp_path / "batch").iterdir()) == []

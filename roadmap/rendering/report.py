@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
+from ..errors import InputError
 from ..model.economics import money_of
 from ..model.pathway import targets_frame
 from ..parallel import forked_helper, inherited
@@ -64,8 +65,14 @@ FONT_PLACEHOLDER = "<!--FONT-CSS-->"
 
 
 def slug_of(path: str | Path) -> str:
-    """Output folder name for a profile file: its name without the suffix."""
-    return Path(path).stem
+    """Output folder name for a profile file: its name without the suffix. A name that
+    would be no folder of its own ('..yaml' gives '.', the folder holding all sites; '...yaml'
+    gives '..') or a hidden one (the staging folders' `.NAME.tmp-*`) is refused."""
+    slug = Path(path).stem
+    if not slug or slug.startswith("."):
+        raise InputError(path, f"the file name gives no output folder name ('{slug}')",
+                         allowed="a profile file named like my-site.yaml")
+    return slug
 
 
 def write_outputs(analysis: SiteAnalysis, folder: str | Path, lang: str = "both",
