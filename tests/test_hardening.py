@@ -351,3 +351,16 @@ def test_a_profile_name_that_gives_no_folder_of_its_own_is_refused(tmp_path, cap
     assert err.endswith(f"error: {profile}: the file name gives no output folder name "
                         f"('{slug}') (allowed: a profile file named like my-site.yaml)\n")
     assert list((tmp_path / "batch").iterdir()) == []
+
+
+def test_a_users_folders_named_like_leftovers_are_left_alone(tmp_path):
+    """Leftovers of killed runs are put back or removed only if they hold the marker: a
+    user's `.site.previous-backup` was renamed into the output folder, `.site.tmp-mine`
+    deleted."""
+    for name in (".site.previous-backup", ".site.tmp-mine"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "mine.txt").write_text("keep")
+    publish_folder(tmp_path / "site", lambda staging: (staging / "new.txt").write_text("new"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.previous-backup",
+                                                          ".site.tmp-mine", "site"]
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [MARKER, "new.txt"]

@@ -275,8 +275,10 @@ def publish_folder(folder: str | Path, write: Callable[[Path], object], force: b
         except OSError as exc:
             raise InputError(folder, f"cannot write here: {exc.strerror}") from None
         try:
+            marker = staging / MARKER  # from the start: `recover_leftovers` touches only these
+            marker.write_text(manifest(staging), encoding="utf-8")
             write(staging)
-            (staging / MARKER).write_text(manifest(staging), encoding="utf-8")
+            marker.write_text(manifest(staging), encoding="utf-8")
             staging.chmod(0o777 & ~current_umask())
             _swap_into_place(staging, folder)
         except BaseException as exc:
@@ -325,11 +327,16 @@ def swap_by_renames(staging: Path, folder: Path) -> None:
 
 def recover_leftovers(folder: Path) -> None:
     """Undo what a killed run left beside `folder` (the caller holds its lock): put back an
-    old folder hidden by an unfinished swap, delete unfinished staging folders."""
-    for previous in sorted(folder.parent.glob(f".{folder.name}.previous-*")):
+    old folder hidden by an unfinished swap, delete unfinished staging folders. Only folders
+    holding the marker: a user's own `.NAME.tmp-mine` or `.NAME.previous-backup` is left."""
+    for previous in sorted(_marked(folder.parent.glob(f".{folder.name}.previous-*"))):
         if not folder.exists():
             previous.rename(folder)
         else:
             shutil.rmtree(previous, ignore_errors=True)
-    for staging in folder.parent.glob(f".{folder.name}.tmp-*"):
+    for staging in _marked(folder.parent.glob(f".{folder.name}.tmp-*")):
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _marked(paths: Iterable[Path]) -> list[Path]:
+    return [path for path in paths if not path.is_symlink() and (path / MARKER).is_file()]
