@@ -364,3 +364,23 @@ def test_a_users_folders_named_like_leftovers_are_left_alone(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.previous-backup",
                                                           ".site.tmp-mine", "site"]
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [MARKER, "new.txt"]
+
+
+# --- the AHP file ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("criteria, matrix, field, problem", [
+    ("[site_abatement, cost]", "[[1, -3], [-0.333, 1]]", "matrix", "Valid values in the matrix"),
+    ("[site_abatement, cost]", '[[1, "a"], ["b", 1]]', "matrix", "the matrix is not 2x2 numbers"),
+    ("[site_abatement, cost]", "[[1], [1, 1]]", "matrix", "the matrix is not 2x2 numbers"),
+    ("[site_abatement, cost]", "[[1, true], [true, 1]]", "matrix", "the matrix is not 2x2"),
+    ('["=1+1", cost]', "[[1, 1], [1, 1]]", "criteria", "['=1+1', 'cost'] is not a list of "
+                                                       "distinct criteria"),
+    ("[cost, cost]", "[[1, 1], [1, 1]]", "criteria", "['cost', 'cost'] is not a list"),
+    ("5", "[[1]]", "criteria", "5 is not a list of distinct criteria"),
+])
+def test_a_broken_ahp_file_is_one_line(tmp_path, capsys, criteria, matrix, field, problem):
+    ahp = tmp_path / "ahp.yaml"
+    ahp.write_text(f"criteria: {criteria}\nmatrix: {matrix}\n")
+    status, _, err = run(capsys, "rank", str(SITES / "building.yaml"), "--ahp", str(ahp))
+    assert (status, err.count("\n")) == (2, 1), err
+    assert err.startswith(f"error: {ahp}: field '{field}': {problem}")
