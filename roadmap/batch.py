@@ -19,6 +19,7 @@ from .rendering.outputs import check_output_file, claimed_folder
 from .rendering.report import slug_of, write_outputs
 from .workflow import Options, SiteAnalysis, analyse_file
 
+SUMMARY_FILE = "summary.csv"  # in the batch's folder, beside one folder per site
 SUMMARY_COLUMNS = ["site", "file", "domain", "baseline_t_per_yr", "bau_target_year_t_per_yr",
                    "abatement_t_per_yr", "net_t_per_yr", "target", "target_met",
                    "investment_10k_yuan", "investment_npv_10k_yuan", "portfolio_spend_10k_yuan",
@@ -143,6 +144,9 @@ def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
         repeated = next(s for s in slugs if slugs.count(s) > 1)
         raise InputError("batch", f"two profiles would write to {folder / repeated}",
                          allowed="profiles with distinct file names")
+    if SUMMARY_FILE in slugs:  # `summary.csv.yaml`: its folder would take the summary's place
+        raise InputError(work[slugs.index(SUMMARY_FILE)].path, "its output folder would be "
+                         f"the batch's {SUMMARY_FILE}", allowed="another file name")
     rows: dict[int, dict[str, object]] = {}
 
     def record(done: tuple[int, dict[str, object]]) -> None:

@@ -384,3 +384,14 @@ def test_a_broken_ahp_file_is_one_line(tmp_path, capsys, criteria, matrix, field
     status, _, err = run(capsys, "rank", str(SITES / "building.yaml"), "--ahp", str(ahp))
     assert (status, err.count("\n")) == (2, 1), err
     assert err.startswith(f"error: {ahp}: field '{field}': {problem}")
+
+
+def test_a_profile_whose_folder_would_be_the_batch_summary_is_refused(tmp_path, capsys):
+    """`summary.csv.yaml` ran, then its folder stood where the summary was to be written."""
+    profile = tmp_path / "summary.csv.yaml"
+    shutil.copy(SITES / "building.yaml", profile)
+    status, _, err = run(capsys, "batch", str(profile), "-o", str(tmp_path / "b"), *FAST)
+    assert status == 2
+    assert err.endswith(f"error: {profile}: its output folder would be the batch's summary.csv "
+                        "(allowed: another file name)\n")
+    assert not (tmp_path / "b").exists()

@@ -91,11 +91,11 @@ def batch_command(
     dependencies: DependenciesOption = None,
 ) -> None:
     """Many profiles in parallel: one folder per site and a summary.csv comparing them."""
-    from ..batch import BatchInterrupted, check_summary_file, run_batch
+    from ..batch import SUMMARY_FILE, BatchInterrupted, check_summary_file, run_batch
     from ..rendering.cells import to_csv
     from ..rendering.outputs import write_atomically
 
-    summary_file = check_summary_file(output / "summary.csv", force)
+    summary_file = check_summary_file(output / SUMMARY_FILE, force)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=Console(stderr=True, markup=False)) as progress:
         task = progress.add_task("sites", total=len(site_files))
