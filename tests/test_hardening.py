@@ -395,3 +395,40 @@ def test_a_profile_whose_folder_would_be_the_batch_summary_is_refused(tmp_path, 
     assert err.endswith(f"error: {profile}: its output folder would be the batch's summary.csv "
                         "(allowed: another file name)\n")
     assert not (tmp_path / "b").exists()
+
+
+# --- Markdown: a name opens no block ---------------------------------------------------------
+
+BLOCKS = textwrap.dedent("""\
+    - id: usr-blocks
+      domain: building
+      category: "## Category heading"
+      name_zh: "1. 列表"
+      name_en: "- listed\\n## Injected heading\\n| a | b |"
+      abatement: 5
+      economics: 5
+      recommendation: 5
+      addresses: [electricity]
+    """)
+
+
+def test_names_open_no_markdown_block_in_the_report(tmp_path, capsys):
+    """A name starting with `- ` or `1. ` made a list where the report has a paragraph or
+    an item, one with a line break a heading and a broken table."""
+    from markdown_it import MarkdownIt
+
+    mine = tmp_path / "blocks.yaml"
+    mine.write_text(BLOCKS, encoding="utf-8")
+    profile = tmp_path / "site.yaml"
+    profile.write_text((SITES / "building.yaml").read_text(encoding="utf-8").replace(
+        "include: []", "include: [usr-blocks]").replace(
+        "\nname: ", '\nname: "- fake item\\n# Fake title" # '), encoding="utf-8")
+    status, _, err = run(capsys, "-c", str(mine), "run", str(profile),
+                         "-o", str(tmp_path / "out"), *FAST)
+    assert status == 0, err
+    markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    assert "<h1>- fake item # Fake title</h1>" in html
+    assert "fake item</li>" not in html and "<h1>Fake title" not in html
+    assert "<h2>Injected heading" not in html and "<li>listed" not in html
+    assert "- listed ## Injected heading | a | b |" in html
