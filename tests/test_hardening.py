@@ -432,3 +432,17 @@ def test_names_open_no_markdown_block_in_the_report(tmp_path, capsys):
     assert "fake item</li>" not in html and "<h1>Fake title" not in html
     assert "<h2>Injected heading" not in html and "<li>listed" not in html
     assert "- listed ## Injected heading | a | b |" in html
+
+
+# --- long texts -------------------------------------------------------------------------------
+
+def test_a_category_as_long_as_a_book_is_refused_in_a_short_line(tmp_path, capsys):
+    """A 20,000-character category drew an 838-megapixel Gantt chart in 48 s; the error
+    quoted the whole text."""
+    mine = tmp_path / "long.yaml"
+    mine.write_text(BLOCKS.replace('"## Category heading"', "长" * 20_000), encoding="utf-8")
+    status, _, err = run(capsys, "catalog", "validate", str(mine))
+    assert status == 2 and len(err) < 400
+    assert err.startswith(f"error: {mine}: entry 'usr-blocks' (line 1): field 'category': "
+                          f"'{'长' * 60}'... (20,000 characters) is not allowed (allowed: String "
+                          "should have at most 200 characters)")

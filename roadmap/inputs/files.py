@@ -315,9 +315,16 @@ def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
         name, message = message.split(": ", 1)
         return InputError(path, message, where=where, field=name, allowed=allowed.get(name))
     value = error.get("input")
-    shown = message if isinstance(value, dict | list) else f"{value!r} is not allowed"
+    shown = message if isinstance(value, dict | list) else f"{_quoted(value)} is not allowed"
     shown += _did_you_mean(error, value)
     return InputError(path, shown, where=where, field=name, allowed=described or message)
+
+
+def _quoted(value: Any, limit: int = 60) -> str:
+    """The value as the error line shows it: a 20,000-character text is cut short."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}... ({len(value):,} characters)"
+    return repr(value)
 
 
 def _did_you_mean(error: Mapping[str, Any], value: Any) -> str:
