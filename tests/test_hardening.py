@@ -6,7 +6,11 @@ import csv
 import hashlib
 import io
 import shutil
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 import zipfile
 from pathlib import Path
 
@@ -446,3 +450,26 @@ def test_a_category_as_long_as_a_book_is_refused_in_a_short_line(tmp_path, capsy
     assert err.startswith(f"error: {mine}: entry 'usr-blocks' (line 1): field 'category': "
                           f"'{'长' * 60}'... (20,000 characters) is not allowed (allowed: String "
                           "should have at most 200 characters)")
+
+
+# --- Ctrl-C during `run` ----------------------------------------------------------------------
+
+def test_ctrl_c_during_run_keeps_the_earlier_folder_and_leaves_nothing(tmp_path):
+    folder = tmp_path / "site"
+    publish_folder(folder, lambda staging: (staging / "old.txt").write_text("earlier result"))
+    before = (folder / MARKER).read_text()
+    # SIGINT restored as at a terminal (see the batch test in test_hostile.py)
+    command = subprocess.Popen(
+        [str(Path(sys.executable).parent / "roadmap"), "run", str(SITES / "xiaolan-town.yaml"),
+         "-o", str(folder), "--force"], cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".site.tmp-*/charts/*")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # midway: the staging folder is being written
+    command.send_signal(signal.SIGINT)
+    out, err = command.communicate(timeout=60)
+    assert (command.returncode, out, "Traceback" in err) == (130, "", False), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging, no lock
+    assert (folder / "old.txt").read_text() == "earlier result"
+    assert (folder / MARKER).read_text() == before
