@@ -154,6 +154,7 @@ def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
         if progress:
             progress(done[1])
 
+    jobs = min(jobs, len(work))  # no more processes than sites: `--jobs 1000` forked 1000
     try:
         if jobs <= 1:
             for numbered in enumerate(work):

@@ -473,3 +473,27 @@ def test_ctrl_c_during_run_keeps_the_earlier_folder_and_leaves_nothing(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging, no lock
     assert (folder / "old.txt").read_text() == "earlier result"
     assert (folder / MARKER).read_text() == before
+
+
+def test_batch_forks_no_more_processes_than_sites(tmp_path, monkeypatch):
+    import multiprocessing
+
+    import roadmap.batch
+
+    sizes = []
+    real_pool = multiprocessing.Pool
+
+    def pool(processes, **options):
+        sizes.append(processes)
+        return real_pool(processes, **options)
+
+    monkeypatch.setattr(roadmap.batch.multiprocessing, "Pool", pool)
+    monkeypatch.setattr(roadmap.batch, "_run_job", _fake_job)
+    summary = roadmap.batch.run_batch([SITES / "building.yaml", SITES / "community.yaml"],
+                                      tmp_path, jobs=1000)
+    assert sizes == [2] and len(summary) == 2
+
+
+def _fake_job(numbered):  # at module level: a pool's worker receives it by name
+    index, job = numbered
+    return index, {"file": str(job.path), "error": "not run"}
