@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..rendering.messages import column, each_language, term, text
 from ..rendering.style import label
 from .common import (
+    MAX_DRAWS,
     DependenciesOption,
     Lang,
     ListFormat,
@@ -29,7 +30,7 @@ from .common import (
 )
 
 TopOption = Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")]
-DrawsOption = Annotated[int, typer.Option(min=10, help="Sensitivity draws.")]
+DrawsOption = Annotated[int, typer.Option(min=10, max=MAX_DRAWS, help="Sensitivity draws.")]
 
 
 @app.command("run")
