@@ -515,3 +515,17 @@ def test_a_negative_seed_is_one_line(capsys, command):
                          "--seed", "-1")
     assert (status, err) == (2, "error: Invalid value for '--seed': Input should be greater "
                                 "than or equal to 0\n")
+
+
+def test_a_users_file_named_like_the_lock_is_kept(tmp_path):
+    """The lock `.site.lock` is deleted at the end of a run: a user's file of that name
+    was deleted with it, and a link was followed."""
+    (tmp_path / ".site.lock").write_text("my notes")
+    with pytest.raises(InputError, match=".site.lock beside it is not a roadmap lock"):
+        publish_folder(tmp_path / "site", lambda staging: None)
+    assert (tmp_path / ".site.lock").read_text() == "my notes"
+    (tmp_path / ".site.lock").unlink()
+    (tmp_path / ".site.lock").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(InputError, match="cannot write here"):
+        publish_folder(tmp_path / "site", lambda staging: None)
+    assert not (tmp_path / "elsewhere").exists() and not (tmp_path / "site").exists()

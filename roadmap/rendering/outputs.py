@@ -10,6 +10,7 @@ import math
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -246,9 +247,14 @@ def _lock(folder: Path, lock_path: Path) -> int:
     while True:
         try:
             folder.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+            # not through a link, and never a file of the user's: the lock is removed at the end
+            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
         except OSError as exc:
             raise InputError(folder, f"cannot write here: {exc.strerror}") from None
+        if os.fstat(handle).st_size or not stat.S_ISREG(os.fstat(handle).st_mode):
+            os.close(handle)  # roadmap's locks are empty files
+            raise InputError(folder, f"{lock_path.name} beside it is not a roadmap lock",
+                             allowed="another -o, or rename that file")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
