@@ -529,3 +529,14 @@ def test_a_users_file_named_like_the_lock_is_kept(tmp_path):
     with pytest.raises(InputError, match="cannot write here"):
         publish_folder(tmp_path / "site", lambda staging: None)
     assert not (tmp_path / "elsewhere").exists() and not (tmp_path / "site").exists()
+
+
+def test_an_error_about_a_key_with_control_characters_stays_one_harmless_line(tmp_path,
+                                                                              capsys):
+    """A key "bad\\nkey\\e[31m" printed two lines, the second in red."""
+    profile = tmp_path / "site.yaml"
+    profile.write_text('name: x\ndomain: building\nbaseline: {commercial: {electricity: 1}}\n'
+                       '"bad\\nkey\\e[31mRED": 1\n')
+    status, _, err = run(capsys, "check", str(profile))
+    assert (status, err.count("\n"), "\x1b" in err) == (2, 1, False)
+    assert err.startswith(f"error: {profile}: field 'bad\\x0akey\\x1b[31mRED': unknown field")
