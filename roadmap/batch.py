@@ -15,10 +15,11 @@ from .errors import InputError
 from .inputs.catalog import Catalog, load_catalog
 from .inputs.site import Site
 from .model.economics import investment_totals
-from .rendering.outputs import claimed_folder
+from .rendering.outputs import check_output_file, claimed_folder
 from .rendering.report import slug_of, write_outputs
 from .workflow import Options, SiteAnalysis, analyse_file
 
+SUMMARY_FILE = "summary.csv"  # in the batch's folder, beside one folder per site
 SUMMARY_COLUMNS = ["site", "file", "domain", "baseline_t_per_yr", "bau_target_year_t_per_yr",
                    "abatement_t_per_yr", "net_t_per_yr", "target", "target_met",
                    "investment_10k_yuan", "investment_npv_10k_yuan", "portfolio_spend_10k_yuan",
@@ -78,16 +79,7 @@ def check_summary_file(path: Path, force: bool) -> Path:
     is not a summary even with it."""
     if path.parent.exists() and not path.parent.is_dir():
         raise InputError(path.parent, "the output folder is a file", allowed="a folder name")
-    if not path.exists():
-        return path
-    if not force:
-        raise InputError(path, "an earlier batch summary exists",
-                         allowed="--force to replace it, or another -o")
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        if handle.readline().strip() != ",".join(SUMMARY_COLUMNS):
-            raise InputError(path, "--force replaces only a summary roadmap wrote",
-                             allowed="another -o")
-    return path
+    return check_output_file(path, force, SUMMARY_COLUMNS, "batch summary")
 
 
 @dataclass(frozen=True)
@@ -152,6 +144,9 @@ def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
         repeated = next(s for s in slugs if slugs.count(s) > 1)
         raise InputError("batch", f"two profiles would write to {folder / repeated}",
                          allowed="profiles with distinct file names")
+    if SUMMARY_FILE in slugs:  # `summary.csv.yaml`: its folder would take the summary's place
+        raise InputError(work[slugs.index(SUMMARY_FILE)].path, "its output folder would be "
+                         f"the batch's {SUMMARY_FILE}", allowed="another file name")
     rows: dict[int, dict[str, object]] = {}
 
     def record(done: tuple[int, dict[str, object]]) -> None:
@@ -159,6 +154,7 @@ def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
         if progress:
             progress(done[1])
 
+    jobs = min(jobs, len(work))  # no more processes than sites: `--jobs 1000` forked 1000
     try:
         if jobs <= 1:
             for numbered in enumerate(work):

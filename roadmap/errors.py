@@ -37,7 +37,12 @@ class InputError(Exception):
         message = ": ".join(parts) + f": {self.problem}"
         if self.allowed:
             message += f" (allowed: {self.allowed})"
-        return message
+        return message.translate(_ESCAPED)
+
+
+# Control characters from the user's files (a key "bad\nkey", a terminal's escape sequence)
+# written as escapes: the error stays one line and cannot restyle or retitle the terminal.
+_ESCAPED = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
 
 
 @contextmanager

@@ -112,6 +112,7 @@ def test_a_kill_between_the_renames_leaves_the_old_folder_recoverable(tmp_path, 
     folder = roadmap_folder(tmp_path / "out")
     staging = tmp_path / ".out.tmp-dead"
     staging.mkdir()
+    (staging / MARKER).write_text("roadmap 0.1.0\n")  # a staging folder is marked at once
     real_rename = Path.rename
 
     def killed_on_second(self, target):
@@ -151,6 +152,7 @@ def test_a_failure_during_the_portable_swap_keeps_the_old_folder(tmp_path, monke
 
 def test_stale_staging_folders_of_dead_runs_are_removed(tmp_path):
     (tmp_path / ".out.tmp-12345678").mkdir()
+    (tmp_path / ".out.tmp-12345678" / MARKER).write_text("roadmap 0.1.0\n")
     publish_folder(tmp_path / "out", write_text(tmp_path, "new"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -255,7 +257,7 @@ def test_batch_never_overwrites_an_earlier_summary_without_force(tmp_path, capsy
     assert status == 2 and "earlier batch summary" in err
     status, _, err = run(capsys, "batch", str(SITES / "building.yaml"), "-o", str(tmp_path),
                          "--force")
-    assert status == 2 and "only a summary roadmap wrote" in err
+    assert status == 2 and "only a batch summary roadmap wrote" in err
     assert (tmp_path / "summary.csv").read_text() == "earlier results\n"
 
 

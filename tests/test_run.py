@@ -18,6 +18,7 @@ from roadmap.cli import main
 from roadmap.model.pathway import standalone_runs
 from roadmap.rendering import report as report_module
 from roadmap.rendering.document import SENTENCE_COLUMNS
+from roadmap.rendering.outputs import publish_folder
 from roadmap.rendering.report import with_chinese
 from roadmap.workflow import Options, analyse_file
 from tests.helpers import run
@@ -180,10 +181,9 @@ def test_an_existing_folder_is_not_overwritten(xiaolan_run, capsys):
 
 
 def test_force_replaces_and_a_failure_leaves_nothing(tmp_path, capsys, monkeypatch):
-    folder = tmp_path / "site"
-    folder.mkdir()
-    (folder / "old.txt").write_text("earlier result", encoding="utf-8")
-    (folder / ".roadmap-output").write_text("roadmap 0.1.0\n")  # as if roadmap wrote it
+    folder = tmp_path / "site"  # as if roadmap wrote it (its marker lists old.txt)
+    publish_folder(folder, lambda staging: (staging / "old.txt").write_text(
+        "earlier result", encoding="utf-8"))
 
     def broken(analysis, lang):
         raise RuntimeError("injected failure")

@@ -144,11 +144,16 @@ def catalog_export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; CSV goes "
                                                 "to standard output when omitted.")] = None,
     domain: DomainOption = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an earlier export (only a catalog export).")] = False,
 ) -> None:
     """Export the catalog (all columns) as CSV or an Excel workbook."""
-    from ..rendering.outputs import write_atomically
+    from ..inputs.catalog import FRAME_COLUMNS
+    from ..rendering.outputs import check_output_file, write_atomically
 
     check_domain(domain)
+    if output is not None:
+        check_output_file(output, force, FRAME_COLUMNS, "catalog export")
     frame = user_catalog(ctx).filter(domain=domain).to_frame()
     if output is None:
         if output_format is ExportFormat.xlsx:

@@ -74,11 +74,17 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
+# The most draws an option takes: a hundred times the default 1000, seconds of work; 1e8
+# asked numpy for 23 GiB (the project's own bound).
+MAX_DRAWS = 100_000
+
+
 def console() -> Console:
     from rich.console import Console
 
-    # Piped output keeps full rows instead of wrapping at 80 columns.
-    return Console(width=None if sys.stdout.isatty() else 200)
+    # Piped output keeps full rows instead of wrapping at 80 columns. Names and notes come
+    # from the user's files: `[/x]` or `:smile:` in one is text, not rich markup or an emoji.
+    return Console(width=None if sys.stdout.isatty() else 200, markup=False, emoji=False)
 
 
 def _print_version(value: bool) -> None:

@@ -13,6 +13,7 @@ from ..rendering.cells import to_csv
 from ..rendering.messages import column, each_language, term, text, word
 from ..rendering.numbers import number, percent, tonnes
 from .common import (
+    MAX_DRAWS,
     DependenciesOption,
     Lang,
     ListFormat,
@@ -51,9 +52,10 @@ def pathway_command(
         help="Chart labels and the printed tables and sentences: Chinese, English or both.")]
     = Lang.both,
     draws: Annotated[int, typer.Option(
-        min=0, help="Monte Carlo draws through the site model (0: none): P10/P50/P90 of "
-        "emissions and each measure's abatement, the chance of meeting each target.")] = 0,
-    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 20201,
+        min=0, max=MAX_DRAWS, help="Monte Carlo draws through the site model (0: none): "
+        "P10/P50/P90 of emissions and each measure's abatement, the chance of meeting each "
+        "target.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the Monte Carlo draws.")] = 20201,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")] = 15,
     years: Annotated[str | None, typer.Option(
         help="Comma-separated years for the contributions (default: 2025, 2035, target).")]

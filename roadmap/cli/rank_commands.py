@@ -14,6 +14,7 @@ from ..rendering.messages import column, each_language, sentence, term, text, wo
 from ..rendering.numbers import number
 from ..rendering.style import label
 from .common import (
+    MAX_DRAWS,
     AhpOption,
     Lang,
     ListFormat,
@@ -99,13 +100,14 @@ def rank_command(
     compare: Annotated[str | None, typer.Option(
         help="Comma-separated methods to compare with (rank correlations).")] = None,
     draws: Annotated[int | None, typer.Option(
-        "--sensitivity", min=10, help="Weight draws for the sensitivity analysis.")] = None,
+        "--sensitivity", min=10, max=MAX_DRAWS,
+        help="Weight draws for the sensitivity analysis.")] = None,
     top_k: Annotated[int, typer.Option(help="k of 'probability of staying in the top k'.",
                                        min=1)] = 10,
-    seed: Annotated[int, typer.Option(help="Seed of the weight draws.")] = 20201,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the weight draws.")] = 20201,
     with_domain: WithDomainOption = None,
     smaa: Annotated[int | None, typer.Option(
-        "--smaa", min=10, help="Draws of weights and criteria values for the rank "
+        "--smaa", min=10, max=MAX_DRAWS, help="Draws of weights and criteria values for the rank "
         "acceptability (SMAA-2).")] = None,
     lang: PrintedLangOption = Lang.both,
 ) -> None:

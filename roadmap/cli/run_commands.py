@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..rendering.messages import column, each_language, term, text
 from ..rendering.style import label
 from .common import (
+    MAX_DRAWS,
     DependenciesOption,
     Lang,
     ListFormat,
@@ -29,7 +30,7 @@ from .common import (
 )
 
 TopOption = Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")]
-DrawsOption = Annotated[int, typer.Option(min=10, help="Sensitivity draws.")]
+DrawsOption = Annotated[int, typer.Option(min=10, max=MAX_DRAWS, help="Sensitivity draws.")]
 
 
 @app.command("run")
@@ -91,13 +92,13 @@ def batch_command(
     dependencies: DependenciesOption = None,
 ) -> None:
     """Many profiles in parallel: one folder per site and a summary.csv comparing them."""
-    from ..batch import BatchInterrupted, check_summary_file, run_batch
+    from ..batch import SUMMARY_FILE, BatchInterrupted, check_summary_file, run_batch
     from ..rendering.cells import to_csv
     from ..rendering.outputs import write_atomically
 
-    summary_file = check_summary_file(output / "summary.csv", force)
+    summary_file = check_summary_file(output / SUMMARY_FILE, force)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=Console(stderr=True)) as progress:
+                  TimeElapsedColumn(), console=Console(stderr=True, markup=False)) as progress:
         task = progress.add_task("sites", total=len(site_files))
 
         def advance(row: dict[str, object]) -> None:

@@ -11,6 +11,7 @@ from pymcdm.weights.subjective import AHP
 from ..errors import InputError
 from ..inputs.files import read_yaml, without_lines
 from ..inputs.site import Site
+from ..inputs.vocabulary import CRITERIA
 from .matrix import DecisionMatrix
 
 OBJECTIVE = {
@@ -63,6 +64,9 @@ def parse_weights(text: str) -> dict[str, float]:
                              allowed="e.g. abatement=0.4,economics=0.3")
     if weights and not sum(weights.values()) > 0:
         raise InputError("--weights", "the weights sum to 0", allowed="at least one weight > 0")
+    if sum(weights.values()) == float("inf"):  # 1e308 twice: every score would be NaN
+        raise InputError("--weights", "the weights' sum overflows",
+                         allowed="e.g. abatement=0.4,economics=0.3")
     return weights
 
 
@@ -77,15 +81,21 @@ def ahp_weights(criteria: list[str], pairwise: list[list[float]],
     >>> {name: round(value, 2) for name, value in weights.items()}, round(ratio, 3)
     ({'site_abatement': 0.75, 'cost': 0.25}, 0.0)
     """
-    matrix = np.asarray(pairwise, dtype=float)
     n = len(criteria)
-    if matrix.shape != (n, n):
-        raise InputError(source, f"the matrix is {matrix.shape}, not {n}x{n}", field="matrix",
+    rows = pairwise if isinstance(pairwise, list | tuple) else ()
+    if len(rows) != n or any(not isinstance(row, list | tuple) or len(row) != n or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in row) for row in rows):
+        raise InputError(source, f"the matrix is not {n}x{n} numbers", field="matrix",
                          allowed="one row and one column per criterion")
+    matrix = np.asarray(rows, dtype=float)
     if not np.allclose(matrix * matrix.T, 1.0, rtol=1e-2):
         raise InputError(source, "matrix[j][i] must be 1 / matrix[i][j] (and the diagonal 1)",
                          field="matrix", allowed="a reciprocal Saaty matrix")
-    ahp = AHP(matrix=matrix)
+    try:
+        ahp = AHP(matrix=matrix)
+    except ValueError as exc:  # pymcdm: a value off the Saaty scale (-3, 1e308)
+        raise InputError(source, " ".join(str(exc).split()), field="matrix",
+                         allowed="Saaty's 1-9 and their reciprocals") from None
     weights = ahp()
     ratio = float(ahp.get_cr())
     if ratio > MAX_CONSISTENCY_RATIO:
@@ -103,7 +113,12 @@ def read_ahp_file(path: str | Path) -> tuple[dict[str, float], float]:
     if not isinstance(data, dict) or set(data) != {"criteria", "matrix"}:
         raise InputError(path, "expected the keys criteria and matrix",
                          allowed="criteria: [names], matrix: [[row], ...]")
-    return ahp_weights(list(data["criteria"]), data["matrix"], source=str(path))
+    criteria = data["criteria"]
+    if not isinstance(criteria, list) or not all(c in CRITERIA for c in criteria) \
+            or len(set(criteria)) != len(criteria):
+        raise InputError(path, f"{criteria!r} is not a list of distinct criteria",
+                         field="criteria", allowed=", ".join(CRITERIA))
+    return ahp_weights(criteria, data["matrix"], source=str(path))
 
 
 def choose_weights(matrix: DecisionMatrix, site: Site,

@@ -213,10 +213,12 @@ class Technology(BaseModel):
 
     id: str = Field(pattern=ID_PATTERN)
     domain: Domain
-    category: str = Field(min_length=1)
-    subcategory: str | None = None
-    category_en: str | None = None
-    subcategory_en: str | None = None
+    # 200 characters, as a site's name: a 20,000-character category drew an 838-megapixel
+    # Gantt chart (groups are labelled with it) and a 35 MB report.html in 48 s
+    category: str = Field(min_length=1, max_length=200)
+    subcategory: str | None = Field(None, max_length=200)
+    category_en: str | None = Field(None, max_length=200)
+    subcategory_en: str | None = Field(None, max_length=200)
     name_zh: str = Field(min_length=1, max_length=200)
     name_en: str = Field(min_length=1, max_length=200)
     application_period: Period | None = None

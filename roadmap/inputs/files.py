@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
 from pathlib import Path
@@ -31,6 +33,7 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 MAX_ALIAS_VALUES = 100_000  # values that aliases may repeat, counted expanded
 MAX_DEPTH = 64
+MAX_UNPACKED_BYTES = 16 * MAX_INPUT_BYTES  # a workbook's XML, once unzipped
 
 
 class _LineLoader(_SafeLoader):
@@ -89,14 +92,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
-        raise InputError(path, "file not found") from None
-
-
-def read_text(path: Path) -> str:
-    """The file's text; refused when it is not a regular file or is larger than the limit."""
+    """The file's bytes; refused when it is not a regular file or is larger than the limit."""
     path = Path(path)
     if path.is_dir():
         raise InputError(path, "is a folder, not a file")
@@ -112,6 +108,12 @@ def read_text(path: Path) -> str:
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(path, f"larger than {MAX_INPUT_BYTES // 1024 // 1024} MB",
                          allowed="a profile or catalog file under the limit")
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The file's text (`read_bytes`), which must be UTF-8."""
+    data = read_bytes(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:  # often GBK, as Chinese Windows saves by default
@@ -144,11 +146,16 @@ def sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, tupl
     """(row number, cell values) of a workbook's sheet (the first by default), openpyxl."""
     from openpyxl import load_workbook
 
+    packed = io.BytesIO(read_bytes(path))
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, ... for a damaged file
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(packed).infolist())
+        if unpacked > MAX_UNPACKED_BYTES:  # a "zip bomb": a few MB that unpack to GBs
+            raise InputError(path, f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB",
+                             allowed="a workbook under the limit")
+        book = load_workbook(packed, read_only=True, data_only=True)
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile, openpyxl raise BadZipFile, KeyError... when damaged
         raise InputError(path, f"not a readable .xlsx workbook ({exc})") from None
     if sheet is not None and sheet not in book.sheetnames:
         raise InputError(path, f"no sheet '{sheet}'", field="sheet",
@@ -216,12 +223,38 @@ def validated(model: type[M], data: Any, path: str | Path, where: str | None,
     An unknown field is reported before anything else: a misspelt key also makes its
     correct spelling "missing", and the misspelling is what the user must fix."""
     try:
-        return model.model_validate(data)
+        value = model.model_validate(data)
     except ValidationError as exc:
         errors = [_in_data(data, e) for e in exc.errors()]
         error = next((e for e in errors if e["type"] == "extra_forbidden"), None) or \
             _closest(errors)
         raise _input_error(Path(path), where, error, model.model_fields, allowed) from None
+    if (found := _unwritable(value.model_dump())) is not None:
+        location, character = found
+        raise InputError(path, f"control character U+{ord(character):04X} in the text",
+                         where=where, field=".".join(location) or None,
+                         allowed="text without control characters; tab and line breaks "
+                         "are fine")
+    return value
+
+
+# What no output can hold: XML 1.0 (Word, Excel, SVG) refuses the C0 control characters but
+# tab and line breaks, and a lone surrogate (from a JSON escape) is not UTF-8.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _unwritable(value: Any, location: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str] | None:
+    """(field path, character) of the first text in `value` that no output can hold."""
+    if isinstance(value, str):
+        match = UNWRITABLE.search(value)
+        return (location, match[0]) if match else None
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list | tuple) else ()
+    for key, item in items:
+        inner = location if isinstance(key, int) else (*location, str(key))
+        if (found := _unwritable(key, inner) or _unwritable(item, inner)) is not None:
+            return found
+    return None
 
 
 # How pydantic names a union's branches in an error's location: float, dict[int,float]...
@@ -282,9 +315,16 @@ def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
         name, message = message.split(": ", 1)
         return InputError(path, message, where=where, field=name, allowed=allowed.get(name))
     value = error.get("input")
-    shown = message if isinstance(value, dict | list) else f"{value!r} is not allowed"
+    shown = message if isinstance(value, dict | list) else f"{_quoted(value)} is not allowed"
     shown += _did_you_mean(error, value)
     return InputError(path, shown, where=where, field=name, allowed=described or message)
+
+
+def _quoted(value: Any, limit: int = 60) -> str:
+    """The value as the error line shows it: a 20,000-character text is cut short."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}... ({len(value):,} characters)"
+    return repr(value)
 
 
 def _did_you_mean(error: Mapping[str, Any], value: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from difflib import get_close_matches
@@ -73,6 +74,10 @@ LEGACY_CELLS = {
 # seed 003 sec. 5.1 (fig. 5-1): all of Guangdong's industrial parks emitted about 3.03亿 t of
 # CO2 in 2016; a site's baseline above it is a unit slip far more often than a site.
 GUANGDONG_PARKS_T = 3.03e8
+# The project's own bound (an assumption): a million times that is no site's baseline, nor
+# kg written as t; refused, as an overflow to infinity broke the budget's linear program
+# with a traceback (1e308 MWh of electricity).
+MAX_BASELINE_T = 1e6 * GUANGDONG_PARKS_T
 # `roadmap init`'s example name and source: a profile still holding them is remarked on
 TEMPLATE_NAME = "示例 Example site"
 TEMPLATE_SOURCE = "the document, table and row it comes from"
@@ -84,6 +89,10 @@ SIZE_KEYS = {"share": "a fraction 0-1 of the cells it acts on (supply: of the si
              "mw": "supply: installed MW (x full-load hours)",
              "mwh": "supply: MWh generated per year",
              "area_ha": "sink: hectares", "area_mu": "sink: 亩 (15 亩 = 1 ha)"}
+# The largest size of each kind: the project's own bounds (assumptions), far above any
+# site's measure and far below the overflow to infinity that broke the budget's linear
+# program with a traceback (1e308 MW)
+SIZE_LIMITS = {"share": 1, "mw": 1e6, "mwh": 1e10, "area_ha": 1e8, "area_mu": 1.5e9}
 
 ALLOWED = {
     "name": "any text",
@@ -104,7 +113,8 @@ ALLOWED = {
     "grid": "{YEAR: tCO2/MWh, ...} (interpolated; 0-2)",
     "green_power": "{YEAR: share 0-1 of electricity bought or generated zero-carbon, ...}",
     "land_area_ha": "the site's land area in hectares (sizes sink measures)",
-    "measures": "{CATALOG_ID: {" + ", ".join(SIZE_KEYS) + ": number}}",
+    "measures": "{CATALOG_ID: {KEY: number}} with one KEY of " + ", ".join(
+        f"{key} (0-{limit:,.0f})" for key, limit in SIZE_LIMITS.items()),
     "growth_rate": "a fraction per year between -0.5 and 0.5, {YEAR: fraction, ...}, or "
                    "{SECTOR: fraction or {YEAR: fraction}, ...}",
     "gdp": "base-year GDP in 10k yuan (万元)",
@@ -150,11 +160,11 @@ class MeasureSize(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    share: float | None = Field(None, ge=0, le=1)
-    mw: float | None = Field(None, ge=0)
-    mwh: float | None = Field(None, ge=0)
-    area_ha: float | None = Field(None, ge=0)
-    area_mu: float | None = Field(None, ge=0)
+    share: float | None = Field(None, ge=0, le=SIZE_LIMITS["share"])
+    mw: float | None = Field(None, ge=0, le=SIZE_LIMITS["mw"])
+    mwh: float | None = Field(None, ge=0, le=SIZE_LIMITS["mwh"])
+    area_ha: float | None = Field(None, ge=0, le=SIZE_LIMITS["area_ha"])
+    area_mu: float | None = Field(None, ge=0, le=SIZE_LIMITS["area_mu"])
 
     @model_validator(mode="after")
     def _one(self) -> MeasureSize:
@@ -193,7 +203,7 @@ class Site(BaseModel):
     energy: dict[Sector, dict[str, float]] = Field(default_factory=dict)
     grid: dict[int, float] | None = None
     green_power: dict[int, float] = Field(default_factory=dict)
-    land_area_ha: float | None = Field(None, gt=0)
+    land_area_ha: float | None = Field(None, gt=0, le=SIZE_LIMITS["area_ha"])
     measures: dict[str, MeasureSize] = Field(default_factory=dict)
     growth_rate: Rates | dict[Sector, Rates] = 0.0
     target: Target | None = None
@@ -321,8 +331,8 @@ class Site(BaseModel):
     @field_validator("weights")
     @classmethod
     def _usable_weights(cls, value: dict[str, float]) -> dict[str, float]:
-        if any(not v >= 0 for v in value.values()) or not sum(value.values()) > 0:
-            raise ValueError("weights must be >= 0 with a positive sum")
+        if any(not v >= 0 for v in value.values()) or not 0 < sum(value.values()) < math.inf:
+            raise ValueError("weights must be >= 0 with a positive, finite sum")
         return value
 
     @model_validator(mode="after")
@@ -365,6 +375,9 @@ class Site(BaseModel):
         if self.total_baseline <= 0:
             raise ValueError("baseline: at least one cell with emissions > 0 is needed (in "
                              "baseline or energy)")
+        if not self.total_baseline <= MAX_BASELINE_T:
+            raise ValueError(f"baseline: {self.total_baseline:.3g} tCO2e/yr in all (baseline "
+                             f"and energy) is beyond any site; at most {MAX_BASELINE_T:.3g}")
         overlap = [f"{s}.{QUANTITIES[q][0]}" for s, amounts in self.energy.items()
                    for q in amounts if QUANTITIES[q][0] in self.baseline.get(s, {})]
         if overlap:
@@ -544,6 +557,9 @@ def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
     >>> office.cells()
     {('commercial', 'electricity'): 800.0}
     """
+    if isinstance(data, dict) and "notes" in data:  # the loader's own remarks, not a key
+        raise InputError(name, "unknown field", field="notes",
+                         allowed=", ".join(key for key in Site.model_fields if key != "notes"))
     if isinstance(data, dict) and data.get("implementation") is not None:
         check_implementation(data["implementation"], name)
     site = validated(Site, data, name, None, ALLOWED)

@@ -1,7 +1,9 @@
 """Spreadsheet-safe cells: text a spreadsheet would evaluate is written as plain text.
 
 A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is read by Excel and
-LibreOffice as a formula (CSV injection, OWASP). Such text gets a leading apostrophe: the
+LibreOffice as a formula (CSV injection, OWASP); their full-width forms `＝`, `＋`, `－`,
+`＠` (what a Chinese input method types) are treated alike, as a spreadsheet may turn them
+into the ASCII signs when the cell is edited. Such text gets a leading apostrophe: the
 spreadsheet shows it as text and the apostrophe marks it as neutralised. Numbers are
 untouched (a negative number is a number, not a formula)."""
 
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pandas is imported by whoever has a frame
     import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def is_formula_like(text: object) -> bool:

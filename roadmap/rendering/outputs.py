@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import ctypes
 import fcntl
+import hashlib
 import math
 import os
+import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..errors import InputError
 
@@ -26,19 +30,59 @@ def current_umask() -> int:
 
 
 def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
-    """Call `write(tmp)` on a temporary file next to `path`, then rename it into place."""
+    """Call `write(tmp)` on a temporary file next to `path`, then rename it into place; a
+    folder in the way or a failed write (disk full, no permission) is one `InputError`."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    if path.is_dir():
+        raise InputError(path, "is a folder", allowed="a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
+                                        dir=path.parent)
+    except OSError as exc:
+        raise InputError(path, f"cannot write here: {exc.strerror}") from None
     os.close(handle)
     tmp = Path(name)
     try:
         write(tmp)
         tmp.chmod(0o666 & ~current_umask())  # mkstemp creates 0600; give the usual permissions
         tmp.replace(path)
+    except OSError as exc:
+        raise InputError(path, f"cannot write the output: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def check_output_file(path: Path, force: bool, header: list[str], what: str) -> Path:
+    """Refuse, before the work, to overwrite a file without `force`, or even with it a file
+    whose first row is not `header` (what `roadmap` writes there: a table's columns)."""
+    if path.is_dir():
+        raise InputError(path, "is a folder", allowed="a file name")
+    if not path.exists():
+        return path
+    if not force:
+        raise InputError(path, f"the file exists already (an earlier {what}?)",
+                         allowed="--force to replace it, or another -o")
+    if first_row(path) != header:
+        raise InputError(path, f"--force replaces only a {what} roadmap wrote",
+                         allowed="another -o")
+    return path
+
+
+def first_row(path: Path) -> list[str] | None:
+    """The header of a CSV file or of a workbook's first sheet; None for anything else."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            with path.open("rb") as handle:
+                sheet = load_workbook(handle, read_only=True).worksheets[0]
+                return [str(cell) for cell in next(sheet.iter_rows(values_only=True), ())]
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return next(csv.reader([handle.readline()]), [])
+    except Exception:  # noqa: BLE001 - unreadable, damaged: not a file roadmap wrote
+        return None
 
 
 # Fixed metadata so that the same chart gives the same bytes every time.
@@ -121,6 +165,54 @@ def check_output_folder(folder: Path, force: bool, inputs: Iterable[str | Path] 
     if not (folder / MARKER).is_file():
         raise InputError(folder, f"--force replaces only a folder roadmap wrote (no {MARKER})",
                          allowed="another -o, or remove the folder yourself")
+    listed = listed_files(folder)
+    if not listed:
+        raise InputError(folder, f"--force replaces only a folder roadmap wrote ({MARKER} "
+                         "lists no file: an older roadmap's, or not roadmap's)",
+                         allowed="another -o, or remove the folder yourself")
+    if (foreign := first_unlisted(folder, listed)) is not None:
+        raise InputError(folder, f"--force replaces only what roadmap wrote: '{foreign}' is "
+                         f"not listed in {MARKER} or was changed since",
+                         allowed="move it out of the folder, another -o, or remove the "
+                         "folder yourself")
+
+
+def manifest(folder: Path) -> str:
+    """The marker's text: the engine version, then `SHA-256  path` of every file in
+    `folder` (the format of `sha256sum`, sorted), so that `--force` can tell what roadmap
+    wrote from what was added or changed since."""
+    from .. import __version__  # the package is initialised by now
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p != folder / MARKER)
+    lines = [f"{_sha256(path)}  {path.relative_to(folder).as_posix()}" for path in files]
+    return "\n".join([f"roadmap {__version__}", *lines]) + "\n"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def listed_files(folder: Path) -> dict[str, str]:
+    """{path: SHA-256} of the files the folder's marker lists."""
+    text = (folder / MARKER).read_text(encoding="utf-8", errors="replace")
+    return {line[66:]: line[:64] for line in text.splitlines()
+            if re.fullmatch(r"[0-9a-f]{64}  .+", line)}
+
+
+def first_unlisted(folder: Path, listed: dict[str, str]) -> str | None:
+    """The first entry of `folder` not `listed` with the same SHA-256 (a file added or
+    edited since, a link, a folder holding no listed file), or None. The marker proves
+    nothing by itself: one copied into a foreign folder lets `--force` replace only exact
+    copies of the files it lists."""
+    parents = {parent.as_posix() for name in listed for parent in PurePosixPath(name).parents}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink() or not (path.is_dir() or path.is_file()):
+            return name
+        if path.is_dir() and name not in parents or path.is_file() and name != MARKER \
+                and listed.get(name) != _sha256(path):
+            return name
+    return None
 
 
 @contextmanager
@@ -155,9 +247,14 @@ def _lock(folder: Path, lock_path: Path) -> int:
     while True:
         try:
             folder.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+            # not through a link, and never a file of the user's: the lock is removed at the end
+            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
         except OSError as exc:
             raise InputError(folder, f"cannot write here: {exc.strerror}") from None
+        if os.fstat(handle).st_size or not stat.S_ISREG(os.fstat(handle).st_mode):
+            os.close(handle)  # roadmap's locks are empty files
+            raise InputError(folder, f"{lock_path.name} beside it is not a roadmap lock",
+                             allowed="another -o, or rename that file")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -184,10 +281,10 @@ def publish_folder(folder: str | Path, write: Callable[[Path], object], force: b
         except OSError as exc:
             raise InputError(folder, f"cannot write here: {exc.strerror}") from None
         try:
-            from .. import __version__  # the package is initialised by now
-
-            (staging / MARKER).write_text(f"roadmap {__version__}\n", encoding="utf-8")
+            marker = staging / MARKER  # from the start: `recover_leftovers` touches only these
+            marker.write_text(manifest(staging), encoding="utf-8")
             write(staging)
+            marker.write_text(manifest(staging), encoding="utf-8")
             staging.chmod(0o777 & ~current_umask())
             _swap_into_place(staging, folder)
         except BaseException as exc:
@@ -236,11 +333,16 @@ def swap_by_renames(staging: Path, folder: Path) -> None:
 
 def recover_leftovers(folder: Path) -> None:
     """Undo what a killed run left beside `folder` (the caller holds its lock): put back an
-    old folder hidden by an unfinished swap, delete unfinished staging folders."""
-    for previous in sorted(folder.parent.glob(f".{folder.name}.previous-*")):
+    old folder hidden by an unfinished swap, delete unfinished staging folders. Only folders
+    holding the marker: a user's own `.NAME.tmp-mine` or `.NAME.previous-backup` is left."""
+    for previous in sorted(_marked(folder.parent.glob(f".{folder.name}.previous-*"))):
         if not folder.exists():
             previous.rename(folder)
         else:
             shutil.rmtree(previous, ignore_errors=True)
-    for staging in folder.parent.glob(f".{folder.name}.tmp-*"):
+    for staging in _marked(folder.parent.glob(f".{folder.name}.tmp-*")):
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _marked(paths: Iterable[Path]) -> list[Path]:
+    return [path for path in paths if not path.is_symlink() and (path / MARKER).is_file()]

@@ -9,6 +9,7 @@ when all succeeded; an existing folder is replaced only with `force`.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
+from ..errors import InputError
 from ..model.economics import money_of
 from ..model.pathway import targets_frame
 from ..parallel import forked_helper, inherited
@@ -64,8 +66,14 @@ FONT_PLACEHOLDER = "<!--FONT-CSS-->"
 
 
 def slug_of(path: str | Path) -> str:
-    """Output folder name for a profile file: its name without the suffix."""
-    return Path(path).stem
+    """Output folder name for a profile file: its name without the suffix. A name that
+    would be no folder of its own ('..yaml' gives '.', the folder holding all sites; '...yaml'
+    gives '..') or a hidden one (the staging folders' `.NAME.tmp-*`) is refused."""
+    slug = Path(path).stem
+    if not slug or slug.startswith("."):
+        raise InputError(path, f"the file name gives no output folder name ('{slug}')",
+                         allowed="a profile file named like my-site.yaml")
+    return slug
 
 
 def write_outputs(analysis: SiteAnalysis, folder: str | Path, lang: str = "both",
@@ -218,16 +226,26 @@ def _environment(lang: str) -> Environment:
     environment.filters["html_table"] = _html_table
     environment.filters["md_table"] = _md_table
     environment.filters["md"] = md_escape
+    environment.filters["md_paragraph"] = md_paragraph
     return environment
 
 
 def md_escape(value: object) -> str:
-    """Text as Markdown shows it, never as markup: HTML tags, links, images and table cells
-    are escaped (a name like `<script>` or `[x](javascript:...)` stays text)."""
-    escaped = str(value)
-    for char in "\\`*_[]<>|!":  # without [ ] no link or image can form
+    """Text as Markdown shows it, never as markup: HTML tags, links, images, headings and
+    table cells are escaped (a name like `<script>` or `[x](javascript:...)` stays text), and
+    line breaks become spaces (one would end a table row or start a block)."""
+    escaped = " ".join(str(value).splitlines())
+    for char in "\\`*_[]<>|!#":  # without [ ] no link or image can form
         escaped = escaped.replace(char, "\\" + char)
     return escaped
+
+
+def md_paragraph(value: object) -> str:
+    """`md_escape`d text that starts a block (a paragraph, a list item's text): a list item
+    (`- `, `+ `, `1. `), an underline (`===`) or a fence (`~~~`) it would open is escaped
+    too."""
+    escaped = re.sub(r"^([-+=~])", r"\\\1", md_escape(value))
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
 
 
 def _md_table(frame: pd.DataFrame) -> str:
