@@ -46,7 +46,7 @@ import pandas as pd
 from ..inputs.assumptions import Assumptions
 from .matrix import CRITERION_BOUNDS, DecisionMatrix
 from .ranking import method_spec, preferences, ranks_from_scores
-from .sensitivity import draw_weights, scores_for_weights
+from .sensitivity import draw_weights, rank_percentiles, scores_for_weights
 
 # Half-widths of the uniform perturbation of each criterion: the project's assumption (see
 # the module docstring); grades are the study's 1-5 scales (seed 003, notes ②-④).
@@ -205,7 +205,7 @@ def acceptability(matrix: DecisionMatrix, method: str, weights: dict[str, float]
     frame = names.assign(
         rank=base, p_first=shares[:, 0], p_top_k=(ranks <= top_k).mean(axis=0),
         expected_rank=shares @ np.arange(1, n + 1),
-        rank_p5=np.percentile(ranks, 5, axis=0), rank_p95=np.percentile(ranks, 95, axis=0))
+        **rank_percentiles(ranks))
     indices = pd.DataFrame(shares, index=pd.Index(matrix.ids, name="id"),
                            columns=range(1, n + 1))
     central = _central_weights(matrix, method, ranks, weight_rows, scorer, shares[:, 0], top_k)

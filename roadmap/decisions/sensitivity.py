@@ -108,10 +108,15 @@ def sensitivity(matrix: DecisionMatrix, method: str, weights: dict[str, float], 
         "p_top_k": in_top,
         "best_rank": ranks.min(axis=0),
         "worst_rank": ranks.max(axis=0),
-        # a rank the draws give (17, not 17.1 between two of them)
-        "rank_p5": np.percentile(ranks, 5, axis=0, method="inverted_cdf"),
-        "rank_p95": np.percentile(ranks, 95, axis=0, method="inverted_cdf"),
+        **rank_percentiles(ranks),
         "unstable": (in_top > low) & (in_top < high),
     })
     return Sensitivity(frame.sort_values("rank").reset_index(drop=True), draws, top_k, seed,
                        spread, weight_rows)
+
+
+def rank_percentiles(ranks: np.ndarray) -> dict[str, np.ndarray]:
+    """Each measure's 5th and 95th percentile rank over the draws (rows): a rank the draws
+    give (17, not 17.1 between two of them)."""
+    return {"rank_p5": np.percentile(ranks, 5, axis=0, method="inverted_cdf"),
+            "rank_p95": np.percentile(ranks, 95, axis=0, method="inverted_cdf")}
