@@ -106,7 +106,7 @@ def test_a_sites_cost_is_drawn_within_its_gross_terms(catalog):
     """A levelised cost near zero is uncertain by its capital and its savings, not by 20 %
     of the small difference between them."""
     office = {"name": "office", "domain": "building", "target_year": 2040,
-              "prices": {"electricity": 15},
+              "prices": {"electricity": 165},
               "baseline": {"commercial": {"electricity": 5000.0, "gas": 1500.0}}}
     matrix = decision_matrix(catalog, site_from_dict(office))
     model = site_model(site_from_dict(office), catalog, matrix.ids)
@@ -117,7 +117,7 @@ def test_a_sites_cost_is_drawn_within_its_gross_terms(catalog):
                    ) / economics["abatement_t_per_yr"]
     assert matrix.half_widths["cost"][led] == pytest.approx(COST_SPREAD * gross)
     cost = matrix.values[led, matrix.criteria.index("cost")]
-    assert 0 < cost < COST_SPREAD * gross  # 31 yuan/t of 167 yuan/t gross
+    assert 0 < cost < COST_SPREAD * gross  # 56 yuan/t of 1,486 yuan/t gross
     drawn = grade_draws(matrix, 400, np.random.default_rng(0))[:, led,
                                                                matrix.criteria.index("cost")]
     assert np.abs(drawn - cost).max() <= COST_SPREAD * gross

@@ -57,9 +57,9 @@ def test_every_sentence_cell_of_every_site_has_its_chinese_beside_it(analyses):
                     if name == "portfolio":
                         portfolio_reasons.add(english.split(",")[0])
     assert cells > 800  # 899 sentences on 11 sites
-    # the budget's reasons for leaving a measure out, as the bundled sites have them
+    # the budget's reasons for leaving a measure out, as the bundled sites have them (a
+    # prerequisite that does not apply: test_every_reason_the_budget_gives_is_translated)
     assert {"the budget buys more combined abatement elsewhere",
-            "a prerequisite does not apply to this site",
             "adds nothing to the chosen measures"} <= portfolio_reasons
     assert any(r.startswith("overlaps ") for r in portfolio_reasons)
 
@@ -171,24 +171,24 @@ def test_plan_prints_its_summary_in_the_asked_language(capsys, lang):
     assert status == 0
     if lang == "zh":
         assert "buys" not in out and "Shadow price" not in out and "left out" not in out
-        assert "可购买9项措施" in out and "预算影子价格" in out
-        assert "中期：2025—2035年普及（6项措施）" in out
-        assert "纳入预算组合；排名第8（共58项）" in out
-        assert "由场地资料纳入；排名第39（共58项）" in out and "由预算先行支付" in out
+        assert "可购买8项措施" in out and "预算影子价格" in out
+        assert "中期：2025—2035年普及（4项措施）" in out
+        assert "纳入预算组合；排名第6（共58项）" in out
+        assert "由场地资料纳入；排名第38（共58项）" in out and "由预算先行支付" in out
         assert not _untranslated(out)
     else:
-        assert "The budget of 743 million yuan buys 9 measures for 743 million yuan" in out
+        assert "The budget of 743 million yuan buys 8 measures for 742 million yuan" in out
         assert "Shadow price of the budget" in out
-        assert "Mid term: widespread 2025-2035 (6 measures)" in out
-        assert "bought by the budget; rank 8 of 58" in out
-        assert "included by the site profile; rank 39 of 58" in out
+        assert "Near term: widespread 2010-2025 (1 measure)" in out
+        assert "bought by the budget; rank 6 of 58" in out
+        assert "included by the site profile; rank 38 of 58" in out
         assert not CJK.search(out)
 
 
 def test_plan_in_both_languages_prints_chinese_then_english(capsys):
     status, out, _ = run(capsys, "plan", str(XIAOLAN), "--top", "5", "--lang", "both")
     assert status == 0
-    assert "近期：2010—2025年普及（2项措施） / Near term: widespread 2010-2025 (2 measures)" in out
+    assert "近期：2010—2025年普及（1项措施） / Near term: widespread 2010-2025 (1 measure)" in out
     assert "排名第1（共58项） (rank 1 of 58)" in out
 
 
@@ -209,3 +209,15 @@ def test_the_scenarios_table_reaches_the_near_zero_checks_year(analyses):
     frame = scenario_table(analyses["community"])
     assert list(frame.columns) == ["scenario", "2016", "2025", "2035", "2050"]
     assert list(scenario_table(analyses["xiaolan-town"]).columns)[-1] == "2050"
+
+
+def test_measures_that_pay_back_within_a_year_are_named_for_checking(analyses):
+    """Xiaolan's solar water heating and low-grade heat pumps (costed from the ➕ grade)
+    pay back within a year at their central costs: the report names them."""
+    from roadmap.rendering.document import economics_lines
+
+    quick = analyses["xiaolan-town"].economics.query("payback_years < 1")
+    assert set(quick["id"]) == {"town-building-solar-hot-water", "town-low-grade-heat-pumps"}
+    line = next(x for x in economics_lines(analyses["xiaolan-town"], "en")
+                if "pay back within a year" in x)
+    assert line.startswith("2 measures pay back within a year at their central unit costs")

@@ -183,16 +183,18 @@ def section(catalog) -> str:
         "Actions 3 (eco community), 7 (digital map, inventory, capacity building), 8 "
         "(low-carbon finance) and 9 (education, forum) have no catalog technology of their "
         "own; their investment is outside the engine's measures.", "",
-        "Where the engine departs: action 1's investment matches by construction (the "
-        "industry family's capex is this action's cost per MWh saved), its abatement checks "
-        "the model's factors; PV's capex uses today's 3.5 yuan/W where the plan's budget "
-        "implies 1.4 yuan/W for 150 MW (most likely a first stage only), and 150 MW at the "
-        "engine's 1,500 full-load hours of a PV-led mix and the 2025 grid factor abate more "
-        "than the plan's 1,000 h; transport and planning are not sized by the plan, so the "
-        "engine's grade-default measure is larger than the plan's action; an enabling "
-        "measure costed from ➕1 (1.6 t/yr per 10k yuan) is far dearer than the plan's "
-        "100万 yuan for a planning document: the grade read as cost-effectiveness does not "
-        "fit planning measures, whose cost is the study, not the abatement they enable.",
+        "Where the engine departs: the efficiency families price the whole project at a 2-year "
+        "payback, so actions 1 and 2 cost several times the plan's budget lines, which are the "
+        "town's funding of programmes that enterprises and owners invest in (their unit costs, the"
+        " families' low ends, would pay back in 0.2-0.3 years); action 1's abatement checks the "
+        "model's factors; PV's capex uses today's 3.5 yuan/W where the plan's budget implies 1.4 "
+        "yuan/W for 150 MW (most likely a first stage only), and 150 MW at the engine's 1,500 "
+        "full-load hours of a PV-led mix and the 2025 grid factor abate more than the plan's 1,000"
+        " h; transport and planning are not sized by the plan, so the engine's grade-default "
+        "measure is larger than the plan's action; an enabling measure costed from ➕1 (1.6 t/yr "
+        "per 10k yuan) is far dearer than the plan's 100万 yuan for a planning document: the grade "
+        "read as cost-effectiveness does not fit planning measures, whose cost is the study, not "
+        "the abatement they enable.",
         "",
         "### Levelised cost of power against a published range", "",
         f"Engine: (CRF({rate:.0%}, lifetime) x capex + O&M) / full-load hours, per family of "

@@ -33,7 +33,7 @@ FUEL_SECTOR = "energy_supply"  # whose prices a generator's fuel is bought at
 PRICE_YEAR = 2024  # the year of the default prices (escalation runs from it)
 COLUMNS = ["id", "name_zh", "name_en", "category", "category_en", "function", "economics",
            "cost_basis", "investment_10k_yuan", "annual_cost_10k_yuan",
-           "saving_10k_yuan_per_yr", "abatement_t_per_yr", "cost_yuan_per_t"]
+           "saving_10k_yuan_per_yr", "abatement_t_per_yr", "cost_yuan_per_t", "payback_years"]
 INVESTMENT_COLUMNS = ["scenario", "year", "investment_10k_yuan", "discounted_10k_yuan"]
 
 
@@ -260,8 +260,9 @@ def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
                       capex: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each measure the pathway adopts: cost basis, investment (10k yuan, full adoption),
     annualised cost and energy saving in `year` (10k yuan), abatement in `year` after
-    interactions (t/yr) and levelised cost (yuan/t; NaN without abatement). Columns
-    `COLUMNS`, sorted by cost (cheapest first)."""
+    interactions (t/yr), levelised cost (yuan/t; NaN without abatement) and simple payback
+    (years: the capital in place over the yearly saving net of O&M; NaN when the saving
+    does not cover the O&M). Columns `COLUMNS`, sorted by cost (cheapest first)."""
     ids = [i for i in pathway.measures if i in catalog]
     capex = capex if capex is not None else measure_capex(pathway.model, ids)
     capex = capex.set_index("id").loc[ids].reset_index()
@@ -291,7 +292,9 @@ def _cost_terms(item, flow: pd.Series, rate: float) -> dict[str, float]:
     return {"annual_cost_10k_yuan": annual / 1e4, "saving_10k_yuan_per_yr": flow["saving"] / 1e4,
             "abatement_t_per_yr": flow["abatement"],
             "cost_yuan_per_t": levelised_cost(flow["capital"], flow["om"], flow["saving"],
-                                              flow["abatement"], rate, item.lifetime)}
+                                              flow["abatement"], rate, item.lifetime),
+            "payback_years": flow["capital"] / (flow["saving"] - flow["om"])
+            if flow["saving"] > flow["om"] else float("nan")}
 
 
 def standalone_economics(model: SiteModel, runs: Mapping[str, Pathway], year: int,

@@ -439,6 +439,10 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     grade = frame[frame["cost_basis"] == GRADE]
     if len(grade):
         lines.append(text("grade_line", lang, count=len(grade), names=_names(grade, lang)))
+    quick = frame[frame["payback_years"] < 1]
+    if len(quick):
+        lines.append(text("quick_payback_line", lang, count=len(quick),
+                          names=_names(quick, lang)))
     lines += investment_lines(analysis, lang)
     if analysis.uncertainty is not None:
         low, middle, high = analysis.uncertainty.investment.iloc[0]
@@ -482,8 +486,8 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     economics = analysis.economics[["id", "name_zh", "name_en", "cost_basis",
                                     "investment_10k_yuan", "annual_cost_10k_yuan",
                                     "saving_10k_yuan_per_yr", "abatement_t_per_yr",
-                                    "cost_yuan_per_t"]].rename(  # a measure's, fully adopted
-        columns={"investment_10k_yuan": "capex_10k_yuan"})
+                                    "cost_yuan_per_t", "payback_years"]].rename(
+        columns={"investment_10k_yuan": "capex_10k_yuan"})  # a measure's, fully adopted
     stability = analysis.stability.frame
     unstable = stability[stability["unstable"]][["id", "name_zh", "name_en", "rank", "p_top_k",
                                                   "rank_p5", "rank_p95"]]
