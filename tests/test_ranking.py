@@ -472,3 +472,18 @@ def test_applicability_follows_the_sites_fuels_and_stock(catalog):
     assert "bld-wall-roof-insulation" in office.ids
     town = decision_matrix(catalog, load_site(SITES / "xiaolan-town.yaml", catalog))
     assert "town-building-orientation-layout" in town.ids  # Xiaolan builds (new_build)
+
+
+def test_the_sensitivity_chart_counts_ranks_in_whole_numbers(catalog):
+    """The axis read 2.5, 5.0, 7.5 ... 17.5 (the transport catalog's 26 rows of ★3 and
+    more): a rank is a whole number."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from roadmap.rendering.charts import sensitivity_chart
+
+    few = catalog_matrix(catalog.filter(domain="transport", min_recommendation=3), "transport")
+    weights = {"abatement": 0.4, "economics": 0.4, "readiness": 0.2}
+    figure = sensitivity_chart(sensitivity(few, "topsis", weights, draws=200, seed=3), 20, "en")
+    FigureCanvasAgg(figure).draw()
+    ticks = figure.axes[0].get_xticks()
+    assert len(ticks) >= 3 and all(float(t).is_integer() for t in ticks)

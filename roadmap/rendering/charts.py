@@ -11,6 +11,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from ..decisions.acceptability import Acceptability
 from ..decisions.sensitivity import Sensitivity
@@ -319,6 +320,7 @@ def sensitivity_chart(result: Sensitivity, top: int = 20, lang: str = "both") ->
                  zip(shown["name_zh"], shown["name_en"], shown["unstable"], strict=True)]
         ax.set_yticks(rows, names, fontsize=8.5)
         ax.invert_xaxis()
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # ranks: no 12.5
         ax.set_xlabel(chart_text("rank_axis", lang))
         ax.axvline(result.top_k + 0.5, color=TARGET_COLOUR, linestyle=":", linewidth=1,
                    label=chart_text("top_boundary", lang, k=result.top_k))
