@@ -52,6 +52,9 @@ CATEGORY_DEFAULTS = {
 # An enterprise leads and pays for its own projects (project assumption): its energy
 # management, not a government bureau, whatever the category.
 ENTERPRISE_DEFAULT = (("企业能源管理部门", "the enterprise's energy management"), "enterprise")
+# A park's own administration runs its programmes (project assumption), in each category's
+# operating mode: the town bureaus above lead a town's.
+PARK_LEAD = ("园区管理委员会", "the park's management committee")
 # A catalog category (any domain) -> the plan's category; otherwise by `DOMAIN_CATEGORY`.
 CATEGORY_OF = {
     **{zh: key for key, zh in PLAN_CATEGORIES.items()},
@@ -132,7 +135,8 @@ def implementation_plan(site: Site, roadmap: Roadmap,
     for action in section.actions if section and catalog else ():
         categories.update({m: measure_category(catalog.get(m).category, catalog.get(m).domain)
                            for m in action.measures if m in catalog and m not in categories})
-    leads = {category: ENTERPRISE_DEFAULT if site.domain == "enterprise" else default
+    leads = {category: ENTERPRISE_DEFAULT if site.domain == "enterprise" else
+             (PARK_LEAD, default[1]) if site.domain == "park" else default
              for category, default in CATEGORY_DEFAULTS.items()}
     if section is None:
         rows = _default_rows(site, roadmap, categories, investment, leads)
