@@ -251,17 +251,17 @@ def _portfolio_summary(portfolio: Portfolio) -> dict[str, float]:
 
 
 def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
-    """What the budget buys and its shadow price, in zh or en."""
+    """What the budget buys, what the profile commits it to, and its shadow price, in zh
+    or en."""
+    from ..rendering.document import committed_line
+
     chosen = int(portfolio.frame["chosen"].sum())
     bought = text("plan_portfolio", lang, budget=money(portfolio.budget, lang), count=chosen,
                   spent=money(portfolio.portfolio_spend, lang),
                   abatement=tonnes(portfolio.portfolio_abatement, lang), year=portfolio.year,
                   bau=tonnes(portfolio.bau_emissions, lang), gap=percent(portfolio.gap, 1),
                   left=len(portfolio.frame) - chosen)
-    from ..rendering.document import committed_line
-
-    committed = committed_line(portfolio, lang)
-    space = " " if lang == "en" else ""
-    return bought + (space + committed if committed else "") + space + text(
-        "plan_shadow", lang, shadow=number(portfolio.shadow_price),
-        step=number(portfolio.step_gain))
+    shadow = text("plan_shadow", lang, shadow=number(portfolio.shadow_price),
+                  step=number(portfolio.step_gain))
+    return (" " if lang == "en" else "").join(
+        filter(None, [bought, committed_line(portfolio, lang), shadow]))

@@ -221,13 +221,13 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
                   investment: dict[str, float], leads: dict[str, tuple]) -> list[dict]:
     """One action per first-phase measure of the roadmap, every field a default; a measure
     starts `STEP` quarters after its latest prerequisite within the phase."""
-    first_phase, first_year, _ = phases(site)[0]
+    first_phase = phases(site)[0][0]
     frame = roadmap.frame[roadmap.frame["phase"] == first_phase]
     graph = roadmap.graph.subgraph(frame["id"])
     depth = {}
     for tech_id in nx.lexicographical_topological_sort(graph):
         depth[tech_id] = max((depth[p] + 1 for p in graph.predecessors(tech_id)), default=0)
-    plan_start = (first_year + 1) * 4  # the phase's first year in which measures can start
+    plan_start = site.first_start_year * 4  # the first quarter a measure can start in
     rows = []
     for row in frame.itertuples():
         category = categories[row.id]

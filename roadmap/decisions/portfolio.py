@@ -439,13 +439,19 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
 
 def _committed(include: tuple[str, ...], index: dict[str, int],
                requires: list[tuple[int, int]]) -> np.ndarray:
-    """Bool per candidate: the included ones and everything they require (`requires`
-    holds every ancestor, so one pass closes the set)."""
+    """Bool per candidate: the included ones and everything they require."""
     forced = np.zeros(len(index), dtype=bool)
     forced[[index[i] for i in include if i in index]] = True
+    return _with_prerequisites(forced, requires)
+
+
+def _with_prerequisites(taken: np.ndarray, requires: list[tuple[int, int]]) -> np.ndarray:
+    """`taken` (bool per candidate) and everything it requires (`requires` holds every
+    ancestor, so one pass closes the set)."""
+    taken = taken.copy()
     for item, needed in requires:
-        forced[needed] |= forced[item]
-    return forced
+        taken[needed] |= taken[item]
+    return taken
 
 
 def _affordable(chosen: np.ndarray, costs: np.ndarray, budget: float,
@@ -456,10 +462,7 @@ def _affordable(chosen: np.ndarray, costs: np.ndarray, budget: float,
     its gap), whatever the budget."""
     left = set()
     for item in np.nonzero(~chosen)[0]:
-        taken = chosen.copy()
-        taken[item] = True
-        for later, needed in requires:
-            taken[needed] |= later == item
+        taken = _with_prerequisites(chosen | (np.arange(len(chosen)) == item), requires)
         if costs[taken].sum() <= budget and all(
                 spend[taken].sum() <= limit for spend, limit in limits):
             left.add(int(item))
