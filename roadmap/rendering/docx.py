@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from itertools import cycle
 from pathlib import Path
 
 from docx import Document
@@ -132,30 +133,28 @@ def _section(document, number: int, part: dict, images: dict[str, bytes]) -> Non
 
 
 def _table(document, frame) -> None:
-    table = document.add_table(rows=1, cols=len(frame.columns), style="Light Grid Accent 1")
+    size, widths = table_layout(frame)
+    # columns of figures right-aligned, their header too: digits line up
+    right = [figures(frame.iloc[:, i]) for i in range(len(frame.columns))]
+    table = document.add_table(rows=len(frame) + 1, cols=len(frame.columns),
+                               style="Light Grid Accent 1")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _plain_first_column(table)
     _cell_margins(table)
-    for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
-        cell.text = str(name)
     _repeated_header(table.rows[0])
-    for values in frame.itertuples(index=False):
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = _joined_minus(str(value))
-    size, widths = table_layout(frame)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid LibreOffice reads; Word reads the cells'
-    # columns of figures right-aligned, their header too: digits line up
-    right = [figures(frame.iloc[:, i]) for i in range(len(frame.columns))]
-    for row in table.rows:
-        for cell, width, figure in zip(row.cells, widths, right, strict=True):
-            cell.width = width
-            for paragraph in cell.paragraphs:
-                if figure:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                for run in paragraph.runs:
-                    run.font.size = Pt(size)
+    texts = [*map(str, frame.columns), *(_joined_minus(str(value)) for values in
+                                         frame.itertuples(index=False) for value in values)]
+    for cell, text, width, figure in zip(table._cells, texts, cycle(widths), cycle(right),
+                                         strict=False):
+        cell.width = width
+        paragraph = cell.paragraphs[0]
+        run = paragraph.add_run(text)
+        run.font.size = Pt(size)
+        if figure:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _joined_minus(text: str) -> str:

@@ -2,11 +2,14 @@
 
 The font is WenQuanYi Micro Hei 0.2.0-beta (Apache-2.0 or GPL-3+ with font exception), the
 TrueType collection of Debian's `fonts-wqy-microhei` 0.2.0-beta-3.1, shipped inside the package
-(`fonts/`, its licence beside it), so `make demo` needs no system fonts. TrueType matters:
-matplotlib embeds fonts in PDF as Type 42, which needs TrueType outlines; the CFF-based
-Noto CJK OpenType fonts (Debian's or PyPI's) come out of matplotlib as PDFs that poppler
-reports as "mismatch between font type and embedded font file". $ROADMAP_CJK_FONT may name
-another TrueType font file.
+(`fonts/`, its licence beside it), so `make demo` needs no system fonts. Charts and pages use
+first its everyday cut, "WenQuanYi Micro Hei Common" (`tools/make_common_font.py`: the GB 2312
+characters and every character of the bundled texts, under a third of the glyphs, so
+embedding it in a PDF or a page costs a third of the time), and the full font for any other
+character. TrueType matters: matplotlib embeds fonts in PDF as Type 42, which needs
+TrueType outlines; the CFF-based Noto CJK OpenType fonts (Debian's or PyPI's) come out of
+matplotlib as PDFs that poppler reports as "mismatch between font type and embedded font
+file". $ROADMAP_CJK_FONT may name another TrueType font file (used alone).
 """
 
 from __future__ import annotations
@@ -25,41 +28,61 @@ from matplotlib import font_manager
 FALLBACK = "DejaVu Sans"  # for the symbols the CJK font lacks
 
 
-def cjk_font_path() -> Path:
-    return Path(os.environ.get("ROADMAP_CJK_FONT") or
-                str(files("roadmap.rendering") / "fonts" / "wqy-microhei.ttc"))
+FONT_FILES = ("wqy-microhei-common.ttf", "wqy-microhei.ttc")  # in the order they are tried
+
+
+def cjk_font_paths() -> tuple[Path, ...]:
+    """The CJK fonts in the order a character is looked for: $ROADMAP_CJK_FONT alone, else
+    the everyday cut, then the full font."""
+    if os.environ.get("ROADMAP_CJK_FONT"):
+        return (Path(os.environ["ROADMAP_CJK_FONT"]),)
+    folder = files("roadmap.rendering") / "fonts"
+    return tuple(Path(str(folder / name)) for name in FONT_FILES)
 
 
 @cache
-def cjk_font_family() -> str:
-    """Register the CJK font with matplotlib once; return its family name."""
-    path = cjk_font_path()
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+def cjk_font_families() -> tuple[str, ...]:
+    """Register the CJK fonts with matplotlib once; return their family names."""
+    families = []
+    for path in cjk_font_paths():
+        font_manager.fontManager.addfont(str(path))
+        families.append(font_manager.FontProperties(fname=str(path)).get_name())
+    return tuple(families)
 
 
 def embedded_font_css(text: str, family: str = "RoadmapCJK") -> str:
     """An @font-face rule carrying the CJK font cut down to the characters of `text`
     (fontTools' subsetter, WOFF), so that an HTML report shows Chinese on any machine
-    without fetching anything."""
+    without fetching anything: the first font holding every printable character, else the
+    last (a character no font has is left to the reader's browser)."""
+    characters = "".join(sorted(set(text)))
+    for path in cjk_font_paths():
+        woff, missing = _woff_subset(path, characters)
+        if not any(chr(code).isprintable() for code in missing):
+            break
+    data = base64.b64encode(woff).decode()
+    return (f"@font-face {{ font-family: '{family}'; "
+            f"src: url(data:font/woff;base64,{data}) format('woff'); }}")
+
+
+def _woff_subset(path: Path, characters: str) -> tuple[bytes, set[int]]:
+    """The font at `path` cut down to `characters` as WOFF, and the code points it lacks."""
     options = Options(flavor="woff", layout_features=["*"], hinting=False)  # screens only
     options.drop_tables += ["FFTM"]  # FontForge's timestamp: not needed, and noisy to subset
     subsetter = Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text))))
+    subsetter.populate(text=characters)
     buffer = io.BytesIO()
-    with TTFont(str(cjk_font_path()), fontNumber=0, recalcTimestamp=False, lazy=True) as font:
+    with TTFont(str(path), fontNumber=0, recalcTimestamp=False, lazy=True) as font:
         subsetter.subset(font)
         font.flavor = "woff"
         font.save(buffer)
-    data = base64.b64encode(buffer.getvalue()).decode()
-    return (f"@font-face {{ font-family: '{family}'; "
-            f"src: url(data:font/woff;base64,{data}) format('woff'); }}")
+    return buffer.getvalue(), subsetter.unicodes_missing
 
 
 def chart_rc() -> dict[str, object]:
     """matplotlib settings shared by every chart: fonts, text kept as text, embedded fonts."""
     return {
-        "font.family": [cjk_font_family(), FALLBACK],
+        "font.family": [*cjk_font_families(), FALLBACK],
         "pdf.fonttype": 42,      # embed TrueType outlines, text stays selectable
         "svg.fonttype": "none",  # SVG text stays text, editable by report authors
         "svg.hashsalt": "roadmap",  # deterministic SVG ids

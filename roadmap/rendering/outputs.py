@@ -100,11 +100,13 @@ def check_chart_format(path: Path, formats: tuple[str, ...] = CHART_FORMATS) -> 
                          allowed=", ".join(formats))
 
 
-def save_figure(figure, *paths: str | Path, dpi: int = 200, min_width_px: int = 0) -> Path:
+def save_figure(figure, *paths: str | Path, dpi: int = 200, width_px: int | None = None,
+                ) -> Path:
     """Save a matplotlib figure to each path (format from the suffix), atomically and
-    reproducibly, raster formats at `dpi` or more if that leaves the image narrower than
-    `min_width_px` pixels. The tight bounding box is measured once for all the formats (it
-    costs a layout pass per save otherwise). Returns the first path.
+    reproducibly, raster formats at `dpi`, or given `width_px`, at the least whole dpi
+    that makes them that many pixels wide (a report's charts: what print needs, no more).
+    The tight bounding box is measured once for all the formats (it costs a layout pass per
+    save otherwise). Returns the first path.
 
     >>> import pathlib, tempfile
     >>> figure = roadmap.domain_chart(catalog, "community", lang="en")
@@ -129,7 +131,8 @@ def save_figure(figure, *paths: str | Path, dpi: int = 200, min_width_px: int = 
     with rc_context(chart_rc()):
         renderer = FigureCanvasAgg(figure).get_renderer()
         box = figure.get_tightbbox(renderer).padded(0.1)
-        dpi = max(dpi, math.ceil(min_width_px / box.width))
+        if width_px:
+            dpi = math.ceil(width_px / box.width)
         for path in targets:
             suffix = path.suffix.lower()
             write_atomically(path, lambda tmp, suffix=suffix: figure.savefig(

@@ -88,19 +88,19 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
     charts.mkdir()
     with forked_helper(analysis) as submit:  # a second core: some charts, then Word
         helped = submit(_render_forked, list(HELPER_CHARTS), charts, lang)
+        context = report_context(analysis, lang)
+        images = _render_charts(analysis, [n for n in CHARTS if n not in HELPER_CHARTS],
+                                charts, lang)
+        # queued behind the helper's charts, Word finds every chart's file written
+        word = submit(_write_word, analysis.site.name, context["sections"], charts,
+                      folder / "report.docx", lang)
         tables = result_tables(analysis)
         for name in ("ranking", "roadmap", "pathway", "scenarios", "implementation",
                      "uncertainty_costs"):
             if name in tables:  # no plan or no Monte Carlo: no such CSV
                 to_csv(tables[name], folder / f"{name}.csv")
         write_workbook(tables, folder / "roadmap.xlsx", lang)
-        context = report_context(analysis, lang)
-        images = _render_charts(analysis, [n for n in CHARTS if n not in HELPER_CHARTS],
-                                charts, lang)
         images.update(helped.result())
-        word = submit(write_docx, analysis.site.name,
-                      f"{text('report', lang)} · roadmap {__version__}", context["sections"],
-                      images, folder / "report.docx", lang)
         environment = _environment(lang)
         html = environment.get_template("report.html.j2").render(
             **context, font_css="", images={name: "data:image/png;base64," +
@@ -115,11 +115,19 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
         word.result()
 
 
+def _write_word(title: str, sections: list[dict], charts: Path, path: Path, lang: str,
+                ) -> None:
+    """`write_docx` of the report's sections with the charts' PNG files in `charts`."""
+    write_docx(title, f"{text('report', lang)} · roadmap {__version__}", sections,
+               {chart.stem: chart.read_bytes() for chart in sorted(charts.glob("*.png"))},
+               path, lang)
+
+
 def _render_charts(analysis: SiteAnalysis, names: list[str], folder: Path, lang: str,
                    ) -> dict[str, bytes]:
     """Build and save the named charts (those a builder returns None for are not drawn);
-    {name: PNG bytes}. One PNG serves the screen and print: wide enough for 300 dpi across
-    the Word file's text width."""
+    {name: PNG bytes}. One PNG serves the screen and print: 300 dpi across the Word file's
+    text width (more pixels only cost drawing and compressing time)."""
     rendered = {}
     for name in names:
         build, formats = CHARTS[name]
@@ -127,7 +135,7 @@ def _render_charts(analysis: SiteAnalysis, names: list[str], folder: Path, lang:
         if figure is None:
             continue
         save_figure(figure, *(folder / f"{name}.{suffix}" for suffix in formats),
-                    min_width_px=PRINT_WIDTH_PX)
+                    width_px=PRINT_WIDTH_PX)
         rendered[name] = (folder / f"{name}.png").read_bytes()
     return rendered
 
