@@ -5,6 +5,7 @@ One module per group of commands; each registers its commands on the shared Type
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import typer
@@ -24,6 +25,8 @@ from .common import app
 def main(argv: list[str] | None = None) -> None:
     """Entry point: bad input ends with one line on stderr and status 2 (tracebacks: --debug)."""
     args = sys.argv[1:] if argv is None else argv
+    collecting = gc.isenabled()
+    gc.disable()  # while the command imports its libraries: see `common.imports_done`
     try:
         status = app(args=args, prog_name="roadmap", standalone_mode=False)
     except InputError as error:
@@ -36,4 +39,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except typer.Abort:
         sys.exit(1)
+    finally:  # as it was (the tests run the command line in their own process)
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
     sys.exit(status if isinstance(status, int) else 0)
