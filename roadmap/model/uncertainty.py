@@ -202,7 +202,7 @@ def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray,
     """The model's arrays for the draws in the years `columns`, the draws side by side on
     the years axis (draw-major: position draw x len(columns) + year); `paths`: the model's
     `_paths`, if already known."""
-    base, pairs, fx, site = model.base, model.pairs, model.effects, model.site
+    base, fx, site = model.base, model.effects, model.site
     count, span = draws.count, len(columns)
     ramp, rates = paths or _paths(model)
     grid = base.grid[columns] * (1 + (draws.grid[:, None] - 1) * ramp[columns])
@@ -213,8 +213,8 @@ def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray,
     energy = base.energy[:, :1, None] * growth[base.sector_index]
     factor = np.broadcast_to(base.factor[:, None, columns], energy.shape).copy()
     factor[model.electric] = grid
-    share = np.minimum(pairs.share[:, None] * draws.cap.T[pairs.measure],
-                       np.maximum(pairs.share, 0.99)[:, None])
+    reach = fx.reach
+    share = np.minimum(reach[:, None] * draws.cap.T, np.maximum(reach, 0.99)[:, None])
     uptake = draws.uptake / site.assumptions.sink_uptake_per_mu
     generation = fx.generation[:, None, columns] * draws.cap.T[..., None]
     removal = fx.removal[:, None] * draws.cap.T * uptake
@@ -532,8 +532,8 @@ def _states(plan: _Plan, starts: Mapping[str, int], draws: Draws, columns: np.nd
 def _bau(plan: _Plan, inputs: _Inputs, electric: np.ndarray, adoption: np.ndarray,
          rows: np.ndarray | None) -> _State:
     """Business as usual's state on its own pairs, widened to all pairs (0 elsewhere)."""
-    state = _simulate(replace(inputs, share=inputs.share[plan.bau_rows]), plan.bau_pairs,
-                      electric, adoption, np.zeros(adoption.shape[1]), rows=rows)
+    state = _simulate(inputs, plan.bau_pairs, electric, adoption, np.zeros(adoption.shape[1]),
+                      rows=rows)
     return replace(state, logs=_widen(state.logs, plan), removed=_widen(state.removed, plan))
 
 
