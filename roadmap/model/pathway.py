@@ -266,7 +266,7 @@ def _cap_enabling(logs: np.ndarray, pairs: _Pairs, prior: np.ndarray | None) -> 
     if scale.min() < 1:  # else nothing binds (business as usual, most sites)
         scale = scale[pairs.cell[pairs.enabling]]
         capped = np.multiply(beyond, scale, out=None if prior is None else beyond)
-        np.copyto(own, np.add(before, capped, out=capped), where=scale < 1)
+        np.add(before, capped, out=own, where=scale < 1)  # own where nothing binds
         logs[pairs.enabling] = own
 
 

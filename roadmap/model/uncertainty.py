@@ -34,7 +34,9 @@ The draws are seeded: the same seed gives the same bytes.
 from __future__ import annotations
 
 import mmap
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -88,6 +90,8 @@ CENTRAL_QUANTILE = 0.5  # a split-uniform draw at its median is the central valu
 BATCH_COLUMNS = 1000
 LAST_YEAR_DRAWS = 400
 SECOND_CORE_FROM = 15_000  # years x draws: below, forking costs more than it saves
+TABLES = ("net", "bau", "credit", "cost", "investment")  # the summary's percentiles
+HELPER_TABLES = ("credit",)  # those the helper computes: about half the work
 
 
 @dataclass(frozen=True)
@@ -322,38 +326,77 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
     """
     sample = draw_inputs(model, draws, seed)
     columns = np.arange(len(model.base.years)) if every_year else report_columns(model)
-    run = _run_chunked(model, starts, sample, columns, chunk)
     ids = [i for i in starts if i in model.catalog]
     capex = measure_capex(model, ids) if capex is None else capex.set_index("id").loc[
         ids].reset_index()
-    cost, capital = draw_costs(model, capex, sample, run)
-    return _summary(model, draws, seed, columns, run, capex["id"].tolist(), cost, capital)
+    job = _job(model, starts, sample, columns, capex)
+    with _drawn(job, chunk) as submit:
+        helper = submit(_tables_inherited, HELPER_TABLES)  # half the summary on the helper
+        tables = _tables(job, [name for name in TABLES if name not in HELPER_TABLES])
+        tables |= helper.result()
+    return _summary(model, draws, seed, columns, job.out, capex["id"].tolist(), tables)
+
+
+class _Job(NamedTuple):
+    """What the draws are computed from and into (a forked helper inherits it): the plan,
+    the adopted `starts`, the drawn inputs and their results `out`; for `monte_carlo`, the
+    costs too: of the `capex` rows (the roadmap's measures) on the site `model`, into `cost`
+    and `capital` (draws x those rows). The results are in memory the helper shares."""
+
+    plan: _Plan
+    starts: Mapping[str, int]
+    sample: Draws
+    out: DrawRun
+    model: SiteModel
+    capex: pd.DataFrame | None
+    cost: np.ndarray
+    capital: np.ndarray
+
+
+def _job(model: SiteModel, starts: Mapping[str, int], sample: Draws, columns: np.ndarray,
+         capex: pd.DataFrame | None = None) -> _Job:
+    plan = _plan(model, columns)
+    costed = 0 if capex is None else len(capex)
+    return _Job(plan, starts, sample, _shared_run(plan, sample.count), model, capex,
+                _shared(sample.count, costed), _shared(sample.count, costed))
 
 
 def _run_chunked(model: SiteModel, starts: Mapping[str, int], sample: Draws,
                  columns: np.ndarray, chunk: int | None) -> DrawRun:
-    """`run_draws` over `sample`, `chunk` draws at a time (bounded memory; default about
-    `BATCH_COLUMNS` years x draws; the last year's credits and costs, one year a draw, about
-    `LAST_YEAR_DRAWS` at a time). From `SECOND_CORE_FROM` years x draws, the later half runs
-    on a second core: both processes write their batches into the same shared arrays, batch by
-    batch as one process would (the same bytes)."""
-    plan = _plan(model, columns)
-    out = _shared_run(plan, sample.count)
-    chunk = chunk or max(1, BATCH_COLUMNS // len(columns))
+    """`run_draws` over `sample` as `monte_carlo` computes it (`_drawn`)."""
+    job = _job(model, starts, sample, columns)
+    with _drawn(job, chunk):
+        return job.out
+
+
+@contextmanager
+def _drawn(job: _Job, chunk: int | None) -> Iterator[Callable[..., Future]]:
+    """Fills `job`'s results, `chunk` draws at a time (bounded memory; default about
+    `BATCH_COLUMNS` years x draws; the last year's credits, one year a draw, about
+    `LAST_YEAR_DRAWS` at a time), then each process the costs of its draws. From
+    `SECOND_CORE_FROM` years x draws, the later half runs on a second core: both processes
+    write their batches into the same shared arrays, batch by batch as one process would
+    (the same bytes). Yields, the draws done, a `submit` of more work to the helper (this
+    process when there is none)."""
+    count, years = job.sample.count, len(job.plan.columns)
+    chunk = chunk or max(1, BATCH_COLUMNS // years)
     step = chunk * max(1, LAST_YEAR_DRAWS // chunk)  # the last year's, a multiple of both
-    split = sample.count if sample.count * len(columns) < SECOND_CORE_FROM else \
-        max(step, round(sample.count / 2 / step) * step)
-    batches = (_batches(sample.count, chunk), _batches(sample.count, step))
+    split = count if count * years < SECOND_CORE_FROM else \
+        max(step, round(count / 2 / step) * step)
+    batches = (_batches(count, chunk), _batches(count, step))
     earlier, later = ([[rows for rows in kind if (rows.start < split) == first] for kind in batches]
                       for first in (True, False))
-    if not later[0]:
-        _fill(plan, starts, sample, out, *earlier)
-        return out
-    with forked_helper((plan, starts, sample, out)) as submit:
-        helper = submit(_fill_inherited, *later)
-        _fill(plan, starts, sample, out, *earlier)
+    with forked_helper(job, fork=bool(later[0])) as submit:
+        helper = submit(_fill_inherited, *later, slice(split, count))
+        _fill(job, *earlier, slice(0, split))
         helper.result()
-    return out
+        yield submit
+
+
+def _shared(count: int, width: int) -> np.ndarray:
+    """A `count` x `width` array in memory a forked helper shares."""
+    return np.frombuffer(mmap.mmap(-1, max(8 * count * width, 1)),  # 0 bytes: refused
+                         count=count * width).reshape(count, width)
 
 
 def _shared_run(plan: _Plan, count: int) -> DrawRun:
@@ -361,24 +404,26 @@ def _shared_run(plan: _Plan, count: int) -> DrawRun:
     measures = len(plan.model.effects.ids)
     widths = (len(plan.columns), len(plan.columns), measures + 1, measures, plan.pairs,
               len(plan.model.electric), measures)
-    return DrawRun(*(np.frombuffer(mmap.mmap(-1, max(8 * count * width, 1)),  # 0 bytes: refused
-                                   count=count * width).reshape(count, width)
-                     for width in widths))
+    return DrawRun(*(_shared(count, width) for width in widths))
 
 
-def _fill(plan: _Plan, starts: Mapping[str, int], sample: Draws, out: DrawRun,
-          yearly: list[slice], last: list[slice]) -> None:
-    """`out`'s rows of the batches `yearly` (emissions) and `last` (the last year's)."""
+def _fill(job: _Job, yearly: list[slice], last: list[slice], mine: slice) -> None:
+    """`job`'s results in the rows of the batches `yearly` (emissions) and `last` (the last
+    year's), then the costs of the draws `mine` (those batches' rows)."""
+    plan, starts, sample, out = job.plan, job.starts, job.sample, job.out
     for rows in yearly:
         out.net[rows], out.bau[rows] = _emissions(plan, starts, sample.part(rows))
     for rows in last:
         for target, values in zip(out[2:], _last_year(plan, starts, sample.part(rows)),
                                   strict=True):
             target[rows] = values
+    if job.capex is not None and mine.stop > mine.start:  # a draw's costs are its row's own
+        job.cost[mine], job.capital[mine] = draw_costs(
+            job.model, job.capex, sample.part(mine), DrawRun(*(part[mine] for part in out)))
 
 
-def _fill_inherited(yearly: list[slice], last: list[slice]) -> None:
-    _fill(*inherited(), yearly, last)
+def _fill_inherited(yearly: list[slice], last: list[slice], mine: slice) -> None:
+    _fill(inherited(), yearly, last, mine)
 
 
 def _batches(count: int, size: int) -> list[slice]:
@@ -632,32 +677,60 @@ def _price_range(carrier: str, sector: str) -> tuple[float, float]:
 
 # --------------------------------------------------------------------------- summary
 
-def _percentiles(frame: pd.DataFrame, name: str, values: np.ndarray) -> pd.DataFrame:
-    """`frame` with `name`_p10/_p50/_p90 columns: the percentiles of `values` (draws x rows)
-    over the draws, NaN draws left out (NaN where every draw is)."""
+def _summarised(job: _Job) -> dict[str, np.ndarray]:
+    """What the summary gives the percentiles of, by name (draws x columns each)."""
+    run, shown = job.out, np.isin(job.plan.columns, report_columns(job.model))
+    return {"net": run.net, "bau": run.bau[:, shown], "credit": run.credit, "cost": job.cost,
+            "investment": _by_draw(job.capital) / 1e4}
+
+
+def _by_draw(values: np.ndarray) -> np.ndarray:
+    """Draws x 1: each draw's row summed column after column, whatever the array's memory
+    layout (numpy sums along contiguous memory pairwise: the bytes would follow the layout,
+    which is numpy's choice and differs between a large run, its halves and a small one)."""
+    return np.asfortranarray(values).sum(axis=1, keepdims=True)
+
+
+def _tables(job: _Job, names: list[str]) -> dict[str, np.ndarray]:
+    """The percentiles (`PERCENTILES` x columns) over the draws of the results `names`
+    (`_summarised`), NaN draws left out (NaN where every draw is)."""
+    values = _summarised(job)
+    return {name: _percentile_table(values[name]) for name in names}
+
+
+def _tables_inherited(names: list[str]) -> dict[str, np.ndarray]:
+    return _tables(inherited(), names)
+
+
+def _percentile_table(values: np.ndarray) -> np.ndarray:
     finite = ~np.isnan(values).all(axis=0)
     table = np.full((len(PERCENTILES), values.shape[1]), np.nan)
     if finite.any():
         table[:, finite] = np.nanpercentile(values[:, finite], PERCENTILES, axis=0)
+    return table
+
+
+def _percentiles(frame: pd.DataFrame, name: str, table: np.ndarray) -> pd.DataFrame:
+    """`frame` with `name`_p10/_p50/_p90 columns from a `_percentile_table`."""
     for p, row in zip(PERCENTILES, table, strict=True):
         frame[f"{name}_p{p}"] = row
     return frame
 
 
 def _summary(model: SiteModel, draws: int, seed: int, columns: np.ndarray, run: DrawRun,
-             ids: list[str], cost: np.ndarray, capital: np.ndarray) -> Uncertainty:
+             ids: list[str], tables: dict[str, np.ndarray]) -> Uncertainty:
     years = model.base.years[columns]
     shown = np.isin(columns, report_columns(model))
-    band = _percentiles(pd.DataFrame({"year": years}), "net", run.net)
-    by_year = _percentiles(pd.DataFrame({"year": years[shown]}), "bau", run.bau[:, shown])
+    band = _percentiles(pd.DataFrame({"year": years}), "net", tables["net"])
+    by_year = _percentiles(pd.DataFrame({"year": years[shown]}), "bau", tables["bau"])
     for p in PERCENTILES:  # the band's in the report years (a column's percentiles are its own)
         by_year[f"net_p{p}"] = band[f"net_p{p}"].to_numpy()[shown]
     measures = _percentiles(pd.DataFrame({"measure": [*model.effects.ids, GREEN_POWER]}),
-                            "abatement", run.credit)
+                            "abatement", tables["credit"])
     measures = measures[measures.filter(like="abatement").abs().max(axis=1) > 1e-6]
-    costs = _percentiles(pd.DataFrame({"measure": ids}), "cost_yuan_per_t", cost)
+    costs = _percentiles(pd.DataFrame({"measure": ids}), "cost_yuan_per_t", tables["cost"])
     investment = _percentiles(pd.DataFrame(index=[0]), "investment_10k_yuan",
-                              capital.sum(axis=1, keepdims=True) / 1e4)
+                              tables["investment"])
     return Uncertainty(draws, seed, by_year, measures.reset_index(drop=True),
                        _probabilities(model, years, run.net), run.net, band, costs,
                        investment)
