@@ -640,8 +640,9 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     saving = saving[:, rows]
     saving[:, per_site] = 0.0  # a programme saves no energy of its own (`programme_bases`)
     abated = run.credit[:, rows]
-    annual = (crf(draws.rate[:, None], capex["lifetime"].to_numpy()[None, :]) * capital
-              + capital * capex["om"].to_numpy() - saving)
+    lifetimes, of_row = np.unique(capex["lifetime"].to_numpy(), return_inverse=True)
+    recovery = crf(draws.rate[:, None], lifetimes)[:, of_row]  # a power per lifetime, not row
+    annual = recovery * capital + capital * capex["om"].to_numpy() - saving
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = np.where(abated > 0, annual / abated, np.nan)
     return cost, capital
