@@ -174,9 +174,8 @@ def enabling_floor(fx: Effects, joint: float) -> np.ndarray:
 class _Inputs:
     """What a run reads that Monte Carlo draws vary: energy and factor (cells x years), grid
     (years), share (measures x years, or x 1 when constant: `Effects.reach`), generation
-    (measures x years) and
-    removal (measures x years, or x 1). Monte Carlo lays many draws side by side on the
-    years axis (each year is computed independently of the others)."""
+    (measures x years) and removal (measures x years, or x 1). Monte Carlo lays many draws
+    side by side on the years axis (each year is computed independently of the others)."""
 
     energy: np.ndarray
     factor: np.ndarray

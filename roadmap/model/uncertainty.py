@@ -37,7 +37,7 @@ import mmap
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -538,8 +538,8 @@ def _net(state: _State) -> np.ndarray:
 
 def _in_columns(values: _Inputs | _State, columns: slice) -> _Inputs | _State:
     """The same inputs or state in the years x draws `columns` only."""
-    return replace(values, **{name: array[..., columns]
-                              for name, array in values.__dict__.items()})
+    return replace(values, **{field.name: getattr(values, field.name)[..., columns]
+                              for field in fields(values)})
 
 
 def _last_year(plan: _Plan, inputs: _Inputs, bau: _State, state: _State,
@@ -577,8 +577,9 @@ def _states(plan: _Plan, starts: Mapping[str, int], draws: Draws,
 
 def _every_pair(plan: _Plan, inputs: _Inputs, bau: _State, state: _State,
                 ) -> tuple[_State, _State]:
-    """Business as usual and the scenario (`_states`, the same columns of each) with the
-    removed energy of every pair, computed as a run of every pair would."""
+    """Business as usual and the scenario (`_states`', in the same columns) with the
+    removed energy of every pair, split as `_simulate` splits it when asked for every pair
+    (the same bytes: each column's numbers are its own)."""
     bau_removed = _removed(inputs.energy, plan.bau_pairs, bau.logs[plan.bau_rows],
                            bau.cell_logs, np.exp(bau.cell_logs), None, None)
     bau = replace(bau, removed=_widen(bau_removed, plan))
