@@ -718,6 +718,9 @@ def _tables_inherited(names: list[str]) -> dict[str, np.ndarray]:
 
 
 def _percentile_table(values: np.ndarray) -> np.ndarray:
+    # sorted first (NaN last): the same percentiles, and faster, numpy's vectorised sort
+    # leaving its partition column by column little to do
+    values = np.sort(values, axis=0)
     finite = ~np.isnan(values).all(axis=0)
     table = np.full((len(PERCENTILES), values.shape[1]), np.nan)
     if finite.any():
