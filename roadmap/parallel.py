@@ -14,17 +14,18 @@ _inherited: object = None  # what the helper's functions read: a forked child in
 
 
 @contextmanager
-def forked_helper(inherited: object) -> Iterator[Callable[..., Future]]:
+def forked_helper(inherited: object, fork: bool = True) -> Iterator[Callable[..., Future]]:
     """`submit(function, *args)`: run it in a forked helper process (its Future), or at
-    once in this process on one core, off Linux (fork is safe there) or inside a daemonic
-    batch worker (which may not have children: the batch already uses the cores). The
-    results are the same either way. The helper's functions read `inherited()`, which the
-    child inherits as it is: nothing is pickled on the way in. Ctrl-C is left to this
-    process (the helper ignores it and is waited for)."""
+    once in this process: when not to `fork` (too little work to pay for one), on one
+    core, off Linux (fork is safe there) or inside a daemonic batch worker (which may not
+    have children: the batch already uses the cores). The results are the same either way.
+    The helper's functions read `inherited()`, which the child inherits as it is: nothing
+    is pickled on the way in. Ctrl-C is left to this process (the helper ignores it and is
+    waited for)."""
     global _inherited
     outer, _inherited = _inherited, inherited  # an enclosing helper's, restored on leaving
     try:
-        if (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon or \
+        if not fork or (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon or \
                 not sys.platform.startswith("linux"):
             yield _done
             return

@@ -561,3 +561,12 @@ def test_a_row_may_cap_its_own_potential(catalog):
     wind = model.effects.generation[0]
     assert catalog.get(ids[0]).acts.cap == 0.001 and wind == pytest.approx(0.001 * demand)
     assert site.assumptions.cap("supply", catalog.get(ids[0]).abatement) == 0.07
+
+
+def test_a_measure_reaches_one_share_of_each_of_its_cells(catalog):
+    """The runs take a measure's log(1 - share x adoption) once for all its cells."""
+    for path in sorted(SITES.glob("*.yaml")):
+        site = load_site(path, catalog)
+        fx = site_model(site, catalog, decision_matrix(catalog, site).ids).effects
+        rows, cells = np.nonzero(fx.share)
+        assert len(rows) and (fx.share[rows, cells] == fx.reach[rows]).all(), path.name

@@ -78,7 +78,7 @@ def test_batched_draws_with_delayed_starts_equal_the_public_single_runs(xiaolan)
 
 def test_draws_do_not_depend_on_the_chunk_even_for_one_draw_left_over(xiaolan):
     model, starts = xiaolan
-    # 29 draws in chunks of 7 leave one over (the last year runs them in one batch)
+    # 29 draws in chunks of 7 leave one over (it joins the batch before it)
     sample, columns = draw_inputs(model, 29, seed=2), report_columns(model)
     runs = [_run_chunked(model, starts, sample, columns, chunk) for chunk in (7, 10, 29)]
     for first, other in zip(runs[0], runs[1], strict=True):
@@ -89,8 +89,8 @@ def test_draws_do_not_depend_on_the_chunk_even_for_one_draw_left_over(xiaolan):
 
 def test_draws_on_two_cores_are_the_bytes_of_one(xiaolan, monkeypatch):
     model, starts = xiaolan
-    # the second core takes the later draws from 400 (the last year's batches of 40 x 10),
-    # 10 x 9 report years at a time; 801 leaves the helper a single draw over
+    # the second core takes the later draws from 400 (half, in whole batches of 10 draws x 9
+    # report years); 801 leaves the helper a single draw over
     sample, columns = draw_inputs(model, 801, seed=3), report_columns(model)
     runs = []
     for threshold in (10**9, 1):
@@ -98,6 +98,21 @@ def test_draws_on_two_cores_are_the_bytes_of_one(xiaolan, monkeypatch):
         runs.append(_run_chunked(model, starts, sample, columns, 10))
     for one, two in zip(*runs, strict=True):  # the helper's rows reached this process
         assert np.abs(two[400:]).sum() > 0 and one.tobytes() == two.tobytes()
+
+
+def test_costs_and_percentiles_on_two_cores_are_the_bytes_of_one(xiaolan, monkeypatch):
+    model, starts = xiaolan
+    # each process costs its own draws (400 and 401), the helper takes the credits' percentiles
+    spreads = []
+    for threshold in (10**9, 1):
+        monkeypatch.setattr("roadmap.model.uncertainty.SECOND_CORE_FROM", threshold)
+        spreads.append(monte_carlo(model, starts, draws=801, seed=3, chunk=10,
+                                   every_year=False))
+    one, two = spreads
+    for name in ("by_year", "measures", "costs", "investment", "targets"):
+        assert getattr(one, name).equals(getattr(two, name)), name
+    assert two.costs.filter(like="cost").notna().all().all()
+    assert two.investment.iloc[0, -1] > two.investment.iloc[0, -3] > 0
 
 
 def test_every_draw_is_centred_on_its_central_value(xiaolan):

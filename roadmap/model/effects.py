@@ -64,6 +64,12 @@ class Effects:
     shift: np.ndarray
 
     @property
+    def reach(self) -> np.ndarray:
+        """Each measure's share of each cell it acts on, at full adoption: one share for all
+        its cells (`_cells`), 0 for a measure acting on none."""
+        return self.share.max(axis=1, initial=0.0)
+
+    @property
     def functions(self) -> list[str]:
         return [FUNCTION_OF_EFFECT[t] for t in self.types]
 

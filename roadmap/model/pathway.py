@@ -137,6 +137,8 @@ class _Pairs:
     enabling: np.ndarray  # the pairs of enabling measures (positions)
     enabling_to_cell: sparse.csr_array  # sums enabling pairs into cells
     enabling_floor: np.ndarray  # cells: ln(1 - the most enabling measures remove together)
+    acting: np.ndarray  # the measures that have pairs, each once
+    of_acting: np.ndarray  # each pair's measure, as a position in `acting`
 
     @classmethod
     def of(cls, fx: Effects, base: Baseline, enabling_floor: np.ndarray) -> _Pairs:
@@ -157,7 +159,8 @@ class _Pairs:
         return cls(measure, cell, fx.share[measure, cell], fx.ratio[measure], target, to_cell,
                    to_target, to_credit, power[cell], to_power, (target >= 0) & ~to_power,
                    enabling, _summing(cell[enabling], np.arange(len(enabling)),
-                                      (cells, len(enabling))), enabling_floor)
+                                      (cells, len(enabling))), enabling_floor,
+                   *np.unique(measure, return_inverse=True))
 
 
 def enabling_floor(fx: Effects, joint: float) -> np.ndarray:
@@ -170,9 +173,9 @@ def enabling_floor(fx: Effects, joint: float) -> np.ndarray:
 @dataclass(frozen=True)
 class _Inputs:
     """What a run reads that Monte Carlo draws vary: energy and factor (cells x years), grid
-    (years), share (pairs x years, or x 1 when constant), generation (measures x years) and
-    removal (measures x years, or x 1). Monte Carlo lays many draws side by side on the
-    years axis (each year is computed independently of the others)."""
+    (years), share (measures x years, or x 1 when constant: `Effects.reach`), generation
+    (measures x years) and removal (measures x years, or x 1). Monte Carlo lays many draws
+    side by side on the years axis (each year is computed independently of the others)."""
 
     energy: np.ndarray
     factor: np.ndarray
@@ -190,6 +193,7 @@ class _State:
 
     adoption: np.ndarray
     logs: np.ndarray  # pairs x years: ln(1 - share adopted)
+    cell_logs: np.ndarray  # cells x years: the logs summed by cell
     removed: np.ndarray  # pairs x years, MWh (non_energy: t)
     energy: np.ndarray
     demand: np.ndarray
@@ -222,9 +226,9 @@ def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np
     on thousands of years side by side: the pair-sized arrays are worked in place, and
     `rows`, at least the pairs moving energy, are the only ones whose removed energy it
     needs every year: the others' are left at 0.)"""
-    logs = np.take(adoption, pairs.measure, axis=0)
-    logs *= inputs.share
-    np.log1p(np.negative(logs, out=logs), out=logs)
+    logs = np.take(adoption, pairs.acting, axis=0)  # a measure's, the same on all its cells
+    logs *= np.take(inputs.share, pairs.acting, axis=0)
+    logs = np.take(np.log1p(np.negative(logs, out=logs), out=logs), pairs.of_acting, axis=0)
     _cap_enabling(logs, pairs, None if prior is None else prior.logs)
     total = _sum_pairs(pairs.to_cell, logs)
     remaining = np.exp(total)
@@ -236,7 +240,7 @@ def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np
                                  where=demand > 0), 1.0)  # zero-carbon share of demand
     emissions = energy * inputs.factor
     emissions[electric] *= (1 - local) * (1 - green)
-    return _State(adoption, logs, removed, energy, demand, generated, green, emissions,
+    return _State(adoption, logs, total, removed, energy, demand, generated, green, emissions,
                   inputs.removal * adoption)
 
 
@@ -260,7 +264,9 @@ def _cap_enabling(logs: np.ndarray, pairs: _Pairs, prior: np.ndarray | None) -> 
                     0.0, 1.0)
     if scale.min() < 1:  # else nothing binds (business as usual, most sites)
         scale = scale[pairs.cell[pairs.enabling]]
-        logs[pairs.enabling] = np.where(scale < 1, before + beyond * scale, own)
+        capped = np.multiply(beyond, scale, out=None if prior is None else beyond)
+        np.add(before, capped, out=own, where=scale < 1)  # own where nothing binds
+        logs[pairs.enabling] = own
 
 
 def _removed(energy: np.ndarray, pairs: _Pairs, logs: np.ndarray, total: np.ndarray,
@@ -275,7 +281,7 @@ def _removed(energy: np.ndarray, pairs: _Pairs, logs: np.ndarray, total: np.ndar
     if prior is None:
         part = _split(np.array(logs[picked]), total, cells, energy * (1 - remaining))
     else:
-        before = _sum_pairs(pairs.to_cell, prior.logs)
+        before = prior.cell_logs
         part = _split(logs[picked] - prior.logs[picked], total - before, cells,
                       energy * (np.exp(before) - remaining))
         part += prior.removed[picked]
@@ -447,7 +453,7 @@ def _model_of(site: Site, catalog: Catalog, base: Baseline, fx: Effects,
     """The model of a baseline and effects, with its central inputs."""
     pairs = _Pairs.of(fx, base, enabling_floor(fx, site.assumptions.cap("enabling",
                                                                          max(GRADES))))
-    inputs = _Inputs(base.energy, base.factor, base.grid, pairs.share[:, None], fx.generation,
+    inputs = _Inputs(base.energy, base.factor, base.grid, fx.reach[:, None], fx.generation,
                      fx.removal[:, None])
     return _assemble(site, catalog, base, fx, pairs, inputs, bau_ids,
                      site.assumptions.autonomous_uptake, bau_twins(catalog, fx.ids, bau_ids))

@@ -34,8 +34,10 @@ The draws are seeded: the same seed gives the same bytes.
 from __future__ import annotations
 
 import mmap
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -71,6 +73,7 @@ from .pathway import (
     _Inputs,
     _model_of,
     _Pairs,
+    _removed,
     _simulate,
     _State,
     adopted,
@@ -82,12 +85,12 @@ PERCENTILES = (10, 50, 90)
 INPUTS = ("cap", "shift", "growth", "grid", "autonomous", "uptake")  # the physical inputs
 MONEY = ("price", "capex", "effectiveness", "rate")  # what only the costs read
 CENTRAL_QUANTILE = 0.5  # a split-uniform draw at its median is the central value
-# Batch sizes, the fastest on Xiaolan (bench/bench_uncertainty.py): about 1,000 years x
-# draws side by side (every year: 24 draws; the report years: 111), and the last year's
-# credits and costs about 400 draws at a time (a multiple of the first)
+# The batch size, the fastest on Xiaolan (bench/bench_uncertainty.py): about 1,000 years x
+# draws side by side (every year: 24 draws; the report years: 111)
 BATCH_COLUMNS = 1000
-LAST_YEAR_DRAWS = 400
 SECOND_CORE_FROM = 15_000  # years x draws: below, forking costs more than it saves
+TABLES = ("net", "bau", "credit", "cost", "investment")  # the summary's percentiles
+HELPER_TABLES = ("credit",)  # those the helper computes: about half the work
 
 
 @dataclass(frozen=True)
@@ -200,27 +203,27 @@ def central_draw(model: SiteModel) -> Draws:
 def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray,
             paths: _Paths | None = None) -> _Inputs:
     """The model's arrays for the draws in the years `columns`, the draws side by side on
-    the years axis (draw-major: position draw x len(columns) + year); `paths`: the model's
-    `_paths`, if already known."""
-    base, pairs, fx, site = model.base, model.pairs, model.effects, model.site
+    the years axis (year-major: position year x draws + draw, so that a year's draws are
+    side by side); `paths`: the model's `_paths`, if already known."""
+    base, fx, site = model.base, model.effects, model.site
     count, span = draws.count, len(columns)
     ramp, rates = paths or _paths(model)
-    grid = base.grid[columns] * (1 + (draws.grid[:, None] - 1) * ramp[columns])
+    grid = base.grid[columns, None] * (1 + (draws.grid - 1) * ramp[columns, None])
     growth = np.ones((len(rates.T) + 1, len(base.sectors), count))  # years x sectors x draws
     np.add(1 + rates.T[..., None], draws.growth.T, out=growth[1:])  # as in `growth_path`
     np.multiply.accumulate(growth, axis=0, out=growth)  # year after year, every draw at once
-    growth = growth[columns].transpose(1, 2, 0)
+    growth = growth[columns].transpose(1, 0, 2)
     energy = base.energy[:, :1, None] * growth[base.sector_index]
-    factor = np.broadcast_to(base.factor[:, None, columns], energy.shape).copy()
+    factor = np.broadcast_to(base.factor[:, columns, None], energy.shape).copy()
     factor[model.electric] = grid
-    share = np.minimum(pairs.share[:, None] * draws.cap.T[pairs.measure],
-                       np.maximum(pairs.share, 0.99)[:, None])
+    reach = fx.reach
+    share = np.minimum(reach[:, None] * draws.cap.T, np.maximum(reach, 0.99)[:, None])
     uptake = draws.uptake / site.assumptions.sink_uptake_per_mu
-    generation = fx.generation[:, None, columns] * draws.cap.T[..., None]
+    generation = fx.generation[:, columns, None] * draws.cap.T[:, None]
     removal = fx.removal[:, None] * draws.cap.T * uptake
     return _Inputs(*(values.reshape(len(values), -1) for values in (energy, factor)),
-                   grid.ravel(), np.repeat(share, span, axis=1),
-                   generation.reshape(len(generation), -1), np.repeat(removal, span, axis=1))
+                   grid.ravel(), np.tile(share, span),
+                   generation.reshape(len(generation), -1), np.tile(removal, span))
 
 
 class _Paths(NamedTuple):
@@ -243,10 +246,10 @@ def _paths(model: SiteModel) -> _Paths:
 
 
 def _flat(values: np.ndarray) -> np.ndarray:
-    """Draws x rows x years as rows x (draws x years), draw-major, in C order (numpy adds
+    """Draws x rows x years as rows x (years x draws), year-major, in C order (numpy adds
     the rows of a C-ordered array one after the other, as the single run does; a sum
     along contiguous memory is pairwise: other bytes)."""
-    return np.ascontiguousarray(values.transpose(1, 0, 2).reshape(values.shape[1], -1))
+    return np.ascontiguousarray(values.transpose(1, 2, 0).reshape(values.shape[1], -1))
 
 
 def draw_model(model: SiteModel, draws: Draws, index: int) -> SiteModel:
@@ -322,38 +325,74 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
     """
     sample = draw_inputs(model, draws, seed)
     columns = np.arange(len(model.base.years)) if every_year else report_columns(model)
-    run = _run_chunked(model, starts, sample, columns, chunk)
     ids = [i for i in starts if i in model.catalog]
     capex = measure_capex(model, ids) if capex is None else capex.set_index("id").loc[
         ids].reset_index()
-    cost, capital = draw_costs(model, capex, sample, run)
-    return _summary(model, draws, seed, columns, run, capex["id"].tolist(), cost, capital)
+    job = _job(model, starts, sample, columns, capex)
+    with _drawn(job, chunk) as submit:
+        helper = submit(_tables_inherited, HELPER_TABLES)  # half the summary on the helper
+        tables = _tables(job, [name for name in TABLES if name not in HELPER_TABLES])
+        tables |= helper.result()
+    return _summary(model, draws, seed, columns, job.out, capex["id"].tolist(), tables)
+
+
+class _Job(NamedTuple):
+    """What the draws are computed from and into (a forked helper inherits it): the plan,
+    the adopted `starts`, the drawn inputs and their results `out`; for `monte_carlo`, the
+    costs too: of the `capex` rows (the roadmap's measures) on the site `model`, into `cost`
+    and `capital` (draws x those rows). The results are in memory the helper shares."""
+
+    plan: _Plan
+    starts: Mapping[str, int]
+    sample: Draws
+    out: DrawRun
+    model: SiteModel
+    capex: pd.DataFrame | None
+    cost: np.ndarray
+    capital: np.ndarray
+
+
+def _job(model: SiteModel, starts: Mapping[str, int], sample: Draws, columns: np.ndarray,
+         capex: pd.DataFrame | None = None) -> _Job:
+    plan = _plan(model, columns)
+    costed = 0 if capex is None else len(capex)
+    return _Job(plan, starts, sample, _shared_run(plan, sample.count), model, capex,
+                _shared(sample.count, costed), _shared(sample.count, costed))
 
 
 def _run_chunked(model: SiteModel, starts: Mapping[str, int], sample: Draws,
                  columns: np.ndarray, chunk: int | None) -> DrawRun:
-    """`run_draws` over `sample`, `chunk` draws at a time (bounded memory; default about
-    `BATCH_COLUMNS` years x draws; the last year's credits and costs, one year a draw, about
-    `LAST_YEAR_DRAWS` at a time). From `SECOND_CORE_FROM` years x draws, the later half runs
-    on a second core: both processes write their batches into the same shared arrays, batch by
-    batch as one process would (the same bytes)."""
-    plan = _plan(model, columns)
-    out = _shared_run(plan, sample.count)
-    chunk = chunk or max(1, BATCH_COLUMNS // len(columns))
-    step = chunk * max(1, LAST_YEAR_DRAWS // chunk)  # the last year's, a multiple of both
-    split = sample.count if sample.count * len(columns) < SECOND_CORE_FROM else \
-        max(step, round(sample.count / 2 / step) * step)
-    batches = (_batches(sample.count, chunk), _batches(sample.count, step))
-    earlier, later = ([[rows for rows in kind if (rows.start < split) == first] for kind in batches]
+    """`run_draws` over `sample` as `monte_carlo` computes it (`_drawn`)."""
+    job = _job(model, starts, sample, columns)
+    with _drawn(job, chunk):
+        return job.out
+
+
+@contextmanager
+def _drawn(job: _Job, chunk: int | None) -> Iterator[Callable[..., Future]]:
+    """Fills `job`'s results, `chunk` draws at a time (bounded memory; default about
+    `BATCH_COLUMNS` years x draws), then each process the costs of its draws. From
+    `SECOND_CORE_FROM` years x draws, the later half runs on a second core: both processes
+    write their batches into the same shared arrays, batch by batch as one process would
+    (the same bytes). Yields, the draws done, a `submit` of more work to the helper (this
+    process when there is none)."""
+    count, years = job.sample.count, len(job.plan.columns)
+    chunk = chunk or max(1, BATCH_COLUMNS // years)
+    split = count if count * years < SECOND_CORE_FROM else \
+        max(chunk, round(count / 2 / chunk) * chunk)
+    earlier, later = ([rows for rows in _batches(count, chunk) if (rows.start < split) == first]
                       for first in (True, False))
-    if not later[0]:
-        _fill(plan, starts, sample, out, *earlier)
-        return out
-    with forked_helper((plan, starts, sample, out)) as submit:
-        helper = submit(_fill_inherited, *later)
-        _fill(plan, starts, sample, out, *earlier)
+    with forked_helper(job, fork=bool(later)) as submit:
+        helper = submit(_fill_inherited, later, slice(split, count))
+        _fill(job, earlier, slice(0, split))
         helper.result()
-    return out
+        yield submit
+
+
+def _shared(count: int, width: int) -> np.ndarray:
+    """A `count` x `width` array in memory a forked helper shares."""
+    return np.frombuffer(mmap.mmap(-1, max(8 * count * width, 1)),  # 0 bytes: refused
+                         count=count * width).reshape(count, width)
 
 
 def _shared_run(plan: _Plan, count: int) -> DrawRun:
@@ -361,24 +400,23 @@ def _shared_run(plan: _Plan, count: int) -> DrawRun:
     measures = len(plan.model.effects.ids)
     widths = (len(plan.columns), len(plan.columns), measures + 1, measures, plan.pairs,
               len(plan.model.electric), measures)
-    return DrawRun(*(np.frombuffer(mmap.mmap(-1, max(8 * count * width, 1)),  # 0 bytes: refused
-                                   count=count * width).reshape(count, width)
-                     for width in widths))
+    return DrawRun(*(_shared(count, width) for width in widths))
 
 
-def _fill(plan: _Plan, starts: Mapping[str, int], sample: Draws, out: DrawRun,
-          yearly: list[slice], last: list[slice]) -> None:
-    """`out`'s rows of the batches `yearly` (emissions) and `last` (the last year's)."""
-    for rows in yearly:
-        out.net[rows], out.bau[rows] = _emissions(plan, starts, sample.part(rows))
-    for rows in last:
-        for target, values in zip(out[2:], _last_year(plan, starts, sample.part(rows)),
-                                  strict=True):
+def _fill(job: _Job, batches: list[slice], mine: slice) -> None:
+    """`job`'s results in the rows of `batches`, then the costs of the draws `mine` (those
+    batches' rows)."""
+    plan, starts, sample, out = job.plan, job.starts, job.sample, job.out
+    for rows in batches:
+        for target, values in zip(out, _run(plan, starts, sample.part(rows)), strict=True):
             target[rows] = values
+    if job.capex is not None and mine.stop > mine.start:  # a draw's costs are its row's own
+        job.cost[mine], job.capital[mine] = draw_costs(
+            job.model, job.capex, sample.part(mine), DrawRun(*(part[mine] for part in out)))
 
 
-def _fill_inherited(yearly: list[slice], last: list[slice]) -> None:
-    _fill(*inherited(), yearly, last)
+def _fill_inherited(batches: list[slice], mine: slice) -> None:
+    _fill(inherited(), batches, mine)
 
 
 def _batches(count: int, size: int) -> list[slice]:
@@ -483,23 +521,32 @@ def _compact(model: SiteModel) -> SiteModel:
 
 
 def _run(plan: _Plan, starts: Mapping[str, int], draws: Draws) -> DrawRun:
-    """`run_draws` as planned."""
-    return DrawRun(*_emissions(plan, starts, draws), *_last_year(plan, starts, draws))
+    """`run_draws` as planned: net and business-as-usual emissions (draws x the plan's
+    years), then the credits and what the costs read in the last of them, from the same
+    states."""
+    inputs, bau, state = _states(plan, starts, draws)
+    net, bau_net = _net(state), _net(bau)
+    shape, last = (len(plan.columns), draws.count), slice(-draws.count, None)  # year-major
+    inputs, bau, state = (_in_columns(values, last) for values in (inputs, bau, state))
+    return DrawRun(net.reshape(shape).T, bau_net.reshape(shape).T,
+                   *_last_year(plan, inputs, *_every_pair(plan, inputs, bau, state)))
 
 
-def _emissions(plan: _Plan, starts: Mapping[str, int], draws: Draws,
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Net and business-as-usual emissions (draws x the plan's years)."""
-    bau, state = _states(plan, starts, draws, plan.columns, plan.moving)[1:]
-    shape = (draws.count, len(plan.columns))
-    return (state.emissions.sum(axis=0) - state.sinks.sum(axis=0)).reshape(shape), \
-        (bau.emissions.sum(axis=0) - bau.sinks.sum(axis=0)).reshape(shape)
+def _net(state: _State) -> np.ndarray:
+    return state.emissions.sum(axis=0) - state.sinks.sum(axis=0)
 
 
-def _last_year(plan: _Plan, starts: Mapping[str, int], draws: Draws) -> tuple[np.ndarray, ...]:
-    """`DrawRun`'s credits and what the costs read, in the last of the plan's years."""
+def _in_columns(values: _Inputs | _State, columns: slice) -> _Inputs | _State:
+    """The same inputs or state in the years x draws `columns` only."""
+    return replace(values, **{field.name: getattr(values, field.name)[..., columns]
+                              for field in fields(values)})
+
+
+def _last_year(plan: _Plan, inputs: _Inputs, bau: _State, state: _State,
+               ) -> tuple[np.ndarray, ...]:
+    """`DrawRun`'s credits and what the costs read, from the inputs and states of the
+    draws in the last of the plan's years."""
     model = plan.model
-    inputs, bau, state = _states(plan, starts, draws, plan.columns[-1:], None)
     credit = _credits(inputs, model.pairs, model.electric, len(model.base.sectors), bau,
                       state).sum(axis=-2).T
     credit[:, :-1] += (state.sinks - bau.sinks).T
@@ -508,12 +555,12 @@ def _last_year(plan: _Plan, starts: Mapping[str, int], draws: Draws) -> tuple[np
             state.energy[model.electric].T, (inputs.generation * added).T)
 
 
-def _states(plan: _Plan, starts: Mapping[str, int], draws: Draws, columns: np.ndarray,
-            rows: np.ndarray | None) -> tuple[_Inputs, _State, _State]:
-    """The inputs, business as usual and the scenario of the draws in the years `columns`
-    (the removed energy of the pairs `rows` only, if given: the pairs moving energy).
-    Business as usual runs on the pairs of its measures only (the others' are 0)."""
-    model, count = plan.model, draws.count
+def _states(plan: _Plan, starts: Mapping[str, int], draws: Draws,
+            ) -> tuple[_Inputs, _State, _State]:
+    """The inputs, business as usual and the scenario of the draws in the plan's years,
+    with the removed energy of the pairs moving energy only (`_every_pair` gives the
+    others'). Business as usual runs on the pairs of its measures only (the others' are 0)."""
+    model, count, columns = plan.model, draws.count, plan.columns
     years, assumptions, electric = model.base.years[columns], model.site.assumptions, \
         model.electric
     fx = replace(model.effects, shift=draws.shift)
@@ -522,18 +569,30 @@ def _states(plan: _Plan, starts: Mapping[str, int], draws: Draws, columns: np.nd
     adoption = _flat(adopted(fx, curves, bau_adoption, starts, years, assumptions,
                              model.twins))
     inputs = _inputs(model, draws, columns, plan.paths)
-    bau = _bau(plan, inputs, electric, _flat(bau_adoption),
-               None if rows is None else plan.bau_moving)
+    bau = _bau(plan, inputs, electric, _flat(bau_adoption))
     state = _simulate(inputs, model.pairs, electric, adoption,
-                      np.tile(plan.green[columns], count), bau, rows)
+                      np.repeat(plan.green[columns], count), bau, plan.moving)
     return inputs, bau, state
 
 
-def _bau(plan: _Plan, inputs: _Inputs, electric: np.ndarray, adoption: np.ndarray,
-         rows: np.ndarray | None) -> _State:
-    """Business as usual's state on its own pairs, widened to all pairs (0 elsewhere)."""
-    state = _simulate(replace(inputs, share=inputs.share[plan.bau_rows]), plan.bau_pairs,
-                      electric, adoption, np.zeros(adoption.shape[1]), rows=rows)
+def _every_pair(plan: _Plan, inputs: _Inputs, bau: _State, state: _State,
+                ) -> tuple[_State, _State]:
+    """Business as usual and the scenario (`_states`', in the same columns) with the
+    removed energy of every pair, split as `_simulate` splits it when asked for every pair
+    (the same bytes: each column's numbers are its own)."""
+    bau_removed = _removed(inputs.energy, plan.bau_pairs, bau.logs[plan.bau_rows],
+                           bau.cell_logs, np.exp(bau.cell_logs), None, None)
+    bau = replace(bau, removed=_widen(bau_removed, plan))
+    return bau, replace(state, removed=_removed(
+        inputs.energy, plan.model.pairs, state.logs, state.cell_logs, np.exp(state.cell_logs),
+        bau, None))
+
+
+def _bau(plan: _Plan, inputs: _Inputs, electric: np.ndarray, adoption: np.ndarray) -> _State:
+    """Business as usual's state on its own pairs (the removed energy of those moving energy
+    only), widened to all pairs (0 elsewhere)."""
+    state = _simulate(inputs, plan.bau_pairs, electric, adoption, np.zeros(adoption.shape[1]),
+                      rows=plan.bau_moving)
     return replace(state, logs=_widen(state.logs, plan), removed=_widen(state.removed, plan))
 
 
@@ -582,8 +641,9 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     saving = saving[:, rows]
     saving[:, per_site] = 0.0  # a programme saves no energy of its own (`programme_bases`)
     abated = run.credit[:, rows]
-    annual = (crf(draws.rate[:, None], capex["lifetime"].to_numpy()[None, :]) * capital
-              + capital * capex["om"].to_numpy() - saving)
+    lifetimes, of_row = np.unique(capex["lifetime"].to_numpy(), return_inverse=True)
+    recovery = crf(draws.rate[:, None], lifetimes)[:, of_row]  # a power per lifetime, not row
+    annual = recovery * capital + capital * capex["om"].to_numpy() - saving
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = np.where(abated > 0, annual / abated, np.nan)
     return cost, capital
@@ -632,32 +692,63 @@ def _price_range(carrier: str, sector: str) -> tuple[float, float]:
 
 # --------------------------------------------------------------------------- summary
 
-def _percentiles(frame: pd.DataFrame, name: str, values: np.ndarray) -> pd.DataFrame:
-    """`frame` with `name`_p10/_p50/_p90 columns: the percentiles of `values` (draws x rows)
-    over the draws, NaN draws left out (NaN where every draw is)."""
+def _summarised(job: _Job) -> dict[str, np.ndarray]:
+    """What the summary gives the percentiles of, by name (draws x columns each)."""
+    run, shown = job.out, np.isin(job.plan.columns, report_columns(job.model))
+    return {"net": run.net, "bau": run.bau[:, shown], "credit": run.credit, "cost": job.cost,
+            "investment": _by_draw(job.capital) / 1e4}
+
+
+def _by_draw(values: np.ndarray) -> np.ndarray:
+    """Draws x 1: each draw's row summed column after column, whatever the array's memory
+    layout (numpy sums along contiguous memory pairwise: the bytes would follow the layout,
+    which is numpy's choice and differs between a large run, its halves and a small one)."""
+    return np.asfortranarray(values).sum(axis=1, keepdims=True)
+
+
+def _tables(job: _Job, names: list[str]) -> dict[str, np.ndarray]:
+    """The percentiles (`PERCENTILES` x columns) over the draws of the results `names`
+    (`_summarised`), NaN draws left out (NaN where every draw is)."""
+    values = _summarised(job)
+    return {name: _percentile_table(values[name]) for name in names}
+
+
+def _tables_inherited(names: list[str]) -> dict[str, np.ndarray]:
+    return _tables(inherited(), names)
+
+
+def _percentile_table(values: np.ndarray) -> np.ndarray:
+    # sorted first (NaN last): the same percentiles, and faster, numpy's vectorised sort
+    # leaving its partition column by column little to do
+    values = np.sort(values, axis=0)
     finite = ~np.isnan(values).all(axis=0)
     table = np.full((len(PERCENTILES), values.shape[1]), np.nan)
     if finite.any():
         table[:, finite] = np.nanpercentile(values[:, finite], PERCENTILES, axis=0)
+    return table
+
+
+def _percentiles(frame: pd.DataFrame, name: str, table: np.ndarray) -> pd.DataFrame:
+    """`frame` with `name`_p10/_p50/_p90 columns from a `_percentile_table`."""
     for p, row in zip(PERCENTILES, table, strict=True):
         frame[f"{name}_p{p}"] = row
     return frame
 
 
 def _summary(model: SiteModel, draws: int, seed: int, columns: np.ndarray, run: DrawRun,
-             ids: list[str], cost: np.ndarray, capital: np.ndarray) -> Uncertainty:
+             ids: list[str], tables: dict[str, np.ndarray]) -> Uncertainty:
     years = model.base.years[columns]
     shown = np.isin(columns, report_columns(model))
-    band = _percentiles(pd.DataFrame({"year": years}), "net", run.net)
-    by_year = _percentiles(pd.DataFrame({"year": years[shown]}), "bau", run.bau[:, shown])
+    band = _percentiles(pd.DataFrame({"year": years}), "net", tables["net"])
+    by_year = _percentiles(pd.DataFrame({"year": years[shown]}), "bau", tables["bau"])
     for p in PERCENTILES:  # the band's in the report years (a column's percentiles are its own)
         by_year[f"net_p{p}"] = band[f"net_p{p}"].to_numpy()[shown]
     measures = _percentiles(pd.DataFrame({"measure": [*model.effects.ids, GREEN_POWER]}),
-                            "abatement", run.credit)
+                            "abatement", tables["credit"])
     measures = measures[measures.filter(like="abatement").abs().max(axis=1) > 1e-6]
-    costs = _percentiles(pd.DataFrame({"measure": ids}), "cost_yuan_per_t", cost)
+    costs = _percentiles(pd.DataFrame({"measure": ids}), "cost_yuan_per_t", tables["cost"])
     investment = _percentiles(pd.DataFrame(index=[0]), "investment_10k_yuan",
-                              capital.sum(axis=1, keepdims=True) / 1e4)
+                              tables["investment"])
     return Uncertainty(draws, seed, by_year, measures.reset_index(drop=True),
                        _probabilities(model, years, run.net), run.net, band, costs,
                        investment)
