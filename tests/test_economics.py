@@ -458,10 +458,33 @@ def test_a_programme_costs_what_xiaolan_budgeted_for_one_whatever_it_abates(cata
     assert capex.loc["town-smart-grid", "cost_basis"] == "grade"
 
 
-def test_a_budget_that_does_not_bind_never_leaves_a_measure_out_for_the_budget(catalog, graph):
-    """The hub spends 2,308 of its 5,000万: the fuel-cell buses it leaves out were said to
-    lose to "more combined abatement elsewhere"; they add nothing."""
+def test_electric_buses_cost_their_purchase_premium_not_the_plan_s_transport_programme(catalog):
+    """The hub's 100 buses burn 5,850 t of diesel's CO2 a year, 219 MWh each: its electric
+    buses cost 60-120万 more a bus (they came to 15万 a bus at the transport programme's
+    3,000 yuan per t/yr); fuel-cell buses cost more, natural-gas buses stay programme-priced."""
+    families = {f.name: f for f in cost_data().families}
+    for name in ("electric_vehicles", "fuel_cell_vehicles"):
+        assert set(families[name].ids) <= {tech.id for tech in catalog}
     site = load_site(ROOT / "catalogs" / "sites" / "transport-hub.yaml", catalog)
+    ids = ["trn-electric-vehicles", "trn-fuel-cell-vehicles", "trn-natural-gas-vehicles"]
+    capex = measure_capex(site_model(site, catalog, ids), ids).set_index("id")
+    assert capex["cost_basis"].tolist() == ["electric_vehicles", "fuel_cell_vehicles",
+                                            "transport"]
+    diesel_per_bus = 5850 / site.assumptions.emission_factors["oil"] / 100  # MWh a year
+    buses = capex.loc["trn-electric-vehicles", "capex"] / families["electric_vehicles"].capex \
+        / diesel_per_bus
+    assert diesel_per_bus == pytest.approx(219, abs=1) and 20 < buses < 100
+    assert 600_000 < capex.loc["trn-electric-vehicles", "capex"] / buses < 1_200_000
+    assert capex.loc["trn-fuel-cell-vehicles", "capex"] > capex.loc["trn-electric-vehicles",
+                                                                    "capex"]
+
+
+def test_a_budget_that_does_not_bind_never_leaves_a_measure_out_for_the_budget(catalog, graph):
+    """Given 2亿, the hub spends under half of it: the fuel-cell buses it leaves out were
+    said to lose to "more combined abatement elsewhere"; they add nothing beside its
+    electric buses."""
+    site = load_site(ROOT / "catalogs" / "sites" / "transport-hub.yaml", catalog).model_copy(
+        update={"budget": 20_000})
     matrix = decision_matrix(catalog, site)
     ranking = rank(matrix, site.method, choose_weights(matrix, site))
     portfolio = budget_portfolio(ranking, catalog, graph, site_model(site, catalog, matrix.ids),

@@ -191,10 +191,13 @@ def section(catalog) -> str:
         "yuan/W for 150 MW (most likely a first stage only), and 150 MW at the engine's 1,500 "
         "full-load hours of a PV-led mix and the 2025 grid factor abate more than the plan's 1,000"
         " h; transport and planning are not sized by the plan, so the engine's grade-default "
-        "measure is larger than the plan's action; an enabling measure costed from ➕1 (1.6 t/yr "
-        "per 10k yuan) is far dearer than the plan's 100万 yuan for a planning document: the grade "
-        "read as cost-effectiveness does not fit planning measures, whose cost is the study, not "
-        "the abatement they enable.",
+        "measure is larger than the plan's action, and action 5's nearest measure is "
+        "electric vehicles, priced at their purchase premium over petrol and diesel ones "
+        "(electric_vehicles, project assumption), where the plan's 3,000万 went to CNG buses "
+        "and taxis, a slow-traffic network and public bicycles, far cheaper a tonne; an "
+        "enabling measure costed from ➕1 (1.6 t/yr per 10k yuan) is far dearer than the "
+        "plan's 100万 yuan for a planning document: the grade read as cost-effectiveness does "
+        "not fit planning measures, whose cost is the study, not the abatement they enable.",
         "",
         "### Levelised cost of power against a published range", "",
         f"Engine: (CRF({rate:.0%}, lifetime) x capex + O&M) / full-load hours, per family of "
