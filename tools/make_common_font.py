@@ -6,8 +6,9 @@
 Why: embedding a font in a PDF or an HTML page means subsetting it with fontTools, which
 parses the whole font first: 49,531 glyphs for WenQuanYi Micro Hei, 0.4 s each time. The
 derived font keeps what Chinese planning text uses (every character below U+2E80, the
-GB 2312 set, and every character of the bundled catalogs, messages and site profiles),
-about a sixth of the glyphs, under its own family name; the charts list it first and the
+GB 2312 set, and every character of the bundled catalogs, messages, templates and site
+profiles),
+under a third of the glyphs, under its own family name; the charts list it first and the
 full font after it, so a rarer character (北滘's 滘) still comes from the full font.
 The same input file gives the same bytes (fixed timestamp, sorted code points).
 """
@@ -22,9 +23,12 @@ from fontTools.subset import Options, Subsetter
 from fontTools.ttLib import TTFont
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from roadmap.rendering.fonts import FONT_FILES  # noqa: E402
+
 FONTS = ROOT / "roadmap" / "rendering" / "fonts"
-SOURCE = FONTS / "wqy-microhei.ttc"
-TARGET = FONTS / "wqy-microhei-common.ttf"
+TARGET, SOURCE = (FONTS / name for name in FONT_FILES)  # the everyday cut, the full font
 SUFFIX = "Common"  # added to every family, full and unique name (and the PostScript name)
 BELOW = 0x2E80  # Latin, Greek, Cyrillic, symbols, arrows, box drawing: all kept
 TEXT_FILES = ("catalogs/*.csv", "catalogs/**/*.yaml", "catalogs/*.yaml",

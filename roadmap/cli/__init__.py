@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except typer.Abort:
         sys.exit(1)
-    finally:  # as it was (the tests run the command line in their own process)
+    finally:  # as it was, unfrozen (a caller's own freeze too): the tests run commands in-process
         gc.unfreeze()
         if collecting:
             gc.enable()

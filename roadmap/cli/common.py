@@ -114,7 +114,7 @@ def _options(
 
 def imports_done() -> None:
     """The garbage collector again, once a command has imported its libraries (`main` turns
-    it off for them): their objects (195,000 for `run`) live as long as the process, so
+    it off for them): their objects (about 340,000 for `run`) live as long as the process, so
     they are frozen out of every later collection, which then looks at what the work
     allocates only. Full collections went through them all: 0.4 s of CPU in `roadmap run`."""
     gc.freeze()

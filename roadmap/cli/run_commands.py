@@ -24,6 +24,7 @@ from .common import (
     app,
     check_method,
     console,
+    imports_done,
     records,
     user_catalog,
     weights_spec,
@@ -95,6 +96,8 @@ def batch_command(
     from ..batch import SUMMARY_FILE, BatchInterrupted, check_summary_file, run_batch
     from ..rendering.cells import to_csv
     from ..rendering.outputs import write_atomically
+
+    imports_done()  # its workers load the catalogs themselves: no `user_catalog` here
 
     summary_file = check_summary_file(output / SUMMARY_FILE, force)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

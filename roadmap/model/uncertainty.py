@@ -382,6 +382,9 @@ def _drawn(job: _Job, chunk: int | None) -> Iterator[Callable[..., Future]]:
         max(chunk, round(count / 2 / chunk) * chunk)
     earlier, later = ([rows for rows in _batches(count, chunk) if (rows.start < split) == first]
                       for first in (True, False))
+    # where the batches split, each process costs its own draws (a last single draw joined
+    # to the batch before it may carry the earlier batches past `split`)
+    split = later[0].start if later else count
     with forked_helper(job, fork=bool(later)) as submit:
         helper = submit(_fill_inherited, later, slice(split, count))
         _fill(job, earlier, slice(0, split))

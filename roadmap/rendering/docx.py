@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import math
 import re
-from itertools import cycle
 from pathlib import Path
 
 from docx import Document
@@ -147,8 +146,9 @@ def _table(document, frame) -> None:
         column.width = width  # the grid LibreOffice reads; Word reads the cells'
     texts = [*map(str, frame.columns), *(_joined_minus(str(value)) for values in
                                          frame.itertuples(index=False) for value in values)]
-    for cell, text, width, figure in zip(table._cells, texts, cycle(widths), cycle(right),
-                                         strict=False):
+    cells = table._cells  # every cell, row after row (python-docx's own list)
+    for cell, text, width, figure in zip(cells, texts, widths * (len(frame) + 1),
+                                         right * (len(frame) + 1), strict=True):
         cell.width = width
         paragraph = cell.paragraphs[0]
         run = paragraph.add_run(text)

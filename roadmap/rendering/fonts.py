@@ -5,8 +5,8 @@ TrueType collection of Debian's `fonts-wqy-microhei` 0.2.0-beta-3.1, shipped ins
 (`fonts/`, its licence beside it), so `make demo` needs no system fonts. Charts and pages use
 first its everyday cut, "WenQuanYi Micro Hei Common" (`tools/make_common_font.py`: the GB 2312
 characters and every character of the bundled texts, under a third of the glyphs, so
-embedding it in a PDF or a page costs a third of the time), and the full font for any other
-character. TrueType matters: matplotlib embeds fonts in PDF as Type 42, which needs
+embedding it costs a PDF a third of the time and a page about 60 %), and the full font for
+any other character. TrueType matters: matplotlib embeds fonts in PDF as Type 42, which needs
 TrueType outlines; the CFF-based Noto CJK OpenType fonts (Debian's or PyPI's) come out of
 matplotlib as PDFs that poppler reports as "mismatch between font type and embedded font
 file". $ROADMAP_CJK_FONT may name another TrueType font file (used alone).

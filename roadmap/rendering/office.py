@@ -19,7 +19,7 @@ from .cells import safe_frame
 from .numbers import PERCENT_COLUMNS, excel_format
 
 FIXED_TIME = datetime(2020, 1, 1)
-COMPRESSED = (".png", ".jpeg", ".jpg")  # stored as they are: deflating them again gains nothing
+ALREADY_COMPRESSED = (".png", ".jpeg", ".jpg")  # stored as they are: deflating gains nothing
 
 
 def write_sheets(sheets: dict[str, pd.DataFrame], path: Path) -> None:
@@ -48,7 +48,7 @@ def fixed_zip(data: bytes, path: Path,
                 content = rewrite[member.filename](content)
             info = zipfile.ZipInfo(member.filename, date_time=FIXED_TIME.timetuple()[:6])
             info.compress_type = zipfile.ZIP_STORED if member.filename.lower().endswith(
-                COMPRESSED) else zipfile.ZIP_DEFLATED
+                ALREADY_COMPRESSED) else zipfile.ZIP_DEFLATED
             target.writestr(info, content)
 
 

@@ -104,7 +104,8 @@ def save_figure(figure, *paths: str | Path, dpi: int = 200, width_px: int | None
                 ) -> Path:
     """Save a matplotlib figure to each path (format from the suffix), atomically and
     reproducibly, raster formats at `dpi`, or given `width_px`, at the least whole dpi
-    that makes them that many pixels wide (a report's charts: what print needs, no more).
+    that makes them at least that many pixels wide (a few more: a report's charts get what
+    print needs, no more).
     The tight bounding box is measured once for all the formats (it costs a layout pass per
     save otherwise). Returns the first path.
 

@@ -91,7 +91,8 @@ def _write_all(analysis: SiteAnalysis, folder: Path, lang: str) -> None:
         context = report_context(analysis, lang)
         images = _render_charts(analysis, [n for n in CHARTS if n not in HELPER_CHARTS],
                                 charts, lang)
-        # queued behind the helper's charts, Word finds every chart's file written
+        # the helper is one process taking its work in order: Word runs after its charts,
+        # and this process's are written by now, so every chart's file is there
         word = submit(_write_word, analysis.site.name, context["sections"], charts,
                       folder / "report.docx", lang)
         tables = result_tables(analysis)
