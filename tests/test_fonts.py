@@ -63,3 +63,24 @@ def test_a_rarer_character_comes_from_the_full_font_in_charts_and_pages(tmp_path
     assert ord("滘") in rare.getBestCmap()
     assert everyday["name"].getDebugName(1) == "WenQuanYi Micro Hei Common"
     assert rare["name"].getDebugName(1) == "WenQuanYi Micro Hei"
+
+
+def test_a_user_font_that_cannot_be_used_is_one_line_naming_the_variable(tmp_path, capsys,
+                                                                         monkeypatch):
+    """$ROADMAP_CJK_FONT naming a missing file was reported as the output folder's "cannot
+    write the output"; a file that is no font ended in FreeType's traceback. Both are one
+    line naming the variable, exit 2, and no output folder."""
+    from roadmap.rendering import fonts
+    from tests.helpers import run
+
+    site = Path(__file__).resolve().parents[1] / "catalogs" / "sites" / "building.yaml"
+    (tmp_path / "notes.ttf").write_text("not a font")
+    for chosen, why in ((tmp_path / "missing.ttf", "No such file"),
+                        (tmp_path / "notes.ttf", "not a font file")):
+        monkeypatch.setenv("ROADMAP_CJK_FONT", str(chosen))
+        fonts.cjk_font_families.cache_clear()
+        status, _, err = run(capsys, "run", str(site), "-o", str(tmp_path / "out"))
+        assert status == 2 and err.startswith(f"error: $ROADMAP_CJK_FONT: cannot use '{chosen}'")
+        assert why in err and err.count("\n") == 1 and not (tmp_path / "out").exists()
+    monkeypatch.delenv("ROADMAP_CJK_FONT")
+    fonts.cjk_font_families.cache_clear()

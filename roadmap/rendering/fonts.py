@@ -25,17 +25,20 @@ from fontTools.subset import Options, Subsetter
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 
+from ..errors import InputError
+
 FALLBACK = "DejaVu Sans"  # for the symbols the CJK font lacks
 
 
 FONT_FILES = ("wqy-microhei-common.ttf", "wqy-microhei.ttc")  # in the order they are tried
+FONT_VARIABLE = "ROADMAP_CJK_FONT"  # a user's own font instead
 
 
 def cjk_font_paths() -> tuple[Path, ...]:
     """The CJK fonts in the order a character is looked for: $ROADMAP_CJK_FONT alone, else
     the everyday cut, then the full font."""
-    if os.environ.get("ROADMAP_CJK_FONT"):
-        return (Path(os.environ["ROADMAP_CJK_FONT"]),)
+    if os.environ.get(FONT_VARIABLE):
+        return (Path(os.environ[FONT_VARIABLE]),)
     folder = files("roadmap.rendering") / "fonts"
     return tuple(Path(str(folder / name)) for name in FONT_FILES)
 
@@ -45,7 +48,12 @@ def cjk_font_families() -> tuple[str, ...]:
     """Register the CJK fonts with matplotlib once; return their family names."""
     families = []
     for path in cjk_font_paths():
-        font_manager.fontManager.addfont(str(path))
+        try:
+            font_manager.fontManager.addfont(str(path))
+        except (OSError, RuntimeError) as error:  # missing, unreadable, not a font
+            raise InputError(f"${FONT_VARIABLE}", f"cannot use '{path}' as the CJK font ("
+                             f"{getattr(error, 'strerror', None) or 'not a font file'})",
+                             allowed="a TrueType font file (.ttf or .ttc)") from None
         families.append(font_manager.FontProperties(fname=str(path)).get_name())
     return tuple(families)
 
