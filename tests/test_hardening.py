@@ -540,3 +540,40 @@ def test_an_error_about_a_key_with_control_characters_stays_one_harmless_line(tm
     status, _, err = run(capsys, "check", str(profile))
     assert (status, err.count("\n"), "\x1b" in err) == (2, 1, False)
     assert err.startswith(f"error: {profile}: field 'bad\\x0akey\\x1b[31mRED': unknown field")
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg", "pdf", "html"])
+def test_a_chart_file_is_replaced_only_with_force_and_only_if_roadmap_wrote_it(
+        tmp_path, capsys, suffix):
+    """`chart -o` overwrote any file: a user's own report.pdf went. An existing file now
+    needs --force, which replaces only a chart whose metadata names roadmap; the user's
+    file (even given --force) stays, byte for byte."""
+    chart = tmp_path / f"park.{suffix}"
+    assert run(capsys, "chart", "-d", "park", "-o", str(chart))[0] == 0
+    first = chart.read_bytes()
+    status, _, err = run(capsys, "chart", "-d", "park", "-o", str(chart))
+    assert status == 2 and "the file exists already (an earlier chart?)" in err
+    assert "--force to replace it" in err and err.count("\n") == 1
+    assert run(capsys, "chart", "-d", "park", "-o", str(chart), "--force")[0] == 0
+    assert chart.read_bytes() == first  # replaced, the same bytes
+    mine = tmp_path / f"mine.{suffix}"
+    mine.write_bytes(b"%PDF-1.4 my thesis" if suffix == "pdf" else b"my own file")
+    status, _, err = run(capsys, "chart", "-d", "park", "-o", str(mine), "--force")
+    assert status == 2 and "--force replaces only a chart roadmap wrote" in err
+    assert mine.read_bytes() in (b"%PDF-1.4 my thesis", b"my own file")
+
+
+def test_plan_and_pathway_check_every_chart_they_would_write_before_the_work(tmp_path, capsys):
+    """pathway --chart x.png also writes x-contributions.png and x-cost-curve.png: a user's
+    file at either stops it before any chart is drawn."""
+    wedge = tmp_path / "x.png"
+    (tmp_path / "x-cost-curve.png").write_bytes(b"my own file")
+    status, _, err = run(capsys, "pathway", str(SITES / "building.yaml"), "--chart", str(wedge))
+    assert status == 2 and "x-cost-curve.png: the file exists already" in err
+    assert not wedge.exists()
+    roadmap_chart = tmp_path / "plan.svg"
+    roadmap_chart.write_text("<svg>mine</svg>")
+    status, _, err = run(capsys, "plan", str(SITES / "building.yaml"), "--chart",
+                         str(roadmap_chart), "--force")
+    assert status == 2 and "--force replaces only a chart roadmap wrote" in err
+    assert roadmap_chart.read_text() == "<svg>mine</svg>"

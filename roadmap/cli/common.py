@@ -223,12 +223,25 @@ class ChartFormat(StrEnum):
     html = "html"  # interactive (inline SVG with tooltips), self-contained
 
 
+ChartForceOption = Annotated[bool, typer.Option(
+    "--force", help="Replace chart files an earlier roadmap command wrote (never others).")]
+
+
 def check_chart_path(chart: Path | None, interactive: bool = False) -> None:
     """Reject a chart file name before any work, so nothing is written for a bad one."""
     from ..rendering.outputs import CHART_FORMATS, check_chart_format
 
     if chart is not None:
         check_chart_format(chart, (*CHART_FORMATS, "html") if interactive else CHART_FORMATS)
+
+
+def check_chart_files(paths: list[Path], force: bool) -> None:
+    """Before any work: a chart file already there is replaced only with --force, and only
+    if roadmap wrote it."""
+    from ..rendering.outputs import check_chart_file
+
+    for path in paths:
+        check_chart_file(path, force)
 
 
 def records(frame) -> list[dict]:

@@ -14,6 +14,7 @@ from ..rendering.messages import column, each_language, term, text, word
 from ..rendering.numbers import number, percent, tonnes
 from .common import (
     MAX_DRAWS,
+    ChartForceOption,
     DependenciesOption,
     Lang,
     ListFormat,
@@ -22,6 +23,7 @@ from .common import (
     WeightsOption,
     WithDomainOption,
     app,
+    check_chart_files,
     check_chart_path,
     console,
     records,
@@ -48,6 +50,7 @@ def pathway_command(
     chart: Annotated[Path | None, typer.Option(
         help="Draw the wedge chart here; -contributions and -cost-curve charts beside it.")]
     = None,
+    force: ChartForceOption = False,
     lang: Annotated[Lang, typer.Option(
         help="Chart labels and the printed tables and sentences: Chinese, English or both.")]
     = Lang.both,
@@ -86,6 +89,9 @@ def pathway_command(
     loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, None,
                                                       with_domain)
     check_chart_path(chart)
+    charts = [] if chart is None else [chart, _beside(chart, "contributions"),
+                                       _beside(chart, "cost-curve")]
+    check_chart_files(charts, force)
     graph = load_dependencies(loaded, *(dependencies or []))
     with naming_the_profile(site.file, METHOD_OPTION if method else None):
         ranking = rank(matrix, chosen, used)
@@ -99,13 +105,12 @@ def pathway_command(
     chosen_years = _years(years, site)
     shares = contributions(pathway, loaded, chosen_years, by="function")
     economics = measure_economics(pathway, loaded, chosen_years[-1])
-    if chart is not None:
-        for path, figure in (
-                (chart, wedge_chart(pathway, loaded, checks, lang.value,
-                                    spread.band if spread else None)),
-                (_beside(chart, "contributions"), contribution_chart(shares, loaded, lang.value)),
-                (_beside(chart, "cost-curve"),
-                 cost_curve_chart(economics, chosen_years[-1], lang.value))):
+    if charts:
+        figures = (wedge_chart(pathway, loaded, checks, lang.value,
+                               spread.band if spread else None),
+                   contribution_chart(shares, loaded, lang.value),
+                   cost_curve_chart(economics, chosen_years[-1], lang.value))
+        for path, figure in zip(charts, figures, strict=True):
             save_figure(figure, path)
             typer.echo(f"wrote {path}", err=True)
     _print_pathway(output_format, pathway, checks, shares, economics, scenarios, gap, spread,

@@ -15,6 +15,7 @@ from ..rendering.numbers import money, number, percent, tonnes
 from ..rendering.style import label
 from .common import (
     AhpOption,
+    ChartForceOption,
     ChartFormat,
     DependenciesOption,
     DomainChoice,
@@ -26,6 +27,7 @@ from .common import (
     WeightsOption,
     WithDomainOption,
     app,
+    check_chart_files,
     check_chart_path,
     check_domain,
     console,
@@ -76,6 +78,7 @@ def chart_command(
     = None,
     part: Annotated[TownPart | None, typer.Option(help="Town only: draw this part.")] = None,
     whole: Annotated[bool, typer.Option("--whole", help="Town: all 86 rows in one chart.")] = False,
+    force: ChartForceOption = False,
 ) -> None:
     """Draw a domain's catalog roadmap like the study's figures (town in its five parts)."""
     from ..rendering.gantt import TOWN_PARTS, domain_chart, domain_rows
@@ -84,13 +87,14 @@ def chart_command(
 
     check_domain(domain)
     target, chart_format = chart_target(output, chart_format, domain)
-    loaded = user_catalog(ctx)
     parts: list[str | None] = [part]
     if domain == "town" and part is None and not whole:
         parts = list(TOWN_PARTS)
-    for name in parts:
-        path = target.with_name(f"{target.stem}-{name}{target.suffix}") if name and not part \
-            else target
+    paths = [target.with_name(f"{target.stem}-{name}{target.suffix}") if name and not part
+             else target for name in parts]
+    check_chart_files(paths, force)
+    loaded = user_catalog(ctx)
+    for name, path in zip(parts, paths, strict=True):
         if chart_format is ChartFormat.html:
             rows, text = domain_rows(loaded, domain, name)
             save_interactive(interactive_gantt(rows, text, lang.value), path)
@@ -113,6 +117,7 @@ def plan_command(
     chart: Annotated[Path | None, typer.Option(
         help="Also draw the roadmap Gantt chart here: .png, .svg, .pdf, .html (interactive).")]
     = None,
+    force: ChartForceOption = False,
     lang: Annotated[Lang, typer.Option(
         help="Chart labels and the printed summary and tables: Chinese, English or both.")]
     = Lang.both,
@@ -153,6 +158,7 @@ def plan_command(
                                                       with_domain)
     graph = load_dependencies(loaded, *(dependencies or []))
     check_chart_path(chart, interactive=True)
+    check_chart_files([] if chart is None else [chart], force)
     with naming_the_profile(site.file, METHOD_OPTION if method else None):
         ranking = rank(matrix, chosen, used)
     portfolio = None

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from .fonts import chart_rc, embedded_font_css
 from .gantt import ChartText, gantt_chart
-from .outputs import write_atomically
+from .outputs import CREATOR, write_atomically
 from .style import check_lang, label
 
 
@@ -57,7 +57,8 @@ def interactive_html(chart: InteractiveGantt) -> str:
                           f"<title>{html.escape(tip)}</title>", 1)
     svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1', svg, count=1)
     page = (f'<!DOCTYPE html>\n<html lang="{"en" if chart.lang == "en" else "zh"}">\n<head>\n'
-            f'<meta charset="utf-8">\n<title>{html.escape(chart.title)}</title>\n<!--FONT-CSS-->\n'
+            f'<meta charset="utf-8">\n<meta name="generator" content="{CREATOR}">\n'
+            f'<title>{html.escape(chart.title)}</title>\n<!--FONT-CSS-->\n'
             "<style>\nbody { margin: 16px; font-family: 'RoadmapCJK', sans-serif; }\n"
             "svg { max-width: 100%; height: auto; }\n"
             "svg text { font-family: 'RoadmapCJK', 'DejaVu Sans', sans-serif !important; }\n"

@@ -57,6 +57,16 @@ def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
 def check_output_file(path: Path, force: bool, header: list[str], what: str) -> Path:
     """Refuse, before the work, to overwrite a file without `force`, or even with it a file
     whose first row is not `header` (what `roadmap` writes there: a table's columns)."""
+    return _check_replaced(path, force, what, lambda: first_row(path) == header)
+
+
+def check_chart_file(path: Path, force: bool) -> Path:
+    """As `check_output_file`, for a chart: `force` replaces only a file whose metadata
+    names roadmap (`written_by_roadmap`)."""
+    return _check_replaced(path, force, "chart", lambda: written_by_roadmap(path))
+
+
+def _check_replaced(path: Path, force: bool, what: str, ours: Callable[[], bool]) -> Path:
     if path.is_dir():
         raise InputError(path, "is a folder", allowed="a file name")
     if not path.exists():
@@ -64,10 +74,22 @@ def check_output_file(path: Path, force: bool, header: list[str], what: str) -> 
     if not force:
         raise InputError(path, f"the file exists already (an earlier {what}?)",
                          allowed="--force to replace it, or another -o")
-    if first_row(path) != header:
+    if not ours():
         raise InputError(path, f"--force replaces only a {what} roadmap wrote",
                          allowed="another -o")
     return path
+
+
+def written_by_roadmap(path: Path) -> bool:
+    """Whether a chart file's metadata names roadmap as its creator (`CREATOR`): PNG's
+    Software, SVG's and PDF's Creator, the interactive page's generator."""
+    try:
+        if path.stat().st_size > LARGEST_CHART:
+            return False
+        content = path.read_bytes()
+    except OSError:
+        return False
+    return any(re.search(pattern, content) for pattern in _CREATOR_MARKS)
 
 
 def first_row(path: Path) -> list[str] | None:
@@ -85,9 +107,17 @@ def first_row(path: Path) -> list[str] | None:
         return None
 
 
-# Fixed metadata so that the same chart gives the same bytes every time.
-_METADATA = {".png": {"Software": None}, ".svg": {"Date": None},
-             ".pdf": {"CreationDate": None, "ModDate": None}}
+# Fixed metadata so that the same chart gives the same bytes every time, naming roadmap as
+# the creator: `--force` replaces a chart file only when it says so (`written_by_roadmap`).
+CREATOR = "roadmap"
+_METADATA = {".png": {"Software": CREATOR}, ".svg": {"Date": None, "Creator": CREATOR},
+             ".pdf": {"CreationDate": None, "ModDate": None, "Creator": CREATOR}}
+_CREATOR_MARKS = (  # each format's creator field holding exactly CREATOR ("roadmap")
+    rb"\A\x89PNG[\s\S]*?\x00\x00\x00\x10tEXtSoftware\x00roadmap",  # the chunk's length: 16
+    rb"<dc:creator>\s*<cc:Agent>\s*<dc:title>roadmap</dc:title>",
+    rb"/Creator \(roadmap\)",
+    rb'<meta name="generator" content="roadmap">')
+LARGEST_CHART = 50_000_000  # bytes: a larger file is no chart roadmap wrote
 # zlib level 3 writes the charts' PNGs 14 % faster than Pillow's default 6 for 0.1 % more bytes
 _OPTIONS = {".png": {"pil_kwargs": {"compress_level": 3}}}
 CHART_FORMATS = ("png", "svg", "pdf")
