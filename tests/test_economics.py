@@ -344,6 +344,25 @@ def test_cost_curve_chart_structure(catalog):
     assert not any(g.get_visible() for g in ax.xaxis.get_gridlines())
 
 
+def test_a_cost_far_above_the_others_is_cut_at_the_axis_top_and_marked(catalog):
+    """The hub's fuel-cell buses at 41,339 yuan/t beside 3,468 left every other bar a tenth
+    of the plot: the axis now ends above the second highest, the outlier's bar keeps its
+    height (cut by the axis), its number says ↑ and the key its cost. Costs within 4x of
+    each other keep the whole range."""
+    table = _ceramics_like_economics()
+    ax = cost_curve_chart(table, 2035, "en").axes[0]
+    assert ax.get_ylim()[1] > 948  # no outlier: everything shown
+    table.loc[len(table) - 1, ["abatement_t_per_yr", "cost_yuan_per_t"]] = [2000.0, 41_339.0]
+    figure = cost_curve_chart(table, 2035, "en")
+    ax = figure.axes[0]
+    assert 379 * 1.5 <= ax.get_ylim()[1] < 41_339 / 4
+    top = next(p for p in ax.patches if p.get_gid() == "mac:m15")
+    assert top.get_y() + top.get_height() == pytest.approx(41_339)
+    numbers = [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("mac-number")]
+    assert "15 ↑" in numbers and "14" in numbers
+    assert "15. measure 15 (41,339)" in figure.texts[-1].get_text()
+
+
 def _ceramics_like_economics() -> pd.DataFrame:
     """The ceramics plant's cost curve of 2035: six narrow bars at about -2,200 yuan/t, five
     wide ones, two slivers of CCUS (0.2 % of the abatement each) above the axis."""

@@ -175,16 +175,38 @@ def _key_entry(number: int, name_zh: str, name_en: str, cost: float, lang: str) 
 
 # A cost-curve bar narrower than this share of the abatement is too narrow for its number.
 NARROW_BAR = 0.025
+# A cost this many times the next highest is cut at the axis' top (its number marked ↑, its
+# cost in the key), so that the other bars keep a readable height: the hub's fuel-cell buses
+# at 41,339 yuan/t beside 3,468 left every other bar a tenth of the plot.
+OUTLIER = 4.0
 
 
 class Bar(NamedTuple):
     """A cost-curve bar as its number's placement needs it: the tip is the cost, or the
-    end of its P10-P90 line past it."""
+    end of its P10-P90 line past it; `cut`: past the axis' top (`OUTLIER`)."""
 
     number: int
     left: float
     width: float
     tip: float
+    cut: bool = False
+
+
+def _tip(cost: float, spread: pd.Series | None) -> float:
+    """How far a bar reaches: its cost, or its P10-P90 line's end past it."""
+    if spread is None:
+        return cost
+    low, high = spread
+    return max(cost, high) if cost >= 0 else min(cost, low)
+
+
+def _ceiling(tips: list[float]) -> float:
+    """The highest cost the axis shows: the highest tip, unless it is `OUTLIER` times the
+    next highest above zero (then that one's tip, with headroom: the outlier is cut)."""
+    above = sorted(t for t in tips if t > 0)
+    if len(above) >= 2 and above[-1] > OUTLIER * above[-2]:
+        return 1.5 * above[-2]
+    return np.inf
 
 
 def _number_bars(ax, bars: list[Bar], narrow: float) -> None:
@@ -207,6 +229,7 @@ def _number_bars(ax, bars: list[Bar], narrow: float) -> None:
         tip = max(b.tip for b in run) if above else min(b.tip for b in run)
         centre = (run[0].left + run[-1].left + run[-1].width) / 2
         words = str(run[0].number) if len(run) == 1 else f"{run[0].number}–{run[-1].number}"
+        words += " ↑" if any(b.cut for b in run) else ""
         # a character is about a quarter of a narrow bar wide
         apart = narrow / 4 * (len(words) + len(last[2])) / 2 + narrow / 4
         close = centre - last[0] < apart and abs(tip - last[1]) < near
@@ -240,6 +263,9 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         scale, unit_zh, unit_en = axis_tonnes(shown["abatement_t_per_yr"].sum(), lang)
         total = shown["abatement_t_per_yr"].sum() / scale
         narrow = NARROW_BAR * total  # a bar narrower than its number
+        tips = [_tip(row.cost_yuan_per_t, spread.loc[row.id] if row.id in spread.index
+                     else None) for row in shown.itertuples()]
+        ceiling = _ceiling(tips)
         left, bars = 0.0, []
         key = [chart_text("cost_key", lang)]
         for number, row in enumerate(shown.itertuples(), start=1):
@@ -250,14 +276,12 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
                                    edgecolor=colour if width < narrow else "white",
                                    linewidth=0.8, gid=f"mac:{row.id}",
                                    hatch="//" if row.cost_basis == "grade" else None))
-            centre = left + width / 2
-            tip = cost
+            centre, tip = left + width / 2, tips[number - 1]
             if row.id in spread.index:
                 low, high = spread.loc[row.id]
                 ax.plot([centre, centre], [low, high], color=NET_COLOUR, linewidth=0.9,
                         gid=f"cost-range:{row.id}")
-                tip = max(cost, high) if cost >= 0 else min(cost, low)
-            bars.append(Bar(number, left, width, tip))
+            bars.append(Bar(number, left, width, min(tip, ceiling), tip > ceiling))
             key.append(_key_entry(number, row.name_zh, row.name_en, cost, lang))
             left += width
         _number_bars(ax, bars, narrow)
@@ -280,8 +304,8 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
                   frameon=False, fontsize=8.5)
         ax.set_xlim(0, max(left, 1e-9) * 1.02)
         drawn = spread[spread.index.isin(shown["id"])].to_numpy().ravel()
-        values = [*shown["cost_yuan_per_t"], *drawn, 0.0,
-                  *([carbon_price] if carbon_price else [])]
+        values = [min(v, ceiling) for v in (*shown["cost_yuan_per_t"], *drawn, 0.0,
+                                             *([carbon_price] if carbon_price else []))]
         span = max(max(values) - min(values), 1.0)
         ax.set_ylim(min(values) - 0.12 * span, max(values) + 0.12 * span)
         ax.yaxis.set_major_formatter(lambda y, _: f"{y:,.0f}")
