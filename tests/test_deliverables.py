@@ -451,6 +451,23 @@ def test_the_economics_section_says_what_the_cost_curve_shows(xiaolan):
     assert len(zh) == len(lines) and "项措施没有对应的技术成本类别" in zh[2]
 
 
+def test_measures_tied_by_one_unit_cost_are_said_to_be_compared_on_quotes(catalog, xiaolan):
+    """The office building's cost curve is 12 bars within 5 % of one another, all priced at
+    the building-efficiency family's cost per MWh saved: the report says the curve cannot
+    rank them. Xiaolan's industrial measures, one family but costs 10 % or more apart, are
+    not said to be tied."""
+    from roadmap.rendering.document import economics_lines
+
+    office = analyse_file(catalog, SITES / "building.yaml", Options(
+        draws=50, uncertainty_draws=0, compare=("topsis",)))
+    tied = [line for line in economics_lines(office, "en") if " share one " in line]
+    assert len(tied) == 1 and tied[0].startswith("12 measures share one building efficiency")
+    assert "compare them with one another on quotes" in tied[0]
+    assert any("采用同一建筑节能单位造价" in line for line in economics_lines(office, "zh"))
+    assert not any("industrial efficiency" in line for line in economics_lines(xiaolan, "en")
+                   if " share one " in line)
+
+
 def test_the_report_reconciles_its_figures_for_a_client(xiaolan, nanao_runs):
     from roadmap.rendering.document import bau_lines, economics_lines, green_power_lines
     joined = " ".join(economics_lines(xiaolan, "en"))

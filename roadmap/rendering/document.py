@@ -423,6 +423,7 @@ def cost_ranges(analysis: SiteAnalysis) -> pd.DataFrame:
 
 
 SKEWED = 0.9  # a central investment this far below the Monte Carlo median is explained
+TIED_COSTS = 0.1  # one family's measures whose costs lie this close are said to be tied
 
 
 def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
@@ -439,6 +440,7 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     grade = frame[frame["cost_basis"] == GRADE]
     if len(grade):
         lines.append(text("grade_line", lang, count=len(grade), names=_names(grade, lang)))
+    lines += shared_cost_lines(costed, lang)
     quick = frame[frame["payback_years"] < 1]
     if len(quick):
         lines.append(text("quick_payback_line", lang, count=len(quick),
@@ -455,6 +457,20 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         shadow = analysis.portfolio.shadow_price
         lines.append(text("shadow_line", lang, shadow=number(shadow)) if shadow > 1e-6
                      else text("budget_not_binding_line", lang))
+    return lines
+
+
+def shared_cost_lines(costed: pd.DataFrame, lang: str) -> list[str]:
+    """Measures priced by one family's unit cost whose levelised costs lie within
+    `TIED_COSTS` of one another (13 of the office building's 16 bars): the curve cannot
+    rank them, quotes can."""
+    lines = []
+    for basis, group in costed[costed["cost_basis"] != GRADE].groupby("cost_basis", sort=False):
+        costs = group["cost_yuan_per_t"]
+        if len(group) >= 3 and costs.max() - costs.min() <= TIED_COSTS * costs.abs().max():
+            lines.append(text("shared_cost_line", lang, count=len(group),
+                              basis=term("cost_basis", basis, lang), names=_names(group, lang),
+                              low=number(costs.min()), high=number(costs.max())))
     return lines
 
 
