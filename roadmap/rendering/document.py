@@ -462,7 +462,7 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 def shared_cost_lines(costed: pd.DataFrame, lang: str) -> list[str]:
     """Measures priced by one family's unit cost whose levelised costs lie within
-    `TIED_COSTS` of one another (13 of the office building's 16 bars): the curve cannot
+    `TIED_COSTS` of one another (the office building's 12 efficiency measures): the curve cannot
     rank them, quotes can."""
     lines = []
     for basis, group in costed[costed["cost_basis"] != GRADE].groupby("cost_basis", sort=False):
