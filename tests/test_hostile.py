@@ -336,6 +336,20 @@ def test_nan_and_infinity_are_refused_in_a_profile(tmp_path, catalog, value):
         load_site(profile, catalog)
 
 
+@pytest.mark.parametrize(("extra", "expected"), [
+    ({"grid": {2020: 0.0, 2050: 0.0}}, "grid.: the factor in the base year 2020 is 0"),
+    ({"baseline": {"industry": {"electricity": 100, "biomass": 50}}},
+     "baseline.: industry.biomass has 50 t, but biomass counts 0 tCO2 per MWh"),
+])
+def test_emissions_without_a_factor_are_refused(extra, expected):
+    """The model holds a cell's energy as its emissions over the base year's factor: a zero
+    factor there divided by zero and ended in scipy's traceback (grid) or NaN."""
+    from roadmap.inputs.site import site_from_dict
+    with pytest.raises(InputError, match=expected):
+        site_from_dict({"name": "t", "domain": "town", "base_year": 2020,
+                        "baseline": {"industry": {"electricity": 100}}, **extra})
+
+
 def test_catalog_validate_warns_about_formula_names(tmp_path, capsys):
     _, out, _ = run(capsys, "catalog", "export", "-f", "csv")
     frame = pd.read_csv(io.StringIO(out)).head(1)

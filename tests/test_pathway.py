@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from roadmap import load_site
@@ -374,6 +375,13 @@ def test_wedge_chart_lines_follow_the_pathway(catalog, graph):
     bars = [p for p in contribution_chart(shares, catalog, "en").axes[0].patches
             if (p.get_gid() or "").startswith("share:")]
     assert sum(b.get_width() for b in bars) == pytest.approx(1.0)
+
+
+def test_contribution_chart_without_abatement_says_so_and_has_no_legend(catalog):
+    empty = pd.DataFrame(columns=["year", "group", "abatement", "share"])
+    axes = contribution_chart(empty, catalog, "en").axes[0]
+    assert axes.get_legend() is None and not axes.patches
+    assert [t.get_text() for t in axes.texts] == ["no abatement in the report years"]
 
 
 def test_pathway_command(tmp_path, capsys):

@@ -208,6 +208,24 @@ def test_copras_keeps_the_textbook_formula_for_positive_costs(office_matrix):
     np.testing.assert_allclose(preferences(office_matrix, "copras", weights), q / q.max())
 
 
+def test_copras_ranks_measures_that_abate_nothing_last_and_says_so(catalog):
+    """A waste-only community: its planning and management measures have nothing to act on.
+    COPRAS sums their zero abatement as it is (it refused them before) and ranks them last;
+    the why does not quote their stand-in cost as a cost per tonne."""
+    site = site_from_dict({"name": "w", "domain": "community", "method": "copras",
+                           "baseline": {"waste": {"non_energy": 5000}}})
+    frame = rank(decision_matrix(catalog, site), "copras",
+                 {"site_abatement": 0.5, "cost": 0.5}).frame
+    nothing = frame["site_abatement"] == 0
+    assert 3 <= nothing.sum() < len(frame)
+    assert frame.loc[nothing, "rank"].min() > frame.loc[~nothing, "rank"].max()
+    assert not frame.loc[nothing, "why"].str.contains("yuan/t").any()
+    assert frame.loc[nothing, "why"].str.contains(
+        "abates nothing at this site on its own: no cost per tonne").all()
+    assert sentence("abates nothing at this site on its own: no cost per tonne", "zh") == \
+        "在本场地单独采用时无减排量：无单位减排成本"
+
+
 def test_why_names_the_levelised_cost_and_its_basis_in_both_languages(office_matrix):
     frame = rank(office_matrix, "topsis", {"site_abatement": 0.5, "cost": 0.5}).frame
     why = frame.set_index("id")["why"]
@@ -290,15 +308,16 @@ def test_method_comparison_correlations(town_matrix):
 
 
 def test_a_method_that_cannot_apply_is_skipped_in_the_comparison(catalog):
-    # an enterprise on electricity only that includes coal-to-gas: it abates nothing at the
-    # site, which COPRAS (sum normalisation) cannot weigh
-    site = site_from_dict({"name": "e", "domain": "enterprise", "include": ["ent-coal-to-gas"],
-                           "baseline": {"industry": {"electricity": 1000}}})
+    # a town on a grid of 2 t/MWh: electrifying its boilers adds emissions, a negative
+    # benefit COPRAS (sum normalisation) cannot weigh
+    site = site_from_dict({"name": "t", "domain": "town", "grid": {2020: 2.0, 2050: 2.0},
+                           "baseline": {"industry": {"gas": 1000, "coal": 1000}}})
     matrix = decision_matrix(catalog, site)
-    assert matrix.frame.set_index("id").loc["ent-coal-to-gas", "site_abatement"] == 0
+    assert matrix.frame.set_index("id").loc["town-boiler-coal-to-electric",
+                                            "site_abatement"] < 0
     comparison = compare_methods(matrix, ["topsis", "copras", "vikor"], {"site_abatement": 1,
                                                                          "cost": 1})
-    assert "above zero" in comparison.skipped["copras"] and "copras" not in comparison.ranks
+    assert "adds emissions" in comparison.skipped["copras"] and "copras" not in comparison.ranks
     assert "vikor" in comparison.ranks
 
 

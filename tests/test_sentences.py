@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from roadmap.decisions import portfolio as portfolio_module
 from roadmap.decisions.roadmap import select_measures
-from roadmap.rendering.document import SENTENCE_COLUMNS, investment_lines, scenario_table
+from roadmap.rendering.document import (
+    SENTENCE_COLUMNS,
+    investment_lines,
+    method_section,
+    scenario_table,
+    uncertainty_lines,
+)
 from roadmap.rendering.messages import column as header_words
 from roadmap.rendering.messages import measure_names, sentence
 from roadmap.rendering.numbers import money
@@ -221,3 +229,26 @@ def test_measures_that_pay_back_within_a_year_are_named_for_checking(analyses):
     line = next(x for x in economics_lines(analyses["xiaolan-town"], "en")
                 if "pay back within a year" in x)
     assert line.startswith("2 measures pay back within a year at their central unit costs")
+
+
+def test_a_dropped_criterion_reads_once_in_each_language():
+    """In both languages the note is the Chinese sentence, then the English one (formatting
+    one sentence with bilingual parts wrote every term twice)."""
+    ranking = SimpleNamespace(weights={"timing": 1.0}, method="copras",
+                              dropped={"cost": "same value (0) for every measure"})
+    items = method_section(SimpleNamespace(ranking=ranking), "both")["items"]
+    assert items == ["平准化减排成本：所有措施取值相同（0） / levelised cost: same value (0) for "
+                     "every measure"]
+
+
+def test_a_rank_the_weights_never_move_is_said_as_kept():
+    frame = pd.DataFrame({"id": ["a", "b"], "name_zh": ["甲", "乙"], "name_en": ["A", "B"],
+                          "rank": [1, 2], "rank_p5": [1, 2], "rank_p95": [1, 2],
+                          "p_top_k": [1.0, 1.0], "unstable": [False, False]})
+    analysis = SimpleNamespace(stability=SimpleNamespace(frame=frame, top_k=10),
+                               roadmap=SimpleNamespace(frame=frame[["id"]]),
+                               site=SimpleNamespace(growth_rate=0.02), years=[2035])
+    assert uncertainty_lines(analysis, "en")[0] == \
+        "A: its rank stays 1 whatever the weights (probability of the top 10: 100%)."
+    assert uncertainty_lines(analysis, "zh")[0] == \
+        "甲的排名在权重变化下保持第1名（进入前10名的概率100%）。"

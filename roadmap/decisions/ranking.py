@@ -30,13 +30,17 @@ def _copras_inputs(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
     each cost column is handed over as its reciprocal 1/x (timing as 1/(1 + phase)), marked
     as a cost column: pymcdm's arithmetic then equals the textbook's. Without a cost
     criterion, the cost of abatement 1/➕ is used, i.e. ➕ itself marked as a cost column.
-    Columns at or below zero are first made positive (DecisionMatrix.positive_values).
+    Cost columns at or below zero are first made positive (DecisionMatrix.positive_values);
+    benefit columns are summed as they are, a zero too (a measure that abates nothing at the
+    site adds nothing to S+), not a negative (one that adds emissions).
     tests/test_ranking.py checks the result against the textbook formula."""
     types = matrix.types.copy()
-    if (matrix.values[:, types > 0] <= 0).any():
-        raise InputError("method", "COPRAS needs criteria values above zero (a measure "
-                         "abates nothing at this site)", allowed="another method")
+    benefits = types > 0
+    if (matrix.values[:, benefits] < 0).any():
+        raise InputError(METHOD_OPTION, "COPRAS needs benefit criteria of zero or more (a "
+                         "measure adds emissions at this site)", allowed="another method")
     values = matrix.positive_values()
+    values[:, benefits] = matrix.values[:, benefits]
     for column, criterion in enumerate(matrix.criteria):
         if criterion in COST_CRITERIA:
             values[:, column] = 1 / values[:, column]
@@ -187,6 +191,8 @@ _CRITERION_TEXT = {
 
 
 def _describe(criterion: str, row: pd.Series) -> str:
+    if criterion == "cost" and row.get("site_abatement", 1.0) <= 0:  # its cost is a stand-in
+        return "abates nothing at this site on its own: no cost per tonne"
     if criterion == "cost" and row["cost_basis"] == GRADE:
         return _CRITERION_TEXT[criterion].format(row[criterion]) + " (from the grade)"
     if criterion in _CRITERION_TEXT:

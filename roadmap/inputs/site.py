@@ -383,7 +383,26 @@ class Site(BaseModel):
         if overlap:
             raise ValueError(f"energy: {overlap[0]} is also given under baseline; give each "
                              "cell once")
+        self._check_factors()
         return self
+
+    def _check_factors(self) -> None:
+        """The model keeps a cell's energy as its emissions over its factor in the base
+        year: a cell with energy needs a factor above 0 there."""
+        electric = any("electricity" in cells for cells in self.baseline.values()) or any(
+            "electricity_mwh" in amounts for amounts in self.energy.values())
+        if electric and interpolate(self.grid_path(), [self.base_year])[0] <= 0:
+            raise ValueError(f"grid: the factor in the base year {self.base_year} is 0, so "
+                             "the site's electricity would hold no energy; give it above 0 "
+                             "in the base year (a cleaner grid comes in later years)")
+        factors = self.assumptions.emission_factors
+        for sector, cells in self.baseline.items():
+            for carrier, tonnes in cells.items():
+                if tonnes > 0 and factors.get(carrier, 1.0) <= 0:
+                    raise ValueError(f"baseline: {sector}.{carrier} has {tonnes:g} t, but "
+                                     f"{carrier} counts 0 tCO2 per MWh "
+                                     f"(assumptions.emission_factors.{carrier}); leave it "
+                                     "out or give the factor above 0")
 
     def grid_path(self) -> dict[int, float]:
         """The site's grid emission factor path (its own, or the Guangdong default)."""

@@ -150,8 +150,12 @@ def contribution_chart(table: pd.DataFrame, catalog: Catalog, lang: str = "both"
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False,
-                  fontsize=8.5)
+        if groups:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4,
+                      frameon=False, fontsize=8.5)
+        else:  # the measures start too late, or none acts on what the site emits
+            ax.text(0.5, 0.5, chart_text("no_abatement", lang), transform=ax.transAxes,
+                    ha="center", va="center", color="0.4")
         _finish(ax, chart_title("contributions_title", lang))
     return figure
 

@@ -20,6 +20,7 @@ from .messages import (
     assumption_origin,
     cite,
     column,
+    each_language,
     plan_text,
     profile_key,
     sentence,
@@ -245,9 +246,10 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     widest = frame.assign(width=frame["rank_p95"] - frame["rank_p5"]).sort_values(
         ["unstable", "width", "rank"], ascending=[False, False, True]).iloc[0]
     shown_growth = _rates(analysis.site.growth_rate, lang)
-    return [text("uncertainty_rank", lang, name=label(widest["name_zh"], widest["name_en"], lang),
-                 low=int(widest["rank_p5"]), high=int(widest["rank_p95"]), k=result.top_k,
-                 p=percent(widest["p_top_k"])),
+    low, high = int(widest["rank_p5"]), int(widest["rank_p95"])
+    return [text("uncertainty_rank" if low < high else "uncertainty_rank_kept", lang,
+                 name=label(widest["name_zh"], widest["name_en"], lang), low=low, high=high,
+                 k=result.top_k, p=percent(widest["p_top_k"])),
             text("uncertainty_growth", lang, growth=shown_growth, year=analysis.years[-1]),
             text("uncertainty_catalog", lang)]
 
@@ -281,8 +283,9 @@ def method_section(analysis: SiteAnalysis, lang: str) -> dict:
                         for c, w in ranking.weights.items())
     return section(text("method", lang),
                    paragraphs=[f"{term('method', ranking.method, lang)} (pymcdm) · {weights}"],
-                   items=[text("dropped_note", lang, criterion=term("criterion", c, lang),
-                               reason=sentence(r, lang)) for c, r in ranking.dropped.items()])
+                   items=[each_language(lambda one, c=c, r=r: text(
+                       "dropped_note", one, criterion=term("criterion", c, one),
+                       reason=sentence(r, one)), lang, " / ") for c, r in ranking.dropped.items()])
 
 
 def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
