@@ -19,6 +19,7 @@ from roadmap.rendering.document import (
     SENTENCE_COLUMNS,
     investment_lines,
     method_section,
+    roadmap_section,
     scenario_table,
     uncertainty_lines,
 )
@@ -252,3 +253,15 @@ def test_a_rank_the_weights_never_move_is_said_as_kept():
         "A: its rank stays 1 whatever the weights (probability of the top 10: 100%)."
     assert uncertainty_lines(analysis, "zh")[0] == \
         "甲的排名在权重变化下保持第1名（进入前10名的概率100%）。"
+
+
+def test_a_phase_without_measures_is_a_sentence_not_an_empty_table(analyses):
+    """The electronics factory's and Jiangmen's roadmaps have no long-term measure."""
+    for name in ("electronics-factory", "jiangmen-city"):
+        part = roadmap_section(analyses[name], "both")
+        assert all(len(table) for _, table in part["tables"]), name
+        assert not any("2035-2050" in caption for caption, _ in part["tables"]), name
+        assert part["paragraphs"] == ["没有措施在以下阶段普及：远期（2035—2050年）。 / No measure "
+                                      "becomes widespread in these phases: Long term (2035-2050)."]
+    part = roadmap_section(analyses["xiaolan-town"], "en")
+    assert part["paragraphs"] == [] and len(part["tables"]) >= 3

@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"error: {error}", err=True)
         sys.exit(2)
     except typer.BadParameter.__mro__[1] as error:  # click's UsageError, as one line too
-        typer.echo(f"error: {error.format_message().replace('Value error, ', '')}", err=True)
+        message = " ".join(error.format_message().replace("Value error, ", "").split())
+        typer.echo(f"error: {message}", err=True)  # one line: click lists choices on several
         sys.exit(2)
     except typer.Abort:
         sys.exit(1)

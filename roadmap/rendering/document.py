@@ -290,9 +290,12 @@ def method_section(analysis: SiteAnalysis, lang: str) -> dict:
 
 def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
     frame = analysis.roadmap.frame
-    tables = []
+    tables, empty = [], []
     for phase, start, end in phases(analysis.site):
         rows = frame[frame["phase"] == phase]
+        if rows.empty:  # said in a sentence, not as a table of headers only
+            empty.append((phase, start, end))
+            continue
         tables.append((_phase_heading(phase, start, end, lang), shown_table(
             rows[["id", "name_zh", "name_en", "start_year", "popularization_year", "reason"]],
             lang)))
@@ -300,7 +303,10 @@ def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
     if len(left_out):  # the ranked rows a reader would miss between the roadmap's ranks
         tables.append((text("left_out", lang), shown_table(
             left_out[["rank", "id", "name_zh", "name_en", "reason"]], lang)))
-    return section(text("roadmap", lang), tables=tables)  # the Gantt is in the summary
+    paragraphs = [each_language(lambda one: text("empty_phases", one, phases=", ".join(
+        _phase_heading(*phase, one) for phase in empty)), lang, " / ")] if empty else []
+    # the Gantt is in the summary
+    return section(text("roadmap", lang), paragraphs=paragraphs, tables=tables)
 
 
 def _phase_heading(phase: str, start: int, end: int, lang: str) -> str:
