@@ -87,6 +87,21 @@ def test_template_covers_every_site_field():
         assert f"\n{name}:" in text and f"# {name}" in text
 
 
+def test_template_shows_the_default_assumptions_without_pinning_them(tmp_path):
+    """Written out live, the defaults would stay in the profile when a release improves
+    them; the template lists them as comments and sets none."""
+    from roadmap.inputs.assumptions import Assumptions
+
+    text = profile_template("enterprise")
+    assert "\nassumptions: {}\n" in text
+    assert "\n#   grid_factor: {2012: 0.5271, 2022: 0.387, 2050: 0.144}\n" in text
+    path = tmp_path / "site.yaml"
+    path.write_text(text.replace("assumptions: {}", "assumptions: {lifetime_years: 20}"))
+    assumptions = load_site(path).assumptions
+    assert assumptions.lifetime_years == 20
+    assert assumptions.grid_factor == Assumptions().grid_factor
+
+
 def test_undeclared_feature_is_refused_with_a_suggestion(tmp_path):
     base = profile_template("town")
     typo = tmp_path / "typo.yaml"

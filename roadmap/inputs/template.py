@@ -54,7 +54,7 @@ GUIDE: dict[str, tuple[str, Any]] = {
     "extra_domains": ("", []),
     "sources": ("", {"budget": TEMPLATE_SOURCE}),
     "implementation": ("quarters, 10k yuan (万元)", None),  # none: defaults by category
-    "assumptions": ("", "defaults"),  # written out from `Assumptions()`
+    "assumptions": ("", {}),  # the defaults are written as comments: `_defaults_commented`
 }
 
 
@@ -95,14 +95,25 @@ def profile_template(domain: str = "town") -> str:
             example = domain
         elif name == "baseline":
             example = DOMAIN_BASELINES.get(domain, example)
-        elif name == "assumptions":
-            example = _plain(Assumptions().model_dump())
         required = Site.model_fields[name].is_required()
         described = ALLOWED.get(name, "")
         lines.append(f"# {name}{' (required)' if required else ''}"
                      f"{f' [{unit}]' if unit else ''}: {described}")
+        if name == "assumptions":
+            lines += _defaults_commented()
         lines.append(_yaml_line(name, example))
     return "\n".join(lines) + "\n"
+
+
+def _defaults_commented() -> list[str]:
+    """The engine's defaults as comments, a key per line to uncomment: written out live, they
+    would pin today's values in the profile, and a release's better default (a newer grid
+    factor, a price) would never reach the site."""
+    defaults = yaml.safe_dump(_plain(Assumptions().model_dump()), allow_unicode=True,
+                              default_flow_style=None, sort_keys=False, width=10_000)
+    return ["# To set one for this site, name it here, e.g. assumptions: {lifetime_years: 20}",
+            "# The defaults (their sources: README, 'Assumptions'):",
+            *(f"#   {line}" for line in defaults.splitlines())]
 
 
 def _yaml_line(name: str, value: Any) -> str:
