@@ -161,7 +161,8 @@ def test_chinese_report_gives_the_left_out_rows_in_chinese(zh_run):
     """The roadmap section ends with the ranked measures left out, their reasons in Chinese."""
     markdown = (zh_run / "report.md").read_text(encoding="utf-8")
     roadmap = markdown.split("## 4. 技术路线图")[1].split("\n## ")[0]
-    caption = "### 未纳入路线图的措施（与路线图中的措施重叠，避免重复计算减排量）"
+    caption = ("### 未纳入路线图的排名措施（与路线图中的措施重叠会重复计算减排量，"
+               "或在本场地没有减排）")
     table = _markdown_tables(roadmap.split(caption)[1])[0]
     assert table[0] == ["排名", "措施", "编号", "理由"] and len(table) == 7
     rows = {row[2]: row for row in table[1:]}

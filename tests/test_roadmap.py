@@ -341,13 +341,13 @@ def test_plan_command(tmp_path, capsys):
     assert "Near term: widespread 2010-2025" in out
     # after the phases, the ranked rows left out (6 of the first 21 ranks), rank 5 because
     # the profile includes the PV programme it covers
-    left_out = out.split("Left out of the roadmap: they overlap a measure in it")[1]
+    left_out = out.split("Left out of the roadmap: ranked measures that overlap one in it")[1]
     assert left_out.split("\n")[0].rstrip().endswith("(6)")
     renewable = next(line for line in left_out.splitlines() if "town-renewable-energy" in line)
     assert "│ 5 " in renewable and "included by the site profile" in renewable
     assert "overlaps Building solar" in renewable  # a measure by its name, not its id
     status, out, _ = run(capsys, "plan", str(XIAOLAN), "--lang", "zh")
-    renewable = next(line for line in out.split("未纳入路线图的措施")[1].splitlines()
+    renewable = next(line for line in out.split("未纳入路线图的排名措施")[1].splitlines()
                      if "town-renewable-energy" in line)
     assert "与场地资料纳入的建筑" in renewable
 
@@ -420,3 +420,30 @@ def test_a_start_year_moves_the_roadmap_its_phases_and_plan_after_the_data_year(
     with pytest.raises(InputError, match="start_year.: 2016 is outside 2017-2050"):
         site_from_dict({**site.model_dump(exclude_none=True, exclude={"notes"}),
                         "start_year": 2016}, path)
+
+
+def test_a_roadmap_leaves_out_measures_that_gain_nothing_at_the_site(catalog):
+    """A waste-only community: its planning and management rows have nothing to steer. They
+    are ranked (last) but left out of the roadmap with the reason, unless the profile
+    includes one; on a grid of 2 t/MWh electrifying boilers adds emissions."""
+    waste = {"name": "w", "domain": "community", "baseline": {"waste": {"non_energy": 5000}}}
+    graph = load_dependencies(catalog)
+    for profile, included in ((waste, None), ({**waste, "include": ["com-low-carbon-planning"]},
+                                              "com-low-carbon-planning")):
+        site = site_from_dict(profile)
+        matrix = decision_matrix(catalog, site)
+        ranking = rank(matrix, "topsis", choose_weights(matrix, site))
+        plan = build_roadmap(ranking, catalog, graph, site, top=15)
+        nothing = set(ranking.frame.loc[ranking.frame["site_abatement"] == 0, "id"])
+        left = plan.left_out.set_index("id")["reason"]
+        assert len(nothing) >= 5 and set(left.index) == nothing - {included}
+        assert set(left) == {"abates nothing at this site on its own"}
+        assert set(plan.frame["id"]) == set(ranking.frame["id"]) - set(left.index)
+    town = site_from_dict({"name": "t", "domain": "town", "grid": {2020: 2.0, 2050: 2.0},
+                           "baseline": {"industry": {"gas": 1000, "coal": 1000}}})
+    matrix = decision_matrix(catalog, town)
+    plan = build_roadmap(rank(matrix, "topsis", choose_weights(matrix, town)), catalog, graph,
+                         town, top=None)
+    left = plan.left_out.set_index("id")["reason"]
+    assert left["town-boiler-coal-to-electric"] == "adds emissions at this site on its own"
+    assert "town-boiler-coal-to-electric" not in set(plan.frame["id"])

@@ -92,16 +92,29 @@ def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
     for _, row in frame.iterrows():
         if top is not None and len(chosen) >= top:
             break
+        reason = _no_gain(row) if row["id"] not in taken else ""
         clash = next((o for o in (*taken, *chosen) if conflicts.has_edge(row["id"], o)), None)
-        if clash is None:
-            chosen.append(row["id"])
-        else:
+        if clash is not None:
             why = "included by the site profile" if clash in taken else "already in the roadmap"
+            reason = (f"overlaps {clash}, {why} "
+                      f"({conflicts.edges[row['id'], clash]['reason']})")
+        if reason:
             left_out.append({"id": row["id"], "name_zh": row["name_zh"],
-                             "name_en": row["name_en"], "rank": row["rank"],
-                             "reason": f"overlaps {clash}, {why} ("
-                                       f"{conflicts.edges[row['id'], clash]['reason']})"})
+                             "name_en": row["name_en"], "rank": row["rank"], "reason": reason})
+        else:
+            chosen.append(row["id"])
     return chosen, pd.DataFrame(left_out, columns=LEFT_OUT_COLUMNS)
+
+
+def _no_gain(row: pd.Series) -> str:
+    """Why a ranked measure that abates nothing at the site (a plan with nothing to steer,
+    a cap business as usual already fills), or adds emissions there (electrifying on a grid
+    dirtier than the fuel), is no recommendation; "" for the others and for a ranking
+    without the site model's abatement."""
+    abatement = row.get("site_abatement", 1.0)
+    if abatement < 0:
+        return "adds emissions at this site on its own"
+    return "abates nothing at this site on its own" if abatement == 0 else ""
 
 
 def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, site: Site,
