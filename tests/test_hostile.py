@@ -451,6 +451,21 @@ def test_no_measure_for_the_site_names_the_profile(tmp_path, capsys):
     assert err.startswith(f"error: {profile}: no measure applies to this site")
 
 
+@pytest.mark.parametrize("command", ["rank", "check", "run"])
+def test_a_site_no_measure_abates_anything_at_is_one_error_naming_the_profile(
+        tmp_path, capsys, command):
+    """A community that emits only farming's non-energy gases: its catalog's planning rows
+    apply but steer nothing; ranking them would recommend measures that abate nothing."""
+    profile = tmp_path / "farm.yaml"
+    profile.write_text("name: f\ndomain: community\nbaseline: {agriculture: {non_energy: 1}}\n")
+    out = tmp_path / "out"
+    status, _, err = run(capsys, command, str(profile), *(["-o", str(out)] if command == "run"
+                                                          else []))
+    assert status == 2 and len(err.strip().splitlines()) == 1 and not out.exists()
+    assert err.startswith(f"error: {profile}: no measure abates anything at this site (it "
+                          "emits agriculture.non_energy) (allowed: extra_domains")
+
+
 def test_a_method_from_the_command_line_is_named_as_the_option(tmp_path, capsys):
     profile = tmp_path / "my-town.yaml"
     profile.write_text(TOWN + "weights: {site_abatement: 1}\n")

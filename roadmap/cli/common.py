@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer.core import TyperGroup
 
-from ..errors import InputError
+from ..errors import InputError, naming_the_profile
 from ..inputs.vocabulary import CRITERIA, DOMAINS, METHODS
 
 if TYPE_CHECKING:
@@ -188,7 +188,8 @@ def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weight
         spec, ratio = read_ahp_file(ahp)
         criteria = tuple(spec)
         typer.echo(f"AHP weights from {ahp}: consistency ratio {ratio:.3f}", err=True)
-    matrix = decision_matrix(loaded, site, criteria, tuple(with_domain or ()))
+    with naming_the_profile(site.file, None):
+        matrix = decision_matrix(loaded, site, criteria, tuple(with_domain or ()))
     return loaded, site, matrix, chosen, choose_weights(matrix, site, spec)
 
 

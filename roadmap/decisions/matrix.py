@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from ..errors import PROFILE, InputError
 from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog, Technology
 from ..inputs.site import Site
@@ -241,6 +242,11 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
         return _matrix(rows, criteria, excluded)
     model = site_model(site, catalog, [t.id for t in candidates])
     figures = _site_figures(model)
+    if not (figures["site_abatement"] > 0).any():  # a ranking would recommend nothing real
+        emitted = ", ".join(f"{sector}.{carrier}" for sector, carrier in site.cells())
+        raise InputError(PROFILE, f"no measure abates anything at this site (it emits "
+                         f"{emitted})", allowed="extra_domains whose measures act on what "
+                         "it emits, or catalog entries of your own")
     rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions,
                                                   figures.loc[tech.id]),
                  note, figures.at[tech.id, "cost_basis"])
