@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from pymcdm import methods as mcdm
 from pymcdm import weights as pymcdm_weights
@@ -14,7 +15,7 @@ from roadmap import DOMAINS, InputError, load_site
 from roadmap.decisions import weights as weights_module
 from roadmap.decisions.experts import expert_agreement
 from roadmap.decisions.matrix import DecisionMatrix, catalog_matrix, decision_matrix
-from roadmap.decisions.ranking import METHOD_SPECS, compare_methods, preferences, rank
+from roadmap.decisions.ranking import METHOD_SPECS, compare_methods, no_gain, preferences, rank
 from roadmap.decisions.sensitivity import draw_weights, sensitivity, topsis_scores, wsm_scores
 from roadmap.decisions.weights import ahp_weights, choose_weights
 from roadmap.inputs.site import site_from_dict
@@ -224,6 +225,12 @@ def test_copras_ranks_measures_that_abate_nothing_last_and_says_so(catalog):
         "abates nothing at this site on its own: no cost per tonne").all()
     assert sentence("abates nothing at this site on its own: no cost per tonne", "zh") == \
         "在本场地单独采用时无减排量：无单位减排成本"
+    # one that adds emissions (electrifying on a dirty grid) is said to, in both languages
+    adds = no_gain(pd.Series({"site_abatement": -5.0}))
+    assert adds == "adds emissions at this site on its own"
+    assert sentence(f"{adds}: no cost per tonne", "zh") == \
+        "在本场地单独采用时反而增加排放：无单位减排成本"
+    assert no_gain(pd.Series({"site_abatement": 5.0})) == no_gain(pd.Series({"cost": 1.0})) == ""
 
 
 def test_why_names_the_levelised_cost_and_its_basis_in_both_languages(office_matrix):

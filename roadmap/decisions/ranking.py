@@ -190,9 +190,20 @@ _CRITERION_TEXT = {
 }
 
 
+def no_gain(row: pd.Series) -> str:
+    """Why a ranked measure gains nothing at the site on its own: it abates nothing (a plan
+    with nothing to steer, a cap business as usual already fills) or adds emissions
+    (electrifying on a grid dirtier than the fuel); "" for the others and for a ranking
+    without the site model's abatement."""
+    abatement = row.get("site_abatement", 1.0)
+    if abatement < 0:
+        return "adds emissions at this site on its own"
+    return "abates nothing at this site on its own" if abatement == 0 else ""
+
+
 def _describe(criterion: str, row: pd.Series) -> str:
     if criterion == "cost" and row.get("site_abatement", 1.0) <= 0:  # its cost is a stand-in
-        return "abates nothing at this site on its own: no cost per tonne"
+        return f"{no_gain(row)}: no cost per tonne"
     if criterion == "cost" and row["cost_basis"] == GRADE:
         return _CRITERION_TEXT[criterion].format(row[criterion]) + " (from the grade)"
     if criterion in _CRITERION_TEXT:

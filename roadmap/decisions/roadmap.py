@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..inputs.catalog import Catalog, earliest_start, popularization_year
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
-from .ranking import Ranking, method_spec
+from .ranking import Ranking, method_spec, no_gain
 
 HORIZON = 2050
 PHASE_NAMES = ("near", "mid", "long")
@@ -92,7 +92,7 @@ def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
     for _, row in frame.iterrows():
         if top is not None and len(chosen) >= top:
             break
-        reason = _no_gain(row) if row["id"] not in taken else ""
+        reason = no_gain(row) if row["id"] not in taken else ""
         clash = next((o for o in (*taken, *chosen) if conflicts.has_edge(row["id"], o)), None)
         if clash is not None:
             why = "included by the site profile" if clash in taken else "already in the roadmap"
@@ -104,17 +104,6 @@ def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
         else:
             chosen.append(row["id"])
     return chosen, pd.DataFrame(left_out, columns=LEFT_OUT_COLUMNS)
-
-
-def _no_gain(row: pd.Series) -> str:
-    """Why a ranked measure that abates nothing at the site (a plan with nothing to steer,
-    a cap business as usual already fills), or adds emissions there (electrifying on a grid
-    dirtier than the fuel), is no recommendation; "" for the others and for a ranking
-    without the site model's abatement."""
-    abatement = row.get("site_abatement", 1.0)
-    if abatement < 0:
-        return "adds emissions at this site on its own"
-    return "abates nothing at this site on its own" if abatement == 0 else ""
 
 
 def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, site: Site,
