@@ -340,6 +340,10 @@ def test_nan_and_infinity_are_refused_in_a_profile(tmp_path, catalog, value):
     ({"grid": {2020: 0.0, 2050: 0.0}}, "grid.: the factor in the base year 2020 is 0"),
     ({"baseline": {"industry": {"electricity": 100, "biomass": 50}}},
      "baseline.: industry.biomass has 50 t, but biomass counts 0 tCO2 per MWh"),
+    ({"assumptions": {"grid_factor": {2010: 0.0, 2050: 0.0}}},
+     "assumptions.: grid_factor: the factor in the base year 2020 is 0"),
+    ({"energy": {"industry": {"coal_t": 1000}}, "assumptions": {"emission_factors": {"coal": 0}}},
+     "assumptions.: emission_factors.coal is 0, but energy gives industry.coal_t"),
 ])
 def test_emissions_without_a_factor_are_refused(extra, expected):
     """The model holds a cell's energy as its emissions over the base year's factor: a zero
@@ -462,7 +466,7 @@ def test_a_site_no_measure_abates_anything_at_is_one_error_naming_the_profile(
     status, _, err = run(capsys, command, str(profile), *(["-o", str(out)] if command == "run"
                                                           else []))
     assert status == 2 and len(err.strip().splitlines()) == 1 and not out.exists()
-    assert err.startswith(f"error: {profile}: no measure abates anything at this site (it "
+    assert err.startswith(f"error: {profile}: no measure abates anything at this site by 2050 (it "
                           "emits agriculture.non_energy) (allowed: extra_domains")
 
 

@@ -447,3 +447,31 @@ def test_a_roadmap_leaves_out_measures_that_gain_nothing_at_the_site(catalog):
     left = plan.left_out.set_index("id")["reason"]
     assert left["town-boiler-coal-to-electric"] == "adds emissions at this site on its own"
     assert "town-boiler-coal-to-electric" not in set(plan.frame["id"])
+
+
+def test_a_row_left_out_for_no_gain_comes_back_only_as_a_prerequisite(catalog):
+    """A farming town with land: its sink management needs the monitoring platform, which
+    abates nothing on its own; it is in the roadmap as the prerequisite, not left out."""
+    site = site_from_dict({"name": "f", "domain": "town", "land_area_ha": 5000,
+                           "baseline": {"agriculture": {"non_energy": 5000}}})
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, "topsis", choose_weights(matrix, site))
+    plan = build_roadmap(ranking, catalog, load_dependencies(catalog), site, top=15)
+    reasons = plan.frame.set_index("id")["reason"]
+    assert reasons["town-carbon-monitoring-platform"] == \
+        "prerequisite of town-carbon-sink-management"
+    assert "town-carbon-monitoring-platform" not in set(plan.left_out["id"])
+    assert set(plan.left_out["reason"]) == {"abates nothing at this site on its own"}
+
+
+def test_a_row_that_gains_nothing_is_left_out_whatever_the_weights(catalog):
+    """Ranked on cost alone, the matrix still carries each row's site abatement, so the
+    waste-only community's planning rows stay out of the roadmap."""
+    site = site_from_dict({"name": "w", "domain": "community", "weights": {"cost": 1},
+                           "baseline": {"waste": {"non_energy": 5000}}})
+    matrix = decision_matrix(catalog, site)
+    assert matrix.criteria == ("cost",) and "site_abatement" in matrix.frame
+    ranking = rank(matrix, "topsis", choose_weights(matrix, site))
+    plan = build_roadmap(ranking, catalog, load_dependencies(catalog), site, top=15)
+    assert len(plan.left_out) >= 5 and len(plan.frame) == len(ranking.frame) - len(
+        plan.left_out)

@@ -23,8 +23,8 @@ from .common import app
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: bad input ends with one line on stderr and status 2 (tracebacks: --debug).
-    Without `argv` it is the `roadmap` program, which ends with the command."""
+    """Run a command (`argv`, default the process's arguments): bad input ends with one line
+    on stderr and status 2 (tracebacks: --debug). The collector is left as it was."""
     args = sys.argv[1:] if argv is None else argv
     collecting = gc.isenabled()
     gc.disable()  # while the command imports its libraries: see `common.imports_done`
@@ -36,16 +36,24 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"error: {error}", err=True)
         sys.exit(2)
     except typer.BadParameter.__mro__[1] as error:  # click's UsageError, as one line too
-        message = " ".join(error.format_message().replace("Value error, ", "").split())
+        message = " ".join(line.strip() for line in error.format_message().replace(
+            "Value error, ", "").splitlines())
         typer.echo(f"error: {message}", err=True)  # one line: click lists choices on several
         sys.exit(2)
     except typer.Abort:
         sys.exit(1)
-    finally:
-        if argv is None:  # the program's exit would collect every object left (0.4 s after
-            gc.freeze()   # a run); frozen ones it leaves alone
-        else:  # as it was, unfrozen (a caller's own freeze too): the tests run commands in-process
-            gc.unfreeze()
-            if collecting:
-                gc.enable()
+    finally:  # as it was, unfrozen (a caller's own freeze too): the tests run commands in-process
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def program() -> None:
+    """The `roadmap` program: `main`, then every object left frozen, as the process ends with
+    the command: the interpreter's exit collects all it can (0.4 s after a run), never the
+    frozen."""
+    try:
+        main()
+    finally:
+        gc.freeze()

@@ -231,7 +231,8 @@ def _phase_table(rows, phase: str, start: int, end: int, lang: str) -> Table:
 
 
 def _left_out_table(left_out: pd.DataFrame, lang: str) -> Table:
-    """The ranked measures left out because they overlap one in the roadmap, in `lang`."""
+    """The ranked measures left out (they overlap one in the roadmap, or gain nothing at the
+    site), in `lang`."""
     from rich.table import Table
 
     title = each_language(lambda one: text("left_out", one), lang, " / ")

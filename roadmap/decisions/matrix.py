@@ -84,7 +84,8 @@ def relevance(tech: Technology, shares: dict[tuple[str, str], float],
 class DecisionMatrix:
     """Alternatives (rows) by criteria (columns), with the measures left out and why.
 
-    `frame` has `INFO_COLUMNS` then one column per criterion, indexed by position;
+    `frame` has `INFO_COLUMNS` then one column per criterion, indexed by position (and
+    `site_abatement` last when the site model ran but it is no criterion: `no_gain` reads it);
     `excluded` has id, domain, name_zh, name_en, reason.
 
     >>> matrix = roadmap.decision_matrix(catalog, site)
@@ -244,15 +245,21 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
     figures = _site_figures(model)
     if not (figures["site_abatement"] > 0).any():  # a ranking would recommend nothing real
         emitted = ", ".join(f"{sector}.{carrier}" for sector, carrier in site.cells())
-        raise InputError(PROFILE, f"no measure abates anything at this site (it emits "
-                         f"{emitted})", allowed="extra_domains whose measures act on what "
-                         "it emits, or catalog entries of your own")
+        raise InputError(PROFILE, f"no measure abates anything at this site by "
+                         f"{site.target_year} (it emits {emitted})", allowed="extra_domains "
+                         "whose measures act on what it emits, catalog entries of your own, "
+                         "or a later target_year")
+    ids = [t.id for t in candidates]
     rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions,
                                                   figures.loc[tech.id]),
                  note, figures.at[tech.id, "cost_basis"])
             for tech, note in zip(candidates, notes, strict=True)]
-    spread = figures.loc[[t.id for t in candidates], "cost_spread"].to_numpy()
-    return replace(_matrix(rows, criteria, excluded, {"cost": spread}), model=model)
+    matrix = _matrix(rows, criteria, excluded, {"cost": figures.loc[ids, "cost_spread"]
+                                                .to_numpy()})
+    if "site_abatement" not in matrix.frame:  # not weighted: still what says a row gains
+        matrix = replace(matrix, frame=matrix.frame.assign(
+            site_abatement=figures.loc[ids, "site_abatement"].to_numpy()))
+    return replace(matrix, model=model)
 
 
 def _with_twins(note: str, tech: Technology, candidates: list[Technology]) -> str:

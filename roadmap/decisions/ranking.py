@@ -202,8 +202,6 @@ def no_gain(row: pd.Series) -> str:
 
 
 def _describe(criterion: str, row: pd.Series) -> str:
-    if criterion == "cost" and row.get("site_abatement", 1.0) <= 0:  # its cost is a stand-in
-        return f"{no_gain(row)}: no cost per tonne"
     if criterion == "cost" and row["cost_basis"] == GRADE:
         return _CRITERION_TEXT[criterion].format(row[criterion]) + " (from the grade)"
     if criterion in _CRITERION_TEXT:
@@ -214,8 +212,14 @@ def _describe(criterion: str, row: pd.Series) -> str:
 
 
 def _why(row: pd.Series, criteria: tuple[str, ...]) -> str:
-    """The two criteria that contribute most to this measure, in words."""
+    """The two criteria that contribute most to this measure, in words; first, for one
+    that gains nothing at the site, that it does (its cost is a stand-in, the candidates'
+    highest, so no cost per tonne is quoted)."""
     strongest = sorted(criteria, key=lambda c: -row[f"contribution_{c}"])[:2]
+    gain = no_gain(row)
+    if gain:
+        return "; ".join([f"{gain}: no cost per tonne", *(
+            _describe(c, row) for c in strongest if c not in ("site_abatement", "cost"))])
     return "; ".join(_describe(c, row) for c in strongest)
 
 

@@ -81,8 +81,9 @@ def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
                     ) -> tuple[list[str], pd.DataFrame]:
     """Ids by rank: the first `top`, or all with a score of at least `min_score` (or both),
     never two that count the same abatement (a row restating or including one already
-    taken): those are left out with the reason. `taken` (the profile's `include`) is taken
-    first, so it displaces a higher-ranked row it overlaps."""
+    taken), nor one that gains nothing at the site on its own (`no_gain`): those are left
+    out with the reason. `taken` (the profile's `include`) is taken first, so it displaces a
+    higher-ranked row it overlaps, and is kept whatever it gains."""
     frame = ranking.frame
     if min_score is not None:
         higher = method_spec(ranking.method).higher_is_better
@@ -137,6 +138,8 @@ def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, 
     conflicts = exclusive_conflicts(catalog)
     for tech_id in list(reasons):
         _pull_prerequisites(tech_id, hard, reasons, site, conflicts)
+    # a row left out for gaining nothing on its own comes back as a chosen one's prerequisite
+    left_out = left_out[~left_out["id"].isin(list(reasons))].reset_index(drop=True)
     graph = dependencies.subgraph(reasons).copy()
     graph.add_nodes_from(reasons)
     rows = _schedule(graph, catalog, ranked, reasons, site)

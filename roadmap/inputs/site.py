@@ -392,9 +392,10 @@ class Site(BaseModel):
         electric = any("electricity" in cells for cells in self.baseline.values()) or any(
             "electricity_mwh" in amounts for amounts in self.energy.values())
         if electric and interpolate(self.grid_path(), [self.base_year])[0] <= 0:
-            raise ValueError(f"grid: the factor in the base year {self.base_year} is 0, so "
-                             "the site's electricity would hold no energy; give it above 0 "
-                             "in the base year (a cleaner grid comes in later years)")
+            given = "grid" if self.grid else "assumptions: grid_factor"
+            raise ValueError(f"{given}: the factor in the base year {self.base_year} is 0, "
+                             "so the site's electricity would hold no energy; give it above "
+                             "0 in the base year (a cleaner grid comes in later years)")
         factors = self.assumptions.emission_factors
         for sector, cells in self.baseline.items():
             for carrier, tonnes in cells.items():
@@ -403,6 +404,13 @@ class Site(BaseModel):
                                      f"{carrier} counts 0 tCO2 per MWh "
                                      f"(assumptions.emission_factors.{carrier}); leave it "
                                      "out or give the factor above 0")
+        for sector, amounts in self.energy.items():
+            for key, amount in amounts.items():
+                carrier, _, tonnes = QUANTITIES[key]
+                if amount > 0 and tonnes and factors.get(carrier, 1.0) <= 0:
+                    raise ValueError(f"assumptions: emission_factors.{carrier} is 0, but "
+                                     f"energy gives {sector}.{key}: a fuel the site burns "
+                                     "needs a factor above 0")
 
     def grid_path(self) -> dict[int, float]:
         """The site's grid emission factor path (its own, or the Guangdong default)."""

@@ -106,12 +106,13 @@ def profile_template(domain: str = "town") -> str:
 
 
 def _defaults_commented() -> list[str]:
-    """The engine's defaults as comments, a key per line to uncomment: written out live, they
+    """The engine's defaults as comments, to read and copy from: written out live, they
     would pin today's values in the profile, and a release's better default (a newer grid
     factor, a price) would never reach the site."""
     defaults = yaml.safe_dump(_plain(Assumptions().model_dump()), allow_unicode=True,
                               default_flow_style=None, sort_keys=False, width=10_000)
-    return ["# To set one for this site, name it here, e.g. assumptions: {lifetime_years: 20}",
+    return ["# To change one for this site, write it into the line below, e.g.",
+            "# assumptions: {lifetime_years: 20}",
             "# The defaults (their sources: README, 'Assumptions'):",
             *(f"#   {line}" for line in defaults.splitlines())]
 

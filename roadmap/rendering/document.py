@@ -303,8 +303,9 @@ def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
     if len(left_out):  # the ranked rows a reader would miss between the roadmap's ranks
         tables.append((text("left_out", lang), shown_table(
             left_out[["rank", "id", "name_zh", "name_en", "reason"]], lang)))
-    paragraphs = [each_language(lambda one: text("empty_phases", one, phases=", ".join(
-        _phase_heading(*phase, one) for phase in empty)), lang, " / ")] if empty else []
+    paragraphs = [each_language(lambda one: text("empty_phases", one, phases=(
+        "、" if one == "zh" else ", ").join(_phase_heading(*phase, one) for phase in empty)),
+        lang, " / ")] if empty else []
     # the Gantt is in the summary
     return section(text("roadmap", lang), paragraphs=paragraphs, tables=tables)
 
