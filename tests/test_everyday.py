@@ -272,3 +272,16 @@ def test_requires_any_lets_a_fishery_site_keep_aquaculture(tmp_path):
     for features, kept in (([], False), (["fishery"], True), (["farmland"], True)):
         matrix = decision_matrix(catalog, site_from_dict({**base, "features": features}))
         assert ("town-efficient-animal-farming" in matrix.ids) is kept, features
+
+
+def test_check_names_the_ranked_measures_that_gain_nothing(tmp_path, capsys):
+    profile = tmp_path / "waste.yaml"
+    profile.write_text("name: w\ndomain: community\nbaseline: {waste: {non_energy: 5000}}\n")
+    status, out, _ = run(capsys, "check", str(profile), "--lang", "en")
+    assert status == 0
+    idle = out.split("Ranked, but left out of the roadmap unless a chosen measure needs them")[1]
+    assert "abates nothing at this site on its own" in idle
+    assert "com-low-carbon-planning" in idle and "com-waste-valorisation" not in idle
+    xiaolan = Path(__file__).resolve().parents[1] / "catalogs" / "sites" / "xiaolan-town.yaml"
+    status, out, _ = run(capsys, "check", str(xiaolan), "--lang", "en")
+    assert status == 0 and "Ranked, but left out" not in out

@@ -13,6 +13,9 @@ from ..rendering.numbers import money, tonnes
 from .common import DomainChoice, Lang, PrintedLangOption, app, console, user_catalog
 
 if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
     from ..inputs.site import Site
 
 
@@ -50,6 +53,7 @@ def check_command(
     from rich.table import Table
 
     from ..decisions.matrix import decision_matrix
+    from ..decisions.ranking import no_gain
     from ..inputs.site import load_site
 
     loaded = user_catalog(ctx)
@@ -77,13 +81,24 @@ def check_command(
                        f"{emitted:,.0f}", f"{emitted / site.total_baseline:.0%}")
     screen.print(shares)
     if len(matrix.excluded):
-        reasons = matrix.excluded.groupby("reason", sort=False)["id"].agg(list)
-        excluded = Table(title=text("excluded", lang), title_justify="left")
-        for name in ("reason", "measures"):
-            excluded.add_column(column(name, lang))
-        for reason, ids in reasons.items():
-            excluded.add_row(sentence(str(reason), lang), ", ".join(ids))
-        screen.print(excluded)
+        screen.print(_by_reason(text("excluded", lang), matrix.excluded, lang))
+    if "site_abatement" in matrix.frame:  # the site model ran: what it finds gains nothing
+        idle = matrix.frame.assign(reason=[no_gain(row) for _, row in matrix.frame.iterrows()])
+        idle = idle[(idle["reason"] != "") & ~idle["id"].isin(site.include)]
+        if len(idle):
+            screen.print(_by_reason(text("check_no_gain", lang), idle, lang))
+
+
+def _by_reason(title: str, measures: pd.DataFrame, lang: str) -> Table:
+    """The ids of `measures` (id, reason) grouped by their reason, in `lang`."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for name in ("reason", "measures"):
+        table.add_column(column(name, lang))
+    for reason, ids in measures.groupby("reason", sort=False)["id"].agg(list).items():
+        table.add_row(sentence(str(reason), lang), ", ".join(ids))
+    return table
 
 
 def _plan_summary(site: Site, lang: str) -> str:
