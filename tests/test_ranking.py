@@ -15,7 +15,14 @@ from roadmap import DOMAINS, InputError, load_site
 from roadmap.decisions import weights as weights_module
 from roadmap.decisions.experts import expert_agreement
 from roadmap.decisions.matrix import DecisionMatrix, catalog_matrix, decision_matrix
-from roadmap.decisions.ranking import METHOD_SPECS, compare_methods, no_gain, preferences, rank
+from roadmap.decisions.ranking import (
+    METHOD_SPECS,
+    compare_methods,
+    no_gain,
+    preferences,
+    rank,
+    without_stand_in_costs,
+)
 from roadmap.decisions.sensitivity import draw_weights, sensitivity, topsis_scores, wsm_scores
 from roadmap.decisions.weights import ahp_weights, choose_weights
 from roadmap.inputs.site import site_from_dict
@@ -231,6 +238,10 @@ def test_copras_ranks_measures_that_abate_nothing_last_and_says_so(catalog):
     assert sentence(f"{adds}: no cost per tonne", "zh") == \
         "在本场地单独采用时反而增加排放：无单位减排成本"
     assert no_gain(pd.Series({"site_abatement": 5.0})) == no_gain(pd.Series({"cost": 1.0})) == ""
+    # tables show no cost for them: the one they rank with is a stand-in
+    shown = without_stand_in_costs(frame).set_index("id")["cost"]
+    assert shown[list(frame.loc[nothing, "id"])].isna().all()
+    assert shown[list(frame.loc[~nothing, "id"])].notna().all()
 
 
 def test_why_names_the_levelised_cost_and_its_basis_in_both_languages(office_matrix):

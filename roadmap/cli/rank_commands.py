@@ -44,7 +44,9 @@ def _ranking_table(ranking: Ranking, site: Site, top: int | None,
                    stability: Sensitivity | None, lang: str) -> Table:
     from rich.table import Table
 
-    shown = ranking.frame.head(top) if top else ranking.frame
+    from ..decisions.ranking import without_stand_in_costs
+
+    shown = without_stand_in_costs(ranking.frame.head(top) if top else ranking.frame)
     table = Table(title=each_language(lambda one: text(
         "rank_title", one, site=site.name, count=len(ranking.frame),
         method=term("method", ranking.method, one), weights=", ".join(

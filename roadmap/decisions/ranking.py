@@ -201,6 +201,15 @@ def no_gain(row: pd.Series) -> str:
     return "abates nothing at this site on its own" if abatement == 0 else ""
 
 
+def without_stand_in_costs(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ranked rows as a reader is shown them: no cost where a row gains nothing at the
+    site (`no_gain`), whose cost is the stand-in it ranks with (the candidates' highest)."""
+    if "cost" not in frame:
+        return frame
+    return frame.assign(cost=frame["cost"].mask([bool(no_gain(row))
+                                                 for _, row in frame.iterrows()]))
+
+
 def _describe(criterion: str, row: pd.Series) -> str:
     if criterion == "cost" and row["cost_basis"] == GRADE:
         return _CRITERION_TEXT[criterion].format(row[criterion]) + " (from the grade)"

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..decisions.implementation import ImplementationPlan
 from ..decisions.portfolio import Portfolio, budget_phases
+from ..decisions.ranking import without_stand_in_costs
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
 from ..model.economics import GRADE, investment_totals, money_of
@@ -505,10 +506,10 @@ def sensitivity_section(analysis: SiteAnalysis, lang: str) -> dict:
 
 def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     ranking = analysis.ranking
-    ranked = ranking.frame[["rank", "id", "name_zh", "name_en", "score", *ranking.criteria,
-                            "why"]].assign(why=[  # its note after it: no narrow column more
-        "; ".join(filter(None, parts)) for parts in zip(ranking.frame["why"],
-                                                        ranking.frame["note"], strict=True)])
+    why = ["; ".join(filter(None, parts))  # its note after it: no narrow column more
+           for parts in zip(ranking.frame["why"], ranking.frame["note"], strict=True)]
+    ranked = without_stand_in_costs(ranking.frame)[[
+        "rank", "id", "name_zh", "name_en", "score", *ranking.criteria, "why"]].assign(why=why)
     economics = analysis.economics[["id", "name_zh", "name_en", "cost_basis",
                                     "investment_10k_yuan", "annual_cost_10k_yuan",
                                     "saving_10k_yuan_per_yr", "abatement_t_per_yr",
