@@ -316,6 +316,7 @@ def test_ctrl_c_stops_a_two_worker_batch_and_writes_the_summary(tmp_path):
     batch.send_signal(signal.SIGINT)
     _, err = batch.communicate(timeout=60)
     assert batch.returncode == 130, err
+    assert "已中断：已为完成的" in err and "interrupted: wrote" in err  # in both languages
     summary = pd.read_csv(out / "summary.csv")
     assert 1 <= len(summary) <= len(finished()) < len(profiles)
     assert summary["error"].isna().all() and summary["baseline_t_per_yr"].gt(0).all()

@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from ..errors import InputError, naming_the_profile
 from ..inputs.vocabulary import CRITERIA, DOMAINS, METHODS
+from ..rendering.messages import each_language, text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -112,6 +113,11 @@ def _options(
     ctx.obj = {"catalog_files": catalog or [], "debug": debug}
 
 
+def say(key: str, lang: str = "both", **params: object) -> None:
+    """A note on stderr (`text` `key`), in `lang`; in both, the Chinese / the English."""
+    typer.echo(each_language(lambda one: text(key, one, **params), lang, " / "), err=True)
+
+
 def imports_done() -> None:
     """The garbage collector again, once a command has imported its libraries (`main` turns
     it off for them): their objects (about 340,000 for `run`) live as long as the process, so
@@ -187,7 +193,7 @@ def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weight
     if ahp is not None:
         spec, ratio = read_ahp_file(ahp)
         criteria = tuple(spec)
-        typer.echo(f"AHP weights from {ahp}: consistency ratio {ratio:.3f}", err=True)
+        say("ahp_weights", file=ahp, ratio=f"{ratio:.3f}")
     with naming_the_profile(site.file, None):
         matrix = decision_matrix(loaded, site, criteria, tuple(with_domain or ()))
     return loaded, site, matrix, chosen, choose_weights(matrix, site, spec)

@@ -27,6 +27,7 @@ from .common import (
     check_chart_path,
     console,
     records,
+    say,
     site_ranking,
 )
 
@@ -112,7 +113,7 @@ def pathway_command(
                    cost_curve_chart(economics, chosen_years[-1], lang.value))
         for path, figure in zip(charts, figures, strict=True):
             save_figure(figure, path)
-            typer.echo(f"wrote {path}", err=True)
+            say("wrote_file", lang.value, path=path)
     _print_pathway(output_format, pathway, checks, shares, economics, scenarios, gap, spread,
                    lang.value)
 

@@ -32,6 +32,7 @@ from .common import (
     check_domain,
     console,
     records,
+    say,
     site_ranking,
     user_catalog,
 )
@@ -100,7 +101,7 @@ def chart_command(
             save_interactive(interactive_gantt(rows, text, lang.value), path)
         else:
             save_figure(domain_chart(loaded, domain, name, lang.value), path)
-        typer.echo(f"wrote {path}", err=True)
+        say("wrote_file", lang.value, path=path)
 
 
 @app.command("plan")
@@ -177,7 +178,7 @@ def plan_command(
             save_interactive(interactive_gantt(rows, text, lang.value), chart)
         else:
             save_figure(roadmap_chart(roadmap, lang.value, arrows), chart)
-        typer.echo(f"wrote {chart}", err=True)
+        say("wrote_file", lang.value, path=chart)
     with measure_names(loaded):  # the printed reasons name measures, not ids
         _print_roadmap(output_format, roadmap, portfolio, lang.value)
 

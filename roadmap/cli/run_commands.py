@@ -102,7 +102,8 @@ def batch_command(
     summary_file = check_summary_file(output / SUMMARY_FILE, force)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=Console(stderr=True, markup=False)) as progress:
-        task = progress.add_task("sites", total=len(site_files))
+        task = progress.add_task(each_language(lambda one: text("batch_sites", one),
+                                               lang.value, " / "), total=len(site_files))
 
         def advance(row: dict[str, object]) -> None:
             if row.get("error"):
@@ -116,13 +117,14 @@ def batch_command(
         except BatchInterrupted as interrupted:
             finished = interrupted.summary
             write_atomically(summary_file, lambda tmp: to_csv(finished, tmp))
-            typer.echo(f"interrupted: wrote {summary_file} for the {len(finished)} sites "
-                       "that finished", err=True)
+            typer.echo(each_language(lambda one: text(
+                "batch_interrupted", one, file=summary_file, count=len(finished)), lang.value),
+                err=True)
             raise typer.Exit(130) from None
     write_atomically(summary_file, lambda tmp: to_csv(summary, tmp))
     failed = int((summary["error"].fillna("") != "").sum())
     typer.echo(each_language(lambda one: text("batch_done", one, file=summary_file,
-                                              done=len(summary) - failed, failed=failed),
+                                              count=len(summary) - failed, failed=failed),
                              lang.value))
     if failed:
         raise typer.Exit(1)

@@ -10,7 +10,7 @@ import typer
 from ..errors import naming_the_profile
 from ..rendering.messages import column, each_language, sentence, term, text
 from ..rendering.numbers import money, tonnes
-from .common import DomainChoice, Lang, PrintedLangOption, app, console, user_catalog
+from .common import DomainChoice, Lang, PrintedLangOption, app, console, say, user_catalog
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,7 +39,7 @@ def init_command(
     if output.exists():
         raise InputError(output, "the file exists already", allowed="a new file name")
     write_atomically(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-    typer.echo(f"wrote {output}", err=True)
+    say("wrote_file", path=output)
 
 
 @app.command("check")
