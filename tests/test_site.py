@@ -129,8 +129,14 @@ def test_ahp_file_is_used_and_its_ratio_reported(tmp_path, capsys):
                    "matrix: [[1, 2, 4, 2], [0.5, 1, 2, 1], [0.25, 0.5, 1, 0.5], [0.5, 1, 2, 1]]\n",
                    encoding="utf-8")
     status, out, err = run(capsys, "rank", str(XIAOLAN), "--ahp", str(ahp), "--format", "json")
-    assert status == 0 and "consistency ratio 0.000" in err
+    assert status == 0 and "consistency ratio 0.000" in err and "一致性比率0.000" in err
     assert json.loads(out)["weights"]["abatement"] == pytest.approx(4 / 9)
+    # the note in the language asked for, only
+    for lang, said, unsaid in (("en", "consistency ratio", "一致性"),
+                               ("zh", "一致性比率", "ratio")):
+        status, _, err = run(capsys, "rank", str(XIAOLAN), "--ahp", str(ahp), "--lang", lang,
+                             "--format", "json")
+        assert status == 0 and said in err and unsaid not in err, lang
 
 
 def test_experts_command(capsys):

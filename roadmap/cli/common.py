@@ -175,8 +175,9 @@ def weights_spec(weights: str | None) -> str | dict[str, float] | None:
 
 
 def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weights: str | None,
-                  ahp: Path | None, with_domain: list[str] | None):
-    """Catalog, site, matrix, method and weights, as `rank` and `plan` both need them."""
+                  ahp: Path | None, with_domain: list[str] | None, lang: str = "both"):
+    """Catalog, site, matrix, method and weights, as `rank` and `plan` both need them (the
+    notes on stderr in `lang`)."""
     from ..decisions.matrix import decision_matrix
     from ..decisions.weights import choose_weights, read_ahp_file
     from ..inputs.site import load_site
@@ -193,7 +194,7 @@ def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weight
     if ahp is not None:
         spec, ratio = read_ahp_file(ahp)
         criteria = tuple(spec)
-        say("ahp_weights", file=ahp, ratio=f"{ratio:.3f}")
+        say("ahp_weights", lang, file=ahp, ratio=f"{ratio:.3f}")
     with naming_the_profile(site.file, None):
         matrix = decision_matrix(loaded, site, criteria, tuple(with_domain or ()))
     return loaded, site, matrix, chosen, choose_weights(matrix, site, spec)

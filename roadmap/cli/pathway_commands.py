@@ -88,7 +88,7 @@ def pathway_command(
 
 
     loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, None,
-                                                      with_domain)
+                                                      with_domain, lang.value)
     check_chart_path(chart)
     charts = [] if chart is None else [chart, _beside(chart, "contributions"),
                                        _beside(chart, "cost-curve")]

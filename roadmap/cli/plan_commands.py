@@ -156,7 +156,7 @@ def plan_command(
         raise InputError("--max-cost", "a ceiling on what the budget buys needs a budget",
                          allowed="with --budget or --budget-amount")
     loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
-                                                      with_domain)
+                                                      with_domain, lang.value)
     graph = load_dependencies(loaded, *(dependencies or []))
     check_chart_path(chart, interactive=True)
     check_chart_files([] if chart is None else [chart], force)

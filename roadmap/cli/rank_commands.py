@@ -119,7 +119,7 @@ def rank_command(
     from ..decisions.sensitivity import sensitivity
 
     _, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
-                                                 with_domain)
+                                                 with_domain, lang.value)
     with naming_the_profile(site.file, METHOD_OPTION if method else None):
         ranking = rank(matrix, chosen, used)
     stability = sensitivity(matrix, chosen, used, draws=draws, top_k=top_k, seed=seed,

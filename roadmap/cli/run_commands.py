@@ -26,6 +26,7 @@ from .common import (
     console,
     imports_done,
     records,
+    say,
     user_catalog,
     weights_spec,
 )
@@ -117,9 +118,7 @@ def batch_command(
         except BatchInterrupted as interrupted:
             finished = interrupted.summary
             write_atomically(summary_file, lambda tmp: to_csv(finished, tmp))
-            typer.echo(each_language(lambda one: text(
-                "batch_interrupted", one, file=summary_file, count=len(finished)), lang.value),
-                err=True)
+            say("batch_interrupted", lang.value, file=summary_file, count=len(finished))
             raise typer.Exit(130) from None
     write_atomically(summary_file, lambda tmp: to_csv(summary, tmp))
     failed = int((summary["error"].fillna("") != "").sum())

@@ -53,7 +53,7 @@ def check_command(
     from rich.table import Table
 
     from ..decisions.matrix import decision_matrix
-    from ..decisions.ranking import no_gain
+    from ..decisions.ranking import no_gain_reasons
     from ..inputs.site import load_site
 
     loaded = user_catalog(ctx)
@@ -83,7 +83,7 @@ def check_command(
     if len(matrix.excluded):
         screen.print(_by_reason(text("excluded", lang), matrix.excluded, lang))
     if "site_abatement" in matrix.frame:  # the site model ran: what it finds gains nothing
-        idle = matrix.frame.assign(reason=[no_gain(row) for _, row in matrix.frame.iterrows()])
+        idle = matrix.frame.assign(reason=no_gain_reasons(matrix.frame))
         idle = idle[(idle["reason"] != "") & ~idle["id"].isin(site.include)]
         if len(idle):
             screen.print(_by_reason(text("check_no_gain", lang), idle, lang))

@@ -248,7 +248,7 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
         raise InputError(PROFILE, f"no measure abates anything at this site by "
                          f"{site.target_year} (it emits {emitted})", allowed="extra_domains "
                          "whose measures act on what it emits, catalog entries of your own, "
-                         "or a later target_year")
+                         "or another target_year")
     ids = [t.id for t in candidates]
     rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions,
                                                   figures.loc[tech.id]),

@@ -201,13 +201,18 @@ def no_gain(row: pd.Series) -> str:
     return "abates nothing at this site on its own" if abatement == 0 else ""
 
 
+def no_gain_reasons(frame: pd.DataFrame) -> pd.Series:
+    """`no_gain` of each row of a decision matrix's or a ranking's frame ("" for most)."""
+    return pd.Series([no_gain(row) for _, row in frame.iterrows()], index=frame.index,
+                     dtype=str)
+
+
 def without_stand_in_costs(frame: pd.DataFrame) -> pd.DataFrame:
     """The ranked rows as a reader is shown them: no cost where a row gains nothing at the
     site (`no_gain`), whose cost is the stand-in it ranks with (the candidates' highest)."""
     if "cost" not in frame:
         return frame
-    return frame.assign(cost=frame["cost"].mask([bool(no_gain(row))
-                                                 for _, row in frame.iterrows()]))
+    return frame.assign(cost=frame["cost"].mask(no_gain_reasons(frame).ne("")))
 
 
 def _describe(criterion: str, row: pd.Series) -> str:

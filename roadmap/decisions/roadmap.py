@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..inputs.catalog import Catalog, earliest_start, popularization_year
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
-from .ranking import Ranking, method_spec, no_gain
+from .ranking import Ranking, method_spec, no_gain_reasons
 
 HORIZON = 2050
 PHASE_NAMES = ("near", "mid", "long")
@@ -89,11 +89,12 @@ def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
         higher = method_spec(ranking.method).higher_is_better
         frame = frame[frame["score"] >= min_score] if higher else frame[frame["score"] <= min_score]
     conflicts = exclusive_conflicts(catalog)
+    idle = no_gain_reasons(frame)
     chosen, left_out = [], []
-    for _, row in frame.iterrows():
+    for index, row in frame.iterrows():
         if top is not None and len(chosen) >= top:
             break
-        reason = no_gain(row) if row["id"] not in taken else ""
+        reason = idle[index] if row["id"] not in taken else ""
         clash = next((o for o in (*taken, *chosen) if conflicts.has_edge(row["id"], o)), None)
         if clash is not None:
             why = "included by the site profile" if clash in taken else "already in the roadmap"

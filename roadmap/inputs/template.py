@@ -111,7 +111,7 @@ def _defaults_commented() -> list[str]:
     factor, a price) would never reach the site."""
     defaults = yaml.safe_dump(_plain(Assumptions().model_dump()), allow_unicode=True,
                               default_flow_style=None, sort_keys=False, width=10_000)
-    return ["# To change one for this site, write it into the line below, e.g.",
+    return ["# To change one for this site, write it into `assumptions:` further down, e.g.",
             "# assumptions: {lifetime_years: 20}",
             "# The defaults (their sources: README, 'Assumptions'):",
             *(f"#   {line}" for line in defaults.splitlines())]
