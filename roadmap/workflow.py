@@ -153,9 +153,9 @@ def _analysis(catalog: Catalog, site: Site, options: Options, input_hash: str,
     """`analyse_site` with the experts' agreement coming (`experts`)."""
     method = options.method or site.method
     named = tuple(options.weights) if isinstance(options.weights, dict) else None
+    matrix = decision_matrix(catalog, site, named)
+    weights = choose_weights(matrix, site, options.weights)
     with naming_the_profile(site.file, options.method_option if options.method else None):
-        matrix = decision_matrix(catalog, site, named)
-        weights = choose_weights(matrix, site, options.weights)
         ranking = rank(matrix, method, weights)
     methods = [method, *[m for m in options.compare if m != method]]
     graph = load_dependencies(catalog, *options.dependency_files)

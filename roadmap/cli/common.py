@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer.core import TyperGroup
 
-from ..errors import InputError, naming_the_profile
+from ..errors import InputError
 from ..inputs.vocabulary import CRITERIA, DOMAINS, METHODS
 from ..rendering.messages import each_language, text
 
@@ -195,8 +195,7 @@ def site_ranking(ctx: typer.Context, site_file: Path, method: str | None, weight
         spec, ratio = read_ahp_file(ahp)
         criteria = tuple(spec)
         say("ahp_weights", lang, file=ahp, ratio=f"{ratio:.3f}")
-    with naming_the_profile(site.file, None):
-        matrix = decision_matrix(loaded, site, criteria, tuple(with_domain or ()))
+    matrix = decision_matrix(loaded, site, criteria, tuple(with_domain or ()))
     return loaded, site, matrix, chosen, choose_weights(matrix, site, spec)
 
 

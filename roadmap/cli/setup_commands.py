@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import naming_the_profile
 from ..rendering.messages import column, each_language, sentence, term, text
 from ..rendering.numbers import money, tonnes
 from .common import DomainChoice, Lang, PrintedLangOption, app, console, say, user_catalog
@@ -58,8 +57,7 @@ def check_command(
 
     loaded = user_catalog(ctx)
     site = load_site(site_file, loaded)
-    with naming_the_profile(site.file, None):
-        matrix = decision_matrix(loaded, site)
+    matrix = decision_matrix(loaded, site)
     screen = console()
     screen.print(each_language(lambda one: text(
         "check_valid", one, file=site_file, site=site.name,

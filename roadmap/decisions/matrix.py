@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ..errors import PROFILE, InputError
+from ..errors import InputError
 from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog, Technology
 from ..inputs.site import Site
@@ -245,7 +245,7 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
     figures = _site_figures(model)
     if not (figures["site_abatement"] > 0).any():  # a ranking would recommend nothing real
         emitted = ", ".join(f"{sector}.{carrier}" for sector, carrier in site.cells())
-        raise InputError(PROFILE, f"no measure abates anything at this site by "
+        raise InputError(site.file, f"no measure abates anything at this site by "
                          f"{site.target_year} (it emits {emitted})", allowed="extra_domains "
                          "whose measures act on what it emits, catalog entries of your own, "
                          "or another target_year")
