@@ -16,6 +16,9 @@ from roadmap import load_site
 from roadmap.decisions.matrix import decision_matrix
 from roadmap.decisions.portfolio import (
     GAP,
+    IDLE,
+    _requirements,
+    _without_idle,
     best_choice,
     budget_phases,
     budget_portfolio,
@@ -200,6 +203,40 @@ def test_a_budget_leaves_out_programmes_that_add_nothing(catalog):
     assert chosen.sum() <= 3 and len(idle) >= 8 and not (chosen & np.isin(
         np.arange(len(ids)), list(idle))).any()
     assert everything * (1 - 1e-3) <= value <= everything + 1e-6
+
+
+def test_a_prerequisite_that_adds_nothing_leaves_with_the_measure_needing_it(catalog, graph):
+    """The set the solver found for Xiaolan's budget under a 2,000 yuan/t ceiling holds
+    the near-zero action plan and the development plan it needs, both adding nothing
+    beside the monitoring platform under the enabling measures' joint cap. The development
+    plan, tried first, was kept while the action plan needed it (100万 spent on nothing);
+    the passes repeat, so it leaves too, and no measure left adds nothing."""
+    site = load_site(XIAOLAN, catalog)
+    matrix = decision_matrix(catalog, site)
+    ids = rank(matrix, site.method, choose_weights(matrix, site)).frame["id"].tolist()
+    model = site_model(site, catalog, ids)
+    found = ["town-building-solar-hot-water", "town-boiler-coal-to-electric",
+             "town-low-grade-heat-pumps", "town-spatial-control", "town-building-solar-pv",
+             "town-carbon-monitoring-platform", "town-cooking-electrification",
+             "town-road-network-layout", "town-near-zero-action-plan",
+             "town-carbon-evaluation-indicators", "town-low-carbon-development-plan",
+             "town-forestry-carbon-inclusion", "town-carbon-sink-afforestation",
+             "town-urban-greening", "town-carbon-sink-management"]
+    chosen = np.isin(ids, found)
+    requires, _ = _requirements(graph, {tech_id: i for i, tech_id in enumerate(ids)})
+    plan, action = ids.index("town-low-carbon-development-plan"), ids.index(
+        "town-near-zero-action-plan")
+    assert (action, plan) in requires and plan > action  # the plan is tried first
+    value = combined_abatement(model, found, 2050)
+    ones, none = np.ones(len(ids)), np.zeros(len(ids), dtype=bool)
+    kept, kept_value = _without_idle(model, ids, chosen, value, 2050, ones, requires, none)
+    assert not kept[plan] and not kept[action] and kept_value >= value * (1 - IDLE)
+    for item in np.nonzero(kept)[0]:  # none of those left can go without a loss
+        fewer = kept.copy()
+        fewer[item] = False
+        needed = any(kept[later] and needed == item for later, needed in requires)
+        assert needed or combined_abatement(model, list(np.array(ids)[fewer]), 2050) < \
+            kept_value * (1 - IDLE)
 
 
 def _office_plan(catalog, budget: float):

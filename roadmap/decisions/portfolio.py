@@ -98,14 +98,14 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
     cuts), y (energy moved measures add), e (the enabling measures' log cut of each cell
     they act on). `phase_limits`: (each measure's spend in the phase, the phase's budget);
     `committed`: the measures that must be chosen (-x <= -1)."""
-    base, fx, bau, pairs = model.base, model.effects, model.bau_state, model.pairs
+    base, fx, bau = model.base, model.effects, model.bau_state
     column = int(np.searchsorted(base.years, year))
     rows_of = [fx.ids.index(i) for i in ids]
     reach = np.maximum(model.default_curves[rows_of, column], bau.adoption[rows_of, column])
     before = bau.adoption[rows_of, column]
     share = fx.share[rows_of]
     delta = np.log1p(-share * reach[:, None]) - np.log1p(-share * before[:, None])
-    start = pairs.to_cell @ bau.logs[:, column]
+    start = bau.logs.cell[:, column]
     enabling = np.array(fx.types)[rows_of] == "enabling"
     cap = _EnablingCap.of(model, column, delta, enabling)
     energy = base.energy[:, column]
@@ -181,9 +181,8 @@ class _EnablingCap:
     @classmethod
     def of(cls, model: SiteModel, column: int, delta: np.ndarray,
            enabling: np.ndarray) -> _EnablingCap:
-        pairs = model.pairs
-        before = pairs.enabling_to_cell @ model.bau_state.logs[pairs.enabling, column]
-        floor = np.minimum(before, pairs.enabling_floor)
+        before = model.bau_state.logs.enabling[:, column]
+        floor = np.minimum(before, model.pairs.enabling_floor)
         most = delta[enabling].sum(axis=0)
         cells = np.nonzero((delta[enabling] < 0).any(axis=0))[0]
         return cls(cells, {int(c): i for i, c in enumerate(cells)}, before[cells],
@@ -330,16 +329,23 @@ def _without_idle(model: SiteModel, ids: list[str], chosen: np.ndarray, value: f
     """`chosen` less the measures whose removal costs at most `IDLE` of its value, tried
     lowest-ranked first and never one committed or one a chosen measure requires: a bound
     within `GAP` is indifferent to spending on them. (Once enabling measures fill their
-    joint cap, one more programme is credited a slice of the same tonnes and adds none.)"""
-    for item in np.nonzero(chosen & ~committed)[0][::-1]:
-        if any(chosen[later] and needed == item for later, needed in requires):
-            continue
-        trial = chosen.copy()
-        trial[item] = False
-        trial_value = _exact_value(model, ids, trial, year, weights)
-        if trial_value >= value * (1 - IDLE):
-            chosen, value = trial, trial_value
-    return chosen, value
+    joint cap, one more programme is credited a slice of the same tonnes and adds none.)
+    Passes repeat while one leaves a measure out: a prerequisite is tried again once the
+    measures needing it are gone."""
+    tried = set()
+    while True:
+        left = [item for item in np.nonzero(chosen & ~committed)[0][::-1]
+                if item not in tried and not any(chosen[later] and needed == item
+                                                 for later, needed in requires)]
+        if not left:
+            return chosen, value
+        for item in left:
+            tried.add(item)
+            trial = chosen.copy()
+            trial[item] = False
+            trial_value = _exact_value(model, ids, trial, year, weights)
+            if trial_value >= value * (1 - IDLE):
+                chosen, value = trial, trial_value
 
 
 def _exact_value(model: SiteModel, ids: list[str], chosen: np.ndarray, year: int,

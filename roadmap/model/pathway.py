@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -117,28 +118,31 @@ class Pathway:
 class _Pairs:
     """The (measure, cell) pairs a measure acts on, the only places the model computes:
     their measure, cell, share at full adoption, ratio and target cell (the same sector),
-    and sparse matrices that sum pairs into cells (`to_cell`), their removed energy x ratio
-    into the cells receiving it (`to_target`) and into measure x sector credits
-    (`to_credit`). A sparse
-    product adds each row's pairs in one fixed order, so a year's result is the same bytes
-    whatever else is computed beside it (Monte Carlo draws)."""
+    and sparse matrices that sum the acting measures' logs into cells (`plain_to_cell`:
+    the measures that are not enabling; `enabling_to_cell`: those that are), the removed
+    energy x ratio of the pairs `moving` energy into the cells receiving it (`to_target`)
+    and all pairs' into measure x sector credits (`to_credit`). A sparse product adds each
+    row's terms in one fixed order, so a year's result is the same bytes whatever else is
+    computed beside it (Monte Carlo draws)."""
 
     measure: np.ndarray
     cell: np.ndarray
     share: np.ndarray
     ratio: np.ndarray
     target: np.ndarray
-    to_cell: sparse.csr_array
-    to_target: sparse.csr_array
+    moving: np.ndarray  # the pairs moving energy to another cell (positions)
+    to_target: sparse.csr_array  # cells x `moving`
     to_credit: sparse.csr_array
     on_power: np.ndarray  # the pair's cell is electricity
     to_power: np.ndarray  # the pair moves energy to electricity
     to_fuel: np.ndarray  # the pair moves energy to a fuel
-    enabling: np.ndarray  # the pairs of enabling measures (positions)
-    enabling_to_cell: sparse.csr_array  # sums enabling pairs into cells
+    enabling: np.ndarray  # the pair's measure is enabling
     enabling_floor: np.ndarray  # cells: ln(1 - the most enabling measures remove together)
     acting: np.ndarray  # the measures that have pairs, each once
     of_acting: np.ndarray  # each pair's measure, as a position in `acting`
+    plain_to_cell: sparse.csr_array  # cells x acting: the measures that are not enabling
+    enabling_to_cell: sparse.csr_array  # cells x acting: the enabling measures
+    generating: np.ndarray  # the measures generating electricity (rows)
 
     @classmethod
     def of(cls, fx: Effects, base: Baseline, enabling_floor: np.ndarray) -> _Pairs:
@@ -148,19 +152,20 @@ class _Pairs:
         target = fx.target[measure, cell]
         index = np.arange(len(cell))
         moving = np.nonzero(target >= 0)[0]
-        to_cell = _summing(cell, index, (cells, len(cell)))
-        to_target = _summing(target[moving], moving, (cells, len(cell)),
+        to_target = _summing(target[moving], np.arange(len(moving)), (cells, len(moving)),
                              fx.ratio[measure[moving]])
         to_credit = _summing(measure * sectors + base.sector_index[cell], index,
                              (len(fx.ids) * sectors, len(cell)))
         power = base.carrier_of == "electricity"
         to_power = (target >= 0) & power[np.maximum(target, 0)]
-        enabling = np.nonzero(np.array(fx.types)[measure] == "enabling")[0]
-        return cls(measure, cell, fx.share[measure, cell], fx.ratio[measure], target, to_cell,
+        enabling = np.array(fx.types)[measure] == "enabling"
+        acting, of_acting = np.unique(measure, return_inverse=True)
+        to_cells = [_summing(cell[kind], of_acting[kind], (cells, len(acting)))
+                    for kind in (~enabling, enabling)]
+        return cls(measure, cell, fx.share[measure, cell], fx.ratio[measure], target, moving,
                    to_target, to_credit, power[cell], to_power, (target >= 0) & ~to_power,
-                   enabling, _summing(cell[enabling], np.arange(len(enabling)),
-                                      (cells, len(enabling))), enabling_floor,
-                   *np.unique(measure, return_inverse=True))
+                   enabling, enabling_floor, acting, of_acting, *to_cells,
+                   np.flatnonzero(fx.generation.any(axis=1)))
 
 
 def enabling_floor(fx: Effects, joint: float) -> np.ndarray:
@@ -185,16 +190,29 @@ class _Inputs:
     removal: np.ndarray
 
 
+class _Logs(NamedTuple):
+    """A scenario's cuts as logs, ln(1 - share cut) (x years): each acting measure's on
+    every cell it acts on (`measure`), the enabling measures' together on each cell, capped
+    (`enabling`), all measures' together (`cell`), and the factor the cap scaled the
+    enabling measures' additions by on each cell (`scale`, 1 where it does not bind); a
+    scenario's `prior` is business as usual's, beyond which its additions are capped."""
+
+    measure: np.ndarray
+    enabling: np.ndarray
+    cell: np.ndarray
+    scale: np.ndarray
+    prior: _Logs | None
+
+
 @dataclass(frozen=True)
 class _State:
-    """One scenario's physical result: removed energy by pair x year, energy and emissions
-    by cell x year, electricity bookkeeping by year, sinks by measure x year (Monte Carlo:
-    draws side by side on the years axis)."""
+    """One scenario's physical result: its logs, removed energy by pair x year, energy and
+    emissions by cell x year, electricity bookkeeping by year, sinks by measure x year
+    (Monte Carlo: draws side by side on the years axis)."""
 
     adoption: np.ndarray
-    logs: np.ndarray  # pairs x years: ln(1 - share adopted)
-    cell_logs: np.ndarray  # cells x years: the logs summed by cell
-    removed: np.ndarray  # pairs x years, MWh (non_energy: t)
+    logs: _Logs
+    removed: np.ndarray  # pairs (or the pairs moving energy only) x years, MWh (non_energy: t)
     energy: np.ndarray
     demand: np.ndarray
     generated: np.ndarray  # MWh of local zero-carbon generation
@@ -220,76 +238,95 @@ def _sum_pairs(matrix: sparse.csr_array, values: np.ndarray) -> np.ndarray:
 
 def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np.ndarray,
               green: np.ndarray, prior: _State | None = None,
-              rows: np.ndarray | None = None) -> _State:
+              moving_only: bool = False) -> _State:
     """The scenario's state; with `prior` (business as usual), removals are allocated as
-    the prior's plus the log-share split of what this scenario adds. (Monte Carlo runs it
-    on thousands of years side by side: the pair-sized arrays are worked in place, and
-    `rows`, at least the pairs moving energy, are the only ones whose removed energy it
-    needs every year: the others' are left at 0.)"""
-    logs = np.take(adoption, pairs.acting, axis=0)  # a measure's, the same on all its cells
+    the prior's plus the log-share split of what this scenario adds. The cuts are summed
+    into cells measure by measure (a measure's log is the same on all its cells). With
+    `moving_only` (Monte Carlo, and the prior's too), only the pairs moving energy get
+    their removed energy."""
+    logs = np.take(adoption, pairs.acting, axis=0)
     logs *= np.take(inputs.share, pairs.acting, axis=0)
-    logs = np.take(np.log1p(np.negative(logs, out=logs), out=logs), pairs.of_acting, axis=0)
-    _cap_enabling(logs, pairs, None if prior is None else prior.logs)
-    total = _sum_pairs(pairs.to_cell, logs)
+    logs = np.log1p(np.negative(logs, out=logs), out=logs)
+    enabling, scale = _cap_enabling(logs, pairs, None if prior is None else prior.logs)
+    total = _sum_pairs(pairs.plain_to_cell, logs)
+    total += enabling
+    logs = _Logs(logs, enabling, total, scale, None if prior is None else prior.logs)
     remaining = np.exp(total)
-    removed = _removed(inputs.energy, pairs, logs, total, remaining, prior, rows)
-    energy = inputs.energy * remaining + _sum_pairs(pairs.to_target, removed)
+    removed = _removed(inputs.energy, pairs, logs, remaining, prior,
+                       pairs.moving if moving_only else None)
+    energy = inputs.energy * remaining + _sum_pairs(
+        pairs.to_target, removed if moving_only else removed[pairs.moving])
     demand = energy[electric].sum(axis=0)
-    generated = (inputs.generation * adoption).sum(axis=0)
+    generating = pairs.generating
+    generated = (inputs.generation[generating] * adoption[generating]).sum(axis=0)
     local = np.minimum(np.divide(generated, demand, out=np.zeros_like(demand),
                                  where=demand > 0), 1.0)  # zero-carbon share of demand
     emissions = energy * inputs.factor
     emissions[electric] *= (1 - local) * (1 - green)
-    return _State(adoption, logs, total, removed, energy, demand, generated, green, emissions,
+    return _State(adoption, logs, removed, energy, demand, generated, green, emissions,
                   inputs.removal * adoption)
 
 
-def _cap_enabling(logs: np.ndarray, pairs: _Pairs, prior: np.ndarray | None) -> None:
+def _cap_enabling(logs: np.ndarray, pairs: _Pairs, prior: _Logs | None,
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Enabling measures (plans, platforms, programmes) act through the same management of
     a cell's energy: together they remove no more of it than the strongest alone (README,
     "Enabling measures"). Where their logs beyond the `prior`'s (business as usual) would
-    go past that floor, those additions are scaled down in proportion; in place."""
-    if not len(pairs.enabling):
-        return
-    own = logs[pairs.enabling]
-    room = pairs.enabling_floor[:, None]
-    if prior is None:
-        before, beyond = 0.0, own
-    else:
-        before = prior[pairs.enabling]
-        beyond = own - before
-        room = room - _sum_pairs(pairs.enabling_to_cell, before)
-    added = _sum_pairs(pairs.enabling_to_cell, beyond)
-    scale = np.clip(np.divide(room, added, out=np.ones_like(added), where=added < -_TINY),
-                    0.0, 1.0)
-    if scale.min() < 1:  # else nothing binds (business as usual, most sites)
-        scale = scale[pairs.cell[pairs.enabling]]
-        capped = np.multiply(beyond, scale, out=None if prior is None else beyond)
-        np.add(before, capped, out=own, where=scale < 1)  # own where nothing binds
-        logs[pairs.enabling] = own
+    go past that floor, those additions are scaled down in proportion. Cells x years:
+    their capped log cut of each cell, and that scale (1 where nothing binds)."""
+    own = _sum_pairs(pairs.enabling_to_cell, logs)
+    before = 0.0 if prior is None else prior.enabling
+    added = own - before
+    scale = np.clip(np.divide(pairs.enabling_floor[:, None] - before, added,
+                              out=np.ones_like(added), where=added < -_TINY), 0.0, 1.0)
+    binds = scale < 1
+    if binds.any():  # else nothing binds (business as usual, most sites)
+        np.add(before, added * scale, out=own, where=binds)
+    return own, scale
 
 
-def _removed(energy: np.ndarray, pairs: _Pairs, logs: np.ndarray, total: np.ndarray,
-             remaining: np.ndarray, prior: _State | None, rows: np.ndarray | None,
-             ) -> np.ndarray:
-    """Pairs x years: each cell's cut energy split among its pairs by their logs (`total`:
-    the logs summed by cell; `remaining`: its exponential), or with `prior`, the prior's
-    plus the split of what this scenario adds; only the pairs `rows` if given (0
-    elsewhere)."""
+def pair_logs(pairs: _Pairs, logs: _Logs, rows: np.ndarray | None = None) -> np.ndarray:
+    """Pairs (`rows`, default all) x years: each pair's log cut, ln(1 - its share cut),
+    the enabling cap applied; they add up to `logs.cell` in each cell."""
+    before = None if logs.prior is None else pair_logs(pairs, logs.prior, rows)
+    return _capped(pairs, logs, rows, before)
+
+
+def _capped(pairs: _Pairs, logs: _Logs, rows: np.ndarray | None,
+            before: np.ndarray | None) -> np.ndarray:
+    """`pair_logs` given the prior's (`before`, the same rows)."""
+    picked = slice(None) if rows is None else rows
+    values = np.take(logs.measure, pairs.of_acting[picked], axis=0)
+    enabling = pairs.enabling[picked]
+    if enabling.any():
+        own = values[enabling]
+        scale = np.take(logs.scale, pairs.cell[picked][enabling], axis=0)
+        if before is None:
+            values[enabling] = own * scale
+        else:
+            prior = before[enabling]
+            values[enabling] = np.where(scale < 1, prior + (own - prior) * scale, own)
+    return values
+
+
+def _removed(energy: np.ndarray, pairs: _Pairs, logs: _Logs, remaining: np.ndarray,
+             prior: _State | None, rows: np.ndarray | None) -> np.ndarray:
+    """Pairs (`rows`, default all) x years: each cell's cut energy split among its pairs
+    by their logs (`remaining`: the exponential of the cell's), or with `prior` (its removed
+    energy on the same rows), the prior's plus the split of what this scenario adds."""
     picked = slice(None) if rows is None else rows
     cells = pairs.cell[picked]
     if prior is None:
-        part = _split(np.array(logs[picked]), total, cells, energy * (1 - remaining))
+        part = _split(_capped(pairs, logs, rows, None), logs.cell, cells,
+                      energy * (1 - remaining))
     else:
-        before = prior.cell_logs
-        part = _split(logs[picked] - prior.logs[picked], total - before, cells,
+        before = prior.logs.cell
+        pair_before = pair_logs(pairs, prior.logs, rows)
+        own = _capped(pairs, logs, rows, pair_before)
+        part = _split(np.subtract(own, pair_before, out=own), logs.cell - before, cells,
                       energy * (np.exp(before) - remaining))
-        part += prior.removed[picked]
-    if rows is None:
-        return part
-    removed = np.zeros(logs.shape)
-    removed[rows] = part
-    return removed
+        part += prior.removed
+    return part
 
 
 def _split(logs: np.ndarray, cell_logs: np.ndarray, cells: np.ndarray,

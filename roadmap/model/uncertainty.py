@@ -71,8 +71,8 @@ from .pathway import (
     SiteModel,
     _credits,
     _Inputs,
+    _Logs,
     _model_of,
-    _Pairs,
     _removed,
     _simulate,
     _State,
@@ -400,9 +400,10 @@ def _shared(count: int, width: int) -> np.ndarray:
 
 def _shared_run(plan: _Plan, count: int) -> DrawRun:
     """A `DrawRun` of `count` draws to be filled, in memory a forked helper shares."""
-    measures = len(plan.model.effects.ids)
-    widths = (len(plan.columns), len(plan.columns), measures + 1, measures, plan.pairs,
-              len(plan.model.electric), measures)
+    model = plan.model
+    measures = len(model.effects.ids)
+    widths = (len(plan.columns), len(plan.columns), measures + 1, measures, len(model.pairs.cell),
+              len(model.electric), measures)
     return DrawRun(*(_shared(count, width) for width in widths))
 
 
@@ -478,33 +479,17 @@ def run_draws(model: SiteModel, starts: Mapping[str, int], draws: Draws,
 
 class _Plan(NamedTuple):
     """What `run_draws` prepares once for many draws: the model on the cells that can hold
-    energy (`_compact`), the years `columns` and their `_paths`, the pairs of business as
-    usual's measures (their own `_Pairs`, and their rows among all pairs), the pairs
-    moving energy (rows among all pairs, and among business as usual's), the count of
-    pairs and the green-power path."""
+    energy (`_compact`), the years `columns` and their `_paths`, and the green-power path."""
 
     model: SiteModel
     columns: np.ndarray
     paths: _Paths
-    bau_pairs: _Pairs
-    bau_rows: np.ndarray
-    moving: np.ndarray
-    bau_moving: np.ndarray
-    pairs: int
     green: np.ndarray
 
 
 def _plan(model: SiteModel, columns: np.ndarray) -> _Plan:
     model = _compact(model)
-    fx, pairs = model.effects, model.pairs
-    in_bau = np.isin(fx.ids, model.bau_ids)
-    # business as usual's own pairs, under the whole model's enabling cap
-    bau_pairs = _Pairs.of(replace(fx, share=fx.share * in_bau[:, None]), model.base,
-                          pairs.enabling_floor)
-    return _Plan(model, columns, _paths(model), bau_pairs,
-                 np.flatnonzero(in_bau[pairs.measure]), np.flatnonzero(pairs.target >= 0),
-                 np.flatnonzero(bau_pairs.target >= 0), len(pairs.cell),
-                 model.green(True))
+    return _Plan(model, columns, _paths(model), model.green(True))
 
 
 def _compact(model: SiteModel) -> SiteModel:
@@ -541,8 +526,14 @@ def _net(state: _State) -> np.ndarray:
 
 def _in_columns(values: _Inputs | _State, columns: slice) -> _Inputs | _State:
     """The same inputs or state in the years x draws `columns` only."""
-    return replace(values, **{field.name: getattr(values, field.name)[..., columns]
+    return replace(values, **{field.name: _columns_of(getattr(values, field.name), columns)
                               for field in fields(values)})
+
+
+def _columns_of(values: np.ndarray | _Logs | None, columns: slice):
+    if isinstance(values, _Logs):
+        return _Logs(*(_columns_of(part, columns) for part in values))
+    return None if values is None else values[..., columns]
 
 
 def _last_year(plan: _Plan, inputs: _Inputs, bau: _State, state: _State,
@@ -562,7 +553,7 @@ def _states(plan: _Plan, starts: Mapping[str, int], draws: Draws,
             ) -> tuple[_Inputs, _State, _State]:
     """The inputs, business as usual and the scenario of the draws in the plan's years,
     with the removed energy of the pairs moving energy only (`_every_pair` gives the
-    others'). Business as usual runs on the pairs of its measures only (the others' are 0)."""
+    others')."""
     model, count, columns = plan.model, draws.count, plan.columns
     years, assumptions, electric = model.base.years[columns], model.site.assumptions, \
         model.electric
@@ -572,9 +563,10 @@ def _states(plan: _Plan, starts: Mapping[str, int], draws: Draws,
     adoption = _flat(adopted(fx, curves, bau_adoption, starts, years, assumptions,
                              model.twins))
     inputs = _inputs(model, draws, columns, plan.paths)
-    bau = _bau(plan, inputs, electric, _flat(bau_adoption))
+    bau = _simulate(inputs, model.pairs, electric, _flat(bau_adoption),
+                    np.zeros(len(columns) * count), moving_only=True)
     state = _simulate(inputs, model.pairs, electric, adoption,
-                      np.repeat(plan.green[columns], count), bau, plan.moving)
+                      np.repeat(plan.green[columns], count), bau, moving_only=True)
     return inputs, bau, state
 
 
@@ -583,27 +575,11 @@ def _every_pair(plan: _Plan, inputs: _Inputs, bau: _State, state: _State,
     """Business as usual and the scenario (`_states`', in the same columns) with the
     removed energy of every pair, split as `_simulate` splits it when asked for every pair
     (the same bytes: each column's numbers are its own)."""
-    bau_removed = _removed(inputs.energy, plan.bau_pairs, bau.logs[plan.bau_rows],
-                           bau.cell_logs, np.exp(bau.cell_logs), None, None)
-    bau = replace(bau, removed=_widen(bau_removed, plan))
-    return bau, replace(state, removed=_removed(
-        inputs.energy, plan.model.pairs, state.logs, state.cell_logs, np.exp(state.cell_logs),
-        bau, None))
-
-
-def _bau(plan: _Plan, inputs: _Inputs, electric: np.ndarray, adoption: np.ndarray) -> _State:
-    """Business as usual's state on its own pairs (the removed energy of those moving energy
-    only), widened to all pairs (0 elsewhere)."""
-    state = _simulate(inputs, plan.bau_pairs, electric, adoption, np.zeros(adoption.shape[1]),
-                      rows=plan.bau_moving)
-    return replace(state, logs=_widen(state.logs, plan), removed=_widen(state.removed, plan))
-
-
-def _widen(values: np.ndarray, plan: _Plan) -> np.ndarray:
-    """Business as usual's pairs x years as all pairs x years (0 on the others)."""
-    wide = np.zeros((plan.pairs, values.shape[1]))
-    wide[plan.bau_rows] = values
-    return wide
+    pairs = plan.model.pairs
+    bau = replace(bau, removed=_removed(inputs.energy, pairs, bau.logs,
+                                        np.exp(bau.logs.cell), None, None))
+    return bau, replace(state, removed=_removed(inputs.energy, pairs, state.logs,
+                                                np.exp(state.logs.cell), bau, None))
 
 
 # --------------------------------------------------------------------------- costs
