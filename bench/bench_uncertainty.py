@@ -3,10 +3,10 @@
     python bench/bench_uncertainty.py [DRAWS]
 
 In one run: `monte_carlo` (the draws side by side on the years axis of the model, about
-1,000 years x draws at a time, the later half of the draws on the second core; business as
-usual on its own measures' pairs, the removed energy of every pair split in the last year
-only, the cells that never hold energy left out; then each process's costs and half the
-percentiles) against a loop over the public single-run pathway function,
+1,000 years x draws at a time, the later half of the draws on the second core; the cuts
+summed into cells measure by measure, the removed energy of every pair split in the last
+year only, the cells that never hold energy left out; then each process's costs and half
+the percentiles) against a loop over the public single-run pathway function,
 `SiteModel.run`, on each draw's model (`draw_model`: the same site model under that draw's
 inputs, every year). The loop runs the first 300 draws and its net emissions in the report
 years are asserted identical, byte for byte, to the batched ones. For scale, the central

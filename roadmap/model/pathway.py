@@ -195,13 +195,16 @@ class _Logs(NamedTuple):
     every cell it acts on (`measure`), the enabling measures' together on each cell, capped
     (`enabling`), all measures' together (`cell`), and the factor the cap scaled the
     enabling measures' additions by on each cell (`scale`, 1 where it does not bind); a
-    scenario's `prior` is business as usual's, beyond which its additions are capped."""
+    scenario's `prior` is business as usual's, beyond which its additions are capped.
+    Business as usual's single run keeps each pair's (`pairs`: every scenario run on it
+    reads them)."""
 
     measure: np.ndarray
     enabling: np.ndarray
     cell: np.ndarray
     scale: np.ndarray
     prior: _Logs | None
+    pairs: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,8 @@ def _simulate(inputs: _Inputs, pairs: _Pairs, electric: np.ndarray, adoption: np
     total = _sum_pairs(pairs.plain_to_cell, logs)
     total += enabling
     logs = _Logs(logs, enabling, total, scale, None if prior is None else prior.logs)
+    if prior is None and not moving_only:
+        logs = logs._replace(pairs=pair_logs(pairs, logs))
     remaining = np.exp(total)
     removed = _removed(inputs.energy, pairs, logs, remaining, prior,
                        pairs.moving if moving_only else None)
@@ -288,6 +293,8 @@ def _cap_enabling(logs: np.ndarray, pairs: _Pairs, prior: _Logs | None,
 def pair_logs(pairs: _Pairs, logs: _Logs, rows: np.ndarray | None = None) -> np.ndarray:
     """Pairs (`rows`, default all) x years: each pair's log cut, ln(1 - its share cut),
     the enabling cap applied; they add up to `logs.cell` in each cell."""
+    if logs.pairs is not None:
+        return logs.pairs if rows is None else logs.pairs[rows]
     before = None if logs.prior is None else pair_logs(pairs, logs.prior, rows)
     return _capped(pairs, logs, rows, before)
 
