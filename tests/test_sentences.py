@@ -149,18 +149,30 @@ def test_every_overlap_left_out_of_a_roadmap_is_translated(analyses):
 
 
 def test_every_reason_the_budget_gives_is_translated():
-    """Each branch of the portfolio's `_reason`, the ceiling and no-abatement ones included
-    (no bundled site reaches them)."""
-    chosen = np.array([False, True, False, False, False, False, False])
-    standalone = [10.0, 10.0, 10.0, 0.0, 10.0, 10.0, 10.0]
-    ids = [f"m{i}" for i in range(7)]
-    reasons = [portfolio_module._reason(i, chosen, {2}, {4}, [(1, 5)], standalone, ids,
-                                        1000.0 if i == 6 else None) for i in range(7)]
-    assert reasons[1] == ""
+    """Each reason the portfolio gives a measure left out (`_Why`), those no bundled site
+    reaches included: m0 too dear for what is left, m1 chosen, m2 and m7 missing a
+    prerequisite (m7's excluded by the profile), m3 abating nothing, m4 adding nothing, m5
+    overlapping m1, m6 above the cost ceiling, m8 needing m6, m9 over the near term's budget;
+    and, the included measures costing more than the budget, that reason."""
+    chosen = np.array([False, True] + [False] * 8)
+    closed = np.isin(np.arange(10), [2, 6, 7, 8])
+    near = np.where(np.arange(10) == 9, 5.0, 0.0)
+    rules = portfolio_module.Rules(np.array([100.0] + [1.0] * 8 + [2.0]), 10.0, [(8, 6)], [(1, 5)],
+                  ((near, 3.0),), None, closed)
+    standalone = [10.0] * 3 + [0.0] + [10.0] * 6
+    why = portfolio_module._Why([f"m{i}" for i in range(10)], rules, ("near",), chosen,
+                                {2: "elsewhere", 7: "m-out"}, {6}, ("m-out",), 1000.0, {4},
+                                standalone)
+    reasons = [why.reason(i) for i in range(10)]
+    assert reasons[1] == "" and reasons[8] == (
+        "needs m6: its levelised cost is above the ceiling of 1,000 yuan/t")
     assert [sentence(r, "zh") for r in reasons] == [
         "同样的预算用于其他措施可获得更多综合减排量", "", "其前提措施不适用于本场地",
         "至评估年尚无减排量", "在已选措施之外不增加减排量", "与已选的m1重叠",
-        "平准化减排成本高于上限1,000元/吨"]
+        "平准化减排成本高于上限1,000元/吨", "需要m-out，但场地资料已将其排除",
+        "需要m6：平准化减排成本高于上限1,000元/吨", "近期阶段的预算已用完"]
+    spent = why._replace(rules=rules._replace(budget=0.5, committed=chosen))
+    assert sentence(spent.reason(0), "zh") == "预算已用于场地资料纳入的措施"
 
 
 def test_the_experts_disagreements_are_translated(analyses):
@@ -180,15 +192,15 @@ def test_plan_prints_its_summary_in_the_asked_language(capsys, lang):
     assert status == 0
     if lang == "zh":
         assert "buys" not in out and "Shadow price" not in out and "left out" not in out
-        assert "可购买8项措施" in out and "预算影子价格" in out
+        assert "可购买10项措施" in out and "预算影子价格" in out
         assert "中期：2025—2035年普及（4项措施）" in out
         assert "纳入预算组合；排名第6（共58项）" in out
         assert "由场地资料纳入；排名第38（共58项）" in out and "由预算先行支付" in out
         assert not _untranslated(out)
     else:
-        assert "The budget of 743 million yuan buys 8 measures for 742 million yuan" in out
+        assert "The budget of 743 million yuan buys 10 measures for 738 million yuan" in out
         assert "Shadow price of the budget" in out
-        assert "Near term: widespread 2010-2025 (1 measure)" in out
+        assert "Near term: widespread 2010-2025 (3 measures)" in out
         assert "bought by the budget; rank 6 of 58" in out
         assert "included by the site profile; rank 38 of 58" in out
         assert not CJK.search(out)

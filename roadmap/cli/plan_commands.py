@@ -269,7 +269,8 @@ def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
                   abatement=tonnes(portfolio.portfolio_abatement, lang), year=portfolio.year,
                   bau=tonnes(portfolio.bau_emissions, lang), gap=percent(portfolio.gap, 1),
                   left=len(portfolio.frame) - chosen)
-    shadow = text("plan_shadow", lang, shadow=number(portfolio.shadow_price),
-                  step=number(portfolio.step_gain))
+    shadow = None if portfolio.shadow_price is None else text(  # None: commitments overspend
+        "plan_shadow", lang, shadow=number(portfolio.shadow_price),
+        step=number(portfolio.step_gain))
     return (" " if lang == "en" else "").join(
         filter(None, [bought, committed_line(portfolio, lang), shadow]))

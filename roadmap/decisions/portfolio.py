@@ -8,9 +8,12 @@ value), adds local generation and sinks (linear), and charges the energy electri
 fuel switches add through tangents from below of their convex share of each cut
 (`_added_energy_rows`); so its optimum bounds every choice from above, closely. Each
 solution is then evaluated exactly by the site model (`SiteModel.run`), and a no-good cut
-excludes it, until the bound falls within `GAP` of the best exact value: the
-reported choice is optimal to that gap, and its abatement is the model's, never the sum
-of stand-alone figures (it cannot exceed business-as-usual emissions).
+excludes it, until the bound falls within `GAP` of the best exact value (or
+`STALLED_ROUNDS` rounds in a row find nothing better, or `MAX_ROUNDS` end): the reported
+`gap` certifies the choice, and its abatement is the model's, never the sum of stand-alone
+figures (it cannot exceed business-as-usual emissions). Then measures that add nothing
+leave, measures left out that still fit and add join, and a cheaper measure replaces a
+chosen one where the set abates as much.
 """
 
 from __future__ import annotations
@@ -33,16 +36,17 @@ from ..inputs.catalog import Catalog
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
 from ..model.economics import measure_capex, standalone_economics
-from ..model.pathway import SiteModel, credit_in, standalone_runs
-from .ranking import Ranking
+from ..model.pathway import Pathway, SiteModel, credit_in, standalone_runs
+from .ranking import Ranking, method_spec
 from .roadmap import phases
 
 OBJECTIVES = ("abatement", "score")
-COLUMNS = ["id", "name_zh", "name_en", "capex_10k_yuan", "standalone_t_per_yr",
+COLUMNS = ["id", "name_zh", "name_en", "capex_10k_yuan", "spend_10k_yuan", "standalone_t_per_yr",
            "cost_yuan_per_t", "chosen", "reason"]
 TANGENTS = 12
 GAP = 0.01  # stop when the bound is within 1 % of the best exact value
 MAX_ROUNDS = 12
+STALLED_ROUNDS = 4  # rounds in a row finding nothing better: the bound is loose, stop there
 IDLE = 1e-4  # a chosen measure adding less than this share of the total is left out
 
 
@@ -78,26 +82,64 @@ class Portfolio:
     committed_spend: float = 0.0
 
 
+class Rules(NamedTuple):
+    """What a choice of candidates must respect: each one's cost (10k yuan) within the
+    `budget`; the prerequisites (item, needed) and exclusive pairs (positions);
+    `phase_limits`, (each candidate's spend inside a phase, the phase's budget); the
+    `committed` candidates, always chosen (closed under prerequisites), and the `closed`
+    ones, never (a prerequisite missing, a cost above the ceiling); bool per candidate,
+    None for none."""
+
+    costs: np.ndarray
+    budget: float
+    requires: list[tuple[int, int]]
+    exclusive: list[tuple[int, int]]
+    phase_limits: tuple[tuple[np.ndarray, float], ...] = ()
+    committed: np.ndarray | None = None
+    closed: np.ndarray | None = None
+
+    def forced(self) -> np.ndarray:
+        return np.zeros(len(self.costs), dtype=bool) if self.committed is None else \
+            self.committed
+
+    def shut(self) -> np.ndarray:
+        return np.zeros(len(self.costs), dtype=bool) if self.closed is None else self.closed
+
+    def allows(self, chosen: np.ndarray) -> bool:
+        """Whether `chosen` (bool per candidate) keeps every rule but the commitments."""
+        return (self.costs[chosen].sum() <= self.budget + 1e-9
+                and all(spend[chosen].sum() <= limit + 1e-9
+                        for spend, limit in self.phase_limits)
+                and not (chosen & self.shut()).any()
+                and all(chosen[needed] for item, needed in self.requires if chosen[item])
+                and not any(chosen[a] and chosen[b] for a, b in self.exclusive))
+
+
 @dataclass(frozen=True)
 class Problem:
-    """The linear model: variables x (measures) then z (cells); maximise `c` @ vars."""
+    """The linear model: variables x (measures) then z (cells); maximise `c` @ vars;
+    `closed` measures are held at x = 0."""
 
     objective: np.ndarray
     rows: np.ndarray
     upper: np.ndarray
     measures: int
+    closed: np.ndarray
+
+    def bounds(self, width: int) -> Bounds:
+        """x in [0, 1] (0 when closed), the other variables free."""
+        others = width - self.measures
+        return Bounds(np.r_[np.zeros(self.measures), np.full(others, -np.inf)],
+                      np.r_[np.where(self.closed, 0.0, 1.0), np.full(others, np.inf)])
 
 
 def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.ndarray,
-                    costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
-                    exclusive: list[tuple[int, int]],
-                    phase_limits: tuple[tuple[np.ndarray, float], ...] = (),
-                    committed: np.ndarray | None = None) -> Problem:
+                    rules: Rules) -> Problem:
     """Budget (first), phase budget, prerequisite, exclusive, committed, tangent,
     added-energy and enabling-cap rows (A vars <= b); variables: x (measures), z (cells'
     cuts), y (energy moved measures add), e (the enabling measures' log cut of each cell
-    they act on). `phase_limits`: (each measure's spend in the phase, the phase's budget);
-    `committed`: the measures that must be chosen (-x <= -1)."""
+    they act on). Committed measures: -x <= -1."""
+    costs, budget, requires, exclusive, phase_limits = rules[:5]
     base, fx, bau = model.base, model.effects, model.bau_state
     column = int(np.searchsorted(base.years, year))
     rows_of = [fx.ids.index(i) for i in ids]
@@ -133,7 +175,7 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
         row[first] = row[second] = 1.0
         blocks.append(row[None])
         bounds.append(1.0)
-    for item in np.nonzero(committed)[0] if committed is not None else ():
+    for item in np.nonzero(rules.forced())[0]:
         row = np.zeros(width)
         row[item] = -1.0
         blocks.append(row[None])
@@ -162,7 +204,8 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
         blocks += rows
         bounds += limits
     rows, limits = cap.rows(delta, enabling, n + k + p, width)
-    return Problem(objective, np.vstack([*blocks, *rows]), np.array([*bounds, *limits]), n)
+    return Problem(objective, np.vstack([*blocks, *rows]), np.array([*bounds, *limits]), n,
+                   rules.shut())
 
 
 @dataclass(frozen=True)
@@ -228,7 +271,13 @@ def _added_energy_rows(model: SiteModel, row: int, m: int, cell: int, delta: np.
     return rows, limits
 
 
+INFEASIBLE = 2  # scipy's status for a problem with no solution (milp and linprog)
+
+
 def _solve(problem: Problem, cuts: list[np.ndarray]) -> tuple[np.ndarray, float] | None:
+    """The best choice of the linear model and its bound; None when no choice is left (the
+    no-good `cuts` have excluded every one). Any other failure is the model's fault, and
+    raises: a choice the solver did not find is never reported as optimal."""
     rows, upper = problem.rows, problem.upper
     if cuts:
         extra = np.zeros((len(cuts), rows.shape[1]))
@@ -236,14 +285,13 @@ def _solve(problem: Problem, cuts: list[np.ndarray]) -> tuple[np.ndarray, float]
         rows = np.vstack([rows, extra])
         upper = np.concatenate([upper, [cut.sum() - 1.0 for cut in cuts]])
     integrality = np.r_[np.ones(problem.measures), np.zeros(rows.shape[1] - problem.measures)]
-    lower = np.r_[np.zeros(problem.measures), np.full(rows.shape[1] - problem.measures,
-                                                      -np.inf)]
-    top = np.r_[np.ones(problem.measures), np.full(rows.shape[1] - problem.measures, np.inf)]
     with _solver_output_dropped():
         result = milp(-problem.objective, constraints=LinearConstraint(rows, -np.inf, upper),
-                      integrality=integrality, bounds=Bounds(lower, top))
-    if not result.success:
+                      integrality=integrality, bounds=problem.bounds(rows.shape[1]))
+    if result.status == INFEASIBLE:
         return None
+    if not result.success:
+        raise RuntimeError(f"the budget's optimisation failed: {result.message}")
     return np.round(result.x[:problem.measures]).astype(bool), float(-result.fun)
 
 
@@ -292,19 +340,18 @@ class Choice(NamedTuple):
 
 
 def best_choice(model: SiteModel, ids: list[str], year: int, weights: np.ndarray,
-                costs: np.ndarray, budget: float, requires: list[tuple[int, int]],
-                exclusive: list[tuple[int, int]],
-                phase_limits: tuple[tuple[np.ndarray, float], ...] = (),
-                committed: np.ndarray | None = None) -> Choice:
-    """The choice maximising the weighted combined abatement (module docstring), without
-    the measures that add nothing to it (`_without_idle`). `committed` (bool per
-    candidate, closed under prerequisites) are always chosen; when the budget cannot pay
-    for them, they are the choice."""
-    committed = np.zeros(len(ids), dtype=bool) if committed is None else committed
-    problem = _linear_problem(model, ids, year, weights, costs, budget, requires, exclusive,
-                              phase_limits, committed)
-    best, bound, cuts = committed, 0.0, []
-    best_value = _exact_value(model, ids, best, year, weights)
+                rules: Rules) -> Choice:
+    """The choice maximising the weighted combined abatement (module docstring) under
+    `rules`, without the measures that add nothing to it (`_without_idle`), with those left
+    out that still fit and add (`_added`), and a cheaper one in place of a chosen one where
+    the set abates as much (`_cheaper`). The committed candidates are always chosen; when
+    the budget cannot pay for them, they are the choice."""
+    committed = rules.forced()
+    best_value = _exact_value(model, ids, committed, year, weights)
+    if rules.costs[committed].sum() > rules.budget:
+        return Choice(committed, best_value, 0.0, set())
+    problem = _linear_problem(model, ids, year, weights, rules)
+    best, bound, cuts, stalled = committed, 0.0, [], 0
     for _ in range(MAX_ROUNDS):
         solved = _solve(problem, cuts)
         if solved is None:
@@ -312,13 +359,16 @@ def best_choice(model: SiteModel, ids: list[str], year: int, weights: np.ndarray
             break
         chosen, bound = solved
         value = _exact_value(model, ids, chosen, year, weights)
+        stalled = 0 if value > best_value else stalled + 1
         if value > best_value:
             best, best_value = chosen, value
-        if bound <= best_value * (1 + GAP) + 1e-6:
+        if bound <= best_value * (1 + GAP) + 1e-6 or stalled == STALLED_ROUNDS:
             break
         cuts.append(chosen)
-    kept, value = _without_idle(model, ids, best, best_value, year, weights, requires,
+    kept, value = _without_idle(model, ids, best, best_value, year, weights, rules.requires,
                                 committed)
+    kept, value = _added(model, ids, kept, value, year, weights, rules)
+    kept, value = _cheaper(model, ids, kept, value, year, weights, rules)
     gap = (bound - value) / value if value > 0 else 0.0
     return Choice(kept, value, max(gap, 0.0), set(np.nonzero(best & ~kept)[0]))
 
@@ -348,6 +398,59 @@ def _without_idle(model: SiteModel, ids: list[str], chosen: np.ndarray, value: f
                 chosen, value = trial, trial_value
 
 
+def _with(chosen: np.ndarray, item: int, requires: list[tuple[int, int]]) -> np.ndarray:
+    """`chosen` and `item`, with its prerequisites."""
+    taken = chosen.copy()
+    taken[item] = True
+    return _with_prerequisites(taken, requires)
+
+
+def _added(model: SiteModel, ids: list[str], chosen: np.ndarray, value: float, year: int,
+           weights: np.ndarray, rules: Rules) -> tuple[np.ndarray, float]:
+    """`chosen` and, one at a time, the measure left out (with its prerequisites) that the
+    rules still allow and that adds most, while one adds more than `IDLE` of the value:
+    the search stops within `GAP` of its bound, where a measure it left out may still fit
+    and add (a measure then called one that "adds nothing" really adds nothing)."""
+    while True:
+        trials = [_with(chosen, item, rules.requires) for item in np.nonzero(~chosen)[0]]
+        values = [(_exact_value(model, ids, trial, year, weights), position)
+                  for position, trial in enumerate(trials) if rules.allows(trial)]
+        gain, position = max(values, default=(value, -1))
+        if gain <= value * (1 + IDLE) + 1e-9:
+            return chosen, value
+        chosen, value = trials[position], gain
+
+
+def _cheaper(model: SiteModel, ids: list[str], chosen: np.ndarray, value: float, year: int,
+             weights: np.ndarray, rules: Rules) -> tuple[np.ndarray, float]:
+    """`chosen` with a chosen measure replaced by a cheaper set (another measure and its
+    prerequisites) wherever the rules allow it and the value stays within `IDLE`: of two
+    interchangeable programmes, the cheaper, whatever their ranks. Only replacements that
+    abate alone at least what the measure's removal loses are tried (the model's credits
+    add up to less together than apart)."""
+    costs, alone = rules.costs, None
+    for item in sorted(np.nonzero(chosen & ~rules.forced())[0], key=lambda i: -costs[i]):
+        if not chosen[item] or any(chosen[later] and needed == item
+                                   for later, needed in rules.requires):
+            continue
+        without = chosen.copy()
+        without[item] = False
+        loss = value - _exact_value(model, ids, without, year, weights)
+        if alone is None:
+            alone = [_exact_value(model, ids, np.arange(len(ids)) == other, year, weights)
+                     for other in range(len(ids))]
+        for other in sorted(np.nonzero(~chosen)[0], key=lambda i: costs[i]):
+            trial = _with(without, other, rules.requires)
+            if costs[trial].sum() >= costs[chosen].sum() or alone[other] < loss * (1 - IDLE) \
+                    or not rules.allows(trial):
+                continue
+            trial_value = _exact_value(model, ids, trial, year, weights)
+            if trial_value >= value * (1 - IDLE):
+                chosen, value = trial, trial_value
+                break
+    return chosen, value
+
+
 def _exact_value(model: SiteModel, ids: list[str], chosen: np.ndarray, year: int,
                  weights: np.ndarray) -> float:
     """The chosen set's combined abatement, each chosen measure's credit x its weight."""
@@ -360,13 +463,17 @@ def _exact_value(model: SiteModel, ids: list[str], chosen: np.ndarray, year: int
     return float(credits @ weights[chosen])
 
 
-def lp_shadow_price(problem: Problem) -> float:
-    """Value per extra 10k yuan of budget in the LP relaxation."""
-    bounds = [(0, 1)] * problem.measures + [(None, None)] * (problem.rows.shape[1]
-                                                               - problem.measures)
+def lp_shadow_price(problem: Problem) -> float | None:
+    """Value per extra 10k yuan of budget in the LP relaxation; None when it has no
+    solution (the committed measures cost more than the budget)."""
+    limits = problem.bounds(problem.rows.shape[1])
     result = linprog(-problem.objective, A_ub=problem.rows, b_ub=problem.upper,
-                     bounds=bounds, method="highs")
-    return float(-result.ineqlin.marginals[0]) if result.success else 0.0
+                     bounds=list(zip(limits.lb, limits.ub, strict=True)), method="highs")
+    if result.status == INFEASIBLE:
+        return None
+    if not result.success:
+        raise RuntimeError(f"the budget's linear relaxation failed: {result.message}")
+    return float(-result.ineqlin.marginals[0])
 
 
 def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph,
@@ -396,51 +503,72 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
                          allowed=", ".join(OBJECTIVES))
     year = year or (site.target.year if site.target else site.target_year)
     ids = [i for i in ranking.frame["id"] if i in model.effects.ids]
-    score = ranking.frame.set_index("id")["score"]
-    weights = np.array([score[i] if objective == "score" else 1.0 for i in ids])
+    weights = _merit(ranking, ids) if objective == "score" else np.ones(len(ids))
     capex = (capex if capex is not None else measure_capex(model, ids)).set_index("id").loc[ids]
-    costs = capex["capex"].to_numpy() / 1e4
-    index = {tech_id: i for i, tech_id in enumerate(ids)}
-    requires, blocked = _requirements(dependencies, index)
-    exclusive = _exclusive(catalog, index)
-    max_cost = site.budget_max_cost if max_cost is None else max_cost
     runs = standalone_runs(model, ids)
+    charges = _charges(model, runs, ids, capex)
+    index = {tech_id: i for i, tech_id in enumerate(ids)}
+    requires, missing = _requirements(dependencies, index, catalog)
+    max_cost = site.budget_max_cost if max_cost is None else max_cost
     levelised = standalone_economics(model, runs, site.target_year)["cost_yuan_per_t"]
     dear = set() if max_cost is None else set(np.nonzero(levelised.to_numpy() > max_cost)[0])
     forced = _committed(site.include if committed is None else committed, index, requires)
-    costs_used = costs.copy()
-    # a prerequisite outside, or too dear: priced out of reach, unless the profile commits to it
-    costs_used[sorted((blocked | dear) - set(np.nonzero(forced)[0]))] = budget + 1.0
-    limits = _phase_limits(model, ids, costs_used, phase_budgets
-                           if phase_budgets is not None else site.phase_budgets)
-    chosen, value, gap, idle = best_choice(model, ids, year, weights, costs_used, budget,
-                                           requires, exclusive, limits, forced)
+    closed = np.isin(np.arange(len(ids)), sorted(set(missing) | dear)) & ~forced
+    closed = _with_dependents(closed, requires)  # a closed prerequisite closes its dependents
+    phase_budgets = site.phase_budgets if phase_budgets is None else phase_budgets
+    limits = _phase_limits(model, charges, phase_budgets)
+    _check_committed_phases(site, forced, limits, phase_budgets)
+    rules = Rules(charges.sum(axis=1), budget, requires, _exclusive(catalog, index), limits,
+                  forced, closed)
+    chosen, value, gap, idle = best_choice(model, ids, year, weights, rules)
     picked = [i for i, c in zip(ids, chosen, strict=True) if c]
-    problem = _linear_problem(model, ids, year, weights, costs_used, budget, requires,
-                              exclusive, limits, forced)
     standalone = [credit_in(run, year) for run in runs.values()]
-    affordable = _affordable(chosen, costs_used, budget, limits, requires)
+    why = _Why(ids, rules, tuple(phase_budgets), chosen, missing, dear, site.exclude,
+               max_cost, idle | _affordable(chosen, rules), standalone)
     frame = pd.DataFrame({
         "id": ids, "name_zh": [catalog.get(i).name_zh for i in ids],
-        "name_en": [catalog.get(i).name_en for i in ids], "capex_10k_yuan": costs,
+        "name_en": [catalog.get(i).name_en for i in ids],
+        "capex_10k_yuan": capex["capex"].to_numpy() / 1e4, "spend_10k_yuan": rules.costs,
         "standalone_t_per_yr": standalone, "cost_yuan_per_t": levelised.to_numpy(),
-        "chosen": chosen,
-        "reason": [_reason(i, chosen, blocked, idle | affordable, exclusive, standalone, ids,
-                           max_cost if i in dear else None) for i in range(len(ids))]})
+        "chosen": chosen, "reason": [why.reason(i) for i in range(len(ids))]})
     frame = frame.sort_values(["chosen", "standalone_t_per_yr"], ascending=[False, False],
                               kind="stable")[COLUMNS].reset_index(drop=True)
     column = int(np.searchsorted(model.base.years, year))
     step = None
-    if step_gain:
-        larger = best_choice(model, ids, year, weights, costs_used, budget * 1.1, requires,
-                             exclusive, limits, forced)
-        step = (larger.value - value) / (budget * 0.1)
-    return Portfolio(frame, budget, float(costs[chosen].sum()),
+    if step_gain:  # the larger budget can buy this choice too: its best is at least as good
+        larger = best_choice(model, ids, year, weights, rules._replace(budget=budget * 1.1))
+        step = (max(larger.value, value) - value) / (budget * 0.1)
+    return Portfolio(frame, budget, float(rules.costs[chosen].sum()),
                      combined_abatement(model, picked, year),
                      float(model.bau_state.emissions[:, column].sum()), year, objective, gap,
-                     lp_shadow_price(problem), step, max_cost,
-                     tuple(i for i, f in zip(ids, forced, strict=True) if f),
-                     float(costs[forced].sum()))
+                     lp_shadow_price(_linear_problem(model, ids, year, weights, rules)), step,
+                     max_cost, tuple(i for i, f in zip(ids, forced, strict=True) if f),
+                     float(rules.costs[forced].sum()))
+
+
+def _merit(ranking: Ranking, ids: list[str]) -> np.ndarray:
+    """Each candidate's weight under the score objective: its ranking score scaled from
+    1/n (the last of n candidates) to 1 (the first), in the method's direction (VIKOR's
+    and SPOTIS's lowest is best), so that every weight is positive on any method's scale
+    (most of PROMETHEE II's net flows are negative)."""
+    score = ranking.frame.set_index("id")["score"].loc[ids].to_numpy(dtype=float)
+    if not method_spec(ranking.method).higher_is_better:
+        score = -score
+    low, high, count = score.min(), score.max(), len(score)
+    scaled = (score - low) / (high - low) if high > low else np.ones(count)
+    return 1 / count + (1 - 1 / count) * scaled
+
+
+def _charges(model: SiteModel, runs: dict[str, Pathway], ids: list[str],
+             capex: pd.DataFrame) -> np.ndarray:
+    """Candidates x years: what each one's capex costs (10k yuan) as its adoption alone
+    grows beyond business as usual, `spending`'s rule, so that what the budget pays is the
+    report's investment (a measure business as usual half adopts costs half its capex)."""
+    rows = [model.effects.ids.index(i) for i in ids]
+    added = np.array([runs[i].state.adoption[row] for i, row in zip(ids, rows, strict=True)])
+    added -= model.bau_state.adoption[rows]
+    steps = np.clip(np.diff(added, axis=1, prepend=0.0), 0.0, None)
+    return capex["capex"].to_numpy()[:, None] / 1e4 * steps
 
 
 def _committed(include: tuple[str, ...], index: dict[str, int],
@@ -460,51 +588,64 @@ def _with_prerequisites(taken: np.ndarray, requires: list[tuple[int, int]]) -> n
     return taken
 
 
-def _affordable(chosen: np.ndarray, costs: np.ndarray, budget: float,
-                limits: tuple[tuple[np.ndarray, float], ...],
-                requires: list[tuple[int, int]]) -> set[int]:
-    """The candidates left out that the budget (and each phase's) could still pay, with
-    their prerequisites: the choice is optimal, so they add nothing to it (or less than
-    its gap), whatever the budget."""
-    left = set()
-    for item in np.nonzero(~chosen)[0]:
-        taken = _with_prerequisites(chosen | (np.arange(len(chosen)) == item), requires)
-        if costs[taken].sum() <= budget and all(
-                spend[taken].sum() <= limit for spend, limit in limits):
-            left.add(int(item))
-    return left
+def _with_dependents(closed: np.ndarray, requires: list[tuple[int, int]]) -> np.ndarray:
+    """`closed` (bool per candidate) and every candidate needing one of them."""
+    closed = closed.copy()
+    for item, needed in requires:
+        closed[item] |= closed[needed]
+    return closed
 
 
-def _phase_limits(model: SiteModel, ids: list[str], costs: np.ndarray,
-                  budgets: dict[str, float]) -> tuple[tuple[np.ndarray, float], ...]:
+def _check_committed_phases(site: Site, forced: np.ndarray,
+                            limits: tuple[tuple[np.ndarray, float], ...],
+                            budgets: dict[str, float]) -> None:
+    """The profile's included measures must fit each phase budget: nothing else could."""
+    for name, (spend, limit) in zip(budgets, limits, strict=True):
+        if spend[forced].sum() > limit + 1e-9:
+            raise InputError(site.file, f"the included measures spend "
+                             f"{spend[forced].sum():,.0f} (10k yuan) in the {name} term, "
+                             f"above its budget of {limit:,.0f}", field="phase_budgets",
+                             allowed=f"at least {spend[forced].sum():,.0f} for {name}, or "
+                             "fewer measures in include")
+
+
+def _affordable(chosen: np.ndarray, rules: Rules) -> set[int]:
+    """The candidates left out that the rules allow beside the choice, with their
+    prerequisites: `best_choice` added every one that adds more than `IDLE`, so they add
+    nothing to it."""
+    return {int(item) for item in np.nonzero(~chosen)[0]
+            if rules.allows(_with(chosen, item, rules.requires))}
+
+
+def _phase_limits(model: SiteModel, charges: np.ndarray, budgets: dict[str, float],
+                  ) -> tuple[tuple[np.ndarray, float], ...]:
     """(each candidate's spend inside the phase, the phase's budget) per budgeted phase."""
     spans = {name: (start, end) for name, start, end in phases(model.site)}
     unknown = set(budgets) - set(spans)
     if unknown:
         raise InputError(model.site.file, f"unknown phase '{sorted(unknown)[0]}'",
                          field="phase_budgets", allowed=", ".join(spans))
-    rows = [model.effects.ids.index(i) for i in ids]
-    bau = model.bau_state.adoption[rows]
-    added = np.maximum(model.default_curves[rows], bau) - bau
-    steps = np.clip(np.diff(added, axis=1, prepend=0.0), 0.0, None)
     years = model.base.years
-    return tuple((costs * steps[:, (years > spans[name][0]) & (years <= spans[name][1])]
+    return tuple((charges[:, (years > spans[name][0]) & (years <= spans[name][1])]
                   .sum(axis=1), float(limit)) for name, limit in budgets.items())
 
 
-def _requirements(dependencies: nx.DiGraph, index: dict[str, int],
-                  ) -> tuple[list[tuple[int, int]], set[int]]:
-    hard = prerequisites_only(dependencies)
-    requires, blocked = [], set()
+def _requirements(dependencies: nx.DiGraph, index: dict[str, int], catalog: Catalog,
+                  ) -> tuple[list[tuple[int, int]], dict[int, str]]:
+    """(item, needed) for every prerequisite among the candidates, except one the item
+    includes or restates (the retrofit that includes building energy management serves its
+    own prerequisite); and each candidate with a prerequisite outside them -> that id."""
+    hard, conflicts = prerequisites_only(dependencies), exclusive_conflicts(catalog)
+    requires, missing = [], {}
     for tech_id, item in index.items():
         if tech_id not in hard:
             continue
         for before in sorted(nx.ancestors(hard, tech_id)):
-            if before in index:
+            if before not in index:
+                missing.setdefault(item, before)
+            elif not conflicts.has_edge(tech_id, before):
                 requires.append((item, index[before]))
-            else:
-                blocked.add(item)
-    return sorted(requires), blocked
+    return sorted(requires), missing
 
 
 def _exclusive(catalog: Catalog, index: dict[str, int]) -> list[tuple[int, int]]:
@@ -513,24 +654,54 @@ def _exclusive(catalog: Catalog, index: dict[str, int]) -> list[tuple[int, int]]
                    if a in index and b in index and a != b})
 
 
-def _reason(item: int, chosen: np.ndarray, blocked: set[int], idle: set[int],
-            exclusive: list[tuple[int, int]], standalone: list[float], ids: list[str],
-            ceiling: float | None) -> str:
-    if chosen[item]:
-        return ""
-    if item in blocked:
-        return "a prerequisite does not apply to this site"
-    if ceiling is not None:
-        return f"its levelised cost is above the ceiling of {ceiling:,.0f} yuan/t"
-    if standalone[item] <= 0:
-        return "no abatement by the evaluation year"
-    if item in idle:
-        return "adds nothing to the chosen measures"
-    for first, second in exclusive:
-        other = second if first == item else first if second == item else None
-        if other is not None and chosen[other]:
-            return f"overlaps {ids[other]}, which is chosen"
-    return "the budget buys more combined abatement elsewhere"
+class _Why(NamedTuple):
+    """Why each candidate left out is left out (`reason`)."""
+
+    ids: list[str]
+    rules: Rules
+    phases: tuple[str, ...]  # the budgeted phases, in the order of the rules' limits
+    chosen: np.ndarray
+    missing: dict[int, str]  # candidate -> a prerequisite outside the candidates
+    dear: set[int]  # above the cost ceiling
+    excluded: tuple[str, ...]  # the profile's exclude
+    ceiling: float | None
+    idle: set[int]  # allowed beside the choice, adding nothing to it
+    standalone: list[float]
+
+    def reason(self, item: int) -> str:
+        if self.chosen[item]:
+            return ""
+        needs = [needed for one, needed in self.rules.requires if one == item]
+        if item in self.missing:
+            other = self.missing[item]
+            return f"needs {other}, which the profile excludes" if other in self.excluded \
+                else "a prerequisite does not apply to this site"
+        if item in self.dear:
+            return f"its levelised cost is above the ceiling of {self.ceiling:,.0f} yuan/t"
+        for needed in needs:
+            if self.rules.shut()[needed]:
+                return f"needs {self.ids[needed]}: {self.reason(needed)}"
+        if self.standalone[item] <= 0:
+            return "no abatement by the evaluation year"
+        for first, second in self.rules.exclusive:
+            other = second if first == item else first if second == item else None
+            if other is not None and self.chosen[other]:
+                return f"overlaps {self.ids[other]}, which is chosen"
+        return self._spent(item)
+
+    def _spent(self, item: int) -> str:
+        """Left out for its cost or for adding nothing: which."""
+        rules = self.rules
+        if item in self.idle:
+            return "adds nothing to the chosen measures"
+        if rules.costs[rules.forced()].sum() >= rules.budget:
+            return "the budget goes to the measures the profile includes"
+        taken = _with(self.chosen, item, rules.requires)
+        if rules.costs[taken].sum() <= rules.budget + 1e-9:
+            for (spend, limit), name in zip(rules.phase_limits, self.phases, strict=True):
+                if spend[taken].sum() > limit + 1e-9:
+                    return f"the {name} term's budget is spent"
+        return "the budget buys more combined abatement elsewhere"
 
 
 def budget_phases(spending: pd.DataFrame, site: Site, budget: float | None) -> pd.DataFrame:

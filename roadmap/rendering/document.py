@@ -464,8 +464,8 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         central, _ = investment_totals(analysis.investment)
         if central < SKEWED * middle:
             lines.append(text("investment_skew_line", lang, central=money(central, lang)))
-    if analysis.portfolio is not None:
-        shadow = analysis.portfolio.shadow_price
+    shadow = None if analysis.portfolio is None else analysis.portfolio.shadow_price
+    if shadow is not None:  # None: the included measures cost more than the budget
         lines.append(text("shadow_line", lang, shadow=number(shadow)) if shadow > 1e-6
                      else text("budget_not_binding_line", lang))
     return lines
