@@ -27,6 +27,7 @@ from roadmap.decisions.portfolio import (
 )
 from roadmap.decisions.ranking import rank
 from roadmap.decisions.weights import choose_weights
+from roadmap.errors import InputError
 from roadmap.inputs.assumptions import DEFAULT_PRICES, PRICE_SOURCES, PRICE_TABLE, range_of
 from roadmap.inputs.catalog import Effect
 from roadmap.inputs.site import QUANTITIES, site_from_dict
@@ -577,3 +578,96 @@ def test_an_efficiency_retrofit_pays_back_in_two_years_at_the_central_cost(catal
     assert row["payback_years"] == pytest.approx(1300 / (650 - 0.02 * 1300), rel=1e-6)
     family = next(f for f in cost_data().families if f.name == "industry_efficiency")
     assert (family.low, family.capex, family.high) == (220, 1300, 2500)
+
+
+def _xiaolan_portfolio(catalog, graph, objective="abatement", **update):
+    """Xiaolan's budget portfolio, the profile changed by `update`."""
+    site = load_site(XIAOLAN, catalog).model_copy(update=update)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    return budget_portfolio(ranking, catalog, graph, site_model(site, catalog, matrix.ids),
+                            objective=objective, step_gain=False)
+
+
+def test_a_measure_including_its_own_prerequisite_can_be_bought(catalog, graph):
+    """The existing-building retrofit includes building energy management, its catalogued
+    prerequisite: both rules held, it could never be chosen, and included it made the
+    problem infeasible (2 measures bought, 29,306万 unspent, 'within 0.0 %')."""
+    retrofit = "town-existing-building-retrofit"
+    portfolio = _xiaolan_portfolio(catalog, graph, include=(retrofit,))
+    frame = portfolio.frame.set_index("id")
+    assert frame.loc[retrofit, "chosen"] and frame["chosen"].sum() >= 10
+    assert portfolio.budget - portfolio.portfolio_spend < 0.01 * portfolio.budget
+    assert portfolio.shadow_price > 0
+
+
+def test_included_measures_over_a_phase_budget_are_refused(catalog, graph):
+    """The PV programme spends 37,435万 in the mid term: a mid-term budget of 20,000万
+    cannot hold it, and nothing else could be bought: one line naming phase_budgets."""
+    with pytest.raises(InputError) as error:
+        _xiaolan_portfolio(catalog, graph, phase_budgets={"mid": 20_000.0})
+    assert error.value.field == "phase_budgets"
+    assert "spend 37,435 (10k yuan) in the mid term, above its budget of 20,000" in str(
+        error.value)
+
+
+def test_every_measure_said_to_add_nothing_adds_nothing(catalog, graph):
+    """Each measure left out as adding nothing fits what is left of the budget with its
+    prerequisites, and adds no more than IDLE of the choice (forestry carbon inclusion and
+    urban greening, 80万 together, fit the 104万 left and add 424 t/yr: they are bought)."""
+    portfolio = _xiaolan_portfolio(catalog, graph)
+    frame = portfolio.frame
+    chosen = frame.loc[frame["chosen"], "id"].tolist()
+    assert {"town-forestry-carbon-inclusion", "town-urban-greening"} <= set(chosen)
+    model = site_model(load_site(XIAOLAN, catalog), catalog, frame["id"])
+    value = combined_abatement(model, chosen, portfolio.year)
+    idle = frame.loc[frame["reason"] == "adds nothing to the chosen measures", "id"]
+    for tech_id in idle:
+        assert combined_abatement(model, [*chosen, tech_id], portfolio.year) <= \
+            value * (1 + IDLE) + 1e-6
+
+
+@pytest.mark.parametrize("site_name", ["industrial-park", "electronics-factory"])
+def test_the_score_objective_prefers_the_better_ranked_on_any_method(catalog, graph,
+                                                                     site_name):
+    """PROMETHEE II's net flows are mostly negative (the park bought nothing: the problem
+    was unbounded) and SPOTIS ranks the lowest score first (the factory left ranks 1 and 2
+    out): weighted by the score scaled 1/n..1 in the method's direction, both buy their
+    first-ranked measure."""
+    site = load_site(ROOT / "catalogs" / "sites" / f"{site_name}.yaml", catalog)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    portfolio = budget_portfolio(ranking, catalog, graph, site_model(site, catalog, matrix.ids),
+                                 objective="score", step_gain=False)
+    first = ranking.frame["id"].iloc[0]
+    assert portfolio.frame.set_index("id").loc[first, "chosen"]
+    assert portfolio.portfolio_abatement > 0
+
+
+def test_a_measure_above_the_ceiling_stays_out_of_the_larger_budget_and_the_dual(
+        catalog, graph):
+    """With a ceiling of 0 yuan/t the cement plant spends under a quarter of its budget: the
+    budget does not bind, so neither a 10 % larger budget (which bought coal-to-gas at
+    1,604 yuan/t) nor the LP dual (fractions of three measures above the ceiling) gains."""
+    site = load_site(ROOT / "catalogs" / "sites" / "cement-plant.yaml", catalog)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    portfolio = budget_portfolio(ranking, catalog, graph, site_model(site, catalog, matrix.ids),
+                                 max_cost=0)
+    assert portfolio.portfolio_spend < 0.25 * portfolio.budget
+    assert portfolio.step_gain == 0 and abs(portfolio.shadow_price) < 1e-6
+
+
+def test_of_interchangeable_programmes_the_budget_buys_the_cheaper(catalog, graph):
+    """The community's property-management and consumption programmes abate the same under
+    the enabling cap: whatever the weights order them, the budget spends the same (it spent
+    1,881万, 1,938万 and 1,935万 for the same 3,515 t/yr under three weightings)."""
+    site = load_site(ROOT / "catalogs" / "sites" / "community.yaml", catalog)
+    matrix = decision_matrix(catalog, site)
+    model = site_model(site, catalog, matrix.ids)
+    spends = set()
+    for scheme in (None, "entropy", "equal"):
+        ranking = rank(matrix, site.method, choose_weights(matrix, site, scheme))
+        portfolio = budget_portfolio(ranking, catalog, graph, model, step_gain=False)
+        spends.add(round(portfolio.portfolio_spend, 3))
+    assert len(spends) == 1
