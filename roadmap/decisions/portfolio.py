@@ -143,7 +143,9 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
     base, fx, bau = model.base, model.effects, model.bau_state
     column = int(np.searchsorted(base.years, year))
     rows_of = [fx.ids.index(i) for i in ids]
-    reach = np.maximum(model.default_curves[rows_of, column], bau.adoption[rows_of, column])
+    alone = standalone_runs(model, ids)  # each one's adoption alone (twins taken into account)
+    reach = np.array([alone[i].state.adoption[row, column] for i, row in zip(ids, rows_of,
+                                                                             strict=True)])
     before = bau.adoption[rows_of, column]
     share = fx.share[rows_of]
     delta = np.log1p(-share * reach[:, None]) - np.log1p(-share * before[:, None])
