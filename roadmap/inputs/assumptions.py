@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..errors import InvalidValue, Message
 from .vocabulary import CARRIERS, DOMAINS, EFFECT_TYPES, SECTORS, SUPPLY_SCALES
 
 GRADES = (1, 2, 3, 4, 5)
@@ -316,22 +317,21 @@ class Assumptions(BaseModel):
         return 0.0 if table is None else table.get(sector, table["all"])
 
 
-PRICES_ALLOWED = ("{CARRIER: yuan/MWh or {SECTOR: yuan/MWh}} with carriers "
-                  + ", ".join(PRICE_CARRIERS) + ", sectors " + ", ".join(SECTORS)
-                  + " or all; prices 0-20000")
+PRICES_ALLOWED = Message("site_prices", carriers=", ".join(PRICE_CARRIERS),
+                         sectors=", ".join(SECTORS))
 
 
 def check_prices(value: Any) -> dict[str, dict[str, float]]:
     """Prices as {carrier: {sector or 'all': yuan/MWh}}; a number means every sector."""
     if not isinstance(value, dict):
-        raise ValueError(PRICES_ALLOWED)
+        raise InvalidValue(PRICES_ALLOWED)
     table = {}
     for carrier, given in value.items():
         by_sector = given if isinstance(given, dict) else {"all": given}
         if carrier not in PRICE_CARRIERS or set(by_sector) - {*SECTORS, "all"} or any(
                 isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p <= 20000
                 for p in by_sector.values()):
-            raise ValueError(PRICES_ALLOWED)
+            raise InvalidValue(PRICES_ALLOWED)
         # a number replaces the carrier's table; sectors given refine its default
         default = DEFAULT_PRICES[carrier] if isinstance(given, dict) else {}
         table[carrier] = {**default, **{k: float(v) for k, v in by_sector.items()}}

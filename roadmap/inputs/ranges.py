@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import Message
 from .assumptions import CAP_SPREAD, range_of
 
 GROWTH_SPREAD = 0.01  # +- 1 point a year on each sector's growth: project assumption
@@ -42,10 +43,8 @@ DRAWN: dict[str, tuple[tuple[float, float] | None, str, tuple[float, float]]] = 
                       f"{RATE_SPREAD:g})", (0.0, 0.3)),
 }
 CENTRED = ("energy_prices", "capex", "cost_effectiveness", "discount_rate")
-UNCERTAINTY_ALLOWED = (
-    "{INPUT: fixed or [low, high]} with inputs " + ", ".join(DRAWN)
-    + "; low <= high within each input's limits, and for " + ", ".join(CENTRED)
-    + " low <= the central value (1 for multipliers, the rate in force) <= high")
+UNCERTAINTY_ALLOWED = Message("site_uncertainty", inputs=", ".join(DRAWN),
+                              centred=", ".join(CENTRED))
 
 
 def check_uncertainty(value: Any) -> dict[str, tuple[float, float] | str]:

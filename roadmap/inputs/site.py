@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
@@ -95,55 +95,50 @@ SIZE_KEYS = {"share": "a fraction 0-1 of the cells it acts on (supply: of the si
 SIZE_LIMITS = {"share": 1, "mw": 1e6, "mwh": 1e10, "area_ha": 1e8, "area_mu": 1.5e9}
 
 ALLOWED = {
-    "name": "any text",
+    "name": Message("any_text"),
     "domain": ", ".join(DOMAINS),
     "region": ", ".join(REGIONS),
-    "base_year": "a year 1990-2100",
-    "target_year": "a year 1990-2100 after base_year",
-    "start_year": "the first year measures can start: a year after base_year, not after "
-                  "target_year (empty: the year after base_year)",
-    "baseline": "tCO2e/yr as {SECTOR: {CARRIER: t}} with sectors " + ", ".join(SECTORS)
-                + " and carriers " + ", ".join(CARRIERS) + "; or the old {SOURCE: t} with "
-                + ", ".join(LEGACY_SOURCES) + "; or {file: TABLE.xlsx|.csv, sheet: NAME}",
-    "baseline.*": "sectors " + ", ".join(SECTORS) + " (or the old sources "
-                  + ", ".join(LEGACY_SOURCES) + ")",
-    "energy": "{SECTOR: {QUANTITY: amount}} with quantities " + ", ".join(QUANTITIES)
-              + "; or {file: TABLE.xlsx|.csv, sheet: NAME}",
+    "base_year": Message("a_year"),
+    "target_year": Message("a_target_year"),
+    "start_year": Message("a_start_year"),
+    "baseline": Message("site_baseline", sectors=", ".join(SECTORS),
+                        carriers=", ".join(CARRIERS), sources=", ".join(LEGACY_SOURCES)),
+    "baseline.*": Message("site_baseline_keys", sectors=", ".join(SECTORS),
+                          sources=", ".join(LEGACY_SOURCES)),
+    "energy": Message("site_energy", quantities=", ".join(QUANTITIES)),
     "energy.*": ", ".join(SECTORS),
-    "grid": "{YEAR: tCO2/MWh, ...} (interpolated; 0-2)",
-    "green_power": "{YEAR: share 0-1 of electricity bought or generated zero-carbon, ...}",
-    "land_area_ha": "the site's land area in hectares (sizes sink measures)",
-    "measures": "{CATALOG_ID: {KEY: number}} with one KEY of " + ", ".join(
-        f"{key} (0-{limit:,.0f})" for key, limit in SIZE_LIMITS.items()),
-    "growth_rate": "a fraction per year between -0.5 and 0.5, {YEAR: fraction, ...}, or "
-                   "{SECTOR: fraction or {YEAR: fraction}, ...}",
-    "gdp": "base-year GDP in 10k yuan (万元)",
-    "gdp_growth": "a fraction per year, or {YEAR: fraction, ...} (each from that year on)",
-    "intensity_target": "{reduction: fraction 0-1 of CO2 per GDP below the base year, "
-                        "year: YEAR}; needs gdp",
+    "grid": Message("site_grid"),
+    "green_power": Message("site_green_power"),
+    "land_area_ha": Message("site_land_area"),
+    "measures": Message("site_measures", keys=", ".join(
+        f"{key} (0-{limit:,.0f})" for key, limit in SIZE_LIMITS.items())),
+    "growth_rate": Message("site_growth_rate"),
+    "gdp": Message("site_gdp"),
+    "gdp_growth": Message("site_gdp_growth"),
+    "intensity_target": Message("site_intensity_target"),
     "intensity_target.*": "reduction, year",
-    "target": "{reduction: fraction 0-1, year: YEAR}",
+    "target": Message("site_target"),
     "target.*": "reduction, year",
-    "features": "any of " + ", ".join(SITE_FEATURES) + " or a name in custom_features",
-    "custom_features": "the site's own feature names (lowercase), matched by catalog `requires`",
-    "budget": "a positive amount in 10k yuan (万元)",
-    "budget_max_cost": "yuan per tCO2e, 0 or more",
+    "features": Message("site_features", features=", ".join(SITE_FEATURES)),
+    "custom_features": Message("site_custom_features"),
+    "budget": Message("a_positive_amount"),
+    "budget_max_cost": Message("yuan_per_tonne"),
     "prices": PRICES_ALLOWED,
-    "phase_budgets": "{PHASE: 10k yuan (万元), ...} with the site's phases (near, mid, long)",
-    "discount_rate": "a fraction per year, above 0 and at most 0.3",
-    "price_escalation": "a fraction per year between -0.1 and 0.1",
-    "carbon_price": "yuan per tCO2e, 0-5000",
+    "phase_budgets": Message("site_phase_budgets"),
+    "discount_rate": Message("site_discount_rate"),
+    "price_escalation": Message("site_price_escalation"),
+    "carbon_price": Message("site_carbon_price"),
     "uncertainty": UNCERTAINTY_ALLOWED,
-    "weights": "non-negative numbers for " + ", ".join(CRITERIA),
+    "weights": Message("site_weights", criteria=", ".join(CRITERIA)),
     "weights.*": ", ".join(CRITERIA),
     "method": ", ".join(METHODS),
-    "include": "catalog ids",
-    "exclude": "catalog ids",
-    "extra_domains": "other domains whose measures are also considered: " + ", ".join(DOMAINS),
-    "assumptions": "the project's assumptions (see the README)",
+    "include": Message("catalog_ids"),
+    "exclude": Message("catalog_ids"),
+    "extra_domains": Message("site_extra_domains", domains=", ".join(DOMAINS)),
+    "assumptions": Message("site_assumptions"),
     "assumptions.*": ", ".join(Assumptions.model_fields),
-    "sources": "{key path: source text, {zh: text, en: text} or \"illustrative\"}",
-    "implementation": "{actions: [...], challenges: [...], indicators: [...]} (see the README)",
+    "sources": Message("site_sources"),
+    "implementation": Message("site_implementation"),
 }
 Rates = float | dict[int, float]
 
@@ -530,10 +525,9 @@ def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
     path = Path(path)
     data = read_yaml(path)
     if data is None:  # nothing but blanks and comments
-        raise InputError(path, "the file is empty",
-                         allowed="a site profile; `roadmap init -o FILE` writes a template")
+        raise InputError(path, "file_is_empty", allowed=Message("a_site_profile"))
     if not isinstance(data, dict):
-        raise InputError(path, "expected a mapping of site keys", allowed=", ".join(ALLOWED))
+        raise InputError(path, "expected_site_keys", allowed=", ".join(ALLOWED))
     if data.get("implementation") is not None:  # its errors name the item's own line
         check_implementation(data["implementation"], path)
     data = with_tables(data, path, {"baseline": CARRIERS, "energy": QUANTITIES})
@@ -556,23 +550,22 @@ def _with_line(error: InputError, path: Path) -> InputError:
     number = next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
     if number is None:
         return error
-    return InputError(error.file, error.problem, where=f"line {number}", field=error.field,
-                      allowed=error.allowed)
+    return error.replaced(where=Message("line", line=number))
 
 
 def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
     for key in ("include", "exclude", "measures"):
         for tech_id in getattr(site, key):
             if tech_id not in catalog:
-                raise InputError(path, f"unknown id '{tech_id}'", field=key,
-                                 allowed="ids from `roadmap catalog list`")
+                raise InputError(path, "unknown_id", id=tech_id, field=key,
+                                 allowed=Message("ids_from_the_list"))
     for action in site.implementation.actions if site.implementation else ():
         for tech_id in action.measures:
             if tech_id not in catalog:
                 raise _with_line(InputError(
-                    path, f"action '{action.id}': unknown id '{tech_id}'",
+                    path, "action_unknown_id", action=action.id, id=tech_id,
                     field="implementation.actions.measures",
-                    allowed="ids from `roadmap catalog list`"), Path(path))
+                    allowed=Message("ids_from_the_list")), Path(path))
 
 
 def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
@@ -585,7 +578,7 @@ def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
     {('commercial', 'electricity'): 800.0}
     """
     if isinstance(data, dict) and "notes" in data:  # the loader's own remarks, not a key
-        raise InputError(name, "unknown field", field="notes",
+        raise InputError(name, "unknown_field", field="notes",
                          allowed=", ".join(key for key in Site.model_fields if key != "notes"))
     if isinstance(data, dict) and data.get("implementation") is not None:
         check_implementation(data["implementation"], name)
