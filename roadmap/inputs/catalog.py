@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..display import preview
-from ..errors import InputError, Message
+from ..errors import InputError, InvalidValue, Message
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -162,25 +162,22 @@ class Effect(BaseModel):
     def _consistent(self) -> Effect:
         expand_cells(self.cells)
         if self.type in CELL_EFFECTS and not self.cells:
-            raise ValueError(f"cells: a {self.type} effect names the cells it acts on")
+            raise InvalidValue("effect_needs_cells", type=self.type)
         if self.type in ("supply", "sink") and self.cells:
-            raise ValueError(f"cells: a {self.type} effect takes no cells")
+            raise InvalidValue("effect_takes_no_cells", type=self.type)
         if self.type == "electrification" and self.to not in (None, "electricity"):
-            raise ValueError("to: electrification moves energy to electricity")
+            raise InvalidValue("electrification_to")
         if self.type in MOVING_EFFECTS and self.ratio is None:
-            raise ValueError(f"ratio: a {self.type} effect needs the energy ratio")
+            raise InvalidValue("effect_needs_ratio", type=self.type)
         if self.type == "supply" and self.to is not None:
             # the fuel a generator burns is costed (model.economics) but its emissions are
             # not modelled, so only a zero-carbon fuel can be named
             if self.to != "biomass":
-                raise ValueError("to: a supply effect burns only biomass (its fuel's emissions "
-                                 "are not modelled)")
+                raise InvalidValue("supply_burns_biomass")
             if self.ratio is None:
-                raise ValueError("ratio: a supply effect that burns a fuel needs MWh of fuel "
-                                 "per MWh generated")
+                raise InvalidValue("supply_needs_ratio")
         if self.priced_as is not None and self.to is None:
-            raise ValueError("priced_as: only an effect that buys or burns a fuel (`to`) has "
-                             "a fuel price")
+            raise InvalidValue("priced_as_needs_fuel")
         return self
 
     @property
@@ -247,7 +244,7 @@ class Technology(BaseModel):
     def _no_booleans(cls, value: Any) -> Any:
         """YAML reads `true` as 1: a grade must be written as a number."""
         if isinstance(value, bool):
-            raise ValueError(f"{str(value).lower()} is not a grade")
+            raise InvalidValue("not_a_grade", value=str(value).lower())
         return value
 
     @field_validator("effect", mode="before")
@@ -259,13 +256,12 @@ class Technology(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Technology:
         if period_index(self.application_period) > period_index(self.popularization_period):
-            raise ValueError(
-                "application_period: application "
-                f"{self.application_period} comes after popularisation "
-                f"{self.popularization_period or 'before 2020'}"
-            )
+            raise InvalidValue("application_after", field="application_period",
+                               application=self.application_period,
+                               popularization=self.popularization_period
+                               or Message("before_2020"))
         if self.domain == "enterprise" and self.applicability is None:
-            raise ValueError("applicability: missing for an enterprise entry")
+            raise InvalidValue("applicability_for_enterprise", field="applicability")
         return self
 
     @property

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..errors import InputError, Message
+from ..errors import InputError, InvalidValue, Message
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
@@ -165,7 +165,7 @@ class MeasureSize(BaseModel):
     def _one(self) -> MeasureSize:
         given = [k for k in SIZE_KEYS if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of " + ", ".join(SIZE_KEYS))
+            raise InvalidValue("one_size_key", keys=", ".join(SIZE_KEYS))
         return self
 
     @property
@@ -272,17 +272,17 @@ class Site(BaseModel):
         for amounts in value.values():
             for key, amount in amounts.items():
                 if key not in QUANTITIES:
-                    raise ValueError(f"unknown quantity '{key}' (allowed: "
-                                     f"{', '.join(QUANTITIES)})")
+                    raise InvalidValue("unknown_quantity", key=key,
+                                       quantities=", ".join(QUANTITIES))
                 if not amount >= 0:
-                    raise ValueError(f"{key}: amounts must be >= 0")
+                    raise InvalidValue("amounts_not_negative", key=key)
         return value
 
     @field_validator("baseline")
     @classmethod
     def _non_negative(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
         if any(not v >= 0 for cells in value.values() for v in cells.values()):
-            raise ValueError("emissions must be >= 0")
+            raise InvalidValue("emissions_not_negative")
         return value
 
     @field_validator("prices")
@@ -306,9 +306,10 @@ class Site(BaseModel):
         for feature in self.features:
             if feature not in known:
                 close = get_close_matches(feature, known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else \
-                    " (declare it in custom_features)"
-                raise ValueError(f"features: unknown feature '{feature}'{hint}")
+                hint = Message("did_you_mean", suggestion=close[0]) if close else \
+                    Message("declare_custom_feature")
+                raise InvalidValue("unknown_site_feature", field="features", feature=feature,
+                                   hint=hint)
         return self
 
     @field_validator("growth_rate", "gdp_growth")
@@ -327,7 +328,7 @@ class Site(BaseModel):
     @classmethod
     def _usable_weights(cls, value: dict[str, float]) -> dict[str, float]:
         if any(not v >= 0 for v in value.values()) or not 0 < sum(value.values()) < math.inf:
-            raise ValueError("weights must be >= 0 with a positive, finite sum")
+            raise InvalidValue("weights_positive_sum")
         return value
 
     @model_validator(mode="after")
@@ -351,33 +352,31 @@ class Site(BaseModel):
     @model_validator(mode="after")
     def _years(self) -> Site:
         if self.target_year <= self.base_year:
-            raise ValueError(f"target_year: {self.target_year} is not after base_year "
-                             f"{self.base_year}")
+            raise InvalidValue("target_year_not_after", field="target_year",
+                               year=self.target_year, base=self.base_year)
         if self.start_year is not None and not \
                 self.base_year < self.start_year <= self.target_year:
-            raise ValueError(f"start_year: {self.start_year} is outside "
-                             f"{self.base_year + 1}-{self.target_year}")
+            raise InvalidValue("start_year_outside", field="start_year", year=self.start_year,
+                               first=self.base_year + 1, last=self.target_year)
         for key in ("target", "intensity_target"):
             target = getattr(self, key)
             if target and not self.base_year < target.year <= self.target_year:
-                raise ValueError(f"{key}: year {target.year} is outside "
-                                 f"{self.base_year + 1}-{self.target_year}")
+                raise InvalidValue("target_year_outside", field=key, year=target.year,
+                                   first=self.base_year + 1, last=self.target_year)
         if self.intensity_target and self.gdp is None:
-            raise ValueError("gdp: missing; an intensity target needs the base-year GDP")
+            raise InvalidValue("gdp_needed", field="gdp")
         both = sorted(set(self.include) & set(self.exclude))
         if both:
-            raise ValueError(f"include: '{both[0]}' is also in exclude; keep it in one list")
+            raise InvalidValue("also_excluded", field="include", id=both[0])
         if self.total_baseline <= 0:
-            raise ValueError("baseline: at least one cell with emissions > 0 is needed (in "
-                             "baseline or energy)")
+            raise InvalidValue("no_emissions", field="baseline")
         if not self.total_baseline <= MAX_BASELINE_T:
-            raise ValueError(f"baseline: {self.total_baseline:.3g} tCO2e/yr in all (baseline "
-                             f"and energy) is beyond any site; at most {MAX_BASELINE_T:.3g}")
+            raise InvalidValue("beyond_any_site", field="baseline",
+                               total=f"{self.total_baseline:.3g}", limit=f"{MAX_BASELINE_T:.3g}")
         overlap = [f"{s}.{QUANTITIES[q][0]}" for s, amounts in self.energy.items()
                    for q in amounts if QUANTITIES[q][0] in self.baseline.get(s, {})]
         if overlap:
-            raise ValueError(f"energy: {overlap[0]} is also given under baseline; give each "
-                             "cell once")
+            raise InvalidValue("given_twice", field="energy", cell=overlap[0])
         self._check_factors()
         return self
 
@@ -387,25 +386,22 @@ class Site(BaseModel):
         electric = any("electricity" in cells for cells in self.baseline.values()) or any(
             "electricity_mwh" in amounts for amounts in self.energy.values())
         if electric and interpolate(self.grid_path(), [self.base_year])[0] <= 0:
-            given = "grid" if self.grid else "assumptions: grid_factor"
-            raise ValueError(f"{given}: the factor in the base year {self.base_year} is 0, "
-                             "so the site's electricity would hold no energy; give it above "
-                             "0 in the base year (a cleaner grid comes in later years)")
+            field, prefix = ("grid", "") if self.grid else ("assumptions", "grid_factor: ")
+            raise InvalidValue("zero_base_factor", field=field, prefix=prefix,
+                               year=self.base_year)
         factors = self.assumptions.emission_factors
         for sector, cells in self.baseline.items():
             for carrier, tonnes in cells.items():
                 if tonnes > 0 and factors.get(carrier, 1.0) <= 0:
-                    raise ValueError(f"baseline: {sector}.{carrier} has {tonnes:g} t, but "
-                                     f"{carrier} counts 0 tCO2 per MWh "
-                                     f"(assumptions.emission_factors.{carrier}); leave it "
-                                     "out or give the factor above 0")
+                    raise InvalidValue("zero_factor_baseline", field="baseline",
+                                       cell=f"{sector}.{carrier}", tonnes=f"{tonnes:g}",
+                                       carrier=carrier)
         for sector, amounts in self.energy.items():
             for key, amount in amounts.items():
                 carrier, _, tonnes = QUANTITIES[key]
                 if amount > 0 and tonnes and factors.get(carrier, 1.0) <= 0:
-                    raise ValueError(f"assumptions: emission_factors.{carrier} is 0, but "
-                                     f"energy gives {sector}.{key}: a fuel the site burns "
-                                     "needs a factor above 0")
+                    raise InvalidValue("zero_factor_energy", field="assumptions",
+                                       carrier=carrier, cell=f"{sector}.{key}")
 
     def grid_path(self) -> dict[int, float]:
         """The site's grid emission factor path (its own, or the Guangdong default)."""
