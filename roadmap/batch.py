@@ -104,8 +104,8 @@ def _run_job(numbered: tuple[int, BatchJob]) -> tuple[int, dict[str, object]]:
     try:
         analysis = run_site(_worker_catalog(job.catalog_files), job.path, job.folder, job.lang,
                             job.force, job.options)
-    except InputError as error:
-        return index, {"file": str(job.path), "error": str(error)}
+    except InputError as error:  # the summary's column in English, the line in the job's lang
+        return index, {"file": str(job.path), "error": str(error), "line": error.line(job.lang)}
     except Exception as error:  # noqa: BLE001 - any failure of one member is a summary row
         return index, {"file": str(job.path), "error": f"{job.path}: {type(error).__name__}: "
                        f"{' '.join(str(error).split())}"}

@@ -49,8 +49,8 @@ def test_a_wrong_type_in_chinese(tmp_path, capsys):
 
 def test_an_out_of_range_value_in_chinese(tmp_path, capsys):
     path, line = zh_line(tmp_path, capsys, "discount_rate: 0.9\n")
-    assert line == (f"错误：{path}：第4行：字段 'discount_rate'：取值 0.9 无效（允许的值：每年的"
-                    "比例（小数），大于 0 且不超过 0.3）")
+    assert line == (f"错误：{path}：第4行：字段 'discount_rate'：取值 0.9 无效（允许的值：年折现率"
+                    "（小数），大于 0 且不超过 0.3）")
 
 
 def test_an_unknown_domain_in_chinese(tmp_path, capsys):
@@ -99,6 +99,17 @@ def test_the_language_of_one_command_is_not_the_next_ones(tmp_path, capsys):
     run(capsys, "check", str(tmp_path / "a.yaml"), "--lang", "zh")
     _, _, err = run(capsys, "catalog", "validate", str(tmp_path / "a.yaml"))
     assert " / error: " in err
+
+
+def test_a_batch_says_a_members_error_in_its_language_and_keeps_english_in_the_summary(
+        tmp_path, capsys):
+    broken = profile(tmp_path, "discount_rate: 0.9\n")
+    status, _, err = run(capsys, "batch", str(broken), "-o", str(tmp_path / "b"), "--lang", "zh")
+    assert status == 1 and "error:" not in err
+    assert f"错误：{broken}：第4行：字段 'discount_rate'：取值 0.9 无效（允许的值：" \
+        "年折现率（小数），大于 0 且不超过 0.3）\n" in err
+    summary = (tmp_path / "b" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert f"{broken}: line 4: field 'discount_rate': 0.9 is not allowed" in summary
 
 
 def test_a_control_character_stays_escaped_in_chinese(tmp_path, capsys):

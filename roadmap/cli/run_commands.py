@@ -108,8 +108,9 @@ def batch_command(
                                                lang.value, " / "), total=len(site_files))
 
         def advance(row: dict[str, object]) -> None:
-            if row.get("error"):
-                progress.console.print(f"error: {row['error']}")
+            if row.get("error"):  # a crash's words are Python's English
+                progress.console.print(row.get("line") or Message(
+                    "error", line=row["error"]).said("en"), soft_wrap=True)  # one line
             progress.advance(task)
 
         try:

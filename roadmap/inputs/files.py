@@ -318,13 +318,9 @@ def _input_error(path: Path, where: str | Message | None, error: Mapping[str, An
         return InputError(path, "missing", where=where, field=name, allowed=described)
     message, checked = pydantic_message(error), (error.get("ctx") or {}).get("error")
     if name is None and isinstance(checked, InvalidValue) and checked.field:
+        # a check of the whole model names the field it is about
         return InputError(path, message, where=where, field=checked.field,
                           allowed=checked.allowed or allowed.get(checked.field))
-    text = str(error["msg"]).removeprefix("Value error, ")
-    if name is None and ": " in text:  # a model-level check names its field first
-        name, text = text.split(": ", 1)
-        return InputError(path, "pydantic", text=text, where=where, field=name,
-                          allowed=allowed.get(name))
     value = error.get("input")
     shown = message if isinstance(value, dict | list) else \
         Message("not_allowed_hint", value=_quoted(value), hint=_did_you_mean(error, value))
@@ -338,7 +334,8 @@ PYDANTIC_TYPES = ("missing", "extra_forbidden", "float_parsing", "float_type", "
                   "greater_than_equal", "less_than", "less_than_equal", "finite_number",
                   "string_type", "list_type", "dict_type", "model_type",
                   "string_pattern_mismatch", "string_too_short", "string_too_long",
-                  "too_short", "too_long", "tuple_type", "model_attributes_type")
+                  "too_short", "too_long", "tuple_type", "model_attributes_type",
+                  "rate_range")  # the last, site.py's own (a PydanticCustomError for its `le`)
 
 
 def pydantic_message(error: Mapping[str, Any]) -> Message:
