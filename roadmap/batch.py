@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, Message
 from .inputs.catalog import Catalog, load_catalog
 from .inputs.site import Site
 from .model.economics import investment_totals
@@ -78,8 +78,8 @@ def check_summary_file(path: Path, force: bool) -> Path:
     """Refuse, before the batch, to overwrite a summary without `--force`, or a file that
     is not a summary even with it."""
     if path.parent.exists() and not path.parent.is_dir():
-        raise InputError(path.parent, "the output folder is a file", allowed="a folder name")
-    return check_output_file(path, force, SUMMARY_COLUMNS, "batch summary")
+        raise InputError(path.parent, "output_folder_is_file", allowed=Message("a_folder_name"))
+    return check_output_file(path, force, SUMMARY_COLUMNS, "batch_summary")
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,8 @@ def _run_job(numbered: tuple[int, BatchJob]) -> tuple[int, dict[str, object]]:
     try:
         analysis = run_site(_worker_catalog(job.catalog_files), job.path, job.folder, job.lang,
                             job.force, job.options)
-    except InputError as error:
-        return index, {"file": str(job.path), "error": str(error)}
+    except InputError as error:  # the summary's column in English, the line in the job's lang
+        return index, {"file": str(job.path), "error": str(error), "line": error.line(job.lang)}
     except Exception as error:  # noqa: BLE001 - any failure of one member is a summary row
         return index, {"file": str(job.path), "error": f"{job.path}: {type(error).__name__}: "
                        f"{' '.join(str(error).split())}"}
@@ -142,11 +142,11 @@ def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
     slugs = [job.folder.name for job in work]
     if len(set(slugs)) != len(slugs):
         repeated = next(s for s in slugs if slugs.count(s) > 1)
-        raise InputError("batch", f"two profiles would write to {folder / repeated}",
-                         allowed="profiles with distinct file names")
+        raise InputError("batch", "same_output_folder", folder=folder / repeated,
+                         allowed=Message("distinct_file_names"))
     if SUMMARY_FILE in slugs:  # `summary.csv.yaml`: its folder would take the summary's place
-        raise InputError(work[slugs.index(SUMMARY_FILE)].path, "its output folder would be "
-                         f"the batch's {SUMMARY_FILE}", allowed="another file name")
+        raise InputError(work[slugs.index(SUMMARY_FILE)].path, "takes_the_summary_place",
+                         summary=SUMMARY_FILE, allowed=Message("another_file_name"))
     rows: dict[int, dict[str, object]] = {}
 
     def record(done: tuple[int, dict[str, object]]) -> None:

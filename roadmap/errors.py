@@ -1,4 +1,5 @@
-"""Errors about a user's input, reported as one line naming the file, the place and the field."""
+"""Errors about a user's input, reported as one line naming the file, the place and the field,
+in Chinese, English or both (the words from messages.yaml `error`)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,55 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .catalogue import catalogue
+
 # What analysis code that holds no file name raises about: the profile the analysis runs on,
 # and the ranking method, which may come from the profile (field `method`) or the command line.
 PROFILE = "site profile"
 METHOD_OPTION = "--method"
 
 
+class Message:
+    """A message of the catalogue (messages.yaml `error`) and its parameters, said in zh or
+    en when the line is written. A parameter that is a Message is said in the same language;
+    any other (a file name, a value, a number) is shown as it is."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key, self.params = key, params
+        catalogue()["error"][key]  # an unknown key fails where it is raised, not when shown
+
+    def said(self, lang: str) -> str:
+        entry = catalogue()["error"][self.key]
+        one = lang == "en" and self.params.get("count") == 1 and "en_one" in entry
+        params = {name: said(value, lang) for name, value in self.params.items()}
+        return entry["en_one" if one else lang].format(**params)
+
+
+def said(part: object, lang: str) -> str:
+    """A Message in `lang` (zh or en); anything else (a list of allowed values) as it is."""
+    return part.said(lang) if isinstance(part, Message) else str(part)
+
+
+class InvalidValue(ValueError):
+    """What a model's own check finds wrong (raised inside a pydantic validator, which keeps
+    it as the error's ctx 'error'): the message, and for a check of the whole model the
+    field it is about and what that allows. Its text is the English line's."""
+
+    def __init__(self, problem: str | Message, *, field: str | None = None,
+                 allowed: str | Message | None = None, **params: object) -> None:
+        self.message = problem if isinstance(problem, Message) else Message(problem, **params)
+        self.field, self.allowed = field, allowed
+        english = self.message.said("en")
+        super().__init__(f"{field}: {english}" if field else english)
+
+
 class InputError(Exception):
     """Bad input: the CLI prints the message on one line and exits with status 2.
+
+    `problem` is a key of messages.yaml `error` (its parameters given as keywords) or a
+    Message; `where` and `allowed` are Messages, or text shown as it is in every language
+    (a list of values). `str(error)`, `.problem`, `.where` and `.allowed` are English;
+    `line(lang)` is the whole line in zh, en or both.
 
     >>> try:
     ...     roadmap.site_from_dict({"name": "x", "domain": "planet"}, "my-site.yaml")
@@ -22,22 +64,37 @@ class InputError(Exception):
     my-site.yaml domain
     """
 
-    def __init__(self, file: str | Path, problem: str, *, where: str | None = None,
-                 field: str | None = None, allowed: str | None = None) -> None:
-        self.file, self.where, self.field, self.allowed = str(file), where, field, allowed
-        self.problem = problem
-        super().__init__(self._line())
+    def __init__(self, file: str | Path, problem: str | Message, *,
+                 where: str | Message | None = None, field: str | None = None,
+                 allowed: str | Message | None = None, **params: object) -> None:
+        self.message = problem if isinstance(problem, Message) else Message(problem, **params)
+        self.file, self.field, self._where, self._allowed = str(file), field, where, allowed
+        self.where = None if where is None else said(where, "en")
+        self.allowed = None if allowed is None else said(allowed, "en")
+        self.problem = self.message.said("en")
+        super().__init__(self._body("en"))
 
-    def _line(self) -> str:
-        parts = [self.file]
-        if self.where:
-            parts.append(self.where)
-        if self.field:
-            parts.append(f"field '{self.field}'")
-        message = ": ".join(parts) + f": {self.problem}"
-        if self.allowed:
-            message += f" (allowed: {self.allowed})"
-        return message.translate(_ESCAPED)
+    def replaced(self, **parts: object) -> InputError:
+        """The same error with other parts (file, where, field, allowed), in every language."""
+        given = {"file": self.file, "where": self._where, "field": self.field,
+                 "allowed": self._allowed} | parts
+        return InputError(given.pop("file"), self.message, **given)
+
+    def line(self, lang: str = "both") -> str:
+        """The line the command line prints: `error: FILE: ...` in en, in zh, or in both the
+        Chinese line / the English line (still one line)."""
+        if lang == "both":
+            return " / ".join(self.line(one) for one in ("zh", "en"))
+        return Message("error", line=self._body(lang)).said(lang)
+
+    def _body(self, lang: str) -> str:
+        parts = [self.file, self._where and said(self._where, lang),
+                 self.field and Message("field", field=self.field).said(lang),
+                 self.message.said(lang)]
+        line = Message("separator").said(lang).join(part for part in parts if part)
+        if self._allowed:
+            line += Message("allowed", allowed=said(self._allowed, lang)).said(lang)
+        return line.translate(_ESCAPED)
 
 
 # Control characters from the user's files (a key "bad\nkey", a terminal's escape sequence)
@@ -54,10 +111,8 @@ def naming_the_profile(file: str | Path, method_option: str | None) -> Iterator[
         yield
     except InputError as error:
         if error.file == PROFILE:
-            raise InputError(file, error.problem, where=error.where, field=error.field,
-                             allowed=error.allowed) from None
+            raise error.replaced(file=file) from None
         if error.file == METHOD_OPTION and method_option != METHOD_OPTION:
-            raise InputError(method_option or file, error.problem, where=error.where,
-                             field=None if method_option else "method",
-                             allowed=error.allowed) from None
+            raise error.replaced(file=method_option or file,
+                                 field=None if method_option else "method") from None
         raise

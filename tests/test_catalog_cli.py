@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from roadmap.cli import main
-from tests.helpers import run
+from tests.helpers import run, run_en
 
 GOOD_ENTRY = {
     "id": "my-tech", "domain": "park", "category": "低碳能源技术", "name_zh": "屋顶光伏",
@@ -202,7 +202,7 @@ BAD_YAML = {
 def test_bad_yaml_is_one_line_with_file_entry_and_field(tmp_path, capsys, case):
     text, problem, field = BAD_YAML[case]
     path = yaml_file(tmp_path, text)
-    status, out, err = run(capsys, "catalog", "validate", str(path))
+    status, out, err = run_en(capsys, "catalog", "validate", str(path))
     assert status == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err
@@ -216,7 +216,7 @@ def test_bad_yaml_is_one_line_with_file_entry_and_field(tmp_path, capsys, case):
 def test_malformed_csv_names_the_line(tmp_path, capsys):
     path = tmp_path / "user.csv"
     path.write_text("id,domain,category\nmy-tech,park,x,extra\n", encoding="utf-8")
-    status, _, err = run(capsys, "catalog", "validate", str(path))
+    status, _, err = run_en(capsys, "catalog", "validate", str(path))
     assert status == 2
     assert err.strip() == f"error: {path}: line 2: more cells than header columns"
 

@@ -71,7 +71,7 @@ def test_a_user_font_that_cannot_be_used_is_one_line_naming_the_variable(tmp_pat
     write the output"; a file that is no font ended in FreeType's traceback. Both are one
     line naming the variable, exit 2, and no output folder."""
     from roadmap.rendering import fonts
-    from tests.helpers import run
+    from tests.helpers import run_en
 
     site = Path(__file__).resolve().parents[1] / "catalogs" / "sites" / "building.yaml"
     (tmp_path / "notes.ttf").write_text("not a font")
@@ -79,7 +79,7 @@ def test_a_user_font_that_cannot_be_used_is_one_line_naming_the_variable(tmp_pat
                         (tmp_path / "notes.ttf", "not a font file")):
         monkeypatch.setenv("ROADMAP_CJK_FONT", str(chosen))
         fonts.cjk_font_families.cache_clear()
-        status, _, err = run(capsys, "run", str(site), "-o", str(tmp_path / "out"))
+        status, _, err = run_en(capsys, "run", str(site), "-o", str(tmp_path / "out"))
         assert status == 2 and err.startswith(f"error: $ROADMAP_CJK_FONT: cannot use '{chosen}'")
         assert why in err and err.count("\n") == 1 and not (tmp_path / "out").exists()
     monkeypatch.delenv("ROADMAP_CJK_FONT")

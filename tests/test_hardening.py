@@ -25,7 +25,7 @@ from roadmap.inputs.site import site_from_dict
 from roadmap.rendering.cells import FORMULA_STARTS, formula_warnings, to_csv
 from roadmap.rendering.outputs import MARKER, first_unlisted, listed_files, publish_folder
 from roadmap.rendering.report import write_workbook
-from tests.helpers import run
+from tests.helpers import run, run_en
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ROOT / "catalogs" / "sites"
@@ -216,7 +216,7 @@ def test_a_control_character_in_a_profile_is_one_line_before_any_output(tmp_path
     profile = tmp_path / "site.yaml"
     profile.write_text((SITES / "building.yaml").read_text(encoding="utf-8").replace(
         "\nname: ", '\nname: "Office\\x01\\x0b" # '), encoding="utf-8")
-    status, _, err = run(capsys, "run", str(profile), "-o", str(tmp_path / "out"), *FAST)
+    status, _, err = run_en(capsys, "run", str(profile), "-o", str(tmp_path / "out"), *FAST)
     assert (status, err) == (2, f"error: {profile}: line 15: field 'name': control character "
                                 "U+0001 in the text (allowed: text without control characters; "
                                 "tab and line breaks are fine)\n")
@@ -224,10 +224,10 @@ def test_a_control_character_in_a_profile_is_one_line_before_any_output(tmp_path
 
 
 def test_a_control_character_in_a_csv_catalog_names_the_entry(tmp_path, capsys):
-    _, out, _ = run(capsys, "catalog", "export", "-d", "building")
+    _, out, _ = run_en(capsys, "catalog", "export", "-d", "building")
     frame = pd.read_csv(io.StringIO(out)).head(1).assign(id="usr-bell", note="ring\x07")
     frame.to_csv(tmp_path / "mine.csv", index=False)
-    status, _, err = run(capsys, "catalog", "validate", str(tmp_path / "mine.csv"))
+    status, _, err = run_en(capsys, "catalog", "validate", str(tmp_path / "mine.csv"))
     assert status == 2
     assert err.startswith(f"error: {tmp_path / 'mine.csv'}: entry 'usr-bell' (line 2): field "
                           "'note': control character U+0007 in the text")
@@ -264,7 +264,7 @@ def test_the_largest_sizes_are_said_in_the_error():
 
 
 def test_cli_weights_whose_sum_overflows_are_refused(capsys):
-    status, _, err = run(capsys, "rank", str(SITES / "building.yaml"),
+    status, _, err = run_en(capsys, "rank", str(SITES / "building.yaml"),
                          "--weights", "site_abatement=1e308,cost=1e308")
     assert (status, err) == (2, "error: --weights: the weights' sum overflows (allowed: e.g. "
                                 "abatement=0.4,economics=0.3)\n")
@@ -273,13 +273,13 @@ def test_cli_weights_whose_sum_overflows_are_refused(capsys):
 # --- CSV and XLSX inputs are bounded like YAML ----------------------------------------------
 
 def test_a_csv_catalog_past_the_limit_is_refused_unread(tmp_path, capsys):
-    _, out, _ = run(capsys, "catalog", "export", "-d", "building")
+    _, out, _ = run_en(capsys, "catalog", "export", "-d", "building")
     header, row = out.splitlines()[:2]
     big = tmp_path / "big.csv"
     rows = (row.replace(row.split(",")[0], f"usr-{i}", 1)
             for i in range(MAX_INPUT_BYTES // len(row) + 2))
     big.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    status, _, err = run(capsys, "catalog", "validate", str(big))
+    status, _, err = run_en(capsys, "catalog", "validate", str(big))
     assert (status, err) == (2, f"error: {big}: larger than 4 MB (allowed: a profile or catalog "
                                 "file under the limit)\n")
 
@@ -288,7 +288,7 @@ def test_a_csv_catalog_past_the_limit_is_refused_unread(tmp_path, capsys):
 def test_a_folder_given_as_a_table_file_says_so(tmp_path, capsys, suffix):
     folder = tmp_path / f"mine.{suffix}"
     folder.mkdir()
-    status, _, err = run(capsys, "catalog", "validate", str(folder))
+    status, _, err = run_en(capsys, "catalog", "validate", str(folder))
     assert (status, err) == (2, f"error: {folder}: is a folder, not a file\n")
 
 
@@ -297,7 +297,7 @@ def test_a_workbook_that_unpacks_to_gigabytes_is_refused(tmp_path, capsys):
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as packed:
         packed.writestr("xl/worksheets/sheet1.xml", b"\0" * (MAX_UNPACKED_BYTES + 1))
     assert bomb.stat().st_size < MAX_INPUT_BYTES
-    status, _, err = run(capsys, "catalog", "validate", str(bomb))
+    status, _, err = run_en(capsys, "catalog", "validate", str(bomb))
     assert (status, err) == (2, f"error: {bomb}: unpacks to more than 64 MB (allowed: a "
                                 "workbook under the limit)\n")
 
@@ -307,10 +307,10 @@ def test_a_workbook_that_unpacks_to_gigabytes_is_refused(tmp_path, capsys):
 def test_catalog_export_never_replaces_a_users_file(tmp_path, capsys):
     mine = tmp_path / "mine.csv"
     mine.write_text("my own entries, edited by hand\n", encoding="utf-8")
-    status, _, err = run(capsys, "catalog", "export", "-o", str(mine))
+    status, _, err = run_en(capsys, "catalog", "export", "-o", str(mine))
     assert (status, err) == (2, f"error: {mine}: the file exists already (an earlier catalog "
                                 "export?) (allowed: --force to replace it, or another -o)\n")
-    status, _, err = run(capsys, "catalog", "export", "-o", str(mine), "--force")
+    status, _, err = run_en(capsys, "catalog", "export", "-o", str(mine), "--force")
     assert (status, err) == (2, f"error: {mine}: --force replaces only a catalog export roadmap "
                                 "wrote (allowed: another -o)\n")
     assert mine.read_text(encoding="utf-8") == "my own entries, edited by hand\n"
@@ -326,7 +326,7 @@ def test_catalog_export_with_force_replaces_an_earlier_export(tmp_path, capsys, 
 
 @pytest.mark.parametrize("options", [(), ("-f", "xlsx")])
 def test_an_export_onto_a_folder_is_one_line(tmp_path, capsys, options):
-    status, _, err = run(capsys, "catalog", "export", "-o", str(tmp_path), *options)
+    status, _, err = run_en(capsys, "catalog", "export", "-o", str(tmp_path), *options)
     assert (status, err) == (2, f"error: {tmp_path}: is a folder (allowed: a file name)\n")
 
 
@@ -350,7 +350,7 @@ def test_a_profile_name_that_gives_no_folder_of_its_own_is_refused(tmp_path, cap
     profile = tmp_path / name
     shutil.copy(SITES / "building.yaml", profile)
     (tmp_path / "batch").mkdir()
-    status, _, err = run(capsys, "batch", str(profile), "-o", str(tmp_path / "batch"), *FAST)
+    status, _, err = run_en(capsys, "batch", str(profile), "-o", str(tmp_path / "batch"), *FAST)
     assert status == 2
     assert err.endswith(f"error: {profile}: the file name gives no output folder name "
                         f"('{slug}') (allowed: a profile file named like my-site.yaml)\n")
@@ -385,7 +385,7 @@ def test_a_users_folders_named_like_leftovers_are_left_alone(tmp_path):
 def test_a_broken_ahp_file_is_one_line(tmp_path, capsys, criteria, matrix, field, problem):
     ahp = tmp_path / "ahp.yaml"
     ahp.write_text(f"criteria: {criteria}\nmatrix: {matrix}\n")
-    status, _, err = run(capsys, "rank", str(SITES / "building.yaml"), "--ahp", str(ahp))
+    status, _, err = run_en(capsys, "rank", str(SITES / "building.yaml"), "--ahp", str(ahp))
     assert (status, err.count("\n")) == (2, 1), err
     assert err.startswith(f"error: {ahp}: field '{field}': {problem}")
 
@@ -394,7 +394,7 @@ def test_a_profile_whose_folder_would_be_the_batch_summary_is_refused(tmp_path, 
     """`summary.csv.yaml` ran, then its folder stood where the summary was to be written."""
     profile = tmp_path / "summary.csv.yaml"
     shutil.copy(SITES / "building.yaml", profile)
-    status, _, err = run(capsys, "batch", str(profile), "-o", str(tmp_path / "b"), *FAST)
+    status, _, err = run_en(capsys, "batch", str(profile), "-o", str(tmp_path / "b"), *FAST)
     assert status == 2
     assert err.endswith(f"error: {profile}: its output folder would be the batch's summary.csv "
                         "(allowed: another file name)\n")
@@ -445,7 +445,7 @@ def test_a_category_as_long_as_a_book_is_refused_in_a_short_line(tmp_path, capsy
     quoted the whole text."""
     mine = tmp_path / "long.yaml"
     mine.write_text(BLOCKS.replace('"## Category heading"', "长" * 20_000), encoding="utf-8")
-    status, _, err = run(capsys, "catalog", "validate", str(mine))
+    status, _, err = run_en(capsys, "catalog", "validate", str(mine))
     assert status == 2 and len(err) < 400
     assert err.startswith(f"error: {mine}: entry 'usr-blocks' (line 1): field 'category': "
                           f"'{'长' * 60}'... (20,000 characters) is not allowed (allowed: String "
@@ -504,14 +504,14 @@ def _fake_job(numbered):  # at module level: a pool's worker receives it by name
     (("rank",), "--smaa")])
 def test_draws_past_the_bound_are_one_line(capsys, command, option):
     """--draws 100000000 asked numpy for 23 GiB: on this machine, the OOM killer."""
-    status, _, err = run(capsys, *command, str(SITES / "building.yaml"), option, "100000001")
+    status, _, err = run_en(capsys, *command, str(SITES / "building.yaml"), option, "100000001")
     assert (status, err) == (2, f"error: Invalid value for '{option}': Input should be less "
                                 "than or equal to 100000\n")
 
 
 @pytest.mark.parametrize("command", [("pathway", "--draws", "10"), ("rank", "--smaa", "10")])
 def test_a_negative_seed_is_one_line(capsys, command):
-    status, _, err = run(capsys, command[0], str(SITES / "building.yaml"), *command[1:],
+    status, _, err = run_en(capsys, command[0], str(SITES / "building.yaml"), *command[1:],
                          "--seed", "-1")
     assert (status, err) == (2, "error: Invalid value for '--seed': Input should be greater "
                                 "than or equal to 0\n")
@@ -537,7 +537,7 @@ def test_an_error_about_a_key_with_control_characters_stays_one_harmless_line(tm
     profile = tmp_path / "site.yaml"
     profile.write_text('name: x\ndomain: building\nbaseline: {commercial: {electricity: 1}}\n'
                        '"bad\\nkey\\e[31mRED": 1\n')
-    status, _, err = run(capsys, "check", str(profile))
+    status, _, err = run_en(capsys, "check", str(profile))
     assert (status, err.count("\n"), "\x1b" in err) == (2, 1, False)
     assert err.startswith(f"error: {profile}: field 'bad\\x0akey\\x1b[31mRED': unknown field")
 

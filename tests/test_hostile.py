@@ -23,7 +23,7 @@ from roadmap.rendering import outputs
 from roadmap.rendering.cells import safe_frame, to_csv
 from roadmap.rendering.outputs import MARKER, check_output_folder, publish_folder
 from roadmap.rendering.report import write_workbook
-from tests.helpers import run
+from tests.helpers import run, run_en
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ROOT / "catalogs" / "sites"
@@ -442,7 +442,7 @@ def test_errors_deep_in_the_analysis_name_the_profile_and_its_field(
     profile.write_text(TOWN + extra, encoding="utf-8")
     out = tmp_path / "out"
     args = [a.format(out=out) for a in command]
-    status, stdout, err = run(capsys, args[0], str(profile), *args[1:])
+    status, stdout, err = run_en(capsys, args[0], str(profile), *args[1:])
     assert status == 2 and len(err.strip().splitlines()) == 1
     assert err.startswith(f"error: {profile}: {expected}")
     assert "Traceback" not in err and not out.exists()
@@ -451,7 +451,7 @@ def test_errors_deep_in_the_analysis_name_the_profile_and_its_field(
 def test_no_measure_for_the_site_names_the_profile(tmp_path, capsys):
     profile = tmp_path / "farm.yaml"
     profile.write_text("name: f\ndomain: transport\nbaseline: {agriculture: {non_energy: 1}}\n")
-    status, _, err = run(capsys, "rank", str(profile))
+    status, _, err = run_en(capsys, "rank", str(profile))
     assert status == 2 and len(err.strip().splitlines()) == 1
     assert err.startswith(f"error: {profile}: no measure applies to this site")
 
@@ -464,7 +464,7 @@ def test_a_site_no_measure_abates_anything_at_is_one_error_naming_the_profile(
     profile = tmp_path / "farm.yaml"
     profile.write_text("name: f\ndomain: community\nbaseline: {agriculture: {non_energy: 1}}\n")
     out = tmp_path / "out"
-    status, _, err = run(capsys, command, str(profile), *(["-o", str(out)] if command == "run"
+    status, _, err = run_en(capsys, command, str(profile), *(["-o", str(out)] if command == "run"
                                                           else []))
     assert status == 2 and len(err.strip().splitlines()) == 1 and not out.exists()
     assert err.startswith(f"error: {profile}: no measure abates anything at this site by 2050 (it "
@@ -474,11 +474,11 @@ def test_a_site_no_measure_abates_anything_at_is_one_error_naming_the_profile(
 def test_a_method_from_the_command_line_is_named_as_the_option(tmp_path, capsys):
     profile = tmp_path / "my-town.yaml"
     profile.write_text(TOWN + "weights: {site_abatement: 1}\n")
-    status, _, err = run(capsys, "rank", str(profile), "--method", "copras")
+    status, _, err = run_en(capsys, "rank", str(profile), "--method", "copras")
     assert status == 2 and len(err.strip().splitlines()) == 1
     assert err.startswith("error: --method: COPRAS needs a cost criterion")
     assert str(profile) not in err
-    status, _, err = run(capsys, "compare", str(profile), "--methods", "topsis,copras")
+    status, _, err = run_en(capsys, "compare", str(profile), "--methods", "topsis,copras")
     assert status == 2 and err.startswith("error: --methods: COPRAS needs a cost criterion")
 
 
@@ -493,7 +493,7 @@ def test_a_method_named_in_code_names_the_profile_it_came_from():
 
 
 def test_a_missing_choice_is_one_line_listing_the_choices(tmp_path, capsys):
-    status, out, err = run(capsys, "chart", "-o", str(tmp_path / "x.png"))
+    status, out, err = run_en(capsys, "chart", "-o", str(tmp_path / "x.png"))
     assert (status, out) == (2, "") and len(err.strip().splitlines()) == 1
     assert err.startswith("error: Missing option '--domain' / '-d'. Choose from: building, "
                           "transport, enterprise, park, community, town")

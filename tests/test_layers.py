@@ -8,8 +8,8 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "roadmap"
-STAGES = {"errors": 0, "display": 0, "parallel": 0, "inputs": 1, "model": 2, "decisions": 3,
-          "workflow": 4, "rendering": 5, "batch": 6, "cli": 7, "__init__": 8}
+STAGES = {"errors": 0, "catalogue": 0, "display": 0, "parallel": 0, "inputs": 1, "model": 2,
+          "decisions": 3, "workflow": 4, "rendering": 5, "batch": 6, "cli": 7, "__init__": 8}
 
 
 def _imported(path: Path, package: Path) -> list[list[str]]:

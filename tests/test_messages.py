@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from string import Formatter
 
 import pytest
 from matplotlib.text import Text
@@ -23,6 +24,7 @@ from roadmap.workflow import Options, analyse_file
 
 SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
 LETTER = re.compile(r"[^\W\d_]")  # a letter of any script
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +162,23 @@ def test_the_domains_chinese_names_are_the_catalogues():
     from roadmap.inputs.vocabulary import DOMAIN_NAMES_ZH
     names = {domain: entry["zh"] for domain, entry in messages.catalogue()["domain"].items()}
     assert names == DOMAIN_NAMES_ZH
+
+
+def _parameters(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+
+
+def test_every_error_message_says_the_same_things_in_zh_and_en():
+    """messages.yaml `error`: each message in both languages, naming the same parameters
+    (a file, a value, a number), so that no language drops or invents one."""
+    for key, entry in messages.catalogue()["error"].items():
+        assert entry["zh"].strip() and entry["en"].strip(), key
+        assert set(entry) <= {"zh", "en", "en_one"}, key
+        words = re.sub(r"\{\w+\}", "", entry["zh"])  # Chinese, or no words at all ("：")
+        assert CJK.search(words) or not LETTER.search(words), key
+        for other in set(entry) - {"zh"}:
+            assert _parameters(entry[other]) == _parameters(entry["zh"]), (key, other)
+
+
+def test_an_error_message_with_a_parameter_missing_is_caught():
+    assert _parameters("{file}：未知的字段 '{name}'") != _parameters("{file}: unknown field")

@@ -34,7 +34,7 @@ from roadmap.model.pathway import (
 )
 from roadmap.rendering.charts import contribution_chart, wedge_chart
 from roadmap.workflow import Options, analyse_file
-from tests.helpers import run
+from tests.helpers import run, run_en
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ROOT / "catalogs" / "sites"
@@ -409,7 +409,7 @@ def test_pathway_command(tmp_path, capsys):
 
 def test_a_cost_ceiling_without_a_budget_is_refused(capsys):
     """`--max-cost` bounds what the budget buys: without one it would change nothing."""
-    status, stdout, err = run(capsys, "plan", str(XIAOLAN), "--max-cost", "0")
+    status, stdout, err = run_en(capsys, "plan", str(XIAOLAN), "--max-cost", "0")
     assert status == 2 and stdout == "" and len(err.strip().splitlines()) == 1
     assert err.startswith("error: --max-cost: a ceiling on what the budget buys needs a budget "
                           "(allowed: with --budget or --budget-amount)")
@@ -450,7 +450,7 @@ def test_bad_model_input_is_one_line(tmp_path, capsys, case):
     path = tmp_path / "site.yaml"
     baseline = "" if text.startswith("baseline") else "baseline: {industry: {electricity: 1}}\n"
     path.write_text(f"name: t\ndomain: town\n{baseline}{text}\n", encoding="utf-8")
-    status, out, err = run(capsys, "pathway", str(path))
+    status, out, err = run_en(capsys, "pathway", str(path))
     assert status == 2 and out == "" and len(err.strip().splitlines()) == 1, err
     assert expected in err and err.startswith(f"error: {path}: ")
 

@@ -31,7 +31,7 @@ from roadmap.rendering.gantt import (
 )
 from roadmap.rendering.outputs import save_figure
 from roadmap.rendering.style import category_colour
-from tests.helpers import run
+from tests.helpers import run, run_en
 
 ROOT = Path(__file__).resolve().parents[1]
 XIAOLAN = ROOT / "catalogs" / "sites" / "xiaolan-town.yaml"
@@ -82,7 +82,7 @@ def test_an_unknown_id_is_an_error(tmp_path, catalog, capsys):
     extra = write(tmp_path, "deps.yaml", "edges:\n"
                   "  - {before: no-such-thing, after: ent-co2-capture, kind: prerequisite,"
                   " reason: x}\n")
-    status, _, err = run(capsys, "plan", str(XIAOLAN), "--dependencies", str(extra))
+    status, _, err = run_en(capsys, "plan", str(XIAOLAN), "--dependencies", str(extra))
     assert status == 2
     assert err.strip() == (f"error: {extra}: unknown id 'no-such-thing' in the edge "
                            "no-such-thing -> ent-co2-capture (allowed: ids from `roadmap "

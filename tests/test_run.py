@@ -21,7 +21,7 @@ from roadmap.rendering.document import SENTENCE_COLUMNS
 from roadmap.rendering.outputs import publish_folder
 from roadmap.rendering.report import with_chinese
 from roadmap.workflow import Options, analyse_file
-from tests.helpers import run
+from tests.helpers import run, run_en
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ROOT / "catalogs" / "sites"
@@ -173,7 +173,7 @@ def test_english_report_has_no_chinese_headings(tmp_path, capsys):
 
 def test_an_existing_folder_is_not_overwritten(xiaolan_run, capsys):
     before = {p: p.stat().st_mtime_ns for p in xiaolan_run.rglob("*")}
-    status, out, err = run(capsys, "run", str(XIAOLAN), "-o", str(xiaolan_run), *FAST)
+    status, out, err = run_en(capsys, "run", str(XIAOLAN), "-o", str(xiaolan_run), *FAST)
     assert status == 2 and out == ""
     assert err.strip() == (f"error: {xiaolan_run}: the output folder exists already (allowed: "
                            "--force to replace it, or another -o)")

@@ -13,7 +13,7 @@ import pytest
 from roadmap import load_catalog
 from roadmap.inputs.assumptions import Assumptions, range_of
 from roadmap.inputs.site import load_site
-from tests.helpers import run
+from tests.helpers import run, run_en
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = sorted((ROOT / "catalogs" / "sites").glob("*.yaml"))
@@ -213,7 +213,7 @@ BAD_SITES = {
 def test_bad_site_is_one_line_and_exit_2(tmp_path, capsys, case):
     text, expected = BAD_SITES[case]
     path = write(tmp_path, text)
-    status, out, err = run(capsys, "rank", str(path))
+    status, out, err = run_en(capsys, "rank", str(path))
     assert status == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert err.startswith(f"error: {path}: ") and expected in err
@@ -223,7 +223,7 @@ def test_a_profile_saved_as_gbk_names_the_line(tmp_path, capsys):
     path = tmp_path / "gbk.yaml"
     path.write_bytes("name: t\ndomain: town\n# 小榄镇\nbaseline: {electricity: 1}\n"
                      .encode("gbk"))
-    status, _, err = run(capsys, "check", str(path))
+    status, _, err = run_en(capsys, "check", str(path))
     assert status == 2 and err.strip() == (
         f"error: {path}: line 3: not UTF-8 text (invalid continuation byte at byte 25) "
         "(allowed: UTF-8 text: save the file as UTF-8)")

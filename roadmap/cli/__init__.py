@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from . import (  # noqa: F401 - importing registers the commands
     catalog_commands,
     pathway_commands,
@@ -19,13 +19,15 @@ from . import (  # noqa: F401 - importing registers the commands
     run_commands,
     setup_commands,
 )
-from .common import app
+from .common import ERRORS_IN, app
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run a command (`argv`, default the process's arguments): bad input ends with one line
-    on stderr and status 2 (tracebacks: --debug). The collector is left as it was."""
+    on stderr, in the command's --lang, and status 2 (tracebacks: --debug). The collector is
+    left as it was."""
     args = sys.argv[1:] if argv is None else argv
+    language = ERRORS_IN.set("both")  # until the command's --lang is parsed
     collecting = gc.isenabled()
     gc.disable()  # while the command imports its libraries: see `common.imports_done`
     try:
@@ -33,16 +35,18 @@ def main(argv: list[str] | None = None) -> None:
     except InputError as error:
         if "--debug" in args:
             raise
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(error.line(ERRORS_IN.get()), err=True)
         sys.exit(2)
     except typer.BadParameter.__mro__[1] as error:  # click's UsageError, as one line too
         message = " ".join(line.strip() for line in error.format_message().replace(
             "Value error, ", "").splitlines())
-        typer.echo(f"error: {message}", err=True)  # one line: click lists choices on several
+        # one line: click lists choices on several; click's words are English
+        typer.echo(Message("error", line=message).said("en"), err=True)
         sys.exit(2)
     except typer.Abort:
         sys.exit(1)
     finally:  # as it was, unfrozen (a caller's own freeze too): the tests run commands in-process
+        ERRORS_IN.reset(language)
         gc.unfreeze()
         if collecting:
             gc.enable()

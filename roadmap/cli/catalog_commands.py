@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..inputs.vocabulary import DOMAIN_NAMES_ZH
 from ..rendering.cells import formula_warnings, to_csv
 from ..rendering.messages import text
 from ..rendering.numbers import number
 from .common import (
+    ERRORS_IN,
     DomainOption,
     ExportFormat,
     ListFormat,
@@ -99,8 +100,8 @@ def catalog_show(ctx: typer.Context,
 
     loaded = user_catalog(ctx)
     if tech_id not in loaded:
-        raise InputError("catalog", f"unknown technology id '{tech_id}'",
-                         allowed="an id from `roadmap catalog list`")
+        raise InputError("catalog", "unknown_technology_id", id=tech_id,
+                         allowed=Message("an_id_from_the_list"))
     tech = loaded.get(tech_id)
     table = Table(show_header=False, title=tech.label)
     table.add_column("field", style="bold")
@@ -153,11 +154,11 @@ def catalog_export(
 
     check_domain(domain)
     if output is not None:
-        check_output_file(output, force, FRAME_COLUMNS, "catalog export")
+        check_output_file(output, force, FRAME_COLUMNS, "catalog_export")
     frame = user_catalog(ctx).filter(domain=domain).to_frame()
     if output is None:
         if output_format is ExportFormat.xlsx:
-            raise InputError("--output", "an xlsx export needs a file", allowed="-o FILE.xlsx")
+            raise InputError("--output", "xlsx_needs_a_file", allowed="-o FILE.xlsx")
         typer.echo(to_csv(frame, exact=True), nl=False)
         return
     if output_format is ExportFormat.xlsx:
@@ -186,7 +187,7 @@ def catalog_validate(
         except InputError as error:
             if ctx.obj["debug"]:
                 raise
-            typer.echo(f"error: {error}", err=True)
+            typer.echo(error.line(ERRORS_IN.get()), err=True)
             failures += 1
             continue
         count = sum(1 for origin in merged.origins.values() if origin == str(path))

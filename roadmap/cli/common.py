@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import sys
+from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer.core import TyperGroup
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..inputs.vocabulary import CRITERIA, DOMAINS, METHODS
 from ..rendering.messages import each_language, text
 
@@ -146,13 +147,13 @@ DomainOption = Annotated[DomainChoice | None, typer.Option(
 
 def check_domain(domain: str | None) -> None:
     if domain is not None and domain not in DOMAINS:
-        raise InputError("--domain", f"unknown domain '{domain}'", allowed=", ".join(DOMAINS))
+        raise InputError("--domain", "unknown_domain", domain=domain, allowed=", ".join(DOMAINS))
 
 
 def check_method(name: str, option: str = "--method") -> str:
     """`name` if it is a ranking method, else the one-line error naming the option."""
     if name not in METHODS:
-        raise InputError(option, f"unknown method '{name}'", allowed=", ".join(METHODS))
+        raise InputError(option, "unknown_method", method=name, allowed=", ".join(METHODS))
     return name
 
 
@@ -169,8 +170,9 @@ def weights_spec(weights: str | None) -> str | dict[str, float] | None:
     parsed = parse_weights(weights)
     unknown = set(parsed) - set(CRITERIA)
     if unknown:
-        raise InputError("--weights", f"unknown criterion '{sorted(unknown)[0]}'",
-                         allowed=", ".join(CRITERIA) + " or " + ", ".join(WEIGHT_SCHEMES[:-1]))
+        raise InputError("--weights", "unknown_criterion", criterion=sorted(unknown)[0],
+                         allowed=Message("criteria_or_schemes", criteria=", ".join(CRITERIA),
+                                         schemes=", ".join(WEIGHT_SCHEMES[:-1])))
     return parsed
 
 
@@ -218,8 +220,21 @@ class Lang(StrEnum):
     both = "both"
 
 
+# The language of the error line `main` prints: the command's --lang, set by the option's
+# callback as click parses it; for a command without --lang, or an error before, both.
+ERRORS_IN: ContextVar[str] = ContextVar("errors_in", default="both")
+
+
+def errors_in(lang: Lang | None) -> Lang | None:
+    """--lang's callback: the command's errors are said in its language too."""
+    if lang is not None:
+        ERRORS_IN.set(lang.value)
+    return lang
+
+
 PrintedLangOption = Annotated[Lang, typer.Option(
-    "--lang", help="Printed titles, headers and sentences in Chinese, English or both "
+    "--lang", callback=errors_in,
+    help="Printed titles, headers and sentences in Chinese, English or both "
     "(CSV and JSON keep their English).")]
 
 

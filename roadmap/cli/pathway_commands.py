@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import METHOD_OPTION, InputError, naming_the_profile
+from ..errors import METHOD_OPTION, InputError, Message, naming_the_profile
 from ..rendering.cells import to_csv
 from ..rendering.messages import column, each_language, term, text, word
 from ..rendering.numbers import number, percent, tonnes
@@ -26,6 +26,7 @@ from .common import (
     check_chart_files,
     check_chart_path,
     console,
+    errors_in,
     records,
     say,
     site_ranking,
@@ -52,7 +53,7 @@ def pathway_command(
         help="Draw the wedge chart here; -contributions and -cost-curve charts beside it.")]
     = None,
     force: ChartForceOption = False,
-    lang: Annotated[Lang, typer.Option(
+    lang: Annotated[Lang, typer.Option(callback=errors_in,
         help="Chart labels and the printed tables and sentences: Chinese, English or both.")]
     = Lang.both,
     draws: Annotated[int, typer.Option(
@@ -131,12 +132,13 @@ def _years(text: str | None, site: Site) -> list[int]:
     try:
         chosen = sorted({int(y) for y in text.split(",") if y.strip()})
     except ValueError:
-        raise InputError("--years", f"'{text}' is not a list of years",
-                         allowed="e.g. 2030,2050") from None
+        raise InputError("--years", "not_a_list_of_years", value=text,
+                         allowed=Message("for_example_years")) from None
     outside = [y for y in chosen if not site.base_year <= y <= site.target_year]
     if outside or not chosen:
-        raise InputError("--years", f"{outside[0] if outside else 'no year'} is outside the "
-                         "pathway", allowed=f"{site.base_year}-{site.target_year}")
+        raise InputError("--years", "year_outside_pathway",
+                         year=outside[0] if outside else Message("no_year"),
+                         allowed=f"{site.base_year}-{site.target_year}")
     return chosen
 
 

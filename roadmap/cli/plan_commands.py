@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import METHOD_OPTION, InputError, naming_the_profile
+from ..errors import METHOD_OPTION, InputError, Message, naming_the_profile
 from ..rendering.cells import to_csv
 from ..rendering.messages import column, each_language, measure_names, sentence, term, text
 from ..rendering.numbers import money, number, percent, tonnes
@@ -31,6 +31,7 @@ from .common import (
     check_chart_path,
     check_domain,
     console,
+    errors_in,
     records,
     say,
     site_ranking,
@@ -57,9 +58,10 @@ def chart_target(output: Path | None, chart_format: ChartFormat | None,
     check_chart_path(output, interactive=True)
     given = ChartFormat(output.suffix.lower().lstrip("."))
     if chart_format not in (None, given):
-        raise InputError("--format", f"'{chart_format.value}' but -o {output} is a "
-                         f"{given.value} file", allowed=f"--format {given.value} or -o with "
-                         f"the extension .{chart_format.value}")
+        raise InputError("--format", "format_against_suffix", asked=chart_format.value,
+                         output=output, given=given.value,
+                         allowed=Message("format_or_suffix", given=given.value,
+                                         asked=chart_format.value))
     return output, given
 
 
@@ -68,7 +70,8 @@ def chart_command(
     ctx: typer.Context,
     domain: Annotated[DomainChoice, typer.Option(
         "--domain", "-d", help="The catalog's domain.")],
-    lang: Annotated[Lang, typer.Option(help="Labels in Chinese, English or both.")] = Lang.both,
+    lang: Annotated[Lang, typer.Option(callback=errors_in,
+        help="Labels in Chinese, English or both.")] = Lang.both,
     chart_format: Annotated[ChartFormat | None, typer.Option(
         "--format", "-f", help="Chart file format (default: -o's extension, else png).")]
     = None,
@@ -119,7 +122,7 @@ def plan_command(
         help="Also draw the roadmap Gantt chart here: .png, .svg, .pdf, .html (interactive).")]
     = None,
     force: ChartForceOption = False,
-    lang: Annotated[Lang, typer.Option(
+    lang: Annotated[Lang, typer.Option(callback=errors_in,
         help="Chart labels and the printed summary and tables: Chinese, English or both.")]
     = Lang.both,
     arrows: Annotated[bool, typer.Option(
@@ -153,8 +156,8 @@ def plan_command(
     from ..rendering.outputs import save_figure
 
     if max_cost is not None and not budget and budget_amount is None:
-        raise InputError("--max-cost", "a ceiling on what the budget buys needs a budget",
-                         allowed="with --budget or --budget-amount")
+        raise InputError("--max-cost", "max_cost_needs_budget",
+                         allowed=Message("with_a_budget"))
     loaded, site, matrix, chosen, used = site_ranking(ctx, site_file, method, weights, ahp,
                                                       with_domain, lang.value)
     graph = load_dependencies(loaded, *(dependencies or []))

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..rendering.messages import column, each_language, term, text
 from ..rendering.style import label
 from .common import (
@@ -24,6 +24,7 @@ from .common import (
     app,
     check_method,
     console,
+    errors_in,
     imports_done,
     records,
     say,
@@ -42,7 +43,7 @@ def run_command(
         metavar="SITE.yaml", help="Site profile (see `roadmap init`).")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Output folder (default output/<site file name>).")] = None,
-    lang: Annotated[Lang, typer.Option(
+    lang: Annotated[Lang, typer.Option(callback=errors_in,
         help="Language of the report, the charts and the printed summary.")] = Lang.both,
     force: Annotated[bool, typer.Option(
         "--force", help="Replace an existing output folder.")] = False,
@@ -84,7 +85,7 @@ def batch_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for all sites.")]
     = Path("output") / "batch",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes.")] = 1,
-    lang: Annotated[Lang, typer.Option(
+    lang: Annotated[Lang, typer.Option(callback=errors_in,
         help="Language of the report, the charts and the printed summary.")] = Lang.both,
     force: Annotated[bool, typer.Option("--force", help="Replace existing site folders.")] = False,
     top: TopOption = 15,
@@ -107,8 +108,9 @@ def batch_command(
                                                lang.value, " / "), total=len(site_files))
 
         def advance(row: dict[str, object]) -> None:
-            if row.get("error"):
-                progress.console.print(f"error: {row['error']}")
+            if row.get("error"):  # a crash's words are Python's English
+                progress.console.print(row.get("line") or Message(
+                    "error", line=row["error"]).said("en"), soft_wrap=True)  # one line
             progress.advance(task)
 
         try:
@@ -152,8 +154,8 @@ def compare_command(
 
     base = Options(top=top, draws=10, compare=())
     if bool(methods) == bool(weights):
-        raise InputError("compare", "give either --methods or --weights",
-                         allowed="--methods topsis,vikor or --weights 'a=1;b=1'")
+        raise InputError("compare", "methods_or_weights",
+                         allowed=Message("methods_or_weights_example"))
     if methods:
         names = [m.strip() for m in methods.split(",") if m.strip()]
         for name in names:
@@ -163,7 +165,7 @@ def compare_command(
         variants = weight_variants([weights_spec(w) for w in weights.split(";") if w.strip()],
                                    base)
     if len(variants) < 2:
-        raise InputError("compare", "only one variant", allowed="two or more variants")
+        raise InputError("compare", "only_one_variant", allowed=Message("two_or_more_variants"))
     tables = compare_variants(user_catalog(ctx), site_file, variants)
     if output_format is ListFormat.csv:
         typer.echo(to_csv(tables["ranks"].join(tables["roadmaps"].set_index("id").drop(

@@ -27,7 +27,7 @@ def init_command(
         "omitted.")] = None,
 ) -> None:
     """Write a commented site-profile template: every key, its unit and an example."""
-    from ..errors import InputError
+    from ..errors import InputError, Message
     from ..inputs.template import profile_template
     from ..rendering.outputs import write_atomically
 
@@ -36,7 +36,7 @@ def init_command(
         typer.echo(text, nl=False)
         return
     if output.exists():
-        raise InputError(output, "the file exists already", allowed="a new file name")
+        raise InputError(output, "file_exists_already", allowed=Message("a_new_file_name"))
     write_atomically(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     say("wrote_file", path=output)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog, Technology
 from ..inputs.site import Site
@@ -245,10 +245,8 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
     figures = _site_figures(model)
     if not (figures["site_abatement"] > 0).any():  # a ranking would recommend nothing real
         emitted = ", ".join(f"{sector}.{carrier}" for sector, carrier in site.cells())
-        raise InputError(site.file, f"no measure abates anything at this site by "
-                         f"{site.target_year} (it emits {emitted})", allowed="extra_domains "
-                         "whose measures act on what it emits, catalog entries of your own, "
-                         "or another target_year")
+        raise InputError(site.file, "nothing_abated", year=site.target_year, emitted=emitted,
+                         allowed=Message("more_measures"))
     ids = [t.id for t in candidates]
     rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions,
                                                   figures.loc[tech.id]),

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..inputs.catalog import Catalog
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
@@ -498,10 +498,10 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     site = model.site
     budget = budget if budget is not None else site.budget
     if budget is None or budget <= 0:
-        raise InputError(site.file, "no budget to allocate", field="budget",
-                         allowed="a positive amount in 10k yuan, in the profile or --budget")
+        raise InputError(site.file, "no_budget", field="budget",
+                         allowed=Message("a_positive_budget"))
     if objective not in OBJECTIVES:
-        raise InputError("--objective", f"unknown objective '{objective}'",
+        raise InputError("--objective", "unknown_objective", objective=objective,
                          allowed=", ".join(OBJECTIVES))
     year = year or (site.target.year if site.target else site.target_year)
     ids = [i for i in ranking.frame["id"] if i in model.effects.ids]
@@ -625,7 +625,7 @@ def _phase_limits(model: SiteModel, charges: np.ndarray, budgets: dict[str, floa
     spans = {name: (start, end) for name, start, end in phases(model.site)}
     unknown = set(budgets) - set(spans)
     if unknown:
-        raise InputError(model.site.file, f"unknown phase '{sorted(unknown)[0]}'",
+        raise InputError(model.site.file, "unknown_phase", phase=sorted(unknown)[0],
                          field="phase_budgets", allowed=", ".join(spans))
     years = model.base.years
     return tuple((charges[:, (years > spans[name][0]) & (years <= spans[name][1])]

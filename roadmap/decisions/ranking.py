@@ -14,7 +14,7 @@ from pymcdm.correlations import weighted_spearman, ws
 from pymcdm.normalizations import minmax_normalization
 
 from ..display import preview
-from ..errors import METHOD_OPTION, PROFILE, InputError
+from ..errors import METHOD_OPTION, PROFILE, InputError, Message
 from ..inputs.vocabulary import COST_CRITERIA, METHODS
 from ..model.economics import GRADE
 from .matrix import DecisionMatrix
@@ -37,8 +37,8 @@ def _copras_inputs(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
     types = matrix.types.copy()
     benefits = types > 0
     if (matrix.values[:, benefits] < 0).any():
-        raise InputError(METHOD_OPTION, "COPRAS needs benefit criteria of zero or more (a "
-                         "measure adds emissions at this site)", allowed="another method")
+        raise InputError(METHOD_OPTION, "copras_negative_benefit",
+                         allowed=Message("another_method"))
     values = matrix.positive_values()
     values[:, benefits] = matrix.values[:, benefits]
     for column, criterion in enumerate(matrix.criteria):
@@ -81,7 +81,7 @@ def method_spec(name: str) -> MethodSpec:
     try:
         return METHOD_SPECS[name]
     except KeyError:
-        raise InputError(METHOD_OPTION, f"unknown method '{name}'", allowed=", ".join(METHODS)) \
+        raise InputError(METHOD_OPTION, "unknown_method", method=name, allowed=", ".join(METHODS)) \
             from None
 
 
@@ -94,8 +94,8 @@ def preferences(matrix: DecisionMatrix, method: str, weights: dict[str, float]) 
     spec = method_spec(method)
     values, types = spec.inputs(matrix)
     if method == "copras" and (types > 0).all():
-        raise InputError(METHOD_OPTION, "COPRAS needs a cost criterion (cost, timing) or "
-                         "economics", allowed="weights that keep one, or another method")
+        raise InputError(METHOD_OPTION, "copras_needs_cost",
+                         allowed=Message("weights_keeping_cost"))
     vector = np.array([weights[c] for c in matrix.criteria], dtype=float)
     vector /= vector.sum()  # pymcdm expects weights summing to 1
     with warnings.catch_warnings():
@@ -106,8 +106,9 @@ def preferences(matrix: DecisionMatrix, method: str, weights: dict[str, float]) 
         try:
             return spec.build(matrix)(values, vector, types)
         except ValueError as error:  # e.g. VIKOR on one or two measures, sum normalisation
-            raise InputError("method", f"{method.upper()} cannot rank these {len(values)} "
-                             f"measures ({error})", allowed="another method") from None
+            raise InputError("method", "method_cannot_rank", method=method.upper(),
+                             count=len(values), reason=error,
+                             allowed=Message("another_method")) from None
 
 
 def ranks_from_scores(scores: np.ndarray, higher_is_better: bool) -> np.ndarray:
@@ -162,8 +163,7 @@ def rank(matrix: DecisionMatrix, method: str = "topsis",
     (['rank', 'id', 'domain', 'category'], 1)
     """
     if len(matrix.frame) == 0:
-        raise InputError(PROFILE, "no measure applies to this site", allowed="fewer exclusions, "
-                         "more features or another domain")
+        raise InputError(PROFILE, "nothing_applies", allowed=Message("fewer_exclusions"))
     weights = weights or {c: 1 / len(matrix.criteria) for c in matrix.criteria}
     scores = preferences(matrix, method, weights)
     frame = matrix.frame.copy()

@@ -8,7 +8,7 @@ import networkx as nx
 import pandas as pd
 
 from ..display import preview
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..inputs.catalog import Catalog, earliest_start, popularization_year
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
@@ -158,8 +158,8 @@ def _pull_prerequisites(tech_id: str, hard: nx.DiGraph, reasons: dict[str, str],
         return
     for before in sorted(nx.ancestors(hard, tech_id)):  # a set: sort for a stable order
         if before in site.exclude:
-            raise InputError(site.file, f"'{tech_id}' needs '{before}', which the profile excludes",
-                             field="exclude", allowed="drop the exclusion or the measure")
+            raise InputError(site.file, "needs_excluded", measure=tech_id, before=before,
+                             field="exclude", allowed=Message("drop_exclusion"))
         if before not in reasons and any(conflicts.has_edge(before, i) for i in reasons):
             continue
         reasons.setdefault(before, f"prerequisite of {tech_id}")

@@ -8,7 +8,7 @@ import numpy as np
 from pymcdm import weights as pymcdm_weights
 from pymcdm.weights.subjective import AHP
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..inputs.files import read_yaml, without_lines
 from ..inputs.site import Site
 from ..inputs.vocabulary import CRITERIA
@@ -28,7 +28,7 @@ def normalised(weights: dict[str, float], criteria: tuple[str, ...]) -> dict[str
     kept = {c: float(weights.get(c, 0.0)) for c in criteria}
     total = sum(kept.values())
     if total <= 0:
-        raise InputError("weights", "no positive weight on the criteria in use",
+        raise InputError("weights", "no_positive_weight",
                          allowed=", ".join(criteria))
     return {c: w / total for c, w in kept.items()}
 
@@ -42,9 +42,9 @@ def objective_weights(matrix: DecisionMatrix, scheme: str) -> dict[str, float]:
     try:
         values = OBJECTIVE[scheme](values)
     except ValueError as error:  # e.g. a single measure, a constant column
-        raise InputError("--weights", f"{scheme} weights cannot be computed for these "
-                         f"{len(matrix.frame)} measures ({error})",
-                         allowed="site, equal or criterion=number,...") from None
+        raise InputError("--weights", "weights_not_computed", scheme=scheme,
+                         count=len(matrix.frame), reason=error,
+                         allowed=Message("weight_options")) from None
     return dict(zip(matrix.criteria, (float(v) for v in values), strict=True))
 
 
@@ -56,17 +56,16 @@ def parse_weights(text: str) -> dict[str, float]:
         try:
             weights[name.strip()] = float(value)
         except ValueError:
-            raise InputError("--weights", f"'{part}' is not criterion=number",
-                             allowed="e.g. abatement=0.4,economics=0.3 or " +
-                             ", ".join(WEIGHT_SCHEMES[1:-1])) from None
+            raise InputError("--weights", "not_criterion_number", part=part,
+                             allowed=Message("weights_example_or",
+                                             schemes=", ".join(WEIGHT_SCHEMES[1:-1]))) from None
         if not 0 <= weights[name.strip()] < float("inf"):  # refuses NaN too, as a profile does
-            raise InputError("--weights", f"'{part}': a weight must be a finite number >= 0",
-                             allowed="e.g. abatement=0.4,economics=0.3")
+            raise InputError("--weights", "weight_not_finite", part=part,
+                             allowed=Message("weights_example"))
     if weights and not sum(weights.values()) > 0:
-        raise InputError("--weights", "the weights sum to 0", allowed="at least one weight > 0")
+        raise InputError("--weights", "weights_sum_to_zero", allowed=Message("a_positive_weight"))
     if sum(weights.values()) == float("inf"):  # 1e308 twice: every score would be NaN
-        raise InputError("--weights", "the weights' sum overflows",
-                         allowed="e.g. abatement=0.4,economics=0.3")
+        raise InputError("--weights", "weights_overflow", allowed=Message("weights_example"))
     return weights
 
 
@@ -85,24 +84,23 @@ def ahp_weights(criteria: list[str], pairwise: list[list[float]],
     rows = pairwise if isinstance(pairwise, list | tuple) else ()
     if len(rows) != n or any(not isinstance(row, list | tuple) or len(row) != n or not all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in row) for row in rows):
-        raise InputError(source, f"the matrix is not {n}x{n} numbers", field="matrix",
-                         allowed="one row and one column per criterion")
+        raise InputError(source, "matrix_not_square", n=n, field="matrix",
+                         allowed=Message("one_row_per_criterion"))
     matrix = np.asarray(rows, dtype=float)
     if not np.allclose(matrix * matrix.T, 1.0, rtol=1e-2):
-        raise InputError(source, "matrix[j][i] must be 1 / matrix[i][j] (and the diagonal 1)",
-                         field="matrix", allowed="a reciprocal Saaty matrix")
+        raise InputError(source, "matrix_not_reciprocal", field="matrix",
+                         allowed=Message("a_reciprocal_matrix"))
     try:
         ahp = AHP(matrix=matrix)
     except ValueError as exc:  # pymcdm: a value off the Saaty scale (-3, 1e308)
-        raise InputError(source, " ".join(str(exc).split()), field="matrix",
-                         allowed="Saaty's 1-9 and their reciprocals") from None
+        raise InputError(source, "matrix_refused", reason=" ".join(str(exc).split()),
+                         field="matrix", allowed=Message("saaty_scale")) from None
     weights = ahp()
     ratio = float(ahp.get_cr())
     if ratio > MAX_CONSISTENCY_RATIO:
-        raise InputError(source, f"consistency ratio {ratio:.3f} is above "
-                         f"{MAX_CONSISTENCY_RATIO}: the judgements contradict each other",
-                         field="matrix", allowed="a matrix with CR <= 0.1; revise the "
-                         "comparisons that disagree most")
+        raise InputError(source, "inconsistent", ratio=f"{ratio:.3f}",
+                         limit=MAX_CONSISTENCY_RATIO, field="matrix",
+                         allowed=Message("a_consistent_matrix"))
     return dict(zip(criteria, (float(w) for w in weights), strict=True)), ratio
 
 
@@ -111,12 +109,12 @@ def read_ahp_file(path: str | Path) -> tuple[dict[str, float], float]:
     path = Path(path)
     data = without_lines(read_yaml(path))
     if not isinstance(data, dict) or set(data) != {"criteria", "matrix"}:
-        raise InputError(path, "expected the keys criteria and matrix",
-                         allowed="criteria: [names], matrix: [[row], ...]")
+        raise InputError(path, "expected_criteria_matrix",
+                         allowed=Message("criteria_matrix_layout"))
     criteria = data["criteria"]
     if not isinstance(criteria, list) or not all(c in CRITERIA for c in criteria) \
             or len(set(criteria)) != len(criteria):
-        raise InputError(path, f"{criteria!r} is not a list of distinct criteria",
+        raise InputError(path, "not_distinct_criteria", criteria=repr(criteria),
                          field="criteria", allowed=", ".join(CRITERIA))
     return ahp_weights(criteria, data["matrix"], source=str(path))
 
@@ -133,12 +131,12 @@ def choose_weights(matrix: DecisionMatrix, site: Site,
     if isinstance(scheme, dict):
         unknown = set(scheme) - set(matrix.criteria) - set(matrix.dropped)
         if unknown:
-            raise InputError("weights", f"unknown criterion '{sorted(unknown)[0]}'",
+            raise InputError("weights", "unknown_criterion", criterion=sorted(unknown)[0],
                              allowed=", ".join(matrix.criteria))
         return normalised(scheme, matrix.criteria)
     if scheme in (None, "site"):
         return normalised(site.weights, matrix.criteria)
     if scheme in OBJECTIVE:
         return objective_weights(matrix, scheme)
-    raise InputError("weights", f"unknown weighting '{scheme}'",
-                     allowed=", ".join(WEIGHT_SCHEMES[:-1]) + " or criterion=number,...")
+    raise InputError("weights", "unknown_weighting", scheme=scheme,
+                     allowed=Message("schemes_or_numbers", schemes=", ".join(WEIGHT_SCHEMES[:-1])))

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..errors import InvalidValue, Message
 from .vocabulary import CARRIERS, DOMAINS, EFFECT_TYPES, SECTORS, SUPPLY_SCALES
 
 GRADES = (1, 2, 3, 4, 5)
@@ -254,11 +255,11 @@ class Assumptions(BaseModel):
     def _caps(cls, value: dict[str, dict[int, float]]) -> dict[str, dict[int, float]]:
         for effect, table in value.items():
             if effect not in EFFECT_TYPES:
-                raise ValueError(f"unknown effect type '{effect}' (allowed: "
-                                 f"{', '.join(EFFECT_TYPES)})")
+                raise InvalidValue("unknown_effect_type", effect=effect,
+                                   types=", ".join(EFFECT_TYPES))
             _increasing_by_grade(table)
             if any(v >= 1 for v in table.values()):
-                raise ValueError(f"{effect}: shares must be below 1")
+                raise InvalidValue("shares_below_one", effect=effect)
         return value
 
     @field_validator("emission_factors")
@@ -266,16 +267,15 @@ class Assumptions(BaseModel):
     def _factors(cls, value: dict[str, float]) -> dict[str, float]:
         unknown = set(value) - set(CARRIERS)
         if unknown or any(not 0 <= v <= 2 for v in value.values()):
-            raise ValueError("tCO2/MWh between 0 and 2 for carriers "
-                             + ", ".join(c for c in CARRIERS if c not in ("electricity",
-                                                                          "non_energy")))
+            raise InvalidValue("factors_allowed", carriers=", ".join(
+                c for c in CARRIERS if c not in ("electricity", "non_energy")))
         return value
 
     @field_validator("full_load_hours")
     @classmethod
     def _hours(cls, value: dict[str, float]) -> dict[str, float]:
         if set(value) - set(SUPPLY_SCALES) or any(not 0 < v <= 8760 for v in value.values()):
-            raise ValueError("hours per year (0-8760] for " + ", ".join(SUPPLY_SCALES))
+            raise InvalidValue("hours_allowed", scales=", ".join(SUPPLY_SCALES))
         return value
 
     @field_validator("electricity_split")
@@ -283,10 +283,10 @@ class Assumptions(BaseModel):
     def _splits(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
         for domain, split in value.items():
             if domain not in DOMAINS or set(split) - set(SECTORS):
-                raise ValueError(f"{{DOMAIN: {{SECTOR: share}}}} with domains "
-                                 f"{', '.join(DOMAINS)} and sectors {', '.join(SECTORS)}")
+                raise InvalidValue("split_allowed", domains=", ".join(DOMAINS),
+                                   sectors=", ".join(SECTORS))
             if abs(sum(split.values()) - 1) > 1e-6 or any(v < 0 for v in split.values()):
-                raise ValueError(f"{domain}: shares must be >= 0 and sum to 1")
+                raise InvalidValue("shares_sum_to_one", domain=domain)
         return value
 
     @field_validator("grid_factor")
@@ -299,7 +299,7 @@ class Assumptions(BaseModel):
     def _band(cls, value: tuple[float, float]) -> tuple[float, float]:
         low, high = value
         if not 0 <= low < high <= 1:
-            raise ValueError("two shares 0 <= low < high <= 1")
+            raise InvalidValue("two_shares")
         return value
 
     @field_validator("energy_prices", mode="before")
@@ -316,22 +316,21 @@ class Assumptions(BaseModel):
         return 0.0 if table is None else table.get(sector, table["all"])
 
 
-PRICES_ALLOWED = ("{CARRIER: yuan/MWh or {SECTOR: yuan/MWh}} with carriers "
-                  + ", ".join(PRICE_CARRIERS) + ", sectors " + ", ".join(SECTORS)
-                  + " or all; prices 0-20000")
+PRICES_ALLOWED = Message("site_prices", carriers=", ".join(PRICE_CARRIERS),
+                         sectors=", ".join(SECTORS))
 
 
 def check_prices(value: Any) -> dict[str, dict[str, float]]:
     """Prices as {carrier: {sector or 'all': yuan/MWh}}; a number means every sector."""
     if not isinstance(value, dict):
-        raise ValueError(PRICES_ALLOWED)
+        raise InvalidValue(PRICES_ALLOWED)
     table = {}
     for carrier, given in value.items():
         by_sector = given if isinstance(given, dict) else {"all": given}
         if carrier not in PRICE_CARRIERS or set(by_sector) - {*SECTORS, "all"} or any(
                 isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p <= 20000
                 for p in by_sector.values()):
-            raise ValueError(PRICES_ALLOWED)
+            raise InvalidValue(PRICES_ALLOWED)
         # a number replaces the carrier's table; sectors given refine its default
         default = DEFAULT_PRICES[carrier] if isinstance(given, dict) else {}
         table[carrier] = {**default, **{k: float(v) for k, v in by_sector.items()}}
@@ -341,12 +340,12 @@ def check_prices(value: Any) -> dict[str, dict[str, float]]:
 
 def _increasing_by_grade(value: dict[int, float]) -> dict[int, float]:
     if sorted(value) != list(GRADES):
-        raise ValueError("give a value for each grade 1-5")
+        raise InvalidValue("a_value_per_grade")
     ordered = [value[g] for g in GRADES]
     if any(v <= 0 for v in ordered):
-        raise ValueError("values must be > 0")
+        raise InvalidValue("values_positive")
     if ordered != sorted(ordered):
-        raise ValueError("values must not decrease with the grade")
+        raise InvalidValue("values_not_decreasing")
     return value
 
 
@@ -354,12 +353,13 @@ def check_year_path(value: dict[int, float], low: float, high: float,
                     unit: str) -> dict[int, float]:
     """A {YEAR: value} path: years 1990-2100, values within [low, high]."""
     if not value:
-        raise ValueError(f"give at least one YEAR: {unit}")
+        raise InvalidValue("at_least_one_year", unit=unit)
     for year, number in value.items():
         if not 1990 <= year <= 2100:
-            raise ValueError(f"year {year} outside 1990-2100")
+            raise InvalidValue("year_outside", year=year)
         if not low <= number <= high:
-            raise ValueError(f"{year}: {number} outside {low}-{high} {unit}")
+            raise InvalidValue("number_outside", year=year, number=number, low=low, high=high,
+                               unit=unit)
     return dict(sorted(value.items()))
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..display import preview
-from ..errors import InputError
+from ..errors import InputError, InvalidValue, Message
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,21 +52,21 @@ LIST_FIELDS = ("addresses", "requires", "requires_any", "restates", "covers")
 
 # What each field accepts, quoted in error messages.
 ALLOWED = {
-    "id": "lowercase ASCII letters, digits and '-', starting with a letter or digit",
+    "id": Message("entry_id"),
     "domain": ", ".join(DOMAINS),
-    "application_period": ", ".join(PERIODS) + " or empty (applied before 2020)",
-    "popularization_period": ", ".join(PERIODS) + " or empty (widespread before 2020)",
-    "abatement": "an integer 1-5",
-    "economics": "an integer 1-5",
-    "recommendation": "an integer 1-5",
-    "applicability": ", ".join(APPLICABILITIES) + " (required for enterprise entries)",
-    "addresses": "one or more of " + ", ".join(ADDRESSES),
-    "requires": "any of " + ", ".join(FEATURES) + " or a tag the file declares under `tags:`",
-    "requires_any": "features of which the site needs at least one (e.g. farmland; fishery)",
-    "restates": "ids of other catalog entries",
-    "covers": "ids of the catalog entries an umbrella row includes",
-    "effect": "{type: " + "|".join(EFFECT_TYPES) + ", cells: [SECTOR.CARRIER, ...], to: CARRIER, "
-              "ratio: number, scale: " + "|".join(SUPPLY_SCALES) + ", why: text}",
+    "application_period": Message("application_period", periods=", ".join(PERIODS)),
+    "popularization_period": Message("popularization_period", periods=", ".join(PERIODS)),
+    "abatement": Message("a_grade"),
+    "economics": Message("a_grade"),
+    "recommendation": Message("a_grade"),
+    "applicability": Message("entry_applicability", values=", ".join(APPLICABILITIES)),
+    "addresses": Message("entry_addresses", sources=", ".join(ADDRESSES)),
+    "requires": Message("entry_requires", features=", ".join(FEATURES)),
+    "requires_any": Message("entry_requires_any"),
+    "restates": Message("entry_restates"),
+    "covers": Message("entry_covers"),
+    "effect": Message("entry_effect", types="|".join(EFFECT_TYPES),
+                      scales="|".join(SUPPLY_SCALES)),
     "effect.*": "type, cells, to, ratio, scale, why",
 }
 
@@ -162,25 +162,22 @@ class Effect(BaseModel):
     def _consistent(self) -> Effect:
         expand_cells(self.cells)
         if self.type in CELL_EFFECTS and not self.cells:
-            raise ValueError(f"cells: a {self.type} effect names the cells it acts on")
+            raise InvalidValue("effect_needs_cells", type=self.type)
         if self.type in ("supply", "sink") and self.cells:
-            raise ValueError(f"cells: a {self.type} effect takes no cells")
+            raise InvalidValue("effect_takes_no_cells", type=self.type)
         if self.type == "electrification" and self.to not in (None, "electricity"):
-            raise ValueError("to: electrification moves energy to electricity")
+            raise InvalidValue("electrification_to")
         if self.type in MOVING_EFFECTS and self.ratio is None:
-            raise ValueError(f"ratio: a {self.type} effect needs the energy ratio")
+            raise InvalidValue("effect_needs_ratio", type=self.type)
         if self.type == "supply" and self.to is not None:
             # the fuel a generator burns is costed (model.economics) but its emissions are
             # not modelled, so only a zero-carbon fuel can be named
             if self.to != "biomass":
-                raise ValueError("to: a supply effect burns only biomass (its fuel's emissions "
-                                 "are not modelled)")
+                raise InvalidValue("supply_burns_biomass")
             if self.ratio is None:
-                raise ValueError("ratio: a supply effect that burns a fuel needs MWh of fuel "
-                                 "per MWh generated")
+                raise InvalidValue("supply_needs_ratio")
         if self.priced_as is not None and self.to is None:
-            raise ValueError("priced_as: only an effect that buys or burns a fuel (`to`) has "
-                             "a fuel price")
+            raise InvalidValue("priced_as_needs_fuel")
         return self
 
     @property
@@ -247,7 +244,7 @@ class Technology(BaseModel):
     def _no_booleans(cls, value: Any) -> Any:
         """YAML reads `true` as 1: a grade must be written as a number."""
         if isinstance(value, bool):
-            raise ValueError(f"{str(value).lower()} is not a grade")
+            raise InvalidValue("not_a_grade", value=str(value).lower())
         return value
 
     @field_validator("effect", mode="before")
@@ -259,13 +256,12 @@ class Technology(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Technology:
         if period_index(self.application_period) > period_index(self.popularization_period):
-            raise ValueError(
-                "application_period: application "
-                f"{self.application_period} comes after popularisation "
-                f"{self.popularization_period or 'before 2020'}"
-            )
+            raise InvalidValue("application_after", field="application_period",
+                               application=self.application_period,
+                               popularization=self.popularization_period
+                               or Message("before_2020"))
         if self.domain == "enterprise" and self.applicability is None:
-            raise ValueError("applicability: missing for an enterprise entry")
+            raise InvalidValue("applicability_for_enterprise", field="applicability")
         return self
 
     @property
@@ -430,7 +426,7 @@ def read_catalog_file(path: str | Path) -> list[Technology]:
     elif suffix == ".xlsx":
         records = _table_records(path, xlsx_rows(path))
     else:
-        raise InputError(path, f"unsupported file type '{path.suffix}'",
+        raise InputError(path, "unsupported_file_type", suffix=path.suffix,
                          allowed=".yaml, .yml, .csv, .xlsx")
     technologies = [_validate(path, where, record) for where, record in records]
     wheres = [where for where, _ in records]
@@ -443,12 +439,12 @@ def _declared_tags(path: Path, data: Any) -> tuple[str, ...]:
     """The file's own `requires` vocabulary: `tags: {ceramics: "kilns on site"}`."""
     tags = data.get("tags", {}) if isinstance(data, dict) else {}
     if not isinstance(tags, dict):
-        raise InputError(path, "tags must map each tag to its meaning", field="tags",
-                         allowed="{tag: description, ...}")
+        raise InputError(path, "tags_mapping", field="tags",
+                         allowed=Message("tags_layout"))
     return tuple(tag for tag in tags if tag != LINE_KEY)
 
 
-def _check_features(path: Path, technologies: list[Technology], wheres: list[str],
+def _check_features(path: Path, technologies: list[Technology], wheres: list[Message],
                     tags: tuple[str, ...]) -> None:
     """Every required feature is a known one or a declared tag; a typo gets a suggestion."""
     known = (*FEATURES, *tags)
@@ -457,9 +453,10 @@ def _check_features(path: Path, technologies: list[Technology], wheres: list[str
             for feature in getattr(tech, name):
                 if feature not in known:
                     close = get_close_matches(feature, known, n=1)
-                    hint = f"; did you mean '{close[0]}'?" if close else \
-                        " (declare it under the file's `tags:`)"
-                    raise InputError(path, f"unknown feature '{feature}'{hint}", where=where,
+                    hint = Message("did_you_mean", suggestion=close[0]) if close else \
+                        Message("declare_the_tag")
+                    raise InputError(path, "unknown_feature", feature=feature, hint=hint,
+                                     where=where,
                                      field=name, allowed=", ".join(known))
 
 
@@ -468,22 +465,22 @@ def _yaml_records(path: Path, data: Any) -> list[tuple[str, dict[str, Any]]]:
         defaults = {k: v for k, v in data.items() if k not in ("technologies", "tags", LINE_KEY)}
         unknown = set(defaults) - FILE_KEYS
         if unknown:
-            raise InputError(path, f"unknown key '{sorted(unknown)[0]}'",
-                             where=f"line {data[LINE_KEY]}", allowed=", ".join(sorted(FILE_KEYS)))
+            raise InputError(path, "unknown_key", key=sorted(unknown)[0],
+                             where=Message("line", line=data[LINE_KEY]),
+                             allowed=", ".join(sorted(FILE_KEYS)))
         entries = data["technologies"]
     else:
         defaults, entries = {}, data
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise InputError(path, "expected a list of technologies (or a mapping with a "
-                         "'technologies:' list)")
+        raise InputError(path, "expected_technologies")
     return [(_where(entry), _with_defaults(entry, defaults)) for entry in entries]
 
 
-def _where(entry: dict[str, Any]) -> str:
+def _where(entry: dict[str, Any]) -> Message:
     line = entry.get(LINE_KEY)
     name = entry.get("id")
-    label = f"entry '{name}'" if isinstance(name, str) else "entry"
-    return f"{label} (line {line})" if line else label
+    label = Message("entry_named", id=name) if isinstance(name, str) else Message("entry")
+    return Message("entry_line", entry=label, line=line) if line else label
 
 
 def _with_defaults(entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
@@ -498,34 +495,35 @@ def _with_defaults(entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str,
 
 
 def _table_records(path: Path,
-                   reader: Iterable[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+                   reader: Iterable[dict[str, Any]]) -> list[tuple[Message, dict[str, Any]]]:
     """Records of a CSV or a workbook: one row per entry, lists joined with ';'."""
     records = []
     for line, row in enumerate(reader, start=2):
         if None in row:
-            raise InputError(path, "more cells than header columns", where=f"line {line}")
+            raise InputError(path, "more_cells_than_columns", where=Message("line", line=line))
         record: dict[str, Any] = {k: v for k, v in row.items() if v not in ("", None)}
         record.pop("origin", None)  # an export's own column, not part of an entry
         for name in LIST_FIELDS:
             if name in record:
                 record[name] = [item.strip() for item in record[name].split(";") if item.strip()]
         name = record.get("id")
-        records.append((f"entry '{name}' (line {line})" if name else f"line {line}", record))
+        records.append((Message("entry_line", entry=Message("entry_named", id=name), line=line)
+                        if name else Message("line", line=line), record))
     return records
 
 
-def _validate(path: Path, where: str, record: dict[str, Any]) -> Technology:
+def _validate(path: Path, where: Message, record: dict[str, Any]) -> Technology:
     if "source" not in record:
         record = {**record, "source": {"document": path.name}}
     return validated(Technology, record, path, where, ALLOWED)
 
 
-def _check_unique(path: Path, technologies: list[Technology], wheres: list[str]) -> None:
+def _check_unique(path: Path, technologies: list[Technology], wheres: list[Message]) -> None:
     seen: dict[str, str] = {}
     for tech, where in zip(technologies, wheres, strict=True):
         if tech.id in seen:
-            raise InputError(path, f"duplicate id '{tech.id}', first defined at {seen[tech.id]}",
-                             where=where, field="id", allowed="ids unique within a file")
+            raise InputError(path, "duplicate_id", id=tech.id, first=seen[tech.id],
+                             where=where, field="id", allowed=Message("unique_ids"))
         seen[tech.id] = where
 
 
@@ -565,7 +563,7 @@ def _check_references(catalog: Catalog) -> None:
         for key in ("restates", "covers"):
             for target in getattr(tech, key):
                 if target not in catalog or target == tech.id:
-                    problem = "refers to itself" if target == tech.id else "unknown id"
-                    raise InputError(catalog.origins[tech.id], f"{problem} '{target}'",
-                                     where=f"entry '{tech.id}'", field=key,
+                    problem = "refers_to_itself" if target == tech.id else "unknown_id"
+                    raise InputError(catalog.origins[tech.id], problem, id=target,
+                                     where=Message("entry_named", id=tech.id), field=key,
                                      allowed=ALLOWED[key])

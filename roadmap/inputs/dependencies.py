@@ -8,13 +8,13 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .catalog import Catalog, builtin_catalog_dir
 from .files import LINE_KEY, read_yaml, validated, without_lines
 
 PREREQUISITE = "prerequisite"
-ALLOWED = {"before": "a catalog id", "after": "a catalog id", "kind": "prerequisite, synergy",
-           "reason": "one line of text"}
+ALLOWED = {"before": Message("a_catalog_id"), "after": Message("a_catalog_id"),
+           "kind": "prerequisite, synergy", "reason": Message("one_line_of_text")}
 
 
 class Edge(BaseModel):
@@ -30,11 +30,12 @@ def read_dependency_file(path: str | Path) -> list[Edge]:
     path = Path(path)
     data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("edges"), list):
-        raise InputError(path, "expected a mapping with an 'edges:' list",
+        raise InputError(path, "expected_edges",
                          allowed="edges: [{before: ID, after: ID, kind: ..., reason: ...}]")
     edges = []
     for entry in data["edges"]:
-        where = f"edge at line {entry.get(LINE_KEY)}" if isinstance(entry, dict) else None
+        where = Message("edge_line", line=entry.get(LINE_KEY)) if isinstance(entry, dict) \
+            else None
         edges.append(validated(Edge, without_lines(entry), path, where, ALLOWED))
     return edges
 
@@ -54,8 +55,8 @@ def load_dependencies(catalog: Catalog, *user_files: str | Path) -> nx.DiGraph:
         for edge in read_dependency_file(path):
             for tech_id in (edge.before, edge.after):
                 if tech_id not in catalog:
-                    raise InputError(path, f"unknown id '{tech_id}' in the edge {edge.before} -> "
-                                     f"{edge.after}", allowed="ids from `roadmap catalog list`")
+                    raise InputError(path, "edge_unknown_id", id=tech_id, before=edge.before,
+                                     after=edge.after, allowed=Message("ids_from_the_list"))
             graph.add_edge(edge.before, edge.after, kind=edge.kind, reason=edge.reason,
                            source=path.name)
     _check_acyclic(graph)
@@ -76,8 +77,7 @@ def _check_acyclic(graph: nx.DiGraph) -> None:
         return
     ids = " -> ".join([a for a, _ in cycle] + [cycle[0][0]])
     sources = sorted({hard.edges[a, b]["source"] for a, b in cycle})
-    raise InputError(", ".join(sources), f"prerequisites form a cycle: {ids}",
-                     allowed="an acyclic set of prerequisites")
+    raise InputError(", ".join(sources), "cycle", ids=ids, allowed=Message("acyclic"))
 
 
 def exclusive_conflicts(catalog: Catalog) -> nx.Graph:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError
+from ..errors import InputError, InvalidValue, Message
 from .vocabulary import DOMAIN_NAMES_ZH
 
 LINE_KEY = "__line__"
@@ -50,17 +50,23 @@ class _LineLoader(_SafeLoader):
         if node in self.constructed_objects:  # a node seen before: an alias (*name)
             self.repeated += _expanded_size(node, self.sizes)
             if self.repeated > MAX_ALIAS_VALUES:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"aliases repeat more than {MAX_ALIAS_VALUES} values",
-                    node.start_mark)
+                raise _refused(Message("aliases_repeat", count=MAX_ALIAS_VALUES),
+                               node.start_mark)
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"nested deeper than {MAX_DEPTH} levels", node.start_mark)
+                raise _refused(Message("nested_deeper", depth=MAX_DEPTH), node.start_mark)
             return super().construct_object(node, deep)
         finally:
             self.depth -= 1
+
+
+def _refused(message: Message, mark: yaml.Mark) -> yaml.constructor.ConstructorError:
+    """PyYAML's error for what the loader refuses, with its catalogue message kept for the
+    error line (`read_yaml`)."""
+    error = yaml.constructor.ConstructorError(None, None, message.said("en"), mark)
+    error.message = message
+    return error
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[yaml.Node, int]) -> int:
@@ -80,8 +86,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
             continue  # a merge key (<<) may override; a complex key is refused by PyYAML
         key = (key_node.tag, key_node.value)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key_node.value}'", key_node.start_mark)
+            raise _refused(Message("duplicate_key", key=key_node.value), key_node.start_mark)
         seen.add(key)
     mapping = loader.construct_mapping(node, deep=True)
     mapping[LINE_KEY] = node.start_mark.line + 1
@@ -95,19 +100,19 @@ def read_bytes(path: Path) -> bytes:
     """The file's bytes; refused when it is not a regular file or is larger than the limit."""
     path = Path(path)
     if path.is_dir():
-        raise InputError(path, "is a folder, not a file")
+        raise InputError(path, "folder_not_file")
     try:
         with path.open("rb") as handle:
             if not path.is_file():  # /dev/zero, a pipe: may never end
-                raise InputError(path, "not a regular file")
+                raise InputError(path, "not_a_regular_file")
             data = handle.read(MAX_INPUT_BYTES + 1)
     except FileNotFoundError:
-        raise InputError(path, "file not found") from None
+        raise InputError(path, "file_not_found") from None
     except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
+        raise InputError(path, "cannot_read", reason=exc.strerror) from None
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(path, f"larger than {MAX_INPUT_BYTES // 1024 // 1024} MB",
-                         allowed="a profile or catalog file under the limit")
+        raise InputError(path, "larger_than", size=MAX_INPUT_BYTES // 1024 // 1024,
+                         allowed=Message("a_file_under_the_limit"))
     return data
 
 
@@ -118,9 +123,9 @@ def read_text(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:  # often GBK, as Chinese Windows saves by default
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                         where=f"line {line}",
-                         allowed="UTF-8 text: save the file as UTF-8") from None
+        raise InputError(path, "not_utf8", reason=exc.reason, byte=exc.start,
+                         where=Message("line", line=line),
+                         allowed=Message("save_as_utf8")) from None
 
 
 # Encodings a consultant's CSV comes in: Excel's "CSV UTF-8" (with a BOM), plain UTF-8, and
@@ -139,7 +144,7 @@ def decoded_csv(path: Path) -> str:
         if encoding != CSV_ENCODINGS[0]:
             print(f"note: {path} read as {encoding.upper()} (not UTF-8)", file=sys.stderr)
         return text
-    raise InputError(path, "not UTF-8 or GB18030 text", allowed="save the CSV as UTF-8")
+    raise InputError(path, "not_utf8_or_gb18030", allowed=Message("save_csv_as_utf8"))
 
 
 def sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -150,15 +155,15 @@ def sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, tupl
     try:
         unpacked = sum(member.file_size for member in zipfile.ZipFile(packed).infolist())
         if unpacked > MAX_UNPACKED_BYTES:  # a "zip bomb": a few MB that unpack to GBs
-            raise InputError(path, f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB",
-                             allowed="a workbook under the limit")
+            raise InputError(path, "unpacks_to_more", size=MAX_UNPACKED_BYTES // 2**20,
+                             allowed=Message("a_workbook_under_the_limit"))
         book = load_workbook(packed, read_only=True, data_only=True)
     except InputError:
         raise
     except Exception as exc:  # zipfile, openpyxl raise BadZipFile, KeyError... when damaged
-        raise InputError(path, f"not a readable .xlsx workbook ({exc})") from None
+        raise InputError(path, "not_a_workbook", reason=exc) from None
     if sheet is not None and sheet not in book.sheetnames:
-        raise InputError(path, f"no sheet '{sheet}'", field="sheet",
+        raise InputError(path, "no_sheet", sheet=sheet, field="sheet",
                          allowed=", ".join(book.sheetnames))
     yield from enumerate((book[sheet] if sheet else book.worksheets[0])
                          .iter_rows(values_only=True), start=1)
@@ -180,17 +185,18 @@ def read_yaml(path: Path) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader
     except RecursionError:
-        raise InputError(path, f"malformed YAML: nested deeper than {MAX_DEPTH} levels",
-                         ) from None
+        raise InputError(path, "malformed_yaml",
+                         detail=Message("nested_deeper", depth=MAX_DEPTH)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        where = Message("line", line=mark.line + 1) if mark else None
+        problem = getattr(exc, "message", None) or getattr(exc, "problem", None) \
+            or str(exc).splitlines()[0]  # PyYAML's own words are English
         if (line := _full_width_colon(text, exc)) is not None:
-            raise InputError(path, "malformed YAML: a full-width colon '：' after a key",
-                             where=f"line {line}", allowed="key: value, with the ASCII "
-                             "colon ':' and a space") from None
-        raise InputError(path, f"malformed YAML: {problem}", where=where) from None
+            raise InputError(path, "malformed_yaml", detail=Message("full_width_colon"),
+                             where=Message("line", line=line),
+                             allowed=Message("ascii_colon")) from None
+        raise InputError(path, "malformed_yaml", detail=problem, where=where) from None
 
 
 def _full_width_colon(text: str, exc: yaml.YAMLError) -> int | None:
@@ -216,7 +222,7 @@ def without_lines(value: Any) -> Any:
     return value
 
 
-def validated(model: type[M], data: Any, path: str | Path, where: str | None,
+def validated(model: type[M], data: Any, path: str | Path, where: str | Message | None,
               allowed: Mapping[str, str]) -> M:
     """`model` built from `data`, or one validation error as one `InputError`.
 
@@ -231,10 +237,9 @@ def validated(model: type[M], data: Any, path: str | Path, where: str | None,
         raise _input_error(Path(path), where, error, model.model_fields, allowed) from None
     if (found := _unwritable(value.model_dump())) is not None:
         location, character = found
-        raise InputError(path, f"control character U+{ord(character):04X} in the text",
+        raise InputError(path, "control_character", code=f"{ord(character):04X}",
                          where=where, field=".".join(location) or None,
-                         allowed="text without control characters; tab and line breaks "
-                         "are fine")
+                         allowed=Message("no_control_characters"))
     return value
 
 
@@ -289,15 +294,15 @@ def _closest(errors: list[dict[str, Any]]) -> dict[str, Any]:
                key=lambda e: sum(o["branch"][:1] == e["branch"][:1] for o in errors))
 
 
-def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
+def _input_error(path: Path, where: str | Message | None, error: Mapping[str, Any],
                  fields: Iterable[str], allowed: Mapping[str, str]) -> InputError:
     """One pydantic error as an `InputError` naming the field and what it allows."""
     location = [str(part) for part in error["loc"] if not isinstance(part, int)]
     if location and location[-1] == "[key]":  # a mapping key outside its vocabulary
         location.pop()
         parent = ".".join(location[:-1])
-        return InputError(path, "unknown key" + _did_you_mean(error, location[-1]), where=where,
-                          field=".".join(location),
+        return InputError(path, "unknown_key_hint", hint=_did_you_mean(error, location[-1]),
+                          where=where, field=".".join(location),
                           allowed=allowed.get(parent + ".*") or ", ".join(_choices(error))
                           or allowed.get(location[0]))
     name = ".".join(location) if location else None
@@ -306,18 +311,54 @@ def _input_error(path: Path, where: str | None, error: Mapping[str, Any],
         parent = location[:-1]
         options = allowed.get(".".join(parent) + ".*") if parent else ", ".join(fields)
         close = get_close_matches(location[-1], list(fields) if not parent else [], n=1)
-        problem = f"unknown field; did you mean '{close[0]}'?" if close else "unknown field"
+        problem = Message("unknown_field_did_you_mean", suggestion=close[0]) if close \
+            else Message("unknown_field")
         return InputError(path, problem, where=where, field=name, allowed=options)
     if error["type"] == "missing":
         return InputError(path, "missing", where=where, field=name, allowed=described)
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if name is None and ": " in message:  # a model-level check names its field first
-        name, message = message.split(": ", 1)
-        return InputError(path, message, where=where, field=name, allowed=allowed.get(name))
+    message, checked = pydantic_message(error), (error.get("ctx") or {}).get("error")
+    if name is None and isinstance(checked, InvalidValue) and checked.field:
+        # a check of the whole model names the field it is about
+        return InputError(path, message, where=where, field=checked.field,
+                          allowed=checked.allowed or allowed.get(checked.field))
     value = error.get("input")
-    shown = message if isinstance(value, dict | list) else f"{_quoted(value)} is not allowed"
-    shown += _did_you_mean(error, value)
+    shown = message if isinstance(value, dict | list) else \
+        Message("not_allowed_hint", value=_quoted(value), hint=_did_you_mean(error, value))
     return InputError(path, shown, where=where, field=name, allowed=described or message)
+
+
+# The pydantic error types our models meet, worded by messages.yaml `error` pydantic_TYPE
+# with the error's ctx (the English is pydantic's own); any other keeps pydantic's English.
+PYDANTIC_TYPES = ("missing", "extra_forbidden", "float_parsing", "float_type", "int_parsing",
+                  "int_type", "int_from_float", "bool_parsing", "bool_type", "greater_than",
+                  "greater_than_equal", "less_than", "less_than_equal", "finite_number",
+                  "string_type", "list_type", "dict_type", "model_type",
+                  "string_pattern_mismatch", "string_too_short", "string_too_long",
+                  "too_short", "too_long", "tuple_type", "model_attributes_type",
+                  "rate_range")  # the last, site.py's own (a PydanticCustomError for its `le`)
+
+
+def pydantic_message(error: Mapping[str, Any]) -> Message:
+    """A pydantic error's message in the catalogue's words: a check of ours (`InvalidValue`)
+    its own, a choice of values ('a', 'b' or 'c') in each language's words."""
+    context = error.get("ctx") or {}
+    if isinstance(context.get("error"), InvalidValue):
+        return context["error"].message
+    if error["type"] in ("literal_error", "enum"):
+        quoted = [f"'{choice}'" for choice in _choices(error)]
+        expected = Message("choices", some=", ".join(quoted[:-1]), last=quoted[-1]) \
+            if len(quoted) > 1 else context.get("expected", "")
+        return Message("pydantic_literal_error", expected=expected)
+    if error["type"] in PYDANTIC_TYPES:
+        length = context.get("min_length", context.get("max_length"))
+        shown = {name: _as_pydantic_writes(value) for name, value in context.items()}
+        return Message(f"pydantic_{error['type']}", **shown, count=length)
+    return Message("pydantic", text=str(error["msg"]).removeprefix("Value error, "))
+
+
+def _as_pydantic_writes(value: Any) -> Any:
+    """A limit as pydantic's message writes it: a whole float without its '.0' (0, 1)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _quoted(value: Any, limit: int = 60) -> str:
@@ -327,23 +368,23 @@ def _quoted(value: Any, limit: int = 60) -> str:
     return repr(value)
 
 
-def _did_you_mean(error: Mapping[str, Any], value: Any) -> str:
+def _did_you_mean(error: Mapping[str, Any], value: Any) -> Message | str:
     """A hint for the usual slips: a percentage for a fraction (80, 8 or '2%': the field's
     limit `le` is at most 1 and the hundredth fits it), a misspelt choice or one named in
     Chinese (园区)."""
     limit = (error.get("ctx") or {}).get("le")
     if limit is not None and limit <= 1 and isinstance(value, int | float) \
             and 1 < abs(value) <= 100 and abs(value) / 100 <= limit:
-        return f"; did you mean {value / 100:g}?"
+        return Message("did_you_mean_number", suggestion=f"{value / 100:g}")
     if error["type"] == "literal_error" and isinstance(value, str):
         close = [VALUES_OF_CHINESE[value]] if VALUES_OF_CHINESE.get(value) in _choices(error) \
             else get_close_matches(value, _choices(error), n=1, cutoff=0.75)
         if close:
-            return f"; did you mean '{close[0]}'?"
+            return Message("did_you_mean", suggestion=close[0])
     percentage = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*%\s*", value) \
         if isinstance(value, str) else None
     if percentage:  # growth_rate: 2%
-        return f"; did you mean {float(percentage[1]) / 100:g}?"
+        return Message("did_you_mean_number", suggestion=f"{float(percentage[1]) / 100:g}")
     return ""
 
 

@@ -18,8 +18,8 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import InputError
-from .files import LINE_KEY, without_lines
+from ..errors import InputError, InvalidValue, Message
+from .files import LINE_KEY, pydantic_message, without_lines
 
 # The plan's categories: the town catalog's six (seed 003 table 7-2), by which defaults go.
 PLAN_CATEGORIES = {"planning": "规划管理", "energy": "能源", "industry": "工业",
@@ -30,18 +30,18 @@ MODES = ("government", "enterprise", "emc", "ppp")
 Mode = Literal["government", "enterprise", "emc", "ppp"]
 FUNDING_KEYS = ("market", "higher_government", "local_government")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-QUARTER_ALLOWED = "a quarter like 2014Q1, or a year 1990-2100: its Q1 as a start, Q4 as an end"
-NAME_ALLOWED = "{zh: text, en: text}"
+QUARTER_ALLOWED = Message("a_quarter")
+NAME_ALLOWED = Message("a_name")
 # What each field allows, by its name (the last part of the field's path).
 ALLOWED = {
     "start": QUARTER_ALLOWED, "end": QUARTER_ALLOWED,
-    **dict.fromkeys(FUNDING_KEYS, "an amount >= 0 in 10k yuan (万元)"),
-    "funding": "{" + ", ".join(FUNDING_KEYS) + ": 10k yuan (万元)}",
+    **dict.fromkeys(FUNDING_KEYS, Message("an_amount")),
+    "funding": Message("plan_funding", keys=", ".join(FUNDING_KEYS)),
     "mode": ", ".join(MODES), "category": ", ".join(PLAN_CATEGORIES),
     "name": NAME_ALLOWED, "lead": NAME_ALLOWED, "how": NAME_ALLOWED, "unit": NAME_ALLOWED,
-    "measures": "catalog ids (`roadmap catalog list`)",
-    "actions": "ids of the section's actions", "id": "a unique text id",
-    "base": "a number or " + NAME_ALLOWED, "targets": "{YEAR: a number or " + NAME_ALLOWED + "}",
+    "measures": Message("plan_measures"),
+    "actions": Message("plan_actions"), "id": Message("a_text_id"),
+    "base": Message("a_number_or_name"), "targets": Message("plan_targets"),
 }
 
 
@@ -56,7 +56,7 @@ class Text(BaseModel):
     @model_validator(mode="after")
     def _some(self) -> Text:
         if not (self.zh.strip() or self.en.strip()):
-            raise ValueError("give zh, en or both")
+            raise InvalidValue("give_zh_or_en")
         return self
 
 
@@ -89,7 +89,7 @@ def _quarter(value: Any) -> Any:
     if isinstance(value, bool) or not (isinstance(value, int) and 1990 <= value <= 2100 or
                                        isinstance(value, str) and QUARTER.match(value)
                                        and 1990 <= int(value[:4]) <= 2100):
-        raise ValueError(f"{value!r} is not a quarter")
+        raise InvalidValue("not_a_quarter", value=repr(value))
     return value
 
 
@@ -116,7 +116,7 @@ class Work(BaseModel):
     def _order(self) -> Work:
         if self.start is not None and self.end is not None and \
                 quarter_index(self.end, True) < quarter_index(self.start):
-            raise ValueError(f"end: {self.end} is before start {self.start}")
+            raise InvalidValue("end_before_start", field="end", end=self.end, start=self.start)
         return self
 
 
@@ -161,14 +161,14 @@ class Implementation(BaseModel):
         ids = [a.id for a in self.actions] + [p.id for a in self.actions for p in a.parts]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
-            raise ValueError(f"actions.id: '{repeated[0]}' is used twice")
+            raise InvalidValue("id_used_twice", field="actions.id", id=repeated[0])
         known = [a.id for a in self.actions]
         for kind in ("challenges", "indicators"):
             for index, item in enumerate(getattr(self, kind)):
                 unknown = [a for a in item.actions if a not in known]
                 if unknown:
-                    raise ValueError(f"{kind}.{index}.actions: unknown action '{unknown[0]}' "
-                                     f"(allowed: {', '.join(known)})")
+                    raise InvalidValue("unknown_action", field=f"{kind}.{index}.actions",
+                                       action=unknown[0], allowed=", ".join(known))
         return self
 
 
@@ -183,24 +183,23 @@ def check_implementation(raw: Any, path: Any) -> Implementation:
 
 
 def _error(raw: Any, path: Any, error: dict) -> InputError:
-    location, message = list(error["loc"]), str(error["msg"]).removeprefix("Value error, ")
-    allowed = None
-    if not location and ": " in message:  # a check of the whole section names its field
-        name, message = message.split(": ", 1)
-        location = [int(p) if p.isdigit() else p for p in name.split(".")]
-        message, _, allowed = message.partition(" (allowed: ")
-        allowed = allowed.rstrip(")") or None
+    location, message = list(error["loc"]), pydantic_message(error)
+    checked, allowed = (error.get("ctx") or {}).get("error"), None
+    if not location and isinstance(checked, InvalidValue) and checked.field:
+        # a check of the whole section names its field
+        location = [int(p) if p.isdigit() else p for p in checked.field.split(".")]
+        allowed = checked.allowed
     where = _line_at(raw, location)
     names = [str(p) for p in location if not isinstance(p, int)]
     if error["type"] == "extra_forbidden":
-        return InputError(path, "unknown field", where=where,
+        return InputError(path, "unknown_field", where=where,
                           field=".".join(["implementation", *names]),
                           allowed=", ".join(_model_at(names[:-1]).model_fields))
     value = error.get("input")
     if error["type"] == "missing":
-        problem = "missing"
+        problem = Message("missing")
     elif error["loc"] and not isinstance(value, dict | list):
-        problem = f"{value!r} is not allowed"
+        problem = Message("not_allowed", value=repr(value))
     else:
         problem = message
     leaf = next((n for n in reversed(names) if n in ALLOWED), None)
@@ -216,7 +215,7 @@ def _model_at(names: list[str]) -> type[BaseModel]:
     return models[names[-1]] if names else Implementation
 
 
-def _line_at(raw: Any, location: list) -> str | None:
+def _line_at(raw: Any, location: list) -> Message | None:
     """The line of the innermost mapping along `location` in the YAML as read."""
     line, node = None, raw
     for part in location:
@@ -229,4 +228,4 @@ def _line_at(raw: Any, location: list) -> str | None:
             break
     if isinstance(node, dict):
         line = node.get(LINE_KEY, line)
-    return f"line {line}" if line else None
+    return Message("line", line=line) if line else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import InvalidValue, Message
 from .assumptions import CAP_SPREAD, range_of
 
 GROWTH_SPREAD = 0.01  # +- 1 point a year on each sector's growth: project assumption
@@ -21,31 +22,23 @@ FIXED = "fixed"
 
 # input: (default range or None where each price or family has its own, what it is, the
 # limits a profile's range must keep)
-DRAWN: dict[str, tuple[tuple[float, float] | None, str, tuple[float, float]]] = {
-    "cap": (CAP_SPREAD, "multiplier of each grade-based potential", (0.0, 3.0)),
-    "shift": ((-0.5, 0.5), "years added to each wide-adoption year, as a fraction of its "
-              "popularisation period", (-1.0, 1.0)),
-    "growth": ((-GROWTH_SPREAD, GROWTH_SPREAD), "added to each sector's growth rate a year",
-               (-0.1, 0.1)),
-    "grid": (range_of("grid_factor"), "multiplier of the grid factor reached in the target "
-             "year", (0.0, 3.0)),
-    "autonomous": (range_of("autonomous_uptake"), "share of a mature measure's adoption in "
-                   "business as usual", (0.0, 1.0)),
-    "uptake": (range_of("sink_uptake_per_mu"), "forest uptake, tCO2 per 亩 a year", (0.0, 5.0)),
-    "energy_prices": (None, "multiplier of every energy price in force (default: each "
-                      "carrier's documented range)", (0.0, 5.0)),
-    "capex": (None, "multiplier of every technology family's capex (default: each family's "
-              "range in catalogs/costs.yaml)", (0.0, 20.0)),
-    "cost_effectiveness": ((1 / EFFECTIVENESS_SPREAD, EFFECTIVENESS_SPREAD), "multiplier of "
-                           "each ➕ grade's t/yr per 10k yuan", (0.0, 20.0)),
-    "discount_rate": (None, "the discount rate (default: the rate in force +- "
-                      f"{RATE_SPREAD:g})", (0.0, 0.3)),
+DRAWN: dict[str, tuple[tuple[float, float] | None, Message, tuple[float, float]]] = {
+    "cap": (CAP_SPREAD, Message("drawn_cap"), (0.0, 3.0)),
+    "shift": ((-0.5, 0.5), Message("drawn_shift"), (-1.0, 1.0)),
+    "growth": ((-GROWTH_SPREAD, GROWTH_SPREAD), Message("drawn_growth"), (-0.1, 0.1)),
+    "grid": (range_of("grid_factor"), Message("drawn_grid"), (0.0, 3.0)),
+    "autonomous": (range_of("autonomous_uptake"), Message("drawn_autonomous"), (0.0, 1.0)),
+    "uptake": (range_of("sink_uptake_per_mu"), Message("drawn_uptake"), (0.0, 5.0)),
+    "energy_prices": (None, Message("drawn_energy_prices"), (0.0, 5.0)),
+    "capex": (None, Message("drawn_capex"), (0.0, 20.0)),
+    "cost_effectiveness": ((1 / EFFECTIVENESS_SPREAD, EFFECTIVENESS_SPREAD),
+                           Message("drawn_cost_effectiveness"), (0.0, 20.0)),
+    "discount_rate": (None, Message("drawn_discount_rate", spread=f"{RATE_SPREAD:g}"),
+                      (0.0, 0.3)),
 }
 CENTRED = ("energy_prices", "capex", "cost_effectiveness", "discount_rate")
-UNCERTAINTY_ALLOWED = (
-    "{INPUT: fixed or [low, high]} with inputs " + ", ".join(DRAWN)
-    + "; low <= high within each input's limits, and for " + ", ".join(CENTRED)
-    + " low <= the central value (1 for multipliers, the rate in force) <= high")
+UNCERTAINTY_ALLOWED = Message("site_uncertainty", inputs=", ".join(DRAWN),
+                              centred=", ".join(CENTRED))
 
 
 def check_uncertainty(value: Any) -> dict[str, tuple[float, float] | str]:
@@ -53,11 +46,11 @@ def check_uncertainty(value: Any) -> dict[str, tuple[float, float] | str]:
     must hold 1; the discount rate's is checked against the rate in force by
     `check_rate_range`). Raises ValueError naming the input."""
     if not isinstance(value, dict):
-        raise ValueError(f"uncertainty: {value!r} is not a mapping")
+        raise InvalidValue("uncertainty_not_mapping", field="uncertainty", value=repr(value))
     checked: dict[str, tuple[float, float] | str] = {}
     for name, given in value.items():
         if name not in DRAWN:
-            raise ValueError(f"uncertainty: unknown input '{name}'")
+            raise InvalidValue("unknown_uncertainty", field="uncertainty", name=name)
         checked[name] = FIXED if given == FIXED else _checked_range(name, given)
         if name != "discount_rate":
             _holding(name, checked[name], 1.0)
@@ -74,15 +67,13 @@ def _checked_range(name: str, given: Any) -> tuple[float, float]:
     numbers = isinstance(given, list | tuple) and len(given) == 2 and all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in given)
     if not numbers or not low_limit <= given[0] <= given[1] <= high_limit:
-        raise ValueError(f"uncertainty.{name}: {given!r} is not allowed (allowed: fixed or "
-                         f"[low, high] with {low_limit:g} <= low <= high <= {high_limit:g}: "
-                         f"{DRAWN[name][1]})")
+        raise InvalidValue("range_not_allowed", field=f"uncertainty.{name}", value=repr(given),
+                           low=f"{low_limit:g}", high=f"{high_limit:g}", what=DRAWN[name][1])
     return float(given[0]), float(given[1])
 
 
 def _holding(name: str, given: tuple[float, float] | str, central: float) -> None:
     """A split-uniform input's range must hold its central value."""
     if name in CENTRED and given != FIXED and not given[0] <= central <= given[1]:
-        raise ValueError(f"uncertainty.{name}: {list(given)!r} is not allowed (allowed: fixed "
-                         f"or [low, high] around the central value, low <= {central:g} <= "
-                         "high)")
+        raise InvalidValue("range_off_centre", field=f"uncertainty.{name}", value=repr(list(given)),
+                           central=f"{central:g}")

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..errors import InputError
+from ..errors import InputError, InvalidValue, Message
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .files import read_yaml, validated, without_lines
@@ -95,55 +95,50 @@ SIZE_KEYS = {"share": "a fraction 0-1 of the cells it acts on (supply: of the si
 SIZE_LIMITS = {"share": 1, "mw": 1e6, "mwh": 1e10, "area_ha": 1e8, "area_mu": 1.5e9}
 
 ALLOWED = {
-    "name": "any text",
+    "name": Message("any_text"),
     "domain": ", ".join(DOMAINS),
     "region": ", ".join(REGIONS),
-    "base_year": "a year 1990-2100",
-    "target_year": "a year 1990-2100 after base_year",
-    "start_year": "the first year measures can start: a year after base_year, not after "
-                  "target_year (empty: the year after base_year)",
-    "baseline": "tCO2e/yr as {SECTOR: {CARRIER: t}} with sectors " + ", ".join(SECTORS)
-                + " and carriers " + ", ".join(CARRIERS) + "; or the old {SOURCE: t} with "
-                + ", ".join(LEGACY_SOURCES) + "; or {file: TABLE.xlsx|.csv, sheet: NAME}",
-    "baseline.*": "sectors " + ", ".join(SECTORS) + " (or the old sources "
-                  + ", ".join(LEGACY_SOURCES) + ")",
-    "energy": "{SECTOR: {QUANTITY: amount}} with quantities " + ", ".join(QUANTITIES)
-              + "; or {file: TABLE.xlsx|.csv, sheet: NAME}",
+    "base_year": Message("a_year"),
+    "target_year": Message("a_target_year"),
+    "start_year": Message("a_start_year"),
+    "baseline": Message("site_baseline", sectors=", ".join(SECTORS),
+                        carriers=", ".join(CARRIERS), sources=", ".join(LEGACY_SOURCES)),
+    "baseline.*": Message("site_baseline_keys", sectors=", ".join(SECTORS),
+                          sources=", ".join(LEGACY_SOURCES)),
+    "energy": Message("site_energy", quantities=", ".join(QUANTITIES)),
     "energy.*": ", ".join(SECTORS),
-    "grid": "{YEAR: tCO2/MWh, ...} (interpolated; 0-2)",
-    "green_power": "{YEAR: share 0-1 of electricity bought or generated zero-carbon, ...}",
-    "land_area_ha": "the site's land area in hectares (sizes sink measures)",
-    "measures": "{CATALOG_ID: {KEY: number}} with one KEY of " + ", ".join(
-        f"{key} (0-{limit:,.0f})" for key, limit in SIZE_LIMITS.items()),
-    "growth_rate": "a fraction per year between -0.5 and 0.5, {YEAR: fraction, ...}, or "
-                   "{SECTOR: fraction or {YEAR: fraction}, ...}",
-    "gdp": "base-year GDP in 10k yuan (万元)",
-    "gdp_growth": "a fraction per year, or {YEAR: fraction, ...} (each from that year on)",
-    "intensity_target": "{reduction: fraction 0-1 of CO2 per GDP below the base year, "
-                        "year: YEAR}; needs gdp",
+    "grid": Message("site_grid"),
+    "green_power": Message("site_green_power"),
+    "land_area_ha": Message("site_land_area"),
+    "measures": Message("site_measures", keys=", ".join(
+        f"{key} (0-{limit:,.0f})" for key, limit in SIZE_LIMITS.items())),
+    "growth_rate": Message("site_growth_rate"),
+    "gdp": Message("site_gdp"),
+    "gdp_growth": Message("site_gdp_growth"),
+    "intensity_target": Message("site_intensity_target"),
     "intensity_target.*": "reduction, year",
-    "target": "{reduction: fraction 0-1, year: YEAR}",
+    "target": Message("site_target"),
     "target.*": "reduction, year",
-    "features": "any of " + ", ".join(SITE_FEATURES) + " or a name in custom_features",
-    "custom_features": "the site's own feature names (lowercase), matched by catalog `requires`",
-    "budget": "a positive amount in 10k yuan (万元)",
-    "budget_max_cost": "yuan per tCO2e, 0 or more",
+    "features": Message("site_features", features=", ".join(SITE_FEATURES)),
+    "custom_features": Message("site_custom_features"),
+    "budget": Message("a_positive_amount"),
+    "budget_max_cost": Message("yuan_per_tonne"),
     "prices": PRICES_ALLOWED,
-    "phase_budgets": "{PHASE: 10k yuan (万元), ...} with the site's phases (near, mid, long)",
-    "discount_rate": "a fraction per year, above 0 and at most 0.3",
-    "price_escalation": "a fraction per year between -0.1 and 0.1",
-    "carbon_price": "yuan per tCO2e, 0-5000",
+    "phase_budgets": Message("site_phase_budgets"),
+    "discount_rate": Message("site_discount_rate"),
+    "price_escalation": Message("site_price_escalation"),
+    "carbon_price": Message("site_carbon_price"),
     "uncertainty": UNCERTAINTY_ALLOWED,
-    "weights": "non-negative numbers for " + ", ".join(CRITERIA),
+    "weights": Message("site_weights", criteria=", ".join(CRITERIA)),
     "weights.*": ", ".join(CRITERIA),
     "method": ", ".join(METHODS),
-    "include": "catalog ids",
-    "exclude": "catalog ids",
-    "extra_domains": "other domains whose measures are also considered: " + ", ".join(DOMAINS),
-    "assumptions": "the project's assumptions (see the README)",
+    "include": Message("catalog_ids"),
+    "exclude": Message("catalog_ids"),
+    "extra_domains": Message("site_extra_domains", domains=", ".join(DOMAINS)),
+    "assumptions": Message("site_assumptions"),
     "assumptions.*": ", ".join(Assumptions.model_fields),
-    "sources": "{key path: source text, {zh: text, en: text} or \"illustrative\"}",
-    "implementation": "{actions: [...], challenges: [...], indicators: [...]} (see the README)",
+    "sources": Message("site_sources"),
+    "implementation": Message("site_implementation"),
 }
 Rates = float | dict[int, float]
 
@@ -170,7 +165,7 @@ class MeasureSize(BaseModel):
     def _one(self) -> MeasureSize:
         given = [k for k in SIZE_KEYS if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of " + ", ".join(SIZE_KEYS))
+            raise InvalidValue("one_size_key", keys=", ".join(SIZE_KEYS))
         return self
 
     @property
@@ -277,17 +272,17 @@ class Site(BaseModel):
         for amounts in value.values():
             for key, amount in amounts.items():
                 if key not in QUANTITIES:
-                    raise ValueError(f"unknown quantity '{key}' (allowed: "
-                                     f"{', '.join(QUANTITIES)})")
+                    raise InvalidValue("unknown_quantity", key=key,
+                                       quantities=", ".join(QUANTITIES))
                 if not amount >= 0:
-                    raise ValueError(f"{key}: amounts must be >= 0")
+                    raise InvalidValue("amounts_not_negative", key=key)
         return value
 
     @field_validator("baseline")
     @classmethod
     def _non_negative(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
         if any(not v >= 0 for cells in value.values() for v in cells.values()):
-            raise ValueError("emissions must be >= 0")
+            raise InvalidValue("emissions_not_negative")
         return value
 
     @field_validator("prices")
@@ -311,9 +306,10 @@ class Site(BaseModel):
         for feature in self.features:
             if feature not in known:
                 close = get_close_matches(feature, known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else \
-                    " (declare it in custom_features)"
-                raise ValueError(f"features: unknown feature '{feature}'{hint}")
+                hint = Message("did_you_mean", suggestion=close[0]) if close else \
+                    Message("declare_custom_feature")
+                raise InvalidValue("unknown_site_feature", field="features", feature=feature,
+                                   hint=hint)
         return self
 
     @field_validator("growth_rate", "gdp_growth")
@@ -332,7 +328,7 @@ class Site(BaseModel):
     @classmethod
     def _usable_weights(cls, value: dict[str, float]) -> dict[str, float]:
         if any(not v >= 0 for v in value.values()) or not 0 < sum(value.values()) < math.inf:
-            raise ValueError("weights must be >= 0 with a positive, finite sum")
+            raise InvalidValue("weights_positive_sum")
         return value
 
     @model_validator(mode="after")
@@ -356,33 +352,31 @@ class Site(BaseModel):
     @model_validator(mode="after")
     def _years(self) -> Site:
         if self.target_year <= self.base_year:
-            raise ValueError(f"target_year: {self.target_year} is not after base_year "
-                             f"{self.base_year}")
+            raise InvalidValue("target_year_not_after", field="target_year",
+                               year=self.target_year, base=self.base_year)
         if self.start_year is not None and not \
                 self.base_year < self.start_year <= self.target_year:
-            raise ValueError(f"start_year: {self.start_year} is outside "
-                             f"{self.base_year + 1}-{self.target_year}")
+            raise InvalidValue("start_year_outside", field="start_year", year=self.start_year,
+                               first=self.base_year + 1, last=self.target_year)
         for key in ("target", "intensity_target"):
             target = getattr(self, key)
             if target and not self.base_year < target.year <= self.target_year:
-                raise ValueError(f"{key}: year {target.year} is outside "
-                                 f"{self.base_year + 1}-{self.target_year}")
+                raise InvalidValue("target_year_outside", field=key, year=target.year,
+                                   first=self.base_year + 1, last=self.target_year)
         if self.intensity_target and self.gdp is None:
-            raise ValueError("gdp: missing; an intensity target needs the base-year GDP")
+            raise InvalidValue("gdp_needed", field="gdp")
         both = sorted(set(self.include) & set(self.exclude))
         if both:
-            raise ValueError(f"include: '{both[0]}' is also in exclude; keep it in one list")
+            raise InvalidValue("also_excluded", field="include", id=both[0])
         if self.total_baseline <= 0:
-            raise ValueError("baseline: at least one cell with emissions > 0 is needed (in "
-                             "baseline or energy)")
+            raise InvalidValue("no_emissions", field="baseline")
         if not self.total_baseline <= MAX_BASELINE_T:
-            raise ValueError(f"baseline: {self.total_baseline:.3g} tCO2e/yr in all (baseline "
-                             f"and energy) is beyond any site; at most {MAX_BASELINE_T:.3g}")
+            raise InvalidValue("beyond_any_site", field="baseline",
+                               total=f"{self.total_baseline:.3g}", limit=f"{MAX_BASELINE_T:.3g}")
         overlap = [f"{s}.{QUANTITIES[q][0]}" for s, amounts in self.energy.items()
                    for q in amounts if QUANTITIES[q][0] in self.baseline.get(s, {})]
         if overlap:
-            raise ValueError(f"energy: {overlap[0]} is also given under baseline; give each "
-                             "cell once")
+            raise InvalidValue("given_twice", field="energy", cell=overlap[0])
         self._check_factors()
         return self
 
@@ -392,25 +386,22 @@ class Site(BaseModel):
         electric = any("electricity" in cells for cells in self.baseline.values()) or any(
             "electricity_mwh" in amounts for amounts in self.energy.values())
         if electric and interpolate(self.grid_path(), [self.base_year])[0] <= 0:
-            given = "grid" if self.grid else "assumptions: grid_factor"
-            raise ValueError(f"{given}: the factor in the base year {self.base_year} is 0, "
-                             "so the site's electricity would hold no energy; give it above "
-                             "0 in the base year (a cleaner grid comes in later years)")
+            field, prefix = ("grid", "") if self.grid else ("assumptions", "grid_factor: ")
+            raise InvalidValue("zero_base_factor", field=field, prefix=prefix,
+                               year=self.base_year)
         factors = self.assumptions.emission_factors
         for sector, cells in self.baseline.items():
             for carrier, tonnes in cells.items():
                 if tonnes > 0 and factors.get(carrier, 1.0) <= 0:
-                    raise ValueError(f"baseline: {sector}.{carrier} has {tonnes:g} t, but "
-                                     f"{carrier} counts 0 tCO2 per MWh "
-                                     f"(assumptions.emission_factors.{carrier}); leave it "
-                                     "out or give the factor above 0")
+                    raise InvalidValue("zero_factor_baseline", field="baseline",
+                                       cell=f"{sector}.{carrier}", tonnes=f"{tonnes:g}",
+                                       carrier=carrier)
         for sector, amounts in self.energy.items():
             for key, amount in amounts.items():
                 carrier, _, tonnes = QUANTITIES[key]
                 if amount > 0 and tonnes and factors.get(carrier, 1.0) <= 0:
-                    raise ValueError(f"assumptions: emission_factors.{carrier} is 0, but "
-                                     f"energy gives {sector}.{key}: a fuel the site burns "
-                                     "needs a factor above 0")
+                    raise InvalidValue("zero_factor_energy", field="assumptions",
+                                       carrier=carrier, cell=f"{sector}.{key}")
 
     def grid_path(self) -> dict[int, float]:
         """The site's grid emission factor path (its own, or the Guangdong default)."""
@@ -530,10 +521,9 @@ def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
     path = Path(path)
     data = read_yaml(path)
     if data is None:  # nothing but blanks and comments
-        raise InputError(path, "the file is empty",
-                         allowed="a site profile; `roadmap init -o FILE` writes a template")
+        raise InputError(path, "file_is_empty", allowed=Message("a_site_profile"))
     if not isinstance(data, dict):
-        raise InputError(path, "expected a mapping of site keys", allowed=", ".join(ALLOWED))
+        raise InputError(path, "expected_site_keys", allowed=", ".join(ALLOWED))
     if data.get("implementation") is not None:  # its errors name the item's own line
         check_implementation(data["implementation"], path)
     data = with_tables(data, path, {"baseline": CARRIERS, "energy": QUANTITIES})
@@ -556,23 +546,22 @@ def _with_line(error: InputError, path: Path) -> InputError:
     number = next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
     if number is None:
         return error
-    return InputError(error.file, error.problem, where=f"line {number}", field=error.field,
-                      allowed=error.allowed)
+    return error.replaced(where=Message("line", line=number))
 
 
 def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
     for key in ("include", "exclude", "measures"):
         for tech_id in getattr(site, key):
             if tech_id not in catalog:
-                raise InputError(path, f"unknown id '{tech_id}'", field=key,
-                                 allowed="ids from `roadmap catalog list`")
+                raise InputError(path, "unknown_id", id=tech_id, field=key,
+                                 allowed=Message("ids_from_the_list"))
     for action in site.implementation.actions if site.implementation else ():
         for tech_id in action.measures:
             if tech_id not in catalog:
                 raise _with_line(InputError(
-                    path, f"action '{action.id}': unknown id '{tech_id}'",
+                    path, "action_unknown_id", action=action.id, id=tech_id,
                     field="implementation.actions.measures",
-                    allowed="ids from `roadmap catalog list`"), Path(path))
+                    allowed=Message("ids_from_the_list")), Path(path))
 
 
 def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
@@ -585,7 +574,7 @@ def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
     {('commercial', 'electricity'): 800.0}
     """
     if isinstance(data, dict) and "notes" in data:  # the loader's own remarks, not a key
-        raise InputError(name, "unknown field", field="notes",
+        raise InputError(name, "unknown_field", field="notes",
                          allowed=", ".join(key for key in Site.model_fields if key != "notes"))
     if isinstance(data, dict) and data.get("implementation") is not None:
         check_implementation(data["implementation"], name)

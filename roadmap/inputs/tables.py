@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Message
 from .files import LINE_KEY, decoded_csv, sheet_rows
 from .vocabulary import SECTORS
 
@@ -45,33 +45,33 @@ def with_tables(data: dict[str, Any], profile: Path,
 def read_table(reference: dict[str, Any], profile: Path, key: str,
                columns: tuple[str, ...]) -> dict[str, dict[str, float]]:
     """The table a reference `{file: ..., sheet: ...}` of the profile's `key` names."""
-    where = f"line {reference[LINE_KEY]}" if LINE_KEY in reference else None
+    where = Message("line", line=reference[LINE_KEY]) if LINE_KEY in reference else None
     unknown = [k for k in reference if k not in (*REFERENCE_KEYS, LINE_KEY)]
     if unknown:
-        raise InputError(profile, "unknown field", where=where, field=f"{key}.{unknown[0]}",
+        raise InputError(profile, "unknown_field", where=where, field=f"{key}.{unknown[0]}",
                          allowed=", ".join(REFERENCE_KEYS))
     name = reference["file"]
     path = profile.parent / str(name)
     if path.suffix.lower() not in SUFFIXES or not isinstance(name, str):
-        raise InputError(profile, f"unsupported table file '{name}'", where=where,
+        raise InputError(profile, "unsupported_table_file", name=name, where=where,
                          field=f"{key}.file", allowed=", ".join(SUFFIXES))
     if not path.is_file():
-        raise InputError(profile, f"table file '{name}' not found (looked in {path.parent})",
-                         where=where, field=f"{key}.file",
-                         allowed="a file path relative to the profile")
+        raise InputError(profile, "table_file_not_found", name=name, folder=path.parent,
+                         where=where, field=f"{key}.file", allowed=Message("a_relative_path"))
     sheet = reference.get("sheet")
     if path.suffix.lower() == ".csv":
         if sheet is not None:
-            raise InputError(profile, "a CSV file has no sheets", where=where,
-                             field=f"{key}.sheet", allowed="a sheet name for .xlsx only")
+            raise InputError(profile, "csv_has_no_sheets", where=where,
+                             field=f"{key}.sheet", allowed=Message("sheet_for_xlsx_only"))
         rows = enumerate(csv.reader(io.StringIO(decoded_csv(path))), start=1)
-        return _table(path, rows, key, columns, lambda line, column: f"line {line}, column "
-                      f"{column}")
+        return _table(path, rows, key, columns, lambda line, column: Message(
+            "line_column", line=line, column=column))
     from openpyxl.utils import get_column_letter
 
     return _table(path, sheet_rows(path, None if sheet is None else str(sheet)), key, columns,
-                  lambda line, column: (f"sheet '{sheet}', " if sheet else "")
-                  + f"cell {get_column_letter(column)}{line}")
+                  lambda line, column: Message("sheet_cell", sheet=sheet,
+                                               cell=f"{get_column_letter(column)}{line}")
+                  if sheet else Message("cell", cell=f"{get_column_letter(column)}{line}"))
 
 
 def _table(path: Path, rows: Iterator[tuple[int, Any]], key: str, columns: tuple[str, ...],
@@ -81,7 +81,7 @@ def _table(path: Path, rows: Iterator[tuple[int, Any]], key: str, columns: tuple
     names = [_text(cell) for cell in header[1:]]
     for position, name in enumerate(names, start=2):
         if name and name not in columns:
-            raise InputError(path, f"unknown column '{name}'", where=place(header_line, position),
+            raise InputError(path, "unknown_column", name=name, where=place(header_line, position),
                              field=key, allowed=", ".join(columns))
     table: dict[str, dict[str, float]] = {}
     for line, row in rows:
@@ -89,18 +89,18 @@ def _table(path: Path, rows: Iterator[tuple[int, Any]], key: str, columns: tuple
             continue
         sector = _text(row[0])
         if sector not in SECTORS:
-            raise InputError(path, f"unknown sector '{sector}'", where=place(line, 1),
+            raise InputError(path, "unknown_sector", sector=sector, where=place(line, 1),
                              field=key, allowed=", ".join(SECTORS))
         if sector in table:
-            raise InputError(path, f"sector '{sector}' given twice", where=place(line, 1),
-                             field=key, allowed="one row per sector")
+            raise InputError(path, "sector_twice", sector=sector, where=place(line, 1),
+                             field=key, allowed=Message("one_row_per_sector"))
         table[sector] = {}
         for position, cell in enumerate(row[1:], start=2):
             column = names[position - 2] if position - 2 < len(names) else ""
             if _text(cell) == "":
                 continue
             if not column:
-                raise InputError(path, "a value under no column name", where=place(line,
+                raise InputError(path, "value_without_column", where=place(line,
                                  position), field=key, allowed=", ".join(columns))
             table[sector][column] = _number(cell, path, place(line, position),
                                             f"{key}.{sector}.{column}")
@@ -116,8 +116,8 @@ def _number(cell: Any, path: Path, where: str, field: str) -> float:
     else:
         value = float(cell)
     if value is None or value != value or value in (float("inf"), float("-inf")) or value < 0:
-        raise InputError(path, f"{_text(cell)!r} is not allowed", where=where, field=field,
-                         allowed="a number >= 0 (empty = none)")
+        raise InputError(path, "not_allowed", value=repr(_text(cell)), where=where, field=field,
+                         allowed=Message("a_number_or_empty"))
     return value
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from ..errors import said
 from .assumptions import Assumptions
 from .site import ALLOWED, TEMPLATE_NAME, TEMPLATE_SOURCE, Site
 
@@ -96,7 +97,7 @@ def profile_template(domain: str = "town") -> str:
         elif name == "baseline":
             example = DOMAIN_BASELINES.get(domain, example)
         required = Site.model_fields[name].is_required()
-        described = ALLOWED.get(name, "")
+        described = said(ALLOWED.get(name, ""), "en")  # the template is English
         lines.append(f"# {name}{' (required)' if required else ''}"
                      f"{f' [{unit}]' if unit else ''}: {described}")
         if name == "assumptions":

@@ -6,6 +6,8 @@ features are the project's own vocabulary (documented in the README).
 
 from typing import Literal, get_args
 
+from ..errors import InvalidValue
+
 Domain = Literal["building", "transport", "enterprise", "park", "community", "town"]
 DOMAINS: tuple[str, ...] = get_args(Domain)
 
@@ -132,8 +134,8 @@ def expand_cells(expressions: tuple[str, ...] | list[str]) -> list[tuple[str, st
         sectors = SECTOR_GROUPS.get(sector, (sector,) if sector in SECTORS else None)
         carriers = CARRIER_GROUPS.get(carrier, (carrier,) if carrier in CARRIERS else None)
         if not sectors or not carriers:
-            raise ValueError(f"'{expression}' is not SECTOR.CARRIER (sectors: "
-                             f"{', '.join([*SECTORS, *SECTOR_GROUPS])}; carriers: "
-                             f"{', '.join([*CARRIERS, *CARRIER_GROUPS])})")
+            raise InvalidValue("not_sector_carrier", expression=expression,
+                               sectors=", ".join([*SECTORS, *SECTOR_GROUPS]),
+                               carriers=", ".join([*CARRIERS, *CARRIER_GROUPS]))
         wanted.update((s, c) for s in sectors for c in carriers)
     return [(s, c) for s in SECTORS for c in CARRIERS if (s, c) in wanted]

@@ -25,7 +25,7 @@ from fontTools.subset import Options, Subsetter
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 
-from ..errors import InputError
+from ..errors import InputError, Message
 
 FALLBACK = "DejaVu Sans"  # for the symbols the CJK font lacks
 
@@ -51,9 +51,9 @@ def cjk_font_families() -> tuple[str, ...]:
         try:
             font_manager.fontManager.addfont(str(path))
         except (OSError, RuntimeError) as error:  # missing, unreadable, not a font
-            raise InputError(f"${FONT_VARIABLE}", f"cannot use '{path}' as the CJK font ("
-                             f"{getattr(error, 'strerror', None) or 'not a font file'})",
-                             allowed="a TrueType font file (.ttf or .ttc)") from None
+            raise InputError(f"${FONT_VARIABLE}", "font_unusable", path=path,
+                             reason=getattr(error, "strerror", None) or Message("not_a_font_file"),
+                             allowed=Message("a_truetype_font")) from None
         families.append(font_manager.FontProperties(fname=str(path)).get_name())
     return tuple(families)
 

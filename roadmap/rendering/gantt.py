@@ -17,7 +17,7 @@ from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from ..decisions.roadmap import HORIZON, Roadmap
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..inputs.catalog import Catalog, application_year, popularization_year
 from .fonts import chart_rc
 from .messages import chart_text, chart_title, term
@@ -77,8 +77,8 @@ def catalog_rows(catalog: Catalog, domain: str, categories: tuple[str, ...] | No
         "thickness": thickness_of_grade(t.recommendation), "marker": "",
     } for t in catalog if t.domain == domain and (categories is None or t.category in categories)]
     if not rows:
-        raise InputError("chart", f"no measures for domain '{domain}'",
-                         allowed="a domain with catalog entries")
+        raise InputError("chart", "no_measures_for_domain", domain=domain,
+                         allowed=Message("a_domain_with_entries"))
     return pd.DataFrame(rows, columns=ROW_COLUMNS)
 
 
@@ -288,8 +288,8 @@ def domain_rows(catalog: Catalog, domain: str, part: str | None = None,
               "figure": FIGURE_OF.get(domain, "7-3..7-7")}
     if part is not None:
         if domain != "town" or part not in TOWN_PARTS:
-            raise InputError("--part", f"unknown part '{part}' for {domain}",
-                             allowed="for town: " + ", ".join(TOWN_PARTS))
+            raise InputError("--part", "unknown_part", part=part, domain=domain,
+                             allowed=Message("for_town", parts=", ".join(TOWN_PARTS)))
         title, (categories, params["figure"]) = "domain_part_title", TOWN_PARTS[part]
         params |= {"part_zh": term("town_part", part, "zh"),
                    "part_en": term("town_part", part, "en")}

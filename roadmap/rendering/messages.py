@@ -8,23 +8,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
-from importlib.resources import files
 from types import MappingProxyType
 
-import yaml
-
+from ..catalogue import catalogue
 from .style import label
 
 VOCABULARIES = ("domain", "region", "phase", "criterion", "method", "target_kind", "source",
                 "feature", "function", "period", "sector", "carrier", "scenario", "effect",
                 "scale", "cost_basis")
-
-
-@cache
-def catalogue() -> dict:
-    text = files("roadmap.rendering").joinpath("messages.yaml").read_text("utf-8")
-    # libyaml's C loader when PyYAML has it: 0.01 s instead of 0.1 s for this file
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
 def _both(entry: dict, lang: str, **params: object) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from ..errors import InputError
+from ..errors import InputError, Message
 
 MARKER = ".roadmap-output"  # in every output folder: `--force` replaces only these
 VERSION_CONTROL = (".git", ".hg", ".svn")
@@ -34,13 +34,13 @@ def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
     folder in the way or a failed write (disk full, no permission) is one `InputError`."""
     path = Path(path)
     if path.is_dir():
-        raise InputError(path, "is a folder", allowed="a file name")
+        raise InputError(path, "is_a_folder", allowed=Message("a_file_name"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
                                         dir=path.parent)
     except OSError as exc:
-        raise InputError(path, f"cannot write here: {exc.strerror}") from None
+        raise InputError(path, "cannot_write_here", reason=exc.strerror) from None
     os.close(handle)
     tmp = Path(name)
     try:
@@ -48,7 +48,7 @@ def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
         tmp.chmod(0o666 & ~current_umask())  # mkstemp creates 0600; give the usual permissions
         tmp.replace(path)
     except OSError as exc:
-        raise InputError(path, f"cannot write the output: {exc.strerror or exc}") from None
+        raise InputError(path, "cannot_write_output", reason=exc.strerror or exc) from None
     finally:
         tmp.unlink(missing_ok=True)
     return path
@@ -68,15 +68,15 @@ def check_chart_file(path: Path, force: bool) -> Path:
 
 def _check_replaced(path: Path, force: bool, what: str, ours: Callable[[], bool]) -> Path:
     if path.is_dir():
-        raise InputError(path, "is a folder", allowed="a file name")
+        raise InputError(path, "is_a_folder", allowed=Message("a_file_name"))
     if not path.exists():
         return path
     if not force:
-        raise InputError(path, f"the file exists already (an earlier {what}?)",
-                         allowed="--force to replace it, or another -o")
+        raise InputError(path, "file_exists", what=Message(what),
+                         allowed=Message("force_or_another_output"))
     if not ours():
-        raise InputError(path, f"--force replaces only a {what} roadmap wrote",
-                         allowed="another -o")
+        raise InputError(path, "force_only_our_file", what=Message(what),
+                         allowed=Message("another_output"))
     return path
 
 
@@ -126,7 +126,7 @@ CHART_FORMATS = ("png", "svg", "pdf")
 def check_chart_format(path: Path, formats: tuple[str, ...] = CHART_FORMATS) -> None:
     """Reject a chart file name by its suffix, before any work is done for it."""
     if path.suffix.lower().lstrip(".") not in formats:
-        raise InputError(path, f"unsupported chart format '{path.suffix}'",
+        raise InputError(path, "unsupported_chart_format", suffix=path.suffix,
                          allowed=", ".join(formats))
 
 
@@ -175,40 +175,36 @@ def save_figure(figure, *paths: str | Path, dpi: int = 200, width_px: int | None
 def check_output_folder(folder: Path, force: bool, inputs: Iterable[str | Path] = ()) -> None:
     """Refuse, before any work, an output folder that `roadmap` may not create or replace."""
     if folder.is_symlink():
-        raise InputError(folder, "the output folder is a symbolic link", allowed="a real folder")
+        raise InputError(folder, "output_folder_symlink", allowed=Message("a_real_folder"))
     if folder.exists() and not folder.is_dir():
-        raise InputError(folder, "the output folder is a file", allowed="a folder name")
+        raise InputError(folder, "output_folder_is_file", allowed=Message("a_folder_name"))
     real = folder.resolve()
-    protected = [(Path.cwd().resolve(), "the working directory")]
-    protected += [(Path(p).resolve().parent, f"the folder holding {p}") for p in inputs]
+    protected = [(Path.cwd().resolve(), Message("working_directory"))]
+    protected += [(Path(p).resolve().parent, Message("folder_holding", input=p)) for p in inputs]
     if real.parent == real:
-        raise InputError(folder, "the output folder is a filesystem root",
-                         allowed="a folder of its own")
+        raise InputError(folder, "output_folder_root", allowed=Message("a_folder_of_its_own"))
     for place, what in protected:
         if real == place or real in place.parents:
-            raise InputError(folder, f"the output folder is (or contains) {what}",
-                             allowed="a folder of its own")
+            raise InputError(folder, "output_folder_contains", what=what,
+                             allowed=Message("a_folder_of_its_own"))
     if not folder.exists():
         return
     if not force:
-        raise InputError(folder, "the output folder exists already",
-                         allowed="--force to replace it, or another -o")
+        raise InputError(folder, "output_folder_exists",
+                         allowed=Message("force_or_another_output"))
     if any((folder / name).exists() for name in VERSION_CONTROL):
-        raise InputError(folder, "the output folder is a version-controlled tree",
-                         allowed="a folder of its own")
+        raise InputError(folder, "output_folder_version_controlled",
+                         allowed=Message("a_folder_of_its_own"))
     if not (folder / MARKER).is_file():
-        raise InputError(folder, f"--force replaces only a folder roadmap wrote (no {MARKER})",
-                         allowed="another -o, or remove the folder yourself")
+        raise InputError(folder, "force_no_marker", marker=MARKER,
+                         allowed=Message("another_output_or_remove"))
     listed = listed_files(folder)
     if not listed:
-        raise InputError(folder, f"--force replaces only a folder roadmap wrote ({MARKER} "
-                         "lists no file: an older roadmap's, or not roadmap's)",
-                         allowed="another -o, or remove the folder yourself")
+        raise InputError(folder, "force_empty_marker", marker=MARKER,
+                         allowed=Message("another_output_or_remove"))
     if (foreign := first_unlisted(folder, listed)) is not None:
-        raise InputError(folder, f"--force replaces only what roadmap wrote: '{foreign}' is "
-                         f"not listed in {MARKER} or was changed since",
-                         allowed="move it out of the folder, another -o, or remove the "
-                         "folder yourself")
+        raise InputError(folder, "force_foreign_file", name=foreign, marker=MARKER,
+                         allowed=Message("move_it_out"))
 
 
 def manifest(folder: Path) -> str:
@@ -284,17 +280,17 @@ def _lock(folder: Path, lock_path: Path) -> int:
             # not through a link, and never a file of the user's: the lock is removed at the end
             handle = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
         except OSError as exc:
-            raise InputError(folder, f"cannot write here: {exc.strerror}") from None
+            raise InputError(folder, "cannot_write_here", reason=exc.strerror) from None
         if os.fstat(handle).st_size or not stat.S_ISREG(os.fstat(handle).st_mode):
             os.close(handle)  # roadmap's locks are empty files
-            raise InputError(folder, f"{lock_path.name} beside it is not a roadmap lock",
-                             allowed="another -o, or rename that file")
+            raise InputError(folder, "not_a_lock", name=lock_path.name,
+                             allowed=Message("another_output_or_rename"))
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(handle)
-            raise InputError(folder, "another roadmap run is writing this folder",
-                             allowed="wait for it, or another -o") from None
+            raise InputError(folder, "another_run",
+                             allowed=Message("wait_or_another_output")) from None
         try:  # the holder before us may have deleted the file we locked: lock the new one
             if os.stat(lock_path).st_ino == os.fstat(handle).st_ino:
                 return handle
@@ -313,7 +309,7 @@ def publish_folder(folder: str | Path, write: Callable[[Path], object], force: b
         try:
             staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
         except OSError as exc:
-            raise InputError(folder, f"cannot write here: {exc.strerror}") from None
+            raise InputError(folder, "cannot_write_here", reason=exc.strerror) from None
         try:
             marker = staging / MARKER  # from the start: `recover_leftovers` touches only these
             marker.write_text(manifest(staging), encoding="utf-8")
@@ -324,8 +320,8 @@ def publish_folder(folder: str | Path, write: Callable[[Path], object], force: b
         except BaseException as exc:
             recover_leftovers(folder)
             if isinstance(exc, OSError):  # disk full, read-only: one line, nothing changed
-                raise InputError(folder, f"cannot write the output: {exc.strerror or exc}",
-                                 ) from None
+                raise InputError(folder, "cannot_write_output",
+                                 reason=exc.strerror or exc) from None
             raise
         shutil.rmtree(staging, ignore_errors=True)  # now the old folder, if there was one
     return folder

@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import InputError, Message
 from ..model.economics import money_of
 from ..model.pathway import targets_frame
 from ..parallel import forked_helper, inherited
@@ -71,8 +71,8 @@ def slug_of(path: str | Path) -> str:
     gives '..') or a hidden one (the staging folders' `.NAME.tmp-*`) is refused."""
     slug = Path(path).stem
     if not slug or slug.startswith("."):
-        raise InputError(path, f"the file name gives no output folder name ('{slug}')",
-                         allowed="a profile file named like my-site.yaml")
+        raise InputError(path, "no_output_folder_name", slug=slug,
+                         allowed=Message("a_profile_file_name"))
     return slug
 
 

@@ -61,7 +61,7 @@ def group_colour(group: str) -> str:
 
 def check_lang(lang: str) -> None:
     if lang not in LANGS:
-        raise InputError("--lang", f"unknown language '{lang}'", allowed=", ".join(LANGS))
+        raise InputError("--lang", "unknown_language", lang=lang, allowed=", ".join(LANGS))
 
 
 def label(zh: str, en: str, lang: str) -> str:

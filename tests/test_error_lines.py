@@ -1,0 +1,204 @@
+"""The one-line error in Chinese, English or both (messages.yaml `error`): the command's
+--lang chooses; the English line and the error's attributes stay as they were."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Literal
+
+import pytest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from roadmap.catalogue import catalogue
+from roadmap.errors import InputError
+from roadmap.inputs.files import pydantic_message
+from roadmap.inputs.site import site_from_dict
+from tests.helpers import run
+
+PACKAGE = Path(__file__).resolve().parents[1] / "roadmap"
+SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
+WORDS = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}")  # a phrase: two words in a row
+
+
+def profile(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "site.yaml"
+    path.write_text("name: x\ndomain: building\nbaseline: {commercial: {electricity: 100}}\n"
+                    + text, encoding="utf-8")
+    return path
+
+
+def zh_line(tmp_path: Path, capsys, text: str) -> tuple[Path, str]:
+    path = profile(tmp_path, text)
+    status, _, err = run(capsys, "check", str(path), "--lang", "zh")
+    assert (status, err.count("\n")) == (2, 1), err
+    return path, err.rstrip("\n")
+
+
+def test_an_unknown_field_in_chinese_names_the_field_it_may_be(tmp_path, capsys):
+    path, line = zh_line(tmp_path, capsys, "budgett: 300\n")
+    assert line.startswith(f"错误：{path}：第4行：字段 'budgett'：未知的字段；是否应为 'budget'？"
+                           "（允许的值：name, domain, region, ")
+
+
+def test_a_wrong_type_in_chinese(tmp_path, capsys):
+    path, line = zh_line(tmp_path, capsys, "budget: [1, 2]\n")
+    assert line == f"错误：{path}：第4行：字段 'budget'：应为数字（允许的值：正数金额，单位万元）"
+
+
+def test_an_out_of_range_value_in_chinese(tmp_path, capsys):
+    path, line = zh_line(tmp_path, capsys, "discount_rate: 0.9\n")
+    assert line == (f"错误：{path}：第4行：字段 'discount_rate'：取值 0.9 无效（允许的值：年折现率"
+                    "（小数），大于 0 且不超过 0.3）")
+
+
+def test_an_unknown_domain_in_chinese(tmp_path, capsys):
+    path = tmp_path / "site.yaml"
+    path.write_text("name: x\ndomain: planet\n", encoding="utf-8")
+    status, _, err = run(capsys, "check", str(path), "--lang", "zh")
+    assert (status, err) == (2, f"错误：{path}：第2行：字段 'domain'：取值 'planet' 无效"
+                                "（允许的值：building, transport, enterprise, park, community, "
+                                "town）\n")
+
+
+def test_a_missing_file_in_chinese(tmp_path, capsys):
+    status, _, err = run(capsys, "check", str(tmp_path / "nowhere.yaml"), "--lang", "zh")
+    assert (status, err) == (2, f"错误：{tmp_path / 'nowhere.yaml'}：文件不存在\n")
+
+
+def test_the_english_line_is_the_english_error_as_before(tmp_path, capsys):
+    path = profile(tmp_path, "discount_rate: 0.9\n")
+    status, _, err = run(capsys, "check", str(path), "--lang", "en")
+    assert (status, err) == (2, f"error: {path}: line 4: field 'discount_rate': 0.9 is not "
+                                "allowed (allowed: a fraction per year, above 0 and at most 0.3)\n")
+
+
+def test_both_languages_are_one_line_chinese_first(tmp_path, capsys):
+    path = profile(tmp_path, "discount_rate: 0.9\n")
+    status, _, err = run(capsys, "check", str(path))  # --lang both by default
+    chinese, english = err.rstrip("\n").split(" / ")
+    assert (status, err.count("\n")) == (2, 1)
+    assert chinese.startswith(f"错误：{path}：第4行：") and english.startswith(f"error: {path}:")
+
+
+def test_a_command_without_lang_says_both(tmp_path, capsys):
+    status, _, err = run(capsys, "catalog", "validate", str(tmp_path / "mine.csv"))
+    assert (status, err) == (2, f"错误：{tmp_path / 'mine.csv'}：文件不存在 / "
+                                f"error: {tmp_path / 'mine.csv'}: file not found\n")
+
+
+def test_an_option_checked_by_the_command_follows_its_lang(capsys):
+    status, _, err = run(capsys, "rank", str(SITES / "building.yaml"), "--weights", "cost=x",
+                         "--lang", "zh")
+    assert (status, err) == (2, "错误：--weights：'cost=x' 不是“准则=数值”的形式（允许的值：例如 "
+                                "abatement=0.4,economics=0.3；或 equal, entropy, critic）\n")
+
+
+def test_the_language_of_one_command_is_not_the_next_ones(tmp_path, capsys):
+    run(capsys, "check", str(tmp_path / "a.yaml"), "--lang", "zh")
+    _, _, err = run(capsys, "catalog", "validate", str(tmp_path / "a.yaml"))
+    assert " / error: " in err
+
+
+def test_a_batch_says_a_members_error_in_its_language_and_keeps_english_in_the_summary(
+        tmp_path, capsys):
+    broken = profile(tmp_path, "discount_rate: 0.9\n")
+    status, _, err = run(capsys, "batch", str(broken), "-o", str(tmp_path / "b"), "--lang", "zh")
+    assert status == 1 and "error:" not in err
+    assert f"错误：{broken}：第4行：字段 'discount_rate'：取值 0.9 无效（允许的值：" \
+        "年折现率（小数），大于 0 且不超过 0.3）\n" in err
+    summary = (tmp_path / "b" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert f"{broken}: line 4: field 'discount_rate': 0.9 is not allowed" in summary
+
+
+def test_a_control_character_stays_escaped_in_chinese(tmp_path, capsys):
+    path, line = zh_line(tmp_path, capsys, '"bad\\nkey\\e[31mRED": 1\n')
+    assert "\x1b" not in line
+    assert line.startswith(f"错误：{path}：字段 'bad\\x0akey\\x1b[31mRED'：未知的字段")
+
+
+def test_the_attributes_stay_english():
+    with pytest.raises(InputError) as caught:
+        site_from_dict({"name": "x", "domain": "planet"}, "my-site.yaml")
+    error = caught.value
+    assert (error.file, error.field, error.problem) == ("my-site.yaml", "domain",
+                                                        "'planet' is not allowed")
+    assert str(error) == ("my-site.yaml: field 'domain': 'planet' is not allowed (allowed: "
+                          "building, transport, enterprise, park, community, town)")
+    assert error.line("en") == f"error: {error}"
+    assert error.line("both") == f"{error.line('zh')} / {error.line('en')}"
+
+
+class _Part(BaseModel):
+    share: float = 0.5
+
+
+class _Checked(BaseModel):
+    """A field of each kind our models have, to meet every pydantic type we word."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    number: float = Field(0.5, gt=0, lt=1)
+    share: float = Field(0.5, ge=0, le=1)
+    count: int = 1
+    flag: bool = False
+    name: str = Field("x", min_length=1, max_length=3, pattern=r"^[a-z]+$")
+    names: tuple[str, ...] = Field(("a",), min_length=1, max_length=2)
+    table: dict[str, float] = {}
+    kind: Literal["a", "b", "c"] = "a"
+    part: _Part = _Part()
+    required: int
+
+
+@pytest.mark.parametrize("data", [
+    {"number": 0}, {"number": 1}, {"share": -1}, {"share": 2}, {"number": "x"},
+    {"number": [1]}, {"number": float("nan")}, {"count": "x"}, {"count": 1.5}, {"count": [1]},
+    {"flag": "maybe"}, {"flag": [1]}, {"name": 1}, {"name": ""}, {"name": "abcd"},
+    {"name": "A"}, {"names": ()}, {"names": ("a", "b", "c")}, {"names": 1}, {"table": 1},
+    {"other": 1}, {"kind": "d"}, {"part": 1}, {},
+])
+def test_the_english_of_each_worded_pydantic_type_is_pydantics_own(data):
+    with pytest.raises(ValidationError) as caught:
+        _Checked.model_validate(data)
+    error = next(e for e in caught.value.errors() if not data or e["loc"][0] in data)
+    assert pydantic_message(error).key != "pydantic", error["type"]  # not the fallback
+    assert pydantic_message(error).said("en") == error["msg"]
+    assert pydantic_message(error).said("zh") != error["msg"]
+
+
+def _calls(name: str):
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == name:
+                yield path.relative_to(PACKAGE), node
+
+
+def _english(node: ast.AST) -> bool:
+    """A phrase written in the code: two words in a row in a string, an f-string or a sum."""
+    if isinstance(node, ast.BinOp):
+        return _english(node.left) or _english(node.right)
+    parts = node.values if isinstance(node, ast.JoinedStr) else [node]
+    return any(isinstance(p, ast.Constant) and isinstance(p.value, str) and WORDS.search(p.value)
+               for p in parts)
+
+
+def test_no_error_is_written_in_english_where_it_is_raised():
+    """Every InputError names its message (a key of messages.yaml `error`) and says where
+    and what is allowed with Messages or lists of values, never an English phrase."""
+    written = [(str(path), node.lineno) for name in ("InputError", "InvalidValue", "Message")
+               for path, node in _calls(name)
+               if any(_english(a) for a in node.args[1 if name == "InputError" else 0:][:1])
+               or any(_english(k.value) for k in node.keywords if k.arg in ("where", "allowed")
+                      and not isinstance(k.value, ast.Call))]
+    assert written == []
+
+
+def test_every_message_named_in_the_code_is_in_the_catalogue():
+    keys = [(str(path), node.lineno, arg.value) for name in ("InputError", "InvalidValue",
+                                                               "Message")
+            for path, node in _calls(name)
+            for arg in node.args[1 if name == "InputError" else 0:][:1]
+            if isinstance(arg, ast.Constant)]
+    assert len(keys) > 200
+    assert [key for key in keys if key[2] not in catalogue()["error"]] == []
