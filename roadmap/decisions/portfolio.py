@@ -604,11 +604,11 @@ def _check_committed_phases(site: Site, forced: np.ndarray,
     """The profile's included measures must fit each phase budget: nothing else could."""
     for name, (spend, limit) in zip(budgets, limits, strict=True):
         if spend[forced].sum() > limit + 1e-9:
-            raise InputError(site.file, f"the included measures spend "
-                             f"{spend[forced].sum():,.0f} (10k yuan) in the {name} term, "
-                             f"above its budget of {limit:,.0f}", field="phase_budgets",
-                             allowed=f"at least {spend[forced].sum():,.0f} for {name}, or "
-                             "fewer measures in include")
+            needed, term = f"{spend[forced].sum():,.0f}", Message(f"phase_{name}")
+            raise InputError(site.file, "committed_over_phase", spent=needed, phase=term,
+                             limit=f"{limit:,.0f}", field="phase_budgets",
+                             allowed=Message("committed_phase_allowed", spent=needed,
+                                             phase=term))
 
 
 def _affordable(chosen: np.ndarray, rules: Rules) -> set[int]:
