@@ -162,7 +162,7 @@ def test_chinese_report_gives_the_left_out_rows_in_chinese(zh_run):
     markdown = (zh_run / "report.md").read_text(encoding="utf-8")
     roadmap = markdown.split("## 4. 技术路线图")[1].split("\n## ")[0]
     caption = ("### 未纳入路线图的排名措施（与路线图中的措施重叠会重复计算减排量，"
-               "或在本场地无减排乃至增加排放）")
+               "在本场地无减排乃至增加排放，或需要场地资料排除的措施）")
     table = _markdown_tables(roadmap.split(caption)[1])[0]
     assert table[0] == ["排名", "措施", "编号", "理由"] and len(table) == 7
     rows = {row[2]: row for row in table[1:]}

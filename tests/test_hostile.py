@@ -427,7 +427,7 @@ DEEP_ERRORS = [
      "field 'method': COPRAS needs a cost criterion"),
     ("include: [town-carbon-evaluation-indicators]\n"
      "exclude: [town-carbon-monitoring-platform]\n", ["plan"],
-     "field 'exclude': 'town-carbon-evaluation-indicators' needs "
+     "field 'include': 'town-carbon-evaluation-indicators' needs "
      "'town-carbon-monitoring-platform'"),
     ("", ["plan", "--budget"], "field 'budget': no budget to allocate"),
     ("budget: 1000\nphase_budgets: {someday: 100}\n", ["run", "-o", "{out}"],

@@ -144,9 +144,94 @@ def test_include_and_excluded_prerequisite(catalog, graph):
     assert included.loc["ent-co2-capture", "reason"] == "prerequisite of ent-co2-storage"
     conflict = site_from_dict({**base, "include": ["ent-co2-storage"],
                                "exclude": ["ent-co2-capture"]})
-    with pytest.raises(InputError, match="'ent-co2-storage' needs 'ent-co2-capture', which "
-                       "the profile excludes"):
-        plan_for(catalog, graph, conflict, top=1)
+    # refused before any selection, so whatever the top: on the field that contradicts
+    for top in (1, 30):
+        with pytest.raises(InputError, match="field 'include': 'ent-co2-storage' needs "
+                           "'ent-co2-capture', which the profile excludes"):
+            plan_for(catalog, graph, conflict, top=top)
+
+
+def xiaolan_excluding(tmp_path, *ids: str, include: str = "town-building-solar-pv") -> Path:
+    """Xiaolan's profile with `exclude: [ids]` (and `include: [include]`)."""
+    text = XIAOLAN.read_text(encoding="utf-8")
+    assert "\nexclude: []\n" in text and "\ninclude: [town-building-solar-pv]" in text
+    return write(tmp_path, "xiaolan.yaml", text.replace(
+        "\nexclude: []\n", f"\nexclude: [{', '.join(ids)}]\n").replace(
+        "\ninclude: [town-building-solar-pv]", f"\ninclude: [{include}]"))
+
+
+def test_a_measure_needing_an_excluded_one_is_left_out_whatever_the_top(tmp_path, capsys):
+    # process electrification (rank 2 without it) needs enterprise energy management; the evaluation
+    # indicators (rank 44, reached at --top 30) need the monitoring platform
+    profile = xiaolan_excluding(tmp_path, "town-enterprise-energy-management",
+                                "town-carbon-monitoring-platform")
+    left_out = {}
+    for top in ("15", "30"):
+        status, out, err = run(capsys, "plan", str(profile), "--top", top, "--format", "json")
+        assert status == 0 and err == ""
+        document = json.loads(out)
+        left_out[top] = {m["id"]: m["reason"] for m in document["left_out"]}
+        chosen = {m["id"] for m in document["measures"]}
+        assert not chosen & {"town-enterprise-energy-management", "town-process-electrification",
+                             "town-carbon-monitoring-platform",
+                             "town-carbon-evaluation-indicators"}
+    needs = "needs town-enterprise-energy-management, which the profile excludes"
+    assert left_out["15"]["town-process-electrification"] == needs
+    assert left_out["30"]["town-process-electrification"] == needs
+    assert "town-carbon-evaluation-indicators" not in left_out["15"]
+    assert left_out["30"]["town-carbon-evaluation-indicators"] == (
+        "needs town-carbon-monitoring-platform, which the profile excludes")
+    # printed by name, in both languages, from the message catalogue
+    status, out, _ = run(capsys, "plan", str(profile), "--lang", "zh")
+    line = next(line for line in out.splitlines() if "town-process-electrification" in line)
+    assert "需要场地资料排除的企业用能综合管理技术" in line
+    status, out, _ = run(capsys, "plan", str(profile), "--lang", "en")
+    line = next(line for line in out.splitlines() if "town-process-electrification" in line)
+    assert "needs Integrated enterprise energy management, which the profile excludes" in line
+    # roadmap check lists every ranked measure an exclusion leaves out, by its reason
+    status, out, _ = run(capsys, "check", str(profile), "--lang", "en")
+    assert status == 0
+    group = out.split("Ranked, but left out of the roadmap (they need a measure the profile "
+                      "excludes)")[1].split("Ranked, but left out")[0]
+    rows = {row.split("│")[1].strip(): row.split("│")[2].strip()
+            for row in group.splitlines() if row.startswith("│ needs")}
+    assert rows == {
+        "needs town-enterprise-energy-management, which the profile excludes":
+            "town-process-electrification",
+        "needs town-carbon-monitoring-platform, which the profile excludes":
+            "town-carbon-evaluation-indicators, town-low-carbon-market-system, "
+            "town-carbon-sink-management"}
+
+
+@pytest.mark.parametrize("command", [("check",), ("plan", "--top", "1"), ("plan", "--budget")])
+def test_an_include_needing_an_excluded_measure_is_one_line(tmp_path, capsys, command):
+    profile = xiaolan_excluding(tmp_path, "town-carbon-monitoring-platform",
+                                include="town-carbon-evaluation-indicators")
+    status, out, err = run(capsys, command[0], str(profile), *command[1:], "--lang", "en")
+    assert status == 2 and out == ""
+    assert err == (f"error: {profile}: field 'include': 'town-carbon-evaluation-indicators' "
+                   "needs 'town-carbon-monitoring-platform', which the profile excludes "
+                   "(allowed: measures whose prerequisites are not excluded: drop "
+                   "'town-carbon-evaluation-indicators' from include or "
+                   "'town-carbon-monitoring-platform' from exclude)\n")
+
+
+@pytest.mark.parametrize(("included", "why"), [
+    ("town-renewable-energy, town-building-solar-pv",
+     "town-renewable-energy includes town-building-solar-pv"),
+    ("town-carbon-target-accountability, park-targets-and-indicators",
+     "town-carbon-target-accountability restates park-targets-and-indicators")])
+def test_two_overlapping_includes_are_refused_before_any_output(tmp_path, capsys, included,
+                                                                 why):
+    profile = xiaolan_excluding(tmp_path, include=included)
+    first, second = included.split(", ")
+    status, out, err = run(capsys, "run", str(profile), "-o", str(tmp_path / "out"),
+                           "--draws", "10", "--lang", "en")
+    assert status == 2 and out == ""
+    assert err == (f"error: {profile}: field 'include': '{first}' and '{second}' overlap "
+                   f"({why}) (allowed: at most one measure of an overlapping group: drop one "
+                   "of them)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["xiaolan.yaml"]
 
 
 # --------------------------------------------------------------------------- charts

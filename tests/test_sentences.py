@@ -169,7 +169,7 @@ def test_every_reason_the_budget_gives_is_translated():
     assert [sentence(r, "zh") for r in reasons] == [
         "同样的预算用于其他措施可获得更多综合减排量", "", "其前提措施不适用于本场地",
         "至评估年尚无减排量", "在已选措施之外不增加减排量", "与已选的m1重叠",
-        "平准化减排成本高于上限1,000元/吨", "需要m-out，但场地资料已将其排除",
+        "平准化减排成本高于上限1,000元/吨", "需要场地资料排除的m-out",
         "需要m6：平准化减排成本高于上限1,000元/吨", "近期阶段的预算已用完"]
     spent = why._replace(rules=rules._replace(budget=0.5, committed=chosen))
     assert sentence(spent.reason(0), "zh") == "预算已用于场地资料纳入的措施"

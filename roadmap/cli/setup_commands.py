@@ -53,10 +53,14 @@ def check_command(
 
     from ..decisions.matrix import decision_matrix
     from ..decisions.ranking import no_gain_reasons
+    from ..decisions.roadmap import exclusion_reasons
+    from ..inputs.dependencies import check_include, load_dependencies
     from ..inputs.site import load_site
 
     loaded = user_catalog(ctx)
     site = load_site(site_file, loaded)
+    graph = load_dependencies(loaded)
+    check_include(site, graph)
     matrix = decision_matrix(loaded, site)
     screen = console()
     screen.print(each_language(lambda one: text(
@@ -80,9 +84,14 @@ def check_command(
     screen.print(shares)
     if len(matrix.excluded):
         screen.print(_by_reason(text("excluded", lang), matrix.excluded, lang))
+    blocked = exclusion_reasons(graph, site)
+    shown = matrix.frame[matrix.frame["id"].isin(list(blocked))]
+    if len(shown):
+        screen.print(_by_reason(text("check_blocked", lang),
+                                shown.assign(reason=shown["id"].map(blocked)), lang))
     if "site_abatement" in matrix.frame:  # the site model ran: what it finds gains nothing
         idle = matrix.frame.assign(reason=no_gain_reasons(matrix.frame))
-        idle = idle[(idle["reason"] != "") & ~idle["id"].isin(site.include)]
+        idle = idle[(idle["reason"] != "") & ~idle["id"].isin([*site.include, *blocked])]
         if len(idle):
             screen.print(_by_reason(text("check_no_gain", lang), idle, lang))
 

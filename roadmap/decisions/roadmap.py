@@ -10,7 +10,12 @@ import pandas as pd
 from ..display import preview
 from ..errors import InputError, Message
 from ..inputs.catalog import Catalog, earliest_start, popularization_year
-from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
+from ..inputs.dependencies import (
+    check_include,
+    excluded_prerequisites,
+    exclusive_conflicts,
+    prerequisites_only,
+)
 from ..inputs.site import Site
 from .ranking import Ranking, method_spec, no_gain_reasons
 
@@ -78,11 +83,13 @@ class Roadmap:
 
 def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
                     min_score: float | None = None, taken: tuple[str, ...] = (),
+                    blocked: dict[str, str] | None = None,
                     ) -> tuple[list[str], pd.DataFrame]:
     """Ids by rank: the first `top`, or all with a score of at least `min_score` (or both),
     never two that count the same abatement (a row restating or including one already
-    taken), nor one that gains nothing at the site on its own (`no_gain`): those are left
-    out with the reason. `taken` (the profile's `include`) is taken first, so it displaces a
+    taken), nor one that gains nothing at the site on its own (`no_gain`), nor one needing
+    a measure the profile excludes (`blocked`, `exclusion_reasons`): those are left out
+    with the reason. `taken` (the profile's `include`) is taken first, so it displaces a
     higher-ranked row it overlaps, and is kept whatever it gains."""
     frame = ranking.frame
     if min_score is not None:
@@ -100,12 +107,20 @@ def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
             why = "included by the site profile" if clash in taken else "already in the roadmap"
             reason = (f"overlaps {clash}, {why} "
                       f"({conflicts.edges[row['id'], clash]['reason']})")
+        reason = (blocked or {}).get(row["id"], reason)  # the one no prerequisite brings back
         if reason:
             left_out.append({"id": row["id"], "name_zh": row["name_zh"],
                              "name_en": row["name_en"], "rank": row["rank"], "reason": reason})
         else:
             chosen.append(row["id"])
     return chosen, pd.DataFrame(left_out, columns=LEFT_OUT_COLUMNS)
+
+
+def exclusion_reasons(dependencies: nx.DiGraph, site: Site) -> dict[str, str]:
+    """id -> why it cannot be in the site's roadmap: it needs a measure the profile excludes
+    (an included one is refused: `check_include`)."""
+    return {tech_id: f"needs {before}, which the profile excludes" for tech_id, before
+            in excluded_prerequisites(dependencies, site.exclude).items()}
 
 
 def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, site: Site,
@@ -121,12 +136,14 @@ def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, 
     >>> len(plan.frame) >= 10, set(plan.frame["phase"]) <= {"near", "mid", "long"}
     (True, True)
     """
+    check_include(site, dependencies)
     ranked = ranking.frame.set_index("id")
     reasons: dict[str, str] = {}
     if selected is not None:
         chosen, left_out = selected, pd.DataFrame(columns=LEFT_OUT_COLUMNS)
     else:
-        chosen, left_out = select_measures(ranking, catalog, top, min_score, site.include)
+        chosen, left_out = select_measures(ranking, catalog, top, min_score, site.include,
+                                           exclusion_reasons(dependencies, site))
     for tech_id in chosen:
         reasons[tech_id] = f"rank {ranked.loc[tech_id, 'rank']} of {len(ranked)}"
         if selected is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..errors import InputError, Message
 from .catalog import Catalog, builtin_catalog_dir
 from .files import LINE_KEY, read_yaml, validated, without_lines
+
+if TYPE_CHECKING:
+    from .site import Site
 
 PREREQUISITE = "prerequisite"
 ALLOWED = {"before": Message("a_catalog_id"), "after": Message("a_catalog_id"),
@@ -67,6 +70,28 @@ def prerequisites_only(graph: nx.DiGraph) -> nx.DiGraph:
     """The subgraph of prerequisite edges (synergies dropped)."""
     keep = [(a, b) for a, b, kind in graph.edges(data="kind") if kind == PREREQUISITE]
     return graph.edge_subgraph(keep).copy()
+
+
+def excluded_prerequisites(graph: nx.DiGraph, exclude: tuple[str, ...]) -> dict[str, str]:
+    """id -> the measure of `exclude` it needs (directly or through others; the first by id
+    when several): a measure that cannot be in a roadmap without an excluded one."""
+    hard = prerequisites_only(graph)
+    blocked: dict[str, str] = {}
+    for before in sorted(set(exclude) & set(hard)):
+        for after in nx.descendants(hard, before):
+            blocked.setdefault(after, before)
+    return blocked
+
+
+def check_include(site: Site, graph: nx.DiGraph) -> None:
+    """Refuse a profile that includes a measure needing one it excludes."""
+    blocked = excluded_prerequisites(graph, site.exclude)
+    for tech_id in site.include:
+        if tech_id in blocked:
+            raise InputError(site.file, "needs_excluded", measure=tech_id,
+                             before=blocked[tech_id], field="include",
+                             allowed=Message("drop_include_or_exclude", measure=tech_id,
+                                             before=blocked[tech_id]))
 
 
 def _check_acyclic(graph: nx.DiGraph) -> None:

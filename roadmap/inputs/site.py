@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import InputError, InvalidValue, Message
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
+from .dependencies import exclusive_conflicts
 from .files import read_yaml, validated, without_lines
 from .implementation import Implementation, check_implementation
 from .ranges import UNCERTAINTY_ALLOWED, check_rate_range, check_uncertainty
@@ -555,6 +556,7 @@ def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
             if tech_id not in catalog:
                 raise InputError(path, "unknown_id", id=tech_id, field=key,
                                  allowed=Message("ids_from_the_list"))
+    _check_overlapping_include(site, catalog, path)
     for action in site.implementation.actions if site.implementation else ():
         for tech_id in action.measures:
             if tech_id not in catalog:
@@ -562,6 +564,18 @@ def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
                     path, "action_unknown_id", action=action.id, id=tech_id,
                     field="implementation.actions.measures",
                     allowed=Message("ids_from_the_list")), Path(path))
+
+
+def _check_overlapping_include(site: Site, catalog: Catalog, path: str | Path) -> None:
+    """Two included measures that count the same abatement (one restates or includes the
+    other, or both include a third) cannot both be in a roadmap."""
+    conflicts = exclusive_conflicts(catalog)
+    for position, first in enumerate(site.include):
+        for second in site.include[position + 1:]:
+            if conflicts.has_edge(first, second):
+                raise InputError(path, "includes_overlap", first=first, second=second,
+                                 detail=conflicts.edges[first, second]["reason"],
+                                 field="include", allowed=Message("one_of_overlapping"))
 
 
 def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
