@@ -551,9 +551,9 @@ def test_a_chart_file_is_replaced_only_with_force_and_only_if_roadmap_wrote_it(
     chart = tmp_path / f"park.{suffix}"
     assert run(capsys, "chart", "-d", "park", "-o", str(chart))[0] == 0
     first = chart.read_bytes()
-    status, _, err = run(capsys, "chart", "-d", "park", "-o", str(chart))
+    status, _, err = run_en(capsys, "chart", "-d", "park", "-o", str(chart))
     assert status == 2 and "the file exists already (an earlier chart?)" in err
-    assert "--force to replace it" in err and err.count("\n") == 1
+    assert "--force to replace it, or another -o)" in err and err.count("\n") == 1
     assert run(capsys, "chart", "-d", "park", "-o", str(chart), "--force")[0] == 0
     assert chart.read_bytes() == first  # replaced, the same bytes
     mine = tmp_path / f"mine.{suffix}"
@@ -577,3 +577,16 @@ def test_plan_and_pathway_check_every_chart_they_would_write_before_the_work(tmp
                          str(roadmap_chart), "--force")
     assert status == 2 and "--force replaces only a chart roadmap wrote" in err
     assert roadmap_chart.read_text() == "<svg>mine</svg>"
+
+
+def test_a_chart_file_there_already_suggests_the_commands_own_option(tmp_path, capsys):
+    """`pathway --chart` and `plan --chart` suggested "another -o", an option they do not
+    have."""
+    chart = tmp_path / "band.png"
+    chart.write_bytes(b"a chart of mine")
+    for command in ("pathway", "plan"):
+        status, _, err = run_en(capsys, command, str(SITES / "building.yaml"), "--chart",
+                                str(chart))
+        assert status == 2 and err.endswith("(allowed: --force to replace it, or another "
+                                            "--chart)\n"), err
+    assert chart.read_bytes() == b"a chart of mine"

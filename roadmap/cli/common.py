@@ -257,13 +257,13 @@ def check_chart_path(chart: Path | None, interactive: bool = False) -> None:
         check_chart_format(chart, (*CHART_FORMATS, "html") if interactive else CHART_FORMATS)
 
 
-def check_chart_files(paths: list[Path], force: bool) -> None:
+def check_chart_files(paths: list[Path], force: bool, option: str = "-o") -> None:
     """Before any work: a chart file already there is replaced only with --force, and only
-    if roadmap wrote it."""
+    if roadmap wrote it (the error suggests another `option`, the command's own)."""
     from ..rendering.outputs import check_chart_file
 
     for path in paths:
-        check_chart_file(path, force)
+        check_chart_file(path, force, option)
 
 
 def records(frame) -> list[dict]:

@@ -93,7 +93,7 @@ def pathway_command(
     check_chart_path(chart)
     charts = [] if chart is None else [chart, _beside(chart, "contributions"),
                                        _beside(chart, "cost-curve")]
-    check_chart_files(charts, force)
+    check_chart_files(charts, force, "--chart")
     graph = load_dependencies(loaded, *(dependencies or []))
     with naming_the_profile(site.file, METHOD_OPTION if method else None):
         ranking = rank(matrix, chosen, used)

@@ -162,7 +162,7 @@ def plan_command(
                                                       with_domain, lang.value)
     graph = load_dependencies(loaded, *(dependencies or []))
     check_chart_path(chart, interactive=True)
-    check_chart_files([] if chart is None else [chart], force)
+    check_chart_files([] if chart is None else [chart], force, "--chart")
     with naming_the_profile(site.file, METHOD_OPTION if method else None):
         ranking = rank(matrix, chosen, used)
     portfolio = None

@@ -60,23 +60,25 @@ def check_output_file(path: Path, force: bool, header: list[str], what: str) -> 
     return _check_replaced(path, force, what, lambda: first_row(path) == header)
 
 
-def check_chart_file(path: Path, force: bool) -> Path:
+def check_chart_file(path: Path, force: bool, option: str = "-o") -> Path:
     """As `check_output_file`, for a chart: `force` replaces only a file whose metadata
-    names roadmap (`written_by_roadmap`)."""
-    return _check_replaced(path, force, "chart", lambda: written_by_roadmap(path))
+    names roadmap (`written_by_roadmap`); the errors suggest another `option` (the
+    command's own: -o, --chart)."""
+    return _check_replaced(path, force, "chart", lambda: written_by_roadmap(path), option)
 
 
-def _check_replaced(path: Path, force: bool, what: str, ours: Callable[[], bool]) -> Path:
+def _check_replaced(path: Path, force: bool, what: str, ours: Callable[[], bool],
+                    option: str = "-o") -> Path:
     if path.is_dir():
         raise InputError(path, "is_a_folder", allowed=Message("a_file_name"))
     if not path.exists():
         return path
     if not force:
         raise InputError(path, "file_exists", what=Message(what),
-                         allowed=Message("force_or_another_output"))
+                         allowed=Message("force_or_another_output", option=option))
     if not ours():
         raise InputError(path, "force_only_our_file", what=Message(what),
-                         allowed=Message("another_output"))
+                         allowed=Message("another_output", option=option))
     return path
 
 
@@ -191,7 +193,7 @@ def check_output_folder(folder: Path, force: bool, inputs: Iterable[str | Path] 
         return
     if not force:
         raise InputError(folder, "output_folder_exists",
-                         allowed=Message("force_or_another_output"))
+                         allowed=Message("force_or_another_output", option="-o"))
     if any((folder / name).exists() for name in VERSION_CONTROL):
         raise InputError(folder, "output_folder_version_controlled",
                          allowed=Message("a_folder_of_its_own"))
