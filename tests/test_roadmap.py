@@ -16,12 +16,14 @@ from matplotlib.colors import to_rgba
 
 from roadmap import InputError
 from roadmap.decisions.matrix import decision_matrix
+from roadmap.decisions.portfolio import budget_portfolio
 from roadmap.decisions.ranking import rank
 from roadmap.decisions.roadmap import build_roadmap
 from roadmap.decisions.weights import choose_weights
 from roadmap.inputs.catalog import application_year, popularization_year
 from roadmap.inputs.dependencies import load_dependencies
 from roadmap.inputs.site import load_site, site_from_dict
+from roadmap.model.pathway import site_model
 from roadmap.rendering.gantt import (
     LIGHT_ALPHA,
     TOWN_PARTS,
@@ -560,3 +562,19 @@ def test_a_row_that_gains_nothing_is_left_out_whatever_the_weights(catalog):
     plan = build_roadmap(ranking, catalog, load_dependencies(catalog), site, top=15)
     assert len(plan.left_out) >= 5 and len(plan.frame) == len(ranking.frame) - len(
         plan.left_out)
+
+
+def test_a_budgets_prerequisite_of_an_included_measure_says_so(catalog, graph):
+    """The near-zero action plan, included, needs the development plan: the budget pays both
+    first, and the roadmap said the budget bought the development plan."""
+    site = load_site(XIAOLAN).model_copy(update={"include": ("town-near-zero-action-plan",)})
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    portfolio = budget_portfolio(ranking, catalog, graph, site_model(site, catalog, matrix.ids),
+                                 step_gain=False)
+    chosen = portfolio.frame.loc[portfolio.frame["chosen"], "id"].tolist()
+    reasons = build_roadmap(ranking, catalog, graph, site, selected=chosen).frame.set_index(
+        "id")["reason"]
+    assert reasons["town-near-zero-action-plan"].startswith("included by the site profile")
+    assert reasons["town-low-carbon-development-plan"].startswith(
+        "needed by a measure the site profile includes; rank")

@@ -144,15 +144,13 @@ def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, 
     else:
         chosen, left_out = select_measures(ranking, catalog, top, min_score, site.include,
                                            exclusion_reasons(dependencies, site))
+    hard = prerequisites_only(dependencies)
     for tech_id in chosen:
         reasons[tech_id] = f"rank {ranked.loc[tech_id, 'rank']} of {len(ranked)}"
         if selected is not None:
-            paid = "included by the site profile" if tech_id in site.include else \
-                "bought by the budget"
-            reasons[tech_id] = f"{paid}; {reasons[tech_id]}"
+            reasons[tech_id] = f"{_paid(tech_id, site, hard)}; {reasons[tech_id]}"
     for tech_id in site.include:
         reasons.setdefault(tech_id, "included by the site profile")
-    hard = prerequisites_only(dependencies)
     conflicts = exclusive_conflicts(catalog)
     for tech_id in list(reasons):
         _pull_prerequisites(tech_id, hard, reasons, site, conflicts)
@@ -166,6 +164,16 @@ def build_roadmap(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph, 
                               kind="stable")
     return Roadmap(frame.reset_index(drop=True), graph, site, left_out,
                    tuple(ranking.frame["id"]))
+
+
+def _paid(tech_id: str, site: Site, hard: nx.DiGraph) -> str:
+    """Why a budget's measure is in: the profile includes it, or one it includes needs it
+    (both paid first), or the budget bought it."""
+    if tech_id in site.include:
+        return "included by the site profile"
+    if any(tech_id in nx.ancestors(hard, i) for i in site.include if i in hard):
+        return "needed by a measure the site profile includes"
+    return "bought by the budget"
 
 
 def _pull_prerequisites(tech_id: str, hard: nx.DiGraph, reasons: dict[str, str],
