@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from roadmap import load_site
 from roadmap.decisions.matrix import decision_matrix
 from roadmap.decisions.portfolio import (
+    BINDING,
     GAP,
     IDLE,
     Rules,
@@ -43,7 +44,7 @@ from roadmap.model.economics import (
 )
 from roadmap.model.pathway import site_model
 from roadmap.rendering.charts import cost_curve_chart
-from roadmap.rendering.document import committed_line
+from roadmap.rendering.document import committed_line, shadow_lines
 from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -683,3 +684,17 @@ def test_nanao_portfolio_bound_is_tight_with_twins(catalog, graph):
     portfolio = budget_portfolio(ranking, catalog, graph, site_model(site, catalog, matrix.ids),
                                  step_gain=False)
     assert portfolio.gap < GAP and portfolio.portfolio_spend <= site.budget
+
+
+def test_a_binding_phase_budget_has_its_shadow_price_and_reason(catalog, graph):
+    """3,000万 for the near term: the budget buys 206 million yuan's worth and leaves the
+    rest, so the whole budget's dual is 0; the report said "the budget does not bind" and
+    the measures left out said the budget buys more elsewhere. The near term's budget binds
+    and says so, with its own shadow price, and is the reason its measures are left out."""
+    portfolio = _xiaolan_portfolio(catalog, graph, include=(),
+                                   phase_budgets={"near": 3_000.0})
+    assert abs(portfolio.shadow_price) < BINDING and portfolio.phase_shadow_prices["near"] > 1
+    lines = shadow_lines(portfolio, "en")
+    assert len(lines) == 1 and lines[0].startswith("The near term's budget binds: each extra")
+    assert shadow_lines(portfolio, "zh")[0].startswith("近期预算构成约束")
+    assert (portfolio.frame["reason"] == "the near term's budget is spent").sum() >= 10

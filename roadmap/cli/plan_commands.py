@@ -256,6 +256,7 @@ def _portfolio_summary(portfolio: Portfolio) -> dict[str, float]:
             "bau_emissions_t_per_yr": portfolio.bau_emissions, "year": portfolio.year,
             "objective": portfolio.objective, "optimality_gap": portfolio.gap,
             "shadow_price_t_per_yr_per_10k_yuan": portfolio.shadow_price,
+            "phase_shadow_prices_t_per_yr_per_10k_yuan": portfolio.phase_shadow_prices,
             "step_gain_t_per_yr_per_10k_yuan": portfolio.step_gain,
             "committed": list(portfolio.committed),
             "committed_spend_10k_yuan": portfolio.committed_spend}
@@ -264,6 +265,7 @@ def _portfolio_summary(portfolio: Portfolio) -> dict[str, float]:
 def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
     """What the budget buys, what the profile commits it to, and its shadow price, in zh
     or en."""
+    from ..decisions.portfolio import BINDING
     from ..rendering.document import committed_line
 
     chosen = int(portfolio.frame["chosen"].sum())
@@ -275,5 +277,8 @@ def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
     shadow = None if portfolio.shadow_price is None else text(  # None: commitments overspend
         "plan_shadow", lang, shadow=number(portfolio.shadow_price),
         step=number(portfolio.step_gain))
+    phases = [text("plan_phase_shadow", lang, phase=term("phase", name, lang),
+                   shadow=number(value))
+              for name, value in portfolio.phase_shadow_prices.items() if value > BINDING]
     return (" " if lang == "en" else "").join(
-        filter(None, [bought, committed_line(portfolio, lang), shadow]))
+        filter(None, [bought, committed_line(portfolio, lang), shadow, *phases]))

@@ -23,7 +23,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import networkx as nx
@@ -47,6 +47,7 @@ TANGENTS = 12
 GAP = 0.01  # stop when the bound is within 1 % of the best exact value
 MAX_ROUNDS = 12
 STALLED_ROUNDS = 4  # rounds in a row finding nothing better: the bound is loose, stop there
+BINDING = 1e-6  # t/yr per 10k yuan: a smaller dual is rounding, the budget does not bind
 IDLE = 1e-4  # a chosen measure adding less than this share of the total is left out
 
 
@@ -55,12 +56,16 @@ class Portfolio:
     """What a budget buys.
 
     `frame` columns: id, name_zh, name_en, capex_10k_yuan (investment for full adoption),
-    standalone_t_per_yr (the measure alone in `year`), cost_yuan_per_t (its levelised cost
-    alone in the site's target year, as the ranking's), chosen, reason (why left out).
+    spend_10k_yuan (what its adoption alone spends beyond business as usual by the target
+    year: what the budget pays for it), standalone_t_per_yr (the measure alone in `year`),
+    cost_yuan_per_t (its levelised cost alone in the site's target year, as the ranking's),
+    chosen, reason (why left out).
     Chosen first. `portfolio_spend` (10k yuan) and `portfolio_abatement` (t/yr in `year`,
     what the chosen measures abate together, = the site model's run of the chosen set);
     `bau_emissions` in `year` for comparison; `gap`: how far the bound is above the chosen
-    set (share); `shadow_price`: t/yr gained per extra 10k yuan (LP relaxation's dual);
+    set (share); `shadow_price`: t/yr gained per extra 10k yuan (LP relaxation's dual; None
+    when the included measures cost more than the budget), `phase_shadow_prices` each
+    budgeted phase's;
     `step_gain`: the exact gain of a budget 10 % larger, per 10k yuan (None unless asked
     for: it costs a second optimisation); `max_cost`: the ceiling on a bought measure's
     levelised cost, yuan/t (None: none); `committed`: the measures the profile includes
@@ -80,6 +85,7 @@ class Portfolio:
     max_cost: float | None = None
     committed: tuple[str, ...] = ()
     committed_spend: float = 0.0
+    phase_shadow_prices: dict[str, float] = field(default_factory=dict)
 
 
 class Rules(NamedTuple):
@@ -125,6 +131,7 @@ class Problem:
     upper: np.ndarray
     measures: int
     closed: np.ndarray
+    budget_rows: int  # the first rows: the budget's and each phase budget's
 
     def bounds(self, width: int) -> Bounds:
         """x in [0, 1] (0 when closed), the other variables free."""
@@ -207,7 +214,7 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
         bounds += limits
     rows, limits = cap.rows(delta, enabling, n + k + p, width)
     return Problem(objective, np.vstack([*blocks, *rows]), np.array([*bounds, *limits]), n,
-                   rules.shut())
+                   rules.shut(), 1 + len(phase_limits))
 
 
 @dataclass(frozen=True)
@@ -465,9 +472,10 @@ def _exact_value(model: SiteModel, ids: list[str], chosen: np.ndarray, year: int
     return float(credits @ weights[chosen])
 
 
-def lp_shadow_price(problem: Problem) -> float | None:
-    """Value per extra 10k yuan of budget in the LP relaxation; None when it has no
-    solution (the committed measures cost more than the budget)."""
+def lp_shadow_prices(problem: Problem) -> tuple[float, ...] | None:
+    """Value per extra 10k yuan of the budget, then of each phase budget, in the LP
+    relaxation; None when it has no solution (the committed measures cost more than the
+    budget)."""
     limits = problem.bounds(problem.rows.shape[1])
     result = linprog(-problem.objective, A_ub=problem.rows, b_ub=problem.upper,
                      bounds=list(zip(limits.lb, limits.ub, strict=True)), method="highs")
@@ -475,7 +483,7 @@ def lp_shadow_price(problem: Problem) -> float | None:
         return None
     if not result.success:
         raise RuntimeError(f"the budget's linear relaxation failed: {result.message}")
-    return float(-result.ineqlin.marginals[0])
+    return tuple(float(-dual) for dual in result.ineqlin.marginals[:problem.budget_rows])
 
 
 def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGraph,
@@ -540,12 +548,14 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     if step_gain:  # the larger budget can buy this choice too: its best is at least as good
         larger = best_choice(model, ids, year, weights, rules._replace(budget=budget * 1.1))
         step = (max(larger.value, value) - value) / (budget * 0.1)
+    duals = lp_shadow_prices(_linear_problem(model, ids, year, weights, rules))
     return Portfolio(frame, budget, float(rules.costs[chosen].sum()),
                      combined_abatement(model, picked, year),
                      float(model.bau_state.emissions[:, column].sum()), year, objective, gap,
-                     lp_shadow_price(_linear_problem(model, ids, year, weights, rules)), step,
-                     max_cost, tuple(i for i, f in zip(ids, forced, strict=True) if f),
-                     float(rules.costs[forced].sum()))
+                     None if duals is None else duals[0], step, max_cost,
+                     tuple(i for i, f in zip(ids, forced, strict=True) if f),
+                     float(rules.costs[forced].sum()),
+                     {} if duals is None else dict(zip(phase_budgets, duals[1:], strict=True)))
 
 
 def _merit(ranking: Ranking, ids: list[str]) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..decisions.implementation import ImplementationPlan
-from ..decisions.portfolio import Portfolio, budget_phases
+from ..decisions.portfolio import BINDING, Portfolio, budget_phases
 from ..decisions.ranking import without_stand_in_costs
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
@@ -213,6 +213,20 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         lines += [line for line in [committed_line(portfolio, lang)] if line]
         lines.append(_against_roadmap(chosen, analysis, lang))
     return lines
+
+
+def shadow_lines(portfolio: Portfolio, lang: str) -> list[str]:
+    """What more budget would abate: the budget's shadow price, each binding phase budget's,
+    or that none binds (nothing when the included measures overspend the budget: no
+    shadow price)."""
+    if portfolio.shadow_price is None:
+        return []
+    phases = [text("phase_binding_line", lang, phase=term("phase", name, lang),
+                   shadow=number(value))
+              for name, value in portfolio.phase_shadow_prices.items() if value > BINDING]
+    if portfolio.shadow_price > BINDING:
+        return [text("shadow_line", lang, shadow=number(portfolio.shadow_price)), *phases]
+    return phases or [text("budget_not_binding_line", lang)]
 
 
 def committed_line(portfolio: Portfolio, lang: str) -> str | None:
@@ -464,10 +478,8 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         central, _ = investment_totals(analysis.investment)
         if central < SKEWED * middle:
             lines.append(text("investment_skew_line", lang, central=money(central, lang)))
-    shadow = None if analysis.portfolio is None else analysis.portfolio.shadow_price
-    if shadow is not None:  # None: the included measures cost more than the budget
-        lines.append(text("shadow_line", lang, shadow=number(shadow)) if shadow > 1e-6
-                     else text("budget_not_binding_line", lang))
+    if analysis.portfolio is not None:
+        lines += shadow_lines(analysis.portfolio, lang)
     return lines
 
 
