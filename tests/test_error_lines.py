@@ -202,3 +202,22 @@ def test_every_message_named_in_the_code_is_in_the_catalogue():
             if isinstance(arg, ast.Constant)]
     assert len(keys) > 200
     assert [key for key in keys if key[2] not in catalogue()["error"]] == []
+
+
+@pytest.mark.parametrize("amount", ["nan", "inf", "-1"])
+def test_a_budget_amount_that_is_no_amount_is_one_line(capsys, amount):
+    """`--budget-amount nan` (or inf) ended in linprog's traceback, exit 1; -1 named the
+    profile's field budget."""
+    status, out, err = run(capsys, "plan", str(SITES / "building.yaml"),
+                           f"--budget-amount={amount}", "--lang", "en")
+    assert (status, out, err.count("\n")) == (2, "", 1)
+    assert err.startswith("error: --budget-amount: ") and "a positive amount" in err
+
+
+def test_overlapping_includes_say_why_in_chinese(tmp_path, capsys):
+    profile = tmp_path / "site.yaml"
+    profile.write_text("name: x\ndomain: town\nbaseline: {industry: {coal: 100}}\n"
+                       "include: [town-clean-energy, town-building-solar-pv]\n")
+    status, _, err = run(capsys, "check", str(profile), "--lang", "zh")
+    assert status == 2 and "（town-clean-energy 包含 town-building-solar-pv）" in err
+    assert not re.search(r"\bincludes\b", err)

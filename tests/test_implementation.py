@@ -139,6 +139,8 @@ implementation:
 @pytest.mark.parametrize(("old", "new", "line", "field", "allowed"), [
     ("start: 2014Q1", "start: 2014Q5", 6, "implementation.actions.start", "a quarter like"),
     ("start: 2014Q1", "start: spring", 6, "implementation.actions.start", "a quarter like"),
+    ("start: 2014Q1", "start: 2014Q1\n      end: 2013Q4", 6, "implementation.actions.end",
+     "a quarter like"),
     ("{market: 10}", "{market: -10}", 11, "implementation.actions.funding.market",
      "an amount >= 0"),
     ("actions: [a1]}", "actions: [a9]}", 13, "implementation.challenges.actions", "a1, a2"),

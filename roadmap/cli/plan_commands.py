@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -155,6 +156,9 @@ def plan_command(
     from ..rendering.interactive import interactive_gantt, save_interactive
     from ..rendering.outputs import save_figure
 
+    if budget_amount is not None and not (math.isfinite(budget_amount) and budget_amount > 0):
+        raise InputError("--budget-amount", "not_allowed", value=budget_amount,
+                         allowed=Message("a_positive_amount"))
     if max_cost is not None and not budget and budget_amount is None:
         raise InputError("--max-cost", "max_cost_needs_budget",
                          allowed=Message("with_a_budget"))

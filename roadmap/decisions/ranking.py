@@ -106,7 +106,7 @@ def preferences(matrix: DecisionMatrix, method: str, weights: dict[str, float]) 
         try:
             return spec.build(matrix)(values, vector, types)
         except ValueError as error:  # e.g. VIKOR on one or two measures, sum normalisation
-            raise InputError("method", "method_cannot_rank", method=method.upper(),
+            raise InputError(METHOD_OPTION, "method_cannot_rank", method=method.upper(),
                              count=len(values), reason=error,
                              allowed=Message("another_method")) from None
 

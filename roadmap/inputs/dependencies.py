@@ -109,7 +109,8 @@ def exclusive_conflicts(catalog: Catalog) -> nx.Graph:
     """Pairs of measures that must not both be in a roadmap: they would count the same
     abatement twice. A row that restates or covers another (an umbrella over its components,
     transitively) conflicts with it, and two rows that include a common row conflict with
-    each other. Edges carry the `reason`."""
+    each other. Edges carry the `reason` (English, a sentence the report translates) and
+    `why`, the same as an error's Message."""
     includes = nx.DiGraph()
     for tech in catalog:
         for target in (*tech.restates, *tech.covers):
@@ -119,12 +120,15 @@ def exclusive_conflicts(catalog: Catalog) -> nx.Graph:
     for node in sorted(reach):
         for inner in sorted(reach[node]):
             kind = "restates" if inner in catalog.get(node).restates else "includes"
-            conflicts.add_edge(node, inner, reason=f"{node} {kind} {inner}")
+            conflicts.add_edge(node, inner, reason=f"{node} {kind} {inner}",
+                               why=Message(f"x_{kind}_y", first=node, second=inner))
     sharing = sorted(n for n in reach if reach[n])
     for position, first in enumerate(sharing):
         for second in sharing[position + 1:]:
             common = reach[first] & reach[second]
             if common and not conflicts.has_edge(first, second):
                 conflicts.add_edge(first, second,
-                                   reason=f"{first} and {second} both include {min(common)}")
+                                   reason=f"{first} and {second} both include {min(common)}",
+                                   why=Message("both_include", first=first, second=second,
+                                               third=min(common)))
     return conflicts

@@ -317,9 +317,10 @@ def _input_error(path: Path, where: str | Message | None, error: Mapping[str, An
     if error["type"] == "missing":
         return InputError(path, "missing", where=where, field=name, allowed=described)
     message, checked = pydantic_message(error), (error.get("ctx") or {}).get("error")
-    if name is None and isinstance(checked, InvalidValue) and checked.field:
-        # a check of the whole model names the field it is about
-        return InputError(path, message, where=where, field=checked.field,
+    if isinstance(checked, InvalidValue) and checked.field:
+        # a check of the whole model, or of an entry of a list, names the field it is about
+        field = checked.field if name is None else f"{name}.{checked.field}"
+        return InputError(path, message, where=where, field=field,
                           allowed=checked.allowed or allowed.get(checked.field))
     value = error.get("input")
     shown = message if isinstance(value, dict | list) else \

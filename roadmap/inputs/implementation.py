@@ -185,9 +185,9 @@ def check_implementation(raw: Any, path: Any) -> Implementation:
 def _error(raw: Any, path: Any, error: dict) -> InputError:
     location, message = list(error["loc"]), pydantic_message(error)
     checked, allowed = (error.get("ctx") or {}).get("error"), None
-    if not location and isinstance(checked, InvalidValue) and checked.field:
-        # a check of the whole section names its field
-        location = [int(p) if p.isdigit() else p for p in checked.field.split(".")]
+    if isinstance(checked, InvalidValue) and checked.field:
+        # a check of the whole section, or of one of its items, names its field
+        location += [int(p) if p.isdigit() else p for p in checked.field.split(".")]
         allowed = checked.allowed
     where = _line_at(raw, location)
     names = [str(p) for p in location if not isinstance(p, int)]

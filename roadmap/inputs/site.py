@@ -574,7 +574,7 @@ def _check_overlapping_include(site: Site, catalog: Catalog, path: str | Path) -
         for second in site.include[position + 1:]:
             if conflicts.has_edge(first, second):
                 raise InputError(path, "includes_overlap", first=first, second=second,
-                                 detail=conflicts.edges[first, second]["reason"],
+                                 detail=conflicts.edges[first, second]["why"],
                                  field="include", allowed=Message("one_of_overlapping"))
 
 
