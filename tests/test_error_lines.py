@@ -221,3 +221,14 @@ def test_overlapping_includes_say_why_in_chinese(tmp_path, capsys):
     status, _, err = run(capsys, "check", str(profile), "--lang", "zh")
     assert status == 2 and "（town-clean-energy 包含 town-building-solar-pv）" in err
     assert not re.search(r"\bincludes\b", err)
+
+
+def test_check_refuses_a_phase_budget_plan_would_refuse(tmp_path, capsys):
+    """`check` said valid to `phase_budgets: {middle: ...}`, which `plan --budget` refused."""
+    profile = tmp_path / "site.yaml"
+    profile.write_text("name: x\ndomain: building\nbaseline: {commercial: {electricity: 100}}\n"
+                       "budget: 300\nphase_budgets: {near: 100, middle: 100}\n")
+    status, out, err = run(capsys, "check", str(profile), "--lang", "en")
+    assert (status, out) == (2, "") and err == (
+        f"error: {profile}: field 'phase_budgets': unknown phase 'middle' "
+        "(allowed: near, mid, long)\n")

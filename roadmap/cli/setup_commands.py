@@ -53,7 +53,7 @@ def check_command(
 
     from ..decisions.matrix import decision_matrix
     from ..decisions.ranking import no_gain_reasons
-    from ..decisions.roadmap import exclusion_reasons
+    from ..decisions.roadmap import budgeted_phases, exclusion_reasons
     from ..inputs.dependencies import check_include, load_dependencies
     from ..inputs.site import load_site
 
@@ -61,6 +61,7 @@ def check_command(
     site = load_site(site_file, loaded)
     graph = load_dependencies(loaded)
     check_include(site, graph)
+    budgeted_phases(site, site.phase_budgets)
     matrix = decision_matrix(loaded, site)
     screen = console()
     screen.print(each_language(lambda one: text(

@@ -38,7 +38,7 @@ from ..inputs.site import Site
 from ..model.economics import measure_capex, standalone_economics
 from ..model.pathway import Pathway, SiteModel, credit_in, standalone_runs
 from .ranking import Ranking, method_spec
-from .roadmap import phases
+from .roadmap import budgeted_phases, phases
 
 OBJECTIVES = ("abatement", "score")
 COLUMNS = ["id", "name_zh", "name_en", "capex_10k_yuan", "spend_10k_yuan", "standalone_t_per_yr",
@@ -632,11 +632,7 @@ def _affordable(chosen: np.ndarray, rules: Rules) -> set[int]:
 def _phase_limits(model: SiteModel, charges: np.ndarray, budgets: dict[str, float],
                   ) -> tuple[tuple[np.ndarray, float], ...]:
     """(each candidate's spend inside the phase, the phase's budget) per budgeted phase."""
-    spans = {name: (start, end) for name, start, end in phases(model.site)}
-    unknown = set(budgets) - set(spans)
-    if unknown:
-        raise InputError(model.site.file, "unknown_phase", phase=sorted(unknown)[0],
-                         field="phase_budgets", allowed=", ".join(spans))
+    spans = budgeted_phases(model.site, budgets)
     years = model.base.years
     return tuple((charges[:, (years > spans[name][0]) & (years <= spans[name][1])]
                   .sum(axis=1), float(limit)) for name, limit in budgets.items())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -37,6 +38,17 @@ def phases(site: Site) -> list[tuple[str, int, int]]:
     edges = [first, *inside, site.target_year]
     names = PHASE_NAMES[len(PHASE_NAMES) - len(edges) + 1:]
     return [(name, edges[i], edges[i + 1]) for i, name in enumerate(names)]
+
+
+def budgeted_phases(site: Site, budgets: Mapping[str, float]) -> dict[str, tuple[int, int]]:
+    """The site's phases, name -> (start, end); `budgets` (the profile's `phase_budgets`)
+    for a phase the site does not have are refused."""
+    spans = {name: (start, end) for name, start, end in phases(site)}
+    unknown = set(budgets) - set(spans)
+    if unknown:
+        raise InputError(site.file, "unknown_phase", phase=sorted(unknown)[0],
+                         field="phase_budgets", allowed=", ".join(spans))
+    return spans
 
 
 def phase_of(year: int, site: Site) -> str:
