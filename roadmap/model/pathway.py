@@ -324,7 +324,7 @@ def _removed(energy: np.ndarray, pairs: _Pairs, logs: _Logs, remaining: np.ndarr
     picked = slice(None) if rows is None else rows
     cells = pairs.cell[picked]
     if prior is None:
-        part = _split(_capped(pairs, logs, rows, None), logs.cell, cells,
+        part = _split(np.array(pair_logs(pairs, logs, rows)), logs.cell, cells,  # a copy
                       energy * (1 - remaining))
     else:
         before = prior.logs.cell
