@@ -394,8 +394,7 @@ def _without_idle(model: SiteModel, ids: list[str], chosen: np.ndarray, value: f
     tried = set()
     while True:
         left = [item for item in np.nonzero(chosen & ~committed)[0][::-1]
-                if item not in tried and not any(chosen[later] and needed == item
-                                                 for later, needed in requires)]
+                if item not in tried and not _needed(item, chosen, requires)]
         if not left:
             return chosen, value
         for item in left:
@@ -405,6 +404,11 @@ def _without_idle(model: SiteModel, ids: list[str], chosen: np.ndarray, value: f
             trial_value = _exact_value(model, ids, trial, year, weights)
             if trial_value >= value * (1 - IDLE):
                 chosen, value = trial, trial_value
+
+
+def _needed(item: int, chosen: np.ndarray, requires: list[tuple[int, int]]) -> bool:
+    """Whether a chosen measure needs `item`."""
+    return any(chosen[later] and needed == item for later, needed in requires)
 
 
 def _with(chosen: np.ndarray, item: int, requires: list[tuple[int, int]]) -> np.ndarray:
@@ -437,21 +441,21 @@ def _cheaper(model: SiteModel, ids: list[str], chosen: np.ndarray, value: float,
     interchangeable programmes, the cheaper, whatever their ranks. Only replacements that
     abate alone at least what the measure's removal loses are tried (the model's credits
     add up to less together than apart)."""
-    costs, alone = rules.costs, None
+    costs, alone = rules.costs, {}
     for item in sorted(np.nonzero(chosen & ~rules.forced())[0], key=lambda i: -costs[i]):
-        if not chosen[item] or any(chosen[later] and needed == item
-                                   for later, needed in rules.requires):
+        if not chosen[item] or _needed(item, chosen, rules.requires):
             continue
         without = chosen.copy()
         without[item] = False
         loss = value - _exact_value(model, ids, without, year, weights)
-        if alone is None:
-            alone = [_exact_value(model, ids, np.arange(len(ids)) == other, year, weights)
-                     for other in range(len(ids))]
         for other in sorted(np.nonzero(~chosen)[0], key=lambda i: costs[i]):
             trial = _with(without, other, rules.requires)
-            if costs[trial].sum() >= costs[chosen].sum() or alone[other] < loss * (1 - IDLE) \
-                    or not rules.allows(trial):
+            if costs[trial].sum() >= costs[chosen].sum() or not rules.allows(trial):
+                continue
+            if other not in alone:  # only for the candidates that could replace one
+                alone[other] = _exact_value(model, ids, np.arange(len(ids)) == other, year,
+                                            weights)
+            if alone[other] < loss * (1 - IDLE):
                 continue
             trial_value = _exact_value(model, ids, trial, year, weights)
             if trial_value >= value * (1 - IDLE):
