@@ -10,6 +10,12 @@ from importlib.resources import files
 import yaml
 
 
+def wording(entry: dict, lang: str, count: object = None) -> str:
+    """An entry's text in zh or en; in en, its singular (`en_one`) when `count` is 1."""
+    return entry["en_one"] if lang == "en" and count == 1 and "en_one" in entry else \
+        entry[lang]
+
+
 @cache
 def catalogue() -> dict:
     text = files("roadmap.rendering").joinpath("messages.yaml").read_text("utf-8")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .catalogue import catalogue
+from .catalogue import catalogue, wording
 
 # What analysis code that holds no file name raises about: the profile the analysis runs on,
 # and the ranking method, which may come from the profile (field `method`) or the command line.
@@ -25,10 +25,9 @@ class Message:
         catalogue()["error"][key]  # an unknown key fails where it is raised, not when shown
 
     def said(self, lang: str) -> str:
-        entry = catalogue()["error"][self.key]
-        one = lang == "en" and self.params.get("count") == 1 and "en_one" in entry
         params = {name: said(value, lang) for name, value in self.params.items()}
-        return entry["en_one" if one else lang].format(**params)
+        return wording(catalogue()["error"][self.key], lang,
+                       self.params.get("count")).format(**params)
 
 
 def said(part: object, lang: str) -> str:

@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from functools import cache
 from types import MappingProxyType
 
-from ..catalogue import catalogue
+from ..catalogue import catalogue, wording
 from .style import label
 
 VOCABULARIES = ("domain", "region", "phase", "criterion", "method", "target_kind", "source",
@@ -21,8 +21,8 @@ VOCABULARIES = ("domain", "region", "phase", "criterion", "method", "target_kind
 def _both(entry: dict, lang: str, **params: object) -> str:
     if lang == "both" and "both" in entry:  # an entry that lays out both languages itself
         return entry["both"].format(**params)
-    english = entry["en_one"] if params.get("count") == 1 and "en_one" in entry else entry["en"]
-    return label(entry["zh"].format(**params), english.format(**params), lang)
+    zh, en = (wording(entry, one, params.get("count")).format(**params) for one in ("zh", "en"))
+    return label(zh, en, lang)
 
 
 def text(key: str, lang: str, **params: object) -> str:
