@@ -698,3 +698,15 @@ def test_a_binding_phase_budget_has_its_shadow_price_and_reason(catalog, graph):
     assert len(lines) == 1 and lines[0].startswith("The near term's budget binds: each extra")
     assert shadow_lines(portfolio, "zh")[0].startswith("近期预算构成约束")
     assert (portfolio.frame["reason"] == "the near term's budget is spent").sum() >= 10
+
+
+def test_the_budget_names_the_excluded_measure_a_candidate_needs(catalog, graph):
+    """Xiaolan excluding its monitoring platform: the three measures needing it are left out
+    of the budget's choice for that reason, the roadmap's own (not 'a prerequisite does
+    not apply')."""
+    platform = "town-carbon-monitoring-platform"
+    frame = _xiaolan_portfolio(catalog, graph, exclude=(platform,)).frame.set_index("id")
+    needing = frame[frame["reason"] == f"needs {platform}, which the profile excludes"]
+    assert sorted(needing.index) == ["town-carbon-evaluation-indicators",
+                                     "town-carbon-sink-management",
+                                     "town-low-carbon-market-system"]

@@ -161,7 +161,8 @@ def test_every_reason_the_budget_gives_is_translated():
                   ((near, 3.0),), None, closed)
     standalone = [10.0] * 3 + [0.0] + [10.0] * 6
     why = portfolio_module._Why([f"m{i}" for i in range(10)], rules, ("near",), chosen,
-                                {2: "elsewhere", 7: "m-out"}, {6}, ("m-out",), 1000.0, {4},
+                                {2, 7}, {6}, {"m7": "needs m-out, which the profile excludes"},
+                                1000.0, {4},
                                 standalone)
     reasons = [why.reason(i) for i in range(10)]
     assert reasons[1] == "" and reasons[8] == (

@@ -38,7 +38,7 @@ from ..inputs.site import Site
 from ..model.economics import measure_capex, standalone_economics
 from ..model.pathway import Pathway, SiteModel, credit_in, standalone_runs
 from .ranking import Ranking, method_spec
-from .roadmap import budgeted_phases, phases
+from .roadmap import budgeted_phases, exclusion_reasons, phases
 
 OBJECTIVES = ("abatement", "score")
 COLUMNS = ["id", "name_zh", "name_en", "capex_10k_yuan", "spend_10k_yuan", "standalone_t_per_yr",
@@ -527,7 +527,7 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     levelised = standalone_economics(model, runs, site.target_year)["cost_yuan_per_t"]
     dear = set() if max_cost is None else set(np.nonzero(levelised.to_numpy() > max_cost)[0])
     forced = _committed(site.include if committed is None else committed, index, requires)
-    closed = np.isin(np.arange(len(ids)), sorted(set(missing) | dear)) & ~forced
+    closed = np.isin(np.arange(len(ids)), sorted(missing | dear)) & ~forced
     closed = _with_dependents(closed, requires)  # a closed prerequisite closes its dependents
     phase_budgets = site.phase_budgets if phase_budgets is None else phase_budgets
     limits = _phase_limits(model, charges, phase_budgets)
@@ -537,8 +537,9 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     chosen, value, gap, idle = best_choice(model, ids, year, weights, rules)
     picked = [i for i, c in zip(ids, chosen, strict=True) if c]
     standalone = [credit_in(run, year) for run in runs.values()]
-    why = _Why(ids, rules, tuple(phase_budgets), chosen, missing, dear, site.exclude,
-               max_cost, idle | _affordable(chosen, rules), standalone)
+    why = _Why(ids, rules, tuple(phase_budgets), chosen, missing, dear,
+               exclusion_reasons(dependencies, site), max_cost,
+               idle | _affordable(chosen, rules), standalone)
     frame = pd.DataFrame({
         "id": ids, "name_zh": [catalog.get(i).name_zh for i in ids],
         "name_en": [catalog.get(i).name_en for i in ids],
@@ -643,18 +644,18 @@ def _phase_limits(model: SiteModel, charges: np.ndarray, budgets: dict[str, floa
 
 
 def _requirements(dependencies: nx.DiGraph, index: dict[str, int], catalog: Catalog,
-                  ) -> tuple[list[tuple[int, int]], dict[int, str]]:
+                  ) -> tuple[list[tuple[int, int]], set[int]]:
     """(item, needed) for every prerequisite among the candidates, except one the item
     includes or restates (the retrofit that includes building energy management serves its
-    own prerequisite); and each candidate with a prerequisite outside them -> that id."""
+    own prerequisite); and the candidates with a prerequisite outside them."""
     hard, conflicts = prerequisites_only(dependencies), exclusive_conflicts(catalog)
-    requires, missing = [], {}
+    requires, missing = [], set()
     for tech_id, item in index.items():
         if tech_id not in hard:
             continue
         for before in sorted(nx.ancestors(hard, tech_id)):
             if before not in index:
-                missing.setdefault(item, before)
+                missing.add(item)
             elif not conflicts.has_edge(tech_id, before):
                 requires.append((item, index[before]))
     return sorted(requires), missing
@@ -673,9 +674,9 @@ class _Why(NamedTuple):
     rules: Rules
     phases: tuple[str, ...]  # the budgeted phases, in the order of the rules' limits
     chosen: np.ndarray
-    missing: dict[int, str]  # candidate -> a prerequisite outside the candidates
+    missing: set[int]  # with a prerequisite outside the candidates
     dear: set[int]  # above the cost ceiling
-    excluded: tuple[str, ...]  # the profile's exclude
+    blocked: dict[str, str]  # id -> why: it needs a measure the profile excludes
     ceiling: float | None
     idle: set[int]  # allowed beside the choice, adding nothing to it
     standalone: list[float]
@@ -685,9 +686,7 @@ class _Why(NamedTuple):
             return ""
         needs = [needed for one, needed in self.rules.requires if one == item]
         if item in self.missing:
-            other = self.missing[item]
-            return f"needs {other}, which the profile excludes" if other in self.excluded \
-                else "a prerequisite does not apply to this site"
+            return self.blocked.get(self.ids[item], "a prerequisite does not apply to this site")
         if item in self.dear:
             return f"its levelised cost is above the ceiling of {self.ceiling:,.0f} yuan/t"
         for needed in needs:
