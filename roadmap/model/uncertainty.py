@@ -530,7 +530,8 @@ def _in_columns(values: _Inputs | _State, columns: slice) -> _Inputs | _State:
                               for field in fields(values)})
 
 
-def _columns_of(values: np.ndarray | _Logs | None, columns: slice):
+def _columns_of(values: np.ndarray | _Logs | None, columns: slice,
+                ) -> np.ndarray | _Logs | None:
     if isinstance(values, _Logs):
         return _Logs(*(_columns_of(part, columns) for part in values))
     return None if values is None else values[..., columns]
