@@ -7,6 +7,7 @@ import re
 import pytest
 
 from roadmap import DOMAINS, Technology, load_catalog, read_catalog_file
+from roadmap.errors import InputError
 from roadmap.inputs.catalog import FRAME_COLUMNS
 
 EXPECTED_COUNTS = {"building": 35, "transport": 30, "enterprise": 24, "park": 29,
@@ -139,3 +140,23 @@ def test_csv_export_reads_back_as_the_same_entries(tmp_path, catalog):
     path = tmp_path / "all.csv"
     catalog.to_frame().to_csv(path, index=False)
     assert read_catalog_file(path) == list(catalog)
+
+
+@pytest.mark.parametrize("effect, problem", [
+    ("{type: enabling, completes: no-such-measure}",
+     "entry 'my-chain-part': field 'effect.completes': unknown id 'no-such-measure' "
+     "\\(allowed: a catalog id\\)"),
+    ("{type: efficiency, cells: [buildings.electricity], completes: bld-led-lighting}",
+     "completes: only an enabling effect completes another measure's chain "
+     "\\(this one is efficiency\\)")])
+def test_a_chain_part_completes_a_known_measure_with_an_enabling_effect(tmp_path, effect,
+                                                                        problem):
+    user = tmp_path / "mine.yaml"
+    user.write_text(
+        "domain: building\ntechnologies:\n"
+        "  - id: my-chain-part\n    category: 围护结构\n    name_zh: 链条\n"
+        "    name_en: Chain part\n    popularization_period: 2025-2035\n"
+        "    abatement: 2\n    economics: 4\n    recommendation: 3\n    addresses: [electricity]\n"
+        f"    effect: {effect}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=problem):
+        load_catalog(user)

@@ -41,8 +41,10 @@ from roadmap.model.economics import (
     measure_economics,
     money_of,
     spending,
+    standalone_economics,
+    stock_scales,
 )
-from roadmap.model.pathway import site_model
+from roadmap.model.pathway import credit_in, site_model, standalone_runs
 from roadmap.rendering.charts import cost_curve_chart
 from roadmap.rendering.document import committed_line, shadow_lines
 from tests.helpers import run
@@ -147,13 +149,43 @@ def test_investment_follows_adoption_and_discounts(catalog):
     table = spending(pathway, capex.reset_index())
     rows = [model.effects.ids.index(i) for i in SHARED]
     reached = pathway.state.adoption[rows, -1] - model.bau_state.adoption[rows, -1]
-    assert table["investment_10k_yuan"].sum() == pytest.approx(capex.to_numpy() @ reached / 1e4)
+    # the capital in place at the end, and a little more: the heat pump's share of the gas
+    # heating stock shrinks as the biomass boiler's grows (`stock_scales`)
+    in_place = (capex.to_numpy() * stock_scales(pathway, SHARED)[:, -1]) @ reached / 1e4
+    assert in_place <= table["investment_10k_yuan"].sum() <= in_place * 1.001
     assert table.loc[table["year"] == 2020, "investment_10k_yuan"].item() == 0
     assert 0 < table["discounted_10k_yuan"].sum() < table["investment_10k_yuan"].sum()
     phases = budget_phases(table.assign(scenario="roadmap"), model.site, 1.0)
     assert phases["cumulative_10k_yuan"].iloc[-1] == pytest.approx(
         table["investment_10k_yuan"].sum())
     assert phases["over_budget"].iloc[-1]
+
+
+def test_measures_converting_one_stock_share_it_and_its_capex(catalog):
+    """The heat pump and the biomass boiler both replace the office's gas heating: together
+    they convert 1 - (1 - a)(1 - b) of it, split by their logs, and each is charged the part
+    of its stand-alone capex that it converts; efficiency measures keep their whole capex."""
+    converting = ["bld-air-source-heat-pump", "bld-biomass-boiler"]
+    model = site_model(office(), catalog, SHARED)
+    together = model.run("roadmap", dict.fromkeys(SHARED, 0))
+    scales = dict(zip(SHARED, stock_scales(together, SHARED)[:, -1], strict=True))
+    assert all(scales[i] == 1.0 for i in SHARED if i not in converting)
+    fx, gas = model.effects, model.base.index("commercial", "gas")
+    cut = {i: fx.share[fx.ids.index(i), gas] * together.state.adoption[fx.ids.index(i), -1]
+           for i in converting}
+    logs = {i: np.log1p(-c) for i, c in cut.items()}
+    converted = -np.expm1(sum(logs.values()))
+    for i in converting:
+        alone = model.run("alone", {i: 0}, green_power=False)
+        share_alone = fx.share[fx.ids.index(i), gas] * alone.state.adoption[fx.ids.index(i), -1]
+        assert scales[i] == pytest.approx(converted * logs[i] / sum(logs.values()) / share_alone)
+        assert 0.5 < scales[i] < 1
+        assert (stock_scales(alone, [i]) == 1.0).all()
+    economics = measure_economics(together, catalog, model.base.years[-1]).set_index("id")
+    capex = measure_capex(model, converting).set_index("id")["capex"]
+    for i in converting:
+        assert economics.loc[i, "investment_10k_yuan"] == pytest.approx(
+            capex[i] * scales[i] / 1e4)
 
 
 # --------------------------------------------------------------------------- portfolio
@@ -710,3 +742,36 @@ def test_the_budget_names_the_excluded_measure_a_candidate_needs(catalog, graph)
     assert sorted(needing.index) == ["town-carbon-evaluation-indicators",
                                      "town-carbon-sink-management",
                                      "town-low-carbon-market-system"]
+
+
+def test_co2_storage_completes_capture_its_tonnes_credited_once(catalog):
+    """Storage has no cut of its own: with capture, the chain abates what capture abates
+    alone, all of it credited on capture; storage is sized on those tonnes at its own ➕."""
+    site = load_site(ROOT / "catalogs" / "sites" / "ceramics-plant.yaml", catalog)
+    chain = ["ent-co2-capture", "ent-co2-storage"]
+    model = site_model(site, catalog, chain)
+    together = model.run("roadmap", dict.fromkeys(chain, 0))
+    capture_alone = model.run("alone", {"ent-co2-capture": 0})
+    assert credit_in(together, 2050) == pytest.approx(credit_in(capture_alone, 2050))
+    storage = model.effects.ids.index("ent-co2-storage")
+    assert not model.effects.share[storage].any()
+    assert together.credit[storage].sum() == 0
+    capex = measure_capex(model, chain).set_index("id")
+    grade = catalog.get("ent-co2-storage").economics
+    assert capex.loc["ent-co2-storage", "standalone"] == 0
+    assert capex.loc["ent-co2-storage", "capex"] == pytest.approx(
+        capex.loc["ent-co2-capture", "standalone"]
+        / site.assumptions.cost_effectiveness[grade] * 1e4)
+    # alone, capture pays for its store: its yearly cost is the chain's
+    alone = standalone_economics(model, standalone_runs(model, chain), 2050).set_index("id")
+    by_itself = site_model(site, catalog, chain[:1])
+    without = standalone_economics(by_itself, standalone_runs(by_itself, chain[:1]),
+                                   2050).set_index("id")
+    added = capture_alone.state.adoption[0, -1] - model.bau_state.adoption[0, -1]
+    data, rate = cost_data(), money_of(site).rate
+    store = capex.loc["ent-co2-storage", "capex"] * added
+    assert (alone.loc["ent-co2-capture", "annual_cost_10k_yuan"]
+            - without.loc["ent-co2-capture", "annual_cost_10k_yuan"]) * 1e4 == pytest.approx(
+        store * (crf(rate, data.grade_lifetime) + data.grade_om))
+    assert alone.loc["ent-co2-capture", "cost_yuan_per_t"] > 3 * without.loc[
+        "ent-co2-capture", "cost_yuan_per_t"]

@@ -67,7 +67,8 @@ ALLOWED = {
     "covers": Message("entry_covers"),
     "effect": Message("entry_effect", types="|".join(EFFECT_TYPES),
                       scales="|".join(SUPPLY_SCALES)),
-    "effect.*": "type, cells, to, ratio, scale, why",
+    "effect.*": "type, cells, to, ratio, priced_as, scale, cap, why, completes",
+    "effect.completes": Message("a_catalog_id"),
 }
 
 # Columns of `Catalog.to_frame()`, in order; documented in the README.
@@ -157,6 +158,9 @@ class Effect(BaseModel):
     # project assumption, which `why` explains
     cap: float | None = Field(None, gt=0, le=1)
     why: str | None = None
+    # the measure whose chain this one completes (CO2 storage completes capture): no cut of
+    # its own, the chain's tonnes are credited on that measure and size this one's capex
+    completes: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Effect:
@@ -178,6 +182,8 @@ class Effect(BaseModel):
                 raise InvalidValue("supply_needs_ratio")
         if self.priced_as is not None and self.to is None:
             raise InvalidValue("priced_as_needs_fuel")
+        if self.completes is not None and self.type != "enabling":
+            raise InvalidValue("completes_enabling_only", type=self.type)
         return self
 
     @property
@@ -567,3 +573,9 @@ def _check_references(catalog: Catalog) -> None:
                     raise InputError(catalog.origins[tech.id], problem, id=target,
                                      where=Message("entry_named", id=tech.id), field=key,
                                      allowed=ALLOWED[key])
+        completed = tech.acts.completes
+        if completed is not None and (completed not in catalog or completed == tech.id):
+            raise InputError(catalog.origins[tech.id], "refers_to_itself"
+                             if completed == tech.id else "unknown_id", id=completed,
+                             where=Message("entry_named", id=tech.id),
+                             field="effect.completes", allowed=ALLOWED["effect.completes"])

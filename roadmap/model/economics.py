@@ -29,6 +29,9 @@ from ..inputs.vocabulary import expand_cells
 from .pathway import Pathway, SiteModel, credit_in, removed_by_cell, standalone_runs
 
 GRADE = "grade"
+# effects that replace a stock's equipment: a bus gets one drivetrain, so measures converting
+# the same stock share it (`stock_scales`); efficiency measures each buy their own equipment
+CONVERTING = ("electrification", "fuel_switch")
 FUEL_SECTOR = "energy_supply"  # whose prices a generator's fuel is bought at
 PRICE_YEAR = 2024  # the year of the default prices (escalation runs from it)
 COLUMNS = ["id", "name_zh", "name_en", "category", "category_en", "function", "economics",
@@ -173,8 +176,10 @@ def measure_capex(model: SiteModel, ids: Iterable[str],
         per_adoption = 1 / added if added > 1e-9 else 0.0
         family = family_of(tech, data.families)
         if family is None:
-            capex = abated * per_adoption / site.assumptions.cost_effectiveness[
-                tech.economics] * 1e4
+            # a chain's part (CO2 storage) is sized on the tonnes of the measure it completes
+            sized_on = abated * per_adoption if tech.acts.completes not in row_of else \
+                measure_capex(model, [tech.acts.completes]).loc[0, "standalone"]
+            capex = sized_on / site.assumptions.cost_effectiveness[tech.economics] * 1e4
             basis, lifetime, om = GRADE, data.grade_lifetime, data.grade_om
         else:
             size = _size(model, family, row, alone, abated) * per_adoption
@@ -219,7 +224,8 @@ def yearly_flows(pathway: Pathway, capex: pd.DataFrame, year: int, money: Money,
     row_of = {tech_id: row for row, tech_id in enumerate(fx.ids)}
     removed = removed_by_cell(model, state) - removed_by_cell(model, bau)
     rows, programmes = [], programme_bases()
-    for item in capex.itertuples():
+    scales = stock_scales(pathway, capex["id"])[:, column]
+    for item, scale in zip(capex.itertuples(), scales, strict=True):
         row = row_of[item.id]
         added = state.adoption[row, column] - bau.adoption[row, column]
         saved = removed[row, :, column]
@@ -235,10 +241,49 @@ def yearly_flows(pathway: Pathway, capex: pd.DataFrame, year: int, money: Money,
                     fuel[0], FUEL_SECTOR, year)))
         abated = float(pathway.credit[row, :, column].sum()
                        + (state.sinks - bau.sinks)[row, column])
-        rows.append({"id": item.id, "capital": item.capex * added,
-                     "om": item.capex * added * item.om, "saving": saving,
+        capital = item.capex * added * scale  # in place that year
+        rows.append({"id": item.id, "capital": capital, "om": capital * item.om,
+                     "saving": saving,
                      "abatement": abated})
     return pd.DataFrame(rows, columns=["id", "capital", "om", "saving", "abatement"])
+
+
+def stock_scales(pathway: Pathway, ids: Iterable[str]) -> np.ndarray:
+    """Per measure of `ids` x year: the share of its stand-alone scale, and so of its capex,
+    that it has in the scenario. Measures converting the same cells' stock (`CONVERTING`:
+    electric, fuel-cell and gas buses) convert it together as the pathway combines them,
+    1 - prod(1 - cut), and share what they convert in proportion to their logs, as the
+    pathway splits energy: with electric buses converting 60 % of a fleet and fuel-cell
+    buses 60 % alone, together 84 %, each 42 %: 0.7 of its stand-alone fleet. The share is
+    taken against the measure's own stand-alone run in the same year (business as usual
+    may already convert part of the stock), so 1 alone; 1 for any other measure."""
+    model = pathway.model
+    rows = [model.effects.ids.index(i) for i in ids]
+    alone = standalone_runs(model, [model.effects.ids[r] for r in rows
+                                    if model.effects.types[r] in CONVERTING])
+    scales = np.ones((len(rows), len(model.base.years)))
+    for n, row in enumerate(rows):
+        if model.effects.ids[row] in alone:
+            by_itself = _converted(alone[model.effects.ids[row]], row)
+            np.divide(_converted(pathway, row), by_itself, out=scales[n], where=by_itself > 0)
+    return scales
+
+
+def _converted(pathway: Pathway, row: int) -> np.ndarray:
+    """By year: the share of its cells' stock (weighted by their energy in business as
+    usual) that the converting measure `row` converts in the scenario, its part of what
+    the converting measures convert together."""
+    model = pathway.model
+    fx = model.effects
+    converting = np.isin(fx.types, CONVERTING)
+    cells = np.flatnonzero(fx.share[row] > 0)
+    cut = fx.share[converting][:, cells, None] * pathway.state.adoption[converting][:, None]
+    logs = np.log1p(-np.minimum(cut, 1.0 - 1e-12))  # converting measures x cells x years
+    total = logs.sum(axis=0)
+    own = logs[int(np.flatnonzero(converting).searchsorted(row))]
+    part = np.divide(own * -np.expm1(total), total, out=np.zeros_like(total), where=total < 0)
+    weights = model.bau_state.energy[cells]
+    return (part * weights).sum(axis=0) / np.maximum(weights.sum(axis=0), 1e-300)
 
 
 def bought_as(tech: Technology, carrier: str) -> str:
@@ -269,7 +314,7 @@ def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
     money = money_of(pathway.site)
     flows = yearly_flows(pathway, capex, year, money).set_index("id")
     rows = []
-    for item in capex.itertuples():
+    for item, scale in zip(capex.itertuples(), stock_scales(pathway, ids)[:, -1], strict=True):
         tech = catalog.get(item.id)
         rows.append({
             "id": tech.id, "name_zh": tech.name_zh, "name_en": tech.name_en,
@@ -277,7 +322,7 @@ def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
             "function": pathway.model.effects.functions[
                 pathway.model.effects.ids.index(tech.id)],
             "economics": tech.economics, "cost_basis": item.cost_basis,
-            "investment_10k_yuan": item.capex / 1e4,
+            "investment_10k_yuan": item.capex * scale / 1e4,
             **_cost_terms(item, flows.loc[item.id], money.rate)})
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.sort_values(["cost_yuan_per_t", "abatement_t_per_yr"],
@@ -300,16 +345,30 @@ def _cost_terms(item, flow: pd.Series, rate: float) -> dict[str, float]:
 def standalone_economics(model: SiteModel, runs: Mapping[str, Pathway], year: int,
                          ) -> pd.DataFrame:
     """What `measure_economics` in `year` gives each measure adopted alone on top of
-    business as usual (`runs`: `standalone_runs` of the model, reused), one row per run in
-    its order: id, cost_basis, annual_cost_10k_yuan, saving_10k_yuan_per_yr,
-    abatement_t_per_yr, cost_yuan_per_t."""
+    business as usual (`runs`: `standalone_runs` of the model, reused), with the parts that
+    complete its chain (capture pays for its store), one row per run in its order: id,
+    cost_basis, annual_cost_10k_yuan, saving_10k_yuan_per_yr, abatement_t_per_yr,
+    cost_yuan_per_t."""
     capex, money = measure_capex(model, runs, runs), money_of(model.site)
+    capex = capex.assign(capex=capex["capex"] + _chain_parts_capex(model, capex["id"]))
     rows = []
     for n, (item, run) in enumerate(zip(capex.itertuples(), runs.values(), strict=True)):
         flow = yearly_flows(run, capex.iloc[[n]], year, money).iloc[0]
         rows.append({"id": item.id, "cost_basis": item.cost_basis,
                      **_cost_terms(item, flow, money.rate)})
     return pd.DataFrame(rows)
+
+
+def _chain_parts_capex(model: SiteModel, ids: Iterable[str]) -> np.ndarray:
+    """Per measure of `ids`: the capex of the model's measures completing its chain (CO2
+    capture's store, `Effect.completes`), which it needs to work alone; 0 for most."""
+    parts: dict[str, list[str]] = {}
+    for tech_id in model.effects.ids:
+        completed = model.catalog.get(tech_id).acts.completes
+        if completed:
+            parts.setdefault(completed, []).append(tech_id)
+    return np.array([measure_capex(model, parts[i])["capex"].sum() if i in parts else 0.0
+                     for i in ids])
 
 
 # --------------------------------------------------------------------------- over time
@@ -323,8 +382,8 @@ def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
     ids = [i for i in pathway.measures if i in known.index]
     rows = [row_of[i] for i in ids]
     added = pathway.state.adoption[rows] - model.bau_state.adoption[rows]
-    steps = np.clip(np.diff(added, axis=1, prepend=0.0), 0.0, None)
-    by_year = known.loc[ids].to_numpy() @ steps if ids else np.zeros(len(model.base.years))
+    in_place = known.loc[ids].to_numpy()[:, None] * added * stock_scales(pathway, ids)
+    by_year = np.clip(np.diff(in_place, axis=1, prepend=0.0), 0.0, None).sum(axis=0)
     rate = money_of(pathway.site).rate
     discount = (1 + rate) ** -(model.base.years - model.site.base_year).astype(float)
     return pd.DataFrame({"scenario": pathway.scenario, "year": model.base.years,

@@ -105,7 +105,8 @@ def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) ->
         cap = size.share if size and size.kind == "share" else effect.cap or \
             site.assumptions.cap(effect.type, tech.abatement)
         if effect.type in REMOVING:
-            _cells(baseline, tech, cap, share[row], target[row])
+            if not effect.completes:  # a chain's part: its tonnes are credited on the other
+                _cells(baseline, tech, cap, share[row], target[row])
             ratio[row] = effect.ratio or 0.0
         elif effect.type == "supply":
             generation[row] = _generation(tech, cap, demand, site)

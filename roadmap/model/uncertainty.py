@@ -65,6 +65,7 @@ from .economics import (
     measure_capex,
     money_of,
     programme_bases,
+    stock_scales,
 )
 from .pathway import (
     GREEN_POWER,
@@ -328,6 +329,9 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
     ids = [i for i in starts if i in model.catalog]
     capex = measure_capex(model, ids) if capex is None else capex.set_index("id").loc[
         ids].reset_index()
+    # measures converting one stock share it (the central roadmap's shares, every draw)
+    capex = capex.assign(capex=capex["capex"] * stock_scales(model.run("roadmap", starts),
+                                                             ids)[:, -1])
     job = _job(model, starts, sample, columns, capex)
     with _drawn(job, chunk) as submit:
         helper = submit(_tables_inherited, HELPER_TABLES)  # half the summary on the helper
