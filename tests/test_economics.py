@@ -156,6 +156,18 @@ def test_investment_follows_adoption_and_discounts(catalog):
     assert phases["over_budget"].iloc[-1]
 
 
+def test_investment_is_discounted_to_the_first_start_year_not_the_base_year(catalog):
+    site = office(start_year=2024)  # data of 2020, a plan decided for 2024 on
+    model = site_model(site, catalog, SHARED)
+    pathway = model.run("roadmap", dict.fromkeys(SHARED, 2024))
+    table = spending(pathway, measure_capex(model, SHARED)).set_index("year")
+    assert table.loc[2025, "investment_10k_yuan"] > 0  # adoption starts growing in 2024
+    assert table.loc[2025, "discounted_10k_yuan"] == pytest.approx(
+        table.loc[2025, "investment_10k_yuan"] / 1.08)
+    assert table.loc[2030, "discounted_10k_yuan"] == pytest.approx(
+        table.loc[2030, "investment_10k_yuan"] / 1.08 ** 6)
+
+
 # --------------------------------------------------------------------------- portfolio
 
 def brute_force(model, ids, year, costs, budget, requires, exclusive):

@@ -316,7 +316,8 @@ def standalone_economics(model: SiteModel, runs: Mapping[str, Pathway], year: in
 
 def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
     """Capex by year as the scenario's adoption (beyond business as usual) grows: columns
-    `INVESTMENT_COLUMNS`, discounted to the site's base year at its discount rate."""
+    `INVESTMENT_COLUMNS`, discounted at the site's rate to `decision_year`: the first year a
+    measure may start, when the plan is decided (not the emissions data's base year)."""
     model = pathway.model
     row_of = {tech_id: row for row, tech_id in enumerate(model.effects.ids)}
     known = capex.set_index("id")["capex"]
@@ -326,10 +327,15 @@ def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
     steps = np.clip(np.diff(added, axis=1, prepend=0.0), 0.0, None)
     by_year = known.loc[ids].to_numpy() @ steps if ids else np.zeros(len(model.base.years))
     rate = money_of(pathway.site).rate
-    discount = (1 + rate) ** -(model.base.years - model.site.base_year).astype(float)
+    discount = (1 + rate) ** -(model.base.years - decision_year(model.site)).astype(float)
     return pd.DataFrame({"scenario": pathway.scenario, "year": model.base.years,
                          "investment_10k_yuan": by_year / 1e4,
                          "discounted_10k_yuan": by_year * discount / 1e4})[INVESTMENT_COLUMNS]
+
+
+def decision_year(site: Site) -> int:
+    """The year investment is discounted to: the site's first start year."""
+    return site.first_start_year
 
 
 def scenario_spending(scenarios: dict[str, Pathway], capex: pd.DataFrame) -> pd.DataFrame:

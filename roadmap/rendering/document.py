@@ -14,7 +14,7 @@ from ..decisions.portfolio import BINDING, Portfolio, budget_phases
 from ..decisions.ranking import without_stand_in_costs
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
-from ..model.economics import GRADE, investment_totals, money_of
+from ..model.economics import GRADE, decision_year, investment_totals, money_of
 from ..model.pathway import GREEN_POWER, NearZeroGap
 from ..workflow import SiteAnalysis
 from .messages import (
@@ -185,6 +185,8 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     total, discounted = investment_totals(analysis.investment)
     figures = {"total": money(total, lang), "npv": money(discounted, lang),
                "year": int(analysis.investment["year"].max()),  # the totals' last year
+               "dyear": decision_year(analysis.site),
+               "rate": percent(money_of(analysis.site).rate),
                "full": money(analysis.economics["investment_10k_yuan"].sum(), lang)}
     site = analysis.site
     if not site.budget:
