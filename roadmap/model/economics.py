@@ -32,7 +32,8 @@ GRADE = "grade"
 FUEL_SECTOR = "energy_supply"  # whose prices a generator's fuel is bought at
 PRICE_YEAR = 2024  # the year of the default prices (escalation runs from it)
 COLUMNS = ["id", "name_zh", "name_en", "category", "category_en", "function", "economics",
-           "cost_basis", "investment_10k_yuan", "annual_cost_10k_yuan",
+           "cost_basis", "investment_10k_yuan", "capital_in_place_10k_yuan",
+           "annual_cost_10k_yuan",
            "saving_10k_yuan_per_yr", "abatement_t_per_yr", "cost_yuan_per_t", "payback_years"]
 INVESTMENT_COLUMNS = ["scenario", "year", "investment_10k_yuan", "discounted_10k_yuan"]
 
@@ -258,10 +259,11 @@ def burned_fuel(tech: Technology) -> tuple[str, float] | None:
 
 def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
                       capex: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each measure the pathway adopts: cost basis, investment (10k yuan, full adoption),
+    """Each measure the pathway adopts: cost basis, investment (10k yuan, full adoption), the
+    capital in place in `year` (10k yuan: the investment x the adoption added by then),
     annualised cost and energy saving in `year` (10k yuan), abatement in `year` after
     interactions (t/yr), levelised cost (yuan/t; NaN without abatement) and simple payback
-    (years: the capital in place over the yearly saving net of O&M; NaN when the saving
+    (years: the capital in place in `year` over the yearly saving net of O&M; NaN when the saving
     does not cover the O&M). Columns `COLUMNS`, sorted by cost (cheapest first)."""
     ids = [i for i in pathway.measures if i in catalog]
     capex = capex if capex is not None else measure_capex(pathway.model, ids)
@@ -289,7 +291,8 @@ def _cost_terms(item, flow: pd.Series, rate: float) -> dict[str, float]:
     """A measure's yearly cost terms in 10k yuan, abatement and levelised cost, from its
     capex row (`measure_capex`) and its flows (`yearly_flows`)."""
     annual = crf(rate, item.lifetime) * flow["capital"] + flow["om"]
-    return {"annual_cost_10k_yuan": annual / 1e4, "saving_10k_yuan_per_yr": flow["saving"] / 1e4,
+    return {"capital_in_place_10k_yuan": flow["capital"] / 1e4,
+            "annual_cost_10k_yuan": annual / 1e4, "saving_10k_yuan_per_yr": flow["saving"] / 1e4,
             "abatement_t_per_yr": flow["abatement"],
             "cost_yuan_per_t": levelised_cost(flow["capital"], flow["om"], flow["saving"],
                                               flow["abatement"], rate, item.lifetime),

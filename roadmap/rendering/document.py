@@ -525,7 +525,8 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     ranked = without_stand_in_costs(ranking.frame)[[
         "rank", "id", "name_zh", "name_en", "score", *ranking.criteria, "why"]].assign(why=why)
     economics = analysis.economics[["id", "name_zh", "name_en", "cost_basis",
-                                    "investment_10k_yuan", "annual_cost_10k_yuan",
+                                    "investment_10k_yuan", "capital_in_place_10k_yuan",
+                                    "annual_cost_10k_yuan",
                                     "saving_10k_yuan_per_yr", "abatement_t_per_yr",
                                     "cost_yuan_per_t", "payback_years"]].rename(
         columns={"investment_10k_yuan": "capex_10k_yuan"})  # a measure's, fully adopted
