@@ -24,7 +24,12 @@ from .inputs.catalog import Catalog
 from .inputs.dependencies import load_dependencies
 from .inputs.site import Site, load_site
 from .inputs.vocabulary import METHODS
-from .model.economics import measure_capex, measure_economics, scenario_spending
+from .model.economics import (
+    measure_capex,
+    measure_economics,
+    measure_spending,
+    scenario_spending,
+)
 from .model.pathway import (
     NearZeroGap,
     Pathway,
@@ -188,8 +193,8 @@ def _analysis(catalog: Catalog, site: Site, options: Options, input_hash: str,
             portfolio=portfolio.result() if portfolio else None,
             experts=experts.result(),
             years=years, options=options, input_hash=input_hash,
-            implementation=implementation_plan(site, roadmap, dict(zip(
-                economics["id"], economics["investment_10k_yuan"], strict=True)), catalog))
+            implementation=implementation_plan(site, roadmap,
+                                               measure_spending(pathway, capex), catalog))
 
 
 def analyse_file(catalog: Catalog, path: str | Path, options: Options | None = None,

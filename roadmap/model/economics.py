@@ -317,10 +317,9 @@ def standalone_economics(model: SiteModel, runs: Mapping[str, Pathway], year: in
 
 # --------------------------------------------------------------------------- over time
 
-def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
-    """Capex by year as the scenario's adoption (beyond business as usual) grows: columns
-    `INVESTMENT_COLUMNS`, discounted at the site's rate to `decision_year`: the first year a
-    measure may start, when the plan is decided (not the emissions data's base year)."""
+def measure_spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
+    """10k yuan each measure of the pathway spends each year (rows: ids, columns: years):
+    its capex x the yearly growth of the adoption the scenario adds to business as usual."""
     model = pathway.model
     row_of = {tech_id: row for row, tech_id in enumerate(model.effects.ids)}
     known = capex.set_index("id")["capex"]
@@ -328,12 +327,21 @@ def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
     rows = [row_of[i] for i in ids]
     added = pathway.state.adoption[rows] - model.bau_state.adoption[rows]
     steps = np.clip(np.diff(added, axis=1, prepend=0.0), 0.0, None)
-    by_year = known.loc[ids].to_numpy() @ steps if ids else np.zeros(len(model.base.years))
+    return pd.DataFrame(known.loc[ids].to_numpy()[:, None] * steps / 1e4, index=ids,
+                        columns=model.base.years)
+
+
+def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
+    """Capex by year as the scenario's adoption (beyond business as usual) grows: columns
+    `INVESTMENT_COLUMNS`, discounted at the site's rate to `decision_year`: the first year a
+    measure may start, when the plan is decided (not the emissions data's base year)."""
+    model = pathway.model
+    by_year = measure_spending(pathway, capex).sum().to_numpy()
     rate = money_of(pathway.site).rate
     discount = (1 + rate) ** -(model.base.years - decision_year(model.site)).astype(float)
     return pd.DataFrame({"scenario": pathway.scenario, "year": model.base.years,
-                         "investment_10k_yuan": by_year / 1e4,
-                         "discounted_10k_yuan": by_year * discount / 1e4})[INVESTMENT_COLUMNS]
+                         "investment_10k_yuan": by_year,
+                         "discounted_10k_yuan": by_year * discount})[INVESTMENT_COLUMNS]
 
 
 def decision_year(site: Site) -> int:

@@ -612,9 +612,31 @@ def plan_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                                **{f"{short}_share": _share(totals[k] / totals["total"])
                                   for short, k in zip(("market", "higher", "local"),
                                                       FUNDING, strict=True)}))
+    lines += spent_lines(analysis, lang)
     if not plan.has_map:
         lines.append(plan_text("no_map", lang))
     return lines
+
+
+def spent_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """What the actions funded from the model are given: their measures' spending in the
+    plan's years (reconciled with the investment sheet's), and their capital at full
+    adoption, spent later (nothing when the profile funds every action)."""
+    plan, economics = analysis.implementation, analysis.economics
+    funded = plan.schedule[plan.schedule["defaults"].str.split(";").map(
+        lambda fields: "funding" in fields) & plan.schedule["total"].notna()]
+    if funded.empty:
+        return []
+    start, end = int(plan.quarters[0][:4]), int(plan.quarters[-1][:4])
+    roadmap = analysis.investment[analysis.investment["scenario"] == "roadmap"]
+    measures = {m for row in funded["measures"] for m in row.split(";")}
+    return [plan_text("spent_line", lang, start=start, end=end,
+                      spent=money(funded["total"].sum(), lang),
+                      all=money(roadmap[roadmap["year"].between(start, end)][
+                          "investment_10k_yuan"].sum(), lang),
+                      full=money(economics[economics["id"].isin(measures)][
+                          "investment_10k_yuan"].sum(), lang),
+                      year=analysis.site.target_year)]
 
 
 def _quarter_name(quarter: str, lang: str) -> str:
