@@ -25,6 +25,7 @@ from .inputs.dependencies import load_dependencies
 from .inputs.site import Site, load_site
 from .inputs.vocabulary import METHODS
 from .model.economics import (
+    cost_year,
     measure_capex,
     measure_economics,
     measure_spending,
@@ -170,7 +171,7 @@ def _analysis(catalog: Catalog, site: Site, options: Options, input_hash: str,
     pathway = scenarios["roadmap"]
     years = report_years(site)
     capex = measure_capex(model, model.effects.ids)
-    economics = measure_economics(pathway, catalog, years[-1], capex)
+    economics = measure_economics(pathway, catalog, cost_year(site), capex)
     # HiGHS releases the GIL: the budget portfolio is solved in a thread beside the rest
     with ThreadPoolExecutor(1) as pool:
         portfolio = pool.submit(budget_portfolio, ranking, catalog, graph, model, capex=capex,

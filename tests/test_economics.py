@@ -738,3 +738,22 @@ def test_the_budget_names_the_excluded_measure_a_candidate_needs(catalog, graph)
     assert sorted(needing.index) == ["town-carbon-evaluation-indicators",
                                      "town-carbon-sink-management",
                                      "town-low-carbon-market-system"]
+
+
+def test_every_cost_in_a_deliverable_is_of_one_year(catalog):
+    """The hub's economics table and cost curve were of 2035 (its report's last year), its
+    ranking's and Monte Carlo costs of 2050, its budget's abatement of 2030: electric
+    vehicles read 141 (alone, 2050), 2,095 (in the roadmap, 2035) and a P50 of 3,470."""
+    from roadmap.rendering.document import cost_ranges, economics_lines, investment_lines
+    from roadmap.workflow import Options, analyse_file
+
+    hub = analyse_file(catalog, ROOT / "catalogs" / "sites" / "transport-hub.yaml",
+                       Options(draws=20, uncertainty_draws=40, compare=("topsis",)))
+    assert hub.site.target_year == 2050 and hub.site.target.year == 2030
+    ranges = cost_ranges(hub).set_index("id")  # the Monte Carlo beside the central cost
+    central = measure_economics(hub.scenarios["roadmap"], catalog, 2050).set_index("id")
+    assert ranges.loc["trn-electric-vehicles", "cost_yuan_per_t"] == pytest.approx(
+        central.loc["trn-electric-vehicles", "cost_yuan_per_t"])
+    assert economics_lines(hub, "en")[0].startswith("In 2050, ")
+    budget = next(x for x in investment_lines(hub, "en") if x.startswith("Within the budget"))
+    assert f"in {hub.portfolio.year};" in budget and hub.portfolio.year == 2030

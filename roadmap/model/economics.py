@@ -344,6 +344,13 @@ def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
                          "discounted_10k_yuan": by_year * discount})[INVESTMENT_COLUMNS]
 
 
+def cost_year(site: Site) -> int:
+    """The one year every cost of a deliverable is of: the site's target year, for the
+    ranking's stand-alone costs, the roadmap's economics table and cost curve and their
+    Monte Carlo ranges alike (the budget's abatement is judged in its target's year)."""
+    return site.target_year
+
+
 def decision_year(site: Site) -> int:
     """The year investment is discounted to: the site's first start year."""
     return site.first_start_year

@@ -14,7 +14,7 @@ from ..decisions.portfolio import BINDING, Portfolio, budget_phases
 from ..decisions.ranking import without_stand_in_costs
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
-from ..model.economics import GRADE, decision_year, investment_totals, money_of
+from ..model.economics import GRADE, cost_year, decision_year, investment_totals, money_of
 from ..model.pathway import GREEN_POWER, NearZeroGap
 from ..workflow import SiteAnalysis
 from .messages import (
@@ -425,19 +425,17 @@ def economics_section(analysis: SiteAnalysis, lang: str) -> dict:
     spread = analysis.uncertainty
     tables = [] if cost_draws(analysis) is None else [(
         text("cost_range_table", lang, draws=spread.draws, seed=spread.seed,
-             year=analysis.years[-1]),
+             year=cost_year(analysis.site)),
         shown_table(cost_ranges(analysis), lang))]
     return section(text("economics", lang), figures=["cost-curve"],
                    paragraphs=_lines(economics_lines, analysis, lang), tables=tables)
 
 
 def cost_draws(analysis: SiteAnalysis) -> pd.DataFrame | None:
-    """The Monte Carlo cost percentiles when they are of the economics table's year (the
-    draws cost the target year; a site whose target comes earlier reports that year)."""
+    """The Monte Carlo cost percentiles (of the target year, the economics table's: the
+    `cost_year`), None without draws."""
     spread = analysis.uncertainty
-    if spread is None or analysis.years[-1] != analysis.model.base.years[-1]:
-        return None
-    return spread.costs
+    return None if spread is None else spread.costs
 
 
 def cost_ranges(analysis: SiteAnalysis) -> pd.DataFrame:
@@ -457,7 +455,7 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     """The cost curve as a client reads it (how many measures pay for themselves, which
     cost more than the carbon price, which costs are only indicative), then the investment
     against the budget and what an extra 10k yuan of budget buys."""
-    frame, year = analysis.economics, analysis.years[-1]
+    frame, year = analysis.economics, cost_year(analysis.site)
     costed = frame.dropna(subset=["cost_yuan_per_t"])
     carbon = money_of(analysis.site).carbon_price
     lines = [text("cost_curve_line", lang, year=year, count=len(costed),
@@ -537,7 +535,7 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
                shown_table(ranked, lang)),
               (text("excluded", lang), shown_table(
                   ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang)),
-              (text("economics_caption", lang, year=analysis.years[-1]),
+              (text("economics_caption", lang, year=cost_year(analysis.site)),
                shown_table(economics, lang))]
     if len(unstable):  # a table of headers only would look unfinished
         tables.append((text("unstable_measures", lang), shown_table(unstable, lang)))
