@@ -24,7 +24,13 @@ from .inputs.catalog import Catalog
 from .inputs.dependencies import load_dependencies
 from .inputs.site import Site, load_site
 from .inputs.vocabulary import METHODS
-from .model.economics import measure_capex, measure_economics, scenario_spending
+from .model.economics import (
+    cost_year,
+    measure_capex,
+    measure_economics,
+    measure_spending,
+    scenario_spending,
+)
 from .model.pathway import (
     NearZeroGap,
     Pathway,
@@ -165,7 +171,7 @@ def _analysis(catalog: Catalog, site: Site, options: Options, input_hash: str,
     pathway = scenarios["roadmap"]
     years = report_years(site)
     capex = measure_capex(model, model.effects.ids)
-    economics = measure_economics(pathway, catalog, years[-1], capex)
+    economics = measure_economics(pathway, catalog, cost_year(site), capex)
     # HiGHS releases the GIL: the budget portfolio is solved in a thread beside the rest
     with ThreadPoolExecutor(1) as pool:
         portfolio = pool.submit(budget_portfolio, ranking, catalog, graph, model, capex=capex,
@@ -188,8 +194,8 @@ def _analysis(catalog: Catalog, site: Site, options: Options, input_hash: str,
             portfolio=portfolio.result() if portfolio else None,
             experts=experts.result(),
             years=years, options=options, input_hash=input_hash,
-            implementation=implementation_plan(site, roadmap, dict(zip(
-                economics["id"], economics["investment_10k_yuan"], strict=True)), catalog))
+            implementation=implementation_plan(site, roadmap,
+                                               measure_spending(pathway, capex), catalog))
 
 
 def analyse_file(catalog: Catalog, path: str | Path, options: Options | None = None,

@@ -229,7 +229,7 @@ def test_docx_numbers_its_pages_speaks_its_language_and_aligns_figures(zh_run, t
         assert [f.get(qn("w:instr")) for f in fields] == ["PAGE"]
     assert _language(document) == {"val": "zh-CN", "eastAsia": "zh-CN"}
     assert document.core_properties.language == "zh-CN"
-    funding = next(t for t in document.tables if t.rows[0].cells[1].text == "总投资")
+    funding = next(t for t in document.tables if t.rows[0].cells[1].text == "计划期投资")
     aligned = [[c.paragraphs[0].alignment for c in row.cells] for row in funding.rows]
     assert {row[0] for row in aligned} == {None}  # the actions' names
     assert {a for row in aligned for a in row[1:]} == {WD_ALIGN_PARAGRAPH.RIGHT}

@@ -188,6 +188,18 @@ def test_measures_converting_one_stock_share_it_and_its_capex(catalog):
             capex[i] * scales[i] / 1e4)
 
 
+def test_investment_is_discounted_to_the_first_start_year_not_the_base_year(catalog):
+    site = office(start_year=2024)  # data of 2020, a plan decided for 2024 on
+    model = site_model(site, catalog, SHARED)
+    pathway = model.run("roadmap", dict.fromkeys(SHARED, 2024))
+    table = spending(pathway, measure_capex(model, SHARED)).set_index("year")
+    assert table.loc[2025, "investment_10k_yuan"] > 0  # adoption starts growing in 2024
+    assert table.loc[2025, "discounted_10k_yuan"] == pytest.approx(
+        table.loc[2025, "investment_10k_yuan"] / 1.08)
+    assert table.loc[2030, "discounted_10k_yuan"] == pytest.approx(
+        table.loc[2030, "investment_10k_yuan"] / 1.08 ** 6)
+
+
 # --------------------------------------------------------------------------- portfolio
 
 def brute_force(model, ids, year, costs, budget, requires, exclusive):
@@ -613,6 +625,22 @@ def test_an_efficiency_retrofit_pays_back_in_two_years_at_the_central_cost(catal
     assert (family.low, family.capex, family.high) == (220, 1300, 2500)
 
 
+def test_payback_is_shown_beside_the_capital_it_divides(catalog):
+    """A measure still spreading in the table's year: the payback divides the capital in
+    place then, which the row shows beside the capital at full adoption (the hub's electric
+    vehicles read 3,950万 and 12.5 years beside 374万/yr of saving)."""
+    plant = site_from_dict({"name": "plant", "domain": "enterprise", "target_year": 2050,
+                            "baseline": {"industry": {"electricity": 50000.0}}})
+    model = site_model(plant, catalog, ["ent-variable-frequency-drives"])
+    row = measure_economics(model.run("late", {"ent-variable-frequency-drives": 2030}),
+                            catalog, 2035).iloc[0]
+    in_place, full = row["capital_in_place_10k_yuan"], row["investment_10k_yuan"]
+    assert 0 < in_place < 0.9 * full
+    om = 0.02 * in_place  # the industry efficiency family's O&M share
+    assert row["annual_cost_10k_yuan"] == pytest.approx(crf(0.08, 10) * in_place + om)
+    assert row["payback_years"] == pytest.approx(in_place / (row["saving_10k_yuan_per_yr"] - om))
+
+
 def _xiaolan_portfolio(catalog, graph, objective="abatement", **update):
     """Xiaolan's budget portfolio, the profile changed by `update`."""
     site = load_site(XIAOLAN, catalog).model_copy(update=update)
@@ -775,3 +803,22 @@ def test_co2_storage_completes_capture_its_tonnes_credited_once(catalog):
         store * (crf(rate, data.grade_lifetime) + data.grade_om))
     assert alone.loc["ent-co2-capture", "cost_yuan_per_t"] > 3 * without.loc[
         "ent-co2-capture", "cost_yuan_per_t"]
+
+
+def test_every_cost_in_a_deliverable_is_of_one_year(catalog):
+    """The hub's economics table and cost curve were of 2035 (its report's last year), its
+    ranking's and Monte Carlo costs of 2050, its budget's abatement of 2030: electric
+    vehicles read 141 (alone, 2050), 2,095 (in the roadmap, 2035) and a P50 of 3,470."""
+    from roadmap.rendering.document import cost_ranges, economics_lines, investment_lines
+    from roadmap.workflow import Options, analyse_file
+
+    hub = analyse_file(catalog, ROOT / "catalogs" / "sites" / "transport-hub.yaml",
+                       Options(draws=20, uncertainty_draws=40, compare=("topsis",)))
+    assert hub.site.target_year == 2050 and hub.site.target.year == 2030
+    ranges = cost_ranges(hub).set_index("id")  # the Monte Carlo beside the central cost
+    central = measure_economics(hub.scenarios["roadmap"], catalog, 2050).set_index("id")
+    assert ranges.loc["trn-electric-vehicles", "cost_yuan_per_t"] == pytest.approx(
+        central.loc["trn-electric-vehicles", "cost_yuan_per_t"])
+    assert economics_lines(hub, "en")[0].startswith("In 2050, ")
+    budget = next(x for x in investment_lines(hub, "en") if x.startswith("Within the budget"))
+    assert f"in {hub.portfolio.year};" in budget and hub.portfolio.year == 2030

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import docx
+import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
@@ -16,7 +17,10 @@ from roadmap import implementation_plan, map_chart, schedule_chart
 from roadmap.decisions.implementation import CATEGORY_DEFAULTS, FUNDING_SOURCES
 from roadmap.errors import InputError
 from roadmap.inputs.site import load_site
+from roadmap.model.economics import measure_capex, measure_spending
 from roadmap.rendering import report as report_module
+from roadmap.rendering.document import plan_lines
+from roadmap.rendering.numbers import money
 from roadmap.rendering.style import PALETTE
 from roadmap.workflow import Options, analyse_file, analyse_site
 from tests.helpers import run
@@ -42,7 +46,34 @@ def xiaolan(catalog):
 @pytest.fixture(scope="module")
 def default_plan(xiaolan):
     site = xiaolan.site.model_copy(update={"implementation": None})
-    return implementation_plan(site, xiaolan.roadmap, {"town-enterprise-energy-management": 100})
+    spent = pd.DataFrame({2011: [60.0], 2012: [40.0], 2013: [900.0]},  # 10k yuan a year
+                         index=["town-enterprise-energy-management"])
+    return implementation_plan(site, xiaolan.roadmap, spent)  # its plan: 2011-2012
+
+
+def test_the_default_plan_is_funded_with_what_its_measures_spend_in_its_years(catalog):
+    """Ceramics' plan for 2021-2022 read "总投资1.37亿元", its measures' capital at full
+    adoption, beside 1.32亿元 for the whole roadmap to 2050 and 850万 spent by 2022."""
+    analysis = analyse_file(catalog, SITES / "ceramics-plant.yaml",
+                            Options(draws=50, uncertainty_draws=0))
+    plan = analysis.implementation
+    assert (plan.quarters[0], plan.quarters[-1]) == ("2021Q1", "2022Q4")
+    spent = measure_spending(analysis.scenarios["roadmap"],
+                             measure_capex(analysis.model, analysis.model.effects.ids))
+    in_plan = spent.loc[list(plan.schedule["id"]), [2021, 2022]].to_numpy().sum()
+    assert plan.schedule["total"].sum() == pytest.approx(in_plan)
+    sheet = analysis.investment.query("scenario == 'roadmap' and 2021 <= year <= 2022")
+    assert 0 < in_plan <= sheet["investment_10k_yuan"].sum()  # the rest: mid-phase measures
+    full = analysis.economics.set_index("id").loc[list(plan.schedule["id"]),
+                                                  "investment_10k_yuan"].sum()
+    lines = " ".join(plan_lines(analysis, "en"))
+    assert "Investment in the plan's period 6.92 million yuan" in lines
+    assert f"(2021–2022) as they spread, {money(in_plan, 'en')}" in lines
+    whole = money(sheet["investment_10k_yuan"].sum(), "en")
+    assert whole == "8.58 million yuan"
+    assert f"all the roadmap's measures spend {whole} in those years" in lines
+    assert f"need {money(full, 'en')}, spent as adoption grows to 2050" in lines
+    assert money(full, "en") == "137 million yuan"  # what the plan read as its total
 
 
 def test_xiaolan_schedule_is_seed_000_table_5_3(xiaolan):
@@ -278,7 +309,8 @@ def test_an_action_takes_its_measures_category_and_investment(xiaolan, catalog):
                            "implementation": {"actions": [
                                {"id": "pv", "name": {"en": "rooftop PV"},
                                 "measures": ["town-building-solar-pv"], "start": 2021}]}})
-    plan = implementation_plan(site, xiaolan.roadmap, {"town-building-solar-pv": 500}, catalog)
+    spent = pd.DataFrame({2020: [300.0], 2021: [500.0]}, index=["town-building-solar-pv"])
+    plan = implementation_plan(site, xiaolan.roadmap, spent, catalog)
     row = plan.schedule.iloc[0]
     assert (row["category"], row["mode"], row["market"], row["name_zh"]) == \
         ("building", "emc", 500 * 2500 / 3400, "rooftop PV")  # town 建筑 category

@@ -113,12 +113,14 @@ class ImplementationPlan:
 
 
 def implementation_plan(site: Site, roadmap: Roadmap,
-                        investment: dict[str, float] | None = None,
+                        investment: pd.DataFrame | None = None,
                         catalog: Catalog | None = None) -> ImplementationPlan:
     """The site's first-phase plan: its `implementation:` section with defaults by category,
-    or a default plan of the roadmap's first-phase measures. `investment`: 10k yuan per
-    measure id, for the funding of an action that gives none; `catalog`: the categories of
-    an action's measures outside the roadmap.
+    or a default plan of the roadmap's first-phase measures. `investment`: 10k yuan each
+    measure (rows: ids) spends each year (columns) as its adoption grows
+    (`model.economics.measure_spending`): an action that gives no funding is funded with what
+    its measures spend within the plan's years, the investment sheet's rule; `catalog`: the
+    categories of an action's measures outside the roadmap.
 
     >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
     >>> road = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)
@@ -126,7 +128,6 @@ def implementation_plan(site: Site, roadmap: Roadmap,
     >>> plan.graph.number_of_nodes(), plan.has_map  # 10 challenges, 10 actions, 13 indicators
     (33, True)
     """
-    investment = investment or {}
     section = site.implementation
     categories = dict(zip(roadmap.frame["id"], [
         measure_category(c, d) for c, d in zip(roadmap.frame["category"],
@@ -139,16 +140,16 @@ def implementation_plan(site: Site, roadmap: Roadmap,
              (PARK_LEAD, default[1]) if site.domain == "park" else default
              for category, default in CATEGORY_DEFAULTS.items()}
     if section is None:
-        rows = _default_rows(site, roadmap, categories, investment, leads)
+        rows = _default_rows(site, roadmap, categories, leads)
         actions = [(r["id"], r["name_zh"], r["name_en"]) for r in rows]
         challenges, indicators = (), ()
     else:
         rows = [row for action in section.actions
-                for row in _action_rows(action, categories, investment, leads)]
+                for row in _action_rows(action, categories, leads)]
         actions = [(a.id, *_names(a)) for a in section.actions]
         challenges, indicators = section.challenges, section.indicators
     schedule, first, last = _placed(pd.DataFrame(rows, columns=[
-        c for c in SCHEDULE_COLUMNS if c not in DERIVED]), site)
+        c for c in SCHEDULE_COLUMNS if c not in DERIVED]), site, investment)
     quarters = tuple(quarter_label(i) for i in range(first, last + 1))
     return ImplementationPlan(schedule[SCHEDULE_COLUMNS], quarters,
                               _graph(actions, challenges, indicators),
@@ -163,21 +164,19 @@ def measure_category(category: str, domain: str) -> str:
     return CATEGORY_OF.get(category, DOMAIN_CATEGORY.get(domain, "planning"))
 
 
-def _action_rows(action: Action, categories: dict[str, str], investment: dict[str, float],
-                 leads: dict[str, tuple]) -> list[dict]:
+def _action_rows(action: Action, categories: dict[str, str], leads: dict[str, tuple],
+                 ) -> list[dict]:
     """The schedule rows of one profile action: itself, or each of its parts."""
     category = action.category or next(
         (categories[m] for m in action.measures if m in categories), None)
     filled = [] if action.category or category else ["category"]
     category = category or "planning"
-    cost = sum(investment.get(m, 0.0) for m in action.measures) or None
     items = action.parts or (action,)
-    return [_row(item, action, category, filled, cost if item is action else None,
-                 leads[category]) for item in items]
+    return [_row(item, action, category, filled, leads[category]) for item in items]
 
 
 def _row(item: Work, action: Action, category: str, filled: list[str],
-         cost: float | None, lead_and_mode: tuple) -> dict:
+         lead_and_mode: tuple) -> dict:
     lead, mode = lead_and_mode
     defaults = list(filled)
 
@@ -193,7 +192,7 @@ def _row(item: Work, action: Action, category: str, filled: list[str],
     how = item.how or action.how
     funding = item.funding
     amounts = [getattr(funding, k) for k in FUNDING_KEYS] if funding else \
-        split(category, cost)
+        split(category, None)  # until `_funded` knows the plan's years
     if funding is None:
         defaults.append("funding")
     (action_zh, action_en), (name_zh, name_en) = _names(action), _names(item)
@@ -218,7 +217,7 @@ def split(category: str, total: float | None) -> list[float]:
 
 
 def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
-                  investment: dict[str, float], leads: dict[str, tuple]) -> list[dict]:
+                  leads: dict[str, tuple]) -> list[dict]:
     """One action per first-phase measure of the roadmap, every field a default; a measure
     starts `STEP` quarters after its latest prerequisite within the phase."""
     first_phase = phases(site)[0][0]
@@ -238,16 +237,17 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
                      "category": category, "lead_zh": lead[0], "lead_en": lead[1],
                      "mode": mode, "how_zh": "", "how_en": "", "start": quarter_label(start),
                      "end": quarter_label(plan_start + DEFAULT_QUARTERS - 1),
-                     **dict(zip(FUNDING_KEYS, split(category, investment.get(row.id)),
-                                strict=True)),
+                     **dict(zip(FUNDING_KEYS, split(category, None), strict=True)),
                      "measures": row.id,
                      "defaults": list(DEFAULTABLE[1:])})
     return rows
 
 
-def _placed(frame: pd.DataFrame, site: Site) -> tuple[pd.DataFrame, int, int]:
+def _placed(frame: pd.DataFrame, site: Site, investment: pd.DataFrame | None,
+            ) -> tuple[pd.DataFrame, int, int]:
     """Quarters as labels and positions (a missing start or end: the plan's own, or the
-    first phase's first two years), totals and shares; `defaults` joined."""
+    first phase's first two years), the funding an action gives not (`_funded`), totals and
+    shares; `defaults` joined."""
     starts = [quarter_index(v) for v in frame["start"].dropna()]
     ends = [quarter_index(v, True) for v in frame["end"].dropna()]
     first = min(starts + ends, default=phases(site)[0][1] * 4)
@@ -258,11 +258,24 @@ def _placed(frame: pd.DataFrame, site: Site) -> tuple[pd.DataFrame, int, int]:
                           for v in frame["end"]]
     frame["start"] = [quarter_label(first + i) for i in frame["start_index"]]
     frame["end"] = [quarter_label(first + i) for i in frame["end_index"]]
+    if investment is not None:
+        _funded(frame, investment, range(first // 4, last // 4 + 1))
     frame["total"] = frame[list(FUNDING_KEYS)].sum(axis=1, min_count=1)
     for key in FUNDING_KEYS:
         frame[f"{key}_share"] = frame[key] / frame["total"].where(frame["total"] > 0)
     frame["defaults"] = [";".join(d) for d in frame["defaults"]]
     return frame, first, last
+
+
+def _funded(frame: pd.DataFrame, investment: pd.DataFrame, years: range) -> None:
+    """An action without funding (not a part of one) gets what its measures spend in the
+    plan's `years`, split by its category's shares; none of them costed: unknown."""
+    spent = investment.loc[:, investment.columns.isin(years)].sum(axis=1)
+    for index, row in frame.iterrows():
+        costed = [m for m in row["measures"].split(";") if m in spent.index]
+        if "funding" in row["defaults"] and row["id"] == row["action"] and costed:
+            frame.loc[index, list(FUNDING_KEYS)] = split(row["category"],
+                                                         float(spent[costed].sum()))
 
 
 def _names(item: Work | Challenge) -> tuple[str, str]:

@@ -24,7 +24,7 @@ from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog, Technology
 from ..inputs.site import Site
 from ..inputs.vocabulary import COST_CRITERIA, expand_cells, period_index
-from ..model.economics import GRADE, cost_data, crf, standalone_economics
+from ..model.economics import GRADE, cost_data, cost_year, crf, standalone_economics
 from ..model.pathway import SiteModel, credit_in, site_model, standalone_runs
 
 # The range of each criterion, used by SPOTIS (which needs bounds) and for documentation.
@@ -283,7 +283,7 @@ def _site_figures(model: SiteModel) -> pd.DataFrame:
     cost of the candidates (it buys nothing), and a spread of `COST_SPREAD` of that cost."""
     site = model.site
     runs = standalone_runs(model, model.effects.ids)
-    economics = standalone_economics(model, runs, site.target_year).set_index("id")
+    economics = standalone_economics(model, runs, cost_year(site)).set_index("id")
     cost = economics["cost_yuan_per_t"]
     cost = cost.fillna(cost.max() if cost.notna().any() else 0.0)
     gross = 1e4 * (economics["annual_cost_10k_yuan"] + economics["saving_10k_yuan_per_yr"].abs()

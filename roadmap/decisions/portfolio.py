@@ -35,7 +35,7 @@ from ..errors import InputError, Message
 from ..inputs.catalog import Catalog
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
-from ..model.economics import measure_capex, standalone_economics
+from ..model.economics import cost_year, measure_capex, standalone_economics
 from ..model.pathway import Pathway, SiteModel, credit_in, standalone_runs
 from .ranking import Ranking, method_spec
 from .roadmap import budgeted_phases, exclusion_reasons, phases
@@ -524,7 +524,7 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     index = {tech_id: i for i, tech_id in enumerate(ids)}
     requires, missing = _requirements(dependencies, index, catalog)
     max_cost = site.budget_max_cost if max_cost is None else max_cost
-    levelised = standalone_economics(model, runs, site.target_year)["cost_yuan_per_t"]
+    levelised = standalone_economics(model, runs, cost_year(site))["cost_yuan_per_t"]
     dear = set() if max_cost is None else set(np.nonzero(levelised.to_numpy() > max_cost)[0])
     forced = _committed(site.include if committed is None else committed, index, requires)
     closed = np.isin(np.arange(len(ids)), sorted(missing | dear)) & ~forced

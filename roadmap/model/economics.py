@@ -35,7 +35,8 @@ CONVERTING = ("electrification", "fuel_switch")
 FUEL_SECTOR = "energy_supply"  # whose prices a generator's fuel is bought at
 PRICE_YEAR = 2024  # the year of the default prices (escalation runs from it)
 COLUMNS = ["id", "name_zh", "name_en", "category", "category_en", "function", "economics",
-           "cost_basis", "investment_10k_yuan", "annual_cost_10k_yuan",
+           "cost_basis", "investment_10k_yuan", "capital_in_place_10k_yuan",
+           "annual_cost_10k_yuan",
            "saving_10k_yuan_per_yr", "abatement_t_per_yr", "cost_yuan_per_t", "payback_years"]
 INVESTMENT_COLUMNS = ["scenario", "year", "investment_10k_yuan", "discounted_10k_yuan"]
 
@@ -303,10 +304,11 @@ def burned_fuel(tech: Technology) -> tuple[str, float] | None:
 
 def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
                       capex: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each measure the pathway adopts: cost basis, investment (10k yuan, full adoption),
+    """Each measure the pathway adopts: cost basis, investment (10k yuan, full adoption), the
+    capital in place in `year` (10k yuan: the investment x the adoption added by then),
     annualised cost and energy saving in `year` (10k yuan), abatement in `year` after
     interactions (t/yr), levelised cost (yuan/t; NaN without abatement) and simple payback
-    (years: the capital in place over the yearly saving net of O&M; NaN when the saving
+    (years: the capital in place in `year` over the yearly saving net of O&M; NaN when the saving
     does not cover the O&M). Columns `COLUMNS`, sorted by cost (cheapest first)."""
     ids = [i for i in pathway.measures if i in catalog]
     capex = capex if capex is not None else measure_capex(pathway.model, ids)
@@ -334,7 +336,8 @@ def _cost_terms(item, flow: pd.Series, rate: float) -> dict[str, float]:
     """A measure's yearly cost terms in 10k yuan, abatement and levelised cost, from its
     capex row (`measure_capex`) and its flows (`yearly_flows`)."""
     annual = crf(rate, item.lifetime) * flow["capital"] + flow["om"]
-    return {"annual_cost_10k_yuan": annual / 1e4, "saving_10k_yuan_per_yr": flow["saving"] / 1e4,
+    return {"capital_in_place_10k_yuan": flow["capital"] / 1e4,
+            "annual_cost_10k_yuan": annual / 1e4, "saving_10k_yuan_per_yr": flow["saving"] / 1e4,
             "abatement_t_per_yr": flow["abatement"],
             "cost_yuan_per_t": levelised_cost(flow["capital"], flow["om"], flow["saving"],
                                               flow["abatement"], rate, item.lifetime),
@@ -373,9 +376,10 @@ def _chain_parts_capex(model: SiteModel, ids: Iterable[str]) -> np.ndarray:
 
 # --------------------------------------------------------------------------- over time
 
-def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
-    """Capex by year as the scenario's adoption (beyond business as usual) grows: columns
-    `INVESTMENT_COLUMNS`, discounted to the site's base year at its discount rate."""
+def measure_spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
+    """10k yuan each measure of the pathway spends each year (rows: ids, columns: years):
+    the yearly growth of its capital in place, its capex x the adoption the scenario adds
+    to business as usual x its share of a stock it converts with others (`stock_scales`)."""
     model = pathway.model
     row_of = {tech_id: row for row, tech_id in enumerate(model.effects.ids)}
     known = capex.set_index("id")["capex"]
@@ -383,12 +387,33 @@ def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
     rows = [row_of[i] for i in ids]
     added = pathway.state.adoption[rows] - model.bau_state.adoption[rows]
     in_place = known.loc[ids].to_numpy()[:, None] * added * stock_scales(pathway, ids)
-    by_year = np.clip(np.diff(in_place, axis=1, prepend=0.0), 0.0, None).sum(axis=0)
+    steps = np.clip(np.diff(in_place, axis=1, prepend=0.0), 0.0, None)
+    return pd.DataFrame(steps / 1e4, index=ids, columns=model.base.years)
+
+
+def spending(pathway: Pathway, capex: pd.DataFrame) -> pd.DataFrame:
+    """Capex by year as the scenario's adoption (beyond business as usual) grows: columns
+    `INVESTMENT_COLUMNS`, discounted at the site's rate to `decision_year`: the first year a
+    measure may start, when the plan is decided (not the emissions data's base year)."""
+    model = pathway.model
+    by_year = measure_spending(pathway, capex).sum().to_numpy()
     rate = money_of(pathway.site).rate
-    discount = (1 + rate) ** -(model.base.years - model.site.base_year).astype(float)
+    discount = (1 + rate) ** -(model.base.years - decision_year(model.site)).astype(float)
     return pd.DataFrame({"scenario": pathway.scenario, "year": model.base.years,
-                         "investment_10k_yuan": by_year / 1e4,
-                         "discounted_10k_yuan": by_year * discount / 1e4})[INVESTMENT_COLUMNS]
+                         "investment_10k_yuan": by_year,
+                         "discounted_10k_yuan": by_year * discount})[INVESTMENT_COLUMNS]
+
+
+def cost_year(site: Site) -> int:
+    """The one year every cost of a deliverable is of: the site's target year, for the
+    ranking's stand-alone costs, the roadmap's economics table and cost curve and their
+    Monte Carlo ranges alike (the budget's abatement is judged in its target's year)."""
+    return site.target_year
+
+
+def decision_year(site: Site) -> int:
+    """The year investment is discounted to: the site's first start year."""
+    return site.first_start_year
 
 
 def scenario_spending(scenarios: dict[str, Pathway], capex: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from ..decisions.portfolio import BINDING, Portfolio, budget_phases
 from ..decisions.ranking import without_stand_in_costs
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
-from ..model.economics import GRADE, investment_totals, money_of
+from ..model.economics import GRADE, cost_year, decision_year, investment_totals, money_of
 from ..model.pathway import GREEN_POWER, NearZeroGap
 from ..workflow import SiteAnalysis
 from .messages import (
@@ -185,6 +185,8 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     total, discounted = investment_totals(analysis.investment)
     figures = {"total": money(total, lang), "npv": money(discounted, lang),
                "year": int(analysis.investment["year"].max()),  # the totals' last year
+               "dyear": decision_year(analysis.site),
+               "rate": percent(money_of(analysis.site).rate),
                "full": money(analysis.economics["investment_10k_yuan"].sum(), lang)}
     site = analysis.site
     if not site.budget:
@@ -423,19 +425,17 @@ def economics_section(analysis: SiteAnalysis, lang: str) -> dict:
     spread = analysis.uncertainty
     tables = [] if cost_draws(analysis) is None else [(
         text("cost_range_table", lang, draws=spread.draws, seed=spread.seed,
-             year=analysis.years[-1]),
+             year=cost_year(analysis.site)),
         shown_table(cost_ranges(analysis), lang))]
     return section(text("economics", lang), figures=["cost-curve"],
                    paragraphs=_lines(economics_lines, analysis, lang), tables=tables)
 
 
 def cost_draws(analysis: SiteAnalysis) -> pd.DataFrame | None:
-    """The Monte Carlo cost percentiles when they are of the economics table's year (the
-    draws cost the target year; a site whose target comes earlier reports that year)."""
+    """The Monte Carlo cost percentiles (of the target year, the economics table's: the
+    `cost_year`), None without draws."""
     spread = analysis.uncertainty
-    if spread is None or analysis.years[-1] != analysis.model.base.years[-1]:
-        return None
-    return spread.costs
+    return None if spread is None else spread.costs
 
 
 def cost_ranges(analysis: SiteAnalysis) -> pd.DataFrame:
@@ -455,7 +455,7 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     """The cost curve as a client reads it (how many measures pay for themselves, which
     cost more than the carbon price, which costs are only indicative), then the investment
     against the budget and what an extra 10k yuan of budget buys."""
-    frame, year = analysis.economics, analysis.years[-1]
+    frame, year = analysis.economics, cost_year(analysis.site)
     costed = frame.dropna(subset=["cost_yuan_per_t"])
     carbon = money_of(analysis.site).carbon_price
     lines = [text("cost_curve_line", lang, year=year, count=len(costed),
@@ -523,7 +523,8 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     ranked = without_stand_in_costs(ranking.frame)[[
         "rank", "id", "name_zh", "name_en", "score", *ranking.criteria, "why"]].assign(why=why)
     economics = analysis.economics[["id", "name_zh", "name_en", "cost_basis",
-                                    "investment_10k_yuan", "annual_cost_10k_yuan",
+                                    "investment_10k_yuan", "capital_in_place_10k_yuan",
+                                    "annual_cost_10k_yuan",
                                     "saving_10k_yuan_per_yr", "abatement_t_per_yr",
                                     "cost_yuan_per_t", "payback_years"]].rename(
         columns={"investment_10k_yuan": "capex_10k_yuan"})  # a measure's, fully adopted
@@ -534,7 +535,7 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
                shown_table(ranked, lang)),
               (text("excluded", lang), shown_table(
                   ranking.excluded[["id", "name_zh", "name_en", "reason"]], lang)),
-              (text("economics_caption", lang, year=analysis.years[-1]),
+              (text("economics_caption", lang, year=cost_year(analysis.site)),
                shown_table(economics, lang))]
     if len(unstable):  # a table of headers only would look unfinished
         tables.append((text("unstable_measures", lang), shown_table(unstable, lang)))
@@ -609,9 +610,31 @@ def plan_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                                **{f"{short}_share": _share(totals[k] / totals["total"])
                                   for short, k in zip(("market", "higher", "local"),
                                                       FUNDING, strict=True)}))
+    lines += spent_lines(analysis, lang)
     if not plan.has_map:
         lines.append(plan_text("no_map", lang))
     return lines
+
+
+def spent_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """What the actions funded from the model are given: their measures' spending in the
+    plan's years (reconciled with the investment sheet's), and their capital at full
+    adoption, spent later (nothing when the profile funds every action)."""
+    plan, economics = analysis.implementation, analysis.economics
+    funded = plan.schedule[plan.schedule["defaults"].str.split(";").map(
+        lambda fields: "funding" in fields) & plan.schedule["total"].notna()]
+    if funded.empty:
+        return []
+    start, end = int(plan.quarters[0][:4]), int(plan.quarters[-1][:4])
+    roadmap = analysis.investment[analysis.investment["scenario"] == "roadmap"]
+    measures = {m for row in funded["measures"] for m in row.split(";")}
+    return [plan_text("spent_line", lang, start=start, end=end,
+                      spent=money(funded["total"].sum(), lang),
+                      all=money(roadmap[roadmap["year"].between(start, end)][
+                          "investment_10k_yuan"].sum(), lang),
+                      full=money(economics[economics["id"].isin(measures)][
+                          "investment_10k_yuan"].sum(), lang),
+                      year=analysis.site.target_year)]
 
 
 def _quarter_name(quarter: str, lang: str) -> str:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import InputError, Message
-from ..model.economics import money_of
+from ..model.economics import cost_year, money_of
 from ..model.pathway import targets_frame
 from ..parallel import forked_helper, inherited
 from ..workflow import SiteAnalysis
@@ -46,7 +46,7 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
     "contributions": (lambda a, lang: contribution_chart(a.contributions, a.catalog, lang),
                       ("png", "svg")),
     "cost-curve": (lambda a, lang: cost_curve_chart(
-        a.economics, a.years[-1], lang, money_of(a.site).carbon_price,
+        a.economics, cost_year(a.site), lang, money_of(a.site).carbon_price,
         cost_draws(a)),
                    ("png", "svg")),
     "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, 20, lang), ("png", "svg")),
