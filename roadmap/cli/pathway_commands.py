@@ -148,6 +148,7 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
     from rich.table import Table
 
     from ..model.pathway import targets_frame
+    from ..rendering.document import shown_shares
 
 
 
@@ -191,9 +192,9 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
     shown.add_column(column("group", lang))
     for name in ("abatement", "share"):
         shown.add_column(column(name, lang), justify="right")
-    for _, row in shares.iterrows():
+    for _, row in shown_shares(shares, 0).iterrows():
         shown.add_row(str(row["year"]), term("function", row["group"], lang),
-                      f"{row['abatement']:,.0f}", f"{row['share']:.0%}")
+                      f"{row['abatement']:,.0f}", row["share"])
     screen.print(shown)
 
 

@@ -29,7 +29,7 @@ from .messages import (
     text,
     word,
 )
-from .numbers import PERCENT_COLUMNS, approximate, money, number, percent, tonnes
+from .numbers import PERCENT_COLUMNS, approximate, money, number, percent, shares, tonnes
 from .style import label
 
 # Which vocabulary a column's values belong to, and which columns hold English sentences.
@@ -416,7 +416,14 @@ def near_zero_text(gap: NearZeroGap, lang: str, land_ha: float | None = None) ->
 
 def contribution_section(analysis: SiteAnalysis, lang: str) -> dict:
     return section(text("contributions", lang), figures=["contributions"],
-                   tables=[("", shown_table(analysis.contributions, lang))])
+                   tables=[("", shown_table(shown_shares(analysis.contributions, 1), lang))])
+
+
+def shown_shares(table: pd.DataFrame, digits: int) -> pd.DataFrame:
+    """A contribution table with its shares as text, each year's adding up to 100 %."""
+    shown = [share for _, year in table.groupby("year", sort=False)
+             for share in shares(year["share"], digits)]
+    return table.assign(share=shown)
 
 
 def economics_section(analysis: SiteAnalysis, lang: str) -> dict:

@@ -51,7 +51,23 @@ def approximate(value: float, lang: str) -> str:
 
 
 def percent(value: float | None, digits: int = 0) -> str:
-    return "" if value is None else f"{value:.{digits}%}"
+    """A fraction as a percentage; a dash for one not known (nothing to share)."""
+    if value is None:
+        return ""
+    return "—" if math.isnan(value) else f"{value:.{digits}%}"
+
+
+def shares(values: Iterable[float], digits: int = 0) -> list[str]:
+    """Shares of one whole as percentages rounded so that the shown ones add up to 100 %
+    (largest remainder: 98 + 2 + 1 + 0 would read 101 %)."""
+    values = list(values)
+    step = 10.0 ** -(digits + 2)  # the smallest shown share, as a fraction
+    units = [math.floor(v / step + NOISE) for v in values]
+    missing = round(sum(values) / step) - sum(units)
+    by_remainder = sorted(range(len(values)), key=lambda i: units[i] - values[i] / step)
+    for index in by_remainder[:max(missing, 0)]:
+        units[index] += 1
+    return [percent(unit * step, digits) for unit in units]
 
 
 def tonnes(value: float, lang: str, per_year: bool = True) -> str:
