@@ -111,7 +111,8 @@ def pathway_command(
         figures = (wedge_chart(pathway, loaded, checks, lang.value,
                                spread.band if spread else None),
                    contribution_chart(shares, loaded, lang.value),
-                   cost_curve_chart(economics, chosen_years[-1], lang.value))
+                   cost_curve_chart(economics, chosen_years[-1], lang.value,
+                                    largest=pathway.by_year["bau"].max()))
         for path, figure in zip(charts, figures, strict=True):
             save_figure(figure, path)
             say("wrote_file", lang.value, path=path)

@@ -29,7 +29,17 @@ from .messages import (
     text,
     word,
 )
-from .numbers import PERCENT_COLUMNS, approximate, money, number, percent, shares, tonnes
+from .numbers import (
+    PERCENT_COLUMNS,
+    approximate,
+    fixed,
+    money,
+    number,
+    percent,
+    shares,
+    site_tonnes,
+    tonnes,
+)
 from .style import label
 
 # Which vocabulary a column's values belong to, and which columns hold English sentences.
@@ -149,20 +159,26 @@ def phase_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
     """bau, abatement, sinks (where there are any: net = bau - abatement - sinks) and net in
-    the report years (万吨 in Chinese); a P10/P90 column pair of the analysis (e.g. net_p10,
-    net_p90) is shown as a range after its figure."""
+    the report years, in the unit of the site's charts (`site_tonnes`), each column to the
+    same decimals; a P10/P90 column pair of the analysis (e.g. net_p10, net_p90) is shown
+    as a range after its figure."""
     by_year = analysis.pathway.by_year.set_index("year")
     if analysis.uncertainty is not None:  # the Monte Carlo range of net emissions
         by_year = by_year.join(analysis.uncertainty.by_year.set_index("year")[
             ["net_p10", "net_p90"]])
     rows = by_year.loc[[y for y in analysis.years if y in by_year.index]]
     table = pd.DataFrame({"year": rows.index})
-    scale, unit = (1e4, "_10kt") if lang == "zh" else (1, "")
+    scale, _, _, decimals = site_tonnes(analysis.pathway.by_year["bau"].max(), lang)
+    unit = _unit_suffix(analysis, lang)  # English tables count in tonnes
+
+    def shown(value: float) -> str:
+        return fixed(value / scale, decimals) if unit else number(value)
+
     for name in ("bau", "abatement", *(["sink"] if rows["sink"].any() else []), "net"):
-        values = [number(v / scale) for v in rows[name]]
+        values = [shown(v) for v in rows[name]]
         if {f"{name}_p10", f"{name}_p90"} <= set(rows.columns):
             values = [v + ("" if lang == "zh" else " ") + text(
-                "range", lang, low=number(lo / scale), high=number(hi / scale)) for v, lo, hi in
+                "range", lang, low=shown(lo), high=shown(hi)) for v, lo, hi in
                       zip(values, rows[f"{name}_p10"], rows[f"{name}_p90"], strict=True)]
         table[name + unit] = values
     table.columns = [column(c, lang) for c in table.columns]
@@ -335,19 +351,45 @@ def _phase_heading(phase: str, start: int, end: int, lang: str) -> str:
 def pathway_section(analysis: SiteAnalysis, lang: str) -> dict:
     by_year = analysis.pathway.by_year
     shown = by_year[(by_year["year"] % 5 == 0) | (by_year["year"] == by_year["year"].max())]
-    tables = [("", shown_table(shown, lang)),
-              (text("scenarios", lang), shown_table(scenario_table(analysis), lang))]
+    scenarios = scenario_table(analysis)
+    suffix = _unit_suffix(analysis, lang)
+    tables = [("", shown_table(in_site_unit(shown, analysis, lang), lang)),
+              (text("scenarios" + suffix, lang), shown_table(in_site_unit(
+                  scenarios, analysis, lang, scenarios.columns[1:]), lang))]
     spread = analysis.uncertainty
     if spread is not None:
         tables.append((text("uncertainty_table", lang, draws=spread.draws, seed=spread.seed),
-                       shown_table(spread.by_year[["year", "net_p10", "net_p50", "net_p90"]],
-                                   lang)))
+                       shown_table(in_site_unit(spread.by_year[
+                           ["year", "net_p10", "net_p50", "net_p90"]], analysis, lang), lang)))
     return section(text("pathway", lang), figures=["pathway"],
                    items=_lines(verdict_lines, analysis, lang) + _lines(
                        chance_lines, analysis, lang),
                    paragraphs=[*_lines(bau_lines, analysis, lang),
                                *_lines(green_power_lines, analysis, lang),
                                *_lines(near_zero_lines, analysis, lang)], tables=tables)
+
+
+def _unit_suffix(analysis: SiteAnalysis, lang: str) -> str:
+    """"_10kt" where the site's Chinese report counts in 万吨 (`site_tonnes`), else "":
+    the suffix of the message keys naming tonnes in that unit."""
+    scale = site_tonnes(analysis.pathway.by_year["bau"].max(), lang)[0]
+    return "_10kt" if scale == 1e4 else ""
+
+
+def in_site_unit(frame: pd.DataFrame, analysis: SiteAnalysis, lang: str,
+                 columns: object = ("bau", "abatement", "sink", "net", "net_p10", "net_p50",
+                                    "net_p90")) -> pd.DataFrame:
+    """A frame of tonnes in the unit of the site's charts: in 万吨 the `columns` divided,
+    to the same decimals, and renamed with `_10kt` (their headers say 万吨); else as it is."""
+    suffix = _unit_suffix(analysis, lang)
+    if not suffix:
+        return frame
+    scale, _, _, decimals = site_tonnes(analysis.pathway.by_year["bau"].max(), lang)
+    shown = frame.copy()
+    for name in [c for c in columns if c in shown.columns]:
+        shown[name] = [fixed(v / scale, decimals) for v in shown[name]]
+    return shown.rename(columns={c: f"{c}{suffix}" for c in columns if c in shown.columns
+                                 and not c.isdigit()})
 
 
 def bau_lines(analysis: SiteAnalysis, lang: str) -> list[str]:

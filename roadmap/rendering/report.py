@@ -47,7 +47,7 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
                       ("png", "svg")),
     "cost-curve": (lambda a, lang: cost_curve_chart(
         a.economics, a.years[-1], lang, money_of(a.site).carbon_price,
-        cost_draws(a)),
+        cost_draws(a), a.pathway.by_year["bau"].max()),
                    ("png", "svg")),
     "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, 20, lang), ("png", "svg")),
     # the implementation plan's (None: not drawn, for an analysis without a plan or a map)
