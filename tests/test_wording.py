@@ -4,11 +4,19 @@ per report; no statement that cannot be otherwise; the sites' own years; one lan
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from roadmap.rendering.charts import wedge_chart
-from roadmap.rendering.document import milestone_table, pathway_section
+from roadmap.rendering.document import (
+    bau_lines,
+    chance_lines,
+    milestone_table,
+    pathway_section,
+    uncertainty_lines,
+)
 from roadmap.workflow import Options, analyse_file
 
 SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
@@ -48,3 +56,53 @@ def test_a_large_site_counts_in_wan_tonnes_with_one_decimal_everywhere(sites):
     assert "万吨" in pathway[1][0]  # the scenarios' caption
     for cell in [*summary.iloc[:, 1], *pathway[0][1].iloc[:, 1]]:
         assert cell.split(".")[1].isdigit() and len(cell.split(".")[1]) == 1, cell
+
+
+def test_no_certain_top_k_chance_where_every_candidate_is_in_the_roadmap(sites):
+    """The hub has 8 candidates, all in its roadmap: a 100 % chance of the top 10 says
+    nothing; the chance of meeting its target does."""
+    analysis = sites["transport-hub"]
+    assert analysis.stability.top_k >= len(analysis.stability.frame)
+    for lang in ("zh", "en"):
+        first = uncertainty_lines(analysis, lang)[0]
+        assert first == chance_lines(analysis, lang)[0]
+    quick = SimpleNamespace(**{**vars(analysis), "uncertainty": None})
+    assert uncertainty_lines(quick, "zh")[0].endswith("名之间波动。") or \
+        uncertainty_lines(quick, "zh")[0].endswith("名。")
+    assert "前10名" not in uncertainty_lines(quick, "zh")[0]
+    community = uncertainty_lines(sites["community"], "en")[0]
+    assert "probability of the top 10" in community  # 22 candidates, 16 in the roadmap
+
+
+def test_the_baseline_sentences_use_the_sites_target_year_and_its_figures(sites):
+    """The hub's target is 2030, not 2035; its business as usual rises (6,307 t in 2017,
+    6,498 t in 2030): no 'it may fall while the economy grows'."""
+    hub = sites["transport-hub"]
+    growth = uncertainty_lines(hub, "zh")[1]
+    assert "决定2030年的基准排放" in growth
+    bau = hub.scenarios["bau"].by_year.set_index("year")["net"]
+    assert bau[2030] > bau[2017]
+    zh, en = bau_lines(hub, "zh")[0], bau_lines(hub, "en")[0]
+    assert "2030年" in zh and "下降：" not in zh and "仍使基准排放上升" in zh
+    assert "growth still raises it" in en and "may fall" not in en
+    xiaolan = bau_lines(sites["xiaolan-town"], "en")[0]
+    falls = sites["xiaolan-town"].scenarios["bau"].by_year.set_index("year")["net"]
+    assert ("falls while the economy grows" in xiaolan) == bool(falls[2050] < falls[2010])
+    still = SimpleNamespace(**{**vars(hub), "site": hub.site.model_copy(
+        update={"growth_rate": 0.0})})
+    assert "assumes no growth" in bau_lines(still, "en")[0]
+
+
+def test_a_budget_choice_at_its_bound_is_said_to_be_the_best(monkeypatch):
+    from roadmap.cli import plan_commands
+
+    portfolio = SimpleNamespace(
+        budget=100.0, portfolio_spend=90.0, portfolio_abatement=50.0, year=2035,
+        bau_emissions=1000.0, gap=0.0, frame=pd.DataFrame({"chosen": [True, False]}),
+        shadow_price=None, step_gain=0.0, phase_shadow_prices={}, committed=())
+    en = plan_commands._portfolio_text(portfolio, "en")
+    zh = plan_commands._portfolio_text(portfolio, "zh")
+    assert "the best choice (it meets the bound)" in en and "0.0%" not in en
+    assert "为最优选择（达到上界）" in zh and "0.0%" not in zh
+    portfolio.gap = 0.013
+    assert "within 1.3% of the best choice" in plan_commands._portfolio_text(portfolio, "en")

@@ -16,7 +16,7 @@ from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
 from ..model.economics import GRADE, investment_totals, money_of
 from ..model.pathway import GREEN_POWER, NearZeroGap
-from ..workflow import SiteAnalysis
+from ..workflow import SiteAnalysis, target_year_of
 from .messages import (
     assumption_origin,
     cite,
@@ -278,11 +278,26 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         ["unstable", "width", "rank"], ascending=[False, False, True]).iloc[0]
     shown_growth = _rates(analysis.site.growth_rate, lang)
     low, high = int(widest["rank_p5"]), int(widest["rank_p95"])
-    return [text("uncertainty_rank" if low < high else "uncertainty_rank_kept", lang,
+    # no more candidates than the top k, or all in the roadmap: no rank changes what is done,
+    # and a chance of the top k would be a certainty; the chance of the target, if drawn, is
+    # the uncertainty that matters
+    every = "_every" if result.top_k >= len(result.frame) or set(result.frame["id"]) <= set(
+        analysis.roadmap.frame["id"]) else ""
+    chances = chance_lines(analysis, lang)
+    return [chances[0] if every and chances else
+            text(("uncertainty_rank" if low < high else "uncertainty_rank_kept") + every, lang,
                  name=label(widest["name_zh"], widest["name_en"], lang), low=low, high=high,
                  k=result.top_k, p=percent(widest["p_top_k"])),
-            text("uncertainty_growth", lang, growth=shown_growth, year=analysis.years[-1]),
+            text("uncertainty_growth", lang, growth=shown_growth,
+                 year=target_year_of(analysis.site)),
             text("uncertainty_catalog", lang)]
+
+
+def _grows(rates: object) -> bool:
+    """Whether a growth rate (by year or by sector) is anywhere other than zero."""
+    if isinstance(rates, dict):
+        return any(_grows(value) for value in rates.values())
+    return bool(rates)
 
 
 def _rates(rates: object, lang: str) -> str:
@@ -393,12 +408,16 @@ def in_site_unit(frame: pd.DataFrame, analysis: SiteAnalysis, lang: str,
 
 
 def bau_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
-    """Why business as usual may fall while the economy grows: the cleaner grid and the
-    autonomous uptake it holds."""
-    site, first, last = analysis.site, analysis.site.base_year, analysis.years[-1]
+    """What business as usual holds (the cleaner grid, the autonomous uptake) and, as its
+    figures show, whether it falls while the economy grows, rises all the same, or moves
+    without growth, from the base year to the target's."""
+    site, first = analysis.site, analysis.site.base_year
+    last = target_year_of(site)
     grid = interpolate(site.grid_path(), [first, last])
     bau = analysis.scenarios["bau"].by_year.set_index("year")["net"]
-    return [text("bau_line", lang, first=first, last=last, grid_first=number(grid[0]),
+    key = "bau_line_no_growth" if not _grows(site.growth_rate) else \
+        "bau_line" if bau[last] < bau[first] else "bau_line_rises"
+    return [text(key, lang, first=first, last=last, grid_first=number(grid[0]),
                  grid_last=number(grid[1]), bau_first=tonnes(bau[first], lang),
                  bau_last=tonnes(bau[last], lang))]
 
