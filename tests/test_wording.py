@@ -11,13 +11,19 @@ import pytest
 
 from roadmap.rendering.charts import wedge_chart
 from roadmap.rendering.document import (
+    annex_section,
     bau_lines,
     chance_lines,
+    economics_lines,
+    method_section,
     milestone_table,
     pathway_section,
     uncertainty_lines,
 )
+from roadmap.rendering.messages import assumption_origin
+from roadmap.rendering.report import column_sheet, result_tables, with_labels
 from roadmap.workflow import Options, analyse_file
+from tests.helpers import run
 
 SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
 
@@ -106,3 +112,53 @@ def test_a_budget_choice_at_its_bound_is_said_to_be_the_best(monkeypatch):
     assert "为最优选择（达到上界）" in zh and "0.0%" not in zh
     portfolio.gap = 0.013
     assert "within 1.3% of the best choice" in plan_commands._portfolio_text(portfolio, "en")
+
+
+def test_a_chinese_report_names_no_repository_file_nor_library(sites):
+    analysis = sites["community"]
+    method = method_section(analysis, "zh")["paragraphs"][0]
+    assert "pymcdm" not in method and method.startswith("COPRAS · ")
+    said = " ".join([*economics_lines(analysis, "zh"), *economics_lines(analysis, "en"),
+                     *[assumption_origin(k, one) for k in analysis.site.assumptions.model_dump()
+                       for one in ("zh", "en")]])
+    assert "docs/" not in said and ".md" not in said
+
+
+def test_the_unstable_ranks_header_names_k(sites):
+    tables = dict(annex_section(sites["community"], "zh")["tables"])
+    unstable = tables["排名不稳定的措施"]
+    assert "进入前10名的概率" in unstable.columns
+    english = dict(annex_section(sites["community"], "en")["tables"])
+    assert "probability of the top 10" in english["Measures with an unstable rank"].columns
+
+
+def test_the_workbook_says_codes_in_words_beside_them_and_names_why_alike(sites):
+    """A zh workbook showed near/mid/long, efficiency, tCO2e/yr, emc: each code column keeps
+    its codes (as the CSV files) and is followed by its words."""
+    analysis = sites["transport-hub"]
+    tables = result_tables(analysis)
+    roadmap = with_labels(tables["roadmap"], "zh")
+    phase = list(roadmap.columns).index("phase")
+    assert roadmap.columns[phase + 1] == "phase_label"
+    assert set(roadmap["phase_label"]) <= {"近期", "中期", "远期"}
+    assert set(roadmap["phase"]) <= {"near", "mid", "long"}
+    for name, code, words in (("contributions", "group", "电气化"),
+                              ("economics", "function", "能效提升"),
+                              ("targets", "unit", "吨CO2e/年"),
+                              ("targets", "kind", "绝对减排"),
+                              ("implementation", "mode", "政府主导")):
+        assert words in set(with_labels(tables[name], "zh")[f"{code}_label"]), (name, code)
+    both = with_labels(tables["targets"], "both")
+    assert "绝对减排" in both["kind_label"].iloc[0] and "Absolute" in both["kind_label"].iloc[0]
+    assert "category_en" in tables["ranking"].columns
+    sheet = column_sheet({"ranking": tables["ranking"], "roadmap": roadmap}, "zh")
+    said = dict(zip(sheet["column"], sheet["label_zh"], strict=True))
+    assert said["why"] == "排序依据（英文）" and said["why_zh"] == "排序依据（中文）"
+    assert said["phase_label"] == "阶段（文字）"
+
+
+def test_the_pathway_command_names_measures_in_chinese(capsys):
+    status, out, _ = run(capsys, "pathway", str(SITES / "transport-hub.yaml"), "--lang", "zh",
+                         "--draws", "10")
+    assert status == 0
+    assert "电动汽车（trn-electric-vehicles）" in out

@@ -67,7 +67,7 @@ def shown_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     for name in shown.columns:
         values = shown[name]
         if name in VOCABULARY_COLUMNS:
-            shown[name] = [_term_or_value(VOCABULARY_COLUMNS[name], v, lang) for v in values]
+            shown[name] = [term_or_value(VOCABULARY_COLUMNS[name], v, lang) for v in values]
         elif name in SENTENCE_COLUMNS:
             shown[name] = [sentence(str(v), lang) for v in values]
         elif pd.api.types.is_bool_dtype(values):
@@ -82,7 +82,7 @@ def shown_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown.astype(str)
 
 
-def _term_or_value(kind: str, value: object, lang: str) -> str:
+def term_or_value(kind: str, value: object, lang: str) -> str:
     try:
         return term(kind, str(value), lang)
     except KeyError:  # a catalog group name (Chinese, with its own English)
@@ -328,7 +328,7 @@ def method_section(analysis: SiteAnalysis, lang: str) -> dict:
     weights = ", ".join(f"{term('criterion', c, lang)} {w:.2f}"
                         for c, w in ranking.weights.items())
     return section(text("method", lang),
-                   paragraphs=[f"{term('method', ranking.method, lang)} (pymcdm) · {weights}"],
+                   paragraphs=[f"{term('method', ranking.method, lang)} · {weights}"],
                    items=[each_language(lambda one, c=c, r=r: text(
                        "dropped_note", one, criterion=term("criterion", c, one),
                        reason=sentence(r, one)), lang, " / ") for c, r in ranking.dropped.items()])
@@ -605,7 +605,10 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
               (text("economics_caption", lang, year=analysis.years[-1]),
                shown_table(economics, lang))]
     if len(unstable):  # a table of headers only would look unfinished
-        tables.append((text("unstable_measures", lang), shown_table(unstable, lang)))
+        shown = shown_table(unstable, lang)  # the header names the report's k
+        shown.columns = [text("p_top_k_of", lang, k=analysis.stability.top_k)
+                         if name == column("p_top_k", lang) else name for name in shown.columns]
+        tables.append((text("unstable_measures", lang), shown))
     return section(text("annex", lang), tables=tables)
 
 
