@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from roadmap.rendering.charts import wedge_chart
+from roadmap.rendering.charts import sensitivity_chart, wedge_chart
 from roadmap.rendering.document import (
     annex_section,
     bau_lines,
@@ -162,3 +162,15 @@ def test_the_pathway_command_names_measures_in_chinese(capsys):
                          "--draws", "10")
     assert status == 0
     assert "电动汽车（trn-electric-vehicles）" in out
+
+
+@pytest.mark.parametrize("name", ["community", "transport-hub"])
+def test_the_sensitivity_chart_shows_the_top_k_the_text_names_ranked_from_1(sites, name):
+    """The community's chart showed 20 measures beside 'top 10' and a rank 0 tick; the
+    ceramics chart had no 1."""
+    result = sites[name].stability
+    axes = sensitivity_chart(result, lang="en").axes[0]
+    assert len(axes.get_yticks()) == min(result.top_k, len(result.frame))
+    ticks = [float(t) for t in axes.get_xticks()]
+    assert ticks[0] == 1 and all(t.is_integer() and t >= 1 for t in ticks)
+    assert axes.get_xlim()[1] == 0.5  # the best rank on the right, nothing left of 1

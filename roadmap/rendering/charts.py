@@ -11,7 +11,6 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import MaxNLocator
 
 from ..decisions.acceptability import Acceptability
 from ..decisions.sensitivity import Sensitivity
@@ -333,11 +332,13 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
     return figure
 
 
-def sensitivity_chart(result: Sensitivity, top: int = 20, lang: str = "both") -> Figure:
-    """Rank range (5th-95th percentile, best-worst) of the first `top` measures."""
+def sensitivity_chart(result: Sensitivity, top: int | None = None, lang: str = "both",
+                      ) -> Figure:
+    """Rank range (5th-95th percentile, best-worst) of the first `top` measures (by default
+    the analysis' top k, which its report's text names)."""
     check_lang(lang)
     with rc_context(chart_rc()):
-        shown = result.frame.head(top).iloc[::-1]
+        shown = result.frame.head(top or result.top_k).iloc[::-1]
         figure, ax = _new_figure(10, 1.5 + 0.32 * len(shown))
         rows = np.arange(len(shown))
         ax.hlines(rows, shown["best_rank"], shown["worst_rank"], color="#bbbbbb", linewidth=1,
@@ -349,8 +350,10 @@ def sensitivity_chart(result: Sensitivity, top: int = 20, lang: str = "both") ->
         names = [label(z, e, lang) + (" !" if u else "") for z, e, u in
                  zip(shown["name_zh"], shown["name_en"], shown["unstable"], strict=True)]
         ax.set_yticks(rows, names, fontsize=8.5)
-        ax.invert_xaxis()
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # ranks: no 12.5
+        # ranks from 1, whole numbers (no 0, no 12.5), at most about a dozen ticks
+        highest = int(max(shown["worst_rank"].max(), result.top_k + 1))
+        ax.set_xticks(range(1, highest + 1, max(1, -(-highest // 12))))
+        ax.set_xlim(highest + 0.5, 0.5)  # the best rank on the right
         ax.set_xlabel(chart_text("rank_axis", lang))
         ax.axvline(result.top_k + 0.5, color=TARGET_COLOUR, linestyle=":", linewidth=1,
                    label=chart_text("top_boundary", lang, k=result.top_k))

@@ -55,7 +55,7 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
         a.economics, a.years[-1], lang, money_of(a.site).carbon_price,
         cost_draws(a), a.pathway.by_year["bau"].max()),
                    ("png", "svg")),
-    "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, 20, lang), ("png", "svg")),
+    "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, lang=lang), ("png", "svg")),
     # the implementation plan's (None: not drawn, for an analysis without a plan or a map)
     "implementation": (lambda a, lang: None if a.implementation is None else schedule_chart(
         a.implementation, a.site.name, lang), ("png", "svg")),
