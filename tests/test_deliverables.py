@@ -103,7 +103,7 @@ def test_chinese_report_has_no_english_left(zh_run, xiaolan):
     assert _latin_words(markdown, xiaolan.site.name) == set()
     assert "执行摘要" in markdown and "万吨CO2e/年" in markdown and "亿元" in markdown
     # the new sections are there to be checked: plan, map, Monte Carlo cost ranges
-    for part in ("近期实施计划", "资金来源（万元）", "发展指标", "成本P10（元/吨）",
+    for part in ("首阶段实施计划", "资金来源（万元）", "发展指标", "成本P10（元/吨）",
                  "charts/implementation-map.png"):
         assert part in markdown
 
@@ -114,7 +114,7 @@ def test_nanao_reports_keep_to_their_language(nanao_runs):
     assert _latin_words(zh, nanao.site.name) == set()
     # growth by sector, named in Chinese; the default plan's section and its figures
     assert "基准情景增长率（居民生活1.0%、公共及商业建筑4.0%" in zh
-    assert "近期实施计划" in zh and "成本P90（元/吨）" in zh
+    assert "首阶段实施计划" in zh and "成本P90（元/吨）" in zh
     en = (runs["en"] / "report.md").read_text(encoding="utf-8").replace(nanao.site.name, "")
     assert re.findall(r"[\u4e00-\u9fff]+", en) == []
     assert "### Near term (2020-2025)" in en

@@ -425,8 +425,8 @@ def test_cost_curve_chart_structure(catalog):
     tops = [b.get_y() + b.get_height() if b.get_y() >= 0 else b.get_y() for b in bars]
     assert tops == pytest.approx(list(shown["cost_yuan_per_t"]))
     assert any(b.get_y() < 0 for b in bars)  # negative costs below the axis
-    widths = np.array([b.get_width() for b in bars])  # kt for this small office
-    assert widths == pytest.approx(shown["abatement_t_per_yr"].to_numpy() / 1e3)
+    widths = np.array([b.get_width() for b in bars])  # tonnes for this small office
+    assert widths == pytest.approx(shown["abatement_t_per_yr"].to_numpy())
     line = [x for x in ax.get_lines() if x.get_gid() == "carbon-price"]
     assert line and line[0].get_ydata()[0] == 80.0
     assert ax.get_title() == "Levelised abatement cost curve, 2035"

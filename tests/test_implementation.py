@@ -236,7 +236,7 @@ def zh_run(xiaolan, tmp_path_factory):
 
 def test_the_chinese_report_has_the_plan_in_chinese(zh_run):
     markdown = (zh_run / "report.md").read_text(encoding="utf-8")
-    part = re.split(r"^## \d+\. 近期实施计划$", markdown, flags=re.MULTILINE)[1].split("\n## ")[0]
+    part = re.split(r"^## \d+\. 首阶段实施计划$", markdown, flags=re.MULTILINE)[1].split("\n## ")[0]
     assert "charts/implementation.png" in part and "charts/implementation-map.png" in part
     assert "| 合计 " in part and "74,290" in part and "市场资金7.1亿元" in part
     assert "政府主导（默认）" in part  # action 6's mode
@@ -250,7 +250,7 @@ def test_the_chinese_report_has_the_plan_in_chinese(zh_run):
 def test_the_docx_and_the_outputs_have_the_plan(zh_run):
     document = docx.Document(str(zh_run / "report.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert any(h.endswith("近期实施计划") for h in headings)
+    assert any(h.endswith("首阶段实施计划") for h in headings)
     assert len(document.inline_shapes) == 7
     # UTF-8 with a byte-order mark: Excel on a Chinese Windows shows the Chinese
     assert (zh_run / "implementation.csv").read_bytes().startswith(b"\xef\xbb\xbfid,")

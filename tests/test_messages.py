@@ -124,7 +124,8 @@ def _net_line(figure):
 
 
 def test_chinese_charts_count_tonnes_in_wan(xiaolan):
-    """万吨 in Chinese; Mt/kt in English and in both languages (one axis, one scale)."""
+    """万吨 in Chinese; Mt in English and in both languages (one axis, one scale) for a
+    site of millions of tonnes, the cost curve in the pathway's unit."""
     net = xiaolan.pathway.by_year["net"].iloc[0]
     wedges = {lang: wedge_chart(xiaolan.pathway, xiaolan.catalog, xiaolan.targets, lang)
               for lang in LANGS}
@@ -136,12 +137,14 @@ def test_chinese_charts_count_tonnes_in_wan(xiaolan):
     for lang in ("en", "both"):
         assert _net_line(wedges[lang]).get_ydata()[0] == pytest.approx(net / 1e6)
     total = xiaolan.economics.query("abatement_t_per_yr > 0")["abatement_t_per_yr"].sum()
-    curves = {lang: cost_curve_chart(xiaolan.economics, 2050, lang).axes[0] for lang in LANGS}
+    largest = xiaolan.pathway.by_year["bau"].max()
+    curves = {lang: cost_curve_chart(xiaolan.economics, 2050, lang, largest=largest).axes[0]
+              for lang in LANGS}
     assert curves["zh"].get_xlabel() == "2050年减排量（考虑交互，万吨CO2e/年）"
     assert curves["zh"].xaxis.get_major_formatter()(1400.0, 0) == "1,400"
-    assert curves["en"].get_xlabel() == "abatement in 2050 after interactions (kt CO2e per year)"
-    assert "千吨CO2e/年）" in curves["both"].get_xlabel()
-    for lang, scale in (("zh", 1e4), ("en", 1e3), ("both", 1e3)):
+    assert curves["en"].get_xlabel() == "abatement in 2050 after interactions (Mt CO2e per year)"
+    assert "百万吨CO2e/年）" in curves["both"].get_xlabel()
+    for lang, scale in (("zh", 1e4), ("en", 1e6), ("both", 1e6)):
         widths = sum(p.get_width() for p in curves[lang].patches if
                      (p.get_gid() or "").startswith("mac:"))
         assert widths == pytest.approx(total / scale)

@@ -33,6 +33,7 @@ from roadmap.model.pathway import (
     standalone_runs,
 )
 from roadmap.rendering.charts import contribution_chart, wedge_chart
+from roadmap.rendering.numbers import shares
 from roadmap.workflow import Options, analyse_file
 from tests.helpers import run, run_en
 
@@ -383,6 +384,24 @@ def test_contribution_chart_without_abatement_says_so_and_has_no_legend(catalog)
     axes = contribution_chart(empty, catalog, "en").axes[0]
     assert axes.get_legend() is None and not axes.patches
     assert [t.get_text() for t in axes.texts] == ["no abatement in the report years"]
+
+
+def test_a_year_without_abatement_has_no_shares_and_shown_shares_add_up(catalog, capsys):
+    """The community's measures start in 2027: 2025 has nothing to share (no "0 / 0.0%"
+    rows, no empty bar); ceramics' 2025 shares, rounded one by one, read 98+1+1+0 = 100 %,
+    not 101 %."""
+    community = analyse_file(catalog, SITES / "community.yaml", Options(
+        draws=20, uncertainty_draws=0))
+    assert set(community.contributions["year"]) == {2035}
+    bars = {p.get_gid().split(":")[1] for p in contribution_chart(
+        community.contributions, catalog, "en").axes[0].patches}
+    assert bars == {"2035"}
+    assert shares([0.976, 0.016, 0.006, 0.002]) == ["97%", "2%", "1%", "0%"]
+    status, out, _ = run_en(capsys, "pathway", str(SITES / "ceramics-plant.yaml"))
+    assert status == 0
+    shown = [int(line.split("│")[-2].strip().rstrip("%")) for line in out.splitlines()
+             if line.startswith("│      2025 │") and line.rstrip().endswith("% │")]
+    assert len(shown) == 4 and sum(shown) == 100
 
 
 def test_pathway_command(tmp_path, capsys):

@@ -18,7 +18,7 @@ from roadmap import InputError
 from roadmap.decisions.matrix import decision_matrix
 from roadmap.decisions.portfolio import budget_portfolio
 from roadmap.decisions.ranking import rank
-from roadmap.decisions.roadmap import build_roadmap
+from roadmap.decisions.roadmap import build_roadmap, phases
 from roadmap.decisions.weights import choose_weights
 from roadmap.inputs.catalog import application_year, popularization_year
 from roadmap.inputs.dependencies import load_dependencies
@@ -334,6 +334,17 @@ def test_site_chart_marks_prerequisites_and_draws_arrows(catalog, graph):
     legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
     assert legend == ["预期应用", "预期普及", "得分最低（名称后带*者为纳入的前置措施）", "得分最高",
                       "前置关系（箭头指向后续措施）", "协同关系"]
+
+
+def test_the_site_chart_names_the_phases_the_tables_name(catalog, graph):
+    """The community's measures start in 2027: its Gantt chart, like its tables, has a mid
+    term from 2026 and no near term from its base year 2016 (the study's periods)."""
+    site = load_site(ROOT / "catalogs" / "sites" / "community.yaml")
+    roadmap = plan_for(catalog, graph, site)
+    shown = chart_texts(roadmap_chart(roadmap, "en"))
+    assert [name for name in shown if "\n" in name] == [
+        f"{start}-{end}\n{phase} term" for phase, start, end in phases(site)]
+    assert "2026-2035\nmid term" in shown and not any("near" in name for name in shown)
 
 
 def _arrows(figure):

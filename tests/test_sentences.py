@@ -259,13 +259,15 @@ def test_a_rank_the_weights_never_move_is_said_as_kept():
     frame = pd.DataFrame({"id": ["a", "b"], "name_zh": ["甲", "乙"], "name_en": ["A", "B"],
                           "rank": [1, 2], "rank_p5": [1, 2], "rank_p95": [1, 2],
                           "p_top_k": [1.0, 1.0], "unstable": [False, False]})
-    analysis = SimpleNamespace(stability=SimpleNamespace(frame=frame, top_k=10),
-                               roadmap=SimpleNamespace(frame=frame[["id"]]),
-                               site=SimpleNamespace(growth_rate=0.02), years=[2035])
+    analysis = SimpleNamespace(stability=SimpleNamespace(frame=frame, top_k=1),
+                               roadmap=SimpleNamespace(frame=frame[["id"]].head(1)),
+                               site=SimpleNamespace(growth_rate=0.02, target=None,
+                                                    target_year=2035),
+                               uncertainty=None, years=[2035])
     assert uncertainty_lines(analysis, "en")[0] == \
-        "A: its rank stays 1 whatever the weights (probability of the top 10: 100%)."
+        "A: its rank stays 1 whatever the weights (probability of the top 1: 100%)."
     assert uncertainty_lines(analysis, "zh")[0] == \
-        "甲的排名在权重变化下保持第1名（进入前10名的概率100%）。"
+        "甲的排名在权重变化下保持第1名（进入前1名的概率100%）。"
 
 
 def test_a_phase_without_measures_is_a_sentence_not_an_empty_table(analyses):

@@ -12,6 +12,7 @@ from ..errors import METHOD_OPTION, InputError, Message, naming_the_profile
 from ..rendering.cells import to_csv
 from ..rendering.messages import column, each_language, term, text, word
 from ..rendering.numbers import number, percent, tonnes
+from ..rendering.style import label
 from .common import (
     MAX_DRAWS,
     ChartForceOption,
@@ -33,6 +34,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    from ..inputs.catalog import Catalog
     from ..inputs.site import Site
     from ..model.pathway import NearZeroGap, Pathway, TargetCheck
     from ..model.uncertainty import Uncertainty
@@ -111,12 +113,13 @@ def pathway_command(
         figures = (wedge_chart(pathway, loaded, checks, lang.value,
                                spread.band if spread else None),
                    contribution_chart(shares, loaded, lang.value),
-                   cost_curve_chart(economics, chosen_years[-1], lang.value))
+                   cost_curve_chart(economics, chosen_years[-1], lang.value,
+                                    largest=pathway.by_year["bau"].max()))
         for path, figure in zip(charts, figures, strict=True):
             save_figure(figure, path)
             say("wrote_file", lang.value, path=path)
     _print_pathway(output_format, pathway, checks, shares, economics, scenarios, gap, spread,
-                   lang.value)
+                   lang.value, loaded)
 
 
 def _beside(path: Path, name: str) -> Path:
@@ -144,10 +147,11 @@ def _years(text: str | None, site: Site) -> list[int]:
 
 def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[TargetCheck],
                    shares, economics, scenarios: dict[str, Pathway], gap: NearZeroGap,
-                   spread: Uncertainty | None, lang: str) -> None:
+                   spread: Uncertainty | None, lang: str, catalog: Catalog) -> None:
     from rich.table import Table
 
     from ..model.pathway import targets_frame
+    from ..rendering.document import shown_shares
 
 
 
@@ -172,7 +176,7 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
     screen = console()
     _print_scenarios(screen, scenarios, gap, lang)
     if spread is not None:
-        _print_spread(screen, spread, lang)
+        _print_spread(screen, spread, catalog, lang)
     table = Table(title=each_language(lambda one: text(
         "pathway_title", one, site=pathway.site.name,
         scenario=term("scenario", pathway.scenario, one)), lang, " / "), title_justify="left")
@@ -191,9 +195,9 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
     shown.add_column(column("group", lang))
     for name in ("abatement", "share"):
         shown.add_column(column(name, lang), justify="right")
-    for _, row in shares.iterrows():
+    for _, row in shown_shares(shares, 0).iterrows():
         shown.add_row(str(row["year"]), term("function", row["group"], lang),
-                      f"{row['abatement']:,.0f}", f"{row['share']:.0%}")
+                      f"{row['abatement']:,.0f}", row["share"])
     screen.print(shown)
 
 
@@ -241,7 +245,7 @@ def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap,
                 for r in gap.residual.head(3).itertuples())), lang))
 
 
-def _print_spread(screen, spread: Uncertainty, lang: str) -> None:
+def _print_spread(screen, spread: Uncertainty, catalog: Catalog, lang: str) -> None:
     from rich.table import Table
 
     table = Table(title=text("uncertainty_table", lang, draws=spread.draws, seed=spread.seed),
@@ -264,5 +268,14 @@ def _print_spread(screen, spread: Uncertainty, lang: str) -> None:
     for name in ("cost_yuan_per_t_p10", "cost_yuan_per_t_p50", "cost_yuan_per_t_p90"):
         costs.add_column(column(name, lang), justify="right")
     for row in spread.costs.itertuples(index=False):
-        costs.add_row(row[0], *(f"{v:,.0f}" for v in row[1:]))
+        costs.add_row(_measure(catalog, row[0], lang), *(f"{v:,.0f}" for v in row[1:]))
     screen.print(costs)
+
+
+def _measure(catalog: Catalog, tech_id: str, lang: str) -> str:
+    """A measure as a reader knows it: its name in `lang`, its id after it."""
+    if tech_id not in catalog:
+        return tech_id
+    tech = catalog.get(tech_id)
+    name = label(tech.name_zh, tech.name_en, lang)
+    return f"{name}（{tech_id}）" if lang == "zh" else f"{name} ({tech_id})"

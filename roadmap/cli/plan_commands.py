@@ -276,8 +276,9 @@ def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
     bought = text("plan_portfolio", lang, budget=money(portfolio.budget, lang), count=chosen,
                   spent=money(portfolio.portfolio_spend, lang),
                   abatement=tonnes(portfolio.portfolio_abatement, lang), year=portfolio.year,
-                  bau=tonnes(portfolio.bau_emissions, lang), gap=percent(portfolio.gap, 1),
-                  left=len(portfolio.frame) - chosen)
+                  bau=tonnes(portfolio.bau_emissions, lang), left=len(portfolio.frame) - chosen,
+                  optimality=text("is_best", lang) if percent(portfolio.gap, 1) == "0.0%"
+                  else text("within_best", lang, gap=percent(portfolio.gap, 1)))
     shadow = None if portfolio.shadow_price is None else text(  # None: commitments overspend
         "plan_shadow", lang, shadow=number(portfolio.shadow_price),
         step=number(portfolio.step_gain))

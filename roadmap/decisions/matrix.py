@@ -37,7 +37,8 @@ CRITERION_BOUNDS = {
     "timing": (0.0, 2.0),
 }  # site_abatement and cost have no fixed scale: their bounds are the candidates' range
 EXCLUDED_COLUMNS = ["id", "domain", "name_zh", "name_en", "reason"]
-INFO_COLUMNS = ["id", "domain", "category", "name_zh", "name_en", "application_period",
+INFO_COLUMNS = ["id", "domain", "category", "category_en", "name_zh", "name_en",
+                "application_period",
                 "popularization_period", "recommendation", "cost_basis", "note"]
 # SMAA's spread of a site's levelised cost: this share of its gross terms (annualised capital
 # and O&M plus the energy saving, per t). Project assumption: the families' capex ranges and
@@ -320,7 +321,7 @@ def _matrix(rows: list[dict], criteria: tuple[str, ...], excluded: list[dict],
 def _row(tech: Technology, criteria: tuple[str, ...], values: dict[str, float],
          note: str, cost_basis: str = GRADE) -> dict:
     return {"id": tech.id, "domain": tech.domain, "category": tech.category,
-            "name_zh": tech.name_zh, "name_en": tech.name_en,
+            "category_en": tech.category_en, "name_zh": tech.name_zh, "name_en": tech.name_en,
             "application_period": tech.application_period,
             "popularization_period": tech.popularization_period,
             "recommendation": tech.recommendation, "cost_basis": cost_basis, "note": note,

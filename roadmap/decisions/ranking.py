@@ -128,10 +128,11 @@ def ranks_from_scores(scores: np.ndarray, higher_is_better: bool) -> np.ndarray:
 class Ranking:
     """A ranked decision matrix.
 
-    `frame` columns: rank, id, domain, category, name_zh, name_en, application_period,
-    popularization_period, recommendation, score, one column per criterion (its value),
-    `contribution_<criterion>` (weight x min-max-normalised value; they add up to a 0-1
-    weighted-sum score and show which criteria lift a measure), why, note.
+    `frame` columns: rank, id, domain, category, category_en, name_zh, name_en,
+    application_period, popularization_period, recommendation, score, one column per
+    criterion (its value), `contribution_<criterion>` (weight x min-max-normalised value;
+    they add up to a 0-1 weighted-sum score and show which criteria lift a measure), why,
+    note.
     Sorted by rank. `excluded`: id, domain, name_zh, name_en, reason.
 
     >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), "vikor")

@@ -646,7 +646,8 @@ def contributions(pathway: Pathway, catalog: Catalog, years: list[int],
     `by`: measure, category (the study's 技术类别), function (efficiency, electrification,
     clean_power, structure, ccus, sink, enabling) or sector. Columns: year, group,
     abatement (tCO2e/yr), share (of that year's total credit). Shares add up to 1 and do not
-    depend on the order of the measures.
+    depend on the order of the measures. A year with no credit yet (the measures start
+    later) is left out: it has no shares to give.
 
     >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
     >>> pathway = model.run("roadmap", {"town-building-solar-pv": 2021})
@@ -663,8 +664,8 @@ def contributions(pathway: Pathway, catalog: Catalog, years: list[int],
     frame["group"] = frame[key] if key else frame["measure"].map(category)
     table = frame.groupby(["year", "group"], sort=False)["abatement"].sum().reset_index()
     totals = table.groupby("year")["abatement"].transform("sum")
-    table["share"] = np.divide(table["abatement"], totals, out=np.zeros(len(table)),
-                               where=np.abs(totals) > _TINY)
+    credited = np.abs(totals) > _TINY
+    table = table[credited].assign(share=table["abatement"][credited] / totals[credited])
     return table.sort_values(["year", "abatement"], ascending=[True, False],
                              kind="stable").reset_index(drop=True)
 

@@ -11,7 +11,6 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import MaxNLocator
 
 from ..decisions.acceptability import Acceptability
 from ..decisions.sensitivity import Sensitivity
@@ -20,7 +19,7 @@ from ..inputs.vocabulary import FUNCTIONS, SECTORS
 from ..model.pathway import GREEN_POWER_CATEGORY, SINK, Pathway, TargetCheck
 from .fonts import chart_rc
 from .messages import chart_text, chart_title, term
-from .numbers import axis_tonnes
+from .numbers import site_tonnes
 from .style import FUNCTION_COLOURS, category_colour, check_lang, group_colour, label
 
 NET_COLOUR, BAU_COLOUR, TARGET_COLOUR = "#222222", "#666666", "#D55E00"
@@ -63,7 +62,7 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
         years = by_year.index.to_numpy()
         names = _group_labels(catalog, lang)
         order = [f for f in FUNCTIONS if f in wedges.columns]
-        scale, unit_zh, unit_en = axis_tonnes(by_year["bau"].max(), lang, kilo=False)
+        scale, unit_zh, unit_en, _ = site_tonnes(by_year["bau"].max(), lang)
         gross = (by_year["bau"] - by_year["abatement"]) / scale
         ax.fill_between(years, 0, gross, color="#d9d9d9", linewidth=0,
                         label=chart_text("remaining", lang))
@@ -96,10 +95,9 @@ def wedge_chart(pathway: Pathway, catalog: Catalog, checks: list[TargetCheck],
 
 
 def _separate_thousands(axis, lang: str) -> None:
-    """A city's 万吨 run into thousands: 1,400 as the report writes it (Mt and kt stay
-    below a thousand)."""
-    if lang == "zh":
-        axis.set_major_formatter("{x:,g}")
+    """A city's 万吨 and a small site's tonnes run into thousands: 1,400 as the report
+    writes it (Mt stay below a thousand)."""
+    axis.set_major_formatter("{x:,g}")
 
 
 def _target_markers(ax, checks: list[TargetCheck], lang: str, scale: float) -> None:
@@ -246,12 +244,15 @@ def _number_bars(ax, bars: list[Bar], narrow: float) -> None:
 
 def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
                      carbon_price: float | None = None,
-                     ranges: pd.DataFrame | None = None) -> Figure:
+                     ranges: pd.DataFrame | None = None,
+                     largest: float | None = None) -> Figure:
     """Marginal abatement cost curve as economists draw it: bars sorted by levelised cost,
     width = abatement in `year` after interactions, height = yuan per tonne (negative
     below the axis), hatched when costed from the ➕ grade, and the carbon price as a line.
     With `ranges` (Monte Carlo `costs`: measure, cost_yuan_per_t_p10, _p90), a thin line
-    across each bar's middle from its P10 to its P90.
+    across each bar's middle from its P10 to its P90. `largest`: the site's largest yearly
+    emissions, which choose the unit of abatement as in the rest of its report (by default
+    the abatement's total).
 
     Bars are numbered; the key on the right names them."""
     check_lang(lang)
@@ -263,8 +264,8 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         spread = pd.DataFrame(columns=["low", "high"]) if ranges is None else ranges.set_index(
             "measure")[["cost_yuan_per_t_p10", "cost_yuan_per_t_p90"]].dropna()
         categories = list(dict.fromkeys(shown["category"]))
-        # Mt from a million tonnes on (a city), else kt; 万吨 in Chinese
-        scale, unit_zh, unit_en = axis_tonnes(shown["abatement_t_per_yr"].sum(), lang)
+        scale, unit_zh, unit_en, _ = site_tonnes(
+            shown["abatement_t_per_yr"].sum() if largest is None else largest, lang)
         total = shown["abatement_t_per_yr"].sum() / scale
         narrow = NARROW_BAR * total  # a bar narrower than its number
         tips = [_tip(row.cost_yuan_per_t, spread.loc[row.id] if row.id in spread.index
@@ -331,11 +332,13 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
     return figure
 
 
-def sensitivity_chart(result: Sensitivity, top: int = 20, lang: str = "both") -> Figure:
-    """Rank range (5th-95th percentile, best-worst) of the first `top` measures."""
+def sensitivity_chart(result: Sensitivity, top: int | None = None, lang: str = "both",
+                      ) -> Figure:
+    """Rank range (5th-95th percentile, best-worst) of the first `top` measures (by default
+    the analysis' top k, which its report's text names)."""
     check_lang(lang)
     with rc_context(chart_rc()):
-        shown = result.frame.head(top).iloc[::-1]
+        shown = result.frame.head(top or result.top_k).iloc[::-1]
         figure, ax = _new_figure(10, 1.5 + 0.32 * len(shown))
         rows = np.arange(len(shown))
         ax.hlines(rows, shown["best_rank"], shown["worst_rank"], color="#bbbbbb", linewidth=1,
@@ -347,8 +350,10 @@ def sensitivity_chart(result: Sensitivity, top: int = 20, lang: str = "both") ->
         names = [label(z, e, lang) + (" !" if u else "") for z, e, u in
                  zip(shown["name_zh"], shown["name_en"], shown["unstable"], strict=True)]
         ax.set_yticks(rows, names, fontsize=8.5)
-        ax.invert_xaxis()
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # ranks: no 12.5
+        # ranks from 1, whole numbers (no 0, no 12.5), at most about a dozen ticks
+        highest = int(max(shown["worst_rank"].max(), result.top_k + 1))
+        ax.set_xticks(range(1, highest + 1, max(1, -(-highest // 12))))
+        ax.set_xlim(highest + 0.5, 0.5)  # the best rank on the right
         ax.set_xlabel(chart_text("rank_axis", lang))
         ax.axvline(result.top_k + 0.5, color=TARGET_COLOUR, linestyle=":", linewidth=1,
                    label=chart_text("top_boundary", lang, k=result.top_k))

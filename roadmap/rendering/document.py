@@ -16,7 +16,7 @@ from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
 from ..model.economics import GRADE, cost_year, decision_year, investment_totals, money_of
 from ..model.pathway import GREEN_POWER, NearZeroGap
-from ..workflow import SiteAnalysis
+from ..workflow import SiteAnalysis, target_year_of
 from .messages import (
     assumption_origin,
     cite,
@@ -29,7 +29,17 @@ from .messages import (
     text,
     word,
 )
-from .numbers import PERCENT_COLUMNS, approximate, money, number, percent, tonnes
+from .numbers import (
+    PERCENT_COLUMNS,
+    approximate,
+    fixed,
+    money,
+    number,
+    percent,
+    shares,
+    site_tonnes,
+    tonnes,
+)
 from .style import label
 
 # Which vocabulary a column's values belong to, and which columns hold English sentences.
@@ -57,7 +67,7 @@ def shown_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     for name in shown.columns:
         values = shown[name]
         if name in VOCABULARY_COLUMNS:
-            shown[name] = [_term_or_value(VOCABULARY_COLUMNS[name], v, lang) for v in values]
+            shown[name] = [term_or_value(VOCABULARY_COLUMNS[name], v, lang) for v in values]
         elif name in SENTENCE_COLUMNS:
             shown[name] = [sentence(str(v), lang) for v in values]
         elif pd.api.types.is_bool_dtype(values):
@@ -72,7 +82,7 @@ def shown_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown.astype(str)
 
 
-def _term_or_value(kind: str, value: object, lang: str) -> str:
+def term_or_value(kind: str, value: object, lang: str) -> str:
     try:
         return term(kind, str(value), lang)
     except KeyError:  # a catalog group name (Chinese, with its own English)
@@ -149,20 +159,26 @@ def phase_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
     """bau, abatement, sinks (where there are any: net = bau - abatement - sinks) and net in
-    the report years (万吨 in Chinese); a P10/P90 column pair of the analysis (e.g. net_p10,
-    net_p90) is shown as a range after its figure."""
+    the report years, in the unit of the site's charts (`site_tonnes`), each column to the
+    same decimals; a P10/P90 column pair of the analysis (e.g. net_p10, net_p90) is shown
+    as a range after its figure."""
     by_year = analysis.pathway.by_year.set_index("year")
     if analysis.uncertainty is not None:  # the Monte Carlo range of net emissions
         by_year = by_year.join(analysis.uncertainty.by_year.set_index("year")[
             ["net_p10", "net_p90"]])
     rows = by_year.loc[[y for y in analysis.years if y in by_year.index]]
     table = pd.DataFrame({"year": rows.index})
-    scale, unit = (1e4, "_10kt") if lang == "zh" else (1, "")
+    scale, _, _, decimals = site_tonnes(analysis.pathway.by_year["bau"].max(), lang)
+    unit = _unit_suffix(analysis, lang)  # English tables count in tonnes
+
+    def shown(value: float) -> str:
+        return fixed(value / scale, decimals) if unit else number(value)
+
     for name in ("bau", "abatement", *(["sink"] if rows["sink"].any() else []), "net"):
-        values = [number(v / scale) for v in rows[name]]
+        values = [shown(v) for v in rows[name]]
         if {f"{name}_p10", f"{name}_p90"} <= set(rows.columns):
             values = [v + ("" if lang == "zh" else " ") + text(
-                "range", lang, low=number(lo / scale), high=number(hi / scale)) for v, lo, hi in
+                "range", lang, low=shown(lo), high=shown(hi)) for v, lo, hi in
                       zip(values, rows[f"{name}_p10"], rows[f"{name}_p90"], strict=True)]
         table[name + unit] = values
     table.columns = [column(c, lang) for c in table.columns]
@@ -264,11 +280,26 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         ["unstable", "width", "rank"], ascending=[False, False, True]).iloc[0]
     shown_growth = _rates(analysis.site.growth_rate, lang)
     low, high = int(widest["rank_p5"]), int(widest["rank_p95"])
-    return [text("uncertainty_rank" if low < high else "uncertainty_rank_kept", lang,
+    # no more candidates than the top k, or all in the roadmap: no rank changes what is done,
+    # and a chance of the top k would be a certainty; the chance of the target, if drawn, is
+    # the uncertainty that matters
+    every = "_every" if result.top_k >= len(result.frame) or set(result.frame["id"]) <= set(
+        analysis.roadmap.frame["id"]) else ""
+    chances = chance_lines(analysis, lang)
+    return [chances[0] if every and chances else
+            text(("uncertainty_rank" if low < high else "uncertainty_rank_kept") + every, lang,
                  name=label(widest["name_zh"], widest["name_en"], lang), low=low, high=high,
                  k=result.top_k, p=percent(widest["p_top_k"])),
-            text("uncertainty_growth", lang, growth=shown_growth, year=analysis.years[-1]),
+            text("uncertainty_growth", lang, growth=shown_growth,
+                 year=target_year_of(analysis.site)),
             text("uncertainty_catalog", lang)]
+
+
+def _grows(rates: object) -> bool:
+    """Whether a growth rate (by year or by sector) is anywhere other than zero."""
+    if isinstance(rates, dict):
+        return any(_grows(value) for value in rates.values())
+    return bool(rates)
 
 
 def _rates(rates: object, lang: str) -> str:
@@ -299,7 +330,7 @@ def method_section(analysis: SiteAnalysis, lang: str) -> dict:
     weights = ", ".join(f"{term('criterion', c, lang)} {w:.2f}"
                         for c, w in ranking.weights.items())
     return section(text("method", lang),
-                   paragraphs=[f"{term('method', ranking.method, lang)} (pymcdm) · {weights}"],
+                   paragraphs=[f"{term('method', ranking.method, lang)} · {weights}"],
                    items=[each_language(lambda one, c=c, r=r: text(
                        "dropped_note", one, criterion=term("criterion", c, one),
                        reason=sentence(r, one)), lang, " / ") for c, r in ranking.dropped.items()])
@@ -337,13 +368,16 @@ def _phase_heading(phase: str, start: int, end: int, lang: str) -> str:
 def pathway_section(analysis: SiteAnalysis, lang: str) -> dict:
     by_year = analysis.pathway.by_year
     shown = by_year[(by_year["year"] % 5 == 0) | (by_year["year"] == by_year["year"].max())]
-    tables = [("", shown_table(shown, lang)),
-              (text("scenarios", lang), shown_table(scenario_table(analysis), lang))]
+    scenarios = scenario_table(analysis)
+    suffix = _unit_suffix(analysis, lang)
+    tables = [("", shown_table(in_site_unit(shown, analysis, lang), lang)),
+              (text("scenarios" + suffix, lang), shown_table(in_site_unit(
+                  scenarios, analysis, lang, scenarios.columns[1:]), lang))]
     spread = analysis.uncertainty
     if spread is not None:
         tables.append((text("uncertainty_table", lang, draws=spread.draws, seed=spread.seed),
-                       shown_table(spread.by_year[["year", "net_p10", "net_p50", "net_p90"]],
-                                   lang)))
+                       shown_table(in_site_unit(spread.by_year[
+                           ["year", "net_p10", "net_p50", "net_p90"]], analysis, lang), lang)))
     return section(text("pathway", lang), figures=["pathway"],
                    items=_lines(verdict_lines, analysis, lang) + _lines(
                        chance_lines, analysis, lang),
@@ -352,13 +386,40 @@ def pathway_section(analysis: SiteAnalysis, lang: str) -> dict:
                                *_lines(near_zero_lines, analysis, lang)], tables=tables)
 
 
+def _unit_suffix(analysis: SiteAnalysis, lang: str) -> str:
+    """"_10kt" where the site's Chinese report counts in 万吨 (`site_tonnes`), else "":
+    the suffix of the message keys naming tonnes in that unit."""
+    scale = site_tonnes(analysis.pathway.by_year["bau"].max(), lang)[0]
+    return "_10kt" if scale == 1e4 else ""
+
+
+def in_site_unit(frame: pd.DataFrame, analysis: SiteAnalysis, lang: str,
+                 columns: object = ("bau", "abatement", "sink", "net", "net_p10", "net_p50",
+                                    "net_p90")) -> pd.DataFrame:
+    """A frame of tonnes in the unit of the site's charts: in 万吨 the `columns` divided,
+    to the same decimals, and renamed with `_10kt` (their headers say 万吨); else as it is."""
+    suffix = _unit_suffix(analysis, lang)
+    if not suffix:
+        return frame
+    scale, _, _, decimals = site_tonnes(analysis.pathway.by_year["bau"].max(), lang)
+    shown = frame.copy()
+    for name in [c for c in columns if c in shown.columns]:
+        shown[name] = [fixed(v / scale, decimals) for v in shown[name]]
+    return shown.rename(columns={c: f"{c}{suffix}" for c in columns if c in shown.columns
+                                 and not c.isdigit()})
+
+
 def bau_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
-    """Why business as usual may fall while the economy grows: the cleaner grid and the
-    autonomous uptake it holds."""
-    site, first, last = analysis.site, analysis.site.base_year, analysis.years[-1]
+    """What business as usual holds (the cleaner grid, the autonomous uptake) and, as its
+    figures show, whether it falls while the economy grows, rises all the same, or moves
+    without growth, from the base year to the target's."""
+    site, first = analysis.site, analysis.site.base_year
+    last = target_year_of(site)
     grid = interpolate(site.grid_path(), [first, last])
     bau = analysis.scenarios["bau"].by_year.set_index("year")["net"]
-    return [text("bau_line", lang, first=first, last=last, grid_first=number(grid[0]),
+    key = "bau_line_no_growth" if not _grows(site.growth_rate) else \
+        "bau_line" if bau[last] < bau[first] else "bau_line_rises"
+    return [text(key, lang, first=first, last=last, grid_first=number(grid[0]),
                  grid_last=number(grid[1]), bau_first=tonnes(bau[first], lang),
                  bau_last=tonnes(bau[last], lang))]
 
@@ -418,7 +479,14 @@ def near_zero_text(gap: NearZeroGap, lang: str, land_ha: float | None = None) ->
 
 def contribution_section(analysis: SiteAnalysis, lang: str) -> dict:
     return section(text("contributions", lang), figures=["contributions"],
-                   tables=[("", shown_table(analysis.contributions, lang))])
+                   tables=[("", shown_table(shown_shares(analysis.contributions, 1), lang))])
+
+
+def shown_shares(table: pd.DataFrame, digits: int) -> pd.DataFrame:
+    """A contribution table with its shares as text, each year's adding up to 100 %."""
+    shown = [share for _, year in table.groupby("year", sort=False)
+             for share in shares(year["share"], digits)]
+    return table.assign(share=shown)
 
 
 def economics_section(analysis: SiteAnalysis, lang: str) -> dict:
@@ -538,7 +606,10 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
               (text("economics_caption", lang, year=cost_year(analysis.site)),
                shown_table(economics, lang))]
     if len(unstable):  # a table of headers only would look unfinished
-        tables.append((text("unstable_measures", lang), shown_table(unstable, lang)))
+        shown = shown_table(unstable, lang)  # the header names the report's k
+        shown.columns = [text("p_top_k_of", lang, k=analysis.stability.top_k)
+                         if name == column("p_top_k", lang) else name for name in shown.columns]
+        tables.append((text("unstable_measures", lang), shown))
     return section(text("annex", lang), tables=tables)
 
 

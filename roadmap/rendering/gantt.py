@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from ..decisions.roadmap import HORIZON, Roadmap
+from ..decisions.roadmap import HORIZON, Roadmap, phases
 from ..errors import InputError, Message
 from ..inputs.catalog import Catalog, application_year, popularization_year
 from .fonts import chart_rc
@@ -141,13 +141,16 @@ class _ArrowHandler(HandlerPatch):
 
 def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
                 arrows: list[tuple[str, str, str]] | None = None,
-                window: tuple[int, int] = (START, HORIZON)) -> Figure:
+                window: tuple[int, int] = (START, HORIZON),
+                periods: list[tuple[str, int, int]] | None = None) -> Figure:
     """Draw the rows (columns `ROW_COLUMNS`) as a roadmap Gantt chart over the `window`
     years (a site's base to target year; the study's 2020-2050 for a domain).
 
     Every block is a Rectangle with gid `<id>:application` or `<id>:popularization`, so
     tests and report tools can find them. `arrows`: (before id, after id, kind) drawn
-    from the first block of one measure to the next (synergies dashed).
+    from the first block of one measure to the next (synergies dashed). `periods`: (phase,
+    start, end) as the site's tables name them (`decisions.roadmap.phases`); by default
+    the study's, cut to the window.
     """
     check_lang(lang)
     with rc_context(chart_rc()):
@@ -163,7 +166,7 @@ def gantt_chart(rows: pd.DataFrame, text: ChartText, lang: str = "both",
             else:
                 y_of[row["id"]] = y
                 _draw_row(ax, y, row, colours[row["group_zh"]], lang, window[1])
-        _draw_periods(ax, lang, window)
+        _draw_periods(ax, lang, periods or _study_periods(window), window[0])
         drawn = [(before, after, kind) for before, after, kind in arrows or []
                  if before in y_of and after in y_of]
         for before, after, kind in drawn:
@@ -225,17 +228,23 @@ def _draw_row(ax, y: int, row: pd.Series, colour: str, lang: str, end: int) -> N
                 transform=transform, ha="right", va="center", fontsize=9)
 
 
-def _draw_periods(ax, lang: str, window: tuple[int, int]) -> None:
-    """The study's periods, cut to the window (a period outside it is not drawn)."""
+def _study_periods(window: tuple[int, int]) -> list[tuple[str, int, int]]:
+    """The study's periods cut to the window (a period outside it is left out); the first
+    runs from the window's start, the last to its end."""
+    cut = []
     for first, last, phase in PERIODS:
-        start, end = max(first, window[0]), min(last, window[1])
-        if first == PERIODS[0][0]:
-            start = window[0]  # the near term runs from the window's start
-        if last == PERIODS[-1][1]:
-            end = window[1]
-        if end <= start:
-            continue
-        if start > window[0]:
+        start = window[0] if first == PERIODS[0][0] else max(first, window[0])
+        end = window[1] if last == PERIODS[-1][1] else min(last, window[1])
+        if end > start:
+            cut.append((phase, start, end))
+    return cut
+
+
+def _draw_periods(ax, lang: str, periods: list[tuple[str, int, int]], left: int) -> None:
+    """Each period's years and name above the plot, a dashed line where one starts (not at
+    the plot's `left` edge)."""
+    for phase, start, end in periods:
+        if start > left:
             ax.axvline(start, color="#888888", linewidth=0.8, linestyle="--", zorder=1)
         ax.text((start + end) / 2, -1.0, f"{start}-{end}\n{term('phase', phase, lang)}",
                 ha="center", va="center", fontsize=8.5, color="#333333")
@@ -327,5 +336,6 @@ def roadmap_chart(roadmap: Roadmap, lang: str = "both", arrows: bool = False) ->
     1
     """
     rows, text, edges = site_rows(roadmap, arrows)
-    return gantt_chart(rows, text, lang, edges, (roadmap.site.base_year,
-                                                 roadmap.site.target_year))
+    site = roadmap.site
+    return gantt_chart(rows, text, lang, edges, (site.base_year, site.target_year),
+                       phases(site))

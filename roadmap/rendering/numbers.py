@@ -51,7 +51,23 @@ def approximate(value: float, lang: str) -> str:
 
 
 def percent(value: float | None, digits: int = 0) -> str:
-    return "" if value is None else f"{value:.{digits}%}"
+    """A fraction as a percentage; a dash for one not known (nothing to share)."""
+    if value is None:
+        return ""
+    return "—" if math.isnan(value) else f"{value:.{digits}%}"
+
+
+def shares(values: Iterable[float], digits: int = 0) -> list[str]:
+    """Shares of one whole as percentages rounded so that the shown ones add up to 100 %
+    (largest remainder: 98 + 2 + 1 + 0 would read 101 %)."""
+    values = list(values)
+    step = 10.0 ** -(digits + 2)  # the smallest shown share, as a fraction
+    units = [math.floor(v / step + NOISE) for v in values]
+    missing = round(sum(values) / step) - sum(units)
+    by_remainder = sorted(range(len(values)), key=lambda i: units[i] - values[i] / step)
+    for index in by_remainder[:max(missing, 0)]:
+        units[index] += 1
+    return [percent(unit * step, digits) for unit in units]
 
 
 def tonnes(value: float, lang: str, per_year: bool = True) -> str:
@@ -62,14 +78,25 @@ def tonnes(value: float, lang: str, per_year: bool = True) -> str:
     return _pick(zh, en, lang)
 
 
-def axis_tonnes(largest: float, lang: str, kilo: bool = True) -> tuple[float, str, str]:
-    """How a chart axis counts tonnes: (tonnes per unit, the unit in Chinese, in English).
-    Chinese alone counts in 万吨 (吨 below ten thousand), as `tonnes` writes them; English
-    in Mt, or in kt below a million tonnes if `kilo`. An axis has one scale, so a chart in
-    both languages takes the English one and names it in both."""
+# From these many tonnes a year a site is counted in 万吨 (Chinese) and Mt (English): a
+# community's 18,534 t read 0.000-0.020 Mt on a chart beside tables in tonnes.
+TEN_KT_FROM, MT_FROM = 1e5, 1e6
+
+
+def site_tonnes(largest: float, lang: str) -> tuple[float, str, str, int]:
+    """The one unit a report counts a site's tonnes in, charts and milestone tables alike,
+    from the site's largest yearly emissions: (tonnes per unit, the unit in Chinese, in
+    English, decimals a table shows). Chinese counts in 万吨 from `TEN_KT_FROM` on, else
+    吨; English in Mt from `MT_FROM` on, else t. An axis has one scale, so a chart in both
+    languages takes the English one and names it in both."""
     if lang == "zh":
-        return (1e4, "万吨", "") if largest >= 1e4 else (1.0, "吨", "")
-    return (1e6, "百万吨", "Mt") if largest >= 1e6 or not kilo else (1e3, "千吨", "kt")
+        return (1e4, "万吨", "", 1) if largest >= TEN_KT_FROM else (1.0, "吨", "", 0)
+    return (1e6, "百万吨", "Mt", 2) if largest >= MT_FROM else (1.0, "吨", "t", 0)
+
+
+def fixed(value: float, decimals: int) -> str:
+    """A figure to a fixed number of decimals (one table's column alike), separators."""
+    return f"{0.0 if abs(value) < NOISE else value:,.{decimals}f}"
 
 
 def money(value: float, lang: str) -> str:

@@ -25,7 +25,13 @@ from ..parallel import forked_helper, inherited
 from ..workflow import SiteAnalysis
 from .cells import rounded, to_csv
 from .charts import contribution_chart, cost_curve_chart, sensitivity_chart, wedge_chart
-from .document import SENTENCE_COLUMNS, cost_draws, report_sections
+from .document import (
+    SENTENCE_COLUMNS,
+    VOCABULARY_COLUMNS,
+    cost_draws,
+    report_sections,
+    term_or_value,
+)
 from .docx import PRINT_WIDTH_PX, write_docx
 from .fonts import embedded_font_css
 from .gantt import roadmap_chart
@@ -47,9 +53,9 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
                       ("png", "svg")),
     "cost-curve": (lambda a, lang: cost_curve_chart(
         a.economics, cost_year(a.site), lang, money_of(a.site).carbon_price,
-        cost_draws(a)),
+        cost_draws(a), a.pathway.by_year["bau"].max()),
                    ("png", "svg")),
-    "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, 20, lang), ("png", "svg")),
+    "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, lang=lang), ("png", "svg")),
     # the implementation plan's (None: not drawn, for an analysis without a plan or a map)
     "implementation": (lambda a, lang: None if a.implementation is None else schedule_chart(
         a.implementation, a.site.name, lang), ("png", "svg")),
@@ -194,12 +200,35 @@ def with_chinese(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# A workbook column of codes -> the vocabulary its values are words of (a `_label` column
+# beside it says them in the report's language; the CSV files keep the codes alone).
+LABELLED_COLUMNS = {**VOCABULARY_COLUMNS, "function": "function", "kind": "target_kind",
+                    "unit": "unit", "mode": "mode"}
+
+
 def write_workbook(tables: dict[str, pd.DataFrame], path: Path, lang: str = "both") -> None:
-    """One sheet per table, its figures `rounded` as in the CSV files, after a `columns`
-    sheet saying in words (`lang`) what each holds and what each column means, with fixed
-    timestamps inside and in the zip."""
+    """One sheet per table, its figures `rounded` as in the CSV files, each code column
+    followed by its words (`with_labels`), after a `columns` sheet saying in words (`lang`)
+    what each holds and what each column means, with fixed timestamps inside and in the
+    zip."""
+    tables = {name: with_labels(frame, lang) for name, frame in tables.items()}
     write_sheets({"columns": column_sheet(tables, lang),
                   **{name: rounded(frame) for name, frame in tables.items()}}, path)
+
+
+def with_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The frame with each column of codes (`LABELLED_COLUMNS`: phase near, function
+    efficiency, unit tCO2e/yr...) followed by `<name>_label`, its values in `lang` (both:
+    Chinese and English): a client reads the words, a program or a filter the codes."""
+    codes = [name for name in frame.columns if name in LABELLED_COLUMNS]
+    if not codes:
+        return frame
+    frame = frame.copy()
+    for name in codes:
+        frame.insert(frame.columns.get_loc(name) + 1, f"{name}_label", [
+            "" if pd.isna(value) else term_or_value(LABELLED_COLUMNS[name], value, lang)
+            for value in frame[name]])
+    return frame
 
 
 def column_sheet(tables: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
@@ -218,7 +247,11 @@ def column_sheet(tables: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
 
 
 def _header(frame: pd.DataFrame, name: str, lang: str) -> str:
-    """A column's header in words; an English sentence column with a `_zh` twin says so."""
+    """A column's header in words; an English sentence column with a `_zh` twin says so,
+    a column of codes' `_label` says it holds them in words."""
+    code = name.removesuffix("_label")
+    if code != name and code in LABELLED_COLUMNS:
+        return text("in_words", lang, words=column(code, lang))
     words = column(name, lang)
     return text("in_english", lang, words=words) if f"{name}_zh" in frame.columns else words
 
