@@ -232,3 +232,28 @@ def test_check_refuses_a_phase_budget_plan_would_refuse(tmp_path, capsys):
     assert (status, out) == (2, "") and err == (
         f"error: {profile}: field 'phase_budgets': unknown phase 'middle' "
         "(allowed: near, mid, long)\n")
+
+
+@pytest.mark.parametrize("args, line", [
+    (("rank", "SITE", "--method", "topsys", "--lang", "zh"),
+     "错误：--method：取值 'topsys' 无效（允许的值：topsis, vikor, promethee_ii, spotis, copras, "
+     "wsm）"),
+    (("pathway", "SITE", "--lang", "zh", "--draws", "-5"), "错误：--draws：应大于或等于 0"),
+    (("rank", "SITE", "--top", "x", "--lang=en"),
+     "error: --top: Input should be a valid integer, unable to parse string as an integer"),
+    (("rank", "SITE", "--lang", "en", "--bogus"),
+     "error: roadmap rank: no such option --bogus (allowed: what `roadmap rank --help` lists)"),
+    (("rank", "--lang", "en"), "error: roadmap rank: missing argument SITE.yaml"),
+    (("rank", "SITE", "--lang", "en", "--top"), "error: --top: the option needs a value"),
+])
+def test_typers_own_option_errors_are_our_line_in_the_commands_language(capsys, args, line):
+    """click's own errors were English only, whatever the command's --lang."""
+    args = tuple(str(SITES / "building.yaml") if arg == "SITE" else arg for arg in args)
+    status, out, err = run(capsys, *args)
+    assert (status, out, err) == (2, "", line + "\n")
+
+
+def test_typers_own_option_error_without_lang_is_in_both(capsys):
+    status, _, err = run(capsys, "catalog", "list", "--min-stars", "9")
+    assert (status, err) == (2, "错误：--min-stars：应小于或等于 5 / "
+                                "error: --min-stars: Input should be less than or equal to 5\n")
