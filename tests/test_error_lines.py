@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from roadmap.catalogue import catalogue
 from roadmap.errors import InputError
+from roadmap.inputs.catalog import read_catalog_file
 from roadmap.inputs.files import pydantic_message
 from roadmap.inputs.site import site_from_dict
 from tests.helpers import run
@@ -257,3 +259,34 @@ def test_typers_own_option_error_without_lang_is_in_both(capsys):
     status, _, err = run(capsys, "catalog", "list", "--min-stars", "9")
     assert (status, err) == (2, "错误：--min-stars：应小于或等于 5 / "
                                 "error: --min-stars: Input should be less than or equal to 5\n")
+
+
+def _gbk_profile(tmp_path: Path, amount: str) -> Path:
+    (tmp_path / "b.csv").write_bytes(f"部门,electricity\ncommercial,{amount}\n".encode("gbk"))
+    path = tmp_path / "site.yaml"
+    path.write_text("name: x\ndomain: building\nbaseline: {file: b.csv}\n", encoding="utf-8")
+    return path
+
+
+def test_the_gbk_note_is_said_in_the_commands_language(tmp_path, capsys):
+    status, _, err = run(capsys, "check", str(_gbk_profile(tmp_path, "100")), "--lang", "zh")
+    assert (status, err) == (0, f"注意：{tmp_path / 'b.csv'} 按 GB18030 编码读取（不是 UTF-8）\n")
+
+
+def test_a_bad_gbk_csv_is_one_line(tmp_path, capsys):
+    status, _, err = run(capsys, "check", str(_gbk_profile(tmp_path, "abc")), "--lang", "en")
+    assert (status, err) == (2, f"error: {tmp_path / 'b.csv'}: line 2, column 2: field "
+                                "'baseline.commercial.electricity': 'abc' is not allowed "
+                                "(allowed: a number >= 0 (empty = none))\n")
+
+
+def test_a_user_catalogs_override_note_in_both_languages(tmp_path, capsys):
+    user = tmp_path / "mine.yaml"
+    entry = next(e for e in read_catalog_file(SITES.parent / "park.yaml")
+                 if e.id == "park-solar-projects")
+    user.write_text(yaml.safe_dump([entry.model_dump(mode="json", exclude_none=True)],
+                                   allow_unicode=True), encoding="utf-8")
+    status, _, err = run(capsys, "--catalog", str(user), "catalog", "export")
+    assert (status, err) == (0, f"注意：{user} 覆盖了内置目录 park.yaml 中的 'park-solar-projects' "
+                                f"/ note: {user} overrides 'park-solar-projects' (built-in "
+                                "park.yaml)\n")

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, Message, holding_notes, in_language
 from . import (  # noqa: F401 - importing registers the commands
     catalog_commands,
     pathway_commands,
@@ -32,7 +32,10 @@ def main(argv: list[str] | None = None) -> None:
     collecting = gc.isenabled()
     gc.disable()  # while the command imports its libraries: see `common.imports_done`
     try:
-        status = app(args=args, prog_name="roadmap", standalone_mode=False)
+        with holding_notes() as notes:
+            status = app(args=args, prog_name="roadmap", standalone_mode=False)
+        for said in notes:  # after the work, so that an error's line stays alone
+            typer.echo(in_language(Message("note", line=said), ERRORS_IN.get()), err=True)
     except InputError as error:
         if "--debug" in args:
             raise

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
@@ -14,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, InvalidValue, Message
+from ..errors import InputError, InvalidValue, Message, note
 from .vocabulary import DOMAIN_NAMES_ZH
 
 LINE_KEY = "__line__"
@@ -142,7 +141,7 @@ def decoded_csv(path: Path) -> str:
         except UnicodeDecodeError:
             continue
         if encoding != CSV_ENCODINGS[0]:
-            print(f"note: {path} read as {encoding.upper()} (not UTF-8)", file=sys.stderr)
+            note(Message("read_as", path=path, encoding=encoding.upper()))
         return text
     raise InputError(path, "not_utf8_or_gb18030", allowed=Message("save_csv_as_utf8"))
 
