@@ -290,3 +290,16 @@ def test_a_user_catalogs_override_note_in_both_languages(tmp_path, capsys):
     assert (status, err) == (0, f"注意：{user} 覆盖了内置目录 park.yaml 中的 'park-solar-projects' "
                                 f"/ note: {user} overrides 'park-solar-projects' (built-in "
                                 "park.yaml)\n")
+
+
+@pytest.mark.parametrize("prices, problem", [
+    ("{gas: abc}", "gas：价格 'abc' 无效"),
+    ("{plasma: 5}", "未知的能源品种 'plasma'"),
+    ("{electricity: {home: 5}}", "未知的部门 'electricity.home'"),
+    ("{electricity: {all: 30000}}", "electricity.all：价格 30000 无效"),
+])
+def test_a_price_says_what_is_wrong_and_then_what_is_allowed(tmp_path, capsys, prices, problem):
+    """The problem was the allowed text, said twice."""
+    path, line = zh_line(tmp_path, capsys, f"prices: {prices}\n")
+    assert line.startswith(f"错误：{path}：第4行：字段 'prices'：{problem}"
+                           "（允许的值：{CARRIER: 元/MWh")
