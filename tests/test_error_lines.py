@@ -245,7 +245,7 @@ def test_check_refuses_a_phase_budget_plan_would_refuse(tmp_path, capsys):
      "error: --top: Input should be a valid integer, unable to parse string as an integer"),
     (("rank", "SITE", "--lang", "en", "--bogus"),
      "error: roadmap rank: no such option --bogus (allowed: what `roadmap rank --help` lists)"),
-    (("rank", "--lang", "en"), "error: roadmap rank: missing argument SITE.yaml"),
+    (("rank", "--lang", "en"), "error: roadmap rank: SITE.yaml is missing"),
     (("rank", "SITE", "--lang", "en", "--top"), "error: --top: the option needs a value"),
 ])
 def test_typers_own_option_errors_are_our_line_in_the_commands_language(capsys, args, line):
@@ -303,3 +303,30 @@ def test_a_price_says_what_is_wrong_and_then_what_is_allowed(tmp_path, capsys, p
     path, line = zh_line(tmp_path, capsys, f"prices: {prices}\n")
     assert line.startswith(f"错误：{path}：第4行：字段 'prices'：{problem}"
                            "（允许的值：{CARRIER: 元/MWh")
+
+
+@pytest.mark.parametrize("text, line, problem, allowed", [
+    ("baseline:\n  commercial:\n    electricity：100\n", 5, "键后面用了全角冒号 '：'",
+     "key: value，使用半角冒号 ':' 加一个空格"),
+    ("baseline: {commercial: {electricity：100}}\n", 3, "键后面用了全角冒号 '：'",
+     "key: value，使用半角冒号 ':' 加一个空格"),
+    ("baseline: {commercial: {electricity: 100}}\nfeatures: [rooftop，parking]\n", 4,
+     "列表中用了全角逗号 '，'", "[a, b]，使用半角逗号 ','"),
+    ("baseline: {commercial: {electricity: 100，coal: 5}}\n", 3, "列表中用了全角逗号 '，'",
+     "[a, b]，使用半角逗号 ','"),
+])
+def test_full_width_punctuation_at_any_depth_gets_the_hint(tmp_path, capsys, text, line,
+                                                           problem, allowed):
+    """Only a top-level key's full-width colon had the hint; the others were read as a
+    word ('electricity：100', 'rooftop，parking') and refused as an unknown value."""
+    path = tmp_path / "site.yaml"
+    path.write_text("name: x\ndomain: building\n" + text, encoding="utf-8")
+    status, _, err = run(capsys, "check", str(path), "--lang", "zh")
+    assert (status, err) == (2, f"错误：{path}：第{line}行：YAML 格式错误：{problem}"
+                                f"（允许的值：{allowed}）\n")
+
+
+def test_chinese_text_keeps_its_own_full_width_punctuation(tmp_path, capsys):
+    path = profile(tmp_path, "sources: {budget: 示范楼：一期，二期, name: 节能，减排}\n")
+    status, _, err = run(capsys, "check", str(path), "--lang", "en")
+    assert (status, err) == (0, "")

@@ -24,7 +24,9 @@ def usage_error(error: Any) -> InputError:
     about, the problem in our words and, for a choice, the values allowed."""
     param, command = getattr(error, "param", None), _command(error)
     if isinstance(error, _click.MissingParameter) and param is not None:
-        return InputError(command, "missing_argument", name=_option_name(param))
+        choices = _choices(param)
+        return InputError(command, "missing_argument", name=_option_name(param),
+                          allowed=", ".join(choices) if choices else None)
     if isinstance(error, _click.BadParameter) and param is not None:
         option = _option_name(param)
         cause = error.__cause__

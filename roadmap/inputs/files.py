@@ -51,6 +51,8 @@ class _LineLoader(_SafeLoader):
             if self.repeated > MAX_ALIAS_VALUES:
                 raise _refused(Message("aliases_repeat", count=MAX_ALIAS_VALUES),
                                node.start_mark)
+        if isinstance(node, yaml.ScalarNode) and not node.style:  # plain, not quoted
+            _check_full_width(node)
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -60,12 +62,27 @@ class _LineLoader(_SafeLoader):
             self.depth -= 1
 
 
-def _refused(message: Message, mark: yaml.Mark) -> yaml.constructor.ConstructorError:
-    """PyYAML's error for what the loader refuses, with its catalogue message kept for the
-    error line (`read_yaml`)."""
+def _refused(message: Message, mark: yaml.Mark,
+             allowed: Message | None = None) -> yaml.constructor.ConstructorError:
+    """PyYAML's error for what the loader refuses, with its catalogue message (and what is
+    allowed) kept for the error line (`read_yaml`)."""
     error = yaml.constructor.ConstructorError(None, None, message.said("en"), mark)
-    error.message = message
+    error.message, error.allowed = message, allowed
     return error
+
+
+# A plain scalar that is keys or values typed with a Chinese input method's full-width
+# punctuation: `electricity：100` (read as one word), `[rooftop，parking]` (one item). Only
+# ASCII words around it: Chinese text may hold full-width punctuation of its own.
+_FULL_WIDTH_COLON = re.compile(r"[A-Za-z0-9_.-]+ *：")
+_FULL_WIDTH_COMMA = re.compile(r"[A-Za-z0-9_.-]+( *， *[A-Za-z0-9_.-]+)+")
+
+
+def _check_full_width(node: yaml.ScalarNode) -> None:
+    if _FULL_WIDTH_COLON.match(node.value):
+        raise _refused(Message("full_width_colon"), node.start_mark, Message("ascii_colon"))
+    if _FULL_WIDTH_COMMA.fullmatch(node.value):
+        raise _refused(Message("full_width_comma"), node.start_mark, Message("ascii_comma"))
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[yaml.Node, int]) -> int:
@@ -191,23 +208,29 @@ def read_yaml(path: Path) -> Any:
         where = Message("line", line=mark.line + 1) if mark else None
         problem = getattr(exc, "message", None) or getattr(exc, "problem", None) \
             or str(exc).splitlines()[0]  # PyYAML's own words are English
-        if (line := _full_width_colon(text, exc)) is not None:
+        if (line := _full_width_line(text, exc, "：")) is not None:
             raise InputError(path, "malformed_yaml", detail=Message("full_width_colon"),
                              where=Message("line", line=line),
                              allowed=Message("ascii_colon")) from None
-        raise InputError(path, "malformed_yaml", detail=problem, where=where) from None
+        if "expected ','" in str(problem) and (line := _full_width_line(text, exc, "，")):
+            raise InputError(path, "malformed_yaml", detail=Message("full_width_comma"),
+                             where=Message("line", line=line),
+                             allowed=Message("ascii_comma")) from None
+        raise InputError(path, "malformed_yaml", detail=problem, where=where,
+                         allowed=getattr(exc, "allowed", None)) from None
 
 
-def _full_width_colon(text: str, exc: yaml.YAMLError) -> int | None:
-    """The line (1-based) with a full-width colon where a key ends, among those the parser's
-    error points at (the key it was reading, where it stopped and the line before):
-    `budget：20000` is read as one word, and the error comes on the next line."""
+def _full_width_line(text: str, exc: yaml.YAMLError, mark: str) -> int | None:
+    """The line (1-based) with a full-width colon where a key ends (or a full-width comma,
+    `mark`), among those the parser's error points at (the key it was reading, where it
+    stopped and the line before): `budget：20000` is read as one word, and the error comes
+    on the next line."""
     lines = text.splitlines()
     marks = [mark.line for mark in (getattr(exc, "context_mark", None),
                                     getattr(exc, "problem_mark", None)) if mark]
     for index in sorted({*marks, *(line - 1 for line in marks[-1:])}):
         head = lines[index].split("#")[0] if 0 <= index < len(lines) else ""
-        if "：" in head and ":" not in head.split("：")[0]:
+        if mark in head and (mark == "，" or ":" not in head.split(mark)[0]):
             return index + 1
     return None
 
