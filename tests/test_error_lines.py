@@ -330,3 +330,23 @@ def test_chinese_text_keeps_its_own_full_width_punctuation(tmp_path, capsys):
     path = profile(tmp_path, "sources: {budget: 示范楼：一期，二期, name: 节能，减排}\n")
     status, _, err = run(capsys, "check", str(path), "--lang", "en")
     assert (status, err) == (0, "")
+
+
+def test_an_xlsx_formula_without_its_value_names_the_cell(tmp_path, capsys):
+    """openpyxl writes formulas without values: the cell read as empty, the sector as 0."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "inv"
+    book.active.append(["sector", "electricity"])
+    book.active.append(["commercial", "=50*2"])
+    book.save(tmp_path / "inventory.xlsx")
+    path = tmp_path / "site.yaml"
+    path.write_text("name: x\ndomain: building\n"
+                    "baseline: {file: inventory.xlsx, sheet: inv}\n", encoding="utf-8")
+    status, _, err = run(capsys, "check", str(path), "--lang", "en")
+    assert (status, err) == (2, f"error: {tmp_path / 'inventory.xlsx'}: sheet 'inv', cell B2: "
+                                "a formula without its calculated value (the workbook was "
+                                "written by a program and never opened in Excel) (allowed: "
+                                "open and save the workbook in Excel or LibreOffice, or type "
+                                "the value)\n")

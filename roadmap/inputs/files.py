@@ -174,6 +174,8 @@ def sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, tupl
             raise InputError(path, "unpacks_to_more", size=MAX_UNPACKED_BYTES // 2**20,
                              allowed=Message("a_workbook_under_the_limit"))
         book = load_workbook(packed, read_only=True, data_only=True)
+        # the formulas too: one a program wrote has no value until Excel calculates it
+        written = load_workbook(packed, read_only=True)
     except InputError:
         raise
     except Exception as exc:  # zipfile, openpyxl raise BadZipFile, KeyError... when damaged
@@ -181,8 +183,25 @@ def sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, tupl
     if sheet is not None and sheet not in book.sheetnames:
         raise InputError(path, "no_sheet", sheet=sheet, field="sheet",
                          allowed=", ".join(book.sheetnames))
-    yield from enumerate((book[sheet] if sheet else book.worksheets[0])
-                         .iter_rows(values_only=True), start=1)
+    name = sheet or book.sheetnames[0]
+    rows = zip(book[name].iter_rows(values_only=True),
+               written[name].iter_rows(values_only=True), strict=False)
+    for number, (values, formulas) in enumerate(rows, start=1):
+        _check_calculated(path, name, number, values, formulas)
+        yield number, values
+
+
+def _check_calculated(path: Path, sheet: str, number: int, values: tuple[Any, ...],
+                      formulas: tuple[Any, ...]) -> None:
+    """A formula cell without the value Excel keeps beside it (a workbook a program wrote
+    and no one opened) would read as empty: refused, naming the cell."""
+    from openpyxl.utils import get_column_letter
+
+    for column, (value, formula) in enumerate(zip(values, formulas, strict=False), start=1):
+        if value is None and str(getattr(formula, "text", formula) or "").startswith("="):
+            raise InputError(path, "formula_without_value", where=Message(
+                "sheet_cell", sheet=sheet, cell=f"{get_column_letter(column)}{number}"),
+                allowed=Message("calculated_value"))
 
 
 def xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
