@@ -350,3 +350,18 @@ def test_an_xlsx_formula_without_its_value_names_the_cell(tmp_path, capsys):
                                 "written by a program and never opened in Excel) (allowed: "
                                 "open and save the workbook in Excel or LibreOffice, or type "
                                 "the value)\n")
+
+
+def test_a_batchs_folder_clash_is_its_error_alone(tmp_path, capsys):
+    """The progress line came first, then the error."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "site.yaml").write_text(
+            (SITES / "building.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    status, out, err = run(capsys, "batch", str(tmp_path / "a" / "site.yaml"),
+                           str(tmp_path / "b" / "site.yaml"), "-o", str(tmp_path / "out"),
+                           "--lang", "en")
+    assert (status, out, err) == (2, "", f"error: batch: two profiles would write to "
+                                         f"{tmp_path / 'out' / 'site'} (allowed: profiles "
+                                         "with distinct file names)\n")
+    assert not (tmp_path / "out").exists()
