@@ -94,7 +94,7 @@ def test_an_option_checked_by_the_command_follows_its_lang(capsys):
     status, _, err = run(capsys, "rank", str(SITES / "building.yaml"), "--weights", "cost=x",
                          "--lang", "zh")
     assert (status, err) == (2, "错误：--weights：'cost=x' 不是“准则=数值”的形式（允许的值：例如 "
-                                "abatement=0.4,economics=0.3；或 equal, entropy, critic）\n")
+                                "abatement=0.4,economics=0.3；或 site, equal, entropy, critic）\n")
 
 
 def test_the_language_of_one_command_is_not_the_next_ones(tmp_path, capsys):
@@ -365,3 +365,24 @@ def test_a_batchs_folder_clash_is_its_error_alone(tmp_path, capsys):
                                          f"{tmp_path / 'out' / 'site'} (allowed: profiles "
                                          "with distinct file names)\n")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("text, wrong, right", [
+    ("nots: 5\n", "'notes'", "（允许的值：name, "),  # `notes` is the loader's, no file's
+    ("green_power: {2030: 5}\n", "share", "2030：5.0 不在 0-1 比例 之内"),
+    ("budget: '" + "x" * 500 + "'\n", "characters", "...（共 500 个字符） 无效"),
+    ("energy: {commercial: {plasma: 5}}\n", "（允许的值：electricity_mwh",
+     "未知的能源数量 'plasma'（允许的值：{SECTOR: {QUANTITY: 数量}}，"),
+    ("implementation: {actions: 5}\n", "本节中各行动的编号",
+     "取值 5 无效（允许的值：由 actions 条目组成的列表"),
+])
+def test_the_smaller_wordings_of_a_zh_line(tmp_path, capsys, text, wrong, right):
+    _, line = zh_line(tmp_path, capsys, text)
+    assert wrong not in line and right in line
+
+
+def test_every_weights_error_offers_the_same_schemes(capsys):
+    for weights in ("cost=x", "price=1"):
+        _, _, err = run(capsys, "rank", str(SITES / "building.yaml"), "--weights", weights,
+                        "--lang", "en")
+        assert err.rstrip(")\n").endswith("site, equal, entropy, critic"), err

@@ -58,7 +58,7 @@ def parse_weights(text: str) -> dict[str, float]:
         except ValueError:
             raise InputError("--weights", "not_criterion_number", part=part,
                              allowed=Message("weights_example_or",
-                                             schemes=", ".join(WEIGHT_SCHEMES[1:-1]))) from None
+                                             schemes=", ".join(WEIGHT_SCHEMES[:-1]))) from None
         if not 0 <= weights[name.strip()] < float("inf"):  # refuses NaN too, as a profile does
             raise InputError("--weights", "weight_not_finite", part=part,
                              allowed=Message("weights_example"))

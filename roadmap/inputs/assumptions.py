@@ -362,7 +362,7 @@ def _increasing_by_grade(value: dict[int, float]) -> dict[int, float]:
 
 
 def check_year_path(value: dict[int, float], low: float, high: float,
-                    unit: str) -> dict[int, float]:
+                    unit: str | Message) -> dict[int, float]:
     """A {YEAR: value} path: years 1990-2100, values within [low, high]."""
     if not value:
         raise InvalidValue("at_least_one_year", unit=unit)

@@ -275,13 +275,19 @@ def validated(model: type[M], data: Any, path: str | Path, where: str | Message 
         errors = [_in_data(data, e) for e in exc.errors()]
         error = next((e for e in errors if e["type"] == "extra_forbidden"), None) or \
             _closest(errors)
-        raise _input_error(Path(path), where, error, model.model_fields, allowed) from None
+        raise _input_error(Path(path), where, error, written_fields(model), allowed) from None
     if (found := _unwritable(value.model_dump())) is not None:
         location, character = found
         raise InputError(path, "control_character", code=f"{ord(character):04X}",
                          where=where, field=".".join(location) or None,
                          allowed=Message("no_control_characters"))
     return value
+
+
+def written_fields(model: type[BaseModel]) -> list[str]:
+    """The fields a file may set: all but those the loader fills (`LOADER_FIELDS`)."""
+    return [name for name in model.model_fields
+            if name not in getattr(model, "LOADER_FIELDS", ())]
 
 
 # What no output can hold: XML 1.0 (Word, Excel, SVG) refuses the C0 control characters but
@@ -403,10 +409,10 @@ def _as_pydantic_writes(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _quoted(value: Any, limit: int = 60) -> str:
+def _quoted(value: Any, limit: int = 60) -> str | Message:
     """The value as the error line shows it: a 20,000-character text is cut short."""
     if isinstance(value, str) and len(value) > limit:
-        return f"{value[:limit]!r}... ({len(value):,} characters)"
+        return Message("cut_short", start=repr(value[:limit]), count=f"{len(value):,}")
     return repr(value)
 
 
