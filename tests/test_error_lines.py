@@ -386,3 +386,22 @@ def test_every_weights_error_offers_the_same_schemes(capsys):
         _, _, err = run(capsys, "rank", str(SITES / "building.yaml"), "--weights", weights,
                         "--lang", "en")
         assert err.rstrip(")\n").endswith("site, equal, entropy, critic"), err
+
+
+@pytest.mark.filterwarnings("error")  # not shown but raised: the test fails on one
+@pytest.mark.parametrize("scheme", ["entropy", "critic"])
+def test_data_driven_weights_of_a_single_measure_are_one_line_without_warnings(
+        tmp_path, capsys, scheme):
+    """numpy's and pymcdm's warnings, then a ranking with the score nan."""
+    from roadmap import load_catalog
+    from roadmap.decisions.matrix import decision_matrix
+    from roadmap.inputs.site import load_site
+
+    path = profile(tmp_path, "")
+    candidates = decision_matrix(load_catalog(), load_site(path)).frame["id"].tolist()
+    path = profile(tmp_path, f"exclude: [{', '.join(candidates[1:])}]\n")
+    status, out, err = run(capsys, "rank", str(path), "--weights", scheme, "--lang", "en")
+    assert (status, out, err) == (2, "", f"error: --weights: {scheme} weights cannot be "
+                                         "computed for 1 measure (a single measure: nothing to "
+                                         "compare it with) (allowed: site, equal or "
+                                         "criterion=number,...)\n")
