@@ -405,3 +405,37 @@ def test_data_driven_weights_of_a_single_measure_are_one_line_without_warnings(
                                          "computed for 1 measure (a single measure: nothing to "
                                          "compare it with) (allowed: site, equal or "
                                          "criterion=number,...)\n")
+
+
+@pytest.mark.parametrize("text, line, problem", [
+    ("name: x\ndomain: building\nbaseline:\n\tcommercial: 1\n", 4,
+     "发现不能作为开头的字符（缩进请用空格，不要用制表符"),
+    ("name: x: y\n", 1, "此处不能出现“键: 值”"),
+    ("name: x\nfeatures: [port, rail\n", 3, "找不到应有的 ',' 或 ']'（括号未闭合？）"),
+])
+def test_pyyamls_common_problems_in_chinese(tmp_path, capsys, text, line, problem):
+    """PyYAML's English passed untranslated into the Chinese line."""
+    path = tmp_path / "site.yaml"
+    path.write_text(text, encoding="utf-8")
+    status, _, err = run(capsys, "check", str(path), "--lang", "zh")
+    assert status == 2 and err.startswith(f"错误：{path}：第{line}行：YAML 格式错误：{problem}")
+    assert not WORDS.search(err)
+
+
+@pytest.mark.parametrize("problem, chinese", [
+    ("mapping values are not allowed here", "此处不能出现“键: 值”"),
+    ("could not find expected ':'", "找不到应有的 ':'"),
+    ("found character '\\t' that cannot start any token", "字符 '\\t' 不能作为开头"),
+    ("expected <block end>, but found '<block mapping start>'",
+     "缩进有误：此处应结束上一层，却发现 '<block mapping start>'")])
+def test_pure_pythons_pyyaml_words_are_recognised_too(problem, chinese):
+    from roadmap.inputs.files import _yaml_problem
+
+    message = _yaml_problem(problem)
+    assert message.said("en") == problem and message.said("zh").startswith(chinese)
+
+
+def test_an_unknown_pyyaml_problem_stays_as_pyyaml_words_it():
+    from roadmap.inputs.files import _yaml_problem
+
+    assert _yaml_problem("found a problem nobody words") == "found a problem nobody words"

@@ -392,7 +392,7 @@ def test_a_method_that_cannot_rank_the_candidates_is_one_error(catalog):
         criteria=("abatement", "economics"))
     one = type(matrix)(matrix.frame.head(1), matrix.criteria, matrix.excluded, matrix.dropped)
     weights = {"abatement": 1, "economics": 1}
-    with pytest.raises(InputError, match="VIKOR cannot rank these 1 measures"):
+    with pytest.raises(InputError, match="VIKOR cannot rank 1 measure"):
         rank(one, "vikor", weights)
     assert "vikor" in compare_methods(one, ["wsm", "vikor"], weights).skipped
 

@@ -7,12 +7,15 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
+from functools import cache
 from pathlib import Path
+from string import Formatter
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..catalogue import catalogue
 from ..errors import InputError, InvalidValue, Message, note
 from .vocabulary import DOMAIN_NAMES_ZH
 
@@ -235,8 +238,26 @@ def read_yaml(path: Path) -> Any:
             raise InputError(path, "malformed_yaml", detail=Message("full_width_comma"),
                              where=Message("line", line=line),
                              allowed=Message("ascii_comma")) from None
-        raise InputError(path, "malformed_yaml", detail=problem, where=where,
+        raise InputError(path, "malformed_yaml", detail=_yaml_problem(problem), where=where,
                          allowed=getattr(exc, "allowed", None)) from None
+
+
+def _yaml_problem(problem: str | Message) -> str | Message:
+    """PyYAML's problem as the catalogue's `yaml_` message whose English it is; any other
+    as PyYAML words it."""
+    for key, pattern in _yaml_patterns().items():
+        if isinstance(problem, str) and (match := pattern.fullmatch(problem)):
+            return Message(key, **match.groupdict())
+    return problem
+
+
+@cache
+def _yaml_patterns() -> dict[str, re.Pattern]:
+    """The `yaml_` messages' English as patterns: "found character {character} that..."
+    matches PyYAML's "found character '\\t' that..."."""
+    return {key: re.compile("".join(re.escape(text) + (f"(?P<{name}>.+)" if name else "")
+                                    for text, name, _, _ in Formatter().parse(entry["en"])))
+            for key, entry in catalogue()["error"].items() if key.startswith("yaml_")}
 
 
 def _full_width_line(text: str, exc: yaml.YAMLError, mark: str) -> int | None:
