@@ -388,18 +388,23 @@ def test_every_weights_error_offers_the_same_schemes(capsys):
         assert err.rstrip(")\n").endswith("site, equal, entropy, critic"), err
 
 
-@pytest.mark.filterwarnings("error")  # not shown but raised: the test fails on one
-@pytest.mark.parametrize("scheme", ["entropy", "critic"])
-def test_data_driven_weights_of_a_single_measure_are_one_line_without_warnings(
-        tmp_path, capsys, scheme):
-    """numpy's and pymcdm's warnings, then a ranking with the score nan."""
+def _single_candidate(tmp_path: Path) -> Path:
+    """A profile that leaves one measure to rank."""
     from roadmap import load_catalog
     from roadmap.decisions.matrix import decision_matrix
     from roadmap.inputs.site import load_site
 
     path = profile(tmp_path, "")
     candidates = decision_matrix(load_catalog(), load_site(path)).frame["id"].tolist()
-    path = profile(tmp_path, f"exclude: [{', '.join(candidates[1:])}]\n")
+    return profile(tmp_path, f"exclude: [{', '.join(candidates[1:])}]\n")
+
+
+@pytest.mark.filterwarnings("error")  # not shown but raised: the test fails on one
+@pytest.mark.parametrize("scheme", ["entropy", "critic"])
+def test_data_driven_weights_of_a_single_measure_are_one_line_without_warnings(
+        tmp_path, capsys, scheme):
+    """numpy's and pymcdm's warnings, then a ranking with the score nan."""
+    path = _single_candidate(tmp_path)
     status, out, err = run(capsys, "rank", str(path), "--weights", scheme, "--lang", "en")
     assert (status, out, err) == (2, "", f"error: --weights: {scheme} weights cannot be "
                                          "computed for 1 measure (a single measure: nothing to "
@@ -439,3 +444,19 @@ def test_an_unknown_pyyaml_problem_stays_as_pyyaml_words_it():
     from roadmap.inputs.files import _yaml_problem
 
     assert _yaml_problem("found a problem nobody words") == "found a problem nobody words"
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("method", ["topsis", "promethee_ii"])
+def test_a_method_whose_score_of_a_single_measure_is_nan_says_so(tmp_path, capsys, method):
+    status, out, err = run(capsys, "rank", str(_single_candidate(tmp_path)), "--method",
+                           method, "--lang", "en")
+    assert (status, out, err) == (2, "", f"error: --method: {method.upper()} cannot rank 1 "
+                                         "measure (a single measure: nothing to compare it "
+                                         "with) (allowed: another method)\n")
+
+
+def test_a_single_measure_is_ranked_by_a_method_that_can(tmp_path, capsys):
+    status, out, _ = run(capsys, "rank", str(_single_candidate(tmp_path)), "--method", "wsm",
+                         "--format", "csv")
+    assert status == 0 and len(out.splitlines()) == 2
