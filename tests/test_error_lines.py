@@ -460,3 +460,10 @@ def test_a_single_measure_is_ranked_by_a_method_that_can(tmp_path, capsys):
     status, out, _ = run(capsys, "rank", str(_single_candidate(tmp_path)), "--method", "wsm",
                          "--format", "csv")
     assert status == 0 and len(out.splitlines()) == 2
+
+
+@pytest.mark.parametrize("args", [(), ("catalog",)])
+def test_a_group_alone_shows_its_help(capsys, args):
+    """Not an error line holding the help."""
+    status, out, err = run(capsys, *args)
+    assert (status, out) == (2, "") and err.startswith("Usage: roadmap") and "错误" not in err

@@ -20,7 +20,7 @@ from . import (  # noqa: F401 - importing registers the commands
     setup_commands,
 )
 from .common import ERRORS_IN, app
-from .usage import UsageError, asked_language, usage_error
+from .usage import NoArgsIsHelp, UsageError, asked_language, usage_error
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,7 +42,10 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(error.line(ERRORS_IN.get()), err=True)
         sys.exit(2)
     except UsageError as error:  # click's own (a bad option value), as our one line too
-        typer.echo(usage_error(error).line(asked_language(args)), err=True)
+        if isinstance(error, NoArgsIsHelp):
+            error.show()
+        else:
+            typer.echo(usage_error(error).line(asked_language(args)), err=True)
         sys.exit(2)
     except typer.Abort:
         sys.exit(1)

@@ -17,6 +17,8 @@ from .common import ERRORS_IN, Lang
 # click's exceptions: click.exceptions, or the copy typer bundles since 0.2x
 _click = sys.modules[typer.BadParameter.__module__]
 UsageError = _click.UsageError
+# `roadmap` or `roadmap catalog` alone: the help, shown as click shows it (older click: none)
+NoArgsIsHelp = getattr(_click, "NoArgsIsHelpError", ())
 
 
 def usage_error(error: Any) -> InputError:
