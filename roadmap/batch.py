@@ -112,6 +112,20 @@ def _run_job(numbered: tuple[int, BatchJob]) -> tuple[int, dict[str, object]]:
     return index, summary_row(analysis, job.path)
 
 
+def check_site_folders(paths: Iterable[str | Path], folder: Path) -> None:
+    """Each profile's folder under `folder` is its own and not the summary's, before any
+    work (the command line checks it before its progress line)."""
+    paths = [Path(p) for p in paths]
+    slugs = [slug_of(p) for p in paths]
+    if len(set(slugs)) != len(slugs):
+        repeated = next(s for s in slugs if slugs.count(s) > 1)
+        raise InputError("batch", "same_output_folder", folder=folder / repeated,
+                         allowed=Message("distinct_file_names"))
+    if SUMMARY_FILE in slugs:  # `summary.csv.yaml`: its folder would take the summary's place
+        raise InputError(paths[slugs.index(SUMMARY_FILE)], "takes_the_summary_place",
+                         summary=SUMMARY_FILE, allowed=Message("another_file_name"))
+
+
 class BatchInterrupted(Exception):
     """Ctrl-C during a batch: `summary` holds the sites that finished."""
 
@@ -137,16 +151,9 @@ def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
     summary of the finished sites (an interrupted site leaves its previous folder).
     """
     folder = Path(folder)
+    check_site_folders(paths := list(paths), folder)
     work = [BatchJob(Path(p), folder / slug_of(p), lang, force, catalog_files, options)
             for p in paths]
-    slugs = [job.folder.name for job in work]
-    if len(set(slugs)) != len(slugs):
-        repeated = next(s for s in slugs if slugs.count(s) > 1)
-        raise InputError("batch", "same_output_folder", folder=folder / repeated,
-                         allowed=Message("distinct_file_names"))
-    if SUMMARY_FILE in slugs:  # `summary.csv.yaml`: its folder would take the summary's place
-        raise InputError(work[slugs.index(SUMMARY_FILE)].path, "takes_the_summary_place",
-                         summary=SUMMARY_FILE, allowed=Message("another_file_name"))
     rows: dict[int, dict[str, object]] = {}
 
     def record(done: tuple[int, dict[str, object]]) -> None:

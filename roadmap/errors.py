@@ -3,8 +3,10 @@ in Chinese, English or both (the words from messages.yaml `error`)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from .catalogue import catalogue, wording
@@ -115,3 +117,36 @@ def naming_the_profile(file: str | Path, method_option: str | None) -> Iterator[
             raise error.replaced(file=method_option or file,
                                  field=None if method_option else "method") from None
         raise
+
+
+# The notes a command has made so far (`note`), while the command line runs it; None elsewhere.
+_HELD_NOTES: ContextVar[list[Message] | None] = ContextVar("held_notes", default=None)
+
+
+def note(message: Message) -> None:
+    """A note for the user on stderr (a CSV read as GBK): held while the command line runs
+    a command, which prints it in the command's language unless the command ends in an
+    error (whose line stays alone); elsewhere (the package used as a library) printed at
+    once, in English."""
+    held = _HELD_NOTES.get()
+    if held is None:
+        print(Message("note", line=message).said("en"), file=sys.stderr)
+    else:
+        held.append(message)
+
+
+@contextmanager
+def holding_notes() -> Iterator[list[Message]]:
+    """The notes made inside (`note`), to be printed by the caller."""
+    token = _HELD_NOTES.set([])
+    try:
+        yield _HELD_NOTES.get()
+    finally:
+        _HELD_NOTES.reset(token)
+
+
+def in_language(message: Message, lang: str) -> str:
+    """A message in zh, en, or both on one line: the Chinese / the English."""
+    if lang == "both":
+        return " / ".join(message.said(one) for one in ("zh", "en"))
+    return message.said(lang)

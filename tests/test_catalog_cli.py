@@ -101,8 +101,9 @@ def test_unknown_domain_is_one_line(capsys):
     status, _, err = run(capsys, "catalog", "list", "--domain", "airport")
     assert status == 2
     assert err.strip().splitlines() == [
-        "error: Invalid value for '--domain' / '-d': 'airport' is not one of 'building', "
-        "'transport', 'enterprise', 'park', 'community', 'town'."]
+        "错误：--domain：取值 'airport' 无效（允许的值：building, transport, enterprise, park, "
+        "community, town） / error: --domain: 'airport' is not allowed (allowed: building, "
+        "transport, enterprise, park, community, town)"]
 
 
 def test_show_prints_one_entry_in_full(capsys):

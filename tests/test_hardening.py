@@ -505,16 +505,15 @@ def _fake_job(numbered):  # at module level: a pool's worker receives it by name
 def test_draws_past_the_bound_are_one_line(capsys, command, option):
     """--draws 100000000 asked numpy for 23 GiB: on this machine, the OOM killer."""
     status, _, err = run_en(capsys, *command, str(SITES / "building.yaml"), option, "100000001")
-    assert (status, err) == (2, f"error: Invalid value for '{option}': Input should be less "
-                                "than or equal to 100000\n")
+    assert (status, err) == (2, f"error: {option}: Input should be less than or equal to "
+                                "100000\n")
 
 
 @pytest.mark.parametrize("command", [("pathway", "--draws", "10"), ("rank", "--smaa", "10")])
 def test_a_negative_seed_is_one_line(capsys, command):
     status, _, err = run_en(capsys, command[0], str(SITES / "building.yaml"), *command[1:],
                          "--seed", "-1")
-    assert (status, err) == (2, "error: Invalid value for '--seed': Input should be greater "
-                                "than or equal to 0\n")
+    assert (status, err) == (2, "error: --seed: Input should be greater than or equal to 0\n")
 
 
 def test_a_users_file_named_like_the_lock_is_kept(tmp_path):

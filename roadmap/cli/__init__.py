@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from ..errors import InputError, Message
+from ..errors import InputError, Message, holding_notes, in_language
 from . import (  # noqa: F401 - importing registers the commands
     catalog_commands,
     pathway_commands,
@@ -20,6 +20,7 @@ from . import (  # noqa: F401 - importing registers the commands
     setup_commands,
 )
 from .common import ERRORS_IN, app
+from .usage import NoArgsIsHelp, UsageError, asked_language, usage_error
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -31,17 +32,20 @@ def main(argv: list[str] | None = None) -> None:
     collecting = gc.isenabled()
     gc.disable()  # while the command imports its libraries: see `common.imports_done`
     try:
-        status = app(args=args, prog_name="roadmap", standalone_mode=False)
+        with holding_notes() as notes:
+            status = app(args=args, prog_name="roadmap", standalone_mode=False)
+        for said in notes:  # after the work, so that an error's line stays alone
+            typer.echo(in_language(Message("note", line=said), ERRORS_IN.get()), err=True)
     except InputError as error:
         if "--debug" in args:
             raise
         typer.echo(error.line(ERRORS_IN.get()), err=True)
         sys.exit(2)
-    except typer.BadParameter.__mro__[1] as error:  # click's UsageError, as one line too
-        message = " ".join(line.strip() for line in error.format_message().replace(
-            "Value error, ", "").splitlines())
-        # one line: click lists choices on several; click's words are English
-        typer.echo(Message("error", line=message).said("en"), err=True)
+    except UsageError as error:  # click's own (a bad option value), as our one line too
+        if isinstance(error, NoArgsIsHelp):
+            error.show()
+        else:
+            typer.echo(usage_error(error).line(asked_language(args)), err=True)
         sys.exit(2)
     except typer.Abort:
         sys.exit(1)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer.core import TyperGroup
 
-from ..errors import InputError, Message
+from ..errors import InputError, Message, note
 from ..inputs.vocabulary import CRITERIA, DOMAINS, METHODS
 from ..rendering.messages import each_language, text
 
@@ -136,8 +136,9 @@ def user_catalog(ctx: typer.Context) -> Catalog:
     imports_done()
     loaded = load_catalog(*ctx.obj["catalog_files"])
     for override in loaded.overrides:
-        typer.echo(f"note: {override.file} overrides '{override.id}' ({override.replaced})",
-                   err=True)
+        name = override.replaced.removeprefix("built-in ")  # Catalog.add's origin of a row
+        note(Message("catalog_override", file=override.file, id=override.id, replaced=Message(
+            "builtin_catalog", name=name) if name != override.replaced else override.replaced))
     return loaded
 
 

@@ -95,13 +95,20 @@ def batch_command(
     dependencies: DependenciesOption = None,
 ) -> None:
     """Many profiles in parallel: one folder per site and a summary.csv comparing them."""
-    from ..batch import SUMMARY_FILE, BatchInterrupted, check_summary_file, run_batch
+    from ..batch import (
+        SUMMARY_FILE,
+        BatchInterrupted,
+        check_site_folders,
+        check_summary_file,
+        run_batch,
+    )
     from ..rendering.cells import to_csv
     from ..rendering.outputs import write_atomically
 
     imports_done()  # its workers load the catalogs themselves: no `user_catalog` here
 
     summary_file = check_summary_file(output / SUMMARY_FILE, force)
+    check_site_folders(site_files, output)  # its error alone, before the progress line
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=Console(stderr=True, markup=False)) as progress:
         task = progress.add_task(each_language(lambda one: text("batch_sites", one),

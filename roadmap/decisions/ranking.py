@@ -166,7 +166,13 @@ def rank(matrix: DecisionMatrix, method: str = "topsis",
     if len(matrix.frame) == 0:
         raise InputError(PROFILE, "nothing_applies", allowed=Message("fewer_exclusions"))
     weights = weights or {c: 1 / len(matrix.criteria) for c in matrix.criteria}
-    scores = preferences(matrix, method, weights)
+    with np.errstate(all="ignore"):  # a score that is no number is refused below instead
+        scores = preferences(matrix, method, weights)
+    if not np.isfinite(scores).all():  # TOPSIS, PROMETHEE II of a single measure: 0 / 0
+        raise InputError(METHOD_OPTION, "method_cannot_rank", method=method.upper(),
+                         count=len(scores), reason=Message(
+                             "one_measure_to_compare" if len(scores) == 1 else "measures_alike"),
+                         allowed=Message("another_method"))
     frame = matrix.frame.copy()
     frame.insert(0, "rank", ranks_from_scores(scores, method_spec(method).higher_is_better))
     frame.insert(frame.columns.get_loc("recommendation") + 1, "score", scores)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -39,13 +40,23 @@ def objective_weights(matrix: DecisionMatrix, scheme: str) -> dict[str, float]:
     Entropy's sum normalisation needs values above zero: it is given the matrix's positive
     values (a negative cost shifted as for COPRAS)."""
     values = matrix.positive_values() if scheme == "entropy" else matrix.values
+    if scheme != "equal" and len(values) < 2:  # how measures differ: one differs from none
+        raise _not_computed(matrix, scheme, Message("one_measure_to_compare"))
     try:
-        values = OBJECTIVE[scheme](values)
-    except ValueError as error:  # e.g. a single measure, a constant column
-        raise InputError("--weights", "weights_not_computed", scheme=scheme,
-                         count=len(matrix.frame), reason=error,
-                         allowed=Message("weight_options")) from None
+        # pymcdm and numpy warn of what the result shows (NaN), checked below
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            values = OBJECTIVE[scheme](values)
+    except ValueError as error:  # e.g. a constant column
+        raise _not_computed(matrix, scheme, error) from None
+    if not (np.isfinite(values).all() and values.sum() > 0):
+        raise _not_computed(matrix, scheme, Message("measures_alike"))
     return dict(zip(matrix.criteria, (float(v) for v in values), strict=True))
+
+
+def _not_computed(matrix: DecisionMatrix, scheme: str, reason: object) -> InputError:
+    return InputError("--weights", "weights_not_computed", scheme=scheme,
+                      count=len(matrix.frame), reason=reason, allowed=Message("weight_options"))
 
 
 def parse_weights(text: str) -> dict[str, float]:
@@ -58,7 +69,7 @@ def parse_weights(text: str) -> dict[str, float]:
         except ValueError:
             raise InputError("--weights", "not_criterion_number", part=part,
                              allowed=Message("weights_example_or",
-                                             schemes=", ".join(WEIGHT_SCHEMES[1:-1]))) from None
+                                             schemes=", ".join(WEIGHT_SCHEMES[:-1]))) from None
         if not 0 <= weights[name.strip()] < float("inf"):  # refuses NaN too, as a profile does
             raise InputError("--weights", "weight_not_finite", part=part,
                              allowed=Message("weights_example"))

@@ -323,19 +323,31 @@ PRICES_ALLOWED = Message("site_prices", carriers=", ".join(PRICE_CARRIERS),
 def check_prices(value: Any) -> dict[str, dict[str, float]]:
     """Prices as {carrier: {sector or 'all': yuan/MWh}}; a number means every sector."""
     if not isinstance(value, dict):
-        raise InvalidValue(PRICES_ALLOWED)
+        raise InvalidValue("not_a_mapping", value=repr(value))
     table = {}
     for carrier, given in value.items():
-        by_sector = given if isinstance(given, dict) else {"all": given}
-        if carrier not in PRICE_CARRIERS or set(by_sector) - {*SECTORS, "all"} or any(
-                isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p <= 20000
-                for p in by_sector.values()):
-            raise InvalidValue(PRICES_ALLOWED)
+        by_sector = _carrier_prices(carrier, given)
         # a number replaces the carrier's table; sectors given refine its default
         default = DEFAULT_PRICES[carrier] if isinstance(given, dict) else {}
         table[carrier] = {**default, **{k: float(v) for k, v in by_sector.items()}}
         table[carrier].setdefault("all", DEFAULT_PRICES[carrier]["all"])
     return table
+
+
+def _carrier_prices(carrier: Any, given: Any) -> dict:
+    """One carrier's prices as {sector or 'all': yuan/MWh} (a number: 'all'); what is
+    wrong is the error's problem, PRICES_ALLOWED what is allowed."""
+    if carrier not in PRICE_CARRIERS:
+        raise InvalidValue("unknown_carrier", carrier=carrier)
+    by_sector = given if isinstance(given, dict) else {"all": given}
+    for sector, price in by_sector.items():
+        place = f"{carrier}.{sector}" if isinstance(given, dict) else carrier
+        if sector not in (*SECTORS, "all"):
+            raise InvalidValue("unknown_sector", sector=place)
+        if isinstance(price, bool) or not isinstance(price, int | float) or \
+                not 0 <= price <= 20000:
+            raise InvalidValue("price_not_allowed", place=place, price=repr(price))
+    return by_sector
 
 
 def _increasing_by_grade(value: dict[int, float]) -> dict[int, float]:
@@ -350,7 +362,7 @@ def _increasing_by_grade(value: dict[int, float]) -> dict[int, float]:
 
 
 def check_year_path(value: dict[int, float], low: float, high: float,
-                    unit: str) -> dict[int, float]:
+                    unit: str | Message) -> dict[int, float]:
     """A {YEAR: value} path: years 1990-2100, values within [low, high]."""
     if not value:
         raise InvalidValue("at_least_one_year", unit=unit)

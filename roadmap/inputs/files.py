@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
+from functools import cache
 from pathlib import Path
+from string import Formatter
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, InvalidValue, Message
+from ..catalogue import catalogue
+from ..errors import InputError, InvalidValue, Message, note
 from .vocabulary import DOMAIN_NAMES_ZH
 
 LINE_KEY = "__line__"
@@ -52,6 +54,8 @@ class _LineLoader(_SafeLoader):
             if self.repeated > MAX_ALIAS_VALUES:
                 raise _refused(Message("aliases_repeat", count=MAX_ALIAS_VALUES),
                                node.start_mark)
+        if isinstance(node, yaml.ScalarNode) and not node.style:  # plain, not quoted
+            _check_full_width(node)
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -61,12 +65,27 @@ class _LineLoader(_SafeLoader):
             self.depth -= 1
 
 
-def _refused(message: Message, mark: yaml.Mark) -> yaml.constructor.ConstructorError:
-    """PyYAML's error for what the loader refuses, with its catalogue message kept for the
-    error line (`read_yaml`)."""
+def _refused(message: Message, mark: yaml.Mark,
+             allowed: Message | None = None) -> yaml.constructor.ConstructorError:
+    """PyYAML's error for what the loader refuses, with its catalogue message (and what is
+    allowed) kept for the error line (`read_yaml`)."""
     error = yaml.constructor.ConstructorError(None, None, message.said("en"), mark)
-    error.message = message
+    error.message, error.allowed = message, allowed
     return error
+
+
+# A plain scalar that is keys or values typed with a Chinese input method's full-width
+# punctuation: `electricity：100` (read as one word), `[rooftop，parking]` (one item). Only
+# ASCII words around it: Chinese text may hold full-width punctuation of its own.
+_FULL_WIDTH_COLON = re.compile(r"[A-Za-z0-9_.-]+ *：")
+_FULL_WIDTH_COMMA = re.compile(r"[A-Za-z0-9_.-]+( *， *[A-Za-z0-9_.-]+)+")
+
+
+def _check_full_width(node: yaml.ScalarNode) -> None:
+    if _FULL_WIDTH_COLON.match(node.value):
+        raise _refused(Message("full_width_colon"), node.start_mark, Message("ascii_colon"))
+    if _FULL_WIDTH_COMMA.fullmatch(node.value):
+        raise _refused(Message("full_width_comma"), node.start_mark, Message("ascii_comma"))
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[yaml.Node, int]) -> int:
@@ -142,7 +161,7 @@ def decoded_csv(path: Path) -> str:
         except UnicodeDecodeError:
             continue
         if encoding != CSV_ENCODINGS[0]:
-            print(f"note: {path} read as {encoding.upper()} (not UTF-8)", file=sys.stderr)
+            note(Message("read_as", path=path, encoding=encoding.upper()))
         return text
     raise InputError(path, "not_utf8_or_gb18030", allowed=Message("save_csv_as_utf8"))
 
@@ -158,6 +177,8 @@ def sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, tupl
             raise InputError(path, "unpacks_to_more", size=MAX_UNPACKED_BYTES // 2**20,
                              allowed=Message("a_workbook_under_the_limit"))
         book = load_workbook(packed, read_only=True, data_only=True)
+        # the formulas too: one a program wrote has no value until Excel calculates it
+        written = load_workbook(packed, read_only=True)
     except InputError:
         raise
     except Exception as exc:  # zipfile, openpyxl raise BadZipFile, KeyError... when damaged
@@ -165,8 +186,25 @@ def sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, tupl
     if sheet is not None and sheet not in book.sheetnames:
         raise InputError(path, "no_sheet", sheet=sheet, field="sheet",
                          allowed=", ".join(book.sheetnames))
-    yield from enumerate((book[sheet] if sheet else book.worksheets[0])
-                         .iter_rows(values_only=True), start=1)
+    name = sheet or book.sheetnames[0]
+    rows = zip(book[name].iter_rows(values_only=True),
+               written[name].iter_rows(values_only=True), strict=False)
+    for number, (values, formulas) in enumerate(rows, start=1):
+        _check_calculated(path, name, number, values, formulas)
+        yield number, values
+
+
+def _check_calculated(path: Path, sheet: str, number: int, values: tuple[Any, ...],
+                      formulas: tuple[Any, ...]) -> None:
+    """A formula cell without the value Excel keeps beside it (a workbook a program wrote
+    and no one opened) would read as empty: refused, naming the cell."""
+    from openpyxl.utils import get_column_letter
+
+    for column, (value, formula) in enumerate(zip(values, formulas, strict=False), start=1):
+        if value is None and str(getattr(formula, "text", formula) or "").startswith("="):
+            raise InputError(path, "formula_without_value", where=Message(
+                "sheet_cell", sheet=sheet, cell=f"{get_column_letter(column)}{number}"),
+                allowed=Message("calculated_value"))
 
 
 def xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
@@ -192,23 +230,47 @@ def read_yaml(path: Path) -> Any:
         where = Message("line", line=mark.line + 1) if mark else None
         problem = getattr(exc, "message", None) or getattr(exc, "problem", None) \
             or str(exc).splitlines()[0]  # PyYAML's own words are English
-        if (line := _full_width_colon(text, exc)) is not None:
+        if (line := _full_width_line(text, exc, "：")) is not None:
             raise InputError(path, "malformed_yaml", detail=Message("full_width_colon"),
                              where=Message("line", line=line),
                              allowed=Message("ascii_colon")) from None
-        raise InputError(path, "malformed_yaml", detail=problem, where=where) from None
+        if "expected ','" in str(problem) and (line := _full_width_line(text, exc, "，")):
+            raise InputError(path, "malformed_yaml", detail=Message("full_width_comma"),
+                             where=Message("line", line=line),
+                             allowed=Message("ascii_comma")) from None
+        raise InputError(path, "malformed_yaml", detail=_yaml_problem(problem), where=where,
+                         allowed=getattr(exc, "allowed", None)) from None
 
 
-def _full_width_colon(text: str, exc: yaml.YAMLError) -> int | None:
-    """The line (1-based) with a full-width colon where a key ends, among those the parser's
-    error points at (the key it was reading, where it stopped and the line before):
-    `budget：20000` is read as one word, and the error comes on the next line."""
+def _yaml_problem(problem: str | Message) -> str | Message:
+    """PyYAML's problem as the catalogue's `yaml_` message whose English it is; any other
+    as PyYAML words it."""
+    for key, pattern in _yaml_patterns().items():
+        if isinstance(problem, str) and (match := pattern.fullmatch(problem)):
+            return Message(key, **match.groupdict())
+    return problem
+
+
+@cache
+def _yaml_patterns() -> dict[str, re.Pattern]:
+    """The `yaml_` messages' English as patterns: "found character {character} that..."
+    matches PyYAML's "found character '\\t' that..."."""
+    return {key: re.compile("".join(re.escape(text) + (f"(?P<{name}>.+)" if name else "")
+                                    for text, name, _, _ in Formatter().parse(entry["en"])))
+            for key, entry in catalogue()["error"].items() if key.startswith("yaml_")}
+
+
+def _full_width_line(text: str, exc: yaml.YAMLError, mark: str) -> int | None:
+    """The line (1-based) with a full-width colon where a key ends (or a full-width comma,
+    `mark`), among those the parser's error points at (the key it was reading, where it
+    stopped and the line before): `budget：20000` is read as one word, and the error comes
+    on the next line."""
     lines = text.splitlines()
     marks = [mark.line for mark in (getattr(exc, "context_mark", None),
                                     getattr(exc, "problem_mark", None)) if mark]
     for index in sorted({*marks, *(line - 1 for line in marks[-1:])}):
         head = lines[index].split("#")[0] if 0 <= index < len(lines) else ""
-        if "：" in head and ":" not in head.split("：")[0]:
+        if mark in head and (mark == "，" or ":" not in head.split(mark)[0]):
             return index + 1
     return None
 
@@ -234,13 +296,19 @@ def validated(model: type[M], data: Any, path: str | Path, where: str | Message 
         errors = [_in_data(data, e) for e in exc.errors()]
         error = next((e for e in errors if e["type"] == "extra_forbidden"), None) or \
             _closest(errors)
-        raise _input_error(Path(path), where, error, model.model_fields, allowed) from None
+        raise _input_error(Path(path), where, error, written_fields(model), allowed) from None
     if (found := _unwritable(value.model_dump())) is not None:
         location, character = found
         raise InputError(path, "control_character", code=f"{ord(character):04X}",
                          where=where, field=".".join(location) or None,
                          allowed=Message("no_control_characters"))
     return value
+
+
+def written_fields(model: type[BaseModel]) -> list[str]:
+    """The fields a file may set: all but those the loader fills (`LOADER_FIELDS`)."""
+    return [name for name in model.model_fields
+            if name not in getattr(model, "LOADER_FIELDS", ())]
 
 
 # What no output can hold: XML 1.0 (Word, Excel, SVG) refuses the C0 control characters but
@@ -362,10 +430,10 @@ def _as_pydantic_writes(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _quoted(value: Any, limit: int = 60) -> str:
+def _quoted(value: Any, limit: int = 60) -> str | Message:
     """The value as the error line shows it: a 20,000-character text is cut short."""
     if isinstance(value, str) and len(value) > limit:
-        return f"{value[:limit]!r}... ({len(value):,} characters)"
+        return Message("cut_short", start=repr(value[:limit]), count=f"{len(value):,}")
     return repr(value)
 
 

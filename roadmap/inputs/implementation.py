@@ -203,6 +203,8 @@ def _error(raw: Any, path: Any, error: dict) -> InputError:
     else:
         problem = message
     leaf = next((n for n in reversed(names) if n in ALLOWED), None)
+    if len(names) == 1 and names[0] in Implementation.model_fields:  # `actions: 5`
+        allowed = allowed or Message("plan_section", section=names[0])
     return InputError(path, problem, where=where, field=".".join(["implementation", *names]),
                       allowed=allowed or ALLOWED.get(leaf or "", message))
 

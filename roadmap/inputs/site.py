@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -16,7 +16,7 @@ from ..errors import InputError, InvalidValue, Message
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .dependencies import exclusive_conflicts
-from .files import read_yaml, validated, without_lines
+from .files import read_yaml, validated, without_lines, written_fields
 from .implementation import Implementation, check_implementation
 from .ranges import UNCERTAINTY_ALLOWED, check_rate_range, check_uncertainty
 from .tables import with_tables
@@ -185,6 +185,7 @@ class Site(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    LOADER_FIELDS: ClassVar[tuple[str, ...]] = ("notes",)  # no file sets them
 
     # 200 characters: a long Chinese place name with its English one fits; a 10 KB name
     # drew a 183-megapixel chart title in 42 s
@@ -273,8 +274,7 @@ class Site(BaseModel):
         for amounts in value.values():
             for key, amount in amounts.items():
                 if key not in QUANTITIES:
-                    raise InvalidValue("unknown_quantity", key=key,
-                                       quantities=", ".join(QUANTITIES))
+                    raise InvalidValue("unknown_quantity", key=key)
                 if not amount >= 0:
                     raise InvalidValue("amounts_not_negative", key=key)
         return value
@@ -299,7 +299,7 @@ class Site(BaseModel):
     @field_validator("green_power")
     @classmethod
     def _green(cls, value: dict[int, float]) -> dict[int, float]:
-        return check_year_path(value, 0, 1, "share") if value else value
+        return check_year_path(value, 0, 1, Message("unit_share")) if value else value
 
     @model_validator(mode="after")
     def _known_features(self) -> Site:
@@ -589,7 +589,7 @@ def site_from_dict(data: dict[str, Any], name: str | Path = "site") -> Site:
     """
     if isinstance(data, dict) and "notes" in data:  # the loader's own remarks, not a key
         raise InputError(name, "unknown_field", field="notes",
-                         allowed=", ".join(key for key in Site.model_fields if key != "notes"))
+                         allowed=", ".join(written_fields(Site)))
     if isinstance(data, dict) and data.get("implementation") is not None:
         check_implementation(data["implementation"], name)
     site = validated(Site, data, name, None, ALLOWED)

@@ -1,0 +1,81 @@
+"""typer's (click's) own errors about the command line (`--method topsys`, `--draws -5`, an
+unknown option) as the one-line InputError every other bad input gives, in the catalogue's
+words: typer checks a value with pydantic and keeps pydantic's error as the cause."""
+
+from __future__ import annotations
+
+import sys
+import typing
+from enum import Enum
+from typing import Any
+
+import typer
+
+from ..errors import InputError, Message
+from .common import ERRORS_IN, Lang
+
+# click's exceptions: click.exceptions, or the copy typer bundles since 0.2x
+_click = sys.modules[typer.BadParameter.__module__]
+UsageError = _click.UsageError
+# `roadmap` or `roadmap catalog` alone: the help, shown as click shows it (older click: none)
+NoArgsIsHelp = getattr(_click, "NoArgsIsHelpError", ())
+
+
+def usage_error(error: Any) -> InputError:
+    """The InputError of click's `error` (a UsageError): the option (or the command) it is
+    about, the problem in our words and, for a choice, the values allowed."""
+    param, command = getattr(error, "param", None), _command(error)
+    if isinstance(error, _click.MissingParameter) and param is not None:
+        choices = _choices(param)
+        return InputError(command, "missing_argument", name=_option_name(param),
+                          allowed=", ".join(choices) if choices else None)
+    if isinstance(error, _click.BadParameter) and param is not None:
+        option = _option_name(param)
+        cause = error.__cause__
+        details = cause.errors(include_url=False) if hasattr(cause, "errors") else []
+        if choices := _choices(param):
+            given = details[0]["input"] if details else None
+            return InputError(option, "not_allowed", value=repr(given),
+                              allowed=", ".join(choices))
+        if details:
+            from ..inputs.files import pydantic_message
+
+            return InputError(option, pydantic_message(details[0]))
+    name = getattr(error, "option_name", None)
+    if isinstance(error, _click.NoSuchOption):
+        return InputError(command, "no_such_option", option=name,
+                          allowed=Message("see_help", command=command))
+    if isinstance(error, _click.BadOptionUsage) and name:
+        return InputError(name, "option_needs_value")
+    return InputError(command, "command_line", text=error.format_message(),
+                      allowed=Message("see_help", command=command))
+
+
+def _command(error: Any) -> str:
+    context = getattr(error, "ctx", None)
+    return context.command_path if context is not None else "roadmap"
+
+
+def _option_name(param: Any) -> str:
+    """`--method` for an option (its long name), `SITE.yaml` for an argument."""
+    long_names = [name for name in param.opts if name.startswith("--")]
+    return long_names[0] if long_names else param.metavar or param.name.upper()
+
+
+def _choices(param: Any) -> tuple[str, ...]:
+    """The values an option of an Enum (or a list of one) takes; () for any other."""
+    runtime = getattr(param, "get_runtime_param", None)  # typer's own parameters (0.2x)
+    annotation = runtime().annotation if runtime else None
+    for kind in (annotation, *typing.get_args(annotation)):
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            return tuple(str(member.value) for member in kind)
+    return ()
+
+
+def asked_language(args: list[str]) -> str:
+    """The command's --lang as written anywhere on the command line (the last), for an
+    error click finds before it reaches the option; else the language set so far."""
+    values = [value for flag, value in zip(args, args[1:], strict=False) if flag == "--lang"]
+    values += [arg.removeprefix("--lang=") for arg in args if arg.startswith("--lang=")]
+    known = [value for value in values if value in Lang.__members__]
+    return known[-1] if known else ERRORS_IN.get()
