@@ -594,3 +594,28 @@ def test_a_budgets_prerequisite_of_an_included_measure_says_so(catalog, graph):
     assert reasons["town-near-zero-action-plan"].startswith("included by the site profile")
     assert reasons["town-low-carbon-development-plan"].startswith(
         "needed by a measure the site profile includes; rank")
+
+
+def test_widespread_year_is_where_the_model_reaches_wide_adoption(catalog, graph):
+    """The community's mid-term measures start in 2027, inside their popularisation period:
+    the study's ○ column reads 2027 for all, while the model's S-curve reaches about
+    `adoption_at_end` at the period's end, or `min_ramp_years` after the start if later."""
+    from roadmap.model.pathway import site_model
+
+    site = load_site(ROOT / "catalogs" / "sites" / "community.yaml")
+    frame = plan_for(catalog, graph, site).frame.set_index("id")
+    assert frame.loc["com-biomass-energy", ["start_year", "popularization_year",
+                                            "widespread_year"]].tolist() == [2027, 2027, 2035]
+    assert frame.loc["com-green-travel", ["start_year", "popularization_year",
+                                          "widespread_year"]].tolist() == [2027, 2027, 2032]
+    ids = list(frame.index)
+    model = site_model(site, catalog, ids)
+    starts = frame["start_year"].to_dict()
+    curves = model.effects.curves(model.base.years, site.assumptions.adoption_at_end,
+                                  site.assumptions.min_ramp_years, starts)
+    for tech_id in ("com-biomass-energy", "com-green-travel"):
+        year = int(frame.loc[tech_id, "widespread_year"])
+        column = list(model.base.years).index(year)
+        curve = curves[model.effects.ids.index(tech_id)]
+        # the logistic reaches 0.95 there, rescaled to leave 0 at the start: 0.947
+        assert curve[column] == pytest.approx(0.9 / 0.95) and curve[column - 1] < 0.93

@@ -19,6 +19,7 @@ from roadmap.rendering.document import (
     SENTENCE_COLUMNS,
     investment_lines,
     method_section,
+    near_zero_lines,
     roadmap_section,
     scenario_table,
     uncertainty_lines,
@@ -280,3 +281,19 @@ def test_a_phase_without_measures_is_a_sentence_not_an_empty_table(analyses):
                                       "becomes widespread in these phases: Long term (2035-2050)."]
     part = roadmap_section(analyses["xiaolan-town"], "en")
     assert part["paragraphs"] == [] and len(part["tables"]) >= 3
+
+
+def test_a_roadmap_that_is_the_technical_potential_says_so(analyses):
+    """The ceramics plant's roadmap takes its 15 applicable measures, none delayed: its
+    technical potential is the same pathway, which the near-zero text says first. Xiaolan's
+    top 15 leave measures out: no such sentence."""
+    ceramics, xiaolan = analyses["ceramics-plant"], analyses["xiaolan-town"]
+    for analysis in (ceramics, xiaolan):
+        same = (analysis.scenarios["roadmap"].by_year["net"]
+                .equals(analysis.scenarios["potential"].by_year["net"]))
+        assert same == (analysis is ceramics)
+    assert near_zero_lines(ceramics, "en")[0] == (
+        "The roadmap already takes every applicable measure, none of them delayed: the "
+        "technical potential is the roadmap.")
+    assert near_zero_lines(ceramics, "zh")[1].startswith("即使全部适用措施达到技术潜力")
+    assert not any("is the roadmap" in line for line in near_zero_lines(xiaolan, "en"))

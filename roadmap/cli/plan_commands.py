@@ -225,14 +225,15 @@ def _phase_table(rows, phase: str, start: int, end: int, lang: str) -> Table:
     title = each_language(lambda one: text("plan_phase", one, phase=term("phase_title", phase, one),
                                            start=start, end=end, count=len(rows)), lang, " / ")
     table = Table(title=title, title_justify="left")
-    for name in ("start_year", "popularization_year", "id", "measure"):
+    for name in ("start_year", "popularization_year", "widespread_year", "id", "measure"):
         table.add_column(column(name, lang))
     table.add_column("★")
     table.add_column(column("reason", lang))
     for _, row in rows.iterrows():
         reason = row["reason"] + (f"; starts with {row['delayed_by']}"
                                   if row["delayed_by"] else "")
-        table.add_row(str(row["start_year"]), str(row["popularization_year"]), row["id"],
+        table.add_row(str(row["start_year"]), str(row["popularization_year"]),
+                      str(row["widespread_year"]), row["id"],
                       label(row["name_zh"], row["name_en"], lang), str(row["recommendation"]),
                       sentence(reason, lang))
     return table

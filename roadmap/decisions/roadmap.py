@@ -18,14 +18,15 @@ from ..inputs.dependencies import (
     prerequisites_only,
 )
 from ..inputs.site import Site
+from ..model.effects import widespread_year
 from .ranking import Ranking, method_spec, no_gain_reasons
 
 HORIZON = 2050
 PHASE_NAMES = ("near", "mid", "long")
 STUDY_BOUNDARIES = (2025, 2035)  # the study's periods 2020-2025 / 2025-2035 / 2035-2050
 COLUMNS = ["id", "domain", "category", "category_en", "name_zh", "name_en", "phase",
-           "start_year", "popularization_year", "rank", "score", "recommendation", "reason",
-           "delayed_by"]
+           "start_year", "popularization_year", "widespread_year", "rank", "score",
+           "recommendation", "reason", "delayed_by"]
 LEFT_OUT_COLUMNS = ["id", "name_zh", "name_en", "rank", "reason"]
 
 
@@ -222,6 +223,7 @@ def _schedule(graph: nx.DiGraph, catalog: Catalog, ranked: pd.DataFrame,
             "category_en": tech.category_en, "name_zh": tech.name_zh, "name_en": tech.name_en,
             "phase": phase_of(max(year, popularization_year(tech)), site), "start_year": year,
             "popularization_year": max(year, popularization_year(tech)),
+            "widespread_year": widespread_year(tech, year, site.assumptions.min_ramp_years),
             "rank": ranked["rank"].get(tech_id), "score": ranked["score"].get(tech_id),
             "recommendation": tech.recommendation, "reason": reasons[tech_id],
             "delayed_by": delayed_by,

@@ -24,6 +24,13 @@ REMOVING = ("efficiency", "structure", "electrification", "fuel_switch", "captur
 MU_PER_HA = 15.0
 
 
+def widespread_year(tech: Technology, start: int, min_ramp: int) -> int:
+    """The year a measure started in `start` reaches `adoption_at_end` of full adoption:
+    the end of its popularisation period, at least `min_ramp` years after its start, as
+    `Effects.curves` draws it (without a Monte Carlo shift)."""
+    return max(PERIOD_END[popularization_year(tech)], start + min_ramp)
+
+
 def adoption(years: np.ndarray, start, end, at_end: float) -> np.ndarray:
     """Share of full adoption by year: 0 up to `start`, a logistic S-curve rising to
     `at_end` in `end` and towards 1 after; rescaled so that it leaves 0 at `start`.

@@ -7,6 +7,7 @@ tables ((caption, DataFrame of formatted text) pairs)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..decisions.implementation import ImplementationPlan
@@ -345,7 +346,8 @@ def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
             empty.append((phase, start, end))
             continue
         tables.append((_phase_heading(phase, start, end, lang), shown_table(
-            rows[["id", "name_zh", "name_en", "start_year", "popularization_year", "reason"]],
+            rows[["id", "name_zh", "name_en", "start_year", "popularization_year",
+                  "widespread_year", "reason"]],
             lang)))
     left_out = analysis.roadmap.left_out
     if len(left_out):  # the ranked rows a reader would miss between the roadmap's ranks
@@ -459,7 +461,12 @@ def chance_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 
 def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
-    return [near_zero_text(analysis.near_zero, lang, analysis.site.land_area_ha)]
+    """What the technical potential leaves above near zero; first, where the roadmap already
+    is the technical potential (every applicable measure, none delayed), that it is."""
+    roadmap, potential = (analysis.scenarios[name].by_year["net"].to_numpy()
+                          for name in ("roadmap", "potential"))
+    same = [text("potential_is_roadmap", lang)] if np.array_equal(roadmap, potential) else []
+    return [*same, near_zero_text(analysis.near_zero, lang, analysis.site.land_area_ha)]
 
 
 def near_zero_text(gap: NearZeroGap, lang: str, land_ha: float | None = None) -> str:
