@@ -15,6 +15,7 @@ import pytest
 
 from roadmap.decisions import portfolio as portfolio_module
 from roadmap.decisions.roadmap import select_measures
+from roadmap.model.pathway import fossil_added
 from roadmap.rendering.document import (
     SENTENCE_COLUMNS,
     investment_lines,
@@ -297,3 +298,18 @@ def test_a_roadmap_that_is_the_technical_potential_says_so(analyses):
         "technical potential is the roadmap.")
     assert near_zero_lines(ceramics, "zh")[1].startswith("即使全部适用措施达到技术潜力")
     assert not any("is the roadmap" in line for line in near_zero_lines(xiaolan, "en"))
+
+
+def test_a_switch_to_a_fossil_fuel_is_named_with_what_it_still_emits(analyses):
+    """The hub's natural-gas buses: their gas emits 440 t/yr beyond business as usual in
+    2050 (its 2050 gas cell, 1,565 t against 1,125), said after the near-zero gap."""
+    hub = analyses["transport-hub"]
+    added = fossil_added(hub.scenarios["roadmap"])
+    assert list(added) == ["trn-natural-gas-vehicles"]
+    cells = hub.scenarios["roadmap"].cells.query("year == 2050 and carrier == 'gas'")
+    assert added["trn-natural-gas-vehicles"] == pytest.approx(
+        (cells["emissions"] - cells["bau"]).sum())
+    assert near_zero_lines(hub, "en")[-1].startswith(
+        "Natural-gas vehicles (440 tCO2e/yr) switch to a fossil fuel")
+    assert near_zero_lines(hub, "zh")[-1].startswith("天然气汽车（440吨CO2e/年）改用的化石燃料")
+    assert fossil_added(analyses["xiaolan-town"].scenarios["roadmap"]) == {}

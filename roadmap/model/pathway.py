@@ -32,7 +32,7 @@ from ..inputs.assumptions import GRADES, Assumptions
 from ..inputs.catalog import Catalog
 from ..inputs.dependencies import exclusive_conflicts
 from ..inputs.site import Site, interpolate
-from ..inputs.vocabulary import FUNCTION_OF_EFFECT
+from ..inputs.vocabulary import FOSSIL, FUNCTION_OF_EFFECT
 from .baseline import Baseline, build_baseline
 from .effects import Effects, measure_effects
 
@@ -769,6 +769,22 @@ def near_zero_gap(potential: Pathway) -> NearZeroGap:
     uptake_per_ha = site.assumptions.sink_uptake_per_mu * 15
     return NearZeroGap(year, required, net, gap, green_closes / grid if grid > 0 else 0.0,
                        green_closes, (gap - green_closes) / uptake_per_ha, residual)
+
+
+def fossil_added(pathway: Pathway) -> dict[str, float]:
+    """tCO2e/yr each of the scenario's measures that moves energy to a fossil fuel (natural-
+    gas buses, coal-to-gas) emits from that fuel in the target year beyond business as
+    usual, where it does: its credit is net of them, but they stay in a near-zero year."""
+    model = pathway.model
+    pairs, column = model.pairs, -1
+    moved = (pathway.state.removed - model.bau_state.removed)[:, column] * pairs.ratio
+    fossil = np.isin([model.base.cells[t][1] if t >= 0 else "" for t in pairs.target], FOSSIL)
+    emitted = moved * model.inputs.factor[np.maximum(pairs.target, 0), column] * fossil
+    added: dict[str, float] = {}
+    for pair in np.flatnonzero(emitted > 0):
+        tech_id = model.effects.ids[pairs.measure[pair]]
+        added[tech_id] = added.get(tech_id, 0.0) + float(emitted[pair])
+    return added
 
 
 def standalone_runs(model: SiteModel, ids: Iterable[str]) -> dict[str, Pathway]:

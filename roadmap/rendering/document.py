@@ -16,7 +16,7 @@ from ..decisions.ranking import without_stand_in_costs
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
 from ..model.economics import GRADE, cost_year, decision_year, investment_totals, money_of
-from ..model.pathway import GREEN_POWER, NearZeroGap
+from ..model.pathway import GREEN_POWER, NearZeroGap, fossil_added
 from ..workflow import SiteAnalysis, target_year_of
 from .messages import (
     assumption_origin,
@@ -466,7 +466,24 @@ def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     roadmap, potential = (analysis.scenarios[name].by_year["net"].to_numpy()
                           for name in ("roadmap", "potential"))
     same = [text("potential_is_roadmap", lang)] if np.array_equal(roadmap, potential) else []
-    return [*same, near_zero_text(analysis.near_zero, lang, analysis.site.land_area_ha)]
+    return [*same, near_zero_text(analysis.near_zero, lang, analysis.site.land_area_ha),
+            *fossil_lines(analysis, lang)]
+
+
+def fossil_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """The roadmap's measures switching to a fossil fuel, with what it still emits in the
+    target year (`fossil_added`): a transition a near-zero plan replaces."""
+    added = fossil_added(analysis.scenarios["roadmap"])
+    if not added:
+        return []
+
+    def build(one: str) -> str:
+        opening, closing = ("（", "）") if one == "zh" else (" (", ")")
+        named = [f"{label(tech.name_zh, tech.name_en, one)}{opening}{tonnes(value, one)}{closing}"
+                 for tech, value in ((analysis.catalog.get(i), v) for i, v in added.items())]
+        return text("fossil_added", one, year=analysis.site.target_year,
+                    measures=("、" if one == "zh" else ", ").join(named))
+    return [each_language(build, lang, " ")]
 
 
 def near_zero_text(gap: NearZeroGap, lang: str, land_ha: float | None = None) -> str:
