@@ -571,7 +571,7 @@ def test_a_programme_costs_what_xiaolan_budgeted_for_one_whatever_it_abates(cata
 def test_electric_buses_cost_their_purchase_premium_not_the_plan_s_transport_programme(catalog):
     """The hub's 100 buses burn 5,850 t of diesel's CO2 a year, 219 MWh each. Its electric
     buses are priced per MWh of diesel they no longer burn: at full adoption they replace
-    a share of the fleet, and in the roadmap they pay back in about 12 years, as e-buses
+    a share of the fleet, and in the roadmap they pay back in about 8 years (2050), as e-buses
     without subsidy do (2 years at the transport programme's 3,000 yuan per t/yr, about
     15万 a bus). Fuel-cell buses cost more; natural-gas buses stay programme-priced."""
     from roadmap.workflow import Options, analyse_site

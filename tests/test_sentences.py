@@ -18,6 +18,7 @@ from roadmap.decisions.roadmap import select_measures
 from roadmap.model.pathway import fossil_added
 from roadmap.rendering.document import (
     SENTENCE_COLUMNS,
+    grade_cost_lines,
     investment_lines,
     method_section,
     near_zero_lines,
@@ -313,3 +314,19 @@ def test_a_switch_to_a_fossil_fuel_is_named_with_what_it_still_emits(analyses):
         "Natural-gas vehicles (440 tCO2e/yr) switch to a fossil fuel")
     assert near_zero_lines(hub, "zh")[-1].startswith("天然气汽车（440吨CO2e/年）改用的化石燃料")
     assert fossil_added(analyses["xiaolan-town"].scenarios["roadmap"]) == {}
+
+
+def test_the_summary_says_how_much_is_costed_from_the_grade_alone(analyses):
+    """Half the community's roadmap has no cost family: the executive summary says so
+    beside the investment, with the capital those indicative costs add up to."""
+    community = analyses["community"]
+    graded = community.economics.query("cost_basis == 'grade'")
+    assert (len(graded), len(community.economics)) == (8, 16)
+    assert grade_cost_lines(community, "en") == [
+        f"8 of the roadmap's 16 measures have no cost family and are costed from the study's "
+        f"economics grade alone ({money(graded['investment_10k_yuan'].sum(), 'en')} at full "
+        "adoption): indicative figures the ranking and the budget read; check them against "
+        "quotes."]
+    summary = report_context(community, "zh")["sections"][0]
+    assert any(line.startswith("路线图的16项措施中有8项没有适用的成本类别")
+               for line in summary["investment"])

@@ -129,7 +129,8 @@ def executive_summary(analysis: SiteAnalysis, lang: str) -> dict:
         figures=["roadmap"],
         tables=[(text("milestones", lang), milestone_table(analysis, lang))],
         verdicts=[text("verdicts", lang), *_lines(verdict_lines, analysis, lang)],
-        investment=[text("investment", lang), *_lines(investment_lines, analysis, lang)],
+        investment=[text("investment", lang), *_lines(investment_lines, analysis, lang),
+                    *_lines(grade_cost_lines, analysis, lang)],
         uncertainties=[text("uncertainties", lang), *_lines(uncertainty_lines, analysis, lang)])
 
 
@@ -194,6 +195,17 @@ def verdict_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
             text("target_missed", lang, kind=term("target_kind", c.kind, lang), year=c.year,
                  extra=tonnes(c.extra_abatement, lang))
             for c in analysis.targets]
+
+
+def grade_cost_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """How many of the roadmap's measures no cost family prices (`cost_basis` grade): an
+    indicative capex from the ➕ grade, which the ranking and the budget read."""
+    economics = analysis.economics
+    graded = economics[economics["cost_basis"] == GRADE]
+    if graded.empty:
+        return []
+    return [text("grade_costed_line", lang, count=len(graded), total=len(economics),
+                 capital=money(graded["investment_10k_yuan"].sum(), lang))]
 
 
 def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
