@@ -144,9 +144,3 @@ def holding_notes() -> Iterator[list[Message]]:
     finally:
         _HELD_NOTES.reset(token)
 
-
-def in_language(message: Message, lang: str) -> str:
-    """A message in zh, en, or both on one line: the Chinese / the English."""
-    if lang == "both":
-        return " / ".join(message.said(one) for one in ("zh", "en"))
-    return message.said(lang)

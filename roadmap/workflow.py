@@ -116,14 +116,9 @@ class SiteAnalysis:
                         "name_en"], rows=len(self.roadmap.frame))
 
 
-def target_year_of(site: Site) -> int:
-    """The year of the site's target, or its target year when it sets none."""
-    return site.target.year if site.target else site.target_year
-
-
 def report_years(site: Site) -> list[int]:
-    """2025, 2035 and the target's year (`target_year_of`), inside the pathway."""
-    return sorted({y for y in (2025, 2035, target_year_of(site))
+    """2025, 2035 and the target's year (`Site.goal_year`), inside the pathway."""
+    return sorted({y for y in (2025, 2035, site.goal_year)
                    if site.base_year <= y <= site.target_year})
 
 

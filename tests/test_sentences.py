@@ -264,8 +264,7 @@ def test_a_rank_the_weights_never_move_is_said_as_kept():
                           "p_top_k": [1.0, 1.0], "unstable": [False, False]})
     analysis = SimpleNamespace(stability=SimpleNamespace(frame=frame, top_k=1),
                                roadmap=SimpleNamespace(frame=frame[["id"]].head(1)),
-                               site=SimpleNamespace(growth_rate=0.02, target=None,
-                                                    target_year=2035),
+                               site=SimpleNamespace(growth_rate=0.02, goal_year=2035),
                                uncertainty=None, years=[2035])
     assert uncertainty_lines(analysis, "en")[0] == \
         "A: its rank stays 1 whatever the weights (probability of the top 1: 100%)."

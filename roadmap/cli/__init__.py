@@ -10,7 +10,8 @@ import sys
 
 import typer
 
-from ..errors import InputError, Message, holding_notes, in_language
+from ..errors import InputError, Message, holding_notes
+from ..rendering.messages import each_language
 from . import (  # noqa: F401 - importing registers the commands
     catalog_commands,
     pathway_commands,
@@ -35,7 +36,8 @@ def main(argv: list[str] | None = None) -> None:
         with holding_notes() as notes:
             status = app(args=args, prog_name="roadmap", standalone_mode=False)
         for said in notes:  # after the work, so that an error's line stays alone
-            typer.echo(in_language(Message("note", line=said), ERRORS_IN.get()), err=True)
+            typer.echo(each_language(Message("note", line=said).said, ERRORS_IN.get(), " / "),
+                       err=True)
     except InputError as error:
         if "--debug" in args:
             raise

@@ -12,7 +12,7 @@ from ..errors import METHOD_OPTION, InputError, Message, naming_the_profile
 from ..rendering.cells import to_csv
 from ..rendering.messages import column, each_language, term, text, word
 from ..rendering.numbers import number, percent, tonnes
-from ..rendering.style import label
+from ..rendering.style import bracketed, label
 from .common import (
     MAX_DRAWS,
     ChartForceOption,
@@ -277,5 +277,4 @@ def _measure(catalog: Catalog, tech_id: str, lang: str) -> str:
     if tech_id not in catalog:
         return tech_id
     tech = catalog.get(tech_id)
-    name = label(tech.name_zh, tech.name_en, lang)
-    return f"{name}（{tech_id}）" if lang == "zh" else f"{name} ({tech_id})"
+    return bracketed(label(tech.name_zh, tech.name_en, lang), tech_id, lang)

@@ -515,7 +515,7 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     if objective not in OBJECTIVES:
         raise InputError("--objective", "unknown_objective", objective=objective,
                          allowed=", ".join(OBJECTIVES))
-    year = year or (site.target.year if site.target else site.target_year)
+    year = year or site.goal_year
     ids = [i for i in ranking.frame["id"] if i in model.effects.ids]
     weights = _merit(ranking, ids) if objective == "score" else np.ones(len(ids))
     capex = (capex if capex is not None else measure_capex(model, ids)).set_index("id").loc[ids]

@@ -345,6 +345,11 @@ class Site(BaseModel):
         year (the emissions data's year)."""
         return self.start_year or self.base_year + 1
 
+    @property
+    def goal_year(self) -> int:
+        """The year of the site's target, or its target year when it sets none."""
+        return self.target.year if self.target else self.target_year
+
     def drawn_range(self, name: str) -> tuple[float, float] | str | None:
         """The profile's Monte Carlo range of an input: (low, high), "fixed" or None."""
         given = self.uncertainty.get(name)

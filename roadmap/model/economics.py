@@ -264,8 +264,9 @@ def stock_scales(pathway: Pathway, ids: Iterable[str]) -> np.ndarray:
                                     if model.effects.types[r] in CONVERTING])
     scales = np.ones((len(rows), len(model.base.years)))
     for n, row in enumerate(rows):
-        if model.effects.ids[row] in alone:
-            by_itself = _converted(alone[model.effects.ids[row]], row)
+        own = alone.get(model.effects.ids[row])
+        if own is not None and own is not pathway:  # its own stand-alone run: 1 by definition
+            by_itself = _converted(own, row)
             np.divide(_converted(pathway, row), by_itself, out=scales[n], where=by_itself > 0)
     return scales
 

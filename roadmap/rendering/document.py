@@ -17,7 +17,7 @@ from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
 from ..model.economics import GRADE, cost_year, decision_year, investment_totals, money_of
 from ..model.pathway import GREEN_POWER, NearZeroGap, fossil_added
-from ..workflow import SiteAnalysis, target_year_of
+from ..workflow import SiteAnalysis
 from .messages import (
     assumption_origin,
     cite,
@@ -41,7 +41,7 @@ from .numbers import (
     site_tonnes,
     tonnes,
 )
-from .style import label
+from .style import bracketed, label
 
 # Which vocabulary a column's values belong to, and which columns hold English sentences.
 VOCABULARY_COLUMNS = {"domain": "domain", "source": "source", "phase": "phase",
@@ -170,7 +170,7 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
             ["net_p10", "net_p90"]])
     rows = by_year.loc[[y for y in analysis.years if y in by_year.index]]
     table = pd.DataFrame({"year": rows.index})
-    scale, _, _, decimals = site_tonnes(analysis.pathway.by_year["bau"].max(), lang)
+    scale, _, _, decimals = _site_unit(analysis, lang)
     unit = _unit_suffix(analysis, lang)  # English tables count in tonnes
 
     def shown(value: float) -> str:
@@ -304,7 +304,7 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                  name=label(widest["name_zh"], widest["name_en"], lang), low=low, high=high,
                  k=result.top_k, p=percent(widest["p_top_k"])),
             text("uncertainty_growth", lang, growth=shown_growth,
-                 year=target_year_of(analysis.site)),
+                 year=analysis.site.goal_year),
             text("uncertainty_catalog", lang)]
 
 
@@ -400,11 +400,15 @@ def pathway_section(analysis: SiteAnalysis, lang: str) -> dict:
                                *_lines(near_zero_lines, analysis, lang)], tables=tables)
 
 
+def _site_unit(analysis: SiteAnalysis, lang: str) -> tuple[float, str, str, int]:
+    """`site_tonnes` of the site: the unit its report counts tonnes in."""
+    return site_tonnes(analysis.pathway.by_year["bau"].max(), lang)
+
+
 def _unit_suffix(analysis: SiteAnalysis, lang: str) -> str:
     """"_10kt" where the site's Chinese report counts in 万吨 (`site_tonnes`), else "":
     the suffix of the message keys naming tonnes in that unit."""
-    scale = site_tonnes(analysis.pathway.by_year["bau"].max(), lang)[0]
-    return "_10kt" if scale == 1e4 else ""
+    return "_10kt" if _site_unit(analysis, lang)[0] == 1e4 else ""
 
 
 def in_site_unit(frame: pd.DataFrame, analysis: SiteAnalysis, lang: str,
@@ -415,7 +419,7 @@ def in_site_unit(frame: pd.DataFrame, analysis: SiteAnalysis, lang: str,
     suffix = _unit_suffix(analysis, lang)
     if not suffix:
         return frame
-    scale, _, _, decimals = site_tonnes(analysis.pathway.by_year["bau"].max(), lang)
+    scale, _, _, decimals = _site_unit(analysis, lang)
     shown = frame.copy()
     for name in [c for c in columns if c in shown.columns]:
         shown[name] = [fixed(v / scale, decimals) for v in shown[name]]
@@ -428,7 +432,7 @@ def bau_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     figures show, whether it falls while the economy grows, rises all the same, or moves
     without growth, from the base year to the target's."""
     site, first = analysis.site, analysis.site.base_year
-    last = target_year_of(site)
+    last = site.goal_year
     grid = interpolate(site.grid_path(), [first, last])
     bau = analysis.scenarios["bau"].by_year.set_index("year")["net"]
     key = "bau_line_no_growth" if not _grows(site.growth_rate) else \
@@ -490,8 +494,7 @@ def fossil_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         return []
 
     def build(one: str) -> str:
-        opening, closing = ("（", "）") if one == "zh" else (" (", ")")
-        named = [f"{label(tech.name_zh, tech.name_en, one)}{opening}{tonnes(value, one)}{closing}"
+        named = [bracketed(label(tech.name_zh, tech.name_en, one), tonnes(value, one), one)
                  for tech, value in ((analysis.catalog.get(i), v) for i, v in added.items())]
         return text("fossil_added", one, year=analysis.site.target_year,
                     measures=("、" if one == "zh" else ", ").join(named))
@@ -760,8 +763,7 @@ def _row_names(schedule: pd.DataFrame, lang: str) -> list[str]:
 def _defaulted(value: str, field: str, defaults: str, lang: str) -> str:
     """A value, marked when it is the category's default."""
     if field in defaults.split(";"):
-        return f"{value}（{plan_text('default_mark', lang)}）" if lang == "zh" else \
-            f"{value} ({plan_text('default_mark', lang)})"
+        return bracketed(value, plan_text("default_mark", lang), lang)
     return value
 
 
@@ -796,12 +798,11 @@ def funding_table(plan: ImplementationPlan, lang: str) -> pd.DataFrame:
     totals = [*schedule["total"], total_row["total"]]
     table[plan_text("total", lang)] = [number(v) if pd.notna(v) else plan_text("unknown", lang)
                                        for v in totals]
-    with_share = "{}（{}）" if lang == "zh" else "{} ({})"  # Chinese brackets in Chinese
     for key in FUNDING:
         values = [*schedule[key], total_row[key]]
         table[plan_text(key, lang)] = [
             plan_text("unknown", lang) if pd.isna(v) else
-            with_share.format(number(v), _share(v / t)) if v > 0 and t > 0 else number(v)
+            bracketed(number(v), _share(v / t), lang) if v > 0 and t > 0 else number(v)
             for v, t in zip(values, totals, strict=True)]
     return table.astype(str)
 

@@ -64,6 +64,12 @@ def check_lang(lang: str) -> None:
         raise InputError("--lang", "unknown_language", lang=lang, allowed=", ".join(LANGS))
 
 
+def bracketed(text: object, detail: object, lang: str) -> str:
+    """`text` with `detail` after it in brackets: Chinese ones in Chinese, 名称（编号）,
+    else `text (detail)`."""
+    return f"{text}（{detail}）" if lang == "zh" else f"{text} ({detail})"
+
+
 def label(zh: str, en: str, lang: str) -> str:
     """Text in one language or both; a shared leading symbol (△, ★1) is written once."""
     if lang == "both":
