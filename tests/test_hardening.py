@@ -475,6 +475,37 @@ def test_ctrl_c_during_run_keeps_the_earlier_folder_and_leaves_nothing(tmp_path)
     assert (folder / MARKER).read_text() == before
 
 
+def _converting_ctrl_c(*args, **kwargs):
+    """Ctrl-C while C code runs that turns the KeyboardInterrupt into an error of its own
+    (matplotlib, loading its renderer: ImportError "initialization failed")."""
+    try:
+        signal.raise_signal(signal.SIGINT)
+    except KeyboardInterrupt:
+        raise ImportError("initialization failed") from None
+
+
+def test_ctrl_c_reported_by_a_library_as_its_own_error_still_ends_as_interrupted(
+        tmp_path, capsys, monkeypatch):
+    import roadmap.batch
+
+    monkeypatch.setattr(roadmap.batch, "run_site", _converting_ctrl_c)
+    status, out, err = run(capsys, "run", str(SITES / "xiaolan-town.yaml"), "-o",
+                           str(tmp_path / "site"))
+    assert (status, out, err) == (130, "", "")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+def test_the_same_error_without_ctrl_c_is_not_taken_for_one(tmp_path, capsys, monkeypatch):
+    import roadmap.batch
+
+    def failing(*args, **kwargs):
+        raise ImportError("initialization failed")
+
+    monkeypatch.setattr(roadmap.batch, "run_site", failing)
+    with pytest.raises(ImportError):
+        run(capsys, "run", str(SITES / "xiaolan-town.yaml"), "-o", str(tmp_path / "site"))
+
+
 def test_batch_forks_no_more_processes_than_sites(tmp_path, monkeypatch):
     import multiprocessing
 
