@@ -55,6 +55,12 @@ DEFAULT_CAPS = {
     "sink": _grade_table((0.005, 0.01, 0.02, 0.03, 0.05)),
     "enabling": _grade_table((0.005, 0.01, 0.015, 0.02, 0.03)),
 }
+# The part of a site's transport energy that the measures requiring a feature act on, with
+# its range (project assumption: `Assumptions.feature_shares`).
+FEATURE_SHARE_TABLE = {"port": (0.10, 0.03, 0.30), "cargo_port": (0.02, 0.005, 0.05),
+                       "airport": (0.10, 0.03, 0.30)}
+DEFAULT_FEATURE_SHARES = {name: value for name, (value, _, _) in FEATURE_SHARE_TABLE.items()}
+FEATURE_SHARE_RANGES = {name: (low, high) for name, (_, low, high) in FEATURE_SHARE_TABLE.items()}
 # The latest published grid factor: Monte Carlo draws vary a grid path only after it.
 GRID_MEASURED_UNTIL = 2022
 CAP_SPREAD = (0.6, 1.4)  # each cap's range: x0.6 to x1.4 (project assumption)
@@ -177,6 +183,15 @@ class Assumptions(BaseModel):
     caps: dict[str, dict[int, float]] = _field(
         DEFAULT_CAPS, "project assumption: technical potential of one measure by ▼ grade "
         "(README's model page)", f"each cap x{CAP_SPREAD[0]}-x{CAP_SPREAD[1]}")
+    feature_shares: dict[str, float] = _field(
+        DEFAULT_FEATURE_SHARES,
+        "project assumption: the share of a site's transport energy used by the equipment "
+        "of a feature, the part of the transport cells that a measure requiring the feature "
+        "acts on: ships calling at the site's ports (port), cargo-port cranes and yard "
+        "machinery (cargo_port), aircraft fuelled at its airport (airport); road vehicles "
+        "and rail use the rest. An order of magnitude for a town or city with the feature "
+        "(road transport burns most of a Chinese city's transport fuel); the documents give "
+        "no split: give the site's own", FEATURE_SHARE_RANGES)
     adoption_at_end: float = _field(
         0.95, "project assumption: the S-curve reaches this share of full adoption at the end "
         "of the popularisation period (the study's ○: widespread)", (0.85, 0.99),
@@ -235,7 +250,7 @@ class Assumptions(BaseModel):
         for old in RETIRED:
             data.pop(old, None)
         for name in ("emission_factors", "full_load_hours", "grid_factor",
-                     "electricity_split", "caps"):
+                     "electricity_split", "caps", "feature_shares"):
             if isinstance(data.get(name), dict):
                 default = cls.model_fields[name].default_factory()
                 if name == "caps":
@@ -261,6 +276,23 @@ class Assumptions(BaseModel):
             if any(v >= 1 for v in table.values()):
                 raise InvalidValue("shares_below_one", effect=effect)
         return value
+
+    @field_validator("feature_shares")
+    @classmethod
+    def _feature_shares(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) - set(DEFAULT_FEATURE_SHARES) or any(not 0 <= v <= 1
+                                                           for v in value.values()):
+            raise InvalidValue("feature_shares_allowed",
+                               features=", ".join(DEFAULT_FEATURE_SHARES))
+        return value
+
+    def feature_share(self, requires: tuple[str, ...], sector: str) -> float:
+        """The part of a cell a measure requiring `requires` acts on: in transport, the
+        smallest share of the features it requires; all of it elsewhere."""
+        if sector != "transport":
+            return 1.0
+        return min((self.feature_shares[f] for f in requires if f in self.feature_shares),
+                   default=1.0)
 
     @field_validator("emission_factors")
     @classmethod

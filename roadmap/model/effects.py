@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..inputs.assumptions import Assumptions
 from ..inputs.catalog import Catalog, Technology, earliest_start, popularization_year
 from ..inputs.vocabulary import FUELS, FUNCTION_OF_EFFECT, expand_cells
 from .baseline import Baseline
@@ -113,7 +114,8 @@ def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) ->
             site.assumptions.cap(effect.type, tech.abatement)
         if effect.type in REMOVING:
             if not effect.completes:  # a chain's part: its tonnes are credited on the other
-                _cells(baseline, tech, cap, share[row], target[row])
+                _cells(baseline, tech, cap, share[row], target[row],
+                       None if size and size.kind == "share" else site.assumptions)
             ratio[row] = effect.ratio or 0.0
         elif effect.type == "supply":
             generation[row] = _generation(tech, cap, demand, site)
@@ -130,9 +132,11 @@ def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) ->
 
 
 def _cells(baseline: Baseline, tech: Technology, cap: float, share: np.ndarray,
-           target: np.ndarray) -> None:
-    """Fill one measure's share (and target) row. Enabling measures without cells act on
-    every energy cell of the site."""
+           target: np.ndarray, assumptions: Assumptions | None) -> None:
+    """Fill one measure's share (and target) row: `cap` of the part of each cell its
+    required feature's equipment uses (`assumptions.feature_share`; None: a share the site
+    gave itself, of the whole cell). Enabling measures without cells act on every energy
+    cell of the site."""
     effect = tech.acts
     cells = expand_cells(effect.cells) if effect.cells else [
         (s, c) for s, c in baseline.cells if c in (*FUELS, "electricity")]
@@ -142,7 +146,8 @@ def _cells(baseline: Baseline, tech: Technology, cap: float, share: np.ndarray,
             continue
         if effect.target == carrier:  # a fuel does not switch to itself
             continue
-        share[row] = cap
+        share[row] = cap if assumptions is None else \
+            cap * assumptions.feature_share(tech.requires, sector)
         if effect.target:
             target[row] = baseline.index(sector, effect.target)
 
