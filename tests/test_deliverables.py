@@ -30,7 +30,7 @@ from roadmap.rendering.charts import wedge_chart
 from roadmap.rendering.docx import write_docx
 from roadmap.rendering.gantt import roadmap_chart
 from roadmap.rendering.messages import catalogue, cite, sentence, term
-from roadmap.rendering.numbers import approximate, money, number
+from roadmap.rendering.numbers import amounts, approximate, money, number
 from roadmap.rendering.style import category_colour
 from roadmap.workflow import Options, analyse_file
 from tests.helpers import run
@@ -351,6 +351,23 @@ def test_money_reads_in_each_language():
     assert (money(2010, "zh"), money(2010, "en")) == ("2,010万元", "20.1 million yuan")
 
 
+def test_small_english_amounts_read_in_yuan_and_compared_ones_share_a_unit():
+    """The building's grade-costed measures read "0.0501 million yuan" and its plan's local
+    funds "0.0039 million yuan": below a million an amount is counted in yuan; amounts of one
+    sentence share the unit of the smallest (no 1.65 million beside 0.0646 million)."""
+    assert (money(5.01, "zh"), money(5.01, "en")) == ("5.01万元", "50,100 yuan")
+    assert (money(0, "en"), money(99.99, "en"), money(100, "en")) == (
+        "0 yuan", "1,000,000 yuan", "1 million yuan")
+    assert amounts("en", total=165, local=6.46, none=0) == {
+        "total": "1,650,000 yuan", "local": "64,600 yuan", "none": "0 yuan"}
+    assert amounts("en", total=680000, budget=50000) == {
+        "total": "6,800 million yuan", "budget": "500 million yuan"}
+    assert amounts("en", total=680000, budget=200000)["total"] == "6.8 billion yuan"
+    # at most one step below the largest's unit: not 68,000,000,000 yuan
+    assert amounts("en", total=6.8e6, small=0.5)["total"] == "68,000 million yuan"
+    assert amounts("zh", total=165, local=6.46) == {"total": "165万元", "local": "6.46万元"}
+
+
 def test_large_estimates_are_not_shown_to_the_unit():
     assert (approximate(4593689, "zh"), approximate(4593689, "en")) == ("459万", "4.59 million")
     assert (approximate(48949, "zh"), approximate(48949, "en")) == ("4.89万", "48,900")
@@ -474,8 +491,9 @@ def test_the_report_reconciles_its_figures_for_a_client(xiaolan, nanao_runs):
     joined = " ".join(economics_lines(xiaolan, "en"))
     # the investment as measures spread, and fully adopted: the annex table's total
     full = xiaolan.economics["investment_10k_yuan"].sum()
-    assert "need about 6.43 billion yuan by 2050 as they spread" in joined
-    assert f"{money(full, 'en')} if each were fully adopted" in joined
+    # in the budget's unit, the smallest amount of the sentence (743 million yuan)
+    assert "need about 6,430 million yuan by 2050 as they spread" in joined
+    assert f"{money(full, 'en', [xiaolan.site.budget])} if each were fully adopted" in joined
     # which of the roadmap's measures the budget's choice leaves out, by name
     chosen = xiaolan.portfolio.frame.query("chosen")["id"]
     left = xiaolan.economics[~xiaolan.economics["id"].isin(chosen)]

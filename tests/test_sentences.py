@@ -222,9 +222,9 @@ def test_the_investment_total_names_the_year_it_runs_to(analyses):
     spend) was written "by 2035", one line above the cumulative spend by 2035."""
     for analysis in (analyses["community"], analyses["xiaolan-town"]):
         spend = analysis.investment.query("scenario == 'roadmap'")
-        total = money(spend["investment_10k_yuan"].sum(), "en")
-        line = investment_lines(analysis, "en")[0]
-        assert f"{total} by {analysis.site.target_year} as they spread" in line, line
+        total = money(spend["investment_10k_yuan"].sum(), "zh")
+        line = investment_lines(analysis, "zh")[0]
+        assert f"至{analysis.site.target_year}年投资约{total}" in line, line
     assert analyses["community"].years[-1] == 2035
 
 

@@ -32,6 +32,7 @@ from .messages import (
 )
 from .numbers import (
     PERCENT_COLUMNS,
+    amounts,
     approximate,
     fixed,
     money,
@@ -212,19 +213,16 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     """The roadmap's investment (total and discounted) against the budget, the phase whose
     cumulative spend overruns it, and what the budget itself buys."""
     total, discounted = investment_totals(analysis.investment)
-    figures = {"total": money(total, lang), "npv": money(discounted, lang),
-               "year": int(analysis.investment["year"].max()),  # the totals' last year
-               "dyear": decision_year(analysis.site),
-               "rate": percent(money_of(analysis.site).rate),
-               "full": money(analysis.economics["investment_10k_yuan"].sum(), lang)}
     site = analysis.site
+    figures = {"year": int(analysis.investment["year"].max()),  # the totals' last year
+               "dyear": decision_year(site), "rate": percent(money_of(site).rate),
+               **amounts(lang, total=total, npv=discounted, budget=site.budget or 0.0,
+                         full=analysis.economics["investment_10k_yuan"].sum())}
     if not site.budget:
         return [text("investment_no_budget", lang, **figures)]
     ratio = total / site.budget
-    lines = [text("investment_line", lang, budget=money(site.budget, lang),
-                  times=number(ratio), **figures) if ratio >= 1 else
-             text("investment_share_line", lang, budget=money(site.budget, lang),
-                  share=percent(ratio), **figures)]
+    lines = [text("investment_line", lang, times=number(ratio), **figures) if ratio >= 1 else
+             text("investment_share_line", lang, share=percent(ratio), **figures)]
     by_phase = budget_phases(analysis.investment, site, site.budget)
     over = by_phase[by_phase["over_budget"]]
     if len(over):
@@ -580,11 +578,12 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     lines += investment_lines(analysis, lang)
     if analysis.uncertainty is not None:
         low, middle, high = analysis.uncertainty.investment.iloc[0]
-        lines.append(text("investment_range_line", lang, low=money(low, lang),
-                          high=money(high, lang), middle=money(middle, lang)))
+        lines.append(text("investment_range_line", lang,
+                          **amounts(lang, low=low, high=high, middle=middle)))
         central, _ = investment_totals(analysis.investment)
         if central < SKEWED * middle:
-            lines.append(text("investment_skew_line", lang, central=money(central, lang)))
+            lines.append(text("investment_skew_line", lang, central=money(central, lang,
+                                                                   (low, middle, high))))
     if analysis.portfolio is not None:
         lines += shadow_lines(analysis.portfolio, lang)
     return lines
@@ -714,12 +713,12 @@ def plan_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                        end=_quarter_name(plan.quarters[-1], lang), count=len(plan.quarters))]
     totals = {k: float(schedule[k].sum()) for k in (*FUNDING, "total")}
     if totals["total"] > 0:
-        lines.append(plan_text("funding_line", lang, total=money(totals["total"], lang),
-                               **{short: money(totals[k], lang) for short, k in zip(
-                                   ("market", "higher", "local"), FUNDING, strict=True)},
-                               **{f"{short}_share": _share(totals[k] / totals["total"])
-                                  for short, k in zip(("market", "higher", "local"),
-                                                      FUNDING, strict=True)}))
+        parts = dict(zip(("market", "higher", "local"), (totals[k] for k in FUNDING),
+                         strict=True))
+        lines.append(plan_text("funding_line", lang, **amounts(lang, total=totals["total"],
+                                                               **parts),
+                               **{f"{short}_share": _share(value / totals["total"])
+                                  for short, value in parts.items()}))
     lines += spent_lines(analysis, lang)
     if not plan.has_map:
         lines.append(plan_text("no_map", lang))
@@ -738,13 +737,12 @@ def spent_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     start, end = int(plan.quarters[0][:4]), int(plan.quarters[-1][:4])
     roadmap = analysis.investment[analysis.investment["scenario"] == "roadmap"]
     measures = {m for row in funded["measures"] for m in row.split(";")}
-    return [plan_text("spent_line", lang, start=start, end=end,
-                      spent=money(funded["total"].sum(), lang),
-                      all=money(roadmap[roadmap["year"].between(start, end)][
-                          "investment_10k_yuan"].sum(), lang),
-                      full=money(economics[economics["id"].isin(measures)][
-                          "investment_10k_yuan"].sum(), lang),
-                      year=analysis.site.target_year)]
+    in_plan = roadmap[roadmap["year"].between(start, end)]
+    return [plan_text("spent_line", lang, start=start, end=end, year=analysis.site.target_year,
+                      **amounts(lang, spent=funded["total"].sum(),
+                                all=in_plan["investment_10k_yuan"].sum(),
+                                full=economics[economics["id"].isin(measures)][
+                                    "investment_10k_yuan"].sum()))]
 
 
 def _quarter_name(quarter: str, lang: str) -> str:

@@ -99,13 +99,39 @@ def fixed(value: float, decimals: int) -> str:
     return f"{0.0 if abs(value) < NOISE else value:,.{decimals}f}"
 
 
-def money(value: float, lang: str) -> str:
-    """An amount given in 10k yuan (万元): 万元 (亿元 from 10^4 万元 on) in Chinese,
-    million yuan in English (billion from 10^5 万元 on: 4.62 billion, not 4,623 million)."""
+# The units of an English amount, largest first: how many 10k yuan (万元) one holds, its name.
+# Below a million an amount is written in yuan (50,100 yuan, not 0.0501 million yuan).
+YUAN_UNITS = ((1e5, "billion yuan"), (100.0, "million yuan"), (1e-4, "yuan"))
+
+
+def yuan_unit(*amounts: float) -> tuple[float, str]:
+    """The English unit (`YUAN_UNITS`) of amounts in 10k yuan read side by side (one
+    sentence's): the smallest one's, so that none reads 0.0646 million, but at most one step
+    below the largest one's (not 68,000,000,000 yuan beside 5,000 yuan)."""
+    shown = [abs(a) for a in amounts if abs(a) >= NOISE] or [0.0]
+
+    def step(amount: float) -> int:
+        return next((i for i, (size, _) in enumerate(YUAN_UNITS) if amount >= size),
+                    len(YUAN_UNITS) - 1)
+
+    return YUAN_UNITS[min(step(min(shown)), step(max(shown)) + 1)]
+
+
+def money(value: float, lang: str, beside: Iterable[float] = ()) -> str:
+    """An amount given in 10k yuan (万元): 万元 (亿元 from 10^4 万元 on) in Chinese; in
+    English to three significant figures in billion, million yuan or yuan, the one unit of
+    the amounts `beside` it too (`yuan_unit`): 4.62 billion yuan, 20.1 million yuan,
+    50,100 yuan; nothing is 0 yuan."""
     zh = f"{number(value / 1e4)}亿元" if abs(value) >= 1e4 else f"{number(value)}万元"
-    en = f"{number(value / 1e5)} billion yuan" if abs(value) >= 1e5 else \
-        f"{number(value / 100)} million yuan"
+    size, unit = yuan_unit(value, *beside) if abs(value) >= NOISE else YUAN_UNITS[-1]  # 0 yuan
+    en = f"{number(float(f'{value / size:.{SIGNIFICANT}g}'))} {unit}"
     return _pick(zh, en, lang)
+
+
+def amounts(lang: str, **values: float) -> dict[str, str]:
+    """Amounts in 10k yuan that one sentence compares, each by its name, in one English unit
+    (`money`)."""
+    return {name: money(value, lang, values.values()) for name, value in values.items()}
 
 
 def year(value: int, lang: str) -> str:
