@@ -172,7 +172,7 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
     rows = by_year.loc[[y for y in analysis.years if y in by_year.index]]
     table = pd.DataFrame({"year": rows.index})
     scale, _, _, decimals = _site_unit(analysis, lang)
-    unit = _unit_suffix(analysis, lang)  # English tables count in tonnes
+    unit = _unit_suffix(analysis, lang)  # "": whole tonnes
 
     def shown(value: float) -> str:
         return fixed(value / scale, decimals) if unit else number(value)
@@ -403,17 +403,22 @@ def _site_unit(analysis: SiteAnalysis, lang: str) -> tuple[float, str, str, int]
     return site_tonnes(analysis.pathway.by_year["bau"].max(), lang)
 
 
+# The suffix of the message keys naming tonnes in a unit of `site_tonnes`, by tonnes per unit.
+UNIT_SUFFIXES = {1e4: "_10kt", 1e6: "_mt"}
+
+
 def _unit_suffix(analysis: SiteAnalysis, lang: str) -> str:
-    """"_10kt" where the site's Chinese report counts in 万吨 (`site_tonnes`), else "":
+    """"_10kt" where the site's report counts in 万吨, "_mt" in Mt (`site_tonnes`), else "":
     the suffix of the message keys naming tonnes in that unit."""
-    return "_10kt" if _site_unit(analysis, lang)[0] == 1e4 else ""
+    return UNIT_SUFFIXES.get(_site_unit(analysis, lang)[0], "")
 
 
 def in_site_unit(frame: pd.DataFrame, analysis: SiteAnalysis, lang: str,
                  columns: object = ("bau", "abatement", "sink", "net", "net_p10", "net_p50",
                                     "net_p90")) -> pd.DataFrame:
-    """A frame of tonnes in the unit of the site's charts: in 万吨 the `columns` divided,
-    to the same decimals, and renamed with `_10kt` (their headers say 万吨); else as it is."""
+    """A frame of tonnes in the unit of the site's charts: in 万吨 or Mt the `columns`
+    divided, to the same decimals, and renamed with the unit's suffix (their headers name
+    it); in tonnes as it is."""
     suffix = _unit_suffix(analysis, lang)
     if not suffix:
         return frame

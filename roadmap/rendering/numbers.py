@@ -87,11 +87,12 @@ def site_tonnes(largest: float, lang: str) -> tuple[float, str, str, int]:
     """The one unit a report counts a site's tonnes in, charts and milestone tables alike,
     from the site's largest yearly emissions: (tonnes per unit, the unit in Chinese, in
     English, decimals a table shows). Chinese counts in 万吨 from `TEN_KT_FROM` on, else
-    吨; English in Mt from `MT_FROM` on, else t. An axis has one scale, so a chart in both
-    languages takes the English one and names it in both."""
+    吨; English in Mt from `MT_FROM` on, else t. An axis has one scale, so a chart (or a
+    table) in both languages takes the English one and names it in both. Tables show 万吨 and
+    Mt to the same thousand tonnes (0.1 万吨, 0.001 Mt)."""
     if lang == "zh":
         return (1e4, "万吨", "", 1) if largest >= TEN_KT_FROM else (1.0, "吨", "", 0)
-    return (1e6, "百万吨", "Mt", 2) if largest >= MT_FROM else (1.0, "吨", "t", 0)
+    return (1e6, "百万吨", "Mt", 3) if largest >= MT_FROM else (1.0, "吨", "t", 0)
 
 
 def fixed(value: float, decimals: int) -> str:
