@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError, Message
+from .errors import InputError, Message, holding_notes, note
 from .inputs.catalog import Catalog, load_catalog
 from .inputs.site import Site
 from .model.economics import investment_totals
@@ -99,17 +99,25 @@ def _worker_catalog(files: tuple[Path, ...]) -> Catalog:
 
 
 def _run_job(numbered: tuple[int, BatchJob]) -> tuple[int, dict[str, object]]:
-    """Worker: one site, never raising (the batch goes on and the summary says what failed)."""
+    """Worker: one site, never raising (the batch goes on and the summary says what failed);
+    the row's `notes` are the site's (`note`), for the batch to make in the parent process,
+    where the command line says them in its language (a worker's own were lost or English)."""
     index, job = numbered
+    with holding_notes() as notes:
+        row = _site_row(job)
+    return index, {**row, "notes": list(notes)}
+
+
+def _site_row(job: BatchJob) -> dict[str, object]:
     try:
         analysis = run_site(_worker_catalog(job.catalog_files), job.path, job.folder, job.lang,
                             job.force, job.options)
     except InputError as error:  # the summary's column in English, the line in the job's lang
-        return index, {"file": str(job.path), "error": str(error), "line": error.line(job.lang)}
+        return {"file": str(job.path), "error": str(error), "line": error.line(job.lang)}
     except Exception as error:  # noqa: BLE001 - any failure of one member is a summary row
-        return index, {"file": str(job.path), "error": f"{job.path}: {type(error).__name__}: "
-                       f"{' '.join(str(error).split())}"}
-    return index, summary_row(analysis, job.path)
+        return {"file": str(job.path), "error": f"{job.path}: {type(error).__name__}: "
+                f"{' '.join(str(error).split())}"}
+    return summary_row(analysis, job.path)
 
 
 def check_site_folders(paths: Iterable[str | Path], folder: Path) -> None:
@@ -176,6 +184,14 @@ def run_batch(paths: Iterable[str | Path], folder: str | Path, jobs: int = 1,
 
 
 def _summary(rows: dict[int, dict[str, object]]) -> pd.DataFrame:
+    """The summary of the finished sites, in input order, their notes made (`note`) in that
+    order too, each once (two sites read one GBK file)."""
+    made = set()
+    for i in sorted(rows):
+        for message in rows[i].get("notes", ()):
+            if (english := message.said("en")) not in made:
+                made.add(english)
+                note(message)
     return pd.DataFrame([rows[i] for i in sorted(rows)], columns=SUMMARY_COLUMNS)
 
 

@@ -273,6 +273,21 @@ def test_the_gbk_note_is_said_in_the_commands_language(tmp_path, capsys):
     assert (status, err) == (0, f"注意：{tmp_path / 'b.csv'} 按 GB18030 编码读取（不是 UTF-8）\n")
 
 
+def test_a_batchs_notes_from_its_workers_follow_lang(tmp_path, capsys):
+    """`batch --jobs 2`: the notes of the sites read in worker processes were lost (or
+    English); they are said in --lang as `run`'s are, in input order, each once."""
+    sites = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        sites.append(str(_gbk_profile(folder, "100").rename(folder / f"{name}.yaml")))
+    status, _, err = run(capsys, "batch", *sites, "--jobs", "2", "--lang", "zh", "--draws", "10",
+                         "-o", str(tmp_path / "out"))
+    notes = [line for line in err.splitlines() if line.startswith(("注意", "note"))]
+    assert status == 0 and notes == [f"注意：{tmp_path / name / 'b.csv'} 按 GB18030 编码读取（不是 "
+                                     "UTF-8）" for name in ("a", "b")]
+
+
 def test_a_bad_gbk_csv_is_one_line(tmp_path, capsys):
     status, _, err = run(capsys, "check", str(_gbk_profile(tmp_path, "abc")), "--lang", "en")
     assert (status, err) == (2, f"error: {tmp_path / 'b.csv'}: line 2, column 2: field "

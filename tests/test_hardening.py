@@ -373,7 +373,7 @@ def test_a_users_folders_named_like_leftovers_are_left_alone(tmp_path):
 # --- the AHP file ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("criteria, matrix, field, problem", [
-    ("[site_abatement, cost]", "[[1, -3], [-0.333, 1]]", "matrix", "Valid values in the matrix"),
+    ("[site_abatement, cost]", "[[1, -3], [-0.333, 1]]", "matrix", "a value is not on Saaty"),
     ("[site_abatement, cost]", '[[1, "a"], ["b", 1]]', "matrix", "the matrix is not 2x2 numbers"),
     ("[site_abatement, cost]", "[[1], [1, 1]]", "matrix", "the matrix is not 2x2 numbers"),
     ("[site_abatement, cost]", "[[1, true], [true, 1]]", "matrix", "the matrix is not 2x2"),

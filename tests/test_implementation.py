@@ -67,7 +67,10 @@ def test_the_default_plan_is_funded_with_what_its_measures_spend_in_its_years(ca
     full = analysis.economics.set_index("id").loc[list(plan.schedule["id"]),
                                                   "investment_10k_yuan"].sum()
     lines = " ".join(plan_lines(analysis, "en"))
-    assert "Investment in the plan's period 6.92 million yuan" in lines
+    # each in its own unit: not 0.00276 million yuan
+    assert ("Investment in the plan's period 6.92 million yuan: market 6.9 million yuan "
+            "(99.8%), higher-level and international funds 13,800 yuan (0.2%), local "
+            "government 2,760 yuan (<0.1%).") in lines
     assert f"(2021–2022) as they spread, {money(in_plan, 'en')}" in lines
     whole = money(sheet["investment_10k_yuan"].sum(), "en")
     assert whole == "8.58 million yuan"

@@ -428,6 +428,21 @@ def test_pathway_command(tmp_path, capsys):
     assert "绝对减排目标（2050年）：不高于108万吨CO2e/年" in out and "target" not in out
 
 
+def test_pathway_costs_the_year_run_costs_whatever_its_years(capsys):
+    """`pathway` costed the last of its --years (the community's target 2035 by default)
+    where `run` costs the target year (`cost_year`, 2050): the economics are of that year."""
+    for years in ([], ["--years", "2030"]):
+        _, out, _ = run(capsys, "pathway", str(SITES / "community.yaml"), "--format", "json",
+                        *years)
+        document = json.loads(out)
+        frame = pd.DataFrame(document["pathway"])
+        costed = frame[frame["year"] == document["cost_year"]].groupby("measure")["abatement"]
+        economics = pd.DataFrame(document["economics"]).set_index("id")["abatement_t_per_yr"]
+        assert document["cost_year"] == 2050
+        assert economics.to_numpy() == pytest.approx(
+            costed.sum().reindex(economics.index).to_numpy(), abs=1e-3)
+
+
 def test_a_cost_ceiling_without_a_budget_is_refused(capsys):
     """`--max-cost` bounds what the budget buys: without one it would change nothing."""
     status, stdout, err = run_en(capsys, "plan", str(XIAOLAN), "--max-cost", "0")

@@ -398,6 +398,27 @@ def test_ahp_weights_and_consistency_ratio():
         ahp_weights(criteria, [[1, 2, 1, 1], [2, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]])
 
 
+def test_pymcdms_refusals_are_said_in_the_lines_language():
+    """pymcdm's English reason stood in the Chinese line ("判断矩阵无效：Valid values in the
+    matrix are: {0.5, ...}"): its known refusals are said in Chinese and English, another
+    one generally, and pymcdm's exception is the cause (--debug shows it)."""
+    from roadmap.decisions.refusals import refusal
+
+    with pytest.raises(InputError) as refused:
+        ahp_weights(["abatement", "economics"], [[1, -3], [-1 / 3, 1]])
+    assert refused.value.line("zh") == ("错误：AHP matrix：字段 'matrix'：判断矩阵无效："
+                                        "矩阵中有不在 Saaty 标度上的值"
+                                        "（允许的值：Saaty 标度 1-9 及其倒数）")
+    assert "a value is not on Saaty's scale" in refused.value.line("en")
+    assert isinstance(refused.value.__cause__, ValueError)
+    vikor = refusal(ValueError("Criteria with indexes [0] contains equal values for all "
+                               "alternatives. VIKOR method could not be applied"))
+    assert vikor.said("zh") == "有一项准则对所有措施取值相同"
+    other = refusal(ValueError("something pymcdm says"))
+    assert other.said("zh") == "排序库 pymcdm 拒绝了这些数值（原因见 --debug）"
+    assert "something" not in other.said("en")
+
+
 # --------------------------------------------------------------------------- sensitivity
 
 def test_vectorised_scores_equal_pymcdm_per_draw(town_matrix):

@@ -84,7 +84,22 @@ def test_the_tables_keep_their_english_columns_in_place(analyses):
     assert list(tables["ranking"].columns)[-4:] == ["why", "why_zh", "note", "note_zh"]
     roadmap = tables["roadmap"].set_index("id")
     assert roadmap.loc["town-building-solar-pv", "reason_zh"] == "由场地资料纳入"
-    assert tables["economics"].equals(analyses["xiaolan-town"].economics)  # no sentence
+    assert tables["economics"].drop(columns="year").equals(
+        analyses["xiaolan-town"].economics)  # no sentence
+
+
+def test_the_economics_sheet_says_its_cost_year(analyses):
+    """The workbook's economics sheet had no year: its figures are of the target year
+    (`cost_year`), in a first `year` column as the other sheets', labelled in both languages."""
+    from roadmap.rendering.report import column_sheet
+
+    analysis = analyses["community"]
+    sheet = result_tables(analysis)["economics"]
+    assert list(sheet.columns[:2]) == ["year", "id"]
+    assert set(sheet["year"]) == {analysis.site.target_year} == {2050}
+    columns = column_sheet({"economics": sheet}, "both").set_index(["sheet", "column"])
+    assert tuple(columns.loc[("economics", "year")]) == ("年份", "year")
+    assert "(the target year)" in columns.loc[("economics", ""), "label_en"]
 
 
 def test_a_sentence_a_reader_sees_names_measures_by_their_names(analyses):
@@ -222,9 +237,9 @@ def test_the_investment_total_names_the_year_it_runs_to(analyses):
     spend) was written "by 2035", one line above the cumulative spend by 2035."""
     for analysis in (analyses["community"], analyses["xiaolan-town"]):
         spend = analysis.investment.query("scenario == 'roadmap'")
-        total = money(spend["investment_10k_yuan"].sum(), "en")
-        line = investment_lines(analysis, "en")[0]
-        assert f"{total} by {analysis.site.target_year} as they spread" in line, line
+        total = money(spend["investment_10k_yuan"].sum(), "zh")
+        line = investment_lines(analysis, "zh")[0]
+        assert f"至{analysis.site.target_year}年投资约{total}" in line, line
     assert analyses["community"].years[-1] == 2035
 
 

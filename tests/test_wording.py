@@ -64,6 +64,24 @@ def test_a_large_site_counts_in_wan_tonnes_with_one_decimal_everywhere(sites):
         assert cell.split(".")[1].isdigit() and len(cell.split(".")[1]) == 1, cell
 
 
+def test_a_site_of_megatonnes_counts_them_in_its_english_tables_as_on_its_charts(sites):
+    """Xiaolan's English charts read Mt while its tables counted 2,105,713 tCO2e/yr: from
+    1 Mt a year the English milestone, pathway, scenario and Monte Carlo tables count in Mt,
+    to the thousand tonnes of the Chinese tables' 0.1 万吨."""
+    analysis = sites["xiaolan-town"]
+    assert _ylabel(analysis, "en") == "Mt CO2e per year"
+    summary = milestone_table(analysis, "en")
+    tables = pathway_section(analysis, "en")["tables"]
+    for table in (summary, tables[0][1]):
+        assert "business as usual, before sinks (Mt CO2e/yr)" in table.columns
+    assert tables[1][0] == "Scenarios: net emissions after sinks (Mt CO2e/yr)"
+    assert "net P50 (Mt CO2e/yr)" in tables[2][1].columns
+    last = analysis.pathway.by_year.set_index("year")["bau"][int(summary.iloc[-1, 0])]
+    assert summary.iloc[-1, 1] == f"{last / 1e6:.3f}"  # 2.106
+    chinese = milestone_table(analysis, "zh").iloc[-1, 1]  # the same kilotonnes: 210.6 万吨
+    assert chinese.replace(",", "") == f"{last / 1e4:.1f}"
+
+
 def test_no_certain_top_k_chance_where_every_candidate_is_in_the_roadmap(sites):
     """The hub has 8 candidates, all in its roadmap: a 100 % chance of the top 10 says
     nothing; the chance of meeting its target does."""

@@ -77,7 +77,7 @@ def pathway_command(
     from ..decisions.ranking import rank
     from ..decisions.roadmap import build_roadmap
     from ..inputs.dependencies import load_dependencies
-    from ..model.economics import measure_economics
+    from ..model.economics import cost_year, measure_economics
     from ..model.pathway import (
         check_targets,
         contributions,
@@ -108,12 +108,14 @@ def pathway_command(
     checks = check_targets(pathway)
     chosen_years = _years(years, site)
     shares = contributions(pathway, loaded, chosen_years, by="function")
-    economics = measure_economics(pathway, loaded, chosen_years[-1])
+    # the costs of the year `run` costs (the target year), whatever --years: the last of
+    # those (the target's year, by default) had `pathway` cost another year than the report
+    economics = measure_economics(pathway, loaded, cost_year(site))
     if charts:
         figures = (wedge_chart(pathway, loaded, checks, lang.value,
                                spread.band if spread else None),
                    contribution_chart(shares, loaded, lang.value),
-                   cost_curve_chart(economics, chosen_years[-1], lang.value,
+                   cost_curve_chart(economics, cost_year(site), lang.value,
                                     largest=pathway.by_year["bau"].max()))
         for path, figure in zip(charts, figures, strict=True):
             save_figure(figure, path)
@@ -150,6 +152,7 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
                    spread: Uncertainty | None, lang: str, catalog: Catalog) -> None:
     from rich.table import Table
 
+    from ..model.economics import cost_year
     from ..model.pathway import targets_frame
     from ..rendering.document import shown_shares
 
@@ -170,7 +173,8 @@ def _print_pathway(output_format: ListFormat, pathway: Pathway, checks: list[Tar
                 "costs": records(spread.costs),
                 "investment": records(spread.investment)}}),
             "targets": records(targets), "contributions": records(shares),
-            "economics": records(economics), "pathway": records(pathway.frame),
+            "cost_year": cost_year(pathway.site), "economics": records(economics),
+            "pathway": records(pathway.frame),
         }, ensure_ascii=False, indent=1))
         return
     screen = console()

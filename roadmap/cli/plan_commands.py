@@ -12,7 +12,7 @@ import typer
 from ..errors import METHOD_OPTION, InputError, Message, naming_the_profile
 from ..rendering.cells import to_csv
 from ..rendering.messages import column, each_language, measure_names, sentence, term, text
-from ..rendering.numbers import money, number, percent, tonnes
+from ..rendering.numbers import amounts, number, percent, tonnes
 from ..rendering.style import label
 from .common import (
     AhpOption,
@@ -274,8 +274,8 @@ def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
     from ..rendering.document import committed_line
 
     chosen = int(portfolio.frame["chosen"].sum())
-    bought = text("plan_portfolio", lang, budget=money(portfolio.budget, lang), count=chosen,
-                  spent=money(portfolio.portfolio_spend, lang),
+    bought = text("plan_portfolio", lang, count=chosen, **amounts(
+                      lang, budget=portfolio.budget, spent=portfolio.portfolio_spend),
                   abatement=tonnes(portfolio.portfolio_abatement, lang), year=portfolio.year,
                   bau=tonnes(portfolio.bau_emissions, lang), left=len(portfolio.frame) - chosen,
                   optimality=text("is_best", lang) if percent(portfolio.gap, 1) == "0.0%"

@@ -18,6 +18,7 @@ from ..errors import METHOD_OPTION, PROFILE, InputError, Message
 from ..inputs.vocabulary import COST_CRITERIA, METHODS
 from ..model.economics import GRADE
 from .matrix import DecisionMatrix
+from .refusals import refusal
 
 
 def _as_given(matrix: DecisionMatrix) -> tuple[np.ndarray, np.ndarray]:
@@ -107,8 +108,8 @@ def preferences(matrix: DecisionMatrix, method: str, weights: dict[str, float]) 
             return spec.build(matrix)(values, vector, types)
         except ValueError as error:  # e.g. VIKOR on one or two measures, sum normalisation
             raise InputError(METHOD_OPTION, "method_cannot_rank", method=method.upper(),
-                             count=len(values), reason=error,
-                             allowed=Message("another_method")) from None
+                             count=len(values), reason=refusal(error),
+                             allowed=Message("another_method")) from error
 
 
 def ranks_from_scores(scores: np.ndarray, higher_is_better: bool) -> np.ndarray:

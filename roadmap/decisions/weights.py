@@ -14,6 +14,7 @@ from ..inputs.files import read_yaml, without_lines
 from ..inputs.site import Site
 from ..inputs.vocabulary import CRITERIA
 from .matrix import DecisionMatrix
+from .refusals import refusal
 
 OBJECTIVE = {
     "equal": pymcdm_weights.equal_weights,
@@ -104,8 +105,8 @@ def ahp_weights(criteria: list[str], pairwise: list[list[float]],
     try:
         ahp = AHP(matrix=matrix)
     except ValueError as exc:  # pymcdm: a value off the Saaty scale (-3, 1e308)
-        raise InputError(source, "matrix_refused", reason=" ".join(str(exc).split()),
-                         field="matrix", allowed=Message("saaty_scale")) from None
+        raise InputError(source, "matrix_refused", reason=refusal(exc), field="matrix",
+                         allowed=Message("saaty_scale")) from exc
     weights = ahp()
     ratio = float(ahp.get_cr())
     if ratio > MAX_CONSISTENCY_RATIO:

@@ -32,6 +32,7 @@ from .messages import (
 )
 from .numbers import (
     PERCENT_COLUMNS,
+    amounts,
     approximate,
     fixed,
     money,
@@ -171,7 +172,7 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
     rows = by_year.loc[[y for y in analysis.years if y in by_year.index]]
     table = pd.DataFrame({"year": rows.index})
     scale, _, _, decimals = _site_unit(analysis, lang)
-    unit = _unit_suffix(analysis, lang)  # English tables count in tonnes
+    unit = _unit_suffix(analysis, lang)  # "": whole tonnes
 
     def shown(value: float) -> str:
         return fixed(value / scale, decimals) if unit else number(value)
@@ -212,19 +213,16 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     """The roadmap's investment (total and discounted) against the budget, the phase whose
     cumulative spend overruns it, and what the budget itself buys."""
     total, discounted = investment_totals(analysis.investment)
-    figures = {"total": money(total, lang), "npv": money(discounted, lang),
-               "year": int(analysis.investment["year"].max()),  # the totals' last year
-               "dyear": decision_year(analysis.site),
-               "rate": percent(money_of(analysis.site).rate),
-               "full": money(analysis.economics["investment_10k_yuan"].sum(), lang)}
     site = analysis.site
+    figures = {"year": int(analysis.investment["year"].max()),  # the totals' last year
+               "dyear": decision_year(site), "rate": percent(money_of(site).rate),
+               **amounts(lang, total=total, npv=discounted, budget=site.budget or 0.0,
+                         full=analysis.economics["investment_10k_yuan"].sum())}
     if not site.budget:
         return [text("investment_no_budget", lang, **figures)]
     ratio = total / site.budget
-    lines = [text("investment_line", lang, budget=money(site.budget, lang),
-                  times=number(ratio), **figures) if ratio >= 1 else
-             text("investment_share_line", lang, budget=money(site.budget, lang),
-                  share=percent(ratio), **figures)]
+    lines = [text("investment_line", lang, times=number(ratio), **figures) if ratio >= 1 else
+             text("investment_share_line", lang, share=percent(ratio), **figures)]
     by_phase = budget_phases(analysis.investment, site, site.budget)
     over = by_phase[by_phase["over_budget"]]
     if len(over):
@@ -405,17 +403,22 @@ def _site_unit(analysis: SiteAnalysis, lang: str) -> tuple[float, str, str, int]
     return site_tonnes(analysis.pathway.by_year["bau"].max(), lang)
 
 
+# The suffix of the message keys naming tonnes in a unit of `site_tonnes`, by tonnes per unit.
+UNIT_SUFFIXES = {1e4: "_10kt", 1e6: "_mt"}
+
+
 def _unit_suffix(analysis: SiteAnalysis, lang: str) -> str:
-    """"_10kt" where the site's Chinese report counts in 万吨 (`site_tonnes`), else "":
+    """"_10kt" where the site's report counts in 万吨, "_mt" in Mt (`site_tonnes`), else "":
     the suffix of the message keys naming tonnes in that unit."""
-    return "_10kt" if _site_unit(analysis, lang)[0] == 1e4 else ""
+    return UNIT_SUFFIXES.get(_site_unit(analysis, lang)[0], "")
 
 
 def in_site_unit(frame: pd.DataFrame, analysis: SiteAnalysis, lang: str,
                  columns: object = ("bau", "abatement", "sink", "net", "net_p10", "net_p50",
                                     "net_p90")) -> pd.DataFrame:
-    """A frame of tonnes in the unit of the site's charts: in 万吨 the `columns` divided,
-    to the same decimals, and renamed with `_10kt` (their headers say 万吨); else as it is."""
+    """A frame of tonnes in the unit of the site's charts: in 万吨 or Mt the `columns`
+    divided, to the same decimals, and renamed with the unit's suffix (their headers name
+    it); in tonnes as it is."""
     suffix = _unit_suffix(analysis, lang)
     if not suffix:
         return frame
@@ -580,8 +583,8 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     lines += investment_lines(analysis, lang)
     if analysis.uncertainty is not None:
         low, middle, high = analysis.uncertainty.investment.iloc[0]
-        lines.append(text("investment_range_line", lang, low=money(low, lang),
-                          high=money(high, lang), middle=money(middle, lang)))
+        lines.append(text("investment_range_line", lang,
+                          **amounts(lang, low=low, high=high, middle=middle)))
         central, _ = investment_totals(analysis.investment)
         if central < SKEWED * middle:
             lines.append(text("investment_skew_line", lang, central=money(central, lang)))
@@ -714,12 +717,12 @@ def plan_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                        end=_quarter_name(plan.quarters[-1], lang), count=len(plan.quarters))]
     totals = {k: float(schedule[k].sum()) for k in (*FUNDING, "total")}
     if totals["total"] > 0:
-        lines.append(plan_text("funding_line", lang, total=money(totals["total"], lang),
-                               **{short: money(totals[k], lang) for short, k in zip(
-                                   ("market", "higher", "local"), FUNDING, strict=True)},
-                               **{f"{short}_share": _share(totals[k] / totals["total"])
-                                  for short, k in zip(("market", "higher", "local"),
-                                                      FUNDING, strict=True)}))
+        parts = dict(zip(("market", "higher", "local"), (totals[k] for k in FUNDING),
+                         strict=True))
+        lines.append(plan_text("funding_line", lang, **amounts(lang, total=totals["total"],
+                                                               **parts),
+                               **{f"{short}_share": _share(value / totals["total"])
+                                  for short, value in parts.items()}))
     lines += spent_lines(analysis, lang)
     if not plan.has_map:
         lines.append(plan_text("no_map", lang))
@@ -738,13 +741,12 @@ def spent_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     start, end = int(plan.quarters[0][:4]), int(plan.quarters[-1][:4])
     roadmap = analysis.investment[analysis.investment["scenario"] == "roadmap"]
     measures = {m for row in funded["measures"] for m in row.split(";")}
-    return [plan_text("spent_line", lang, start=start, end=end,
-                      spent=money(funded["total"].sum(), lang),
-                      all=money(roadmap[roadmap["year"].between(start, end)][
-                          "investment_10k_yuan"].sum(), lang),
-                      full=money(economics[economics["id"].isin(measures)][
-                          "investment_10k_yuan"].sum(), lang),
-                      year=analysis.site.target_year)]
+    in_plan = roadmap[roadmap["year"].between(start, end)]
+    return [plan_text("spent_line", lang, start=start, end=end, year=analysis.site.target_year,
+                      **amounts(lang, spent=funded["total"].sum(),
+                                all=in_plan["investment_10k_yuan"].sum(),
+                                full=economics[economics["id"].isin(measures)][
+                                    "investment_10k_yuan"].sum()))]
 
 
 def _quarter_name(quarter: str, lang: str) -> str:

@@ -87,11 +87,12 @@ def site_tonnes(largest: float, lang: str) -> tuple[float, str, str, int]:
     """The one unit a report counts a site's tonnes in, charts and milestone tables alike,
     from the site's largest yearly emissions: (tonnes per unit, the unit in Chinese, in
     English, decimals a table shows). Chinese counts in 万吨 from `TEN_KT_FROM` on, else
-    吨; English in Mt from `MT_FROM` on, else t. An axis has one scale, so a chart in both
-    languages takes the English one and names it in both."""
+    吨; English in Mt from `MT_FROM` on, else t. An axis has one scale, so a chart (or a
+    table) in both languages takes the English one and names it in both. Tables show 万吨 and
+    Mt to the same thousand tonnes (0.1 万吨, 0.001 Mt)."""
     if lang == "zh":
         return (1e4, "万吨", "", 1) if largest >= TEN_KT_FROM else (1.0, "吨", "", 0)
-    return (1e6, "百万吨", "Mt", 2) if largest >= MT_FROM else (1.0, "吨", "t", 0)
+    return (1e6, "百万吨", "Mt", 3) if largest >= MT_FROM else (1.0, "吨", "t", 0)
 
 
 def fixed(value: float, decimals: int) -> str:
@@ -99,13 +100,32 @@ def fixed(value: float, decimals: int) -> str:
     return f"{0.0 if abs(value) < NOISE else value:,.{decimals}f}"
 
 
+# The units of an English amount, largest first: how many 10k yuan (万元) one holds, its name.
+# Below a million an amount is written in yuan (50,100 yuan, not 0.0501 million yuan).
+YUAN_UNITS = ((1e5, "billion yuan"), (100.0, "million yuan"), (1e-4, "yuan"))
+
+
+def yuan_unit(amount: float) -> tuple[float, str]:
+    """The English unit (`YUAN_UNITS`) of an amount in 10k yuan: the largest it reads at
+    least 1 in (yuan below a million: 50,100 yuan, not 0.0501 million). Amounts a sentence
+    compares read naturally in their own units: 6.43 billion yuan, 8.6 times the budget of
+    743 million yuan (one unit made that 6,430 million)."""
+    return next((unit for unit in YUAN_UNITS if abs(amount) >= unit[0]), YUAN_UNITS[-1])
+
+
 def money(value: float, lang: str) -> str:
-    """An amount given in 10k yuan (万元): 万元 (亿元 from 10^4 万元 on) in Chinese,
-    million yuan in English (billion from 10^5 万元 on: 4.62 billion, not 4,623 million)."""
+    """An amount given in 10k yuan (万元): 万元 (亿元 from 10^4 万元 on) in Chinese; in
+    English to three significant figures in billion, million yuan or yuan (`yuan_unit`):
+    4.62 billion yuan, 20.1 million yuan, 50,100 yuan; nothing is 0 yuan."""
     zh = f"{number(value / 1e4)}亿元" if abs(value) >= 1e4 else f"{number(value)}万元"
-    en = f"{number(value / 1e5)} billion yuan" if abs(value) >= 1e5 else \
-        f"{number(value / 100)} million yuan"
+    size, unit = yuan_unit(value) if abs(value) >= NOISE else YUAN_UNITS[-1]  # 0 yuan
+    en = f"{number(float(f'{value / size:.{SIGNIFICANT}g}'))} {unit}"
     return _pick(zh, en, lang)
+
+
+def amounts(lang: str, **values: float) -> dict[str, str]:
+    """Amounts in 10k yuan by name, each as `money` says it."""
+    return {name: money(value, lang) for name, value in values.items()}
 
 
 def year(value: int, lang: str) -> str:

@@ -173,7 +173,7 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
             "uncertainty_investment": analysis.uncertainty.investment}),
         "targets": targets_frame(analysis.targets),
         "contributions": analysis.contributions,
-        "economics": analysis.economics,
+        "economics": economics_sheet(analysis),
         "sensitivity": analysis.stability.frame,
         "methods": analysis.comparison.ranks,
     }
@@ -184,6 +184,13 @@ def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
         tables["implementation"] = analysis.implementation.schedule
     with measure_names(analysis.catalog):  # the Chinese sentences name measures, not ids
         return {name: with_chinese(frame) for name, frame in tables.items()}
+
+
+def economics_sheet(analysis: SiteAnalysis) -> pd.DataFrame:
+    """The economics table with the year its figures are of (`cost_year`, the target year)
+    first, as the other sheets' years: the workbook's reader saw none."""
+    return analysis.economics.assign(year=cost_year(analysis.site))[
+        ["year", *analysis.economics.columns]]
 
 
 def with_chinese(frame: pd.DataFrame) -> pd.DataFrame:
