@@ -168,7 +168,7 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
     if analysis.uncertainty is not None:  # the Monte Carlo range of net emissions
         by_year = by_year.join(analysis.uncertainty.by_year.set_index("year")[
             ["net_p10", "net_p90"]])
-    rows = by_year.loc[[y for y in analysis.years if y in by_year.index]]
+    rows = by_year.loc[[y for y in milestone_years(analysis) if y in by_year.index]]
     table = pd.DataFrame({"year": rows.index})
     scale, _, _, decimals = _site_unit(analysis, lang)
     unit = _unit_suffix(analysis, lang)  # English tables count in tonnes
@@ -185,6 +185,13 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
         table[name + unit] = values
     table.columns = [column(c, lang) for c in table.columns]
     return table.astype(str)
+
+
+def milestone_years(analysis: SiteAnalysis) -> list[int]:
+    """The report's years, each target's year and the target year: a summary stopping at
+    a 2035 target hid the park's rise after it to 2050."""
+    return sorted({*analysis.years, *(check.year for check in analysis.targets),
+                   analysis.site.target_year})
 
 
 def verdict_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
