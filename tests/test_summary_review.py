@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmap.rendering.document import milestone_table
+from roadmap.rendering.document import milestone_table, near_zero_text
 from roadmap.workflow import Options, analyse_file
 
 SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
@@ -29,3 +29,18 @@ def test_the_milestones_reach_the_target_year(analyses):
     assert list(table.iloc[:, 0]) == ["2025", "2035", "2050"]
     net = park.pathway.by_year.set_index("year").loc[2050, "net"]
     assert table.iloc[-1, -1] == f"{net:,.0f}"
+
+
+def test_green_power_closing_the_whole_gap_offers_no_sink(analyses):
+    """The office building's gap (11.1 t) is all bought electricity: "the rest, 0 t, needs
+    about 0 ha of new sink" read as a template."""
+    office = analyses["building"]
+    gap = office.near_zero
+    assert gap.gap > 0 and gap.green_closes == gap.gap
+    for lang in ("zh", "en"):
+        said = near_zero_text(gap, lang)
+        assert not any(word in said for word in ("公顷", "碳汇", " ha ", "sink", "offset")), said
+    assert near_zero_text(gap, "zh").endswith("绿色电力即可弥合差距。")
+    assert near_zero_text(gap, "en").endswith("the whole gap.")
+    park = analyses["industrial-park"].near_zero  # coal is left: the sink clause stays
+    assert park.green_closes < park.gap and "ha of new sink" in near_zero_text(park, "en")

@@ -513,7 +513,9 @@ def near_zero_text(gap: NearZeroGap, lang: str, land_ha: float | None = None) ->
     with the site's land area, whether the sink it would take fits on it."""
     if gap.gap <= 0:
         return text("near_zero_reached", lang, year=gap.year)
-    said = text("near_zero_gap", lang, year=gap.year, gap=tonnes(gap.gap, lang),
+    # green power closing the whole gap leaves no rest to sink or offset
+    key = "near_zero_gap_green" if gap.green_closes >= gap.gap else "near_zero_gap"
+    said = text(key, lang, year=gap.year, gap=tonnes(gap.gap, lang),
                 mwh=approximate(gap.green_mwh, lang), closes=tonnes(gap.green_closes, lang),
                 ha=approximate(gap.sink_ha, lang),
                 rest=tonnes(max(gap.gap - gap.green_closes, 0.0), lang))
