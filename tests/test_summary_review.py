@@ -4,10 +4,17 @@ near-zero remainder, investment figures, remaining cells)."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
-from roadmap.rendering.document import milestone_table, near_zero_text
+from roadmap.rendering.document import (
+    chance_lines,
+    milestone_table,
+    near_zero_text,
+    uncertainty_lines,
+)
 from roadmap.workflow import Options, analyse_file
 
 SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
@@ -44,3 +51,28 @@ def test_green_power_closing_the_whole_gap_offers_no_sink(analyses):
     assert near_zero_text(gap, "en").endswith("the whole gap.")
     park = analyses["industrial-park"].near_zero  # coal is left: the sink clause stays
     assert park.green_closes < park.gap and "ha of new sink" in near_zero_text(park, "en")
+
+
+def _ranked(chances: list[float]) -> SimpleNamespace:
+    """Two measures, both in the roadmap, and targets met in `chances` of the draws."""
+    frame = pd.DataFrame({"id": ["a", "b"], "name_zh": ["甲", "乙"], "name_en": ["A", "B"],
+                          "rank": [1, 2], "rank_p5": [1, 1], "rank_p95": [2, 2],
+                          "p_top_k": [1.0, 1.0], "unstable": [False, False]})
+    targets = pd.DataFrame({"kind": ["absolute"] * len(chances),
+                            "year": [2035 + 5 * i for i in range(len(chances))],
+                            "probability": chances})
+    return SimpleNamespace(stability=SimpleNamespace(frame=frame, top_k=2),
+                           roadmap=SimpleNamespace(frame=frame[["id"]]),
+                           site=SimpleNamespace(growth_rate=0.02, goal_year=2035),
+                           uncertainty=SimpleNamespace(targets=targets), years=[2035])
+
+
+def test_a_target_met_in_none_or_all_of_the_draws_is_no_uncertainty():
+    """The electronics factory's first "uncertainty" was its 2035 target, met in 0 % of the
+    draws: a certainty. The next uncertainty takes its place; a real chance stays first."""
+    for certain in ([0.0], [1.0], [0.001, 0.999]):
+        first = uncertainty_lines(_ranked(certain), "en")[0]
+        assert first == "A: its rank moves between 1 and 2 when the weights vary.", first
+    assert uncertainty_lines(_ranked([0.0, 0.42]), "en")[0] == \
+        "Absolute target (2040): met in 42% of the draws."
+    assert len(chance_lines(_ranked([0.0, 1.0]), "en")) == 2  # the pathway section says both

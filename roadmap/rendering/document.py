@@ -305,7 +305,7 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     # the uncertainty that matters
     every = "_every" if result.top_k >= len(result.frame) or set(result.frame["id"]) <= set(
         analysis.roadmap.frame["id"]) else ""
-    chances = chance_lines(analysis, lang)
+    chances = chance_lines(analysis, lang, uncertain=True)
     return [chances[0] if every and chances else
             text(("uncertainty_rank" if low < high else "uncertainty_rank_kept") + every, lang,
                  name=label(widest["name_zh"], widest["name_en"], lang), low=low, high=high,
@@ -474,13 +474,16 @@ def scenario_table(analysis: SiteAnalysis) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def chance_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
-    """The share of Monte Carlo draws meeting each target."""
+def chance_lines(analysis: SiteAnalysis, lang: str, uncertain: bool = False) -> list[str]:
+    """The share of Monte Carlo draws meeting each target; `uncertain`: only the targets
+    whose share does not round to 0 % or 100 % (a certainty, which the pathway section
+    states, is no uncertainty of the summary's)."""
     if analysis.uncertainty is None:
         return []
     return [text("target_chance", lang, kind=term("target_kind", row.kind, lang),
                  year=row.year, p=percent(row.probability))
-            for row in analysis.uncertainty.targets.itertuples()]
+            for row in analysis.uncertainty.targets.itertuples()
+            if not uncertain or 0 < round(100 * row.probability) < 100]
 
 
 def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
