@@ -76,3 +76,20 @@ def test_a_target_met_in_none_or_all_of_the_draws_is_no_uncertainty():
     assert uncertainty_lines(_ranked([0.0, 0.42]), "en")[0] == \
         "Absolute target (2040): met in 42% of the draws."
     assert len(chance_lines(_ranked([0.0, 1.0]), "en")) == 2  # the pathway section says both
+
+
+def test_a_sink_without_an_area_is_explained_in_chinese(catalog):
+    """Jiangmen's four sink rows: the Chinese reason read "请给出land_area_ha或
+    measures.ID.area_ha", raw keys with a template placeholder for a sentence."""
+    from roadmap import load_site
+    from roadmap.decisions.matrix import cell_shares, exclusion_reason
+    from roadmap.rendering.messages import sentence
+
+    site = load_site(SITES / "jiangmen-city.yaml", catalog)
+    assert not site.land_area_ha
+    afforestation = catalog.get("town-carbon-sink-afforestation")
+    reason = exclusion_reason(afforestation, site, cell_shares(site))
+    zh = sentence(reason, "zh")
+    assert zh == ("碳汇措施需要面积：请给出场地的土地面积（land_area_ha），或在场地资料的措施条目下"
+                  "给出该措施的造林面积（area_ha）")
+    assert "ID" not in reason and "land_area_ha" in reason and "area_ha under" in reason

@@ -164,7 +164,8 @@ def exclusion_reason(tech: Technology, site: Site,
         return "a design choice for new buildings, and the site lists no new_build"
     effect = tech.acts
     if effect.type == "sink" and not site.land_area_ha and tech.id not in site.measures:
-        return "a sink needs an area: give land_area_ha or measures.ID.area_ha"
+        return ("a sink needs an area: give the site's land_area_ha, or the measure's area_ha "
+                "under measures")
     if (effect.type not in ("sink", "enabling") or effect.cells) and not acted_on(tech, shares):
         cells = "electricity" if effect.type == "supply" else ", ".join(effect.cells)
         return f"acts only on {cells}, absent from the site's baseline"
