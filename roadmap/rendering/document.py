@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..decisions.implementation import ImplementationPlan
 from ..decisions.portfolio import BINDING, Portfolio, budget_phases
-from ..decisions.ranking import without_stand_in_costs
+from ..decisions.ranking import score_name, without_stand_in_costs
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
 from ..model.economics import GRADE, cost_year, decision_year, investment_totals, money_of
@@ -640,7 +640,8 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     why = ["; ".join(filter(None, parts))  # its note after it: no narrow column more
            for parts in zip(ranking.frame["why"], ranking.frame["note"], strict=True)]
     ranked = without_stand_in_costs(ranking.frame)[[
-        "rank", "id", "name_zh", "name_en", "score", *ranking.criteria, "why"]].assign(why=why)
+        "rank", "id", "name_zh", "name_en", "score", *ranking.criteria, "why"]].assign(
+        why=why).rename(columns={"score": score_name(ranking.method)})
     economics = analysis.economics[["id", "name_zh", "name_en", "cost_basis",
                                     "investment_10k_yuan", "capital_in_place_10k_yuan",
                                     "annual_cost_10k_yuan",

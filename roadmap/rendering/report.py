@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
+from ..decisions.ranking import score_name
 from ..errors import InputError, Message
 from ..model.economics import cost_year, money_of
 from ..model.pathway import targets_frame
@@ -153,11 +154,13 @@ def _render_forked(names: list[str], folder: Path, lang: str) -> dict[str, bytes
 
 
 def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
-    """The analysis as named DataFrames: the CSV files and the workbook's sheets."""
+    """The analysis as named DataFrames: the CSV files and the workbook's sheets (a
+    lower-is-better method's score named so: `score_name`)."""
+    score = {"score": score_name(analysis.ranking.method)}
     tables = {
-        "ranking": analysis.ranking.frame,
+        "ranking": analysis.ranking.frame.rename(columns=score),
         "excluded": analysis.ranking.excluded,
-        "roadmap": analysis.roadmap.frame,
+        "roadmap": analysis.roadmap.frame.rename(columns=score),
         "left_out": analysis.roadmap.left_out,
         "pathway": analysis.pathway.frame,
         "by_year": analysis.pathway.by_year,
