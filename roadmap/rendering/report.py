@@ -59,7 +59,7 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
     "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, lang=lang), ("png", "svg")),
     # the implementation plan's (None: not drawn, for an analysis without a plan or a map)
     "implementation": (lambda a, lang: None if a.implementation is None else schedule_chart(
-        a.implementation, a.site.name, lang), ("png", "svg")),
+        a.implementation, a.site.name, lang, measure_categories(a)), ("png", "svg")),
     "implementation-map": (lambda a, lang: map_chart(a.implementation, a.site.name, lang)
                            if a.implementation is not None and a.implementation.has_map
                            else None, ("png", "svg")),
@@ -146,6 +146,14 @@ def _render_charts(analysis: SiteAnalysis, names: list[str], folder: Path, lang:
                     width_px=PRINT_WIDTH_PX)
         rendered[name] = (folder / f"{name}.png").read_bytes()
     return rendered
+
+
+def measure_categories(analysis: SiteAnalysis) -> dict[str, tuple[str, str]]:
+    """Each roadmap measure's catalog category (zh, en): the roadmap chart's colours, which
+    the implementation chart keeps for a row carrying out one measure."""
+    frame = analysis.roadmap.frame
+    return {row.id: (row.category, row.category_en if isinstance(row.category_en, str)
+                     else row.category) for row in frame.itertuples()}
 
 
 def _render_forked(names: list[str], folder: Path, lang: str) -> dict[str, bytes]:
