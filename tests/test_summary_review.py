@@ -93,3 +93,30 @@ def test_a_sink_without_an_area_is_explained_in_chinese(catalog):
     assert zh == ("碳汇措施需要面积：请给出场地的土地面积（land_area_ha），或在场地资料的措施条目下"
                   "给出该措施的造林面积（area_ha）")
     assert "ID" not in reason and "land_area_ha" in reason and "area_ha under" in reason
+
+
+def test_the_monte_carlo_investment_is_set_against_the_capital_in_place(catalog):
+    """Nan'ao: the text's 16.7亿 is the cumulative spend, the economics table's capital in
+    place sums to 16.0亿, and the Monte Carlo median (17.6亿) of the capital in place was
+    set against the spend. The report now names both and centres the range on the second."""
+    from roadmap.model.economics import investment_totals
+    from roadmap.rendering.document import SKEWED, economics_lines
+    from roadmap.rendering.numbers import money
+
+    nanao = analyse_file(catalog, SITES / "nanao-county.yaml",
+                         Options(draws=20, uncertainty_draws=60, compare=("topsis",)))
+    in_place = nanao.economics["capital_in_place_10k_yuan"].sum()
+    total, _ = investment_totals(nanao.investment)
+    assert total > in_place * 1.01
+    lines = economics_lines(nanao, "en")
+    spend = next(line for line in lines if line.startswith("The cumulative spend"))
+    assert f"{money(total, 'en')} by 2050 exceeds the {money(in_place, 'en')} in place" in spend
+    middle = nanao.uncertainty.investment.iloc[0, 1]
+    ranged = next(line for line in lines if line.startswith("Across the Monte Carlo"))
+    assert f"(central {money(in_place, 'en')}, the economics table's sum)" in ranged
+    assert f"median {money(middle, 'en')}" in ranged
+    skewed = any(line.startswith("The central estimate") for line in lines)
+    assert skewed == (in_place < SKEWED * middle)
+    zh = economics_lines(nanao, "zh")
+    assert any(line.startswith("至2050年的累计投资") for line in zh)
+    assert any(f"中心估计{money(in_place, 'zh')}" in line for line in zh)

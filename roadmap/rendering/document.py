@@ -590,13 +590,20 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         lines.append(text("quick_payback_line", lang, count=len(quick),
                           names=_names(quick, lang)))
     lines += investment_lines(analysis, lang)
+    # the Monte Carlo draws the capital in place in the target year (the economics table's),
+    # not the cumulative spend of the investment sheet
+    in_place = float(frame["capital_in_place_10k_yuan"].sum())
+    total, _ = investment_totals(analysis.investment)
+    if money(total, lang) != money(in_place, lang):
+        lines.append(text("spend_in_place_line", lang, total=money(total, lang), year=year,
+                          in_place=money(in_place, lang)))
     if analysis.uncertainty is not None:
         low, middle, high = analysis.uncertainty.investment.iloc[0]
         lines.append(text("investment_range_line", lang, low=money(low, lang),
-                          high=money(high, lang), middle=money(middle, lang)))
-        central, _ = investment_totals(analysis.investment)
-        if central < SKEWED * middle:
-            lines.append(text("investment_skew_line", lang, central=money(central, lang)))
+                          high=money(high, lang), middle=money(middle, lang),
+                          central=money(in_place, lang)))
+        if in_place < SKEWED * middle:
+            lines.append(text("investment_skew_line", lang, central=money(in_place, lang)))
     if analysis.portfolio is not None:
         lines += shadow_lines(analysis.portfolio, lang)
     return lines
