@@ -120,3 +120,31 @@ def test_the_monte_carlo_investment_is_set_against_the_capital_in_place(catalog)
     zh = economics_lines(nanao, "zh")
     assert any(line.startswith("至2050年的累计投资") for line in zh)
     assert any(f"中心估计{money(in_place, 'zh')}" in line for line in zh)
+
+
+def test_the_report_names_the_remaining_cells_and_what_no_measure_touches(analyses, catalog):
+    """The park's report ended "…or measures on the largest remaining cells" without naming
+    them (coal first); Nan'ao's fishing fleet (agriculture oil) is acted on by no roadmap
+    measure, while other domains' catalogs have measures for it: extra_domains says so."""
+    from roadmap.decisions.matrix import other_domains_acting_on, untouched_cells
+    from roadmap.rendering.document import near_zero_lines, untouched_lines
+
+    park = near_zero_lines(analyses["industrial-park"], "en")
+    assert any(line.startswith("The largest remaining cells: industry·coal ") for line in park)
+    nanao = analyses["nanao-county"]
+    left = untouched_cells(nanao.roadmap.frame["id"], catalog, nanao.site)
+    assert ("agriculture", "oil") in left and ("residential", "lpg") not in left
+    for tech_id in nanao.roadmap.frame["id"]:  # none of them acts on the fleet's oil
+        effect = catalog.get(tech_id).acts
+        assert "agriculture.oil" not in effect.cells and "agriculture.fossil" not in effect.cells
+    elsewhere = other_domains_acting_on(left, catalog, nanao.site)
+    assert not set(elsewhere[("agriculture", "oil")]) & set(nanao.site.domains)
+    cells = nanao.pathway.cells.query("year == 2050").set_index(["sector", "carrier"])
+    oil = cells.loc[("agriculture", "oil"), "emissions"]
+    lines = untouched_lines(nanao, "en")
+    assert lines[0].startswith("No measure of the roadmap acts on these cells (their emissions "
+                               f"in the roadmap's 2050): agriculture·oil products {oil:,.0f} ")
+    assert "extra_domains: [" in lines[1] and lines[1].endswith("makes them candidates.")
+    assert untouched_lines(nanao, "zh")[1].endswith(
+        "在场地资料的extra_domains中列出这些领域即可将其纳入候选。")
+    assert untouched_lines(analyses["building"], "en") == []

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..decisions.implementation import ImplementationPlan
+from ..decisions.matrix import other_domains_acting_on, untouched_cells
 from ..decisions.portfolio import BINDING, Portfolio, budget_phases
 from ..decisions.ranking import score_name, without_stand_in_costs
 from ..decisions.roadmap import phases
@@ -492,8 +493,51 @@ def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     roadmap, potential = (analysis.scenarios[name].by_year["net"].to_numpy()
                           for name in ("roadmap", "potential"))
     same = [text("potential_is_roadmap", lang)] if np.array_equal(roadmap, potential) else []
-    return [*same, near_zero_text(analysis.near_zero, lang, analysis.site.land_area_ha),
-            *fossil_lines(analysis, lang)]
+    gap = analysis.near_zero
+    remaining = [remaining_cells_text(gap, lang)] if gap.gap > 0 else []
+    return [*same, near_zero_text(gap, lang, analysis.site.land_area_ha), *remaining,
+            *untouched_lines(analysis, lang), *fossil_lines(analysis, lang)]
+
+
+def _cells_said(cells: list[tuple[str, str]], lang: str, emissions: list[float] | None = None,
+                ) -> str:
+    """Cells as 'sector·carrier', each with its tonnes when given."""
+    said = [f"{word(sector, lang)}·{word(carrier, lang)}" for sector, carrier in cells]
+    if emissions is not None:
+        said = [f"{cell}{'' if lang == 'zh' else ' '}{tonnes(value, lang)}"
+                for cell, value in zip(said, emissions, strict=True)]
+    return ("、" if lang == "zh" else ", ").join(said)
+
+
+def remaining_cells_text(gap: NearZeroGap, lang: str) -> str:
+    """The three largest cells the technical potential leaves in the near-zero year."""
+    rows = gap.residual.head(3)
+    return text("pathway_cells", lang, cells=_cells_said(
+        list(zip(rows["sector"], rows["carrier"], strict=True)), lang, list(rows["emissions"])))
+
+
+def untouched_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """The cells still emitting in the target year that no roadmap measure acts on, with
+    their emissions (Nan'ao's fishing fleet), and the domains whose catalogs act on them:
+    the `extra_domains` that would make those measures candidates."""
+    site, year = analysis.site, analysis.site.target_year
+    cells = analysis.pathway.cells.query("year == @year").set_index(["sector", "carrier"])[
+        "emissions"]
+    left = [cell for cell in untouched_cells(analysis.roadmap.frame["id"], analysis.catalog,
+                                             site) if cells.get(cell, 0.0) > 0]
+    if not left:
+        return []
+    left.sort(key=lambda cell: -cells[cell])
+    lines = [text("untouched_cells", lang, year=year, cells=_cells_said(
+        left, lang, [float(cells[cell]) for cell in left]))]
+    elsewhere = other_domains_acting_on(left, analysis.catalog, site)
+    if elsewhere:
+        domains = list(dict.fromkeys(d for cell in left for d in elsewhere.get(cell, [])))
+        lines.append(text("untouched_elsewhere", lang, keys=", ".join(domains),
+                          domains=("、" if lang == "zh" else ", ").join(
+                              term("domain", d, lang) for d in domains),
+                          cells=_cells_said([c for c in left if c in elsewhere], lang)))
+    return lines
 
 
 def fossil_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
