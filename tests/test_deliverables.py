@@ -93,6 +93,7 @@ def _latin_words(text: str, site_name: str) -> set[str]:
     text = text.replace(site_name, "")  # the profile's own name (小榄镇 Xiaolan Town)
     text = re.sub(r"\]\([^)]*\)", "", text)  # image paths
     text = re.sub(r"[a-z]+(?:-[a-z0-9]+)+", "", text)  # measure ids
+    text = re.sub(r"(?<![A-Za-z])[a-z]+(?:\\?_[a-z]+)+(?![A-Za-z])", "", text)  # profile keys
     text = re.sub(r"[0-9a-f]{16,}", "", text)  # hashes
     words = re.findall(r"[A-Za-z][A-Za-z0-9]*", text)
     return {w for w in words if len(re.sub(r"[0-9]", "", w)) > 1} - ALLOWED_LATIN

@@ -822,3 +822,23 @@ def test_every_cost_in_a_deliverable_is_of_one_year(catalog):
     assert economics_lines(hub, "en")[0].startswith("In 2050, ")
     budget = next(x for x in investment_lines(hub, "en") if x.startswith("Within the budget"))
     assert f"in {hub.portfolio.year};" in budget and hub.portfolio.year == 2030
+
+
+def test_a_shared_number_at_the_axis_start_stays_right_of_the_y_axis(catalog):
+    """Nan'ao's two slivers at the curve's left end shared "1–2", centred on them and drawn
+    across the y axis (its "1" struck through): it now starts right of the axis."""
+    rows = [(40, -3000), (60, -2500), *[(3000 + 500 * i, 100 * i) for i in range(8)]]
+    economics = pd.DataFrame([{
+        "id": f"m{n}", "name_zh": f"措施{n}", "name_en": f"measure {n}", "category": "交通",
+        "category_en": "transport", "cost_basis": "transport",
+        "abatement_t_per_yr": float(t), "cost_yuan_per_t": float(c)}
+        for n, (t, c) in enumerate(rows, start=1)])
+    for lang in ("zh", "en"):
+        figure = cost_curve_chart(economics, 2050, lang)
+        ax = figure.axes[0]
+        numbers = {t.get_text(): t for t in ax.texts
+                   if (t.get_gid() or "").startswith("mac-number:")}
+        assert "1–2" in numbers
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        plot = ax.get_window_extent(renderer)
+        assert all(plot.x0 < t.get_window_extent(renderer).x0 for t in numbers.values())

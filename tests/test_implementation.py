@@ -336,3 +336,29 @@ def test_a_funding_share_of_nothing_reads_zero_not_below_a_tenth_of_a_percent():
     from roadmap.rendering.document import _share
 
     assert [_share(s) for s in (0.0, 0.0004, 0.0456)] == ["0%", "<0.1%", "4.6%"]
+
+
+def test_a_measure_has_one_colour_in_the_roadmap_and_the_plan_chart(catalog):
+    """Nan'ao's shore power was purple (港口交通) in the roadmap chart and green (the plan's
+    交通 category) in the implementation chart: a row carrying out one roadmap measure now
+    takes its catalog category's colour (its gas buses: 道路交通), and the legend names that
+    category."""
+    from roadmap.rendering.gantt import roadmap_chart
+
+    analysis = analyse_file(catalog, SITES / "nanao-county.yaml",
+                            Options(draws=20, uncertainty_draws=0, compare=("topsis",)))
+    plan = analysis.implementation
+    figure = schedule_chart(plan, analysis.site.name, "zh",
+                            report_module.measure_categories(analysis))
+    bars = {p.get_gid().split(":")[0]: p for p in figure.axes[0].patches
+            if (p.get_gid() or "").endswith(":quarters")}
+    roadmap = {p.get_gid().split(":")[0]: p for p in roadmap_chart(
+        analysis.roadmap, "zh").axes[0].patches if (p.get_gid() or "").endswith(
+        ":popularization")}
+    singles = plan.schedule[~plan.schedule["measures"].str.contains(";")]
+    assert "trn-natural-gas-vehicles" in set(singles["measures"])
+    for row in singles.itertuples():
+        assert to_hex(bars[row.id].get_edgecolor()) == to_hex(
+            roadmap[row.measures].get_facecolor()), row.measures
+    legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert "道路交通" in legend and "交通" not in legend

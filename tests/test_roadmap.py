@@ -332,8 +332,8 @@ def test_site_chart_marks_prerequisites_and_draws_arrows(catalog, graph):
     assert len([g for g in drawn if g.endswith(":popularization")]) == len(roadmap.frame)
     assert figure.axes[0].get_xlim() == (2010, 2050)  # the site's base to target year
     legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
-    assert legend == ["预期应用", "预期普及", "得分最低（名称后带*者为纳入的前置措施）", "得分最高",
-                      "前置关系（箭头指向后续措施）", "协同关系"]
+    assert legend == ["预期应用", "预期普及", "排名最靠后（名称后带*者为纳入的前置措施）",
+                      "排名最靠前", "前置关系（箭头指向后续措施）", "协同关系"]
 
 
 def test_the_site_chart_names_the_phases_the_tables_name(catalog, graph):
@@ -364,7 +364,7 @@ def test_the_roadmap_legend_says_what_the_chart_draws_and_arrows_stay_on_the_plo
     assert styles == {"-", "--"}  # prerequisites and synergies
     legend = ax.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == [
-        "预期应用", "预期普及", "得分最低（名称后带*者为纳入的前置措施）", "得分最高",
+        "预期应用", "预期普及", "排名最靠后（名称后带*者为纳入的前置措施）", "排名最靠前",
         "前置关系（箭头指向后续措施）", "协同关系"]
     keys = [h.get_linestyle() for h in legend.legend_handles[-2:]]
     assert keys == ["-", "--"]
@@ -619,3 +619,25 @@ def test_widespread_year_is_where_the_model_reaches_wide_adoption(catalog, graph
         curve = curves[model.effects.ids.index(tech_id)]
         # the logistic reaches 0.95 there, rescaled to leave 0 at the start: 0.947
         assert curve[column] == pytest.approx(0.9 / 0.95) and curve[column - 1] < 0.93
+
+
+def test_the_roadmap_chart_draws_the_first_ranked_thickest_for_every_method(catalog, graph):
+    """SPOTIS ranks the lowest score first: the electronics factory's chart drew its ranks
+    9-10 thickest and rank 1 thinnest. Thickness now falls with rank whatever the method,
+    and the tables name a lower-is-better score so."""
+    from roadmap.decisions.ranking import score_name
+    from roadmap.rendering.messages import column
+
+    site = load_site(ROOT / "catalogs" / "sites" / "electronics-factory.yaml", catalog)
+    matrix = decision_matrix(catalog, site)
+    for method in ("spotis", "vikor", "topsis"):
+        plan = build_roadmap(rank(matrix, method, choose_weights(matrix, site)), catalog,
+                             graph, site, top=10)
+        drawn = blocks(roadmap_chart(plan, lang="en"))
+        ranked = plan.frame.dropna(subset=["score"]).sort_values("rank")
+        heights = [drawn[f"{i}:popularization"].get_height() for i in ranked["id"]]
+        assert heights == sorted(heights, reverse=True), method
+        assert heights[0] > heights[-1], method
+    assert (score_name("spotis"), score_name("vikor"), score_name("topsis")) == (
+        "score_lower_better", "score_lower_better", "score")
+    assert column("score_lower_better", "en") == "score (lower is better)"

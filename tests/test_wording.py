@@ -84,13 +84,15 @@ def test_a_site_of_megatonnes_counts_them_in_its_english_tables_as_on_its_charts
 
 def test_no_certain_top_k_chance_where_every_candidate_is_in_the_roadmap(sites):
     """The hub has 8 candidates, all in its roadmap: a 100 % chance of the top 10 says
-    nothing; the chance of meeting its target does."""
+    nothing; the chance of meeting its target would, but its targets are met in none of the
+    draws, a certainty: the rank's range is said, without a chance of the top 10."""
     analysis = sites["transport-hub"]
     assert analysis.stability.top_k >= len(analysis.stability.frame)
-    for lang in ("zh", "en"):
-        first = uncertainty_lines(analysis, lang)[0]
-        assert first == chance_lines(analysis, lang)[0]
     quick = SimpleNamespace(**{**vars(analysis), "uncertainty": None})
+    assert list(analysis.uncertainty.targets["probability"]) == [0.0, 0.0]
+    for lang in ("zh", "en"):
+        assert chance_lines(analysis, lang, uncertain=True) == []
+        assert uncertainty_lines(analysis, lang)[0] == uncertainty_lines(quick, lang)[0]
     assert uncertainty_lines(quick, "zh")[0].endswith("名之间波动。") or \
         uncertainty_lines(quick, "zh")[0].endswith("名。")
     assert "前10名" not in uncertainty_lines(quick, "zh")[0]

@@ -128,7 +128,7 @@ def uncertainty_figures(analysis: SiteAnalysis) -> dict[str, str]:
                     f"{n(economics.loc[item.id, 'cost_yuan_per_t'])} | "
                     + " | ".join(n(cost[f"cost_yuan_per_t_p{p}"]) for p in (10, 50, 90)) + " |")
     invested = spread.investment.iloc[0]
-    central = investment_totals(analysis.investment)[0]
+    central = analysis.economics["capital_in_place_10k_yuan"].sum()  # what the draws draw
     run = analysis.uncertainty.investment.iloc[0]
     return {
         "mc-costs": "\n" + "\n".join(rows) + "\n",

@@ -10,7 +10,7 @@ import typer
 
 from ..errors import METHOD_OPTION, InputError, Message, naming_the_profile
 from ..rendering.cells import to_csv
-from ..rendering.messages import column, each_language, term, text, word
+from ..rendering.messages import column, each_language, term, text
 from ..rendering.numbers import number, percent, tonnes
 from ..rendering.style import bracketed, label
 from .common import (
@@ -227,7 +227,7 @@ def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap,
     """Net emissions of the three scenarios side by side, and the near-zero check."""
     from rich.table import Table
 
-    from ..rendering.document import near_zero_text
+    from ..rendering.document import near_zero_text, remaining_cells_text
 
     site = next(iter(scenarios.values())).site
     years = sorted({site.base_year, *[y for y in (2025, 2030, 2035, 2040, 2050)
@@ -243,10 +243,7 @@ def _print_scenarios(screen, scenarios: dict[str, Pathway], gap: NearZeroGap,
     screen.print(table)
     screen.print(each_language(lambda one: near_zero_text(gap, one, site.land_area_ha), lang))
     if gap.gap > 0:
-        screen.print(each_language(lambda one: text("pathway_cells", one, cells=(
-            "、" if one == "zh" else ", ").join(
-                f"{word(r.sector, one)}·{word(r.carrier, one)} {tonnes(r.emissions, one)}"
-                for r in gap.residual.head(3).itertuples())), lang))
+        screen.print(each_language(lambda one: remaining_cells_text(gap, one), lang))
 
 
 def _print_spread(screen, spread: Uncertainty, catalog: Catalog, lang: str) -> None:

@@ -44,7 +44,7 @@ def _ranking_table(ranking: Ranking, site: Site, top: int | None,
                    stability: Sensitivity | None, lang: str) -> Table:
     from rich.table import Table
 
-    from ..decisions.ranking import without_stand_in_costs
+    from ..decisions.ranking import score_name, without_stand_in_costs
 
     shown = without_stand_in_costs(ranking.frame.head(top) if top else ranking.frame)
     table = Table(title=each_language(lambda one: text(
@@ -55,7 +55,7 @@ def _ranking_table(ranking: Ranking, site: Site, top: int | None,
     table.add_column("#", justify="right")
     for name in ("id", "measure"):
         table.add_column(column(name, lang))
-    for name in ("score", *ranking.criteria):
+    for name in (score_name(ranking.method), *ranking.criteria):
         table.add_column(column(name, lang), justify="right")
     if stability is not None:
         table.add_column(text("rank_top", lang, k=stability.top_k), justify="right")

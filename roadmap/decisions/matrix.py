@@ -14,6 +14,7 @@ Criteria (`COST_CRITERIA` are lower-is-better, the others more-is-better):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -68,6 +69,30 @@ def acted_on(tech: Technology, shares: dict[tuple[str, str], float]) -> list[tup
         return []
     wanted = set(expand_cells(effect.cells))
     return [cell for cell in shares if cell in wanted]
+
+
+def untouched_cells(ids: Iterable[str], catalog: Catalog, site: Site,
+                    ) -> list[tuple[str, str]]:
+    """The site's baseline cells none of the measures `ids` acts on (`acted_on`), in the
+    baseline's order: a plan-wide enabling share or a sink changes no cell's fuel."""
+    shares = cell_shares(site)
+    touched = {cell for tech_id in ids for cell in acted_on(catalog.get(tech_id), shares)}
+    return [cell for cell in shares if cell not in touched]
+
+
+def other_domains_acting_on(cells: Iterable[tuple[str, str]], catalog: Catalog, site: Site,
+                            ) -> dict[tuple[str, str], list[str]]:
+    """For each cell, the domains outside the site's whose catalogs have a measure acting on
+    it (what `extra_domains` would add), in the catalog's order; cells without one left out."""
+    shares = {cell: 1.0 for cell in cells}
+    found: dict[tuple[str, str], list[str]] = {}
+    for tech in catalog:
+        if tech.domain in site.domains:
+            continue
+        for cell in acted_on(tech, shares):
+            if tech.domain not in found.setdefault(cell, []):
+                found[cell].append(tech.domain)
+    return found
 
 
 def relevance(tech: Technology, shares: dict[tuple[str, str], float],
@@ -164,7 +189,8 @@ def exclusion_reason(tech: Technology, site: Site,
         return "a design choice for new buildings, and the site lists no new_build"
     effect = tech.acts
     if effect.type == "sink" and not site.land_area_ha and tech.id not in site.measures:
-        return "a sink needs an area: give land_area_ha or measures.ID.area_ha"
+        return ("a sink needs an area: give the site's land_area_ha, or the measure's area_ha "
+                "under measures")
     if (effect.type not in ("sink", "enabling") or effect.cells) and not acted_on(tech, shares):
         cells = "electricity" if effect.type == "supply" else ", ".join(effect.cells)
         return f"acts only on {cells}, absent from the site's baseline"

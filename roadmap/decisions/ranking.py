@@ -86,6 +86,12 @@ def method_spec(name: str) -> MethodSpec:
             from None
 
 
+def score_name(method: str) -> str:
+    """The name a table gives a method's score: `score_lower_better` where its lowest score
+    ranks first (VIKOR, SPOTIS), which a reader would otherwise take the other way round."""
+    return "score" if method_spec(method).higher_is_better else "score_lower_better"
+
+
 def preferences(matrix: DecisionMatrix, method: str, weights: dict[str, float]) -> np.ndarray:
     """pymcdm's preference values, one per alternative.
 

@@ -236,9 +236,14 @@ def _number_bars(ax, bars: list[Bar], narrow: float) -> None:
         apart = narrow / 4 * (len(words) + len(last[2])) / 2 + narrow / 4
         close = centre - last[0] < apart and abs(tip - last[1]) < near
         lift = lift + 1 if close else 0
-        ax.annotate(words, (centre, tip), xytext=(0, (2 + 9 * lift) * (1 if above else -1)),
-                    textcoords="offset points", ha="center", va="bottom" if above else "top",
-                    fontsize=8, gid=f"mac-number:{words}")
+        # a number centred on bars at the axis' left end would cross the y axis ("1–2" of
+        # Nan'ao's two slivers): it starts just right of it instead (a character is at most
+        # a third of a narrow bar wide)
+        at_axis = centre < narrow / 3 * len(words)
+        ax.annotate(words, (0.0 if at_axis else centre, tip),
+                    xytext=(2 if at_axis else 0, (2 + 9 * lift) * (1 if above else -1)),
+                    textcoords="offset points", ha="left" if at_axis else "center",
+                    va="bottom" if above else "top", fontsize=8, gid=f"mac-number:{words}")
         last = (centre, tip, words)
 
 

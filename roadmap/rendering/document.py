@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from ..decisions.implementation import ImplementationPlan
+from ..decisions.matrix import other_domains_acting_on, untouched_cells
 from ..decisions.portfolio import BINDING, Portfolio, budget_phases
-from ..decisions.ranking import without_stand_in_costs
+from ..decisions.ranking import score_name, without_stand_in_costs
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
 from ..model.economics import GRADE, cost_year, decision_year, investment_totals, money_of
@@ -169,7 +170,7 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
     if analysis.uncertainty is not None:  # the Monte Carlo range of net emissions
         by_year = by_year.join(analysis.uncertainty.by_year.set_index("year")[
             ["net_p10", "net_p90"]])
-    rows = by_year.loc[[y for y in analysis.years if y in by_year.index]]
+    rows = by_year.loc[[y for y in milestone_years(analysis) if y in by_year.index]]
     table = pd.DataFrame({"year": rows.index})
     scale, _, _, decimals = _site_unit(analysis, lang)
     unit = _unit_suffix(analysis, lang)  # "": whole tonnes
@@ -186,6 +187,13 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
         table[name + unit] = values
     table.columns = [column(c, lang) for c in table.columns]
     return table.astype(str)
+
+
+def milestone_years(analysis: SiteAnalysis) -> list[int]:
+    """The report's years, each target's year and the target year: a summary stopping at
+    a 2035 target hid the park's rise after it to 2050."""
+    return sorted({*analysis.years, *(check.year for check in analysis.targets),
+                   analysis.site.target_year})
 
 
 def verdict_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
@@ -296,7 +304,7 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     # the uncertainty that matters
     every = "_every" if result.top_k >= len(result.frame) or set(result.frame["id"]) <= set(
         analysis.roadmap.frame["id"]) else ""
-    chances = chance_lines(analysis, lang)
+    chances = chance_lines(analysis, lang, uncertain=True)
     return [chances[0] if every and chances else
             text(("uncertainty_rank" if low < high else "uncertainty_rank_kept") + every, lang,
                  name=label(widest["name_zh"], widest["name_en"], lang), low=low, high=high,
@@ -470,13 +478,16 @@ def scenario_table(analysis: SiteAnalysis) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def chance_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
-    """The share of Monte Carlo draws meeting each target."""
+def chance_lines(analysis: SiteAnalysis, lang: str, uncertain: bool = False) -> list[str]:
+    """The share of Monte Carlo draws meeting each target; `uncertain`: only the targets
+    whose share does not round to 0 % or 100 % (a certainty, which the pathway section
+    states, is no uncertainty of the summary's)."""
     if analysis.uncertainty is None:
         return []
     return [text("target_chance", lang, kind=term("target_kind", row.kind, lang),
                  year=row.year, p=percent(row.probability))
-            for row in analysis.uncertainty.targets.itertuples()]
+            for row in analysis.uncertainty.targets.itertuples()
+            if not uncertain or 0 < round(100 * row.probability) < 100]
 
 
 def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
@@ -485,8 +496,51 @@ def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     roadmap, potential = (analysis.scenarios[name].by_year["net"].to_numpy()
                           for name in ("roadmap", "potential"))
     same = [text("potential_is_roadmap", lang)] if np.array_equal(roadmap, potential) else []
-    return [*same, near_zero_text(analysis.near_zero, lang, analysis.site.land_area_ha),
-            *fossil_lines(analysis, lang)]
+    gap = analysis.near_zero
+    remaining = [remaining_cells_text(gap, lang)] if gap.gap > 0 else []
+    return [*same, near_zero_text(gap, lang, analysis.site.land_area_ha), *remaining,
+            *untouched_lines(analysis, lang), *fossil_lines(analysis, lang)]
+
+
+def _cells_said(cells: list[tuple[str, str]], lang: str, emissions: list[float] | None = None,
+                ) -> str:
+    """Cells as 'sector·carrier', each with its tonnes when given."""
+    said = [f"{word(sector, lang)}·{word(carrier, lang)}" for sector, carrier in cells]
+    if emissions is not None:
+        said = [f"{cell}{'' if lang == 'zh' else ' '}{tonnes(value, lang)}"
+                for cell, value in zip(said, emissions, strict=True)]
+    return ("、" if lang == "zh" else ", ").join(said)
+
+
+def remaining_cells_text(gap: NearZeroGap, lang: str) -> str:
+    """The three largest cells the technical potential leaves in the near-zero year."""
+    rows = gap.residual.head(3)
+    return text("pathway_cells", lang, cells=_cells_said(
+        list(zip(rows["sector"], rows["carrier"], strict=True)), lang, list(rows["emissions"])))
+
+
+def untouched_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """The cells still emitting in the target year that no roadmap measure acts on, with
+    their emissions (Nan'ao's fishing fleet), and the domains whose catalogs act on them:
+    the `extra_domains` that would make those measures candidates."""
+    site, year = analysis.site, analysis.site.target_year
+    cells = analysis.pathway.cells.query("year == @year").set_index(["sector", "carrier"])[
+        "emissions"]
+    left = [cell for cell in untouched_cells(analysis.roadmap.frame["id"], analysis.catalog,
+                                             site) if cells.get(cell, 0.0) > 0]
+    if not left:
+        return []
+    left.sort(key=lambda cell: -cells[cell])
+    lines = [text("untouched_cells", lang, year=year, cells=_cells_said(
+        left, lang, [float(cells[cell]) for cell in left]))]
+    elsewhere = other_domains_acting_on(left, analysis.catalog, site)
+    if elsewhere:
+        domains = list(dict.fromkeys(d for cell in left for d in elsewhere.get(cell, [])))
+        lines.append(text("untouched_elsewhere", lang, keys=", ".join(domains),
+                          domains=("、" if lang == "zh" else ", ").join(
+                              term("domain", d, lang) for d in domains),
+                          cells=_cells_said([c for c in left if c in elsewhere], lang)))
+    return lines
 
 
 def fossil_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
@@ -509,7 +563,9 @@ def near_zero_text(gap: NearZeroGap, lang: str, land_ha: float | None = None) ->
     with the site's land area, whether the sink it would take fits on it."""
     if gap.gap <= 0:
         return text("near_zero_reached", lang, year=gap.year)
-    said = text("near_zero_gap", lang, year=gap.year, gap=tonnes(gap.gap, lang),
+    # green power closing the whole gap leaves no rest to sink or offset
+    key = "near_zero_gap_green" if gap.green_closes >= gap.gap else "near_zero_gap"
+    said = text(key, lang, year=gap.year, gap=tonnes(gap.gap, lang),
                 mwh=approximate(gap.green_mwh, lang), closes=tonnes(gap.green_closes, lang),
                 ha=approximate(gap.sink_ha, lang),
                 rest=tonnes(max(gap.gap - gap.green_closes, 0.0), lang))
@@ -581,13 +637,19 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         lines.append(text("quick_payback_line", lang, count=len(quick),
                           names=_names(quick, lang)))
     lines += investment_lines(analysis, lang)
+    # the Monte Carlo draws the capital in place in the target year (the economics table's),
+    # not the cumulative spend of the investment sheet
+    in_place = float(frame["capital_in_place_10k_yuan"].sum())
+    total, _ = investment_totals(analysis.investment)
+    if money(total, lang) != money(in_place, lang):
+        lines.append(text("spend_in_place_line", lang, total=money(total, lang), year=year,
+                          in_place=money(in_place, lang)))
     if analysis.uncertainty is not None:
         low, middle, high = analysis.uncertainty.investment.iloc[0]
-        lines.append(text("investment_range_line", lang,
-                          **amounts(lang, low=low, high=high, middle=middle)))
-        central, _ = investment_totals(analysis.investment)
-        if central < SKEWED * middle:
-            lines.append(text("investment_skew_line", lang, central=money(central, lang)))
+        lines.append(text("investment_range_line", lang, **amounts(
+            lang, low=low, high=high, middle=middle, central=in_place)))
+        if in_place < SKEWED * middle:
+            lines.append(text("investment_skew_line", lang, central=money(in_place, lang)))
     if analysis.portfolio is not None:
         lines += shadow_lines(analysis.portfolio, lang)
     return lines
@@ -631,7 +693,8 @@ def annex_section(analysis: SiteAnalysis, lang: str) -> dict:
     why = ["; ".join(filter(None, parts))  # its note after it: no narrow column more
            for parts in zip(ranking.frame["why"], ranking.frame["note"], strict=True)]
     ranked = without_stand_in_costs(ranking.frame)[[
-        "rank", "id", "name_zh", "name_en", "score", *ranking.criteria, "why"]].assign(why=why)
+        "rank", "id", "name_zh", "name_en", "score", *ranking.criteria, "why"]].assign(
+        why=why).rename(columns={"score": score_name(ranking.method)})
     economics = analysis.economics[["id", "name_zh", "name_en", "cost_basis",
                                     "investment_10k_yuan", "capital_in_place_10k_yuan",
                                     "annual_cost_10k_yuan",

@@ -2,7 +2,7 @@
 
 One row per measure, grouped under header bands; a lighter block from the expected
 application year to the popularisation year, a darker block from there to 2050; block
-thickness by the study's ★ (catalog charts) or by the site score (site roadmaps).
+thickness by the study's ★ (catalog charts) or by the site ranking (site roadmaps).
 """
 
 from __future__ import annotations
@@ -88,23 +88,25 @@ def thickness_of_grade(grade: float) -> float:
 
 
 def roadmap_rows(roadmap: Roadmap) -> pd.DataFrame:
-    """A site roadmap's measures grouped by category; thickness by the site score."""
+    """A site roadmap's measures grouped by category; thickness by rank, the first ranked
+    thickest: the same for every method (SPOTIS's and VIKOR's lowest scores rank first)."""
     frame = roadmap.frame
     scores = frame["score"].astype(float)
-    low, high = scores.min(), scores.max()
-    span = (high - low) or 1.0
+    ranks = frame["rank"].where(scores.notna()).astype(float)
+    best, last = ranks.min(), ranks.max()
+    span = (last - best) or 1.0
 
-    def thickness(score: float) -> float:
-        if pd.isna(score):  # a prerequisite pulled in has no score of its own
+    def thickness(rank: float) -> float:
+        if pd.isna(rank):  # a prerequisite pulled in has no score of its own
             return MIN_THICKNESS
-        return MIN_THICKNESS + (MAX_THICKNESS - MIN_THICKNESS) * (score - low) / span
+        return MAX_THICKNESS - (MAX_THICKNESS - MIN_THICKNESS) * (rank - best) / span
 
     rows = pd.DataFrame({
         "id": frame["id"], "group_zh": frame["category"],
         "group_en": frame["category_en"].fillna(frame["category"]),
         "name_zh": frame["name_zh"], "name_en": frame["name_en"],
         "start_year": frame["start_year"], "popularization_year": frame["popularization_year"],
-        "thickness": [thickness(s) for s in scores],
+        "thickness": [thickness(r) for r in ranks],
         "marker": ["*" if r.startswith("prerequisite") else "" for r in frame["reason"]],
     })
     order = {g: i for i, g in enumerate(dict.fromkeys(rows["group_zh"]))}
@@ -321,13 +323,13 @@ def site_rows(roadmap: Roadmap, arrows: bool = False,
               ) -> tuple[pd.DataFrame, ChartText, list[tuple[str, str, str]] | None]:
     """The rows, words and (optionally) dependency arrows of a site's roadmap chart."""
     edges = sorted(roadmap.graph.edges(data="kind")) if arrows else None
-    text = ChartText("site_roadmap_title", "lowest_score", "highest_score",
+    text = ChartText("site_roadmap_title", "ranked_last", "ranked_first",
                      (("site", roadmap.site.name),))
     return roadmap_rows(roadmap), text, edges
 
 
 def roadmap_chart(roadmap: Roadmap, lang: str = "both", arrows: bool = False) -> Figure:
-    """A site's roadmap: its selected measures, thickness by site score.
+    """A site's roadmap: its selected measures, thickness by rank.
 
     >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
     >>> plan = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
+from ..decisions.ranking import score_name
 from ..errors import InputError, Message
 from ..model.economics import cost_year, money_of
 from ..model.pathway import targets_frame
@@ -58,7 +59,7 @@ CHARTS: dict[str, tuple[Callable[[SiteAnalysis, str], object], tuple[str, ...]]]
     "sensitivity": (lambda a, lang: sensitivity_chart(a.stability, lang=lang), ("png", "svg")),
     # the implementation plan's (None: not drawn, for an analysis without a plan or a map)
     "implementation": (lambda a, lang: None if a.implementation is None else schedule_chart(
-        a.implementation, a.site.name, lang), ("png", "svg")),
+        a.implementation, a.site.name, lang, measure_categories(a)), ("png", "svg")),
     "implementation-map": (lambda a, lang: map_chart(a.implementation, a.site.name, lang)
                            if a.implementation is not None and a.implementation.has_map
                            else None, ("png", "svg")),
@@ -147,17 +148,27 @@ def _render_charts(analysis: SiteAnalysis, names: list[str], folder: Path, lang:
     return rendered
 
 
+def measure_categories(analysis: SiteAnalysis) -> dict[str, tuple[str, str]]:
+    """Each roadmap measure's catalog category (zh, en): the roadmap chart's colours, which
+    the implementation chart keeps for a row carrying out one measure."""
+    frame = analysis.roadmap.frame
+    return {row.id: (row.category, row.category_en if isinstance(row.category_en, str)
+                     else row.category) for row in frame.itertuples()}
+
+
 def _render_forked(names: list[str], folder: Path, lang: str) -> dict[str, bytes]:
     """`_render_charts` of the analysis a forked helper inherited."""
     return _render_charts(inherited(), names, folder, lang)
 
 
 def result_tables(analysis: SiteAnalysis) -> dict[str, pd.DataFrame]:
-    """The analysis as named DataFrames: the CSV files and the workbook's sheets."""
+    """The analysis as named DataFrames: the CSV files and the workbook's sheets (a
+    lower-is-better method's score named so: `score_name`)."""
+    score = {"score": score_name(analysis.ranking.method)}
     tables = {
-        "ranking": analysis.ranking.frame,
+        "ranking": analysis.ranking.frame.rename(columns=score),
         "excluded": analysis.ranking.excluded,
-        "roadmap": analysis.roadmap.frame,
+        "roadmap": analysis.roadmap.frame.rename(columns=score),
         "left_out": analysis.roadmap.left_out,
         "pathway": analysis.pathway.frame,
         "by_year": analysis.pathway.by_year,

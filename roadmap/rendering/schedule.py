@@ -42,9 +42,23 @@ def schedule_lines(schedule: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     return lines
 
 
-def schedule_chart(plan: ImplementationPlan, site_name: str, lang: str = "both") -> Figure:
-    """One bar per schedule row over the plan's quarters, coloured by category; a bar whose
-    quarters are defaults is pale.
+def bar_key(row: pd.Series, categories: dict[str, tuple[str, str]], lang: str,
+            ) -> tuple[str, str]:
+    """A schedule row's colour and its legend words: a row carrying out one measure of
+    `categories` (catalog category zh, en by id) takes that category's, as in the roadmap
+    chart (Nan'ao's shore power is 港口交通 in both); any other its plan category's."""
+    measures = [m for m in row["measures"].split(";") if m]
+    if len(measures) == 1 and measures[0] in categories:
+        zh, en = categories[measures[0]]
+        return category_colour(zh), label(zh, en or zh, lang)
+    return plan_colour(row["category"]), term("plan_category", row["category"], lang)
+
+
+def schedule_chart(plan: ImplementationPlan, site_name: str, lang: str = "both",
+                   categories: dict[str, tuple[str, str]] | None = None) -> Figure:
+    """One bar per schedule row over the plan's quarters, coloured by category (`bar_key`:
+    a single measure's catalog category, given `categories`); a bar whose quarters are
+    defaults is pale.
 
     >>> ranking = roadmap.rank(roadmap.decision_matrix(catalog, site), site.method)
     >>> road = roadmap.build_roadmap(ranking, catalog, roadmap.load_dependencies(catalog), site)
@@ -54,6 +68,8 @@ def schedule_chart(plan: ImplementationPlan, site_name: str, lang: str = "both")
     """
     check_lang(lang)
     lines = schedule_lines(plan.schedule)
+    keys = {row["id"]: bar_key(row, categories or {}, lang)
+            for _, row in plan.schedule.iterrows()}
     with rc_context(chart_rc()):
         figure = Figure(figsize=(11, 1.9 + (0.42 if lang == "both" else 0.32) * len(lines)))
         ax = figure.subplots()
@@ -64,7 +80,7 @@ def schedule_chart(plan: ImplementationPlan, site_name: str, lang: str = "both")
                 continue
             _row_label(ax, y, row["name_zh"], row["name_en"], lang,
                        indent=row["id"] != row["action"])
-            colour = plan_colour(row["category"])
+            colour = keys[row["id"]][0]
             default = "start" in row["defaults"].split(";")
             ax.add_patch(Rectangle(
                 (row["start_index"], y - BAR_HEIGHT / 2),
@@ -77,7 +93,7 @@ def schedule_chart(plan: ImplementationPlan, site_name: str, lang: str = "both")
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.set_title(plan_text("schedule_title", lang, site=site_name), fontsize=13, pad=12)
-        _schedule_legend(ax, plan, lang)
+        _schedule_legend(ax, plan, keys, lang)
     return figure
 
 
@@ -118,10 +134,11 @@ def _quarter_axis(ax, quarters: tuple[str, ...], lang: str) -> None:
     ax.set_axisbelow(True)
 
 
-def _schedule_legend(ax, plan: ImplementationPlan, lang: str) -> None:
-    categories = list(dict.fromkeys(plan.schedule["category"]))
-    handles = [Patch(facecolor=plan_colour(c), edgecolor=plan_colour(c)) for c in categories]
-    labels = [term("plan_category", c, lang) for c in categories]
+def _schedule_legend(ax, plan: ImplementationPlan, keys: dict[str, tuple[str, str]],
+                     lang: str) -> None:
+    shown = {words: colour for colour, words in keys.values()}  # each category once
+    handles = [Patch(facecolor=colour, edgecolor=colour) for colour in shown.values()]
+    labels = list(shown)
     if any("start" in d.split(";") for d in plan.schedule["defaults"]):
         handles.append(Patch(facecolor=to_rgba("#555555", LIGHT_ALPHA), edgecolor="#555555"))
         labels.append(plan_text("default_quarters", lang))

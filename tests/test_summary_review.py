@@ -1,0 +1,151 @@
+"""The report's summary and sentences after the fifth review (milestones, uncertainties,
+near-zero remainder, investment figures, remaining cells)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from roadmap.rendering.document import (
+    chance_lines,
+    milestone_table,
+    near_zero_text,
+    uncertainty_lines,
+)
+from roadmap.workflow import Options, analyse_file
+
+SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
+
+
+@pytest.fixture(scope="module")
+def analyses(catalog):
+    quick = Options(draws=20, uncertainty_draws=0, compare=("topsis",))
+    return {name: analyse_file(catalog, SITES / f"{name}.yaml", quick)
+            for name in ("industrial-park", "building", "nanao-county")}
+
+
+def test_the_milestones_reach_the_target_year(analyses):
+    """The park's target is of 2035, its target year 2050: the summary's table stopped at
+    2035 and hid the net rise after it."""
+    park = analyses["industrial-park"]
+    assert park.site.target_year == 2050 and park.site.goal_year == 2035
+    table = milestone_table(park, "en")
+    assert list(table.iloc[:, 0]) == ["2025", "2035", "2050"]
+    net = park.pathway.by_year.set_index("year").loc[2050, "net"]
+    assert table.iloc[-1, -1] == f"{net:,.0f}"
+
+
+def test_green_power_closing_the_whole_gap_offers_no_sink(analyses):
+    """The office building's gap (11.1 t) is all bought electricity: "the rest, 0 t, needs
+    about 0 ha of new sink" read as a template."""
+    office = analyses["building"]
+    gap = office.near_zero
+    assert gap.gap > 0 and gap.green_closes == gap.gap
+    for lang in ("zh", "en"):
+        said = near_zero_text(gap, lang)
+        assert not any(word in said for word in ("公顷", "碳汇", " ha ", "sink", "offset")), said
+    assert near_zero_text(gap, "zh").endswith("绿色电力即可弥合差距。")
+    assert near_zero_text(gap, "en").endswith("the whole gap.")
+    park = analyses["industrial-park"].near_zero  # coal is left: the sink clause stays
+    assert park.green_closes < park.gap and "ha of new sink" in near_zero_text(park, "en")
+
+
+def _ranked(chances: list[float]) -> SimpleNamespace:
+    """Two measures, both in the roadmap, and targets met in `chances` of the draws."""
+    frame = pd.DataFrame({"id": ["a", "b"], "name_zh": ["甲", "乙"], "name_en": ["A", "B"],
+                          "rank": [1, 2], "rank_p5": [1, 1], "rank_p95": [2, 2],
+                          "p_top_k": [1.0, 1.0], "unstable": [False, False]})
+    targets = pd.DataFrame({"kind": ["absolute"] * len(chances),
+                            "year": [2035 + 5 * i for i in range(len(chances))],
+                            "probability": chances})
+    return SimpleNamespace(stability=SimpleNamespace(frame=frame, top_k=2),
+                           roadmap=SimpleNamespace(frame=frame[["id"]]),
+                           site=SimpleNamespace(growth_rate=0.02, goal_year=2035),
+                           uncertainty=SimpleNamespace(targets=targets), years=[2035])
+
+
+def test_a_target_met_in_none_or_all_of_the_draws_is_no_uncertainty():
+    """The electronics factory's first "uncertainty" was its 2035 target, met in 0 % of the
+    draws: a certainty. The next uncertainty takes its place; a real chance stays first."""
+    for certain in ([0.0], [1.0], [0.001, 0.999]):
+        first = uncertainty_lines(_ranked(certain), "en")[0]
+        assert first == "A: its rank moves between 1 and 2 when the weights vary.", first
+    assert uncertainty_lines(_ranked([0.0, 0.42]), "en")[0] == \
+        "Absolute target (2040): met in 42% of the draws."
+    assert len(chance_lines(_ranked([0.0, 1.0]), "en")) == 2  # the pathway section says both
+
+
+def test_a_sink_without_an_area_is_explained_in_chinese(catalog):
+    """Jiangmen's four sink rows: the Chinese reason read "请给出land_area_ha或
+    measures.ID.area_ha", raw keys with a template placeholder for a sentence."""
+    from roadmap import load_site
+    from roadmap.decisions.matrix import cell_shares, exclusion_reason
+    from roadmap.rendering.messages import sentence
+
+    site = load_site(SITES / "jiangmen-city.yaml", catalog)
+    assert not site.land_area_ha
+    afforestation = catalog.get("town-carbon-sink-afforestation")
+    reason = exclusion_reason(afforestation, site, cell_shares(site))
+    zh = sentence(reason, "zh")
+    assert zh == ("碳汇措施需要面积：请给出场地的土地面积（land_area_ha），或在场地资料的措施条目下"
+                  "给出该措施的造林面积（area_ha）")
+    assert "ID" not in reason and "land_area_ha" in reason and "area_ha under" in reason
+
+
+def test_the_monte_carlo_investment_is_set_against_the_capital_in_place(catalog):
+    """Nan'ao: the text's 16.7亿 is the cumulative spend, the economics table's capital in
+    place sums to 16.0亿, and the Monte Carlo median (17.6亿) of the capital in place was
+    set against the spend. The report now names both and centres the range on the second."""
+    from roadmap.model.economics import investment_totals
+    from roadmap.rendering.document import SKEWED, economics_lines
+    from roadmap.rendering.numbers import money
+
+    nanao = analyse_file(catalog, SITES / "nanao-county.yaml",
+                         Options(draws=20, uncertainty_draws=60, compare=("topsis",)))
+    in_place = nanao.economics["capital_in_place_10k_yuan"].sum()
+    total, _ = investment_totals(nanao.investment)
+    assert total > in_place * 1.01
+    lines = economics_lines(nanao, "en")
+    spend = next(line for line in lines if line.startswith("The cumulative spend"))
+    assert f"{money(total, 'en')} by 2050 exceeds the {money(in_place, 'en')} in place" in spend
+    middle = nanao.uncertainty.investment.iloc[0, 1]
+    ranged = next(line for line in lines if line.startswith("Across the Monte Carlo"))
+    assert f"(central {money(in_place, 'en')}, the economics table's sum)" in ranged
+    assert f"median {money(middle, 'en')}" in ranged
+    skewed = any(line.startswith("The central estimate") for line in lines)
+    assert skewed == (in_place < SKEWED * middle)
+    zh = economics_lines(nanao, "zh")
+    assert any(line.startswith("至2050年的累计投资") for line in zh)
+    assert any(f"中心估计{money(in_place, 'zh')}" in line for line in zh)
+
+
+def test_the_report_names_the_remaining_cells_and_what_no_measure_touches(analyses, catalog):
+    """The park's report ended "…or measures on the largest remaining cells" without naming
+    them (coal first); Nan'ao's industry (its oil) is acted on by no roadmap measure, while
+    other domains' catalogs have measures for it: extra_domains says so."""
+    from roadmap.decisions.matrix import other_domains_acting_on, untouched_cells
+    from roadmap.rendering.document import near_zero_lines, untouched_lines
+
+    park = near_zero_lines(analyses["industrial-park"], "en")
+    assert any(line.startswith("The largest remaining cells: industry·coal ") for line in park)
+    nanao = analyses["nanao-county"]
+    left = untouched_cells(nanao.roadmap.frame["id"], catalog, nanao.site)
+    assert ("industry", "oil") in left and ("residential", "lpg") not in left
+    for tech_id in nanao.roadmap.frame["id"]:  # none of them acts on industry's oil
+        cells = catalog.get(tech_id).acts.cells
+        assert not {"industry.oil", "industry.fossil", "industry.all"} & set(cells), tech_id
+    elsewhere = other_domains_acting_on(left, catalog, nanao.site)
+    assert not set(elsewhere[("industry", "oil")]) & set(nanao.site.domains)
+    cells = nanao.pathway.cells.query("year == 2050").set_index(["sector", "carrier"])
+    oil = cells.loc[("industry", "oil"), "emissions"]
+    lines = untouched_lines(nanao, "en")
+    assert lines[0].startswith("No measure of the roadmap acts on these cells (their emissions "
+                               "in the roadmap's 2050): waste·non-energy ")
+    assert lines[0].endswith(f", industry·oil products {oil:,.0f} tCO2e/yr.")
+    assert "extra_domains: [" in lines[1] and lines[1].endswith("makes them candidates.")
+    assert untouched_lines(nanao, "zh")[1].endswith(
+        "在场地资料的extra_domains中列出这些领域即可将其纳入候选。")
+    assert untouched_lines(analyses["building"], "en") == []
