@@ -248,6 +248,7 @@ class Site(BaseModel):
             return data
         if not all(isinstance(v, int | float) for v in baseline.values()):
             return data  # let field validation report the bad value
+        _refuse_negative(baseline, "baseline.")  # as written: the split would hide it
         assumptions = Assumptions.model_validate(data.get("assumptions") or {})
         table = legacy_table(baseline, data.get("domain"), assumptions)
         note = ("baseline: the one-level sources were split into sectors and carriers by "
@@ -283,11 +284,7 @@ class Site(BaseModel):
     @classmethod
     def _non_negative(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
         for sector, cells in value.items():
-            for carrier, amount in cells.items():
-                if not amount >= 0:
-                    raise InvalidValue("not_allowed_hint", value=f"{amount:g}", hint="",
-                                       field=f"{sector}.{carrier}",
-                                       allowed=Message("emission_cell"))
+            _refuse_negative(cells, f"{sector}.")
         return value
 
     @field_validator("prices")
@@ -518,6 +515,14 @@ def rate_in(rates: Rates, year: int) -> float:
         return rates
     started = [y for y in rates if y <= year]
     return rates[max(started)] if started else rates[min(rates)]
+
+
+def _refuse_negative(amounts: dict[str, float], prefix: str) -> None:
+    """Emissions below zero (or NaN) refused, naming the cell (`prefix` + key) and value."""
+    for key, amount in amounts.items():
+        if not amount >= 0:
+            raise InvalidValue("not_allowed_hint", value=f"{amount:g}", hint="",
+                               field=prefix + key, allowed=Message("emission_cell"))
 
 
 def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
