@@ -93,6 +93,20 @@ def test_town_links_point_to_other_domains(catalog):
     assert catalog.restated_by("trn-shore-power") == ["town-port-shore-power"]
 
 
+def test_a_retrofit_of_existing_buildings_includes_no_new_build_design(catalog):
+    """Nan'ao's report left the retrofit out because it and the modern-building umbrella
+    'both include' optimised orientation: a standing building is not re-oriented."""
+    from roadmap.inputs.dependencies import exclusive_conflicts
+    retrofits = [t for t in catalog if "既有" in t.name_zh or "改造" in t.name_zh]
+    assert "town-existing-building-retrofit" in {t.id for t in retrofits}
+    for tech in retrofits:
+        included = [catalog.get(i) for i in (*tech.covers, *tech.restates)]
+        assert [t.id for t in included if t.new_build_only or "设计" in t.name_zh] == []
+    reason = exclusive_conflicts(catalog).edges[
+        "town-existing-building-retrofit", "town-modern-building-efficiency"]["reason"]
+    assert reason.endswith("both include bld-efficient-windows-doors")
+
+
 def test_frame_has_documented_columns_and_one_row_per_entry(catalog):
     frame = catalog.to_frame()
     assert list(frame.columns) == FRAME_COLUMNS

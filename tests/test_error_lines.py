@@ -245,6 +245,9 @@ def test_check_refuses_a_phase_budget_plan_would_refuse(tmp_path, capsys):
      "error: --top: Input should be a valid integer, unable to parse string as an integer"),
     (("rank", "SITE", "--lang", "en", "--bogus"),
      "error: roadmap rank: no such option --bogus (allowed: what `roadmap rank --help` lists)"),
+    (("run", "SITE", "--lang", "en", "--out", "x"),  # click's near miss kept
+     "error: roadmap run: no such option --out; did you mean '--output'? "
+     "(allowed: what `roadmap run --help` lists)"),
     (("rank", "--lang", "en"), "error: roadmap rank: SITE.yaml is missing"),
     (("rank", "SITE", "--lang", "en", "--top"), "error: --top: the option needs a value"),
 ])
@@ -482,3 +485,37 @@ def test_a_group_alone_shows_its_help(capsys, args):
     """Not an error line holding the help."""
     status, out, err = run(capsys, *args)
     assert (status, out) == (2, "") and err.startswith("Usage: roadmap") and "错误" not in err
+
+
+NEGATIVE_CELL = """name: x
+domain: building
+baseline:
+  commercial:
+    electricity: 100
+    %s
+"""
+
+
+@pytest.mark.parametrize("cell", ["lpg: -60", "{lpg: -60}"], ids=["block", "flow"])
+def test_a_negative_baseline_cell_is_named_with_its_value_and_line(tmp_path, capsys, cell):
+    """It read "line 3: field 'baseline': emissions must be >= 0", the top key's line, neither
+    the cell nor the value (a NaN in the same place named its cell)."""
+    text = NEGATIVE_CELL % cell if cell.startswith("lpg") else \
+        NEGATIVE_CELL.replace("  commercial:\n    electricity: 100\n    %s",
+                              "  commercial: {electricity: 100, lpg: -60}")
+    path = tmp_path / "site.yaml"
+    path.write_text(text, encoding="utf-8")
+    status, _, err = run(capsys, "check", str(path), "--lang", "en")
+    line = 6 if cell.startswith("lpg") else 4
+    assert (status, err) == (2, f"error: {path}: line {line}: field 'baseline.commercial.lpg': "
+                                "-60 is not allowed (allowed: a number of tCO2e/yr, 0 or more)\n")
+
+
+def test_an_unknown_measure_id_names_its_line_and_the_id_it_may_be(tmp_path, capsys):
+    """It read "field 'measures': unknown id 'bld-solar-pvx'", no line and no suggestion."""
+    path = profile(tmp_path, "budget: 300\nmeasures:\n  bld-led-lighting: {share: 0.1}\n"
+                             "  bld-solar-pvx: {share: 0.1}\n")
+    status, _, err = run(capsys, "check", str(path), "--lang", "en")
+    assert (status, err) == (2, f"error: {path}: line 7: field 'measures': unknown id "
+                                "'bld-solar-pvx'; did you mean 'bld-solar-pv'? "
+                                "(allowed: ids from `roadmap catalog list`)\n")

@@ -295,6 +295,24 @@ def test_a_parks_management_committee_leads_its_actions(catalog):
     assert len(set(schedule["mode"])) > 1  # each category keeps its operating mode
 
 
+def test_market_mechanisms_are_run_and_paid_by_the_market(catalog):
+    """The park's default plan had energy performance contracting government-led and paid
+    87.3 % from higher-level funds (its catalog category is management and service): it is
+    an energy service company's contract, funded as Xiaolan's contracting action (seed 000
+    table 5-4, action 1); water recycling is the park's enterprises' own; land use stays a
+    government's plan."""
+    analysis = analyse_file(catalog, SITES / "industrial-park.yaml",
+                            Options(draws=20, uncertainty_draws=0, compare=("topsis",)))
+    schedule = analysis.implementation.schedule.set_index("id")
+    contracting = schedule.loc["park-energy-performance-contracting"]
+    assert contracting["mode"] == "emc"
+    assert contracting["market_share"] == pytest.approx(25000 / 25060)
+    water = schedule.loc["park-water-recycling"]
+    assert (water["mode"], water["market_share"]) == ("enterprise", 1.0)
+    land = schedule.loc["park-land-use"]
+    assert (land["mode"], land["market_share"]) == ("government", 0.0)
+
+
 def test_an_empty_first_phase_gives_an_empty_plan_that_still_draws(xiaolan):
     site = xiaolan.site.model_copy(update={"implementation": None})
     roadmap = xiaolan.roadmap

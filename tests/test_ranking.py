@@ -532,6 +532,24 @@ def test_applicability_follows_the_sites_fuels_and_stock(catalog):
     assert "town-building-orientation-layout" in town.ids  # Xiaolan builds (new_build)
 
 
+FURNACE_ROWS = {"ent-waste-heat-boiler-surface": "waste_heat_boiler",
+                "ent-regenerative-combustion": "furnace", "ent-concentrated-combustion": "furnace"}
+
+
+def test_furnace_and_waste_heat_boiler_measures_need_the_equipment(catalog):
+    """The electronics plant burns its gas in steam boilers and oxidisers: its roadmap took a
+    waste-heat boiler's tail surface and two kiln-burner retrofits (review 5, finding 9). The
+    kiln plants keep them, and every exclusion says what is missing."""
+    electronics = decision_matrix(catalog, load_site(SITES / "electronics-factory.yaml", catalog))
+    reasons = excluded_reasons(electronics)
+    for tech_id, feature in FURNACE_ROWS.items():
+        assert reasons[tech_id] == f"needs {feature}, which the site does not have"
+    assert sentence(reasons["ent-regenerative-combustion"], "zh") == "需要工业炉窑，场地不具备"
+    for plant in ("ceramics-plant", "cement-plant"):
+        matrix = decision_matrix(catalog, load_site(SITES / f"{plant}.yaml", catalog))
+        assert set(FURNACE_ROWS) <= set(matrix.ids), plant
+
+
 def test_the_sensitivity_chart_counts_ranks_in_whole_numbers(catalog):
     """The axis read 2.5, 5.0, 7.5 ... 17.5 (the transport catalog's 26 rows of ★3 and
     more): a rank is a whole number."""

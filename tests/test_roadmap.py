@@ -233,7 +233,10 @@ def test_two_overlapping_includes_are_refused_before_any_output(tmp_path, capsys
     status, out, err = run(capsys, "run", str(profile), "-o", str(tmp_path / "out"),
                            "--draws", "10", "--lang", "en")
     assert status == 2 and out == ""
-    assert err == (f"error: {profile}: field 'include': '{first}' and '{second}' overlap "
+    line = next(n for n, text in enumerate(profile.read_text().splitlines(), 1)
+                if text.startswith("include:"))  # the include key's line
+    assert err == (f"error: {profile}: line {line}: field 'include': '{first}' and '{second}' "
+                   "overlap "
                    f"({why}) (allowed: at most one measure of an overlapping group: drop one "
                    "of them)\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["xiaolan.yaml"]

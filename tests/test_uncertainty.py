@@ -283,7 +283,8 @@ def test_a_bad_distribution_is_one_line_naming_file_line_and_field(tmp_path, giv
                     f"uncertainty:\n  {given}\n", encoding="utf-8")
     with pytest.raises(InputError) as error:
         load_site(path)
-    assert str(error.value).startswith(f"{path}: line 4: {message}")
+    line = 4 if message.startswith("field 'uncertainty':") else 5  # the key's own line
+    assert str(error.value).startswith(f"{path}: line {line}: {message}")
     assert "\n" not in str(error.value)
 
 

@@ -43,7 +43,9 @@ def usage_error(error: Any) -> InputError:
             return InputError(option, pydantic_message(details[0]))
     name = getattr(error, "option_name", None)
     if isinstance(error, _click.NoSuchOption):
-        return InputError(command, "no_such_option", option=name,
+        close = getattr(error, "possibilities", None)  # click's own near misses, closest first
+        hint = Message("did_you_mean", suggestion=close[0]) if close else ""
+        return InputError(command, "no_such_option", option=name, hint=hint,
                           allowed=Message("see_help", command=command))
     if isinstance(error, _click.BadOptionUsage) and name:
         return InputError(name, "option_needs_value")

@@ -55,6 +55,20 @@ ENTERPRISE_DEFAULT = (("企业能源管理部门", "the enterprise's energy mana
 # A park's own administration runs its programmes (project assumption), in each category's
 # operating mode: the town bureaus above lead a town's.
 PARK_LEAD = ("园区管理委员会", "the park's management committee")
+# Market mechanisms the catalogs file under management and service: firms run and pay for
+# them whatever the category (project assumption, from what each mechanism is): an energy
+# service company finances a performance contract from the savings; the park's enterprises
+# manage their carbon assets and recycle their process water; property managers run
+# buildings' energy. Each takes the mode named here.
+MARKET_LED = {"park-energy-performance-contracting": "emc",
+              "park-carbon-asset-management": "enterprise",
+              "park-water-recycling": "enterprise",
+              "com-low-carbon-property-management": "enterprise",
+              "com-smart-property-management": "enterprise"}
+# ... and the funding split of seed 000's action run in that mode (table 5-2 and 5-4):
+# contracting = action 1 (industry, 99.8 % market), an enterprise's investment = action 4
+# (energy, all market).
+MODE_FUNDING = {"emc": "industry", "enterprise": "energy"}
 # A catalog category (any domain) -> the plan's category; otherwise by `DOMAIN_CATEGORY`.
 CATEGORY_OF = {
     **{zh: key for key, zh in PLAN_CATEGORIES.items()},
@@ -172,7 +186,21 @@ def _action_rows(action: Action, categories: dict[str, str], leads: dict[str, tu
     filled = [] if action.category or category else ["category"]
     category = category or "planning"
     items = action.parts or (action,)
-    return [_row(item, action, category, filled, leads[category]) for item in items]
+    lead, mode = leads[category]
+    return [_row(item, action, category, filled, (lead, market_mode(action.measures) or mode))
+            for item in items]
+
+
+def market_mode(measures: tuple[str, ...] | list[str]) -> str | None:
+    """The mode of `measures` when all are market mechanisms run in one mode (`MARKET_LED`)."""
+    modes = {MARKET_LED.get(m) for m in measures}
+    return modes.pop() if len(modes) == 1 and None not in modes else None
+
+
+def funding_basis(category: str, mode: str, measures: list[str]) -> str:
+    """The category whose default split funds a row: that of the mode its market mechanisms
+    run in (when the row keeps that mode), else its own."""
+    return MODE_FUNDING[mode] if market_mode(measures) == mode else category
 
 
 def _row(item: Work, action: Action, category: str, filled: list[str],
@@ -231,6 +259,7 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
     for row in frame.itertuples():
         category = categories[row.id]
         lead, mode = leads[category]
+        mode = market_mode([row.id]) or mode
         start = plan_start + min(STEP * depth[row.id], DEFAULT_QUARTERS - 1)
         rows.append({"id": row.id, "action": row.id, "action_zh": row.name_zh,
                      "action_en": row.name_en, "name_zh": row.name_zh, "name_en": row.name_en,
@@ -274,8 +303,8 @@ def _funded(frame: pd.DataFrame, investment: pd.DataFrame, years: range) -> None
     for index, row in frame.iterrows():
         costed = [m for m in row["measures"].split(";") if m in spent.index]
         if "funding" in row["defaults"] and row["id"] == row["action"] and costed:
-            frame.loc[index, list(FUNDING_KEYS)] = split(row["category"],
-                                                         float(spent[costed].sum()))
+            basis = funding_basis(row["category"], row["mode"], row["measures"].split(";"))
+            frame.loc[index, list(FUNDING_KEYS)] = split(basis, float(spent[costed].sum()))
 
 
 def _names(item: Work | Challenge) -> tuple[str, str]:

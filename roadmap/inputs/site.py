@@ -16,7 +16,7 @@ from ..errors import InputError, InvalidValue, Message
 from .assumptions import PRICES_ALLOWED, Assumptions, check_prices, check_year_path
 from .catalog import Catalog
 from .dependencies import exclusive_conflicts
-from .files import read_yaml, validated, without_lines, written_fields
+from .files import LINE_KEY, read_yaml, validated, without_lines, written_fields
 from .implementation import Implementation, check_implementation
 from .ranges import UNCERTAINTY_ALLOWED, check_rate_range, check_uncertainty
 from .tables import with_tables
@@ -248,6 +248,7 @@ class Site(BaseModel):
             return data
         if not all(isinstance(v, int | float) for v in baseline.values()):
             return data  # let field validation report the bad value
+        _refuse_negative(baseline, "baseline.")  # as written: the split would hide it
         assumptions = Assumptions.model_validate(data.get("assumptions") or {})
         table = legacy_table(baseline, data.get("domain"), assumptions)
         note = ("baseline: the one-level sources were split into sectors and carriers by "
@@ -282,8 +283,8 @@ class Site(BaseModel):
     @field_validator("baseline")
     @classmethod
     def _non_negative(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-        if any(not v >= 0 for cells in value.values() for v in cells.values()):
-            raise InvalidValue("emissions_not_negative")
+        for sector, cells in value.items():
+            _refuse_negative(cells, f"{sector}.")
         return value
 
     @field_validator("prices")
@@ -516,6 +517,14 @@ def rate_in(rates: Rates, year: int) -> float:
     return rates[max(started)] if started else rates[min(rates)]
 
 
+def _refuse_negative(amounts: dict[str, float], prefix: str) -> None:
+    """Emissions below zero (or NaN) refused, naming the cell (`prefix` + key) and value."""
+    for key, amount in amounts.items():
+        if not amount >= 0:
+            raise InvalidValue("not_allowed_hint", value=f"{amount:g}", hint="",
+                               field=prefix + key, allowed=Message("emission_cell"))
+
+
 def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
     """Read and validate a site profile (with the tables it names by `{file: ...}`, see
     `inputs.tables`); with a catalog, its include/exclude ids are checked.
@@ -532,34 +541,57 @@ def load_site(path: str | Path, catalog: Catalog | None = None) -> Site:
         raise InputError(path, "expected_site_keys", allowed=", ".join(ALLOWED))
     if data.get("implementation") is not None:  # its errors name the item's own line
         check_implementation(data["implementation"], path)
-    data = with_tables(data, path, {"baseline": CARRIERS, "energy": QUANTITIES})
+    raw, data = data, with_tables(data, path, {"baseline": CARRIERS, "energy": QUANTITIES})
     try:
         site = site_from_dict(without_lines(data), path)
+        if catalog is not None:
+            check_ids(site, catalog, path)
     except InputError as error:
-        raise _with_line(error, path) from None
-    if catalog is not None:
-        check_ids(site, catalog, path)
+        raise _with_line(error, path, raw) from None
     return site
 
 
-def _with_line(error: InputError, path: Path) -> InputError:
-    """The error with the line of the top-level key it is about, when the file has one."""
+def _with_line(error: InputError, path: Path, data: Any = None) -> InputError:
+    """The error with the line of the key it is about, when the file has one: the deepest
+    key of its field (an unknown id under `measures`: the id's own) found through the
+    mappings of `data` (the file as read, with their lines), else the top-level key's."""
     if error.where or not error.field:
         return error
-    key = error.field.split(".")[0]
     lines = path.read_text(encoding="utf-8").splitlines()
-    pattern = re.compile(rf"{re.escape(key)}\s*:")
-    number = next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
+    keys = error.field.split(".")
+    if error.field == "measures" and error.message.key == "unknown_id_hint":
+        keys.append(error.message.params["id"])
+    number = next((n for n, line in enumerate(lines, 1)
+                   if re.match(rf"{re.escape(keys[0])}\s*:", line)), None)
+    node = data.get(keys[0]) if isinstance(data, dict) else None
+    for key in keys[1:] if number else ():
+        if not (isinstance(node, dict) and key in node):
+            break
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*:", re.MULTILINE)
+        found = next((n for n in range(max(node.get(LINE_KEY, number), number), len(lines) + 1)
+                      if pattern.search(_flow_split(lines[n - 1]))), None)
+        if found is None:
+            break
+        number, node = found, node[key]
     if number is None:
         return error
     return error.replaced(where=Message("line", line=number))
 
 
+def _flow_split(line: str) -> str:
+    """A line without its comment, each entry of a flow mapping (`{a: 1, b: 2}`) on a line
+    of its own, so that a key starts one."""
+    return re.sub(r"[{,]\s*", "\n", line.split("#")[0])
+
+
 def check_ids(site: Site, catalog: Catalog, path: str | Path = "site") -> None:
+    known = [tech.id for tech in catalog]
     for key in ("include", "exclude", "measures"):
         for tech_id in getattr(site, key):
             if tech_id not in catalog:
-                raise InputError(path, "unknown_id", id=tech_id, field=key,
+                close = get_close_matches(tech_id, known, n=1)
+                hint = Message("did_you_mean", suggestion=close[0]) if close else ""
+                raise InputError(path, "unknown_id_hint", id=tech_id, hint=hint, field=key,
                                  allowed=Message("ids_from_the_list"))
     _check_overlapping_include(site, catalog, path)
     for action in site.implementation.actions if site.implementation else ():

@@ -31,9 +31,12 @@ ADDRESSES: tuple[str, ...] = get_args(Address)
 
 # Site features a measure only makes sense with. cargo_port: a port with cranes and yard
 # machinery (container or bulk terminals), not only ferries and fishing boats. waste_fuel:
-# combustible waste of the site's own (or taken in) to burn for power.
+# combustible waste of the site's own (or taken in) to burn for power. furnace: fuel-fired
+# industrial kilns or furnaces, what the study's thermal-efficiency technologies work on
+# (seed 003 sec. 4.3.1 (3), 工业炉窑); waste_heat_boiler: a boiler raising steam from a kiln's,
+# furnace's or process's exhaust (sec. 4.3.1 (2)). Gas-fired steam boilers are neither.
 Feature = Literal["port", "cargo_port", "airport", "rail", "steel", "cement", "aluminium",
-                  "farmland", "fishery", "waste_fuel"]
+                  "farmland", "fishery", "waste_fuel", "furnace", "waste_heat_boiler"]
 FEATURES: tuple[str, ...] = get_args(Feature)
 
 # Which enterprises an enterprise-table technology fits (seed 003 table 4-5, 适用领域).
@@ -64,7 +67,7 @@ BASELINE_SOURCES: tuple[str, ...] = get_args(BaselineSource)
 # What a site profile's `features` may name: the catalog's `requires` and site traits.
 SiteFeature = Literal[
     "port", "cargo_port", "airport", "rail", "steel", "cement", "aluminium", "farmland", "fishery",
-    "waste_fuel", "energy_intensive", "coastal", "new_build",
+    "waste_fuel", "furnace", "waste_heat_boiler", "energy_intensive", "coastal", "new_build",
 ]
 SITE_FEATURES: tuple[str, ...] = get_args(SiteFeature)
 
