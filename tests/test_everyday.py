@@ -68,8 +68,11 @@ def test_init_writes_a_valid_profile_for_every_domain(tmp_path, capsys):
         assert "仍是模板示例：name、sources·budget；请替换为本场地的数据" in out
     path.write_text(path.read_text(encoding="utf-8").replace("示例 Example site", "园区 A"),
                     encoding="utf-8")
-    assert load_site(path, catalog).remarks() == (
-        "still the template's example: sources.budget; replace it with the site's own",)
+    site = load_site(path, catalog)
+    assert site.remarks() == (
+        "still the template's example: sources.budget; replace it with the site's own",
+        f"no start_year: the measures start from {site.base_year + 1}, the year after the "
+        f"base year {site.base_year}; give start_year for a plan that starts later")
 
 
 def test_init_refuses_to_overwrite(tmp_path, capsys):

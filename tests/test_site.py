@@ -243,6 +243,20 @@ def test_site_ids_are_checked_against_the_merged_catalog(tmp_path):
     assert load_site(path, load_catalog()).exclude == ("town-smart-grid",)
 
 
+def test_a_profile_without_start_year_is_told_when_its_measures_start(capsys):
+    """Jiangmen (data of 2009, no start_year) had a first phase of 2010-2011 and money
+    discounted to 2010, unremarked: check, and the report's notes, say so in both
+    languages; a profile giving start_year (the community: 2027) gets no such note."""
+    status, out, _ = run(capsys, "check", str(XIAOLAN.with_name("jiangmen-city.yaml")))
+    assert status == 0
+    assert "no start_year: the measures start from 2010, the year after the base year 2009; " \
+           "give start_year for a plan that starts later" in out
+    assert "未给出start_year：措施自基准年2009的次年2010起实施；" \
+           "规划晚于此开始时请给出start_year" in out
+    status, out, _ = run(capsys, "check", str(XIAOLAN.with_name("community.yaml")))
+    assert status == 0 and "start_year" not in out
+
+
 def test_a_baseline_beyond_all_guangdong_s_parks_is_flagged(tmp_path, capsys):
     """1e12 t (kg written as t) is valid YAML and a valid profile, but more than all of
     Guangdong's parks emitted in 2016 (3.03亿 t, seed 003 sec. 5.1): check says so, in both

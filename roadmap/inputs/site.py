@@ -441,7 +441,11 @@ class Site(BaseModel):
                       if text == TEMPLATE_SOURCE)]
         template = (f"still the template's example: {', '.join(examples)}; replace it with "
                     "the site's own",) if examples else ()
-        return (*implausible, *template, *self.notes)
+        # a historical base year otherwise puts the first phase decades back, unremarked
+        start = () if self.start_year else (
+            f"no start_year: the measures start from {self.base_year + 1}, the year after the "
+            f"base year {self.base_year}; give start_year for a plan that starts later",)
+        return (*implausible, *template, *start, *self.notes)
 
     def sector_shares(self) -> dict[str, float]:
         total, shares = self.total_baseline, dict.fromkeys(SECTORS, 0.0)
