@@ -110,12 +110,13 @@ def pathway_command(
     shares = contributions(pathway, loaded, chosen_years, by="function")
     # the costs of the year `run` costs (the target year), whatever --years: the last of
     # those (the target's year, by default) had `pathway` cost another year than the report
-    economics = measure_economics(pathway, loaded, cost_year(site))
+    costed = cost_year(site)
+    economics = measure_economics(pathway, loaded, costed)
     if charts:
         figures = (wedge_chart(pathway, loaded, checks, lang.value,
                                spread.band if spread else None),
                    contribution_chart(shares, loaded, lang.value),
-                   cost_curve_chart(economics, cost_year(site), lang.value,
+                   cost_curve_chart(economics, costed, lang.value,
                                     largest=pathway.by_year["bau"].max()))
         for path, figure in zip(charts, figures, strict=True):
             save_figure(figure, path)

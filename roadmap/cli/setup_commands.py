@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..rendering.messages import column, each_language, sentence, term, text
+from ..rendering.messages import column, each_language, listed, sentence, term, text
 from ..rendering.numbers import money, tonnes
 from .common import DomainChoice, Lang, PrintedLangOption, app, console, say, user_catalog
 
@@ -68,7 +68,7 @@ def check_command(
         "check_valid", one, file=site_file, site=site.name,
         domain=term("domain", site.domain, one), year=site.base_year,
         baseline=tonnes(site.total_baseline, one), count=len(matrix.frame),
-        domains=("、" if one == "zh" else ", ").join(term("domain", d, one) for d in site.domains),
+        domains=listed((term("domain", d, one) for d in site.domains), one),
         excluded=len(matrix.excluded)), lang.value))
     for note in site.remarks():
         screen.print(each_language(lambda one, n=note: text("check_note", one,

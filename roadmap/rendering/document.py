@@ -24,6 +24,7 @@ from .messages import (
     cite,
     column,
     each_language,
+    listed,
     plan_text,
     profile_key,
     sentence,
@@ -152,12 +153,12 @@ def phase_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         rows = frame[frame["phase"] == phase]
         names = [label(z, e, lang) for z, e in zip(rows["name_zh"], rows["name_en"],
                                                    strict=True)]
-        listed = ("、" if lang == "zh" else ", ").join(names[:SHOWN_FIRST]) or text("none", lang)
+        shown = listed(names[:SHOWN_FIRST], lang) or text("none", lang)
         if len(names) > SHOWN_FIRST:
-            listed += ("" if lang == "zh" else " ") + text("more", lang,
-                                                           count=len(names) - SHOWN_FIRST)
+            shown += ("" if lang == "zh" else " ") + text("more", lang,
+                                                          count=len(names) - SHOWN_FIRST)
         lines.append(text("phase_line", lang, phase=term("phase_title", phase, lang), start=start,
-                          end=end, measures=listed))
+                          end=end, measures=shown))
     return lines
 
 
@@ -371,9 +372,8 @@ def roadmap_section(analysis: SiteAnalysis, lang: str) -> dict:
     if len(left_out):  # the ranked rows a reader would miss between the roadmap's ranks
         tables.append((text("left_out", lang), shown_table(
             left_out[["rank", "id", "name_zh", "name_en", "reason"]], lang)))
-    paragraphs = [each_language(lambda one: text("empty_phases", one, phases=(
-        "、" if one == "zh" else ", ").join(_phase_heading(*phase, one) for phase in empty)),
-        lang, " / ")] if empty else []
+    paragraphs = [each_language(lambda one: text("empty_phases", one, phases=listed(
+        (_phase_heading(*phase, one) for phase in empty), one)), lang, " / ")] if empty else []
     # the Gantt is in the summary
     return section(text("roadmap", lang), paragraphs=paragraphs, tables=tables)
 
@@ -509,7 +509,7 @@ def _cells_said(cells: list[tuple[str, str]], lang: str, emissions: list[float] 
     if emissions is not None:
         said = [f"{cell}{'' if lang == 'zh' else ' '}{tonnes(value, lang)}"
                 for cell, value in zip(said, emissions, strict=True)]
-    return ("、" if lang == "zh" else ", ").join(said)
+    return listed(said, lang)
 
 
 def remaining_cells_text(gap: NearZeroGap, lang: str) -> str:
@@ -537,8 +537,7 @@ def untouched_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     if elsewhere:
         domains = list(dict.fromkeys(d for cell in left for d in elsewhere.get(cell, [])))
         lines.append(text("untouched_elsewhere", lang, keys=", ".join(domains),
-                          domains=("、" if lang == "zh" else ", ").join(
-                              term("domain", d, lang) for d in domains),
+                          domains=listed((term("domain", d, lang) for d in domains), lang),
                           cells=_cells_said([c for c in left if c in elsewhere], lang)))
     return lines
 
@@ -554,7 +553,7 @@ def fossil_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         named = [bracketed(label(tech.name_zh, tech.name_en, one), tonnes(value, one), one)
                  for tech, value in ((analysis.catalog.get(i), v) for i, v in added.items())]
         return text("fossil_added", one, year=analysis.site.target_year,
-                    measures=("、" if one == "zh" else ", ").join(named))
+                    measures=listed(named, one))
     return [each_language(build, lang, " ")]
 
 
@@ -671,7 +670,7 @@ def shared_cost_lines(costed: pd.DataFrame, lang: str) -> list[str]:
 
 def _names(rows: pd.DataFrame, lang: str) -> str:
     names = [label(z, e, lang) for z, e in zip(rows["name_zh"], rows["name_en"], strict=True)]
-    return ("、" if lang == "zh" else ", ").join(names) or text("none", lang)
+    return listed(names, lang) or text("none", lang)
 
 
 def sensitivity_section(analysis: SiteAnalysis, lang: str) -> dict:

@@ -170,6 +170,11 @@ def _part(english: str, lang: str) -> str:
     raise KeyError(f"no translation for '{english}' in messages.yaml")
 
 
+def listed(items: Iterable[str], lang: str) -> str:
+    """Items as a list in one language: 甲、乙 in Chinese, a, b in English."""
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
 def _parameter(value: str, one: str) -> str:
     """A nested sentence ("included by the profile (needs port, ...)") or a word list (one
     word, a measure's id, alike: `_vocabulary_word`), in the language `one`."""
@@ -178,5 +183,4 @@ def _parameter(value: str, one: str) -> str:
     try:
         return _part(value, one)
     except KeyError:
-        return ("、" if one == "zh" else ", ").join(
-            _vocabulary_word(w.strip(), one) for w in value.split(","))
+        return listed((_vocabulary_word(w.strip(), one) for w in value.split(",")), one)
