@@ -20,6 +20,7 @@ from roadmap.decisions.portfolio import (
     IDLE,
     Rules,
     _requirements,
+    _stocks,
     _without_idle,
     best_choice,
     budget_phases,
@@ -47,6 +48,7 @@ from roadmap.model.economics import (
 from roadmap.model.pathway import credit_in, site_model, standalone_runs
 from roadmap.rendering.charts import cost_curve_chart
 from roadmap.rendering.document import committed_line, shadow_lines
+from roadmap.rendering.messages import measure_names, sentence
 from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -597,8 +599,8 @@ def test_electric_buses_cost_their_purchase_premium_not_the_plan_s_transport_pro
 
 def test_a_budget_that_does_not_bind_never_leaves_a_measure_out_for_the_budget(catalog, graph):
     """Given 2亿, the hub spends under half of it: the fuel-cell buses it leaves out were
-    said to lose to "more combined abatement elsewhere"; they add nothing beside its
-    electric buses."""
+    said to lose to "more combined abatement elsewhere"; beside its electric, gas and solar
+    vehicles (0.5, 0.35 and 0.12 of the road fuel) they would convert more than there is."""
     site = load_site(ROOT / "catalogs" / "sites" / "transport-hub.yaml", catalog).model_copy(
         update={"budget": 20_000})
     matrix = decision_matrix(catalog, site)
@@ -607,7 +609,9 @@ def test_a_budget_that_does_not_bind_never_leaves_a_measure_out_for_the_budget(c
                                  step_gain=False)
     left = portfolio.frame[~portfolio.frame["chosen"]].set_index("id")["reason"]
     assert portfolio.portfolio_spend < 0.5 * site.budget
-    assert left.to_dict() == {"trn-fuel-cell-vehicles": "adds nothing to the chosen measures"}
+    assert left.to_dict() == {"trn-fuel-cell-vehicles": (
+        "the chosen trn-electric-vehicles, trn-natural-gas-vehicles, trn-solar-vehicles already "
+        "take the transport.oil stock it would convert")}
 
 
 def test_an_efficiency_retrofit_pays_back_in_two_years_at_the_central_cost(catalog):
@@ -842,3 +846,64 @@ def test_a_shared_number_at_the_axis_start_stays_right_of_the_y_axis(catalog):
         renderer = FigureCanvasAgg(figure).get_renderer()
         plot = ax.get_window_extent(renderer)
         assert all(plot.x0 < t.get_window_extent(renderer).x0 for t in numbers.values())
+
+
+def test_rival_kits_share_one_stock_in_the_budget(catalog, graph):
+    """The office building's canteen LPG (60 t) is what five converting measures act on,
+    0.35 + 0.35 + 0.2 + 0.2 + 0.35 = 1.45 of it: its 300万 budget bought all five rival
+    heat pumps, boilers and solar hot water (15 measures, 394 t/yr). Together the chosen may
+    convert at most the whole stock; a rival left out names the cell and the measures holding
+    it."""
+    site = load_site(ROOT / "catalogs" / "sites" / "building.yaml", catalog)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    model = site_model(site, catalog, matrix.ids)
+    portfolio = budget_portfolio(ranking, catalog, graph, model, step_gain=False)
+    frame, fx = portfolio.frame.set_index("id"), model.effects
+    lpg = model.base.cells.index(("commercial", "lpg"))
+    share = {i: fx.share[fx.ids.index(i), lpg] for i in frame.index
+             if fx.types[fx.ids.index(i)] in ("electrification", "fuel_switch")}
+    assert sum(share.values()) == pytest.approx(1.45)
+    assert sum(share[i] for i in share if frame.loc[i, "chosen"]) <= 1.0 + 1e-9
+    rivals = [i for i in share if not frame.loc[i, "chosen"]]
+    assert rivals and all(frame.loc[i, "reason"].startswith("the chosen ") and frame.loc[
+        i, "reason"].endswith("already take the commercial.lpg stock it would convert")
+        for i in rivals)
+    with measure_names(catalog):
+        said = sentence(frame.loc[rivals[0], "reason"], "zh")
+    assert said.startswith("其可替代的公共及商业建筑·液化石油气存量已由已选的") and "热" in said
+
+
+def test_committed_rivals_hold_the_stock_and_nothing_else_joins_them(catalog, graph):
+    """All five included by the profile, they are bought (the stock rule bends to what the
+    profile commits, 1.45 of the cell); no other converting measure is."""
+    rivals = ("bld-solar-hot-water", "bld-ground-source-heat-pump",
+              "bld-water-source-heat-pump", "bld-air-source-heat-pump", "bld-biomass-boiler")
+    site = load_site(ROOT / "catalogs" / "sites" / "building.yaml", catalog).model_copy(
+        update={"include": rivals})
+    matrix = decision_matrix(catalog, site)
+    model = site_model(site, catalog, matrix.ids)
+    forced = np.isin(matrix.ids, rivals)
+    stocks, cells = _stocks(model, matrix.ids, forced)
+    assert cells == ["commercial.lpg"] and stocks[0][1] == pytest.approx(1.45)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    frame = budget_portfolio(ranking, catalog, graph, model, step_gain=False).frame
+    assert set(rivals) <= set(frame.loc[frame["chosen"], "id"])
+
+
+def test_a_stock_rule_is_kept_by_the_solver_and_by_allows(catalog):
+    """On the small office case the heat pump (0.2 of the gas) and the biomass boiler
+    (0.35) fit one stock of 0.5 only apart: the best choice under that rule takes one, and
+    `allows` refuses both together."""
+    model = site_model(office(), catalog, SHARED)
+    fx, gas = model.effects, model.base.cells.index(("commercial", "gas"))
+    shares = np.array([fx.share[fx.ids.index(i), gas] if i in SHARED[5:7] else 0.0
+                       for i in SHARED])
+    assert shares[5] + shares[6] > 0.5 >= max(shares)
+    costs = np.ones(len(SHARED))
+    rules = Rules(costs, costs.sum(), [], [], stocks=((shares, 0.5),))
+    chosen = best_choice(model, SHARED, 2035, np.ones(len(SHARED)), rules).chosen
+    assert chosen[5] != chosen[6] and rules.allows(chosen)
+    both = chosen.copy()
+    both[5] = both[6] = True
+    assert not rules.allows(both)

@@ -171,7 +171,8 @@ def test_every_reason_the_budget_gives_is_translated():
     reaches included: m0 too dear for what is left, m1 chosen, m2 and m7 missing a
     prerequisite (m7's excluded by the profile), m3 abating nothing, m4 adding nothing, m5
     overlapping m1, m6 above the cost ceiling, m8 needing m6, m9 over the near term's budget;
-    and, the included measures costing more than the budget, that reason."""
+    and, the included measures costing more than the budget, that reason; m0 converting a
+    stock that m1 holds."""
     chosen = np.array([False, True] + [False] * 8)
     closed = np.isin(np.arange(10), [2, 6, 7, 8])
     near = np.where(np.arange(10) == 9, 5.0, 0.0)
@@ -180,8 +181,7 @@ def test_every_reason_the_budget_gives_is_translated():
     standalone = [10.0] * 3 + [0.0] + [10.0] * 6
     why = portfolio_module._Why([f"m{i}" for i in range(10)], rules, ("near",), chosen,
                                 {2, 7}, {6}, {"m7": "needs m-out, which the profile excludes"},
-                                1000.0, {4},
-                                standalone)
+                                1000.0, {4}, standalone, [])
     reasons = [why.reason(i) for i in range(10)]
     assert reasons[1] == "" and reasons[8] == (
         "needs m6: its levelised cost is above the ceiling of 1,000 yuan/t")
@@ -192,6 +192,11 @@ def test_every_reason_the_budget_gives_is_translated():
         "需要m6：平准化减排成本高于上限1,000元/吨", "近期阶段的预算已用完"]
     spent = why._replace(rules=rules._replace(budget=0.5, committed=chosen))
     assert sentence(spent.reason(0), "zh") == "预算已用于场地资料纳入的措施"
+    stock = np.array([0.5, 0.7] + [0.0] * 8)  # m0 and m1 convert the gas
+    rivals = why._replace(rules=rules._replace(stocks=((stock, 1.0),)),
+                          stock_cells=["commercial.lpg"])
+    assert sentence(rivals.reason(0), "zh") == (
+        "其可替代的公共及商业建筑·液化石油气存量已由已选的m1占满")
 
 
 def test_the_experts_disagreements_are_translated(analyses):

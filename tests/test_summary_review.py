@@ -145,7 +145,30 @@ def test_the_report_names_the_remaining_cells_and_what_no_measure_touches(analys
     assert lines[0].startswith("No measure of the roadmap acts on these cells (their emissions "
                                "in the roadmap's 2050): waste·non-energy ")
     assert lines[0].endswith(f", industry·oil products {oil:,.0f} tCO2e/yr.")
-    assert "extra_domains: [" in lines[1] and lines[1].endswith("makes them candidates.")
-    assert untouched_lines(nanao, "zh")[1].endswith(
+    assert "extra_domains: [" in lines[2] and lines[2].endswith("makes them candidates.")
+    assert untouched_lines(nanao, "zh")[2].endswith(
         "在场地资料的extra_domains中列出这些领域即可将其纳入候选。")
     assert untouched_lines(analyses["building"], "en") == []
+
+
+def test_the_report_names_the_large_fuel_cells_the_roadmap_barely_cuts(analyses):
+    """Nan'ao's fishing fleet (agriculture's oil, 42 % of its net 2050) and the park's coal
+    (48 %) are acted on by a roadmap measure, so no line named them: the first is cut 4 %,
+    the second 20 %. Cells cut by less than a quarter and holding 5 % of the net are named
+    with their change; electricity is left to the grid and green power."""
+    from roadmap.rendering.document import untouched_lines
+
+    nanao = untouched_lines(analyses["nanao-county"], "en")[1]
+    assert nanao.startswith("The roadmap cuts these cells by less than 25% of business as "
+                            "usual, or raises them (their emissions in the roadmap's 2050, "
+                            "and the change): agriculture·oil products 54,139 tCO2e/yr (−4%), "
+                            "transport·natural gas ")
+    assert nanao.endswith(" (+43%).")
+    park = untouched_lines(analyses["industrial-park"], "en")
+    assert park[0].endswith("industry·coal 79,422 tCO2e/yr (−20%), industry·oil products "
+                            "22,670 tCO2e/yr (−20%), industry·natural gas 8,825 tCO2e/yr "
+                            "(−20%).")
+    assert "electricity" not in park[0] and "extra_domains: [enterprise, town]" in park[1]
+    assert untouched_lines(analyses["industrial-park"], "zh")[0].startswith(
+        "以下排放单元在路线图中削减不足业务照常情景的25%或有所增加（路线图情景2050年排放及相对"
+        "业务照常的变化）：工业·煤炭7.94万吨CO2e/年（−20%）")

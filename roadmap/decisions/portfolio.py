@@ -35,7 +35,7 @@ from ..errors import InputError, Message
 from ..inputs.catalog import Catalog
 from ..inputs.dependencies import exclusive_conflicts, prerequisites_only
 from ..inputs.site import Site
-from ..model.economics import cost_year, measure_capex, standalone_economics
+from ..model.economics import CONVERTING, cost_year, measure_capex, standalone_economics
 from ..model.pathway import Pathway, SiteModel, credit_in, standalone_runs
 from .ranking import Ranking, method_spec
 from .roadmap import budgeted_phases, exclusion_reasons, phases
@@ -94,7 +94,8 @@ class Rules(NamedTuple):
     `phase_limits`, (each candidate's spend inside a phase, the phase's budget); the
     `committed` candidates, always chosen (closed under prerequisites), and the `closed`
     ones, never (a prerequisite missing, a cost above the ceiling); bool per candidate,
-    None for none."""
+    None for none; `stocks`, (each candidate's share of a cell's stock it converts, the
+    most the chosen may convert together: `_stocks`)."""
 
     costs: np.ndarray
     budget: float
@@ -103,6 +104,7 @@ class Rules(NamedTuple):
     phase_limits: tuple[tuple[np.ndarray, float], ...] = ()
     committed: np.ndarray | None = None
     closed: np.ndarray | None = None
+    stocks: tuple[tuple[np.ndarray, float], ...] = ()
 
     def forced(self) -> np.ndarray:
         return np.zeros(len(self.costs), dtype=bool) if self.committed is None else \
@@ -115,7 +117,7 @@ class Rules(NamedTuple):
         """Whether `chosen` (bool per candidate) keeps every rule but the commitments."""
         return (self.costs[chosen].sum() <= self.budget + 1e-9
                 and all(spend[chosen].sum() <= limit + 1e-9
-                        for spend, limit in self.phase_limits)
+                        for spend, limit in (*self.phase_limits, *self.stocks))
                 and not (chosen & self.shut()).any()
                 and all(chosen[needed] for item, needed in self.requires if chosen[item])
                 and not any(chosen[a] and chosen[b] for a, b in self.exclusive))
@@ -142,7 +144,7 @@ class Problem:
 
 def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.ndarray,
                     rules: Rules) -> Problem:
-    """Budget (first), phase budget, prerequisite, exclusive, committed, tangent,
+    """Budget (first), phase budget, prerequisite, exclusive, stock, committed, tangent,
     added-energy and enabling-cap rows (A vars <= b); variables: x (measures), z (cells'
     cuts), y (energy moved measures add), e (the enabling measures' log cut of each cell
     they act on). Committed measures: -x <= -1."""
@@ -184,6 +186,9 @@ def _linear_problem(model: SiteModel, ids: list[str], year: int, weights: np.nda
         row[first] = row[second] = 1.0
         blocks.append(row[None])
         bounds.append(1.0)
+    for shares, most in rules.stocks:
+        blocks.append(np.concatenate([shares, np.zeros(k + p + q)])[None])
+        bounds.append(most)
     for item in np.nonzero(rules.forced())[0]:
         row = np.zeros(width)
         row[item] = -1.0
@@ -532,14 +537,15 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     phase_budgets = site.phase_budgets if phase_budgets is None else phase_budgets
     limits = _phase_limits(model, charges, phase_budgets)
     _check_committed_phases(site, forced, limits, phase_budgets)
+    stocks, stock_cells = _stocks(model, ids, forced)
     rules = Rules(charges.sum(axis=1), budget, requires, _exclusive(catalog, index), limits,
-                  forced, closed)
+                  forced, closed, stocks)
     chosen, value, gap, idle = best_choice(model, ids, year, weights, rules)
     picked = [i for i, c in zip(ids, chosen, strict=True) if c]
     standalone = [credit_in(run, year) for run in runs.values()]
     why = _Why(ids, rules, tuple(phase_budgets), chosen, missing, dear,
                exclusion_reasons(dependencies, site), max_cost,
-               idle | _affordable(chosen, rules), standalone)
+               idle | _affordable(chosen, rules), standalone, stock_cells)
     frame = pd.DataFrame({
         "id": ids, "name_zh": [catalog.get(i).name_zh for i in ids],
         "name_en": [catalog.get(i).name_en for i in ids],
@@ -643,6 +649,24 @@ def _phase_limits(model: SiteModel, charges: np.ndarray, budgets: dict[str, floa
                   .sum(axis=1), float(limit)) for name, limit in budgets.items())
 
 
+def _stocks(model: SiteModel, ids: list[str], committed: np.ndarray,
+            ) -> tuple[tuple[tuple[np.ndarray, float], ...], list[str]]:
+    """A rule per cell that converting measures (`CONVERTING`) could together convert more
+    than all of: their full-adoption shares of it, chosen together, may not sum above 1
+    (above what the committed ones take, when they take more). Heat pumps of three kinds
+    and a biomass boiler for one canteen's gas are rival kits, not one plan; the pathway
+    would credit them 1 - prod(1 - share), but the budget would pay for each in full. And
+    the cells' names ("commercial.lpg"), in the rules' order."""
+    fx, cells = model.effects, model.base.cells
+    rows = [fx.ids.index(i) for i in ids]
+    converting = np.isin(np.array(fx.types)[rows], CONVERTING)
+    shares = np.where(converting[:, None], fx.share[rows], 0.0)  # candidates x cells
+    crowded = np.flatnonzero(shares.sum(axis=0) > 1.0 + 1e-9)
+    return (tuple((shares[:, cell], max(1.0, shares[committed, cell].sum()))
+                  for cell in crowded),
+            [".".join(cells[cell]) for cell in crowded])
+
+
 def _requirements(dependencies: nx.DiGraph, index: dict[str, int], catalog: Catalog,
                   ) -> tuple[list[tuple[int, int]], set[int]]:
     """(item, needed) for every prerequisite among the candidates, except one the item
@@ -680,6 +704,7 @@ class _Why(NamedTuple):
     ceiling: float | None
     idle: set[int]  # allowed beside the choice, adding nothing to it
     standalone: list[float]
+    stock_cells: list[str]  # the cells of the rules' stocks, in their order
 
     def reason(self, item: int) -> str:
         if self.chosen[item]:
@@ -698,7 +723,15 @@ class _Why(NamedTuple):
             other = second if first == item else first if second == item else None
             if other is not None and self.chosen[other]:
                 return f"overlaps {self.ids[other]}, which is chosen"
-        return self._spent(item)
+        return self._stock_taken(item) or self._spent(item)
+
+    def _stock_taken(self, item: int) -> str | None:
+        """Why a converting measure is left out when the chosen hold the stock it converts."""
+        for (shares, most), cell in zip(self.rules.stocks, self.stock_cells, strict=True):
+            if shares[item] > 0 and shares[self.chosen].sum() + shares[item] > most + 1e-9:
+                rivals = ", ".join(self.ids[i] for i in np.flatnonzero(self.chosen & (shares > 0)))
+                return f"the chosen {rivals} already take the {cell} stock it would convert"
+        return None
 
     def _spent(self, item: int) -> str:
         """Left out for its cost or for adding nothing: which."""

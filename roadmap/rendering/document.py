@@ -503,12 +503,15 @@ def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
 
 
 def _cells_said(cells: list[tuple[str, str]], lang: str, emissions: list[float] | None = None,
-                ) -> str:
-    """Cells as 'sector·carrier', each with its tonnes when given."""
+                changes: list[float] | None = None) -> str:
+    """Cells as 'sector·carrier', each with its tonnes and its change (a share) when given."""
     said = [f"{word(sector, lang)}·{word(carrier, lang)}" for sector, carrier in cells]
     if emissions is not None:
         said = [f"{cell}{'' if lang == 'zh' else ' '}{tonnes(value, lang)}"
                 for cell, value in zip(said, emissions, strict=True)]
+    if changes is not None:
+        said = [bracketed(cell, f"{'+' if change > 0 else '−'}{percent(abs(change))}", lang)
+                for cell, change in zip(said, changes, strict=True)]
     return listed(said, lang)
 
 
@@ -519,20 +522,37 @@ def remaining_cells_text(gap: NearZeroGap, lang: str) -> str:
         list(zip(rows["sector"], rows["carrier"], strict=True)), lang, list(rows["emissions"])))
 
 
+LITTLE_CUT = 0.25  # a fuel cell the roadmap cuts by less than this share of business as usual
+LARGE_CELL = 0.05  # ... is named when it holds at least this share of the year's net emissions
+
+
 def untouched_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     """The cells still emitting in the target year that no roadmap measure acts on, with
-    their emissions (Nan'ao's fishing fleet), and the domains whose catalogs act on them:
-    the `extra_domains` that would make those measures candidates."""
+    their emissions (Nan'ao's fishing fleet's neighbours: its industry's oil); the large
+    fuel cells it acts on but cuts by less than `LITTLE_CUT` (Nan'ao's fishing fleet, the
+    park's coal); and the domains whose catalogs act on either: the `extra_domains` that
+    would make those measures candidates. Electricity is left to the grid and green power
+    (`near_zero_text`)."""
     site, year = analysis.site, analysis.site.target_year
-    cells = analysis.pathway.cells.query("year == @year").set_index(["sector", "carrier"])[
-        "emissions"]
-    left = [cell for cell in untouched_cells(analysis.roadmap.frame["id"], analysis.catalog,
-                                             site) if cells.get(cell, 0.0) > 0]
-    if not left:
-        return []
-    left.sort(key=lambda cell: -cells[cell])
-    lines = [text("untouched_cells", lang, year=year, cells=_cells_said(
-        left, lang, [float(cells[cell]) for cell in left]))]
+    cells = analysis.pathway.cells.query("year == @year").set_index(["sector", "carrier"])
+    emissions = cells["emissions"]
+    untouched = sorted((cell for cell in untouched_cells(analysis.roadmap.frame["id"],
+                                                         analysis.catalog, site)
+                        if emissions.get(cell, 0.0) > 0), key=lambda cell: -emissions[cell])
+    net = float(analysis.pathway.by_year.set_index("year").loc[year, "net"])
+    cut = 1 - emissions / cells["bau"].where(cells["bau"] > 0)
+    little = [cell for cell in emissions.sort_values(ascending=False).index
+              if cell not in untouched and cell[1] != "electricity"
+              and cut[cell] < LITTLE_CUT and emissions[cell] >= LARGE_CELL * net]
+    lines = []
+    if untouched:
+        lines.append(text("untouched_cells", lang, year=year, cells=_cells_said(
+            untouched, lang, [float(emissions[cell]) for cell in untouched])))
+    if little:
+        lines.append(text("little_cut_cells", lang, year=year, share=percent(LITTLE_CUT),
+                          cells=_cells_said(little, lang, [float(emissions[c]) for c in little],
+                                            [-float(cut[c]) for c in little])))
+    left = [*untouched, *little]
     elsewhere = other_domains_acting_on(left, analysis.catalog, site)
     if elsewhere:
         domains = list(dict.fromkeys(d for cell in left for d in elsewhere.get(cell, [])))
