@@ -170,5 +170,5 @@ def test_the_report_names_the_large_fuel_cells_the_roadmap_barely_cuts(analyses)
                             "(−20%).")
     assert "electricity" not in park[0] and "extra_domains: [enterprise, town]" in park[1]
     assert untouched_lines(analyses["industrial-park"], "zh")[0].startswith(
-        "以下排放单元在路线图中削减不足业务照常情景的25%或有所增加（路线图情景2050年排放及相对"
-        "业务照常的变化）：工业·煤炭7.94万吨CO2e/年（−20%）")
+        "以下排放单元在路线图中削减不足基准情景的25%或有所增加（路线图情景2050年排放及相对"
+        "基准情景的变化）：工业·煤炭7.94万吨CO2e/年（−20%）")
