@@ -77,11 +77,6 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-# The most draws an option takes: a hundred times the default 1000, seconds of work; 1e8
-# asked numpy for 23 GiB (the project's own bound).
-MAX_DRAWS = 100_000
-
-
 def console() -> Console:
     from rich.console import Console
 

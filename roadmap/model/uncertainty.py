@@ -52,6 +52,7 @@ from ..inputs.assumptions import (
     PRICE_RANGES,
 )
 from ..inputs.catalog import popularization_year
+from ..inputs.counts import check_count
 from ..inputs.ranges import DRAWN, FIXED, RATE_SPREAD
 from ..inputs.site import rate_in
 from ..parallel import forked_helper, inherited
@@ -324,6 +325,7 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
     >>> list(band.by_year.columns[-3:]), band.draws, list(band.costs["measure"])
     (['net_p10', 'net_p50', 'net_p90'], 50, ['town-building-solar-pv'])
     """
+    check_count("monte_carlo", "draws", draws, 1)
     sample = draw_inputs(model, draws, seed)
     columns = np.arange(len(model.base.years)) if every_year else report_columns(model)
     ids = [i for i in starts if i in model.catalog]
