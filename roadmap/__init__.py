@@ -64,6 +64,8 @@ _API = {
     "contributions": ".model.pathway",
     "check_targets": ".model.pathway",
     "near_zero_gap": ".model.pathway",
+    "BauChange": ".model.pathway",
+    "bau_change": ".model.pathway",
     "Uncertainty": ".model.uncertainty",
     "monte_carlo": ".model.uncertainty",
     "band_drivers": ".model.uncertainty",
@@ -122,8 +124,10 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         PERIODS,  # noqa: F401
     )
     from .model.pathway import (  # noqa: F401
+        BauChange,
         Pathway,
         SiteModel,
+        bau_change,
         check_targets,
         contributions,
         near_zero_gap,

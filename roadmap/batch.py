@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError, Message, holding_notes, note
-from .inputs.catalog import Catalog, load_catalog
+from .inputs.catalog import Catalog, load_catalog, note_overrides
 from .inputs.site import Site
 from .model.economics import investment_totals
 from .rendering.outputs import check_output_file, claimed_folder
@@ -110,8 +110,9 @@ def _run_job(numbered: tuple[int, BatchJob]) -> tuple[int, dict[str, object]]:
 
 def _site_row(job: BatchJob) -> dict[str, object]:
     try:
-        analysis = run_site(_worker_catalog(job.catalog_files), job.path, job.folder, job.lang,
-                            job.force, job.options)
+        catalog = _worker_catalog(job.catalog_files)  # read once per worker...
+        note_overrides(catalog)  # ...its overrides noted for every site, as `run` notes them
+        analysis = run_site(catalog, job.path, job.folder, job.lang, job.force, job.options)
     except InputError as error:  # the summary's column in English, the line in the job's lang
         return {"file": str(job.path), "error": str(error), "line": error.line(job.lang)}
     except Exception as error:  # noqa: BLE001 - any failure of one member is a summary row

@@ -21,6 +21,7 @@ from .decisions.weights import choose_weights
 from .display import preview
 from .errors import naming_the_profile
 from .inputs.catalog import Catalog
+from .inputs.counts import MIN_DRAWS, check_count
 from .inputs.dependencies import load_dependencies
 from .inputs.site import Site, load_site
 from .inputs.vocabulary import METHODS
@@ -65,6 +66,15 @@ class Options:
     top_k: int = 10
     compare: tuple[str, ...] = METHODS
     dependency_files: tuple[Path, ...] = ()
+
+    def __post_init__(self) -> None:
+        """The command line's limits, in its words: `Options(draws=0)` is refused here, not
+        deep inside numpy."""
+        check_count("Options", "draws", self.draws, MIN_DRAWS)
+        check_count("Options", "uncertainty_draws", self.uncertainty_draws, 0)
+        for name in ("top", "top_k"):
+            check_count("Options", name, getattr(self, name), 1, None)
+        check_count("Options", "seed", self.seed, 0, None)
 
 
 @dataclass(frozen=True)

@@ -310,6 +310,23 @@ def test_a_user_catalogs_override_note_in_both_languages(tmp_path, capsys):
                                 "park.yaml)\n")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_notes_a_user_catalogs_override_as_run_does(tmp_path, capsys, jobs):
+    """`batch` never said that a --catalog file replaced built-in entries (its workers read
+    the catalogs themselves): each site's run notes it, in --lang, said once."""
+    user = tmp_path / "mine.yaml"
+    entry = next(e for e in read_catalog_file(SITES.parent / "park.yaml")
+                 if e.id == "park-solar-projects")
+    user.write_text(yaml.safe_dump([entry.model_dump(mode="json", exclude_none=True)],
+                                   allow_unicode=True), encoding="utf-8")
+    sites = [str(SITES / name) for name in ("building.yaml", "industrial-park.yaml")]
+    status, _, err = run(capsys, "--catalog", str(user), "batch", *sites, "--jobs", jobs,
+                         "--lang", "zh", "--draws", "10", "-o", str(tmp_path / "out"))
+    notes = [line for line in err.splitlines() if line.startswith(("注意", "note"))]
+    assert status == 0 and notes == [f"注意：{user} 覆盖了内置目录 park.yaml 中的 "
+                                     "'park-solar-projects'"]
+
+
 @pytest.mark.parametrize("prices, problem", [
     ("{gas: abc}", "gas：价格 'abc' 无效"),
     ("{plasma: 5}", "未知的能源品种 'plasma'"),

@@ -19,12 +19,18 @@ import pandas as pd
 import pytest
 import yaml
 
+from roadmap.decisions.acceptability import acceptability
+from roadmap.decisions.matrix import decision_matrix
+from roadmap.decisions.sensitivity import sensitivity
 from roadmap.errors import InputError
 from roadmap.inputs.files import MAX_INPUT_BYTES, MAX_UNPACKED_BYTES
-from roadmap.inputs.site import site_from_dict
+from roadmap.inputs.site import load_site, site_from_dict
+from roadmap.model.pathway import site_model
+from roadmap.model.uncertainty import monte_carlo
 from roadmap.rendering.cells import FORMULA_STARTS, formula_warnings, to_csv
 from roadmap.rendering.outputs import MARKER, first_unlisted, listed_files, publish_folder
 from roadmap.rendering.report import write_workbook
+from roadmap.workflow import Options
 from tests.helpers import run, run_en
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -545,6 +551,39 @@ def test_a_negative_seed_is_one_line(capsys, command):
     status, _, err = run_en(capsys, command[0], str(SITES / "building.yaml"), *command[1:],
                          "--seed", "-1")
     assert (status, err) == (2, "error: --seed: Input should be greater than or equal to 0\n")
+
+
+@pytest.mark.parametrize("fields, line", [
+    ({"draws": 0}, "error: Options: field 'draws': Input should be greater than or equal to 10"),
+    ({"draws": 5}, "error: Options: field 'draws': Input should be greater than or equal to 10"),
+    ({"draws": 100_001},
+     "error: Options: field 'draws': Input should be less than or equal to 100000"),
+    ({"uncertainty_draws": -1},
+     "error: Options: field 'uncertainty_draws': Input should be greater than or equal to 0"),
+    ({"top": 0}, "error: Options: field 'top': Input should be greater than or equal to 1"),
+    ({"seed": -1}, "error: Options: field 'seed': Input should be greater than or equal to 0"),
+    ({"draws": 10.5}, "error: Options: field 'draws': Input should be a valid integer")])
+def test_the_api_refuses_the_draws_the_command_line_refuses(fields, line):
+    """Options(draws=0) failed inside numpy ('zero-size array to reduction operation'),
+    where `run --draws 0` said it wants 10 or more: the same rule, the same words."""
+    with pytest.raises(InputError) as refused:
+        Options(**fields)
+    assert refused.value.line("en") == line
+    assert refused.value.line("zh").startswith("错误：Options：字段 '")
+
+
+def test_sensitivity_and_acceptability_refuse_too_few_draws(catalog):
+    site = load_site(SITES / "building.yaml", catalog)
+    matrix = decision_matrix(catalog, site)
+    weights = dict.fromkeys(matrix.criteria, 1.0)
+    for analysis in (sensitivity, acceptability):
+        with pytest.raises(InputError, match=f"^{analysis.__name__}: field 'draws': Input "
+                                             "should be greater than or equal to 10$"):
+            analysis(matrix, "topsis", weights, draws=-3)
+    model = site_model(site, catalog, [])
+    with pytest.raises(InputError, match="^monte_carlo: field 'draws': Input should be "
+                                         "greater than or equal to 1$"):
+        monte_carlo(model, {}, draws=0)
 
 
 def test_a_users_file_named_like_the_lock_is_kept(tmp_path):

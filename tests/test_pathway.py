@@ -24,6 +24,7 @@ from roadmap.inputs.template import profile_template
 from roadmap.model.baseline import build_baseline
 from roadmap.model.effects import adoption
 from roadmap.model.pathway import (
+    bau_change,
     check_targets,
     contributions,
     credit_in,
@@ -681,3 +682,26 @@ def test_solar_cars_are_credited_with_what_their_own_cells_drive(catalog):
     assert at(solar, 2050, "abatement") > 0.9 * 0.12 * 1000  # widespread by 2050
     assert cell(solar, "transport", "electricity", 2050) == 0  # no grid power drawn
     assert at(solar, 2050, "abatement") < 0.6 * at(electric, 2050, "abatement")  # was 1.0
+
+
+def test_business_as_usual_falls_for_reasons_that_add_up(catalog):
+    """Nan'ao's business as usual falls 14 % in its first five years without any plan: the
+    report did not say why. Activity grows; the grid and the autonomous uptake cut more."""
+    site = load_site(SITES / "nanao-county.yaml", catalog)
+    model = site_model(site, catalog, decision_matrix(catalog, site).ids)
+    change = bau_change(model, 2020, 2025)
+    bau = model.run("bau", {}, green_power=False).by_year.set_index("year")["net"]
+    assert change.total == pytest.approx(bau[2025] - bau[2020], abs=1e-6)
+    assert change.total / bau[2020] == pytest.approx(-0.140, abs=0.001)
+    assert (round(change.activity), round(change.grid), round(change.uptake)) == \
+        (27912, -18417, -50719)
+    assert change.activity + change.grid + change.uptake == pytest.approx(change.total,
+                                                                           abs=1e-6)
+    # each part is what its own input moves: none without growth, a flat grid or uptake
+    for update, part in (({"growth_rate": 0.0}, "activity"),
+                         ({"grid": {2000: 0.5}}, "grid"),
+                         ({"assumptions": site.assumptions.model_copy(
+                             update={"autonomous_uptake": 0.0})}, "uptake")):
+        still = site.model_copy(update=update)
+        held = bau_change(site_model(still, catalog, model.effects.ids), 2020, 2025)
+        assert getattr(held, part) == pytest.approx(0, abs=1e-6), part

@@ -275,7 +275,8 @@ def test_the_band_every_year_agrees_with_the_report_years(xiaolan):
     ("capex: [2, 1]", "field 'uncertainty.capex': [2, 1] is not allowed (allowed: fixed or "
      "[low, high] with 0 <= low <= high <= 20"),
     ("prices: fixed", "field 'uncertainty': unknown input 'prices' (allowed: {INPUT: fixed or "
-     "[low, high]} with inputs cap, shift, growth, grid, autonomous, uptake, energy_prices"),
+     "[low, high]} with inputs cap, shift, growth, grid, autonomous, uptake, feature_shares, "
+     "energy_prices"),
 ])
 def test_a_bad_distribution_is_one_line_naming_file_line_and_field(tmp_path, given, message):
     path = tmp_path / "site.yaml"
@@ -345,3 +346,71 @@ def test_a_programme_costs_the_same_whatever_potential_is_drawn(catalog):
     assert capex.loc["town-carbon-monitoring-platform", "cost_basis"] == "enabling_programme"
     assert per_adoption[:, 0] == pytest.approx(capex["capex"].iloc[0], rel=1e-12)
     assert np.ptp(per_adoption[:, 1]) > 0.1 * capex["capex"].iloc[1]  # an efficiency size
+
+
+NANAO = XIAOLAN.parent / "nanao-county.yaml"
+PORT_MEASURES = ["trn-shore-power", "trn-ship-green-propulsion", "trn-ship-hull-optimisation",
+                 "trn-ship-green-operation", "town-port-shore-power",
+                 "town-ship-green-propulsion", "town-ship-green-operation"]
+
+
+def _nanao(catalog, tmp_path, extra: str = ""):
+    """Nan'ao (ferry and fishing ports) with `extra` profile lines, and its model."""
+    path = tmp_path / "nanao.yaml"
+    path.write_text(NANAO.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    site = load_site(path, catalog)
+    ids = decision_matrix(catalog, site).ids
+    return site_model(site, catalog, ids), dict.fromkeys(ids, 0)
+
+
+def test_the_feature_shares_are_drawn_for_the_measures_they_limit(catalog, tmp_path, xiaolan):
+    """The port's share of transport energy (0.10, range 0.03-0.30) was never drawn: the
+    band of a port measure ignored an order-of-magnitude guess."""
+    model, _ = _nanao(catalog, tmp_path)
+    sample = draw_inputs(model, 4000, seed=5)
+    limited = [model.effects.ids[row] for row in np.flatnonzero((sample.feature != 1).any(0))]
+    assert limited == PORT_MEASURES  # acting on transport only, through the port
+    drawn = sample.feature[:, model.effects.ids.index("trn-shore-power")]
+    # split uniform over x0.3 to x3 (0.03-0.30 around 0.10): the median at the central share
+    assert drawn.min() == pytest.approx(0.3, abs=0.01) and drawn.max() == \
+        pytest.approx(3.0, abs=0.01)
+    assert np.median(drawn) == pytest.approx(1.0, abs=0.02)
+    assert (drawn < 1).mean() == pytest.approx(0.5, abs=0.02)
+    # one draw of the port's share for all its measures
+    assert (sample.feature[:, [model.effects.ids.index(i) for i in PORT_MEASURES]]
+            == drawn[:, None]).all()
+    # a site without port, cargo port or airport: every multiplier 1
+    assert (draw_inputs(xiaolan[0], 200, seed=5).feature == 1).all()
+
+
+def test_a_port_measures_band_follows_its_drawn_share(catalog, tmp_path):
+    model, starts = _nanao(catalog, tmp_path)
+    fixed, _ = _nanao(catalog, tmp_path, "uncertainty:\n  feature_shares: fixed\n")
+    drawn, held = (monte_carlo(m, starts, draws=400, seed=2).measures.set_index("measure")
+                   for m in (model, fixed))
+    widths = [(frame.loc["trn-shore-power", "abatement_p90"]
+               - frame.loc["trn-shore-power", "abatement_p10"]) for frame in (drawn, held)]
+    assert widths[0] > 1.5 * widths[1]  # x0.44 to x2.6 of the share between P10 and P90
+    # held at its central value, every other draw keeps its bytes (the shares come last)
+    same = draw_inputs(model, 50, seed=2), draw_inputs(fixed, 50, seed=2)
+    for name in ("cap", "shift", "growth", "grid", "price", "capex", "rate"):
+        assert getattr(same[0], name).tobytes() == getattr(same[1], name).tobytes()
+    assert (same[1].feature == 1).all()
+    sample, columns = draw_inputs(model, 8, seed=3), report_columns(model)
+    single = [draw_model(model, sample, i).run("roadmap", starts).net[columns] for i in range(8)]
+    assert run_draws(model, starts, sample, columns)[0].tobytes() == np.array(single).tobytes()
+
+
+def test_a_profiles_own_share_and_range_are_drawn_around(catalog, tmp_path):
+    model, _ = _nanao(catalog, tmp_path, "assumptions: {feature_shares: {port: 0.2}}\n"
+                                         "uncertainty:\n  feature_shares: [0.5, 2]\n")
+    drawn = draw_inputs(model, 2000, seed=4).feature[:, model.effects.ids.index(
+        "trn-shore-power")]
+    assert 0.5 <= drawn.min() < 0.52 and 1.98 < drawn.max() <= 2.0
+    assert np.median(drawn) == pytest.approx(1.0, abs=0.03)
+    # the potential around the profile's share: 0.35 x 0.2 (the default's 0.10 gives 0.035)
+    assert model.effects.reach[model.effects.ids.index("trn-shore-power")] == \
+        pytest.approx(0.07)
+    with pytest.raises(InputError, match=r"feature_shares': \[1.5, 2.0\] is not allowed "
+                                         r"\(allowed: .* low <= 1 <= high\)"):
+        _nanao(catalog, tmp_path, "uncertainty:\n  feature_shares: [1.5, 2]\n")

@@ -23,7 +23,12 @@ from roadmap.decisions.matrix import decision_matrix  # noqa: E402
 from roadmap.decisions.portfolio import budget_phases, budget_portfolio  # noqa: E402
 from roadmap.inputs.dependencies import load_dependencies  # noqa: E402
 from roadmap.model.economics import investment_totals  # noqa: E402
-from roadmap.model.pathway import check_targets, contributions, near_zero_gap  # noqa: E402
+from roadmap.model.pathway import (  # noqa: E402
+    bau_change,
+    check_targets,
+    contributions,
+    near_zero_gap,
+)
 from roadmap.model.uncertainty import band_drivers, monte_carlo  # noqa: E402
 from roadmap.workflow import Options, SiteAnalysis, analyse_site  # noqa: E402
 
@@ -80,6 +85,22 @@ def ranking_figures(analysis: SiteAnalysis, catalog) -> dict[str, str]:
     }
 
 
+def bau_change_figures(xiaolan: SiteAnalysis, nanao: SiteAnalysis) -> str:
+    """Business as usual's change split, Nan'ao over its first five years and to its target
+    year, Xiaolan to its target year (unrounded: the report's line rounds them)."""
+    def split(analysis: SiteAnalysis, last: int, percent: bool = False) -> str:
+        site = analysis.site
+        change = bau_change(analysis.model, site.base_year, last)
+        share = f" ({change.total / site.total_baseline * 100:+.1f} %)" if percent else ""
+        return (f"{site.base_year}-{last} {change.total:+,.0f} t/yr{share} = activity "
+                f"{change.activity:+,.0f}, grid {change.grid:+,.0f}, uptake "
+                f"{change.uptake:+,.0f}")
+
+    return (f"Nan'ao: {split(nanao, nanao.site.base_year + 5, True)}; "
+            f"{split(nanao, nanao.site.goal_year)}. Xiaolan: "
+            f"{split(xiaolan, xiaolan.site.goal_year)}")
+
+
 def pathway_figures(xiaolan: SiteAnalysis, nanao: SiteAnalysis) -> dict[str, str]:
     site = xiaolan.site
     year = site.target_year
@@ -94,6 +115,7 @@ def pathway_figures(xiaolan: SiteAnalysis, nanao: SiteAnalysis) -> dict[str, str
     programmes = portfolio[portfolio["chosen"] & (portfolio["id"].map(
         lambda i: xiaolan.pathway.model.catalog.get(i).acts.type) == "enabling")]
     return {
+        "bau-change": bau_change_figures(xiaolan, nanao),
         "pathway": f"net {mt(site.total_baseline)} Mt ({site.base_year}) → "
                    f"{mt(by['roadmap'].loc[year, 'net'])} Mt ({year}) against "
                    f"{mt(by['bau'].loc[year, 'bau'])} Mt in business as usual and "

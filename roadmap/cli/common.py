@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer.core import TyperGroup
 
-from ..errors import InputError, Message, note
+from ..errors import InputError, Message
 from ..inputs.vocabulary import CRITERIA, DOMAINS, METHODS
 from ..rendering.messages import each_language, text
 
@@ -77,11 +77,6 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-# The most draws an option takes: a hundred times the default 1000, seconds of work; 1e8
-# asked numpy for 23 GiB (the project's own bound).
-MAX_DRAWS = 100_000
-
-
 def console() -> Console:
     from rich.console import Console
 
@@ -131,14 +126,11 @@ def imports_done() -> None:
 def user_catalog(ctx: typer.Context) -> Catalog:
     """The catalogs a command works on (every command that loads them has imported what
     it uses by then: `imports_done`)."""
-    from ..inputs.catalog import load_catalog
+    from ..inputs.catalog import load_catalog, note_overrides
 
     imports_done()
     loaded = load_catalog(*ctx.obj["catalog_files"])
-    for override in loaded.overrides:
-        name = override.replaced.removeprefix("built-in ")  # Catalog.add's origin of a row
-        note(Message("catalog_override", file=override.file, id=override.id, replaced=Message(
-            "builtin_catalog", name=name) if name != override.replaced else override.replaced))
+    note_overrides(loaded)
     return loaded
 
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import METHOD_OPTION, InputError, Message, naming_the_profile
+from ..inputs.counts import MAX_DRAWS
 from ..rendering.cells import to_csv
 from ..rendering.messages import column, each_language, term, text
 from ..rendering.numbers import number, percent, tonnes
 from ..rendering.style import bracketed, label
 from .common import (
-    MAX_DRAWS,
     ChartForceOption,
     DependenciesOption,
     Lang,

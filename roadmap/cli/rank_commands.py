@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import METHOD_OPTION, naming_the_profile
+from ..inputs.counts import MAX_DRAWS, MIN_DRAWS
 from ..rendering.cells import to_csv
 from ..rendering.messages import column, each_language, sentence, term, text, word
 from ..rendering.numbers import number
 from ..rendering.style import label
 from .common import (
-    MAX_DRAWS,
     AhpOption,
     Lang,
     ListFormat,
@@ -102,15 +102,15 @@ def rank_command(
     compare: Annotated[str | None, typer.Option(
         help="Comma-separated methods to compare with (rank correlations).")] = None,
     draws: Annotated[int | None, typer.Option(
-        "--sensitivity", min=10, max=MAX_DRAWS,
+        "--sensitivity", min=MIN_DRAWS, max=MAX_DRAWS,
         help="Weight draws for the sensitivity analysis.")] = None,
     top_k: Annotated[int, typer.Option(help="k of 'probability of staying in the top k'.",
                                        min=1)] = 10,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the weight draws.")] = 20201,
     with_domain: WithDomainOption = None,
     smaa: Annotated[int | None, typer.Option(
-        "--smaa", min=10, max=MAX_DRAWS, help="Draws of weights and criteria values for the rank "
-        "acceptability (SMAA-2).")] = None,
+        "--smaa", min=MIN_DRAWS, max=MAX_DRAWS,
+        help="Draws of weights and criteria values for the rank acceptability (SMAA-2).")] = None,
     lang: PrintedLangOption = Lang.both,
 ) -> None:
     """Rank the catalog's measures for a site, explained."""

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError, Message
+from ..inputs.counts import MAX_DRAWS, MIN_DRAWS
 from ..rendering.messages import column, each_language, term, text
 from ..rendering.style import label
 from .common import (
-    MAX_DRAWS,
     DependenciesOption,
     Lang,
     ListFormat,
@@ -33,7 +33,7 @@ from .common import (
 )
 
 TopOption = Annotated[int, typer.Option("--top", "-n", min=1, help="Roadmap size.")]
-DrawsOption = Annotated[int, typer.Option(min=10, max=MAX_DRAWS, help="Sensitivity draws.")]
+DrawsOption = Annotated[int, typer.Option(min=MIN_DRAWS, max=MAX_DRAWS, help="Sensitivity draws.")]
 
 
 @app.command("run")

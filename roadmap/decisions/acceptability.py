@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ..inputs.assumptions import Assumptions
+from ..inputs.counts import MIN_DRAWS, check_count
 from .matrix import CRITERION_BOUNDS, DecisionMatrix
 from .ranking import method_spec, preferences, ranks_from_scores
 from .sensitivity import draw_weights, rank_percentiles, scores_for_weights
@@ -187,6 +188,7 @@ def acceptability(matrix: DecisionMatrix, method: str, weights: dict[str, float]
     >>> smaa.draws, len(smaa.frame) == len(matrix.ids)
     (200, True)
     """
+    check_count("acceptability", "draws", draws, MIN_DRAWS)
     assumptions = assumptions or Assumptions()
     base_weights = {c: weights[c] for c in matrix.criteria}
     weight_rows = _weight_rows(base_weights, draws, seed, weight_scheme, assumptions)

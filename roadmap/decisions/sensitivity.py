@@ -14,6 +14,7 @@ from pymcdm.helpers import normalize_matrix
 from pymcdm.normalizations import minmax_normalization
 
 from ..inputs.assumptions import Assumptions
+from ..inputs.counts import MIN_DRAWS, check_count
 from .matrix import DecisionMatrix
 from .ranking import method_spec, preferences, ranks_from_scores
 
@@ -91,6 +92,7 @@ def sensitivity(matrix: DecisionMatrix, method: str, weights: dict[str, float], 
     >>> list(stability.frame.columns[3:6])
     ['rank', 'p_top_k', 'best_rank']
     """
+    check_count("sensitivity", "draws", draws, MIN_DRAWS)
     assumptions = assumptions or Assumptions()
     spread = assumptions.weight_spread
     weight_rows = draw_weights({c: weights[c] for c in matrix.criteria}, draws, spread, seed)

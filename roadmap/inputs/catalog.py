@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..display import preview
-from ..errors import InputError, InvalidValue, Message
+from ..errors import InputError, InvalidValue, Message, note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -562,6 +562,15 @@ def load_catalog(*user_files: str | Path, builtin: bool = True) -> Catalog:
         catalog.add(read_catalog_file(user_file), origin=str(user_file))
     _check_references(catalog)
     return catalog
+
+
+def note_overrides(catalog: Catalog) -> None:
+    """A note (`errors.note`) for each entry of a user's file that replaced another: what
+    `run` and each site of `batch` say about the `--catalog` files."""
+    for override in catalog.overrides:
+        name = override.replaced.removeprefix("built-in ")  # `load_catalog`'s origin of a row
+        note(Message("catalog_override", file=override.file, id=override.id, replaced=Message(
+            "builtin_catalog", name=name) if name != override.replaced else override.replaced))
 
 
 def _check_references(catalog: Catalog) -> None:

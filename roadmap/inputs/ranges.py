@@ -2,10 +2,11 @@
 and the profile's `uncertainty:` key, which narrows, widens or fixes one of them.
 
 Two shapes. The physical inputs keep the draws they had: uniform over their range. The money
-inputs (`CENTRED`) are drawn "split uniform" around the value in force: half the draws
-uniform between the low end and the central value, half between the central value and the
-high end, so the median is the central value even where the documented range is lopsided
-(an energy price's low and high ends come from different sources).
+inputs and the feature shares (`CENTRED`) are drawn "split uniform" around the value in
+force: half the draws uniform between the low end and the central value, half between the
+central value and the high end, so the median is the central value even where the
+documented range is lopsided (an energy price's low and high ends come from different
+sources; a feature share's range is an order of magnitude, x0.3 to x3 of its guess).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ DRAWN: dict[str, tuple[tuple[float, float] | None, Message, tuple[float, float]]
     "grid": (range_of("grid_factor"), Message("drawn_grid"), (0.0, 3.0)),
     "autonomous": (range_of("autonomous_uptake"), Message("drawn_autonomous"), (0.0, 1.0)),
     "uptake": (range_of("sink_uptake_per_mu"), Message("drawn_uptake"), (0.0, 5.0)),
+    "feature_shares": (None, Message("drawn_feature_shares"), (0.0, 10.0)),
     "energy_prices": (None, Message("drawn_energy_prices"), (0.0, 5.0)),
     "capex": (None, Message("drawn_capex"), (0.0, 20.0)),
     "cost_effectiveness": ((1 / EFFECTIVENESS_SPREAD, EFFECTIVENESS_SPREAD),
@@ -36,7 +38,7 @@ DRAWN: dict[str, tuple[tuple[float, float] | None, Message, tuple[float, float]]
     "discount_rate": (None, Message("drawn_discount_rate", spread=f"{RATE_SPREAD:g}"),
                       (0.0, 0.3)),
 }
-CENTRED = ("energy_prices", "capex", "cost_effectiveness", "discount_rate")
+CENTRED = ("feature_shares", "energy_prices", "capex", "cost_effectiveness", "discount_rate")
 UNCERTAINTY_ALLOWED = Message("site_uncertainty", inputs=", ".join(DRAWN),
                               centred=", ".join(CENTRED))
 

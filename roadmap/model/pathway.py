@@ -613,6 +613,60 @@ def scenario_pathways(model: SiteModel, roadmap_starts: Mapping[str, int],
     }
 
 
+@dataclass(frozen=True)
+class BauChange:
+    """Business as usual's net emissions from year `first` to `last` (tCO2e/yr), and why:
+    `activity`, the growth of the site's activity alone (business as usual run with the grid
+    held at its `first`-year factor and no autonomous uptake); `grid`, the grid's changing
+    emission factor; `uptake`, the autonomous uptake of mature technologies (their local
+    power and sinks included). The grid's and the uptake's parts are measured on the grown
+    activity, and their overlap (a mature measure saving electricity abates less on a
+    cleaner grid) is split half and half (each part is the mean of its effect with and
+    without the other). activity + grid + uptake = total.
+
+    >>> model = roadmap.site_model(site, catalog, [t.id for t in catalog.filter(domain="town")])
+    >>> change = roadmap.bau_change(model, 2010, 2050)
+    >>> change.grid < 0 < change.activity  # Xiaolan grows on a cleaner grid
+    True
+    """
+
+    first: int
+    last: int
+    total: float
+    activity: float
+    grid: float
+    uptake: float
+
+
+def bau_change(model: SiteModel, first: int, last: int) -> BauChange:
+    """Business as usual's change from `first` to `last`, split (see `BauChange`).
+
+    >>> model = roadmap.site_model(site, catalog, [t.id for t in catalog.filter(domain="town")])
+    >>> change = roadmap.bau_change(model, 2010, 2050)
+    >>> round(change.activity + change.grid + change.uptake - change.total, 6)
+    0.0
+    """
+    columns = [list(model.base.years).index(year) for year in (first, last)]
+
+    def change(grid_moves: bool, uptake: bool) -> float:
+        inputs = model.inputs
+        if not grid_moves:  # every year at the `first` year's factor
+            held = inputs.grid[columns[0]]
+            factor = inputs.factor.copy()
+            factor[model.electric] = held
+            inputs = replace(inputs, factor=factor, grid=np.full_like(inputs.grid, held))
+        autonomous = model.site.assumptions.autonomous_uptake if uptake else 0.0
+        net = model.varied(inputs, model.effects.shift, autonomous).run(
+            "bau", {}, green_power=False).net
+        return float(net[columns[1]] - net[columns[0]])
+
+    neither, grid, uptake, both = (change(*case) for case in (
+        (False, False), (True, False), (False, True), (True, True)))
+    return BauChange(first, last, both, neither,
+                     grid=((grid - neither) + (both - uptake)) / 2,
+                     uptake=((uptake - neither) + (both - grid)) / 2)
+
+
 def _credit_frame(base: Baseline, fx: Effects, credit: np.ndarray,
                   sink_credit: np.ndarray) -> pd.DataFrame:
     """Tidy rows (year, measure, sector, function, abatement) for every non-zero credit."""

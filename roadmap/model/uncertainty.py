@@ -22,6 +22,11 @@ and its run is the central pathway exactly):
 - the forest uptake per 亩, uniform in its range: genuinely one-sided, as the source gives
   the typical 0.5 t (the central value) and 1.2 t for forests growing well, and nothing
   lower; the draws only add sink (median 0.85 t, 1.7x the central value);
+- the share of transport energy used at each of port, cargo port and airport
+  (`Assumptions.feature_shares`), split uniform around the share in force as multipliers of
+  its documented range (port 0.03-0.30 around 0.10: x0.3 to x3): the potential of a measure
+  that acts on transport cells only through a feature it requires follows the drawn share;
+  drawn after the money inputs, so that every other draw keeps its bytes;
 - for the costs, split uniform around the value in force (inputs/ranges.py): each energy
   carrier's price in its documented range (one quantile per carrier, all its sectors
   together), each technology family's capex in its range, each ➕ grade's t/yr per 10k
@@ -45,13 +50,16 @@ import pandas as pd
 from scipy import sparse
 
 from ..inputs.assumptions import (
+    DEFAULT_FEATURE_SHARES,
     DEFAULT_PRICES,
+    FEATURE_SHARE_RANGES,
     GRADES,
     GRID_MEASURED_UNTIL,
     PRICE_CARRIERS,
     PRICE_RANGES,
 )
 from ..inputs.catalog import popularization_year
+from ..inputs.counts import check_count
 from ..inputs.ranges import DRAWN, FIXED, RATE_SPREAD
 from ..inputs.site import rate_in
 from ..parallel import forked_helper, inherited
@@ -83,7 +91,7 @@ from .pathway import (
 )
 
 PERCENTILES = (10, 50, 90)
-INPUTS = ("cap", "shift", "growth", "grid", "autonomous", "uptake")  # the physical inputs
+INPUTS = ("cap", "shift", "growth", "grid", "autonomous", "uptake", "feature")  # physical
 MONEY = ("price", "capex", "effectiveness", "rate")  # what only the costs read
 CENTRAL_QUANTILE = 0.5  # a split-uniform draw at its median is the central value
 # The batch size, the fastest on Xiaolan (bench/bench_uncertainty.py): about 1,000 years x
@@ -99,11 +107,12 @@ class Draws:
     """The uncertain inputs of `count` draws: multipliers of each measure's potential
     (draws x measures), the years added to each measure's wide-adoption year (draws x
     measures), each sector's growth shift (draws x sectors), the grid factor's multiplier
-    reached in the target year, the autonomous uptake and the forest uptake per 亩 (draws);
-    and for the costs: each energy carrier's quantile in its price range (draws x
-    `PRICE_CARRIERS`, 0.5 = the price in force), multipliers of each technology family's
-    capex (draws x families) and of each ➕ grade's t/yr per 10k yuan (draws x grades), and
-    the discount rate (draws)."""
+    reached in the target year, the autonomous uptake and the forest uptake per 亩 (draws),
+    the multiplier of each measure's potential from its feature's drawn share (draws x
+    measures, 1 for a measure no feature share limits); and for the costs: each energy
+    carrier's quantile in its price range (draws x `PRICE_CARRIERS`, 0.5 = the price in
+    force), multipliers of each technology family's capex (draws x families) and of each ➕
+    grade's t/yr per 10k yuan (draws x grades), and the discount rate (draws)."""
 
     cap: np.ndarray
     shift: np.ndarray
@@ -111,6 +120,7 @@ class Draws:
     grid: np.ndarray
     autonomous: np.ndarray
     uptake: np.ndarray
+    feature: np.ndarray
     price: np.ndarray
     capex: np.ndarray
     effectiveness: np.ndarray
@@ -153,8 +163,39 @@ def draw_inputs(model: SiteModel, count: int, seed: int = 20201) -> Draws:
     rate = _split(rng.uniform(0, 1, count), *_bounds(
         site, "discount_rate", rate, (max(rate - RATE_SPREAD, rate / 2), rate + RATE_SPREAD)),
         rate)
-    return Draws(cap, shift, growth, grid, autonomous, uptake, price, capex, effectiveness,
-                 rate)
+    # last, so that the draws before keep their bytes
+    shares = _split(rng.uniform(0, 1, (count, len(FEATURE_SHARE_RANGES))),
+                    *_multipliers(site, "feature_shares", *_documented_feature_ranges()))
+    feature = np.where(sized, 1.0, _feature_factors(model, shares))
+    return Draws(cap, shift, growth, grid, autonomous, uptake, feature, price, capex,
+                 effectiveness, rate)
+
+
+def _documented_feature_ranges() -> tuple[list[float], list[float]]:
+    """Each feature share's documented range as multipliers of its default."""
+    defaults = DEFAULT_FEATURE_SHARES
+    return ([low / defaults[name] for name, (low, _) in FEATURE_SHARE_RANGES.items()],
+            [high / defaults[name] for name, (_, high) in FEATURE_SHARE_RANGES.items()])
+
+
+def _feature_factors(model: SiteModel, multipliers: np.ndarray) -> np.ndarray:
+    """Draws x measures: each measure's potential under the drawn feature shares (draws x
+    `FEATURE_SHARE_RANGES`, multipliers of the shares in force) over its central one. A
+    measure acting on transport cells only, through features it requires, reaches the
+    smallest of their shares (`Assumptions.feature_share`); any other measure, 1 (a cell
+    outside transport is acted on whole, and a measure's one share is its largest)."""
+    fx, base, in_force = model.effects, model.base, model.site.assumptions.feature_shares
+    names = list(FEATURE_SHARE_RANGES)
+    drawn = np.minimum(multipliers * [in_force[name] for name in names], 1.0)
+    outside = np.array([sector != "transport" for sector, _ in base.cells])
+    factors = np.ones((len(multipliers), len(fx.ids)))
+    for row, tech_id in enumerate(fx.ids):
+        limiting = [names.index(f) for f in model.catalog.get(tech_id).requires if f in names]
+        acted = fx.share[row] > 0
+        central = min((in_force[names[i]] for i in limiting), default=0.0)
+        if central > 0 and acted.any() and not (acted & outside).any():
+            factors[:, row] = drawn[:, limiting].min(axis=1) / central
+    return factors
 
 
 def _bounds(site, name: str, central: float, default: tuple[float, float] | None = None,
@@ -173,11 +214,17 @@ def _multiplier_range(site, name: str) -> tuple[float, float]:
 
 def _family_ranges(site, families) -> tuple[np.ndarray, np.ndarray]:
     """Each family's capex range as multipliers (the profile's one range for all, if any)."""
-    if site.drawn_range("capex") is not None:
-        low, high = _multiplier_range(site, "capex")
-        return np.full(len(families), low), np.full(len(families), high)
-    return (np.array([f.low / f.capex for f in families]),
-            np.array([f.high / f.capex for f in families]))
+    return _multipliers(site, "capex", [f.low / f.capex for f in families],
+                        [f.high / f.capex for f in families])
+
+
+def _multipliers(site, name: str, lows, highs) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's documented range of input `name` as multipliers (`lows`, `highs`), or
+    the profile's one range for all of them."""
+    if site.drawn_range(name) is not None:
+        low, high = _multiplier_range(site, name)
+        return np.full(len(lows), low), np.full(len(lows), high)
+    return np.array(lows), np.array(highs)
 
 
 def _split(quantile: np.ndarray, low, high, central=1.0) -> np.ndarray:
@@ -195,6 +242,7 @@ def central_draw(model: SiteModel) -> Draws:
                  growth=np.zeros((1, len(model.base.sectors))), grid=np.ones(1),
                  autonomous=np.array([assumptions.autonomous_uptake]),
                  uptake=np.array([assumptions.sink_uptake_per_mu]),
+                 feature=np.ones((1, measures)),
                  price=np.full((1, len(PRICE_CARRIERS)), CENTRAL_QUANTILE),
                  capex=np.ones((1, len(cost_data().families))),
                  effectiveness=np.ones((1, len(GRADES))),
@@ -218,7 +266,8 @@ def _inputs(model: SiteModel, draws: Draws, columns: np.ndarray,
     factor = np.broadcast_to(base.factor[:, columns, None], energy.shape).copy()
     factor[model.electric] = grid
     reach = fx.reach
-    share = np.minimum(reach[:, None] * draws.cap.T, np.maximum(reach, 0.99)[:, None])
+    share = np.minimum(reach[:, None] * (draws.cap * draws.feature).T,
+                       np.maximum(reach, 0.99)[:, None])
     uptake = draws.uptake / site.assumptions.sink_uptake_per_mu
     generation = fx.generation[:, columns, None] * draws.cap.T[:, None]
     removal = fx.removal[:, None] * draws.cap.T * uptake
@@ -324,6 +373,7 @@ def monte_carlo(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
     >>> list(band.by_year.columns[-3:]), band.draws, list(band.costs["measure"])
     (['net_p10', 'net_p50', 'net_p90'], 50, ['town-building-solar-pv'])
     """
+    check_count("monte_carlo", "draws", draws, 1)
     sample = draw_inputs(model, draws, seed)
     columns = np.arange(len(model.base.years)) if every_year else report_columns(model)
     ids = [i for i in starts if i in model.catalog]
@@ -440,13 +490,13 @@ def band_drivers(model: SiteModel, starts: Mapping[str, int], draws: int = 1000,
                  seed: int = 20201, chunk: int | None = None) -> pd.DataFrame:
     """What makes the band: the percentiles of net emissions with one input drawn at a time
     (the others at their central values; `all`: every input drawn), in the report years.
-    Columns: input (all, cap, shift, growth, grid, autonomous, uptake), year, net_p10,
+    Columns: input (all, cap, shift, growth, grid, autonomous, uptake, feature), year, net_p10,
     net_p50, net_p90, width (P90 - P10), tCO2e/yr.
 
     >>> model = roadmap.site_model(site, catalog, ["town-building-solar-pv"])
     >>> drivers = roadmap.band_drivers(model, {"town-building-solar-pv": 2021}, draws=50)
     >>> sorted(set(drivers["input"]))
-    ['all', 'autonomous', 'cap', 'grid', 'growth', 'shift', 'uptake']
+    ['all', 'autonomous', 'cap', 'feature', 'grid', 'growth', 'shift', 'uptake']
     """
     sample, columns = draw_inputs(model, draws, seed), report_columns(model)
     central = Draws(*(np.repeat(getattr(central_draw(model), name), draws, axis=0)
@@ -599,7 +649,7 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     fx, pairs = model.effects, model.pairs
     rows = np.array([fx.ids.index(i) for i in capex["id"]], dtype=int)
     per_site = capex["cost_basis"].isin(programme_bases()).to_numpy()
-    size = np.where(per_site, 1.0, draws.cap[:, rows])
+    size = np.where(per_site, 1.0, draws.cap[:, rows] * draws.feature[:, rows])
     capital = (capex["capex"].to_numpy() * size * _unit_cost(model, capex, draws)
                * run.added[:, rows])
     prices = _cell_prices(model, draws)  # cells x draws

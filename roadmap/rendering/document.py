@@ -17,7 +17,7 @@ from ..decisions.ranking import score_name, without_stand_in_costs
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
 from ..model.economics import GRADE, cost_year, decision_year, investment_totals, money_of
-from ..model.pathway import GREEN_POWER, NearZeroGap, fossil_added
+from ..model.pathway import GREEN_POWER, NearZeroGap, bau_change, fossil_added
 from ..workflow import SiteAnalysis
 from .messages import (
     assumption_origin,
@@ -450,7 +450,28 @@ def bau_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         "bau_line" if bau[last] < bau[first] else "bau_line_rises"
     return [text(key, lang, first=first, last=last, grid_first=number(grid[0]),
                  grid_last=number(grid[1]), bau_first=tonnes(bau[first], lang),
-                 bau_last=tonnes(bau[last], lang))]
+                 bau_last=tonnes(bau[last], lang)), bau_split_line(analysis, lang)]
+
+
+def bau_split_line(analysis: SiteAnalysis, lang: str) -> str:
+    """Why business as usual moves from the base year to the target's: activity growth, the
+    grid, the autonomous uptake (`bau_change`), in whole tonnes that add up to the change
+    the figures before show (the largest part takes the rounding)."""
+    site = analysis.site
+    change = bau_change(analysis.model, site.base_year, site.goal_year)
+    bau = analysis.scenarios["bau"].by_year.set_index("year")["net"]
+    total = round(bau[site.goal_year]) - round(bau[site.base_year])
+    parts = [change.activity, change.grid, change.uptake]
+    whole = [round(part) for part in parts]
+    whole[int(np.argmax(np.abs(parts)))] += total - sum(whole)
+    activity, grid, uptake = (_signed_tonnes(part, lang) for part in whole)
+    return text("bau_split", lang, first=site.base_year, last=site.goal_year,
+                total=_signed_tonnes(total, lang), activity=activity, grid=grid, uptake=uptake)
+
+
+def _signed_tonnes(value: float, lang: str) -> str:
+    """tCO2e/yr with its sign: +257,187 or -174,022 (0 unsigned)."""
+    return ("+" if value > 0 else "") + tonnes(value, lang)
 
 
 def green_power_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
