@@ -161,14 +161,14 @@ def test_the_report_names_the_large_fuel_cells_the_roadmap_barely_cuts(analyses)
     nanao = untouched_lines(analyses["nanao-county"], "en")[1]
     assert nanao.startswith("The roadmap cuts these cells by less than 25% of business as "
                             "usual, or raises them (their emissions in the roadmap's 2050, "
-                            "and the change): agriculture·oil products 54,139 tCO2e/yr (−4%), "
+                            "and the change): agriculture·oil products 54,139 tCO2e/yr (-4%), "
                             "transport·natural gas ")
     assert nanao.endswith(" (+43%).")
     park = untouched_lines(analyses["industrial-park"], "en")
-    assert park[0].endswith("industry·coal 79,422 tCO2e/yr (−20%), industry·oil products "
-                            "22,670 tCO2e/yr (−20%), industry·natural gas 8,825 tCO2e/yr "
-                            "(−20%).")
+    assert park[0].endswith("industry·coal 79,422 tCO2e/yr (-20%), industry·oil products "
+                            "22,670 tCO2e/yr (-20%), industry·natural gas 8,825 tCO2e/yr "
+                            "(-20%).")
     assert "electricity" not in park[0] and "extra_domains: [enterprise, town]" in park[1]
     assert untouched_lines(analyses["industrial-park"], "zh")[0].startswith(
         "以下排放单元在路线图中削减不足基准情景的25%或有所增加（路线图情景2050年排放及相对"
-        "基准情景的变化）：工业·煤炭7.94万吨CO2e/年（−20%）")
+        "基准情景的变化）：工业·煤炭7.94万吨CO2e/年（-20%）")

@@ -531,7 +531,7 @@ def _cells_said(cells: list[tuple[str, str]], lang: str, emissions: list[float] 
         said = [f"{cell}{'' if lang == 'zh' else ' '}{tonnes(value, lang)}"
                 for cell, value in zip(said, emissions, strict=True)]
     if changes is not None:
-        said = [bracketed(cell, f"{'+' if change > 0 else '−'}{percent(abs(change))}", lang)
+        said = [bracketed(cell, f"{change:+.0%}", lang)
                 for cell, change in zip(said, changes, strict=True)]
     return listed(said, lang)
 
