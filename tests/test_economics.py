@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -46,8 +47,9 @@ from roadmap.model.economics import (
     stock_scales,
 )
 from roadmap.model.pathway import credit_in, site_model, standalone_runs
+from roadmap.model.uncertainty import central_draw, draw_costs, run_draws
 from roadmap.rendering.charts import cost_curve_chart
-from roadmap.rendering.document import committed_line, shadow_lines
+from roadmap.rendering.document import chain_cost_lines, committed_line, shadow_lines
 from roadmap.rendering.messages import measure_names, sentence
 from tests.helpers import run
 
@@ -807,6 +809,38 @@ def test_co2_storage_completes_capture_its_tonnes_credited_once(catalog):
         store * (crf(rate, data.grade_lifetime) + data.grade_om))
     assert alone.loc["ent-co2-capture", "cost_yuan_per_t"] > 3 * without.loc[
         "ent-co2-capture", "cost_yuan_per_t"]
+
+
+def test_in_the_roadmap_capture_pays_for_its_store_in_the_table_and_the_draws(catalog):
+    """The cement plant's economics table and cost curve gave CO2 capture 359 yuan/t while
+    its store, 131,250万 of capital, showed no tonnes and no cost: the chain costs 1,256.
+    Capture's cost per tonne is now the chain's, in the table (storage's row keeps its own
+    capital and no cost), in the Monte Carlo draws (the central draw gives the table's
+    figure) and in a line of the report's economics."""
+    site = load_site(ROOT / "catalogs" / "sites" / "cement-plant.yaml", catalog)
+    chain = ["ent-co2-capture", "ent-co2-storage"]
+    model = site_model(site, catalog, chain)
+    pathway = model.run("roadmap", dict.fromkeys(chain, 0))
+    frame = measure_economics(pathway, catalog, 2050).set_index("id")
+    net = (frame["annual_cost_10k_yuan"] - frame["saving_10k_yuan_per_yr"]) * 1e4
+    capture, store = frame.loc["ent-co2-capture"], frame.loc["ent-co2-storage"]
+    assert capture["cost_yuan_per_t"] == pytest.approx(net.sum() / capture[
+        "abatement_t_per_yr"])
+    assert capture["cost_yuan_per_t"] > 3 * net["ent-co2-capture"] / capture[
+        "abatement_t_per_yr"]
+    assert store["abatement_t_per_yr"] == 0 and np.isnan(store["cost_yuan_per_t"])
+    assert store["investment_10k_yuan"] > 0
+    capex = measure_capex(model, chain)
+    draw = central_draw(model)
+    costs, _ = draw_costs(model, capex, draw, run_draws(model, dict.fromkeys(chain, 0), draw))
+    assert costs[0, 0] == pytest.approx(capture["cost_yuan_per_t"], rel=1e-9)
+    assert np.isnan(costs[0, 1])
+    analysis = SimpleNamespace(economics=frame.reset_index(), catalog=catalog)
+    assert chain_cost_lines(analysis, "en") == [
+        "The cost per tonne of CO2 capture includes that of CO2 storage, which completes its "
+        "chain and abates nothing of its own (the table gives only its capital)."]
+    assert chain_cost_lines(analysis, "zh")[0].startswith(
+        "二氧化碳捕捉技术的单位减排成本已计入二氧化碳储存技术的成本")
 
 
 def test_every_cost_in_a_deliverable_is_of_one_year(catalog):

@@ -328,6 +328,11 @@ def measure_economics(pathway: Pathway, catalog: Catalog, year: int,
             "investment_10k_yuan": item.capex * scale / 1e4,
             **_cost_terms(item, flows.loc[item.id], money.rate)})
     frame = pd.DataFrame(rows, columns=COLUMNS)
+    net = (frame["annual_cost_10k_yuan"] - frame["saving_10k_yuan_per_yr"]).to_numpy() * 1e4
+    for measure, parts in chain_positions(catalog, ids).items():  # capture pays for its store
+        abated = frame.at[measure, "abatement_t_per_yr"]
+        frame.at[measure, "cost_yuan_per_t"] = (net[measure] + net[parts].sum()) / abated \
+            if abated > 0 else float("nan")
     return frame.sort_values(["cost_yuan_per_t", "abatement_t_per_yr"],
                              ascending=[True, False], kind="stable",
                              na_position="last").reset_index(drop=True)
@@ -361,6 +366,19 @@ def standalone_economics(model: SiteModel, runs: Mapping[str, Pathway], year: in
         rows.append({"id": item.id, "cost_basis": item.cost_basis,
                      **_cost_terms(item, flow, money.rate)})
     return pd.DataFrame(rows)
+
+
+def chain_positions(catalog: Catalog, ids: list[str]) -> dict[int, list[int]]:
+    """The position in `ids` of each measure whose chain others of `ids` complete (CO2
+    capture, `Effect.completes`), with theirs (its store): its cost per tonne is the
+    chain's, since it abates nothing without them and they abate nothing of their own."""
+    position = {tech_id: n for n, tech_id in enumerate(ids)}
+    chains: dict[int, list[int]] = {}
+    for n, tech_id in enumerate(ids):
+        completed = catalog.get(tech_id).acts.completes
+        if completed in position:
+            chains.setdefault(position[completed], []).append(n)
+    return chains
 
 
 def _chain_parts_capex(model: SiteModel, ids: Iterable[str]) -> np.ndarray:

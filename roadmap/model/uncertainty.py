@@ -68,6 +68,7 @@ from .economics import (
     GRADE,
     bought_as,
     burned_fuel,
+    chain_positions,
     cost_data,
     crf,
     measure_capex,
@@ -678,6 +679,8 @@ def draw_costs(model: SiteModel, capex: pd.DataFrame, draws: Draws, run: DrawRun
     lifetimes, of_row = np.unique(capex["lifetime"].to_numpy(), return_inverse=True)
     recovery = crf(draws.rate[:, None], lifetimes)[:, of_row]  # a power per lifetime, not row
     annual = recovery * capital + capital * capex["om"].to_numpy() - saving
+    for measure, parts in chain_positions(model.catalog, capex["id"].tolist()).items():
+        annual[:, measure] += annual[:, parts].sum(axis=1)  # capture pays for its store
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = np.where(abated > 0, annual / abated, np.nan)
     return cost, capital

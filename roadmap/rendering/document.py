@@ -16,7 +16,14 @@ from ..decisions.portfolio import BINDING, Portfolio, budget_phases
 from ..decisions.ranking import score_name, without_stand_in_costs
 from ..decisions.roadmap import phases
 from ..inputs.site import interpolate
-from ..model.economics import GRADE, cost_year, decision_year, investment_totals, money_of
+from ..model.economics import (
+    GRADE,
+    chain_positions,
+    cost_year,
+    decision_year,
+    investment_totals,
+    money_of,
+)
 from ..model.pathway import GREEN_POWER, NearZeroGap, bau_change, fossil_added
 from ..workflow import SiteAnalysis
 from .messages import (
@@ -671,7 +678,7 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     grade = frame[frame["cost_basis"] == GRADE]
     if len(grade):
         lines.append(text("grade_line", lang, count=len(grade), names=_names(grade, lang)))
-    lines += shared_cost_lines(costed, lang)
+    lines += shared_cost_lines(costed, lang) + chain_cost_lines(analysis, lang)
     quick = frame[frame["payback_years"] < 1]
     if len(quick):
         lines.append(text("quick_payback_line", lang, count=len(quick),
@@ -707,6 +714,16 @@ def shared_cost_lines(costed: pd.DataFrame, lang: str) -> list[str]:
                               basis=term("cost_basis", basis, lang), names=_names(group, lang),
                               low=number(costs.min()), high=number(costs.max())))
     return lines
+
+
+def chain_cost_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
+    """A measure whose cost per tonne includes the parts completing its chain (CO2 capture,
+    its store): the economics table shows the parts with capital and no tonnes."""
+    frame = analysis.economics
+    ids = frame["id"].tolist()
+    return [text("chain_cost_line", lang, measure=_names(frame.iloc[[measure]], lang),
+                 parts=_names(frame.iloc[parts], lang))
+            for measure, parts in chain_positions(analysis.catalog, ids).items()]
 
 
 def _names(rows: pd.DataFrame, lang: str) -> str:
