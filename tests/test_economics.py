@@ -941,3 +941,38 @@ def test_a_stock_rule_is_kept_by_the_solver_and_by_allows(catalog):
     both = chosen.copy()
     both[5] = both[6] = True
     assert not rules.allows(both)
+
+
+def test_a_measure_dearer_than_the_budget_says_so_and_a_smaller_share_fits(catalog, graph,
+                                                                          tmp_path):
+    """Given 3,000万 the hub left its electric buses (3,950万 at their full share) out "for
+    more combined abatement elsewhere" and spent 1,430万: a measure costing more than the
+    budget at its full share says so, and that a smaller share fits; at 0.3 of the road fuel
+    (capex in proportion, 2,370万) the budget buys it and abates more."""
+    profile = yaml.safe_load((ROOT / "catalogs" / "sites" / "transport-hub.yaml").read_text(
+        encoding="utf-8"))
+    profile["budget"] = 3000
+
+    def plan(path):
+        site = load_site(path, catalog)
+        matrix = decision_matrix(catalog, site)
+        ranking = rank(matrix, site.method, choose_weights(matrix, site))
+        return budget_portfolio(ranking, catalog, graph,
+                                site_model(site, catalog, matrix.ids), step_gain=False)
+
+    whole = tmp_path / "whole.yaml"
+    whole.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    full = plan(whole)
+    reason = full.frame.set_index("id").loc["trn-electric-vehicles", "reason"]
+    assert reason == ("costs 3,950 (10k yuan) at its full share, more than the 3,000 the "
+                      "budget has for it: a smaller share of it in the profile would fit")
+    with measure_names(catalog):
+        said = sentence(reason, "zh")
+    assert said.startswith("全面推广需投资3,950万元，超过预算可用于它的3,000万元")
+    profile["measures"] = {"trn-electric-vehicles": {"share": 0.3}}
+    smaller = tmp_path / "smaller.yaml"
+    smaller.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    part = plan(smaller)
+    assert part.frame.set_index("id").loc["trn-electric-vehicles", "chosen"]
+    assert part.portfolio_abatement > full.portfolio_abatement * 1.2
+    assert part.portfolio_spend <= 3000

@@ -168,9 +168,10 @@ def test_every_overlap_left_out_of_a_roadmap_is_translated(analyses):
 
 def test_every_reason_the_budget_gives_is_translated():
     """Each reason the portfolio gives a measure left out (`_Why`), those no bundled site
-    reaches included: m0 too dear for what is left, m1 chosen, m2 and m7 missing a
-    prerequisite (m7's excluded by the profile), m3 abating nothing, m4 adding nothing, m5
-    overlapping m1, m6 above the cost ceiling, m8 needing m6, m9 over the near term's budget;
+    reaches included: m0 dearer than the whole budget (at 9.5, too dear for what is left),
+    m1 chosen, m2 and m7 missing a prerequisite (m7's excluded by the profile), m3 abating
+    nothing, m4 adding nothing, m5 overlapping m1, m6 above the cost ceiling, m8 needing m6,
+    m9 over the near term's budget;
     and, the included measures costing more than the budget, that reason; m0 converting a
     stock that m1 holds."""
     chosen = np.array([False, True] + [False] * 8)
@@ -186,10 +187,13 @@ def test_every_reason_the_budget_gives_is_translated():
     assert reasons[1] == "" and reasons[8] == (
         "needs m6: its levelised cost is above the ceiling of 1,000 yuan/t")
     assert [sentence(r, "zh") for r in reasons] == [
-        "同样的预算用于其他措施可获得更多综合减排量", "", "其前提措施不适用于本场地",
+        "全面推广需投资100万元，超过预算可用于它的10万元：在场地资料中为其设定较小的推广比例即"
+        "可纳入预算", "", "其前提措施不适用于本场地",
         "至评估年尚无减排量", "在已选措施之外不增加减排量", "与已选的m1重叠",
         "平准化减排成本高于上限1,000元/吨", "需要场地资料排除的m-out",
         "需要m6：平准化减排成本高于上限1,000元/吨", "近期阶段的预算已用完"]
+    dear = why._replace(rules=rules._replace(costs=np.r_[9.5, rules.costs[1:]]))
+    assert sentence(dear.reason(0), "zh") == "同样的预算用于其他措施可获得更多综合减排量"
     spent = why._replace(rules=rules._replace(budget=0.5, committed=chosen))
     assert sentence(spent.reason(0), "zh") == "预算已用于场地资料纳入的措施"
     stock = np.array([0.5, 0.7] + [0.0] * 8)  # m0 and m1 convert the gas
