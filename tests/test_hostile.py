@@ -492,6 +492,20 @@ def test_a_method_named_in_code_names_the_profile_it_came_from():
             method_spec("x")
 
 
+def test_a_value_after_a_switch_is_one_line_pointing_to_the_option_that_takes_it(capsys):
+    """`--budget` is a switch; `--budget-amount` takes the amount."""
+    site = str(SITES / "transport-hub.yaml")
+    status, out, err = run_en(capsys, "plan", site, "--budget", "20000")
+    assert (status, out) == (2, "")
+    assert err == ("error: roadmap plan: unexpected argument(s): 20000; did you mean "
+                   "'--budget-amount 20000'? (allowed: what `roadmap plan --help` lists)\n")
+    status, _, err = run_en(capsys, "plan", site, "more", "words")
+    assert err == ("error: roadmap plan: unexpected argument(s): more words (allowed: what "
+                   "`roadmap plan --help` lists)\n")
+    status, _, err = run_en(capsys, "plan", site, "--budget", "20000", "--lang", "zh")
+    assert err.startswith("错误：roadmap plan：多余的参数：20000；是否应为 '--budget-amount 20000'？")
+
+
 def test_a_missing_choice_is_one_line_listing_the_choices(tmp_path, capsys):
     status, out, err = run_en(capsys, "chart", "-o", str(tmp_path / "x.png"))
     assert (status, out) == (2, "") and len(err.strip().splitlines()) == 1

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
             if isinstance(error, NoArgsIsHelp):
                 error.show()
             else:
-                typer.echo(usage_error(error).line(asked_language(args)), err=True)
+                typer.echo(usage_error(error, args).line(asked_language(args)), err=True)
             sys.exit(2)
         except typer.Abort:
             sys.exit(1)

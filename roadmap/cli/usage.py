@@ -4,6 +4,7 @@ words: typer checks a value with pydantic and keeps pydantic's error as the caus
 
 from __future__ import annotations
 
+import re
 import sys
 import typing
 from enum import Enum
@@ -19,12 +20,19 @@ _click = sys.modules[typer.BadParameter.__module__]
 UsageError = _click.UsageError
 # `roadmap` or `roadmap catalog` alone: the help, shown as click shows it (older click: none)
 NoArgsIsHelp = getattr(_click, "NoArgsIsHelpError", ())
+# click names words left over after the options and arguments only in its message
+EXTRA = re.compile(r"unexpected extra arguments?(?:\(s\))? \((?P<words>.*)\)$")
 
 
-def usage_error(error: Any) -> InputError:
-    """The InputError of click's `error` (a UsageError): the option (or the command) it is
-    about, the problem in our words and, for a choice, the values allowed."""
+def usage_error(error: Any, args: list[str]) -> InputError:
+    """The InputError of click's `error` (a UsageError) on the command line `args`: the
+    option (or the command) it is about, the problem in our words and, for a choice, the
+    values allowed."""
     param, command = getattr(error, "param", None), _command(error)
+    if extra := EXTRA.search(error.format_message()):
+        return InputError(command, "unexpected_argument", words=extra["words"],
+                          hint=_value_option_hint(error, args, extra["words"].split()[0]),
+                          allowed=Message("see_help", command=command))
     if isinstance(error, _click.MissingParameter) and param is not None:
         choices = _choices(param)
         return InputError(command, "missing_argument", name=_option_name(param),
@@ -51,6 +59,21 @@ def usage_error(error: Any) -> InputError:
         return InputError(name, "option_needs_value")
     return InputError(command, "command_line", text=error.format_message(),
                       allowed=Message("see_help", command=command))
+
+
+def _value_option_hint(error: Any, args: list[str], word: str) -> Message | str:
+    """`--budget 20000`: the option taking a value whose name starts with the switch's
+    (`--budget-amount 20000`), when the word left over follows a switch; else no hint."""
+    context = getattr(error, "ctx", None)
+    if context is None or word not in args or args.index(word) == 0:
+        return ""
+    flag = args[args.index(word) - 1]
+    params = context.command.params
+    if not any(flag in param.opts and getattr(param, "is_flag", False) for param in params):
+        return ""
+    valued = sorted(name for param in params if not getattr(param, "is_flag", True)
+                    for name in param.opts if name.startswith(flag + "-"))
+    return Message("did_you_mean", suggestion=f"{valued[0]} {word}") if valued else ""
 
 
 def _command(error: Any) -> str:
