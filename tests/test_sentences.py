@@ -334,9 +334,9 @@ def test_a_switch_to_a_fossil_fuel_is_named_with_what_it_still_emits(analyses):
     cells = hub.scenarios["roadmap"].cells.query("year == 2050 and carrier == 'gas'")
     assert added["trn-natural-gas-vehicles"] == pytest.approx(
         (cells["emissions"] - cells["bau"]).sum())
-    assert near_zero_lines(hub, "en")[-1].startswith(
-        "Natural-gas vehicles (523 tCO2e/yr) switch to a fossil fuel")
-    assert near_zero_lines(hub, "zh")[-1].startswith("天然气汽车（523吨CO2e/年）改用的化石燃料")
+    assert near_zero_lines(hub, "en")[-1].startswith("Switched to a fossil fuel")
+    assert near_zero_lines(hub, "en")[-1].endswith(": Natural-gas vehicles (523 tCO2e/yr).")
+    assert near_zero_lines(hub, "zh")[-1].endswith("：天然气汽车（523吨CO2e/年）。")
     assert fossil_added(analyses["xiaolan-town"].scenarios["roadmap"]) == {}
 
 
