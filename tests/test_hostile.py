@@ -503,7 +503,8 @@ def test_a_value_after_a_switch_is_one_line_pointing_to_the_option_that_takes_it
     assert err == ("error: roadmap plan: unexpected argument(s): more words (allowed: what "
                    "`roadmap plan --help` lists)\n")
     status, _, err = run_en(capsys, "plan", site, "--budget", "20000", "--lang", "zh")
-    assert err.startswith("错误：roadmap plan：多余的参数：20000；是否应为 '--budget-amount 20000'？")
+    assert err.startswith("错误：roadmap plan：多余的参数：20000；"
+                          "是否应为 '--budget-amount 20000'？")
 
 
 def test_a_missing_choice_is_one_line_listing_the_choices(tmp_path, capsys):

@@ -279,6 +279,27 @@ def test_mature_measures_are_credited_only_with_what_they_add(catalog):
     assert at(roadmap, 2050) == pytest.approx(at(alone, 2050))  # same end state
 
 
+def test_business_as_usual_uptake_does_not_wait_for_a_later_start_year(catalog):
+    """Data of 2020, a plan starting in 2030: the insulation spreading on its own is under
+    way from 2021 in business as usual (the same curve as with no start_year), and the
+    roadmap, adopting it in 2030, brings the rest of its market along from its first year
+    (it used to add nothing until its own curve overtook that uptake)."""
+    ids = ["bld-wall-roof-insulation"]
+    early = site_model(site_from_dict(OFFICE), catalog, ids).run("bau", {}, green_power=False)
+    late_site = site_from_dict({**OFFICE, "start_year": 2030})
+    late = site_model(late_site, catalog, ids)
+    bau = late.run("bau", {}, green_power=False)
+    assert at(bau, 2025, "bau") < at(bau, 2022, "bau") < 600  # under way before 2030
+    assert bau.by_year["net"].tolist() == early.by_year["net"].tolist()
+    roadmap = late.run("roadmap", {ids[0]: 2030}, green_power=False)
+    assert at(roadmap, 2030) == at(bau, 2030)
+    assert at(roadmap, 2031) < at(bau, 2031) - 1  # the curve's first year, already below
+    assert (roadmap.by_year["net"] <= bau.by_year["net"] + 1e-9).all()  # never above it
+    whole = site_model(site_from_dict(OFFICE), catalog, ids).run("roadmap", {ids[0]: 2021},
+                                                                 green_power=False)
+    assert at(roadmap, 2050) == pytest.approx(at(whole, 2050))  # the whole market in the end
+
+
 def test_exclusive_groups_never_both_in_a_roadmap(catalog, graph):
     from roadmap.inputs.dependencies import exclusive_conflicts
     conflicts = exclusive_conflicts(catalog)

@@ -83,13 +83,16 @@ class Effects:
 
     def curves(self, years: np.ndarray, at_end: float, min_ramp: int,
                starts: Mapping[str, int] | None = None,
-               rows: list[int] | None = None) -> np.ndarray:
+               rows: list[int] | None = None, since: int | None = None) -> np.ndarray:
         """Full adoption paths (the `rows` given, else every measure, x years; with a
         leading draws axis if `shift` has one), from `starts[id]` where later (a roadmap
-        delays a measure behind its prerequisites). A measure is widespread at the end of its
-        popularisation period, at least `min_ramp` years after its start, plus its shift."""
+        delays a measure behind its prerequisites), the mature ones from `since` if given.
+        A measure is widespread at the end of its popularisation period, at least
+        `min_ramp` years after its start, plus its shift."""
         rows = np.arange(len(self.ids)) if rows is None else np.asarray(rows, dtype=int)
         begin = self.begin[rows]
+        if since is not None:
+            begin = np.where(self.mature[rows], since, begin)
         if starts:
             begin = np.maximum(begin, [starts.get(self.ids[row], 0) for row in rows])
         end = np.maximum(self.end[rows], begin + min_ramp) + self.shift[..., rows]

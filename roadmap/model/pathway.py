@@ -435,6 +435,7 @@ class SiteModel:
     bau_ids: tuple[str, ...]
     default_curves: np.ndarray
     twins: dict[int, tuple[int, ...]]  # measure row -> its twins in business as usual
+    autonomous: float  # the share of a mature measure's market adopting it on its own
     # id -> its stand-alone run: the ranking, the costs and the portfolio each read them
     alone: dict[str, Pathway] = field(init=False, default_factory=dict, repr=False,
                                       compare=False)
@@ -444,9 +445,10 @@ class SiteModel:
         return self.base.rows("electricity")
 
     def adoption(self, starts: Mapping[str, int]) -> np.ndarray:
-        """Measures x years: the full curve for adopted ids (never below business as
-        usual), business-as-usual uptake for the others."""
-        return adopted(self.effects, self.default_curves, self.bau_state.adoption, starts,
+        """Measures x years: business as usual's uptake, and for adopted ids the rest of
+        their market along their own curves."""
+        return adopted(self.effects, self.default_curves, self.bau_state.adoption,
+                       bau_shares(self.effects, self.bau_ids, self.autonomous), starts,
                        self.base.years, self.site.assumptions, self.twins)
 
     def green(self, on: bool) -> np.ndarray:
@@ -510,8 +512,11 @@ def _assemble(site: Site, catalog: Catalog, base: Baseline, fx: Effects, pairs: 
     assumptions = site.assumptions
     curves = fx.curves(base.years, assumptions.adoption_at_end, assumptions.min_ramp_years)
     state = _simulate(inputs, pairs, base.rows("electricity"),
-                      bau_uptake(fx, curves, bau_ids, autonomous), np.zeros(len(base.years)))
-    return SiteModel(site, catalog, base, fx, pairs, inputs, state, bau_ids, curves, twins)
+                      bau_uptake(bau_curves(fx, curves, base.years, site),
+                                 bau_shares(fx, bau_ids, autonomous)),
+                      np.zeros(len(base.years)))
+    return SiteModel(site, catalog, base, fx, pairs, inputs, state, bau_ids, curves, twins,
+                     autonomous)
 
 
 def bau_twins(catalog: Catalog, ids: list[str], bau_ids: tuple[str, ...],
@@ -524,21 +529,42 @@ def bau_twins(catalog: Catalog, ids: list[str], bau_ids: tuple[str, ...],
     return {row: found for row, found in twins.items() if found}
 
 
-def bau_uptake(fx: Effects, curves: np.ndarray, bau_ids: Iterable[str],
-               autonomous: float | np.ndarray) -> np.ndarray:
-    """Business as usual's adoption (measures x years, any leading draws axis): the share
-    `autonomous` of the curves of its mature measures."""
+def bau_curves(fx: Effects, curves: np.ndarray, years: np.ndarray, site: Site) -> np.ndarray:
+    """The curves business as usual's uptake follows: the measures' `curves`, the mature
+    ones from the year after the base year where the plan starts later (`start_year`):
+    what spreads on its own does not wait for the plan."""
+    since = site.base_year + 1
+    if site.first_start_year == since:
+        return curves
+    assumptions = site.assumptions
+    return fx.curves(years, assumptions.adoption_at_end, assumptions.min_ramp_years,
+                     since=since)
+
+
+def bau_shares(fx: Effects, bau_ids: Iterable[str], autonomous: float | np.ndarray,
+               ) -> np.ndarray:
+    """Each measure's share of its market that business as usual adopts on its own
+    (measures, with a leading draws axis if `autonomous` has one): `autonomous` for its
+    mature measures (`bau_ids`), 0 for the others."""
     in_bau = np.array([tech_id in bau_ids for tech_id in fx.ids])
-    return curves * in_bau[:, None] * autonomous
+    return in_bau * np.asarray(autonomous)[..., None]
 
 
-def adopted(fx: Effects, curves: np.ndarray, bau: np.ndarray, starts: Mapping[str, int],
-            years: np.ndarray, assumptions: Assumptions, twins: dict[int, tuple[int, ...]],
-            ) -> np.ndarray:
-    """Adoption (measures x years, any leading draws axis) when `starts` are adopted: their
-    curves (from a later start where the roadmap delays one; on top of a `twins`' uptake in
-    business as usual), never below business as usual's `bau`; business as usual's for the
-    others."""
+def bau_uptake(curves: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Business as usual's adoption (measures x years, any leading draws axis): each
+    measure's `shares` (`bau_shares`) of its `curves` (`bau_curves`)."""
+    return curves * shares[..., None]
+
+
+def adopted(fx: Effects, curves: np.ndarray, bau: np.ndarray, shares: np.ndarray,
+            starts: Mapping[str, int], years: np.ndarray, assumptions: Assumptions,
+            twins: dict[int, tuple[int, ...]]) -> np.ndarray:
+    """Adoption (measures x years, any leading draws axis) when `starts` are adopted:
+    business as usual's `bau` (its `shares` of each market), and for each adopted measure
+    the rest of its market along its curve (from a later start where the plan or a
+    prerequisite delays it; on top of a `twins`' uptake in business as usual). Started
+    with business as usual's uptake, a measure's adoption is its curve; started later, it
+    adds from its first year to what is already under way."""
     later = [row for row, tech_id in enumerate(fx.ids) if starts.get(tech_id, 0) > fx.begin[row]]
     if later:
         curves = curves.copy()
@@ -546,7 +572,7 @@ def adopted(fx: Effects, curves: np.ndarray, bau: np.ndarray, starts: Mapping[st
                                           assumptions.min_ramp_years, starts, later)
     chosen = np.array([tech_id in starts for tech_id in fx.ids])
     curves = _on_twins(fx, curves, bau, chosen, twins)
-    return np.where(chosen[:, None], np.maximum(curves, bau), bau)
+    return np.where(chosen[:, None], bau + (1 - shares[..., None]) * curves, bau)
 
 
 def _on_twins(fx: Effects, curves: np.ndarray, bau: np.ndarray, chosen: np.ndarray,

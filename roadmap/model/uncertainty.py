@@ -87,6 +87,8 @@ from .pathway import (
     _simulate,
     _State,
     adopted,
+    bau_curves,
+    bau_shares,
     bau_uptake,
     check_targets,
 )
@@ -615,8 +617,9 @@ def _states(plan: _Plan, starts: Mapping[str, int], draws: Draws,
         model.electric
     fx = replace(model.effects, shift=draws.shift)
     curves = fx.curves(years, assumptions.adoption_at_end, assumptions.min_ramp_years)
-    bau_adoption = bau_uptake(fx, curves, model.bau_ids, draws.autonomous[:, None, None])
-    adoption = _flat(adopted(fx, curves, bau_adoption, starts, years, assumptions,
+    shares = bau_shares(fx, model.bau_ids, draws.autonomous)
+    bau_adoption = bau_uptake(bau_curves(fx, curves, years, model.site), shares)
+    adoption = _flat(adopted(fx, curves, bau_adoption, shares, starts, years, assumptions,
                              model.twins))
     inputs = _inputs(model, draws, columns, plan.paths)
     bau = _simulate(inputs, model.pairs, electric, _flat(bau_adoption),
