@@ -40,7 +40,8 @@ SITES = Path(__file__).resolve().parents[1] / "catalogs" / "sites"
 ALLOWED_LATIN = {"IPCC", "GB", "LPG", "PV", "CHP", "CCUS", "tCO2e", "CO2e", "CO2", "TOPSIS",
                  "VIKOR", "PROMETHEE", "II", "SPOTIS", "COPRAS", "Spearman", "pymcdm", "roadmap",
                  "SHA", "GDP", "TOD", "GPU", "LED", "BIPV", "LNG",
-                 "PM2"}  # PM2.5, as Chinese writes it
+                 "PM2",  # PM2.5, as Chinese writes it
+                 "include"}  # the profile key a report line tells the reader to write
 EXPONENT = re.compile(r"(?<![\w.#-])\d+(?:\.\d+)?e[+-]\d+\b", re.IGNORECASE)  # 1.08e+06
 
 

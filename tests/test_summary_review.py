@@ -145,10 +145,47 @@ def test_the_report_names_the_remaining_cells_and_what_no_measure_touches(analys
     assert lines[0].startswith("No measure of the roadmap acts on these cells (their emissions "
                                "in the roadmap's 2050): waste·non-energy ")
     assert lines[0].endswith(f", industry·oil products {oil:,.0f} tCO2e/yr.")
-    assert "extra_domains: [" in lines[2] and lines[2].endswith("makes them candidates.")
-    assert untouched_lines(nanao, "zh")[2].endswith(
+    assert lines[3] == ("The park, community catalogs have measures acting on "
+                        "waste·non-energy: extra_domains: [park, community] in the profile "
+                        "makes them candidates.")
+    assert untouched_lines(nanao, "zh")[3].endswith(
         "在场地资料的extra_domains中列出这些领域即可将其纳入候选。")
     assert untouched_lines(analyses["building"], "en") == []
+
+
+def test_cells_a_roadmap_leaves_name_the_sites_own_candidates_first(analyses, catalog,
+                                                                      tmp_path):
+    """Nan'ao's industry oil and fishing fleet were sent to other domains' catalogs while
+    its own ranking has measures for them below the roadmap's cut of 15. The line names the
+    best-ranked five (one of two rows restating each other), the cells they act on and an
+    `include` that loads and adds them; other domains only for the cell none of them
+    reaches (waste)."""
+    import yaml
+
+    from roadmap.rendering.document import untouched_lines
+
+    nanao = analyses["nanao-county"]
+    ids = ["town-fishing-vessel-efficiency", "town-slow-traffic-system",
+           "trn-low-carbon-road-design", "town-enterprise-energy-management",
+           "town-waste-heat-pressure-recovery"]
+    line = untouched_lines(nanao, "en")[2]
+    assert line == (
+        "The site's own candidates ranked outside the roadmap act on industry·oil products, "
+        "agriculture·oil products, transport·natural gas: Fishing vessel energy saving "
+        "(rank 31), Walking and cycling network (rank 33), Low-carbon road design (rank 34), "
+        "Integrated enterprise energy management (rank 40), Waste heat and pressure recovery "
+        f"(rank 41); include: [{', '.join(ids)}] in the profile adds them.")
+    assert "town-low-carbon-road-design" not in line  # restates the transport row named
+    assert untouched_lines(nanao, "zh")[2].startswith(
+        "本场地排名在路线图之外的候选措施作用于工业·油品、农业·油品、交通·天然气：渔船节能技术（第31名）")
+    profile = yaml.safe_load((SITES / "nanao-county.yaml").read_text(encoding="utf-8"))
+    path = tmp_path / "nanao.yaml"
+    path.write_text(yaml.safe_dump({**profile, "include": ids}, allow_unicode=True),
+                    encoding="utf-8")
+    included = analyse_file(catalog, path, Options(draws=20, uncertainty_draws=0,
+                                                   compare=("topsis",)))
+    assert set(ids) <= set(included.roadmap.frame["id"])
+    assert untouched_lines(included, "en")[0].endswith(": waste·non-energy 13,478 tCO2e/yr.")
 
 
 def test_the_report_names_the_large_fuel_cells_the_roadmap_barely_cuts(analyses):

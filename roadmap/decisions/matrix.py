@@ -80,19 +80,25 @@ def untouched_cells(ids: Iterable[str], catalog: Catalog, site: Site,
     return [cell for cell in shares if cell not in touched]
 
 
+def acting_on(cells: Iterable[tuple[str, str]], techs: Iterable[Technology],
+              ) -> dict[tuple[str, str], list[Technology]]:
+    """For each cell, the measures among `techs` acting on it (`acted_on`), in their order;
+    cells without one left out."""
+    shares = {cell: 1.0 for cell in cells}
+    found: dict[tuple[str, str], list[Technology]] = {}
+    for tech in techs:
+        for cell in acted_on(tech, shares):
+            found.setdefault(cell, []).append(tech)
+    return found
+
+
 def other_domains_acting_on(cells: Iterable[tuple[str, str]], catalog: Catalog, site: Site,
                             ) -> dict[tuple[str, str], list[str]]:
     """For each cell, the domains outside the site's whose catalogs have a measure acting on
     it (what `extra_domains` would add), in the catalog's order; cells without one left out."""
-    shares = {cell: 1.0 for cell in cells}
-    found: dict[tuple[str, str], list[str]] = {}
-    for tech in catalog:
-        if tech.domain in site.domains:
-            continue
-        for cell in acted_on(tech, shares):
-            if tech.domain not in found.setdefault(cell, []):
-                found[cell].append(tech.domain)
-    return found
+    found = acting_on(cells, (tech for tech in catalog if tech.domain not in site.domains))
+    return {cell: list(dict.fromkeys(tech.domain for tech in techs))
+            for cell, techs in found.items()}
 
 
 def relevance(tech: Technology, shares: dict[tuple[str, str], float],

@@ -129,6 +129,21 @@ def select_measures(ranking: Ranking, catalog: Catalog, top: int | None = 15,
     return chosen, pd.DataFrame(left_out, columns=LEFT_OUT_COLUMNS)
 
 
+def spare_candidates(plan: Roadmap, catalog: Catalog) -> list[str]:
+    """The ranked candidates outside the roadmap that the profile's `include` could add, in
+    rank order: not left out with a reason (ranked below its cut or score, or not bought),
+    and counting no abatement twice with a roadmap measure or an earlier one of the list."""
+    conflicts = exclusive_conflicts(catalog)
+    taken = [*plan.frame["id"]]
+    refused = {*taken, *plan.left_out["id"]}
+    spare: list[str] = []
+    for tech_id in plan.candidates:
+        if tech_id not in refused and not any(
+                conflicts.has_edge(tech_id, other) for other in (*taken, *spare)):
+            spare.append(tech_id)
+    return spare
+
+
 def exclusion_reasons(dependencies: nx.DiGraph, site: Site) -> dict[str, str]:
     """id -> why it cannot be in the site's roadmap: it needs a measure the profile excludes
     (an included one is refused: `check_include`)."""

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 
 from ..decisions.implementation import ImplementationPlan
-from ..decisions.matrix import other_domains_acting_on, untouched_cells
+from ..decisions.matrix import acting_on, other_domains_acting_on, untouched_cells
 from ..decisions.portfolio import BINDING, Portfolio, budget_phases
 from ..decisions.ranking import score_name, without_stand_in_costs
-from ..decisions.roadmap import phases
+from ..decisions.roadmap import phases, spare_candidates
 from ..inputs.site import interpolate
 from ..model.economics import (
     GRADE,
@@ -581,13 +581,51 @@ def untouched_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                           cells=_cells_said(little, lang, [float(emissions[c]) for c in little],
                                             [-float(cut[c]) for c in little])))
     left = [*untouched, *little]
-    elsewhere = other_domains_acting_on(left, analysis.catalog, site)
+    own = own_candidates(analysis, left)
+    if own:
+        lines.append(own_candidates_line(analysis, own, lang))
+    elsewhere = {cell: domains for cell, domains
+                 in other_domains_acting_on(left, analysis.catalog, site).items()
+                 if cell not in own}
     if elsewhere:
         domains = list(dict.fromkeys(d for cell in left for d in elsewhere.get(cell, [])))
         lines.append(text("untouched_elsewhere", lang, keys=", ".join(domains),
                           domains=listed((term("domain", d, lang) for d in domains), lang),
                           cells=_cells_said([c for c in left if c in elsewhere], lang)))
     return lines
+
+
+OWN_NAMED = 5  # the site's own spare candidates named for the cells a roadmap leaves
+
+
+def own_candidates(analysis: SiteAnalysis, cells: list[tuple[str, str]],
+                   ) -> dict[tuple[str, str], list[str]]:
+    """For each of `cells`, the best-ranked `OWN_NAMED` of the site's spare candidates
+    (`spare_candidates`) acting on any of them, those acting on it; cells without one
+    left out."""
+    spare = [analysis.catalog.get(i) for i in spare_candidates(analysis.roadmap,
+                                                                 analysis.catalog)]
+    acting = acting_on(cells, spare)
+    wanted = {tech.id for techs in acting.values() for tech in techs}
+    named = [tech for tech in spare if tech.id in wanted][:OWN_NAMED]
+    return {cell: [tech.id for tech in named if tech in acting[cell]]
+            for cell in cells if any(tech in acting.get(cell, ()) for tech in named)}
+
+
+def own_candidates_line(analysis: SiteAnalysis, own: dict[tuple[str, str], list[str]],
+                        lang: str) -> str:
+    """The candidates of `own_candidates`, with their rank, the cells they act on and the
+    `include` that adds them: what to try before another domain's catalog."""
+    ranks = analysis.ranking.frame.set_index("id")["rank"]
+    named = sorted({tech_id for ids in own.values() for tech_id in ids}, key=ranks.get)
+
+    def build(one: str) -> str:
+        said = [bracketed(label(tech.name_zh, tech.name_en, one),
+                          text("rank_of", one, rank=int(ranks[tech.id])), one)
+                for tech in map(analysis.catalog.get, named)]
+        return text("untouched_own", one, cells=_cells_said(list(own), one),
+                    measures=listed(said, one), ids=", ".join(named))
+    return each_language(build, lang, " ")
 
 
 def fossil_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
