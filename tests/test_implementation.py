@@ -135,6 +135,33 @@ def test_a_profile_without_the_section_gets_the_category_defaults(default_plan, 
     assert sum(FUNDING_SOURCES["transport"]) == 3000
 
 
+def test_waste_and_measures_saving_no_energy_are_not_energy_contracting(catalog):
+    """The community's default plan had waste sorting, recovery and smart waste management
+    led by the housing bureau as energy performance contracting, which pays a contractor
+    from energy saved: waste is the urban management bureau's, government-run (seed 001,
+    projects 23-24), and a sink in an emc category is government-run too."""
+    from roadmap.decisions.implementation import operating_mode
+
+    analysis = analyse_file(catalog, SITES / "community.yaml",
+                            Options(draws=50, uncertainty_draws=0))
+    schedule = analysis.implementation.schedule.set_index("id")
+    waste = ["com-waste-valorisation", "com-waste-sorting-recycling",
+             "com-smart-waste-management"]
+    lead, mode = CATEGORY_DEFAULTS["waste"]
+    assert (lead, mode) == (("城市管理和综合执法局", "urban management bureau"), "government")
+    for tech_id in waste:
+        row = schedule.loc[tech_id]
+        assert (row["category"], row["lead_zh"], row["mode"]) == ("waste", lead[0], mode)
+    # it saves electricity too, so it stays a building measure a contractor can run
+    assert schedule.loc["com-water-system-efficiency", ["category", "mode"]].tolist() == \
+        ["building", "emc"]
+    effects = {i: catalog.get(i).acts for i in ("com-vertical-greening",
+                                                "com-water-system-efficiency")}
+    assert operating_mode(["com-vertical-greening"], "emc", effects) == "government"
+    assert operating_mode(["com-water-system-efficiency"], "emc", effects) == "emc"
+    assert operating_mode(["park-water-recycling"], "government", effects) == "enterprise"
+
+
 def test_default_starts_follow_the_dependency_order(xiaolan, catalog):
     roadmap = xiaolan.roadmap
     near = roadmap.frame[roadmap.frame["phase"] == "near"]["id"].tolist()

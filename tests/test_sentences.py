@@ -354,3 +354,15 @@ def test_the_summary_says_how_much_is_costed_from_the_grade_alone(analyses):
     summary = report_context(community, "zh")["sections"][0]
     assert any(line.startswith("路线图的16项措施中有8项没有适用的成本类别")
                for line in summary["investment"])
+
+
+def test_every_site_report_pairs_each_chinese_line_with_its_english_one(analyses):
+    """The bilingual report (`roadmap run`'s default) pairs the lines of the two languages
+    one to one: the community's stopped with a traceback when a line was said in Chinese
+    only (`test_a_line_said_in_one_language_only_is_said_in_neither`)."""
+    from roadmap.rendering.document import report_sections
+
+    for site, analysis in analyses.items():
+        sections = report_sections(analysis, "both")
+        paired = [p for s in sections for p in s.get("paragraphs", []) if " / " in p]
+        assert paired, site

@@ -153,6 +153,20 @@ def test_the_report_names_the_remaining_cells_and_what_no_measure_touches(analys
     assert untouched_lines(analyses["building"], "en") == []
 
 
+def test_a_line_said_in_one_language_only_is_said_in_neither(catalog):
+    """The community's cumulative spend (3,374万) and capital in place (3,365万) differ in
+    Chinese but both read 33.7 million yuan in English: the line was written in zh only,
+    and the bilingual report stopped with a traceback pairing the two lists."""
+    from roadmap.rendering.document import economics_lines, report_sections
+
+    community = analyse_file(catalog, SITES / "community.yaml",
+                             Options(draws=20, uncertainty_draws=0, compare=("topsis",)))
+    zh, en = economics_lines(community, "zh"), economics_lines(community, "en")
+    assert len(zh) == len(en)
+    assert not any(line.startswith("至2050年的累计投资") for line in zh)
+    assert report_sections(community, "both")
+
+
 def test_cells_a_roadmap_leaves_name_the_sites_own_candidates_first(analyses, catalog,
                                                                       tmp_path):
     """Nan'ao's industry oil and fishing fleet were sent to other domains' catalogs while

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from ..inputs.catalog import Catalog
+from ..inputs.catalog import Catalog, Effect
 from ..inputs.implementation import (
     FUNDING_KEYS,
     PLAN_CATEGORIES,
@@ -26,21 +26,25 @@ from ..inputs.implementation import (
     quarter_label,
 )
 from ..inputs.site import Site
+from ..inputs.vocabulary import expand_cells
 from .roadmap import Roadmap, phases
 
 # Seed 000 table 5-4: 10k yuan (market, higher-level and international, town government) of
 # Xiaolan's actions of each category, whose shares are the default split: industry = action
 # 1; building = actions 2 and 3; energy = action 4; transport = action 5; planning = actions
 # 6, 7, 9 and 10 (action 8, the low-carbon fund, finances the PV and energy-station projects).
-# Agriculture has no Xiaolan action: half higher-level, half local is the project's assumption.
+# Agriculture and waste have no Xiaolan action: half higher-level, half local is the
+# project's assumption.
 FUNDING_SOURCES = {"industry": (25000, 50, 10), "building": (2500, 800, 100),
                    "energy": (21500, 0, 0), "transport": (2000, 0, 1000),
-                   "planning": (0, 1100, 160), "agriculture": (0, 1, 1)}
+                   "planning": (0, 1100, 160), "agriculture": (0, 1, 1), "waste": (0, 1, 1)}
 # Lead agency and operating mode by category: the agency types and modes of seed 000 table
 # 5-2 (industry: economy and IT bureau, energy performance contracting; buildings: housing
 # and construction bureau, contracting; PV: development and reform bureau, a developer's
 # investment; transport: transport office, government works; planning and the soft actions:
-# development and reform bureau, government). Agriculture: the project's assumption.
+# development and reform bureau, government). Waste: the urban management bureau leads
+# Jiangmen's waste and sewage treatment projects (seed 001, projects 23 and 24), run by the
+# government. Agriculture: the project's assumption.
 CATEGORY_DEFAULTS = {
     "industry": (("经济和信息化局", "economy and information technology bureau"), "emc"),
     "building": (("住房和城乡建设局", "housing and urban-rural development bureau"), "emc"),
@@ -48,7 +52,13 @@ CATEGORY_DEFAULTS = {
     "transport": (("交通运输局", "transport bureau"), "government"),
     "planning": (("发展和改革局", "development and reform bureau"), "government"),
     "agriculture": (("农业农村局", "agriculture and rural affairs bureau"), "government"),
+    "waste": (("城市管理和综合执法局", "urban management bureau"), "government"),
 }
+# Energy performance contracting pays the contractor from the energy a measure saves: a
+# measure that saves none (a sink, or one acting on non-energy emissions only) takes this
+# mode instead where its category's is emc (a community's vertical greening).
+NO_SAVING_MODE = "government"
+WASTE_CELLS = {("waste", "non_energy")}
 # An enterprise leads and pays for its own projects (project assumption): its energy
 # management, not a government bureau, whatever the category.
 ENTERPRISE_DEFAULT = (("企业能源管理部门", "the enterprise's energy management"), "enterprise")
@@ -143,23 +153,27 @@ def implementation_plan(site: Site, roadmap: Roadmap,
     (33, True)
     """
     section = site.implementation
+    effects = {m: catalog.get(m).acts for m in roadmap.frame["id"]} if catalog else {}
     categories = dict(zip(roadmap.frame["id"], [
-        measure_category(c, d) for c, d in zip(roadmap.frame["category"],
-                                               roadmap.frame["domain"], strict=True)],
-        strict=True))
+        measure_category(c, d, effects.get(m)) for m, c, d in zip(
+            roadmap.frame["id"], roadmap.frame["category"], roadmap.frame["domain"],
+            strict=True)], strict=True))
     for action in section.actions if section and catalog else ():
-        categories.update({m: measure_category(catalog.get(m).category, catalog.get(m).domain)
-                           for m in action.measures if m in catalog and m not in categories})
+        for m in action.measures:
+            if m in catalog and m not in categories:
+                tech = catalog.get(m)
+                effects[m] = tech.acts
+                categories[m] = measure_category(tech.category, tech.domain, tech.acts)
     leads = {category: ENTERPRISE_DEFAULT if site.domain == "enterprise" else
              (PARK_LEAD, default[1]) if site.domain == "park" else default
              for category, default in CATEGORY_DEFAULTS.items()}
     if section is None:
-        rows = _default_rows(site, roadmap, categories, leads)
+        rows = _default_rows(site, roadmap, categories, leads, effects)
         actions = [(r["id"], r["name_zh"], r["name_en"]) for r in rows]
         challenges, indicators = (), ()
     else:
         rows = [row for action in section.actions
-                for row in _action_rows(action, categories, leads)]
+                for row in _action_rows(action, categories, leads, effects)]
         actions = [(a.id, *_names(a)) for a in section.actions]
         challenges, indicators = section.challenges, section.indicators
     schedule, first, last = _placed(pd.DataFrame(rows, columns=[
@@ -173,13 +187,33 @@ def implementation_plan(site: Site, roadmap: Roadmap,
                               site.implementation is not None)
 
 
-def measure_category(category: str, domain: str) -> str:
-    """The plan category of a catalog measure (its category, else its domain's)."""
+def measure_category(category: str, domain: str, effect: Effect | None = None) -> str:
+    """The plan category of a catalog measure: waste when its `effect` acts on waste only,
+    else its category's, else its domain's."""
+    if effect is not None and effect.cells and set(expand_cells(effect.cells)) <= WASTE_CELLS:
+        return "waste"
     return CATEGORY_OF.get(category, DOMAIN_CATEGORY.get(domain, "planning"))
 
 
+def saves_no_energy(effect: Effect | None) -> bool:
+    """A sink, or a measure acting on non-energy emissions only (None: not known)."""
+    return effect is not None and (effect.type == "sink" or bool(effect.cells) and all(
+        carrier == "non_energy" for _, carrier in expand_cells(effect.cells)))
+
+
+def operating_mode(measures: tuple[str, ...] | list[str], mode: str,
+                   effects: dict[str, Effect]) -> str:
+    """The mode of a row of `measures` whose category runs in `mode`: their market
+    mechanism's (`MARKET_LED`), else `NO_SAVING_MODE` for emc when none saves energy."""
+    if market_mode(measures):
+        return market_mode(measures)
+    if mode == "emc" and measures and all(saves_no_energy(effects.get(m)) for m in measures):
+        return NO_SAVING_MODE
+    return mode
+
+
 def _action_rows(action: Action, categories: dict[str, str], leads: dict[str, tuple],
-                 ) -> list[dict]:
+                 effects: dict[str, Effect]) -> list[dict]:
     """The schedule rows of one profile action: itself, or each of its parts."""
     category = action.category or next(
         (categories[m] for m in action.measures if m in categories), None)
@@ -187,8 +221,8 @@ def _action_rows(action: Action, categories: dict[str, str], leads: dict[str, tu
     category = category or "planning"
     items = action.parts or (action,)
     lead, mode = leads[category]
-    return [_row(item, action, category, filled, (lead, market_mode(action.measures) or mode))
-            for item in items]
+    return [_row(item, action, category, filled,
+                 (lead, operating_mode(action.measures, mode, effects))) for item in items]
 
 
 def market_mode(measures: tuple[str, ...] | list[str]) -> str | None:
@@ -245,7 +279,7 @@ def split(category: str, total: float | None) -> list[float]:
 
 
 def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
-                  leads: dict[str, tuple]) -> list[dict]:
+                  leads: dict[str, tuple], effects: dict[str, Effect]) -> list[dict]:
     """One action per first-phase measure of the roadmap, every field a default; a measure
     starts `STEP` quarters after its latest prerequisite within the phase."""
     first_phase = phases(site)[0][0]
@@ -259,7 +293,7 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
     for row in frame.itertuples():
         category = categories[row.id]
         lead, mode = leads[category]
-        mode = market_mode([row.id]) or mode
+        mode = operating_mode([row.id], mode, effects)
         start = plan_start + min(STEP * depth[row.id], DEFAULT_QUARTERS - 1)
         rows.append({"id": row.id, "action": row.id, "action_zh": row.name_zh,
                      "action_en": row.name_en, "name_zh": row.name_zh, "name_en": row.name_en,

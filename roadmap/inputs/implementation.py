@@ -23,9 +23,10 @@ from .files import LINE_KEY, pydantic_message, without_lines
 
 # The plan's categories: the town catalog's six (seed 003 table 7-2), by which defaults go.
 PLAN_CATEGORIES = {"planning": "规划管理", "energy": "能源", "industry": "工业",
-                   "transport": "交通", "building": "建筑", "agriculture": "农林业"}
+                   "transport": "交通", "building": "建筑", "agriculture": "农林业",
+                   "waste": "环境卫生"}
 PlanCategory = Literal["planning", "energy", "industry", "transport", "building",
-                       "agriculture"]
+                       "agriculture", "waste"]
 MODES = ("government", "enterprise", "emc", "ppp")
 Mode = Literal["government", "enterprise", "emc", "ppp"]
 FUNDING_KEYS = ("market", "higher_government", "local_government")

@@ -726,7 +726,9 @@ def economics_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     # not the cumulative spend of the investment sheet
     in_place = float(frame["capital_in_place_10k_yuan"].sum())
     total, _ = investment_totals(analysis.investment)
-    if money(total, lang) != money(in_place, lang):
+    # said where the two read differently in both languages: the bilingual report pairs
+    # each Chinese line with its English one
+    if all(money(total, one) != money(in_place, one) for one in ("zh", "en")):
         lines.append(text("spend_in_place_line", lang, total=money(total, lang), year=year,
                           in_place=money(in_place, lang)))
     if analysis.uncertainty is not None:

@@ -29,7 +29,7 @@ CATEGORIES = (
     (0, ("低碳规划技术", "低碳建筑技术", "低碳交通技术", "低碳科技技术", "低碳能源技术",
          "低碳管理与服务")),
     (0, ("社区管理", "社区配套", "社区住宅", "社区能源")),
-    (0, ("规划管理", "能源", "工业", "交通", "建筑", "农林业")),
+    (0, ("规划管理", "能源", "工业", "交通", "建筑", "农林业", "环境卫生")),
 )
 CATEGORY_COLOURS = {name: PALETTE[first + i] for first, names in CATEGORIES
                     for i, name in enumerate(names)}
