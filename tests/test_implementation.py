@@ -139,7 +139,8 @@ def test_waste_and_measures_saving_no_energy_are_not_energy_contracting(catalog)
     """The community's default plan had waste sorting, recovery and smart waste management
     led by the housing bureau as energy performance contracting, which pays a contractor
     from energy saved: waste is the urban management bureau's, government-run (seed 001,
-    projects 23-24), and a sink in an emc category is government-run too."""
+    projects 23-24), and a sink in an emc category is government-run too; green building
+    design, for new buildings only, was contracting as well."""
     from roadmap.decisions.implementation import operating_mode
 
     analysis = analyse_file(catalog, SITES / "community.yaml",
@@ -155,11 +156,18 @@ def test_waste_and_measures_saving_no_energy_are_not_energy_contracting(catalog)
     # it saves electricity too, so it stays a building measure a contractor can run
     assert schedule.loc["com-water-system-efficiency", ["category", "mode"]].tolist() == \
         ["building", "emc"]
-    effects = {i: catalog.get(i).acts for i in ("com-vertical-greening",
-                                                "com-water-system-efficiency")}
-    assert operating_mode(["com-vertical-greening"], "emc", effects) == "government"
-    assert operating_mode(["com-water-system-efficiency"], "emc", effects) == "emc"
-    assert operating_mode(["park-water-recycling"], "government", effects) == "enterprise"
+    # a design only a new building can have is its developer's, paid as an enterprise's
+    design = schedule.loc["com-green-building-design"]
+    assert (design["category"], design["mode"], design["market_share"]) == \
+        ("building", "enterprise", 1.0)
+    assert schedule.loc["com-water-system-efficiency", "market_share"] == \
+        pytest.approx(2500 / 3400)  # the building split, seed 000 actions 2 and 3
+    techs = {i: catalog.get(i) for i in ("com-vertical-greening",
+                                         "com-water-system-efficiency")}
+    assert operating_mode(["com-vertical-greening"], "emc", techs) == "government"
+    assert operating_mode(["com-water-system-efficiency"], "emc", techs) == "emc"
+    assert operating_mode(["com-vertical-greening"], "emc", {}) == "emc"  # not known
+    assert operating_mode(["park-water-recycling"], "government", techs) == "enterprise"
 
 
 def test_default_starts_follow_the_dependency_order(xiaolan, catalog):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from ..inputs.catalog import Catalog, Effect
+from ..inputs.catalog import Catalog, Effect, Technology
 from ..inputs.implementation import (
     FUNDING_KEYS,
     PLAN_CATEGORIES,
@@ -58,6 +58,9 @@ CATEGORY_DEFAULTS = {
 # measure that saves none (a sink, or one acting on non-energy emissions only) takes this
 # mode instead where its category's is emc (a community's vertical greening).
 NO_SAVING_MODE = "government"
+# ... and a design choice only a new building can make (`new_build_only`) is its developer's
+# investment: there is no building yet whose bills would pay a contractor.
+NEW_BUILD_MODE = "enterprise"
 WASTE_CELLS = {("waste", "non_energy")}
 # An enterprise leads and pays for its own projects (project assumption): its energy
 # management, not a government bureau, whatever the category.
@@ -75,10 +78,12 @@ MARKET_LED = {"park-energy-performance-contracting": "emc",
               "park-water-recycling": "enterprise",
               "com-low-carbon-property-management": "enterprise",
               "com-smart-property-management": "enterprise"}
-# ... and the funding split of seed 000's action run in that mode (table 5-2 and 5-4):
-# contracting = action 1 (industry, 99.8 % market), an enterprise's investment = action 4
-# (energy, all market).
-MODE_FUNDING = {"emc": "industry", "enterprise": "energy"}
+# The funding split of seed 000's actions run in a mode (table 5-2 and 5-4), for a row run
+# in another mode than its category's (a market mechanism, a measure saving no energy, a
+# new build, or the profile's choice): contracting = action 1 (industry, 99.8 % market), an
+# enterprise's investment = action 4 (energy, all market), government-led = actions 6, 7,
+# 9 and 10 (planning, 87.3 % higher-level).
+MODE_FUNDING = {"emc": "industry", "enterprise": "energy", "government": "planning"}
 # A catalog category (any domain) -> the plan's category; otherwise by `DOMAIN_CATEGORY`.
 CATEGORY_OF = {
     **{zh: key for key, zh in PLAN_CATEGORIES.items()},
@@ -153,31 +158,28 @@ def implementation_plan(site: Site, roadmap: Roadmap,
     (33, True)
     """
     section = site.implementation
-    effects = {m: catalog.get(m).acts for m in roadmap.frame["id"]} if catalog else {}
-    categories = dict(zip(roadmap.frame["id"], [
-        measure_category(c, d, effects.get(m)) for m, c, d in zip(
-            roadmap.frame["id"], roadmap.frame["category"], roadmap.frame["domain"],
-            strict=True)], strict=True))
-    for action in section.actions if section and catalog else ():
-        for m in action.measures:
-            if m in catalog and m not in categories:
-                tech = catalog.get(m)
-                effects[m] = tech.acts
-                categories[m] = measure_category(tech.category, tech.domain, tech.acts)
+    named = [*roadmap.frame["id"], *(m for a in section.actions for m in a.measures)] \
+        if section else list(roadmap.frame["id"])
+    techs = {m: catalog.get(m) for m in named if m in catalog} if catalog else {}
+    categories = {m: measure_category(c, d, techs[m].acts if m in techs else None)
+                  for m, c, d in zip(roadmap.frame["id"], roadmap.frame["category"],
+                                     roadmap.frame["domain"], strict=True)}
+    categories.update({m: measure_category(t.category, t.domain, t.acts)
+                       for m, t in techs.items() if m not in categories})
     leads = {category: ENTERPRISE_DEFAULT if site.domain == "enterprise" else
              (PARK_LEAD, default[1]) if site.domain == "park" else default
              for category, default in CATEGORY_DEFAULTS.items()}
     if section is None:
-        rows = _default_rows(site, roadmap, categories, leads, effects)
+        rows = _default_rows(site, roadmap, categories, leads, techs)
         actions = [(r["id"], r["name_zh"], r["name_en"]) for r in rows]
         challenges, indicators = (), ()
     else:
         rows = [row for action in section.actions
-                for row in _action_rows(action, categories, leads, effects)]
+                for row in _action_rows(action, categories, leads, techs)]
         actions = [(a.id, *_names(a)) for a in section.actions]
         challenges, indicators = section.challenges, section.indicators
     schedule, first, last = _placed(pd.DataFrame(rows, columns=[
-        c for c in SCHEDULE_COLUMNS if c not in DERIVED]), site, investment)
+        c for c in SCHEDULE_COLUMNS if c not in DERIVED] + ["basis"]), site, investment)
     quarters = tuple(quarter_label(i) for i in range(first, last + 1))
     return ImplementationPlan(schedule[SCHEDULE_COLUMNS], quarters,
                               _graph(actions, challenges, indicators),
@@ -202,18 +204,28 @@ def saves_no_energy(effect: Effect | None) -> bool:
 
 
 def operating_mode(measures: tuple[str, ...] | list[str], mode: str,
-                   effects: dict[str, Effect]) -> str:
+                   techs: dict[str, Technology]) -> str:
     """The mode of a row of `measures` whose category runs in `mode`: their market
-    mechanism's (`MARKET_LED`), else `NO_SAVING_MODE` for emc when none saves energy."""
+    mechanism's (`MARKET_LED`); for emc, `NO_SAVING_MODE` when none saves energy and
+    `NEW_BUILD_MODE` when all are new-build design; else `mode`."""
     if market_mode(measures):
         return market_mode(measures)
-    if mode == "emc" and measures and all(saves_no_energy(effects.get(m)) for m in measures):
+    known = [techs[m] for m in measures if m in techs]
+    if mode != "emc" or not known or len(known) < len(measures):
+        return mode
+    if all(saves_no_energy(tech.acts) for tech in known):
         return NO_SAVING_MODE
-    return mode
+    return NEW_BUILD_MODE if all(tech.new_build_only for tech in known) else mode
+
+
+def funding_basis(category: str, usual: str, mode: str) -> str:
+    """The category whose default split funds a row of `category`, whose mode is `usual`:
+    that of the row's `mode` (`MODE_FUNDING`) when it runs in another, else its own."""
+    return MODE_FUNDING.get(mode, category) if mode != usual else category
 
 
 def _action_rows(action: Action, categories: dict[str, str], leads: dict[str, tuple],
-                 effects: dict[str, Effect]) -> list[dict]:
+                 techs: dict[str, Technology]) -> list[dict]:
     """The schedule rows of one profile action: itself, or each of its parts."""
     category = action.category or next(
         (categories[m] for m in action.measures if m in categories), None)
@@ -222,7 +234,7 @@ def _action_rows(action: Action, categories: dict[str, str], leads: dict[str, tu
     items = action.parts or (action,)
     lead, mode = leads[category]
     return [_row(item, action, category, filled,
-                 (lead, operating_mode(action.measures, mode, effects))) for item in items]
+                 (lead, operating_mode(action.measures, mode, techs), mode)) for item in items]
 
 
 def market_mode(measures: tuple[str, ...] | list[str]) -> str | None:
@@ -231,15 +243,9 @@ def market_mode(measures: tuple[str, ...] | list[str]) -> str | None:
     return modes.pop() if len(modes) == 1 and None not in modes else None
 
 
-def funding_basis(category: str, mode: str, measures: list[str]) -> str:
-    """The category whose default split funds a row: that of the mode its market mechanisms
-    run in (when the row keeps that mode), else its own."""
-    return MODE_FUNDING[mode] if market_mode(measures) == mode else category
-
-
 def _row(item: Work, action: Action, category: str, filled: list[str],
-         lead_and_mode: tuple) -> dict:
-    lead, mode = lead_and_mode
+         lead_and_modes: tuple) -> dict:
+    lead, mode, usual = lead_and_modes  # the row's default mode and its category's
     defaults = list(filled)
 
     def given(name: str, default: object) -> object:
@@ -263,11 +269,12 @@ def _row(item: Work, action: Action, category: str, filled: list[str],
             "category": category,
             "lead_zh": chosen_lead.zh if chosen_lead else lead[0],
             "lead_en": chosen_lead.en if chosen_lead else lead[1],
-            "mode": given("mode", mode), "how_zh": how.zh if how else "",
+            "mode": (chosen_mode := given("mode", mode)), "how_zh": how.zh if how else "",
             "how_en": how.en if how else "", "start": given("start", None),
             "end": given("end", None), **dict(zip(FUNDING_KEYS, amounts, strict=True)),
             "measures": ";".join(action.measures),
-            "defaults": sorted(defaults, key=DEFAULTABLE.index)}
+            "defaults": sorted(defaults, key=DEFAULTABLE.index),
+            "basis": funding_basis(category, usual, chosen_mode)}
 
 
 def split(category: str, total: float | None) -> list[float]:
@@ -279,7 +286,7 @@ def split(category: str, total: float | None) -> list[float]:
 
 
 def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
-                  leads: dict[str, tuple], effects: dict[str, Effect]) -> list[dict]:
+                  leads: dict[str, tuple], techs: dict[str, Technology]) -> list[dict]:
     """One action per first-phase measure of the roadmap, every field a default; a measure
     starts `STEP` quarters after its latest prerequisite within the phase."""
     first_phase = phases(site)[0][0]
@@ -292,8 +299,8 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
     rows = []
     for row in frame.itertuples():
         category = categories[row.id]
-        lead, mode = leads[category]
-        mode = operating_mode([row.id], mode, effects)
+        lead, usual = leads[category]
+        mode = operating_mode([row.id], usual, techs)
         start = plan_start + min(STEP * depth[row.id], DEFAULT_QUARTERS - 1)
         rows.append({"id": row.id, "action": row.id, "action_zh": row.name_zh,
                      "action_en": row.name_en, "name_zh": row.name_zh, "name_en": row.name_en,
@@ -302,7 +309,8 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
                      "end": quarter_label(plan_start + DEFAULT_QUARTERS - 1),
                      **dict(zip(FUNDING_KEYS, split(category, None), strict=True)),
                      "measures": row.id,
-                     "defaults": list(DEFAULTABLE[1:])})
+                     "defaults": list(DEFAULTABLE[1:]),
+                     "basis": funding_basis(category, usual, mode)})
     return rows
 
 
@@ -337,8 +345,8 @@ def _funded(frame: pd.DataFrame, investment: pd.DataFrame, years: range) -> None
     for index, row in frame.iterrows():
         costed = [m for m in row["measures"].split(";") if m in spent.index]
         if "funding" in row["defaults"] and row["id"] == row["action"] and costed:
-            basis = funding_basis(row["category"], row["mode"], row["measures"].split(";"))
-            frame.loc[index, list(FUNDING_KEYS)] = split(basis, float(spent[costed].sum()))
+            frame.loc[index, list(FUNDING_KEYS)] = split(row["basis"],
+                                                         float(spent[costed].sum()))
 
 
 def _names(item: Work | Challenge) -> tuple[str, str]:
