@@ -268,10 +268,10 @@ def _portfolio_summary(portfolio: Portfolio) -> dict[str, float]:
 
 
 def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
-    """What the budget buys, what the profile commits it to, and its shadow price, in zh
-    or en."""
+    """What the budget buys, what of it costs more to run than it saves, what the profile
+    commits it to, and its shadow price, in zh or en."""
     from ..decisions.portfolio import BINDING
-    from ..rendering.document import committed_line
+    from ..rendering.document import committed_line, running_cost_line
 
     chosen = int(portfolio.frame["chosen"].sum())
     bought = text("plan_portfolio", lang, count=chosen, **amounts(
@@ -287,4 +287,5 @@ def _portfolio_text(portfolio: Portfolio, lang: str) -> str:
                    shadow=number(value))
               for name, value in portfolio.phase_shadow_prices.items() if value > BINDING]
     return (" " if lang == "en" else "").join(
-        filter(None, [bought, committed_line(portfolio, lang), shadow, *phases]))
+        filter(None, [bought, running_cost_line(portfolio, lang),
+                      committed_line(portfolio, lang), shadow, *phases]))

@@ -42,7 +42,7 @@ from .roadmap import budgeted_phases, exclusion_reasons, phases
 
 OBJECTIVES = ("abatement", "score")
 COLUMNS = ["id", "name_zh", "name_en", "capex_10k_yuan", "spend_10k_yuan", "standalone_t_per_yr",
-           "cost_yuan_per_t", "chosen", "reason"]
+           "cost_yuan_per_t", "saving_10k_yuan_per_yr", "chosen", "reason"]
 TANGENTS = 12
 GAP = 0.01  # stop when the bound is within 1 % of the best exact value
 MAX_ROUNDS = 12
@@ -59,7 +59,9 @@ class Portfolio:
     spend_10k_yuan (what its adoption alone spends beyond business as usual by the target
     year: what the budget pays for it), standalone_t_per_yr (the measure alone in `year`),
     cost_yuan_per_t (its levelised cost alone in the site's target year, as the ranking's),
-    chosen, reason (why left out).
+    saving_10k_yuan_per_yr (its yearly energy saving alone then: negative when it buys
+    dearer energy than it saves, a running cost the budget, which pays capital, does not
+    count), chosen, reason (why left out).
     Chosen first. `portfolio_spend` (10k yuan) and `portfolio_abatement` (t/yr in `year`,
     what the chosen measures abate together, = the site model's run of the chosen set);
     `bau_emissions` in `year` for comparison; `gap`: how far the bound is above the chosen
@@ -86,6 +88,7 @@ class Portfolio:
     committed: tuple[str, ...] = ()
     committed_spend: float = 0.0
     phase_shadow_prices: dict[str, float] = field(default_factory=dict)
+    cost_year: int | None = None  # the year of cost_yuan_per_t and saving_10k_yuan_per_yr
 
 
 class Rules(NamedTuple):
@@ -529,7 +532,8 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
     index = {tech_id: i for i, tech_id in enumerate(ids)}
     requires, missing = _requirements(dependencies, index, catalog)
     max_cost = site.budget_max_cost if max_cost is None else max_cost
-    levelised = standalone_economics(model, runs, cost_year(site))["cost_yuan_per_t"]
+    alone = standalone_economics(model, runs, cost_year(site))
+    levelised = alone["cost_yuan_per_t"]
     dear = set() if max_cost is None else set(np.nonzero(levelised.to_numpy() > max_cost)[0])
     forced = _committed(site.include if committed is None else committed, index, requires)
     closed = np.isin(np.arange(len(ids)), sorted(missing | dear)) & ~forced
@@ -551,6 +555,7 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
         "name_en": [catalog.get(i).name_en for i in ids],
         "capex_10k_yuan": capex["capex"].to_numpy() / 1e4, "spend_10k_yuan": rules.costs,
         "standalone_t_per_yr": standalone, "cost_yuan_per_t": levelised.to_numpy(),
+        "saving_10k_yuan_per_yr": alone["saving_10k_yuan_per_yr"].to_numpy(),
         "chosen": chosen, "reason": [why.reason(i) for i in range(len(ids))]})
     frame = frame.sort_values(["chosen", "standalone_t_per_yr"], ascending=[False, False],
                               kind="stable")[COLUMNS].reset_index(drop=True)
@@ -566,7 +571,8 @@ def budget_portfolio(ranking: Ranking, catalog: Catalog, dependencies: nx.DiGrap
                      None if duals is None else duals[0], step, max_cost,
                      tuple(i for i, f in zip(ids, forced, strict=True) if f),
                      float(rules.costs[forced].sum()),
-                     {} if duals is None else dict(zip(phase_budgets, duals[1:], strict=True)))
+                     {} if duals is None else dict(zip(phase_budgets, duals[1:], strict=True)),
+                     cost_year(site))
 
 
 def _merit(ranking: Ranking, ids: list[str]) -> np.ndarray:

@@ -255,9 +255,22 @@ def investment_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                           spent=money(portfolio.portfolio_spend, lang), year=portfolio.year,
                           abatement=tonnes(portfolio.portfolio_abatement, lang),
                           above=_names(chosen[dear], lang)))
-        lines += [line for line in [committed_line(portfolio, lang)] if line]
+        lines += [line for line in [running_cost_line(portfolio, lang),
+                                    committed_line(portfolio, lang)] if line]
         lines.append(_against_roadmap(chosen, analysis, lang))
     return lines
+
+
+def running_cost_line(portfolio: Portfolio, lang: str) -> str | None:
+    """The bought measures that spend more on energy each year than they save (None:
+    none): the budget pays capital only (README, budget portfolio)."""
+    chosen = portfolio.frame[portfolio.frame["chosen"]]
+    dearer = chosen[chosen["saving_10k_yuan_per_yr"] < 0]
+    if not len(dearer):
+        return None
+    return text("portfolio_running_line", lang, count=len(dearer), names=_names(dearer, lang),
+                year=portfolio.cost_year,
+                extra=money(-float(dearer["saving_10k_yuan_per_yr"].sum()), lang))
 
 
 def shadow_lines(portfolio: Portfolio, lang: str) -> list[str]:
