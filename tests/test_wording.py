@@ -132,8 +132,10 @@ def test_a_budget_choice_at_its_bound_is_said_to_be_the_best(monkeypatch):
 
     portfolio = SimpleNamespace(
         budget=100.0, portfolio_spend=90.0, portfolio_abatement=50.0, year=2035,
-        bau_emissions=1000.0, gap=0.0, frame=pd.DataFrame({"chosen": [True, False]}),
-        shadow_price=None, step_gain=0.0, phase_shadow_prices={}, committed=())
+        bau_emissions=1000.0, gap=0.0, frame=pd.DataFrame({
+            "chosen": [True, False], "saving_10k_yuan_per_yr": [5.0, -5.0]}),
+        shadow_price=None, step_gain=0.0, phase_shadow_prices={}, committed=(),
+        cost_year=2050)
     en = plan_commands._portfolio_text(portfolio, "en")
     zh = plan_commands._portfolio_text(portfolio, "zh")
     assert "the best choice (it meets the bound)" in en and "0.0%" not in en
