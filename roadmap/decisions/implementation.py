@@ -61,6 +61,7 @@ NO_SAVING_MODE = "government"
 # ... and a design choice only a new building can make (`new_build_only`) is its developer's
 # investment: there is no building yet whose bills would pay a contractor.
 NEW_BUILD_MODE = "enterprise"
+# A measure acting on these cells only is the waste category's, whatever its catalog's.
 WASTE_CELLS = {("waste", "non_energy")}
 # An enterprise leads and pays for its own projects (project assumption): its energy
 # management, not a government bureau, whatever the category.
@@ -208,8 +209,8 @@ def operating_mode(measures: tuple[str, ...] | list[str], mode: str,
     """The mode of a row of `measures` whose category runs in `mode`: their market
     mechanism's (`MARKET_LED`); for emc, `NO_SAVING_MODE` when none saves energy and
     `NEW_BUILD_MODE` when all are new-build design; else `mode`."""
-    if market_mode(measures):
-        return market_mode(measures)
+    if market := market_mode(measures):
+        return market
     known = [techs[m] for m in measures if m in techs]
     if mode != "emc" or not known or len(known) < len(measures):
         return mode

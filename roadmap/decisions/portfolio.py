@@ -744,10 +744,10 @@ class _Why(NamedTuple):
         rules = self.rules
         if item in self.idle:
             return "adds nothing to the chosen measures"
-        if rules.costs[rules.forced()].sum() >= rules.budget:
+        left = rules.budget - rules.costs[rules.forced()].sum()  # after the committed
+        if left <= 0:
             return "the budget goes to the measures the profile includes"
         whole = rules.costs[_with(np.zeros_like(self.chosen), item, rules.requires)].sum()
-        left = rules.budget - rules.costs[rules.forced()].sum()
         if whole > left + 1e-9:  # all or nothing: a smaller share of it might fit
             return (f"costs {whole:,.0f} (10k yuan) at its full share, more than the "
                     f"{left:,.0f} the budget has for it: a smaller share of it in the "
