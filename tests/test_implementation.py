@@ -67,10 +67,11 @@ def test_the_default_plan_is_funded_with_what_its_measures_spend_in_its_years(ca
     full = analysis.economics.set_index("id").loc[list(plan.schedule["id"]),
                                                   "investment_10k_yuan"].sum()
     lines = " ".join(plan_lines(analysis, "en"))
-    # each in its own unit: not 0.00276 million yuan
-    assert ("Investment in the plan's period 6.92 million yuan: market 6.9 million yuan "
-            "(99.8%), higher-level and international funds 13,800 yuan (0.2%), local "
-            "government 2,760 yuan (<0.1%).") in lines
+    # an enterprise pays its own plan: one source, not a split with 2,760 yuan of local
+    # government (the town's contracting split) nor a list of zeros
+    assert "Investment in the plan's period 6.92 million yuan, all of it market funding." \
+        in lines
+    assert "计划期投资692万元，全部为市场资金。" in plan_lines(analysis, "zh")
     assert f"(2021–2022) as they spread, {money(in_plan, 'en')}" in lines
     whole = money(sheet["investment_10k_yuan"].sum(), "en")
     assert whole == "8.58 million yuan"
@@ -317,6 +318,9 @@ def test_an_enterprise_leads_its_own_projects(catalog):
     assert set(schedule["lead_zh"]) == {"企业能源管理部门"}
     assert set(schedule["mode"]) == {"enterprise"}
     assert all("lead" in defaults for defaults in schedule["defaults"])
+    # all market: an industry row was split as the town's contracting (0.2 % higher-level)
+    assert (schedule["market_share"] == 1.0).all()
+    assert (schedule[["higher_government", "local_government"]] == 0).all().all()
 
 
 def test_a_parks_management_committee_leads_its_actions(catalog):

@@ -219,9 +219,12 @@ def operating_mode(measures: tuple[str, ...] | list[str], mode: str,
     return NEW_BUILD_MODE if all(tech.new_build_only for tech in known) else mode
 
 
-def funding_basis(category: str, usual: str, mode: str) -> str:
-    """The category whose default split funds a row of `category`, whose mode is `usual`:
-    that of the row's `mode` (`MODE_FUNDING`) when it runs in another, else its own."""
+def funding_basis(category: str, mode: str) -> str:
+    """The category whose default split funds a row of `category` run in `mode`: that of
+    the mode (`MODE_FUNDING`) when the category's own split is another mode's (an
+    enterprise site's own investment in an industry row split as contracting), else its
+    own."""
+    usual = CATEGORY_DEFAULTS[category][1]
     return MODE_FUNDING.get(mode, category) if mode != usual else category
 
 
@@ -235,7 +238,7 @@ def _action_rows(action: Action, categories: dict[str, str], leads: dict[str, tu
     items = action.parts or (action,)
     lead, mode = leads[category]
     return [_row(item, action, category, filled,
-                 (lead, operating_mode(action.measures, mode, techs), mode)) for item in items]
+                 (lead, operating_mode(action.measures, mode, techs))) for item in items]
 
 
 def market_mode(measures: tuple[str, ...] | list[str]) -> str | None:
@@ -245,8 +248,8 @@ def market_mode(measures: tuple[str, ...] | list[str]) -> str | None:
 
 
 def _row(item: Work, action: Action, category: str, filled: list[str],
-         lead_and_modes: tuple) -> dict:
-    lead, mode, usual = lead_and_modes  # the row's default mode and its category's
+         lead_and_mode: tuple) -> dict:
+    lead, mode = lead_and_mode  # the row's defaults
     defaults = list(filled)
 
     def given(name: str, default: object) -> object:
@@ -275,7 +278,7 @@ def _row(item: Work, action: Action, category: str, filled: list[str],
             "end": given("end", None), **dict(zip(FUNDING_KEYS, amounts, strict=True)),
             "measures": ";".join(action.measures),
             "defaults": sorted(defaults, key=DEFAULTABLE.index),
-            "basis": funding_basis(category, usual, chosen_mode)}
+            "basis": funding_basis(category, chosen_mode)}
 
 
 def split(category: str, total: float | None) -> list[float]:
@@ -300,8 +303,8 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
     rows = []
     for row in frame.itertuples():
         category = categories[row.id]
-        lead, usual = leads[category]
-        mode = operating_mode([row.id], usual, techs)
+        lead, mode = leads[category]
+        mode = operating_mode([row.id], mode, techs)
         start = plan_start + min(STEP * depth[row.id], DEFAULT_QUARTERS - 1)
         rows.append({"id": row.id, "action": row.id, "action_zh": row.name_zh,
                      "action_en": row.name_en, "name_zh": row.name_zh, "name_en": row.name_en,
@@ -311,7 +314,7 @@ def _default_rows(site: Site, roadmap: Roadmap, categories: dict[str, str],
                      **dict(zip(FUNDING_KEYS, split(category, None), strict=True)),
                      "measures": row.id,
                      "defaults": list(DEFAULTABLE[1:]),
-                     "basis": funding_basis(category, usual, mode)})
+                     "basis": funding_basis(category, mode)})
     return rows
 
 

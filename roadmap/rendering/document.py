@@ -889,7 +889,12 @@ def plan_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
              plan_text("period", lang, start=_quarter_name(plan.quarters[0], lang),
                        end=_quarter_name(plan.quarters[-1], lang), count=len(plan.quarters))]
     totals = {k: float(schedule[k].sum()) for k in (*FUNDING, "total")}
-    if totals["total"] > 0:
+    paying = [k for k in FUNDING if totals[k] > 0]
+    if len(paying) == 1:  # an enterprise's own plan: no row of zeros
+        lines.append(plan_text("funding_one_source", lang,
+                               source=plan_text(f"{paying[0]}_source", lang),
+                               **amounts(lang, total=totals["total"])))
+    elif totals["total"] > 0:
         parts = dict(zip(("market", "higher", "local"), (totals[k] for k in FUNDING),
                          strict=True))
         lines.append(plan_text("funding_line", lang, **amounts(lang, total=totals["total"],
