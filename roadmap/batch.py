@@ -65,7 +65,7 @@ def summary_row(analysis: SiteAnalysis, path: str | Path) -> dict[str, object]:
         "baseline_t_per_yr": site.total_baseline, "bau_target_year_t_per_yr": totals["bau"],
         "abatement_t_per_yr": totals["abatement"], "net_t_per_yr": totals["net"],
         "target": target_phrase(site),
-        "target_met": "" if absolute is None else absolute.met_year is not None,
+        "target_met": "" if absolute is None else absolute.met,
         "investment_10k_yuan": invested, "investment_npv_10k_yuan": discounted,
         "portfolio_spend_10k_yuan": "" if portfolio is None else portfolio.portfolio_spend,
         "portfolio_abatement_t_per_yr": "" if portfolio is None else

@@ -16,7 +16,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from roadmap import load_site
 from roadmap.decisions.matrix import decision_matrix
 from roadmap.decisions.portfolio import (
-    BINDING,
     GAP,
     IDLE,
     Rules,
@@ -669,12 +668,12 @@ def test_a_measure_including_its_own_prerequisite_can_be_bought(catalog, graph):
 
 
 def test_included_measures_over_a_phase_budget_are_refused(catalog, graph):
-    """The PV programme spends 37,435万 in the mid term: a mid-term budget of 20,000万
+    """The PV programme spends 47,381万 in the mid term: a mid-term budget of 20,000万
     cannot hold it, and nothing else could be bought: one line naming phase_budgets."""
     with pytest.raises(InputError) as error:
         _xiaolan_portfolio(catalog, graph, phase_budgets={"mid": 20_000.0})
     assert error.value.field == "phase_budgets"
-    assert "spend 37,435 (10k yuan) in the mid term, above its budget of 20,000" in str(
+    assert "spend 47,381 (10k yuan) in the mid term, above its budget of 20,000" in str(
         error.value)
 
 
@@ -756,13 +755,15 @@ def test_a_binding_phase_budget_has_its_shadow_price_and_reason(catalog, graph):
     """3,000万 for the near term: the budget buys 206 million yuan's worth and leaves the
     rest, so the whole budget's dual is 0; the report said "the budget does not bind" and
     the measures left out said the budget buys more elsewhere. The near term's budget binds
-    and says so, with its own shadow price, and is the reason its measures are left out."""
+    and says so, with its own shadow price, and is the reason its measures are left out
+    (beside the whole budget's: since the S-curves pass half adoption within their
+    popularisation periods, more is spent later and the whole budget binds too)."""
     portfolio = _xiaolan_portfolio(catalog, graph, include=(),
                                    phase_budgets={"near": 3_000.0})
-    assert abs(portfolio.shadow_price) < BINDING and portfolio.phase_shadow_prices["near"] > 1
+    assert portfolio.phase_shadow_prices["near"] > 10 * portfolio.shadow_price > 0
     lines = shadow_lines(portfolio, "en")
-    assert len(lines) == 1 and lines[0].startswith("The near term's budget binds: each extra")
-    assert shadow_lines(portfolio, "zh")[0].startswith("近期预算构成约束")
+    assert lines[-1].startswith("The near term's budget binds: each extra")
+    assert shadow_lines(portfolio, "zh")[-1].startswith("近期预算构成约束")
     assert (portfolio.frame["reason"] == "the near term's budget is spent").sum() >= 10
 
 
@@ -900,11 +901,13 @@ def test_rival_kits_share_one_stock_in_the_budget(catalog, graph):
     assert sum(share.values()) == pytest.approx(1.45)
     assert sum(share[i] for i in share if frame.loc[i, "chosen"]) <= 1.0 + 1e-9
     rivals = [i for i in share if not frame.loc[i, "chosen"]]
-    assert rivals and all(frame.loc[i, "reason"].startswith("the chosen ") and frame.loc[
-        i, "reason"].endswith("already take the commercial.lpg stock it would convert")
-        for i in rivals)
+    held = [i for i in rivals if frame.loc[i, "reason"].startswith("the chosen ") and frame.loc[
+        i, "reason"].endswith("already take the commercial.lpg stock it would convert")]
+    # the others would not fit what the budget leaves (0.7万 of 300万)
+    assert held and all(frame.loc[i, "reason"] == "the budget buys more combined abatement "
+                        "elsewhere" for i in rivals if i not in held)
     with measure_names(catalog):
-        said = sentence(frame.loc[rivals[0], "reason"], "zh")
+        said = sentence(frame.loc[held[0], "reason"], "zh")
     assert said.startswith("其可替代的公共及商业建筑·液化石油气存量已由已选的") and "热" in said
 
 

@@ -335,8 +335,8 @@ def test_a_switch_to_a_fossil_fuel_is_named_with_what_it_still_emits(analyses):
     assert added["trn-natural-gas-vehicles"] == pytest.approx(
         (cells["emissions"] - cells["bau"]).sum())
     assert near_zero_lines(hub, "en")[-1].startswith("Switched to a fossil fuel")
-    assert near_zero_lines(hub, "en")[-1].endswith(": Natural-gas vehicles (523 tCO2e/yr).")
-    assert near_zero_lines(hub, "zh")[-1].endswith("：天然气汽车（523吨CO2e/年）。")
+    assert near_zero_lines(hub, "en")[-1].endswith(": Natural-gas vehicles (522 tCO2e/yr).")
+    assert near_zero_lines(hub, "zh")[-1].endswith("：天然气汽车（522吨CO2e/年）。")
     assert fossil_added(analyses["xiaolan-town"].scenarios["roadmap"]) == {}
 
 
@@ -366,3 +366,24 @@ def test_every_site_report_pairs_each_chinese_line_with_its_english_one(analyses
         sections = report_sections(analysis, "both")
         paired = [p for s in sections for p in s.get("paragraphs", []) if " / " in p]
         assert paired, site
+
+
+def test_a_verdict_says_when_a_target_is_reached_late_and_when_no_roadmap_is_needed(analyses):
+    """The cement plant's 2035 target, first reached in 2039, read "the pathway meets it in
+    2039"; Jiangmen's intensity target for 2020 read as met by the pathway in 2013, as
+    business as usual meets it too (GDP grows 14 %/yr, emissions 3 %)."""
+    from roadmap.rendering.document import verdict_lines
+
+    cement = analyses["cement-plant"]
+    target = cement.targets[0]
+    assert (target.kind, target.year, target.met, target.late_year) == \
+        ("absolute", 2035, False, 2039)
+    assert verdict_lines(cement, "en")[0] == (
+        "Absolute target (2035): not met then, 32,768 tCO2e/yr short in 2035; the pathway "
+        "reaches it in 2039.")
+    assert verdict_lines(cement, "zh")[0].startswith("绝对减排目标（2035年）：未按期达成")
+    jiangmen = analyses["jiangmen-city"]
+    assert verdict_lines(jiangmen, "en")[0] == (
+        "Intensity target (2020): the pathway meets it in 2013. Business as usual alone meets "
+        "it too, in 2013.")
+    assert verdict_lines(jiangmen, "zh")[0].endswith("不实施路线图，基准情景也于2013年达成。")

@@ -137,7 +137,12 @@ def test_the_central_pathway_is_the_median_of_each_input_on_its_own(xiaolan):
     central = model.run("roadmap", starts).by_year.set_index("year")["net"]
     bands = band_drivers(model, starts, draws=400, seed=2)
     for row in bands[bands["input"] != "uptake"].itertuples():
-        assert row.net_p10 <= central[row.year] + 1 <= row.net_p90 + 2
+        # within the band, give or take 5 % of its width: before its popularisation period
+        # a measure's adoption is in the S-curve's convex foot, where a drawn year earlier
+        # adds more than a year later takes away (Xiaolan 2020, adoption years alone: 1,477 t
+        # above P90, the band 35,977 t wide); 10 ppm where the band is narrow
+        slack = max(1e-5 * central[row.year], 0.05 * row.width)
+        assert row.net_p10 - slack <= central[row.year] <= row.net_p90 + slack
         # growth compounds (convex), so its median lies a little above the central run
         spread = 0.04 if row.input in ("growth", "all") else 0.01
         assert row.net_p50 == pytest.approx(central[row.year], rel=spread)

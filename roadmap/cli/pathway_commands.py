@@ -213,11 +213,13 @@ def _target_text(check: TargetCheck, lang: str) -> str:
     suffix = "_tonnes" if check.unit == "tCO2e/yr" else ""
     shown = (lambda v: tonnes(v, lang)) if suffix else number
     unit = term("unit", check.unit, lang)
-    verdict = text("pathway_met", lang, year=check.met_year) if check.met_year else \
+    verdict = text("pathway_met", lang, year=check.met_year) if check.met else \
         text("pathway_not_met", lang)
     if check.gap > 0:
         verdict += text("pathway_gap" + suffix, lang, gap=number(check.gap), unit=unit,
                         extra=tonnes(check.extra_abatement, lang))
+    if check.late_year:
+        verdict += text("pathway_late", lang, year=check.late_year)
     return text("pathway_target" + suffix, lang, kind=term("target_kind", check.kind, lang),
                 year=check.year, required=shown(check.required), unit=unit,
                 value=shown(check.value), verdict=verdict)

@@ -63,8 +63,9 @@ def run_command(
     typer.echo(each_language(lambda one: text(
         "run_done", one, folder=folder, count=len(analysis.roadmap.frame),
         targets=("；" if one == "zh" else "; ").join(
-            text("run_target_met" if c.met_year else "run_target_missed", one,
-                 kind=term("target_kind", c.kind, one), year=c.year, met=c.met_year)
+            text("run_target_met" if c.met else "run_target_late" if c.late_year else
+                 "run_target_missed", one, kind=term("target_kind", c.kind, one), year=c.year,
+                 met=c.met_year)
             for c in analysis.targets)), lang.value))
 
 

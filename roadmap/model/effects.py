@@ -32,18 +32,20 @@ def widespread_year(tech: Technology, start: int, min_ramp: int) -> int:
     return max(PERIOD_END[popularization_year(tech)], start + min_ramp)
 
 
-def adoption(years: np.ndarray, start, end, at_end: float) -> np.ndarray:
-    """Share of full adoption by year: 0 up to `start`, a logistic S-curve rising to
-    `at_end` in `end` and towards 1 after; rescaled so that it leaves 0 at `start`.
-    `start` and `end` may be arrays (broadcast together): the result has their shape + years."""
+def adoption(years: np.ndarray, start, end, at_end: float, midpoint=None) -> np.ndarray:
+    """Share of full adoption by year: 0 up to `start`, a logistic S-curve through half at
+    `midpoint` (default: halfway from `start` to `end`), rising to `at_end` in `end` and
+    towards 1 after; rescaled so that it leaves 0 at `start`. `start`, `end` and `midpoint`
+    may be arrays (broadcast together): the result has their shape + years."""
     start = np.asarray(start, dtype=float)[..., None]
     end = np.maximum(np.asarray(end, dtype=float)[..., None], start + 1)
-    midpoint, half_span = (start + end) / 2, (end - start) / 2
-    steepness = math.log(at_end / (1 - at_end)) / half_span
+    midpoint = (start + end) / 2 if midpoint is None else np.clip(
+        np.asarray(midpoint, dtype=float)[..., None], (start + end) / 2, end - 0.5)
+    steepness = math.log(at_end / (1 - at_end)) / (end - midpoint)
     curve = years - midpoint  # worked in place from here (Monte Carlo: thousands of rows)
     np.multiply(-steepness, curve, out=curve)
     np.divide(1, np.add(1, np.exp(curve, out=curve), out=curve), out=curve)  # the logistic
-    floor = 1 - at_end  # the logistic's value at `start`
+    floor = 1 / (1 + np.exp(steepness * (midpoint - start)))  # the logistic's value at `start`
     np.divide(np.subtract(curve, floor, out=curve), 1 - floor, out=curve)
     return np.multiply(np.clip(curve, 0.0, 1.0, out=curve), years >= start, out=curve)
 
@@ -55,8 +57,10 @@ class Effects:
     `ratio`: energy received per unit removed; `generation`: measures x years, MWh of local
     zero-carbon power at full adoption; `removal`: t/yr a sink takes up at full adoption;
     `begin`, `end`: each measure's default start and wide-adoption years (the curve's ends);
-    `mature`: applied before 2020; `shift`: years added to each wide-adoption year (0 in the
-    central case; a Monte Carlo draw's, with a leading draws axis for many draws)."""
+    `spread`: the length of its popularisation period in years (the curve passes half
+    adoption in its middle, not before); `mature`: applied before 2020; `shift`: years added
+    to each wide-adoption year (0 in the central case; a Monte Carlo draw's, with a leading
+    draws axis for many draws)."""
 
     ids: list[str]
     types: list[str]
@@ -67,6 +71,7 @@ class Effects:
     removal: np.ndarray
     begin: np.ndarray
     end: np.ndarray
+    spread: np.ndarray
     mature: np.ndarray
     unsized: list[str]  # sinks with no area to act on
     shift: np.ndarray
@@ -88,7 +93,9 @@ class Effects:
         leading draws axis if `shift` has one), from `starts[id]` where later (a roadmap
         delays a measure behind its prerequisites), the mature ones from `since` if given.
         A measure is widespread at the end of its popularisation period, at least
-        `min_ramp` years after its start, plus its shift."""
+        `min_ramp` years after its start, plus its shift; half adopted halfway from its
+        start, or in the middle of that period where later: what the study first applies in
+        2020-2025 and popularises in 2035-2050 (CO2 capture) is not half adopted by 2035."""
         rows = np.arange(len(self.ids)) if rows is None else np.asarray(rows, dtype=int)
         begin = self.begin[rows]
         if since is not None:
@@ -96,7 +103,7 @@ class Effects:
         if starts:
             begin = np.maximum(begin, [starts.get(self.ids[row], 0) for row in rows])
         end = np.maximum(self.end[rows], begin + min_ramp) + self.shift[..., rows]
-        return adoption(years, begin, end, at_end)
+        return adoption(years, begin, end, at_end, end - self.spread[rows] / 2)
 
 
 def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) -> Effects:
@@ -129,7 +136,7 @@ def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) ->
         begin[row] = earliest_start(tech, site.first_start_year)
         end[row] = PERIOD_END[popularization_year(tech)]
     return Effects([t.id for t in techs], [t.acts.type for t in techs], share, target, ratio,
-                   generation, removal, begin, end,
+                   generation, removal, begin, end, end - [popularization_year(t) for t in techs],
                    np.array([t.mature for t in techs], dtype=bool), unsized,
                    np.zeros(len(techs)))
 

@@ -752,6 +752,9 @@ def contributions(pathway: Pathway, catalog: Catalog, years: list[int],
 
 # --------------------------------------------------------------------------- targets
 
+MET_TOLERANCE = 1e-9  # a level equal to the target's, but for rounding, meets it
+
+
 @dataclass(frozen=True)
 class TargetCheck:
     """One target: the level required in its year, the pathway's value then, the first year
@@ -766,6 +769,17 @@ class TargetCheck:
     gap: float
     extra_abatement: float
     unit: str
+
+    @property
+    def met(self) -> bool:
+        """Met in its own year (a 2035 target first reached in 2039 is not met)."""
+        return self.value <= self.required + MET_TOLERANCE
+
+    @property
+    def late_year(self) -> int | None:
+        """The year the pathway first reaches a target it misses in the target's year."""
+        return self.met_year if not self.met and self.met_year and \
+            self.met_year > self.year else None
 
 
 def check_targets(pathway: Pathway) -> list[TargetCheck]:
@@ -798,7 +812,7 @@ def check_targets(pathway: Pathway) -> list[TargetCheck]:
 def _check(kind: str, year: int, values: pd.Series, required: float, scale: float,
            unit: str) -> TargetCheck:
     """`scale` turns a gap in the target's unit into tCO2e/yr (GDP for intensity)."""
-    met = values[values <= required + 1e-9]
+    met = values[values <= required + MET_TOLERANCE]
     value = float(values[year])
     gap = max(0.0, value - required)
     return TargetCheck(kind, year, required, value, int(met.index[0]) if len(met) else None,
