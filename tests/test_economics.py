@@ -45,7 +45,7 @@ from roadmap.model.economics import (
     standalone_economics,
     stock_scales,
 )
-from roadmap.model.pathway import credit_in, site_model, standalone_runs
+from roadmap.model.pathway import credit_in, removed_by_cell, site_model, standalone_runs
 from roadmap.model.uncertainty import central_draw, draw_costs, run_draws
 from roadmap.rendering.charts import cost_curve_chart
 from roadmap.rendering.document import chain_cost_lines, committed_line, shadow_lines
@@ -979,3 +979,23 @@ def test_a_measure_dearer_than_the_budget_says_so_and_a_smaller_share_fits(catal
     assert part.frame.set_index("id").loc["trn-electric-vehicles", "chosen"]
     assert part.portfolio_abatement > full.portfolio_abatement * 1.2
     assert part.portfolio_spend <= 3000
+
+
+def test_a_capex_per_mwh_saved_counts_mwh_not_process_tonnes(catalog):
+    """Clinker substitution cuts the kiln's coal and the calcination's process CO2: its
+    capex per MWh saved added the 52,495 t of process CO2 to the 78,090 MWh of coal as if
+    they were MWh (15,988万, 354 yuan/t). One action, sized once, on the energy it saves;
+    a measure cutting process emissions only saves no MWh and is costed from its grade."""
+    site = load_site(ROOT / "catalogs" / "sites" / "cement-plant.yaml", catalog)
+    clinker = "ent-clinker-substitution"
+    model = site_model(site, catalog, [clinker])
+    alone = standalone_runs(model, [clinker])[clinker]
+    removed = removed_by_cell(model, alone.state) - removed_by_cell(model, model.bau_state)
+    energy = [carrier != "non_energy" for _, carrier in model.base.cells]
+    saved_mwh = removed[0, energy, -1].sum()
+    assert removed[0, ~np.array(energy), -1].sum() > 0.5 * saved_mwh  # process tonnes too
+    row = measure_capex(model, [clinker]).iloc[0]
+    family = family_of(catalog.get(clinker))
+    added = alone.state.adoption[0, -1] - model.bau_state.adoption[0, -1]
+    assert row["capex"] == pytest.approx(saved_mwh / added * family.capex)
+    assert family_of(catalog.get("town-new-production-processes")) is None

@@ -110,10 +110,14 @@ def programme_bases() -> frozenset[str]:
 def family_of(tech: Technology, families: Iterable[Family] | None = None) -> Family | None:
     """The first family whose type, supply scale, main sector and ids fit the measure."""
     effect = tech.acts
-    sectors = [s for s, _ in expand_cells(effect.cells)] if effect.cells else []
+    cells = expand_cells(effect.cells) if effect.cells else []
+    sectors = [s for s, _ in cells]
     main = max(dict.fromkeys(sectors), key=sectors.count) if sectors else None  # ties: first
+    no_energy = bool(cells) and all(carrier == "non_energy" for _, carrier in cells)
     for family in families if families is not None else cost_data().families:
         if effect.type not in family.types:
+            continue
+        if family.unit == "mwh_saved" and no_energy:  # it saves no MWh to be sized on
             continue
         if family.scales and (effect.scale or "mixed") not in family.scales:
             continue
@@ -201,9 +205,10 @@ def _size(model: SiteModel, family: Family, row: int, alone: Pathway, abated: fl
         generated = model.effects.generation[row, -1] * (
             alone.state.adoption[row, -1] - model.bau_state.adoption[row, -1])
         return generated / model.site.assumptions.full_load_hours[scale] * 1000
-    if family.unit == "mwh_saved":
+    if family.unit == "mwh_saved":  # MWh only: a process cell's tonnes are no MWh
         added = removed_by_cell(model, alone.state) - removed_by_cell(model, model.bau_state)
-        return float(added[row, :, -1].sum())
+        energy = [carrier != "non_energy" for _, carrier in model.base.cells]
+        return float(added[row, energy, -1].sum())
     return abated
 
 
