@@ -71,8 +71,9 @@ def test_init_writes_a_valid_profile_for_every_domain(tmp_path, capsys):
     site = load_site(path, catalog)
     assert site.remarks() == (
         "still the template's example: sources.budget; replace it with the site's own",
-        f"no start_year: the measures start from {site.base_year + 1}, the year after the "
-        f"base year {site.base_year}; give start_year for a plan that starts later")
+        f"the plan is taken to start in {site.base_year + 1}, the year after the base year "
+        f"{site.base_year} (the profile gives no start_year); set start_year for a plan that "
+        "starts later")
 
 
 def test_init_refuses_to_overwrite(tmp_path, capsys):

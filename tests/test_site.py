@@ -249,10 +249,10 @@ def test_a_profile_without_start_year_is_told_when_its_measures_start(capsys):
     languages; a profile giving start_year (the community: 2027) gets no such note."""
     status, out, _ = run(capsys, "check", str(XIAOLAN.with_name("jiangmen-city.yaml")))
     assert status == 0
-    assert "no start_year: the measures start from 2010, the year after the base year 2009; " \
-           "give start_year for a plan that starts later" in out
-    assert "未给出start_year：措施自基准年2009的次年2010起实施；" \
-           "规划晚于此开始时请给出start_year" in out
+    assert "the plan is taken to start in 2010, the year after the base year 2009 (the " \
+           "profile gives no start_year); set start_year for a plan that starts later" in out
+    assert "规划视为自基准年2009的次年2010起实施（场地资料未给出start_year）；" \
+           "规划晚于此开始时请设定start_year" in out
     status, out, _ = run(capsys, "check", str(XIAOLAN.with_name("community.yaml")))
     assert status == 0 and "start_year" not in out
 

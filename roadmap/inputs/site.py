@@ -443,8 +443,9 @@ class Site(BaseModel):
                     "the site's own",) if examples else ()
         # a historical base year otherwise puts the first phase decades back, unremarked
         start = () if self.start_year else (
-            f"no start_year: the measures start from {self.base_year + 1}, the year after the "
-            f"base year {self.base_year}; give start_year for a plan that starts later",)
+            f"the plan is taken to start in {self.base_year + 1}, the year after the base "
+            f"year {self.base_year} (the profile gives no start_year); set start_year for a "
+            "plan that starts later",)
         return (*implausible, *template, *start, *self.notes)
 
     def sector_shares(self) -> dict[str, float]:
