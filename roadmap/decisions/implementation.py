@@ -200,8 +200,7 @@ def measure_category(category: str, domain: str, effect: Effect | None = None) -
 
 def saves_no_energy(effect: Effect | None) -> bool:
     """A sink, or a measure acting on non-energy emissions only (None: not known)."""
-    return effect is not None and (effect.type == "sink" or bool(effect.cells) and all(
-        carrier == "non_energy" for _, carrier in expand_cells(effect.cells)))
+    return effect is not None and (effect.type == "sink" or effect.non_energy_only)
 
 
 def operating_mode(measures: tuple[str, ...] | list[str], mode: str,

@@ -162,6 +162,13 @@ class Effect(BaseModel):
     # its own, the chain's tonnes are credited on that measure and size this one's capex
     completes: str | None = None
 
+    @property
+    def non_energy_only(self) -> bool:
+        """Whether it acts on non-energy emissions only (process, waste, farming): it saves
+        no energy."""
+        return bool(self.cells) and all(carrier == "non_energy"
+                                        for _, carrier in expand_cells(self.cells))
+
     @model_validator(mode="after")
     def _consistent(self) -> Effect:
         expand_cells(self.cells)

@@ -110,14 +110,12 @@ def programme_bases() -> frozenset[str]:
 def family_of(tech: Technology, families: Iterable[Family] | None = None) -> Family | None:
     """The first family whose type, supply scale, main sector and ids fit the measure."""
     effect = tech.acts
-    cells = expand_cells(effect.cells) if effect.cells else []
-    sectors = [s for s, _ in cells]
+    sectors = [s for s, _ in expand_cells(effect.cells)] if effect.cells else []
     main = max(dict.fromkeys(sectors), key=sectors.count) if sectors else None  # ties: first
-    no_energy = bool(cells) and all(carrier == "non_energy" for _, carrier in cells)
     for family in families if families is not None else cost_data().families:
         if effect.type not in family.types:
             continue
-        if family.unit == "mwh_saved" and no_energy:  # it saves no MWh to be sized on
+        if family.unit == "mwh_saved" and effect.non_energy_only:  # no MWh to size it on
             continue
         if family.scales and (effect.scale or "mixed") not in family.scales:
             continue
@@ -207,8 +205,7 @@ def _size(model: SiteModel, family: Family, row: int, alone: Pathway, abated: fl
         return generated / model.site.assumptions.full_load_hours[scale] * 1000
     if family.unit == "mwh_saved":  # MWh only: a process cell's tonnes are no MWh
         added = removed_by_cell(model, alone.state) - removed_by_cell(model, model.bau_state)
-        energy = [carrier != "non_energy" for _, carrier in model.base.cells]
-        return float(added[row, energy, -1].sum())
+        return float(added[row, model.base.carrier_of != "non_energy", -1].sum())
     return abated
 
 

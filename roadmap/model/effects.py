@@ -39,6 +39,7 @@ def adoption(years: np.ndarray, start, end, at_end: float, midpoint=None) -> np.
     may be arrays (broadcast together): the result has their shape + years."""
     start = np.asarray(start, dtype=float)[..., None]
     end = np.maximum(np.asarray(end, dtype=float)[..., None], start + 1)
+    # never before halfway (the curve would rise before `start`), nor at `end` (a step)
     midpoint = (start + end) / 2 if midpoint is None else np.clip(
         np.asarray(midpoint, dtype=float)[..., None], (start + end) / 2, end - 0.5)
     steepness = math.log(at_end / (1 - at_end)) / (end - midpoint)

@@ -162,8 +162,7 @@ def phase_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
                                                    strict=True)]
         shown = listed(names[:SHOWN_FIRST], lang) or text("none", lang)
         if len(names) > SHOWN_FIRST:
-            shown += ("" if lang == "zh" else " ") + text("more", lang,
-                                                          count=len(names) - SHOWN_FIRST)
+            shown += _space(lang) + text("more", lang, count=len(names) - SHOWN_FIRST)
         lines.append(text("phase_line", lang, phase=term("phase_title", phase, lang), start=start,
                           end=end, measures=shown))
     return lines
@@ -189,7 +188,7 @@ def milestone_table(analysis: SiteAnalysis, lang: str) -> pd.DataFrame:
     for name in ("bau", "abatement", *(["sink"] if rows["sink"].any() else []), "net"):
         values = [shown(v) for v in rows[name]]
         if {f"{name}_p10", f"{name}_p90"} <= set(rows.columns):
-            values = [v + ("" if lang == "zh" else " ") + text(
+            values = [v + _space(lang) + text(
                 "range", lang, low=shown(lo), high=shown(hi)) for v, lo, hi in
                       zip(values, rows[f"{name}_p10"], rows[f"{name}_p90"], strict=True)]
         table[name + unit] = values
@@ -204,6 +203,11 @@ def milestone_years(analysis: SiteAnalysis) -> list[int]:
                    analysis.site.target_year})
 
 
+def _space(lang: str) -> str:
+    """What goes between two phrases: nothing in Chinese, a space in English."""
+    return "" if lang == "zh" else " "
+
+
 def verdict_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     """Each target met in its year, reached later or missed; one met by business as usual
     too says so (Jiangmen's intensity target, met in 2013 with or without the roadmap)."""
@@ -216,7 +220,7 @@ def verdict_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
         if check.met:
             line = text("target_met", lang, kind=kind, year=check.year, met=check.met_year)
             if without.met:
-                line += " " * (lang != "zh") + text("target_bau_too", lang, met=without.met_year)
+                line += _space(lang) + text("target_bau_too", lang, met=without.met_year)
         elif check.late_year:
             line = text("target_late", lang, kind=kind, year=check.year, met=check.late_year,
                         extra=tonnes(check.extra_abatement, lang))
