@@ -68,8 +68,8 @@ def test_rank_prints_a_ranked_explained_list(capsys):
     assert status == 0
     assert "TOPSIS" in out and "Industrial restructuring" in out and "abates 172,923" in out
     assert "measures excluded" in out and "needs port" in out
-    # criteria values as people read them: 172,923 t/yr and -1,729 yuan/t, not 172923.05
-    assert re.search(r"│ +172,923 │ +-1,729 │ +1 │", out) and not re.search(r"172923\.\d", out)
+    # criteria values as people read them: 172,923 t/yr and -1,991 yuan/t, not 172923.05
+    assert re.search(r"│ +172,923 │ +-1,991 │ +1 │", out) and not re.search(r"172923\.\d", out)
     status, out, _ = run(capsys, "rank", str(XIAOLAN), "--top", "5", "--lang", "zh")
     assert status == 0
     assert "按TOPSIS排序" in out and "调整产业结构" in out and "吨/年" in out

@@ -171,8 +171,8 @@ def test_the_report_names_what_the_budget_buys_that_costs_more_to_run(analyses):
     assert "2050年合计每年多支出5,830万元" in " ".join(economics_lines(nanao, "zh"))
     from roadmap.cli.plan_commands import _portfolio_text
     assert line in _portfolio_text(nanao.portfolio, "en")  # `roadmap plan --budget` says it
-    park = analyses["industrial-park"].portfolio.frame  # all six bought save energy
-    assert (park.loc[park["chosen"], "saving_10k_yuan_per_yr"] >= 0).sum() == 6
+    park = analyses["industrial-park"].portfolio.frame  # all seven bought save energy
+    assert (park.loc[park["chosen"], "saving_10k_yuan_per_yr"] >= 0).sum() == 7
     assert not any("capital only" in x for x in economics_lines(
         analyses["industrial-park"], "en"))
 
@@ -203,16 +203,16 @@ def test_cells_a_roadmap_leaves_name_the_sites_own_candidates_first(analyses, ca
     from roadmap.rendering.document import untouched_lines
 
     nanao = analyses["nanao-county"]
-    ids = ["town-fishing-vessel-efficiency", "town-slow-traffic-system",
-           "trn-low-carbon-road-design", "town-enterprise-energy-management",
-           "town-waste-heat-pressure-recovery"]
+    ids = ["town-fishing-vessel-efficiency", "town-enterprise-energy-management",
+           "town-waste-heat-pressure-recovery", "town-slow-traffic-system",
+           "trn-low-carbon-road-design"]
     line = untouched_lines(nanao, "en")[2]
     assert line == (
         "The site's own candidates ranked outside the roadmap act on industry·oil products, "
         "agriculture·oil products, transport·natural gas: Fishing vessel energy saving "
-        "(rank 31), Walking and cycling network (rank 33), Low-carbon road design (rank 34), "
-        "Integrated enterprise energy management (rank 40), Waste heat and pressure recovery "
-        f"(rank 41); include: [{', '.join(ids)}] in the profile adds them.")
+        "(rank 31), Integrated enterprise energy management (rank 32), Waste heat and "
+        "pressure recovery (rank 33), Walking and cycling network (rank 35), Low-carbon road "
+        f"design (rank 36); include: [{', '.join(ids)}] in the profile adds them.")
     assert "town-low-carbon-road-design" not in line  # restates the transport row named
     assert untouched_lines(nanao, "zh")[2].startswith(
         "本场地排名在路线图之外的候选措施作用于工业·油品、农业·油品、交通·天然气：渔船节能技术（第31名）")

@@ -4,9 +4,10 @@ roadmap's spending over time (docs/economics.md).
 Levelised cost of abatement (yuan/tCO2e) in a year =
     (CRF(r, L) x capex + O&M - energy saved x price) / tCO2 abated,
 with CRF(r, L) = r(1+r)^L / ((1+r)^L - 1). Capex is a technology family's cost per unit of
-scale (catalogs/costs.yaml: per kW of PV or wind, per MWh/yr of energy saved, per t/yr
-abated) times the measure's stand-alone size at full adoption in the site's target year;
-a measure no family fits is costed from its ➕ grade (`cost_basis` "grade"). The energy
+scale (catalogs/costs.yaml: per kW of PV or wind, per MWh/yr of energy saved or of
+electricity saved, fuel counted at its primary-energy equivalent, per t/yr abated) times
+the measure's stand-alone size at full adoption in the site's target year; a measure no
+family fits is costed from its ➕ grade (`cost_basis` "grade"). The energy
 saved, the energy added (electrification buys electricity), the local generation and the
 abatement all come from the pathway's arrays in that year, after interactions; the capital
 in place that year is the capex x the adoption the scenario adds to business as usual.
@@ -46,7 +47,7 @@ class Family:
     """Cost parameters of one technology family (catalogs/costs.yaml)."""
 
     name: str
-    unit: str  # kw | mwh_saved | t_abated | programme
+    unit: str  # kw | mwh_saved | mwh_e_saved | t_abated | programme
     capex: float  # yuan per unit
     low: float
     high: float
@@ -63,6 +64,11 @@ class Family:
         """One programme per site: its cost does not grow with what the measure achieves."""
         return self.unit == "programme"
 
+    @property
+    def per_mwh(self) -> bool:
+        """Sized on the energy the measure saves (MWh, or MWh of electricity)."""
+        return self.unit in ("mwh_saved", "mwh_e_saved")
+
 
 @dataclass(frozen=True)
 class CostData:
@@ -70,6 +76,7 @@ class CostData:
     grade_lifetime: int
     grade_om: float
     grade_source: str
+    fuel_as_power: float  # MWh of electricity a MWh of fuel or heat counts as (mwh_e_saved)
 
 
 @cache
@@ -82,8 +89,9 @@ def cost_data() -> CostData:
                tuple(entry["match"]["types"]), tuple(entry["match"].get("scales", ())),
                tuple(entry["match"].get("sectors", ())), tuple(entry["match"].get("ids", ())))
         for name, entry in raw["families"].items())
-    grade = raw["grade"]
-    return CostData(families, int(grade["lifetime"]), float(grade["om"]), grade["source"])
+    grade, primary = raw["grade"], raw["primary_energy"]
+    return CostData(families, int(grade["lifetime"]), float(grade["om"]), grade["source"],
+                    float(primary["fuel"]) / float(primary["electricity"]))
 
 
 def crf(rate: float, years: int) -> float:
@@ -115,7 +123,7 @@ def family_of(tech: Technology, families: Iterable[Family] | None = None) -> Fam
     for family in families if families is not None else cost_data().families:
         if effect.type not in family.types:
             continue
-        if family.unit == "mwh_saved" and effect.non_energy_only:  # no MWh to size it on
+        if family.per_mwh and effect.non_energy_only:  # no MWh to size it on
             continue
         if family.scales and (effect.scale or "mixed") not in family.scales:
             continue
@@ -203,10 +211,18 @@ def _size(model: SiteModel, family: Family, row: int, alone: Pathway, abated: fl
         generated = model.effects.generation[row, -1] * (
             alone.state.adoption[row, -1] - model.bau_state.adoption[row, -1])
         return generated / model.site.assumptions.full_load_hours[scale] * 1000
-    if family.unit == "mwh_saved":  # MWh only: a process cell's tonnes are no MWh
+    if family.per_mwh:
         added = removed_by_cell(model, alone.state) - removed_by_cell(model, model.bau_state)
-        return float(added[row, model.base.carrier_of != "non_energy", -1].sum())
+        return float(added[row, :, -1] @ _mwh_weights(model.base.carrier_of, family))
     return abated
+
+
+def _mwh_weights(carriers: np.ndarray, family: Family) -> np.ndarray:
+    """What a MWh removed from a cell of each carrier counts in the family's unit: a process
+    cell's tonnes are no MWh (0); for `mwh_e_saved`, a fuel's MWh counts as the electricity
+    the same primary energy makes (`CostData.fuel_as_power`)."""
+    fuel = cost_data().fuel_as_power if family.unit == "mwh_e_saved" else 1.0
+    return np.select([carriers == "non_energy", carriers == "electricity"], [0.0, 1.0], fuel)
 
 
 # --------------------------------------------------------------------------- levelised cost
