@@ -107,6 +107,23 @@ def test_a_retrofit_of_existing_buildings_includes_no_new_build_design(catalog):
     assert reason.endswith("both include bld-efficient-windows-doors")
 
 
+def test_a_kiln_takes_one_burner_system(catalog):
+    """Two burner technologies for the same kilns were both in the cement plant's roadmap,
+    each credited 11,768 t/yr and charged 2,543万 on the same furnaces: they are
+    alternatives, exclusive as a row and its restatement are; the town row restating both
+    stays one measure."""
+    from roadmap.inputs.dependencies import exclusive_conflicts
+    from roadmap.rendering.messages import sentence
+    burners = ("ent-concentrated-combustion", "ent-regenerative-combustion")
+    conflicts = exclusive_conflicts(catalog)
+    assert conflicts.edges[burners]["reason"] == f"{burners[0]} and {burners[1]} are alternatives"
+    zh = sentence(conflicts.edges[burners]["reason"], "zh")
+    assert zh.endswith("为同一设备的替代技术，择一采用")
+    assert conflicts.edges["town-combustion-efficiency", burners[1]]["reason"].endswith(
+        "restates ent-regenerative-combustion")
+    assert catalog.to_frame().set_index("id").loc[burners[0], "alternatives"] == burners[1]
+
+
 def test_frame_has_documented_columns_and_one_row_per_entry(catalog):
     frame = catalog.to_frame()
     assert list(frame.columns) == FRAME_COLUMNS

@@ -239,6 +239,15 @@ def test_unknown_restates_target_is_rejected(tmp_path, capsys):
     assert status == 2 and "field 'restates': unknown id 'no-such-id'" in err
 
 
+def test_alternatives_name_catalog_ids(tmp_path, capsys):
+    path = yaml_file(tmp_path, entry_yaml(alternatives=["no-such-id"]))
+    status, _, err = run(capsys, "catalog", "validate", str(path))
+    assert status == 2 and "field 'alternatives': unknown id 'no-such-id'" in err
+    good = yaml_file(tmp_path, entry_yaml(alternatives=["ent-regenerative-combustion"]))
+    status, out, _ = run(capsys, "catalog", "validate", str(good))
+    assert status == 0, out
+
+
 def test_debug_shows_the_traceback(tmp_path):
     path = yaml_file(tmp_path, entry_yaml(abatement=9))
     from roadmap.errors import InputError

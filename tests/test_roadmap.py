@@ -644,3 +644,20 @@ def test_the_roadmap_chart_draws_the_first_ranked_thickest_for_every_method(cata
     assert (score_name("spotis"), score_name("vikor"), score_name("topsis")) == (
         "score_lower_better", "score_lower_better", "score")
     assert column("score_lower_better", "en") == "score (lower is better)"
+
+
+def test_the_cement_plant_takes_one_burner_system(capsys):
+    """Its roadmap held both burner systems for the same kilns; the lower-ranked is left
+    out, saying which it is an alternative to."""
+    cement = ROOT / "catalogs" / "sites" / "cement-plant.yaml"
+    status, out, _ = run(capsys, "plan", str(cement), "--format", "json")
+    assert status == 0
+    document = json.loads(out)
+    taken = {m["id"] for m in document["measures"]}
+    burners = {"ent-regenerative-combustion", "ent-concentrated-combustion"}
+    assert len(taken & burners) == 1
+    left_out = {m["id"]: m["reason"] for m in document["left_out"]}
+    (other,) = burners - taken
+    assert left_out[other] == (
+        f"overlaps {min(taken & burners)}, already in the roadmap (ent-concentrated-combustion "
+        "and ent-regenerative-combustion are alternatives)")

@@ -48,7 +48,7 @@ from .vocabulary import (
 )
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-LIST_FIELDS = ("addresses", "requires", "requires_any", "restates", "covers")
+LIST_FIELDS = ("addresses", "requires", "requires_any", "restates", "covers", "alternatives")
 
 # What each field accepts, quoted in error messages.
 ALLOWED = {
@@ -65,6 +65,7 @@ ALLOWED = {
     "requires_any": Message("entry_requires_any"),
     "restates": Message("entry_restates"),
     "covers": Message("entry_covers"),
+    "alternatives": Message("entry_alternatives"),
     "effect": Message("entry_effect", types="|".join(EFFECT_TYPES),
                       scales="|".join(SUPPLY_SCALES)),
     "effect.*": "type, cells, to, ratio, priced_as, scale, cap, why, completes",
@@ -76,8 +77,8 @@ FRAME_COLUMNS = [
     "id", "domain", "category", "subcategory", "name_zh", "name_en",
     "application_period", "popularization_period",
     "abatement", "economics", "recommendation", "applicability",
-    "addresses", "requires", "requires_any", "restates", "covers", "effect", "new_build_only",
-    "category_en", "subcategory_en", "source", "origin", "note",
+    "addresses", "requires", "requires_any", "restates", "covers", "alternatives", "effect",
+    "new_build_only", "category_en", "subcategory_en", "source", "origin", "note",
 ]
 
 
@@ -242,6 +243,7 @@ class Technology(BaseModel):
     requires_any: tuple[str, ...] = ()  # at least one needed (aquaculture: farmland or fishery)
     restates: tuple[str, ...] = ()
     covers: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()  # the same equipment's other technologies: one of them
     new_build_only: bool = False
     effect: Effect | None = None
     source: Source
@@ -582,7 +584,7 @@ def note_overrides(catalog: Catalog) -> None:
 
 def _check_references(catalog: Catalog) -> None:
     for tech in catalog:
-        for key in ("restates", "covers"):
+        for key in ("restates", "covers", "alternatives"):
             for target in getattr(tech, key):
                 if target not in catalog or target == tech.id:
                     problem = "refers_to_itself" if target == tech.id else "unknown_id"

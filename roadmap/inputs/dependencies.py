@@ -108,9 +108,10 @@ def _check_acyclic(graph: nx.DiGraph) -> None:
 def exclusive_conflicts(catalog: Catalog) -> nx.Graph:
     """Pairs of measures that must not both be in a roadmap: they would count the same
     abatement twice. A row that restates or covers another (an umbrella over its components,
-    transitively) conflicts with it, and two rows that include a common row conflict with
-    each other. Edges carry the `reason` (English, a sentence the report translates) and
-    `why`, the same as an error's Message."""
+    transitively) conflicts with it, two rows that include a common row conflict with each
+    other, and so do `alternatives` (two technologies for the same equipment: a furnace
+    takes one burner system) and the rows including them. Edges carry the `reason`
+    (English, a sentence the report translates) and `why`, the same as an error's Message."""
     includes = nx.DiGraph()
     for tech in catalog:
         for target in (*tech.restates, *tech.covers):
@@ -131,4 +132,20 @@ def exclusive_conflicts(catalog: Catalog) -> nx.Graph:
                                    reason=f"{first} and {second} both include {min(common)}",
                                    why=Message("both_include", first=first, second=second,
                                                third=min(common)))
+    for pair in sorted({tuple(sorted((tech.id, other))) for tech in catalog
+                        for other in tech.alternatives}):  # declared on one row or both
+        _add_alternatives(conflicts, includes, *pair)
     return conflicts
+
+
+def _add_alternatives(conflicts: nx.Graph, includes: nx.DiGraph, first: str, second: str,
+                      ) -> None:
+    """Each of two alternatives, and each row including it, conflicts with the other's."""
+    def with_umbrellas(tech_id: str) -> list[str]:
+        return [tech_id, *sorted(nx.ancestors(includes, tech_id) if tech_id in includes else ())]
+
+    for one in with_umbrellas(first):
+        for two in with_umbrellas(second):
+            if one != two and not conflicts.has_edge(one, two):
+                conflicts.add_edge(one, two, reason=f"{first} and {second} are alternatives",
+                                   why=Message("x_or_y", first=first, second=second))
