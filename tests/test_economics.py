@@ -498,6 +498,33 @@ def test_the_cost_curve_numbers_every_bar_legibly_and_names_one_term(catalog):
     assert "碳价 80 元/吨CO2e" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
+def test_cost_curve_numbers_side_by_side_step_apart_as_drawn_and_hatch_in_white(catalog):
+    """Nan'ao's 2050 curve: "10" and "11–12" sat at one depth, touching, and read "1011–12";
+    its narrow grade-costed bar 5 was hatched in its own colour (no hatch to see). Numbers
+    are measured as drawn and step apart; every hatch is white."""
+    rows = [(1425, -6194), (11234, -4311), (5227, -3647), (3980, -3577), (2071, -2777),
+            (14104, -2297), (12629, -1620), (5810, -1619), (3767, -1585), (3767, -1585),
+            (1933, -1553), (1321, -1542), (4327, -154), (22574, 604), (17907, 6658)]
+    economics = pd.DataFrame([{
+        "id": f"m{number}", "name_zh": f"措施{number}", "name_en": f"measure {number}",
+        "category": "交通", "category_en": "transport",
+        "cost_basis": "grade" if number in (5, 6, 7) else "transport",
+        "abatement_t_per_yr": float(tonnes), "cost_yuan_per_t": float(cost)}
+        for number, (tonnes, cost) in enumerate(rows, start=1)])
+    for lang in ("zh", "en", "both"):
+        figure = cost_curve_chart(economics, 2050, lang, carbon_price=80.0)
+        ax = figure.axes[0]
+        numbers = [t for t in ax.texts if (t.get_gid() or "").startswith("mac-number:")]
+        assert [t.get_text() for t in numbers][-6:] == ["9", "10", "11–12", "13", "14", "15 ↑"]
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        boxes = [t.get_window_extent(renderer) for t in numbers]
+        for first, second in itertools.combinations(boxes, 2):
+            assert not first.overlaps(second)
+        hatched = [p for p in ax.patches if p.get_hatch()]
+        assert [p.get_gid() for p in hatched] == ["mac:m5", "mac:m6", "mac:m7"]
+        assert {p.get_hatchcolor() for p in hatched} == {(1.0, 1.0, 1.0, 1.0)}
+
+
 def test_a_long_cost_curve_key_ends_above_the_legend_and_inside_the_figure(catalog):
     """Seventeen bilingual key entries (two lines each) make the figure taller instead of
     running into the legend below or off the right edge."""
@@ -814,6 +841,45 @@ def test_co2_storage_completes_capture_its_tonnes_credited_once(catalog):
         store * (crf(rate, data.grade_lifetime) + data.grade_om))
     assert alone.loc["ent-co2-capture", "cost_yuan_per_t"] > 3 * without.loc[
         "ent-co2-capture", "cost_yuan_per_t"]
+
+
+def test_co2_utilisation_reuses_part_of_what_capture_takes_and_adds_no_tonnes(catalog):
+    """The cement plant credited utilisation 11,352 t/yr on the process CO2 beside capture's
+    187,680, as if uncaptured CO2 could be reused. Reuse now completes capture's chain as
+    storage does: the chain abates what capture does alone, and utilisation is sized on a
+    tenth of those tonnes (its `cap`, project assumption) at its own ➕ grade."""
+    site = load_site(ROOT / "catalogs" / "sites" / "cement-plant.yaml", catalog)
+    chain = ["ent-co2-capture", "ent-co2-storage", "ent-co2-utilisation"]
+    model = site_model(site, catalog, chain)
+    together = model.run("roadmap", dict.fromkeys(chain, 0))
+    capture_alone = model.run("alone", {"ent-co2-capture": 0})
+    assert credit_in(together, 2050) == pytest.approx(credit_in(capture_alone, 2050))
+    reuse = model.effects.ids.index("ent-co2-utilisation")
+    assert together.credit[reuse].sum() == 0
+    capex = measure_capex(model, chain).set_index("id")
+    tech = catalog.get("ent-co2-utilisation")
+    assert tech.acts.cap == 0.1
+    assert capex.loc["ent-co2-utilisation", "capex"] == pytest.approx(
+        capex.loc["ent-co2-capture", "standalone"] * 0.1
+        / site.assumptions.cost_effectiveness[tech.economics] * 1e4)
+    assert capex.loc["ent-co2-storage", "capex"] > 5 * capex.loc["ent-co2-utilisation",
+                                                                   "capex"]
+
+
+def test_waste_heat_power_cuts_the_electricity_bought_not_the_kiln_fuel(catalog):
+    """The cement plant's two waste-heat power measures (boiler tail surface, unsteady waste
+    heat) cut 7-10 % of its kiln coal, 18,501 t/yr in 2050: recovering exhaust heat makes
+    power, it fires nothing less. They act on the plant's electricity only, and together
+    abate less than a tenth of what they claimed."""
+    site = load_site(ROOT / "catalogs" / "sites" / "cement-plant.yaml", catalog)
+    ids = ["ent-waste-heat-boiler-surface", "ent-unsteady-waste-heat-power"]
+    model = site_model(site, catalog, ids)
+    pathway = model.run("roadmap", dict.fromkeys(ids, 0))
+    carriers = model.base.carrier_of
+    for tech_id in ids:
+        row = model.effects.ids.index(tech_id)
+        assert set(carriers[model.effects.share[row] > 0]) == {"electricity"}
+    assert 0 < credit_in(pathway, 2050) < 1850
 
 
 def test_in_the_roadmap_capture_pays_for_its_store_in_the_table_and_the_draws(catalog):

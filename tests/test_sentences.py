@@ -369,7 +369,7 @@ def test_every_site_report_pairs_each_chinese_line_with_its_english_one(analyses
 
 
 def test_a_verdict_says_when_a_target_is_reached_late_and_when_no_roadmap_is_needed(analyses):
-    """The cement plant's 2035 target, first reached in 2040, read "the pathway meets it in"
+    """The cement plant's 2035 target, first reached in 2042, read "the pathway meets it in"
     that year; Jiangmen's intensity target for 2020 read as met by the pathway in 2013, as
     business as usual meets it too (GDP grows 14 %/yr, emissions 3 %)."""
     from roadmap.rendering.document import verdict_lines
@@ -377,10 +377,10 @@ def test_a_verdict_says_when_a_target_is_reached_late_and_when_no_roadmap_is_nee
     cement = analyses["cement-plant"]
     target = cement.targets[0]
     assert (target.kind, target.year, target.met, target.late_year) == \
-        ("absolute", 2035, False, 2040)
+        ("absolute", 2035, False, 2042)
     assert verdict_lines(cement, "en")[0] == (
-        "Absolute target (2035): not met then, 40,811 tCO2e/yr short in 2035; the pathway "
-        "reaches it in 2040.")
+        "Absolute target (2035): not met then, 73,247 tCO2e/yr short in 2035; the pathway "
+        "reaches it in 2042.")
     assert verdict_lines(cement, "zh")[0].startswith("绝对减排目标（2035年）：未按期达成")
     jiangmen = analyses["jiangmen-city"]
     assert verdict_lines(jiangmen, "en")[0] == (

@@ -155,7 +155,8 @@ class Effect(BaseModel):
     priced_as: Carrier | None = None
     scale: SupplyScale | None = None
     # the share of its cells (supply: of the site's electricity) it reaches at full
-    # adoption where the ▼ grade's (`Assumptions.caps`) does not fit the technology: a
+    # adoption where the ▼ grade's (`Assumptions.caps`) does not fit the technology (a
+    # chain's part: the share of the chain's tonnes it handles, which sizes its capex): a
     # project assumption, which `why` explains
     cap: float | None = Field(None, gt=0, le=1)
     why: str | None = None

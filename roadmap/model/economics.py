@@ -187,9 +187,11 @@ def measure_capex(model: SiteModel, ids: Iterable[str],
         per_adoption = 1 / added if added > 1e-9 else 0.0
         family = family_of(tech, data.families)
         if family is None:
-            # a chain's part (CO2 storage) is sized on the tonnes of the measure it completes
+            # a chain's part (CO2 storage, reuse) is sized on the tonnes of the measure it
+            # completes, or on its `cap` share of them (reuse takes part of what is captured)
             sized_on = abated * per_adoption if tech.acts.completes not in row_of else \
-                measure_capex(model, [tech.acts.completes]).loc[0, "standalone"]
+                measure_capex(model, [tech.acts.completes]).loc[0, "standalone"] * (
+                    tech.acts.cap or 1.0)
             capex = sized_on / site.assumptions.cost_effectiveness[tech.economics] * 1e4
             basis, lifetime, om = GRADE, data.grade_lifetime, data.grade_om
         else:

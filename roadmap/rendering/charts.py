@@ -8,6 +8,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -214,7 +215,9 @@ def _ceiling(tips: list[float]) -> float:
 def _number_bars(ax, bars: list[Bar], narrow: float) -> None:
     """Each bar's number past its tip (above a cost, below a saving). Neighbouring bars too
     narrow for a number, on the same side of the axis, share one ("1–6", the key names each),
-    past the run's furthest tip; close labels step apart."""
+    past the run's furthest tip. A number that would touch the one before it, as drawn,
+    steps away from the axis until it is clear; one that would cross the y axis starts just
+    right of it. Call it with the figure laid out (size, margins and limits final)."""
     runs: list[list[Bar]] = []
     for bar in bars:
         previous = runs[-1][-1] if runs else None
@@ -223,28 +226,36 @@ def _number_bars(ax, bars: list[Bar], narrow: float) -> None:
             runs[-1].append(bar)
         else:
             runs.append([bar])
-    tips = [0.0, *(b.tip for b in bars)]
-    near = 0.06 * (max(tips) - min(tips))  # about a number's height on the cost axis
-    last, lift = (-np.inf, np.inf, ""), 0
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    y_axis = ax.get_window_extent(renderer).x0
+    last = None
     for run in runs:
         above = run[0].tip >= 0
         tip = max(b.tip for b in run) if above else min(b.tip for b in run)
         centre = (run[0].left + run[-1].left + run[-1].width) / 2
         words = str(run[0].number) if len(run) == 1 else f"{run[0].number}–{run[-1].number}"
         words += " ↑" if any(b.cut for b in run) else ""
-        # a character is about a quarter of a narrow bar wide
-        apart = narrow / 4 * (len(words) + len(last[2])) / 2 + narrow / 4
-        close = centre - last[0] < apart and abs(tip - last[1]) < near
-        lift = lift + 1 if close else 0
-        # a number centred on bars at the axis' left end would cross the y axis ("1–2" of
-        # Nan'ao's two slivers): it starts just right of it instead (a character is at most
-        # a third of a narrow bar wide)
-        at_axis = centre < narrow / 3 * len(words)
-        ax.annotate(words, (0.0 if at_axis else centre, tip),
-                    xytext=(2 if at_axis else 0, (2 + 9 * lift) * (1 if above else -1)),
-                    textcoords="offset points", ha="left" if at_axis else "center",
-                    va="bottom" if above else "top", fontsize=8, gid=f"mac-number:{words}")
-        last = (centre, tip, words)
+        for lift in range(len(runs) + 1):
+            text = _bar_number(ax, words, centre, tip, above, lift, at_axis=False)
+            box = text.get_window_extent(renderer)
+            if box.x0 < y_axis:
+                text.remove()
+                text = _bar_number(ax, words, centre, tip, above, lift, at_axis=True)
+                box = text.get_window_extent(renderer)
+            if last is None or not box.overlaps(last):
+                break
+            text.remove()
+        last = box
+
+
+def _bar_number(ax, words: str, centre: float, tip: float, above: bool, lift: int,
+                at_axis: bool):
+    """A cost-curve number past a tip, `lift` steps of 9 pt further from the axis; centred
+    on its bars, or from the y axis rightwards (`at_axis`)."""
+    return ax.annotate(words, (0.0 if at_axis else centre, tip),
+                       xytext=(2 if at_axis else 0, (2 + 9 * lift) * (1 if above else -1)),
+                       textcoords="offset points", ha="left" if at_axis else "center",
+                       va="bottom" if above else "top", fontsize=8, gid=f"mac-number:{words}")
 
 
 def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
@@ -281,10 +292,11 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         for number, row in enumerate(shown.itertuples(), start=1):
             width, cost = row.abatement_t_per_yr / scale, row.cost_yuan_per_t
             colour = category_colour(row.category)
-            # a narrow bar edged in its own colour: white edges would hide it
+            # a narrow bar edged in its own colour: white edges would hide it; the hatch is
+            # white either way (in the edge's colour it vanished on a narrow bar)
             ax.add_patch(Rectangle((left, min(cost, 0.0)), width, abs(cost), facecolor=colour,
                                    edgecolor=colour if width < narrow else "white",
-                                   linewidth=0.8, gid=f"mac:{row.id}",
+                                   hatchcolor="white", linewidth=0.8, gid=f"mac:{row.id}",
                                    hatch="//" if row.cost_basis == "grade" else None))
             centre, tip = left + width / 2, tips[number - 1]
             if row.id in spread.index:
@@ -294,7 +306,6 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
             bars.append(Bar(number, left, width, min(tip, ceiling), tip > ceiling))
             key.append(_key_entry(number, row.name_zh, row.name_en, cost, lang))
             left += width
-        _number_bars(ax, bars, narrow)
         ax.axhline(0, color=NET_COLOUR, linewidth=0.8)
         handles = [Rectangle((0, 0), 1, 1, facecolor=category_colour(c)) for c in categories]
         names = _category_labels_from(shown, lang)
@@ -333,6 +344,7 @@ def cost_curve_chart(economics: pd.DataFrame, year: int, lang: str = "both",
         figure.text(0.69, 0.88, "\n".join(key), va="top", ha="left", fontsize=7.5,
                     linespacing=1.35)
         figure.subplots_adjust(right=0.66, bottom=0.24)
+        _number_bars(ax, bars, narrow)
         _finish(ax, chart_title("cost_curve_title", lang, year=year))
     return figure
 
