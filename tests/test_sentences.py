@@ -155,6 +155,23 @@ def test_a_technology_in_two_catalogs_is_noted_on_both_rows(analyses):
     assert not analyses["xiaolan-town"].ranking.frame["note"].str.contains("same technology").any()
 
 
+def test_a_row_restating_several_of_a_catalog_includes_them_not_the_same_technology(analyses):
+    """Nan'ao's natural-gas vehicles read "the same technology as" the town's new-energy
+    vehicles, which restate four transport rows (electric, fuel-cell, gas and solar): a
+    gas vehicle is no new-energy vehicle in Chinese policy. The town row includes each; one
+    transport and one park row restated (intelligent traffic) stay the same technology."""
+    frame = analyses["nanao-county"].ranking.frame.set_index("id")["note"]
+    assert frame["trn-natural-gas-vehicles"] == \
+        "included in town-new-energy-vehicles, also a candidate"
+    assert frame["town-new-energy-vehicles"] == (
+        "includes trn-electric-vehicles, trn-fuel-cell-vehicles, trn-natural-gas-vehicles, "
+        "trn-solar-vehicles, also a candidate")
+    assert frame["trn-intelligent-traffic-management"].startswith("the same technology as")
+    zh = result_tables(analyses["nanao-county"])["ranking"].set_index("id")["note_zh"]
+    assert zh["trn-natural-gas-vehicles"] == "包含于候选措施新能源汽车"
+    assert zh["town-new-energy-vehicles"].startswith("包含候选措施电动汽车、燃料电池汽车")
+
+
 def test_every_overlap_left_out_of_a_roadmap_is_translated(analyses):
     reasons = {reason for analysis in analyses.values()
                for reason in select_measures(analysis.ranking, analysis.catalog, top=None)[1][
@@ -369,7 +386,7 @@ def test_every_site_report_pairs_each_chinese_line_with_its_english_one(analyses
 
 
 def test_a_verdict_says_when_a_target_is_reached_late_and_when_no_roadmap_is_needed(analyses):
-    """The cement plant's 2035 target, first reached in 2042, read "the pathway meets it in"
+    """The cement plant's 2035 target, first reached in 2043, read "the pathway meets it in"
     that year; Jiangmen's intensity target for 2020 read as met by the pathway in 2013, as
     business as usual meets it too (GDP grows 14 %/yr, emissions 3 %)."""
     from roadmap.rendering.document import verdict_lines
@@ -377,10 +394,10 @@ def test_a_verdict_says_when_a_target_is_reached_late_and_when_no_roadmap_is_nee
     cement = analyses["cement-plant"]
     target = cement.targets[0]
     assert (target.kind, target.year, target.met, target.late_year) == \
-        ("absolute", 2035, False, 2042)
+        ("absolute", 2035, False, 2043)
     assert verdict_lines(cement, "en")[0] == (
-        "Absolute target (2035): not met then, 73,247 tCO2e/yr short in 2035; the pathway "
-        "reaches it in 2042.")
+        "Absolute target (2035): not met then, 84,712 tCO2e/yr short in 2035; the pathway "
+        "reaches it in 2043.")
     assert verdict_lines(cement, "zh")[0].startswith("绝对减排目标（2035年）：未按期达成")
     jiangmen = analyses["jiangmen-city"]
     assert verdict_lines(jiangmen, "en")[0] == (

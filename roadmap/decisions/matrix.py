@@ -268,7 +268,7 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
         candidates.append(tech)
         notes.append(f"included by the profile ({reason})" if reason else (
             "included by the profile" if tech.id in site.include else ""))
-    notes = [_with_twins(note, tech, candidates) for note, tech in zip(notes, candidates,
+    notes = [_with_twins(note, tech, candidates, catalog) for note, tech in zip(notes, candidates,
                                                                          strict=True)]
     if not {"site_abatement", "cost"} & set(criteria) or not candidates:
         rows = [_row(tech, criteria, criterion_values(tech, shares, site.assumptions), note)
@@ -293,15 +293,27 @@ def decision_matrix(catalog: Catalog, site: Site, criteria: tuple[str, ...] | No
     return replace(matrix, model=model)
 
 
-def _with_twins(note: str, tech: Technology, candidates: list[Technology]) -> str:
-    """`note` and, for a row that restates another candidate or is restated by one (a
-    technology in two catalogs, such as shore power in the town's and transport's), that
-    they are the same technology: both are ranked, the roadmap takes one."""
-    twins = [t.id for t in candidates if t.id in tech.restates or tech.id in t.restates]
-    if not twins:
-        return note
-    return "; ".join(filter(None, [note, f"the same technology as {', '.join(twins)}, "
-                                         "also a candidate"]))
+def _with_twins(note: str, tech: Technology, candidates: list[Technology],
+                catalog: Catalog) -> str:
+    """`note` and, for a row that restates another candidate or is restated by one, how
+    they overlap: the same technology in two catalogs (shore power in the town's and
+    transport's), or a row restating several of one catalog, which includes each (the
+    town's new-energy vehicles include natural-gas vehicles, not the same technology as
+    them). Both are ranked, the roadmap takes one."""
+    def umbrella(row: Technology, domain: str) -> bool:
+        return sum(catalog.get(i).domain == domain for i in row.restates) > 1
+
+    relations = {"the same technology as": [], "includes": [], "included in": []}
+    for other in candidates:
+        if other.id in tech.restates:
+            relations["includes" if umbrella(tech, other.domain) else
+                      "the same technology as"].append(other.id)
+        elif tech.id in other.restates:
+            relations["included in" if umbrella(other, tech.domain) else
+                      "the same technology as"].append(other.id)
+    phrases = [f"{relation} {', '.join(ids)}, also a candidate"
+               for relation, ids in relations.items() if ids]
+    return "; ".join(filter(None, [note, *phrases]))
 
 
 def _site_figures(model: SiteModel) -> pd.DataFrame:

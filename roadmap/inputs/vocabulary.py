@@ -32,8 +32,9 @@ ADDRESSES: tuple[str, ...] = get_args(Address)
 # Site features a measure only makes sense with. cargo_port: a port with cranes and yard
 # machinery (container or bulk terminals), not only ferries and fishing boats. waste_fuel:
 # combustible waste of the site's own (or taken in) to burn for power. furnace: fuel-fired
-# industrial kilns or furnaces, what the study's thermal-efficiency technologies work on
-# (seed 003 sec. 4.3.1 (3), 工业炉窑); waste_heat_boiler: a boiler raising steam from a kiln's,
+# industrial kilns or furnaces burning cold combustion air, which the study's burner
+# technologies preheat (seed 003 sec. 4.3.1 (3), 工业炉窑); not a cement rotary kiln, whose
+# clinker cooler already preheats it; waste_heat_boiler: a boiler raising steam from a kiln's,
 # furnace's or process's exhaust (sec. 4.3.1 (2)). Gas-fired steam boilers are neither.
 Feature = Literal["port", "cargo_port", "airport", "rail", "steel", "cement", "aluminium",
                   "farmland", "fishery", "waste_fuel", "furnace", "waste_heat_boiler"]
