@@ -498,6 +498,30 @@ def test_the_cost_curve_numbers_every_bar_legibly_and_names_one_term(catalog):
     assert "碳价 80 元/吨CO2e" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
+def test_a_plants_electrical_auxiliaries_save_no_more_than_they_act_on(catalog):
+    """The cement plant's lighting control took its ▼2 grade's 4 % of all the plant's
+    electricity, compensation 10 % (more than all its distribution losses), and with the
+    rest it bought 39,000 of its 80,000 MWh in 2050. The auxiliaries' rows carry their own
+    caps (project assumptions), unsteady waste-heat power needs steelmaking's intermittent
+    flue gas, and the plant buys about 50,700 MWh."""
+    from roadmap.workflow import Options, analyse_file
+
+    caps = {i: catalog.get(i).acts.cap for i in (
+        "ent-smart-lighting-control", "ent-harmonic-reactive-compensation",
+        "ent-self-regulating-transformers", "ent-waste-heat-boiler-surface")}
+    assert caps == {"ent-smart-lighting-control": 0.01,
+                    "ent-harmonic-reactive-compensation": 0.01,
+                    "ent-self-regulating-transformers": 0.01,
+                    "ent-waste-heat-boiler-surface": 0.03}
+    cement = analyse_file(catalog, ROOT / "catalogs" / "sites" / "cement-plant.yaml",
+                          Options(draws=20, uncertainty_draws=0))
+    assert cement.ranking.excluded.set_index("id").at[
+        "ent-unsteady-waste-heat-power", "reason"] == "needs steel, which the site does not have"
+    assert cement.near_zero.green_mwh == pytest.approx(50_700, rel=0.01)
+    economics = cement.economics.set_index("id")
+    assert economics.loc[list(caps), "abatement_t_per_yr"].max() < 150  # 45 to 136 t/yr
+
+
 def test_cost_curve_numbers_side_by_side_step_apart_as_drawn_and_hatch_in_white(catalog):
     """Nan'ao's 2050 curve: "10" and "11–12" sat at one depth, touching, and read "1011–12";
     its narrow grade-costed bar 5 was hatched in its own colour (no hatch to see). Numbers

@@ -69,15 +69,15 @@ def test_the_default_plan_is_funded_with_what_its_measures_spend_in_its_years(ca
     lines = " ".join(plan_lines(analysis, "en"))
     # an enterprise pays its own plan: one source, not a split with 2,760 yuan of local
     # government (the town's contracting split) nor a list of zeros
-    assert "Investment in the plan's period 2.14 million yuan, all of it market funding." \
+    assert "Investment in the plan's period 1.62 million yuan, all of it market funding." \
         in lines
-    assert "计划期投资214万元，全部为市场资金。" in plan_lines(analysis, "zh")
+    assert "计划期投资162万元，全部为市场资金。" in plan_lines(analysis, "zh")
     assert f"(2021–2022) as they spread, {money(in_plan, 'en')}" in lines
     whole = money(sheet["investment_10k_yuan"].sum(), "en")
-    assert whole == "2.22 million yuan"
+    assert whole == "1.71 million yuan"
     assert f"all the roadmap's measures spend {whole} in those years" in lines
     assert f"need {money(full, 'en')}, spent as adoption grows to 2050" in lines
-    assert money(full, "en") == "42.3 million yuan"  # what the plan read as its total
+    assert money(full, "en") == "32.1 million yuan"  # what the plan read as its total
 
 
 def test_xiaolan_schedule_is_seed_000_table_5_3(xiaolan):
