@@ -553,7 +553,7 @@ def test_the_rank_uncertainty_named_is_a_roadmap_measure_flagged_unstable(xiaola
     varied = dataclasses.replace(xiaolan, stability=dataclasses.replace(xiaolan.stability,
                                                                         frame=frame))
     assert uncertainty_lines(varied, "en")[0].startswith(
-        "Coal-to-electric boiler conversion: its rank moves between")
+        "Coal-to-electric boiler conversion: its rank is ")
     assert frame.set_index("id").loc["town-boiler-coal-to-electric", "unstable"]
 
 

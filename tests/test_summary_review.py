@@ -72,7 +72,7 @@ def test_a_target_met_in_none_or_all_of_the_draws_is_no_uncertainty():
     draws: a certainty. The next uncertainty takes its place; a real chance stays first."""
     for certain in ([0.0], [1.0], [0.001, 0.999]):
         first = uncertainty_lines(_ranked(certain), "en")[0]
-        assert first == "A: its rank moves between 1 and 2 when the weights vary.", first
+        assert first == "A: its rank is 1 to 2 in 90% of the weight draws.", first
     assert uncertainty_lines(_ranked([0.0, 0.42]), "en")[0] == \
         "Absolute target (2040): met in 42% of the draws."
     assert len(chance_lines(_ranked([0.0, 1.0]), "en")) == 2  # the pathway section says both
