@@ -300,8 +300,10 @@ def test_a_dropped_criterion_reads_once_in_each_language():
 
 
 def test_a_rank_the_weights_never_move_is_said_as_kept():
+    """A rank no draw moves stays; one that 90 % of the draws keep is said so."""
     frame = pd.DataFrame({"id": ["a", "b"], "name_zh": ["甲", "乙"], "name_en": ["A", "B"],
                           "rank": [1, 2], "rank_p5": [1, 2], "rank_p95": [1, 2],
+                          "best_rank": [1, 2], "worst_rank": [1, 2],
                           "p_top_k": [1.0, 1.0], "unstable": [False, False]})
     analysis = SimpleNamespace(stability=SimpleNamespace(frame=frame, top_k=1),
                                roadmap=SimpleNamespace(frame=frame[["id"]].head(1)),
@@ -311,6 +313,11 @@ def test_a_rank_the_weights_never_move_is_said_as_kept():
         "A: its rank stays 1 whatever the weights (probability of the top 1: 100%)."
     assert uncertainty_lines(analysis, "zh")[0] == \
         "甲的排名在权重变化下保持第1名（进入前1名的概率100%）。"
+    frame.loc[0, "worst_rank"] = 2
+    assert uncertainty_lines(analysis, "en")[0] == (
+        "A: its rank is 1 in at least 90% of the weight draws (probability of the top 1: 100%).")
+    assert uncertainty_lines(analysis, "zh")[0] == \
+        "权重变化下，甲在至少90%的抽样中排名第1（进入前1名的概率100%）。"
 
 
 def test_a_phase_without_measures_is_a_sentence_not_an_empty_table(analyses):

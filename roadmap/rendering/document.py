@@ -343,8 +343,10 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     every = "_every" if result.top_k >= len(result.frame) or set(result.frame["id"]) <= set(
         analysis.roadmap.frame["id"]) else ""
     chances = chance_lines(analysis, lang, uncertain=True)
+    spread = "uncertainty_rank" if low < high else "uncertainty_rank_mostly" \
+        if widest["best_rank"] < widest["worst_rank"] else "uncertainty_rank_kept"
     return [chances[0] if every and chances else
-            text(("uncertainty_rank" if low < high else "uncertainty_rank_kept") + every, lang,
+            text(spread + every, lang,
                  name=label(widest["name_zh"], widest["name_en"], lang), low=low, high=high,
                  k=result.top_k, p=percent(widest["p_top_k"])),
             text("uncertainty_growth", lang, growth=shown_growth,
