@@ -490,8 +490,16 @@ def site_model(site: Site, catalog: Catalog, candidates: Iterable[str]) -> SiteM
     base = build_baseline(site)
     fx = measure_effects(base, catalog, ids)
     bau_ids = non_conflicting([i for i, mature in zip(ids, fx.mature, strict=True)
-                               if mature], catalog)
+                               if mature and _market_sized(site, i)], catalog)
     return _model_of(site, catalog, base, fx, tuple(bau_ids))
+
+
+def _market_sized(site: Site, tech_id: str) -> bool:
+    """Whether business as usual may adopt part of a mature measure on its own: not one the
+    profile sizes as a project (MW, MWh, hectares: the plan's wind farm or forest, not the
+    market's), only one at its grade's or the profile's share of a market."""
+    size = site.measures.get(tech_id)
+    return size is None or size.kind == "share"
 
 
 def _model_of(site: Site, catalog: Catalog, base: Baseline, fx: Effects,
