@@ -235,14 +235,14 @@ def _number_bars(ax, bars: list[Bar], narrow: float) -> None:
         centre = (run[0].left + run[-1].left + run[-1].width) / 2
         words = str(run[0].number) if len(run) == 1 else f"{run[0].number}–{run[-1].number}"
         words += " ↑" if any(b.cut for b in run) else ""
-        for lift in range(len(runs) + 1):
+        for lift in range(len(runs) + 1):  # the last step is kept whatever it touches
             text = _bar_number(ax, words, centre, tip, above, lift, at_axis=False)
             box = text.get_window_extent(renderer)
             if box.x0 < y_axis:
                 text.remove()
                 text = _bar_number(ax, words, centre, tip, above, lift, at_axis=True)
                 box = text.get_window_extent(renderer)
-            if last is None or not box.overlaps(last):
+            if last is None or not box.overlaps(last) or lift == len(runs):
                 break
             text.remove()
         last = box
