@@ -35,6 +35,7 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python tools/validate.py
 	$(BIN)/python tools/readme_figures.py
+	$(BIN)/python tools/review_top_ten.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
