@@ -18,12 +18,14 @@ on the machine inflate the wall time; the CPU time counts both cores).
 from __future__ import annotations
 
 import os
+import platform
 import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import scipy
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -59,6 +61,16 @@ def timed(work) -> tuple[float, float, object]:
     return statistics.median(walls), statistics.median(cpus), result
 
 
+def machine() -> str:
+    """The processor, its cores, memory and the versions the figures depend on."""
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; Python "
+            f"{platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}")
+
+
 def main(draws: int = 10_000) -> None:
     catalog = load_catalog()
     site = load_site(ROOT / "catalogs" / "sites" / "xiaolan-town.yaml", catalog)
@@ -80,6 +92,7 @@ def main(draws: int = 10_000) -> None:
     assert np.array(nets).tobytes() == \
         spread.net[:LOOPED].tobytes()
     scale = draws / LOOPED
+    print(machine())
     print(f"Xiaolan, {len(ids)} candidates, {len(model.pairs.share)} measure x cell pairs, "
           f"{len(columns)} report years; wall time / CPU time, median of {REPEATS}")
     print(f"{draws:,} draws batched:                {batched_wall:6.2f} s / "
