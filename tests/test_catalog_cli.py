@@ -196,6 +196,10 @@ BAD_YAML = {
                      "duplicate id 'my-tech', first defined at entry 'my-tech' (line 2)", "id"),
     "enterprise without applicability": (entry_yaml(domain="enterprise"), "missing",
                                          "applicability"),
+    # the park's umbrella addressed electricity and cut every fuel 10 %: a made-up saving
+    "fuel cut, electricity addressed": (
+        entry_yaml(effect="{type: efficiency, cells: [all.electricity, all.fossil]}"),
+        "acts on fuel cells (all.fossil) while addresses lists only electricity", "effect"),
 }
 
 

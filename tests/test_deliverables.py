@@ -464,7 +464,7 @@ def test_the_economics_section_says_what_the_cost_curve_shows(xiaolan):
     # the phase whose cumulative spend first overruns the budget, with the spend by its end
     assert "The cumulative investment overruns the budget in the near term (" in " ".join(lines)
     assert "by 2025)." in " ".join(lines)
-    assert lines[-1].startswith("Each extra 10k yuan of budget would abate")
+    assert lines[-1].startswith("The budget's shadow price is ")
     zh = economics_lines(xiaolan, "zh")
     assert len(zh) == len(lines) and "项措施没有对应的技术成本类别" in zh[2]
 

@@ -145,6 +145,18 @@ def test_pv_capex_is_per_kw_of_generation(catalog):
     assert capex["capex"] == pytest.approx(2000 * 3500)  # 2 MW x 3,500 yuan/kW
 
 
+def test_a_mixed_supply_is_priced_as_the_pv_making_its_output(catalog):
+    """A PV-led mix (1,500 h) was priced as 1 kW of PV per kW of the mix: 2.3 yuan per kWh a
+    year, cheaper than PV (3.5) or wind (3.0) alone, which put the park's building energy
+    supply above its own solar projects. The same MWh a year now costs what PV making it
+    costs, whatever the scale."""
+    ids = ["town-renewable-energy", "bld-solar-pv"]
+    site = office(measures=dict.fromkeys(ids, {"mwh": 3000.0}))
+    assert [catalog.get(i).acts.scale for i in ids] == ["mixed", "pv"]
+    capex = measure_capex(site_model(site, catalog, ids), ids).set_index("id")["capex"]
+    assert capex.to_dict() == pytest.approx(dict.fromkeys(ids, 3000 / 1000 * 1000 * 3500))
+
+
 def test_investment_follows_adoption_and_discounts(catalog):
     model = site_model(office(), catalog, SHARED)
     pathway = model.run("roadmap", dict.fromkeys(SHARED, 0))
@@ -817,7 +829,7 @@ def test_a_binding_phase_budget_has_its_shadow_price_and_reason(catalog, graph):
                                    phase_budgets={"near": 1_000.0})
     assert portfolio.phase_shadow_prices["near"] > 10 * portfolio.shadow_price > 0
     lines = shadow_lines(portfolio, "en")
-    assert lines[-1].startswith("The near term's budget binds: each extra")
+    assert lines[-1].startswith("The near term's budget binds: its shadow price is ")
     assert shadow_lines(portfolio, "zh")[-1].startswith("近期预算构成约束")
     assert (portfolio.frame["reason"] == "the near term's budget is spent").sum() >= 10
 

@@ -240,14 +240,14 @@ def test_plan_prints_its_summary_in_the_asked_language(capsys, lang):
         assert "可购买11项措施" in out and "预算影子价格" in out
         assert "中期：2025—2035年普及（5项措施）" in out
         assert "纳入预算组合；排名第6（共58项）" in out
-        assert "由场地资料纳入；排名第38（共58项）" in out and "由预算先行支付" in out
+        assert "由场地资料纳入；排名第37（共58项）" in out and "由预算先行支付" in out
         assert not _untranslated(out)
     else:
         assert "The budget of 743 million yuan buys 11 measures for 741 million yuan" in out
         assert "Shadow price of the budget" in out
         assert "Near term: widespread 2010-2025 (3 measures)" in out
         assert "bought by the budget; rank 6 of 58" in out
-        assert "included by the site profile; rank 38 of 58" in out
+        assert "included by the site profile; rank 37 of 58" in out
         assert not CJK.search(out)
 
 
@@ -348,6 +348,21 @@ def test_a_roadmap_that_is_the_technical_potential_says_so(analyses):
     assert not any("is the roadmap" in line for line in near_zero_lines(xiaolan, "en"))
 
 
+def test_a_roadmap_leaving_out_only_capped_programmes_says_why_it_is_the_potential(analyses):
+    """The park's roadmap leaves out nine plans and platforms, and its potential is the
+    same pathway: the report said the roadmap 'already takes every applicable measure'. The
+    enabling measures share one cap, which the roadmap's own reach."""
+    park = analyses["industrial-park"]
+    roadmap, potential = (park.scenarios[name] for name in ("roadmap", "potential"))
+    left = [i for i in potential.measures if i not in roadmap.measures]
+    assert len(left) == 9 and {park.catalog.get(i).acts.type for i in left} == {"enabling"}
+    assert near_zero_lines(park, "en")[0] == (
+        "The 9 plans, platforms and programmes the roadmap leaves out would abate nothing "
+        "more: enabling measures share one cap, which the roadmap's own already reach. The "
+        "technical potential is the roadmap.")
+    assert near_zero_lines(park, "zh")[0].startswith("路线图未纳入的9项规划、平台与管理类措施")
+
+
 def test_a_switch_to_a_fossil_fuel_is_named_with_what_it_still_emits(analyses):
     """The hub's natural-gas buses: their gas emits 523 t/yr beyond business as usual in
     2050 (440 while solar cars took a share of the buses as electric ones), said after the
@@ -411,3 +426,20 @@ def test_a_verdict_says_when_a_target_is_reached_late_and_when_no_roadmap_is_nee
         "Intensity target (2020): the pathway meets it in 2013. Business as usual alone meets "
         "it too, in 2013.")
     assert verdict_lines(jiangmen, "zh")[0].endswith("不实施路线图，基准情景也于2013年达成。")
+
+
+def test_a_budget_bought_in_whole_measures_says_what_it_leaves_unspent(analyses):
+    """The electronics factory's budget buys whole measures and leaves about half of its
+    1,500万 unspent, while the report read "each extra 10k yuan would abate 0.478 t/yr
+    more" (the LP relaxation's dual, buying part of a measure) and nothing of the rest."""
+    from roadmap.rendering.document import shadow_lines
+
+    portfolio = analyses["electronics-factory"].portfolio
+    unspent = portfolio.budget - portfolio.portfolio_spend
+    assert unspent > 0.3 * portfolio.budget and portfolio.shadow_price > 0
+    lines = shadow_lines(portfolio, "en")
+    assert lines[0].startswith("The budget's shadow price is ") and \
+        "if measures could be bought in part" in lines[0]
+    assert lines[1].startswith("Bought as whole measures, the choice leaves ") and \
+        lines[1].endswith(" of the budget unspent.")
+    assert shadow_lines(portfolio, "zh")[1].startswith("措施整项购买，预算尚余")

@@ -171,8 +171,8 @@ def test_the_report_names_what_the_budget_buys_that_costs_more_to_run(analyses):
     assert "2050年合计每年多支出5,830万元" in " ".join(economics_lines(nanao, "zh"))
     from roadmap.cli.plan_commands import _portfolio_text
     assert line in _portfolio_text(nanao.portfolio, "en")  # `roadmap plan --budget` says it
-    park = analyses["industrial-park"].portfolio.frame  # all seven bought save energy
-    assert (park.loc[park["chosen"], "saving_10k_yuan_per_yr"] >= 0).sum() == 7
+    park = analyses["industrial-park"].portfolio.frame  # all nine bought save energy
+    assert (park.loc[park["chosen"], "saving_10k_yuan_per_yr"] >= 0).sum() == 9
     assert not any("capital only" in x for x in economics_lines(
         analyses["industrial-park"], "en"))
 
@@ -247,3 +247,4 @@ def test_the_report_names_the_large_fuel_cells_the_roadmap_barely_cuts(analyses)
     assert untouched_lines(analyses["industrial-park"], "zh")[0].startswith(
         "以下排放单元在路线图中削减不足基准情景的25%或有所增加（路线图情景2050年排放及相对"
         "基准情景的变化）：工业·煤炭7.94万吨CO2e/年（-20%）")
+

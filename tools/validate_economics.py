@@ -37,8 +37,8 @@ ACTIONS = [
      "tce", "sized to the plan's 14万 tce/yr saving (table 3-2)"),
     ("2 green public buildings", 3_000, 120_000, "town-modern-building-efficiency", None,
      "grade-default size (the plan gives 76万 m², no saving per m²)"),
-    ("4 PV development", 21_500, 50_000, "town-renewable-energy", {"mw": 150.0},
-     "150 MW (action 4, sec. 4.1)"),
+    ("4 PV development", 21_500, 50_000, "town-renewable-energy", {"mwh": 150_000.0},
+     "150 MW making 1.5亿 kWh a year (action 4, sec. 4.1)"),
     ("5 low-carbon transport", 3_000, 10_000, "town-new-energy-vehicles", None,
      "grade-default size (CNG buses and taxis: no fuel figure in the plan)"),
     ("6 sub-centre planning", 100, 20_000, "town-spatial-control", None,
@@ -188,10 +188,10 @@ def section(catalog) -> str:
         "town's funding of programmes that enterprises and owners invest in (their unit costs, the"
         " families' low ends, would pay back in 0.2-0.3 years); action 1's abatement checks the "
         "model's factors; PV's capex uses today's 3.5 yuan/W where the plan's budget implies 1.4 "
-        "yuan/W for 150 MW (most likely a first stage only), and 150 MW at the engine's 1,500 "
-        "full-load hours of a PV-led mix and the 2025 grid factor abate more than the plan's 1,000"
-        " h; transport and planning are not sized by the plan, so the engine's grade-default "
-        "measure is larger than the plan's action, and action 5's nearest measure is "
+        "yuan/W for 150 MW (most likely a first stage only), and the plan's 1.5亿 kWh a year at "
+        "the 2025 grid factor abate a little more than the plan says; transport and planning "
+        "are not sized by the plan, so the engine's grade-default measure is larger than the "
+        "plan's action, and action 5's nearest measure is "
         "electric vehicles, priced at their purchase premium over petrol and diesel ones "
         "(electric_vehicles, project assumption), where the plan's 3,000万 went to CNG buses "
         "and taxis, a slow-traffic network and public bicycles, far cheaper a tonne; an "

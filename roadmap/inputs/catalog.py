@@ -34,6 +34,7 @@ from .vocabulary import (
     DOMAINS,
     EFFECT_TYPES,
     FEATURES,
+    FUELS,
     PERIODS,
     SUPPLY_SCALES,
     Address,
@@ -278,7 +279,20 @@ class Technology(BaseModel):
                                or Message("before_2020"))
         if self.domain == "enterprise" and self.applicability is None:
             raise InvalidValue("applicability_for_enterprise", field="applicability")
+        self._fuels_addressed()
         return self
+
+    def _fuels_addressed(self) -> None:
+        """An effect that cuts fuel cells addresses more than electricity or sinks: a row
+        whose `addresses` say electricity only must not cut coal, oil or gas in the model."""
+        if self.effect is None or not self.effect.cells or \
+                not set(self.addresses) <= {"electricity", "sink"}:
+            return
+        fuels = [cells for cells in self.effect.cells
+                 if any(carrier in FUELS for _, carrier in expand_cells([cells]))]
+        if fuels:
+            raise InvalidValue("fuel_not_addressed", field="effect", cells=", ".join(fuels),
+                               addresses=", ".join(self.addresses))
 
     @property
     def label(self) -> str:

@@ -58,6 +58,7 @@ class Family:
     scales: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
+    hours: str | None = None  # unit kw: the supply scale whose full-load hours size a kW
 
     @property
     def per_site(self) -> bool:
@@ -87,7 +88,8 @@ def cost_data() -> CostData:
         Family(name, entry["unit"], float(entry["capex"]), *map(float, entry["range"]),
                int(entry["lifetime"]), float(entry["om"]), entry["source"],
                tuple(entry["match"]["types"]), tuple(entry["match"].get("scales", ())),
-               tuple(entry["match"].get("sectors", ())), tuple(entry["match"].get("ids", ())))
+               tuple(entry["match"].get("sectors", ())), tuple(entry["match"].get("ids", ())),
+               entry.get("hours"))
         for name, entry in raw["families"].items())
     grade, primary = raw["grade"], raw["primary_energy"]
     return CostData(families, int(grade["lifetime"]), float(grade["om"]), grade["source"],
@@ -208,11 +210,10 @@ def _size(model: SiteModel, family: Family, row: int, alone: Pathway, abated: fl
     """The measure's stand-alone scale in the target year in the family's unit."""
     if family.per_site:  # one programme at full adoption, whatever it abates
         return float(alone.state.adoption[row, -1] - model.bau_state.adoption[row, -1])
-    if family.unit == "kw":
-        scale = model.catalog.get(model.effects.ids[row]).acts.scale or "mixed"
+    if family.unit == "kw":  # kW of the family's technology making the same MWh
         generated = model.effects.generation[row, -1] * (
             alone.state.adoption[row, -1] - model.bau_state.adoption[row, -1])
-        return generated / model.site.assumptions.full_load_hours[scale] * 1000
+        return generated / model.site.assumptions.full_load_hours[family.hours] * 1000
     if family.per_mwh:
         added = removed_by_cell(model, alone.state) - removed_by_cell(model, model.bau_state)
         return float(added[row, :, -1] @ _mwh_weights(model.base.carrier_of, family))

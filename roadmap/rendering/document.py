@@ -290,17 +290,24 @@ def running_cost_line(portfolio: Portfolio, lang: str) -> str | None:
                 extra=money(-float(dearer["saving_10k_yuan_per_yr"].sum()), lang))
 
 
+UNSPENT = 0.01  # a share of the budget left unspent that the report says is left
+
+
 def shadow_lines(portfolio: Portfolio, lang: str) -> list[str]:
-    """What more budget would abate: the budget's shadow price, each binding phase budget's,
-    or that none binds (nothing when the included measures overspend the budget: no
-    shadow price)."""
+    """What more budget would abate: the budget's shadow price (with what whole measures
+    leave unspent), each binding phase budget's, or that none binds (nothing when the
+    included measures overspend the budget: no shadow price)."""
     if portfolio.shadow_price is None:
         return []
     phases = [text("phase_binding_line", lang, phase=term("phase", name, lang),
                    shadow=number(value))
               for name, value in portfolio.phase_shadow_prices.items() if value > BINDING]
+    unspent = portfolio.budget - portfolio.portfolio_spend
+    left = [text("unspent_line", lang, unspent=money(unspent, lang))] \
+        if unspent > UNSPENT * portfolio.budget else []
     if portfolio.shadow_price > BINDING:
-        return [text("shadow_line", lang, shadow=number(portfolio.shadow_price)), *phases]
+        return [text("shadow_line", lang, shadow=number(portfolio.shadow_price)), *left,
+                *phases]
     return phases or [text("budget_not_binding_line", lang)]
 
 
@@ -552,14 +559,29 @@ def chance_lines(analysis: SiteAnalysis, lang: str, uncertain: bool = False) -> 
 
 def near_zero_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     """What the technical potential leaves above near zero; first, where the roadmap already
-    is the technical potential (every applicable measure, none delayed), that it is."""
-    roadmap, potential = (analysis.scenarios[name].by_year["net"].to_numpy()
-                          for name in ("roadmap", "potential"))
-    same = [text("potential_is_roadmap", lang)] if np.array_equal(roadmap, potential) else []
+    is the technical potential, that it is, and why."""
+    same = [] if (line := potential_is_roadmap_line(analysis, lang)) is None else [line]
     gap = analysis.near_zero
     remaining = [remaining_cells_text(gap, lang)] if gap.gap > 0 else []
     return [*same, near_zero_text(gap, lang, analysis.site.land_area_ha), *remaining,
             *untouched_lines(analysis, lang), *fossil_lines(analysis, lang)]
+
+
+def potential_is_roadmap_line(analysis: SiteAnalysis, lang: str) -> str | None:
+    """Where the technical potential's emissions are the roadmap's: that the roadmap takes
+    every applicable measure, none delayed, or that those it leaves out would abate nothing
+    more (plans and platforms past the enabling measures' shared cap, most often). None
+    where the two differ."""
+    roadmap, potential = (analysis.scenarios[name] for name in ("roadmap", "potential"))
+    if not np.array_equal(roadmap.by_year["net"].to_numpy(), potential.by_year["net"].to_numpy()):
+        return None
+    left = [i for i in potential.measures if i not in roadmap.measures
+            and not analysis.catalog.get(i).acts.completes]  # a chain's part abates nothing
+    if not left:
+        return text("potential_is_roadmap", lang)
+    enabling = all(analysis.catalog.get(i).acts.type == "enabling" for i in left)
+    return text("potential_adds_nothing_enabling" if enabling else "potential_adds_nothing",
+                lang, count=len(left))
 
 
 def _cells_said(cells: list[tuple[str, str]], lang: str, emissions: list[float] | None = None,
