@@ -47,8 +47,13 @@ def test_green_power_closing_the_whole_gap_offers_no_sink(analyses):
     for lang in ("zh", "en"):
         said = near_zero_text(gap, lang)
         assert not any(word in said for word in ("公顷", "碳汇", " ha ", "sink", "offset")), said
-    assert near_zero_text(gap, "zh").endswith("绿色电力即可弥合差距。")
+    assert near_zero_text(gap, "zh").endswith("弥合全部差距。")
     assert near_zero_text(gap, "en").endswith("the whole gap.")
+    # the gap needs 74.6 MWh of green power, of the 484 MWh still bought: it read "green
+    # power for the 74.6 MWh still bought", as if the office bought no more than that
+    assert gap.bought_mwh == pytest.approx(484, abs=1) and gap.green_mwh < gap.bought_mwh / 5
+    assert "green power for 74.6 of the 484 MWh still bought" in near_zero_text(gap, "en")
+    assert "剩余外购电力484兆瓦时中，74.6兆瓦时改用绿色电力" in near_zero_text(gap, "zh")
     park = analyses["industrial-park"].near_zero  # coal is left: the sink clause stays
     assert park.green_closes < park.gap and "ha of new sink" in near_zero_text(park, "en")
 

@@ -835,9 +835,10 @@ def targets_frame(checks: list[TargetCheck]) -> pd.DataFrame:
 @dataclass(frozen=True)
 class NearZeroGap:
     """What the technical potential still leaves above near zero in the target year, and
-    what would close it: green power for the electricity still bought from the grid (as far
-    as it goes: `green_mwh`, closing `green_closes` t/yr), then new sink area for the rest
-    (`sink_ha`), or measures on the largest remaining cells (`residual`)."""
+    what would close it: green power for the electricity still bought from the grid
+    (`bought_mwh`; as far as the gap needs: `green_mwh`, closing `green_closes` t/yr), then
+    new sink area for the rest (`sink_ha`), or measures on the largest remaining cells
+    (`residual`)."""
 
     year: int
     required: float
@@ -845,6 +846,7 @@ class NearZeroGap:
     gap: float
     green_mwh: float
     green_closes: float
+    bought_mwh: float
     sink_ha: float
     residual: pd.DataFrame  # sector, carrier, emissions (tCO2e/yr), largest first
 
@@ -869,8 +871,9 @@ def near_zero_gap(potential: Pathway) -> NearZeroGap:
     grid = interpolate(site.grid_path(), [year])[0]
     green_closes = min(gap, electricity)
     uptake_per_ha = site.assumptions.sink_uptake_per_mu * 15
-    return NearZeroGap(year, required, net, gap, green_closes / grid if grid > 0 else 0.0,
-                       green_closes, (gap - green_closes) / uptake_per_ha, residual)
+    per_mwh = 1 / grid if grid > 0 else 0.0
+    return NearZeroGap(year, required, net, gap, green_closes * per_mwh, green_closes,
+                       electricity * per_mwh, (gap - green_closes) / uptake_per_ha, residual)
 
 
 def fossil_added(pathway: Pathway) -> dict[str, float]:

@@ -705,7 +705,8 @@ def near_zero_text(gap: NearZeroGap, lang: str, land_ha: float | None = None) ->
     # green power closing the whole gap leaves no rest to sink or offset
     key = "near_zero_gap_green" if gap.green_closes >= gap.gap else "near_zero_gap"
     said = text(key, lang, year=gap.year, gap=tonnes(gap.gap, lang),
-                mwh=approximate(gap.green_mwh, lang), closes=tonnes(gap.green_closes, lang),
+                mwh=approximate(gap.green_mwh, lang), bought=approximate(gap.bought_mwh, lang),
+                closes=tonnes(gap.green_closes, lang),
                 ha=approximate(gap.sink_ha, lang),
                 rest=tonnes(max(gap.gap - gap.green_closes, 0.0), lang))
     if land_ha and gap.sink_ha > land_ha:
