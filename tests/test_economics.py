@@ -30,7 +30,13 @@ from roadmap.decisions.portfolio import (
 from roadmap.decisions.ranking import rank
 from roadmap.decisions.weights import choose_weights
 from roadmap.errors import InputError
-from roadmap.inputs.assumptions import DEFAULT_PRICES, PRICE_SOURCES, PRICE_TABLE, range_of
+from roadmap.inputs.assumptions import (
+    DEFAULT_PRICES,
+    PRICE_SOURCES,
+    PRICE_TABLE,
+    Assumptions,
+    range_of,
+)
 from roadmap.inputs.catalog import Effect
 from roadmap.inputs.site import QUANTITIES, site_from_dict
 from roadmap.model.economics import (
@@ -155,6 +161,13 @@ def test_a_mixed_supply_is_priced_as_the_pv_making_its_output(catalog):
     assert [catalog.get(i).acts.scale for i in ids] == ["mixed", "pv"]
     capex = measure_capex(site_model(site, catalog, ids), ids).set_index("id")["capex"]
     assert capex.to_dict() == pytest.approx(dict.fromkeys(ids, 3000 / 1000 * 1000 * 3500))
+
+
+def test_every_family_priced_per_kw_names_the_hours_its_kw_makes():
+    hours = Assumptions().full_load_hours
+    per_kw = [family for family in cost_data().families if family.unit == "kw"]
+    assert [f.name for f in per_kw] == ["pv", "wind"]
+    assert all(family.hours in hours for family in per_kw)
 
 
 def test_investment_follows_adoption_and_discounts(catalog):
