@@ -63,9 +63,11 @@ def timed(work) -> tuple[float, float, object]:
 
 def machine() -> str:
     """The processor, its cores, memory and the versions the figures depend on."""
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    cpuinfo = Path("/proc/cpuinfo")  # Linux; elsewhere, what `platform` knows
+    names = [line.split(":", 1)[1].strip() for line in
+             (cpuinfo.read_text().splitlines() if cpuinfo.exists() else [])
+             if line.startswith("model name")]
+    cpu = names[0] if names else platform.processor()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; Python "
             f"{platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}")

@@ -34,8 +34,7 @@ NOTE = re.compile(r"^- `([\w-]+)`", re.MULTILINE)
 QUICK = Options(draws=10, uncertainty_draws=0, compare=("topsis",))
 
 
-def analysis_of(slug: str) -> SiteAnalysis:
-    catalog = load_catalog()
+def analysis_of(slug: str, catalog) -> SiteAnalysis:
     return analyse_site(catalog, load_site(SITES / f"{slug}.yaml", catalog), QUICK)
 
 
@@ -61,7 +60,9 @@ def table(analysis: SiteAnalysis) -> str:
 
 def rewritten(text: str) -> tuple[str, list[str]]:
     """The review with every table regenerated, and what is wrong with its notes."""
-    analyses = {match.group(2): analysis_of(match.group(2)) for match in TABLE.finditer(text)}
+    catalog = load_catalog()
+    analyses = {match.group(2): analysis_of(match.group(2), catalog)
+                for match in TABLE.finditer(text)}
     problems = []
     for slug, section in _sections(text):
         ids = list(analyses[slug].ranking.frame["id"].head(TOP))
