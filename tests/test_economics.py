@@ -1149,3 +1149,22 @@ def test_fuel_saved_is_priced_as_the_primary_energy_it_is(catalog):
     economics = measure_economics(model.run("both", dict.fromkeys([burners, drives], 0)),
                                   catalog, 2050).set_index("id")
     assert economics.loc[burners, "payback_years"] < 10  # its life
+
+
+def test_a_load_shift_is_credited_nothing_and_left_out_of_the_budget(catalog, graph):
+    """Ice-storage air conditioning (▼4) was credited as efficiency on all of the office's
+    electricity (44 t/yr, rank 6): it makes ice at night for the day's cooling and saves no
+    kWh. Its `cap: 0` cuts nothing; it ranks last, says why, and the budget leaves it."""
+    assert Effect(type="efficiency", cells=("buildings.electricity",), cap=0).cap == 0
+    site = load_site(ROOT / "catalogs" / "sites" / "building.yaml", catalog)
+    matrix = decision_matrix(catalog, site)
+    ranking = rank(matrix, site.method, choose_weights(matrix, site))
+    model = site_model(site, catalog, matrix.ids)
+    row = model.effects.ids.index("bld-ice-storage-ac")
+    assert not model.effects.share[row].any()
+    table = ranking.frame.set_index("id")
+    assert table.loc["bld-ice-storage-ac", "site_abatement"] == 0
+    assert table.loc["bld-ice-storage-ac", "rank"] == len(table)
+    assert table.loc["bld-ice-storage-ac", "why"].startswith("abates nothing at this site")
+    frame = budget_portfolio(ranking, catalog, graph, model, step_gain=False).frame
+    assert not frame.set_index("id").loc["bld-ice-storage-ac", "chosen"]

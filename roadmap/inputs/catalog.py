@@ -157,9 +157,10 @@ class Effect(BaseModel):
     scale: SupplyScale | None = None
     # the share of its cells (supply: of the site's electricity) it reaches at full
     # adoption where the ▼ grade's (`Assumptions.caps`) does not fit the technology (a
-    # chain's part: the share of the chain's tonnes it handles, which sizes its capex): a
-    # project assumption, which `why` explains
-    cap: float | None = Field(None, gt=0, le=1)
+    # chain's part: the share of the chain's tonnes it handles, which sizes its capex; 0: it
+    # cuts nothing at the site, as a load shift that saves no energy): a project
+    # assumption, which `why` explains
+    cap: float | None = Field(None, ge=0, le=1)
     why: str | None = None
     # the measure whose chain this one completes (CO2 storage completes capture): no cut of
     # its own, the chain's tonnes are credited on that measure and size this one's capex

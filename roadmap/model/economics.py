@@ -193,7 +193,7 @@ def measure_capex(model: SiteModel, ids: Iterable[str],
             # completes, or on its `cap` share of them (reuse takes part of what is captured)
             sized_on = abated * per_adoption if tech.acts.completes not in row_of else \
                 measure_capex(model, [tech.acts.completes]).loc[0, "standalone"] * (
-                    tech.acts.cap or 1.0)
+                    1.0 if tech.acts.cap is None else tech.acts.cap)
             capex = sized_on / site.assumptions.cost_effectiveness[tech.economics] * 1e4
             basis, lifetime, om = GRADE, data.grade_lifetime, data.grade_om
         else:
