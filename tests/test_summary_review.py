@@ -39,7 +39,7 @@ def test_the_milestones_reach_the_target_year(analyses):
 
 
 def test_green_power_closing_the_whole_gap_offers_no_sink(analyses):
-    """The office building's gap (11.1 t) is all bought electricity: "the rest, 0 t, needs
+    """The office building's gap (25.5 t) is all bought electricity: "the rest, 0 t, needs
     about 0 ha of new sink" read as a template."""
     office = analyses["building"]
     gap = office.near_zero
@@ -49,11 +49,11 @@ def test_green_power_closing_the_whole_gap_offers_no_sink(analyses):
         assert not any(word in said for word in ("公顷", "碳汇", " ha ", "sink", "offset")), said
     assert near_zero_text(gap, "zh").endswith("弥合全部差距。")
     assert near_zero_text(gap, "en").endswith("the whole gap.")
-    # the gap needs 74.6 MWh of green power, of the 484 MWh still bought: it read "green
-    # power for the 74.6 MWh still bought", as if the office bought no more than that
-    assert gap.bought_mwh == pytest.approx(484, abs=1) and gap.green_mwh < gap.bought_mwh / 5
-    assert "green power for 74.6 of the 484 MWh still bought" in near_zero_text(gap, "en")
-    assert "剩余外购电力484兆瓦时中，74.6兆瓦时改用绿色电力" in near_zero_text(gap, "zh")
+    # the gap needs 177 MWh of green power, of the 586 MWh still bought: it read "green
+    # power for the 177 MWh still bought", as if the office bought no more than that
+    assert gap.bought_mwh == pytest.approx(586, abs=1) and gap.green_mwh < gap.bought_mwh / 3
+    assert "green power for 177 of the 586 MWh still bought" in near_zero_text(gap, "en")
+    assert "剩余外购电力586兆瓦时中，177兆瓦时改用绿色电力" in near_zero_text(gap, "zh")
     park = analyses["industrial-park"].near_zero  # coal is left: the sink clause stays
     assert park.green_closes < park.gap and "ha of new sink" in near_zero_text(park, "en")
 
@@ -215,12 +215,12 @@ def test_cells_a_roadmap_leaves_name_the_sites_own_candidates_first(analyses, ca
     assert line == (
         "The site's own candidates ranked outside the roadmap act on industry·oil products, "
         "agriculture·oil products, transport·natural gas: Fishing vessel energy saving "
-        "(rank 31), Integrated enterprise energy management (rank 32), Waste heat and "
-        "pressure recovery (rank 33), Walking and cycling network (rank 35), Low-carbon road "
-        f"design (rank 36); include: [{', '.join(ids)}] in the profile adds them.")
+        "(rank 30), Integrated enterprise energy management (rank 31), Waste heat and "
+        "pressure recovery (rank 32), Walking and cycling network (rank 34), Low-carbon road "
+        f"design (rank 35); include: [{', '.join(ids)}] in the profile adds them.")
     assert "town-low-carbon-road-design" not in line  # restates the transport row named
     assert untouched_lines(nanao, "zh")[2].startswith(
-        "本场地排名在路线图之外的候选措施作用于工业·油品、农业·油品、交通·天然气：渔船节能技术（第31名）")
+        "本场地排名在路线图之外的候选措施作用于工业·油品、农业·油品、交通·天然气：渔船节能技术（第30名）")
     profile = yaml.safe_load((SITES / "nanao-county.yaml").read_text(encoding="utf-8"))
     path = tmp_path / "nanao.yaml"
     path.write_text(yaml.safe_dump({**profile, "include": ids}, allow_unicode=True),

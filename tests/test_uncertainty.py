@@ -374,7 +374,8 @@ def test_the_feature_shares_are_drawn_for_the_measures_they_limit(catalog, tmp_p
     model, _ = _nanao(catalog, tmp_path)
     sample = draw_inputs(model, 4000, seed=5)
     limited = [model.effects.ids[row] for row in np.flatnonzero((sample.feature != 1).any(0))]
-    assert limited == PORT_MEASURES  # acting on transport only, through the port
+    designs = [i for i in model.effects.ids if catalog.get(i).new_build_only]
+    assert designs and set(limited) == {*PORT_MEASURES, *designs}  # and the new buildings'
     drawn = sample.feature[:, model.effects.ids.index("trn-shore-power")]
     # split uniform over x0.3 to x3 (0.03-0.30 around 0.10): the median at the central share
     assert drawn.min() == pytest.approx(0.3, abs=0.01) and drawn.max() == \
@@ -384,8 +385,15 @@ def test_the_feature_shares_are_drawn_for_the_measures_they_limit(catalog, tmp_p
     # one draw of the port's share for all its measures
     assert (sample.feature[:, [model.effects.ids.index(i) for i in PORT_MEASURES]]
             == drawn[:, None]).all()
-    # a site without port, cargo port or airport: every multiplier 1
-    assert (draw_inputs(xiaolan[0], 200, seed=5).feature == 1).all()
+    # a site without port, cargo port or airport: only its designs for new buildings are
+    # drawn, one share for all (0.20-0.50 around 0.40: x0.5 to x1.25)
+    town = xiaolan[0]
+    feature = draw_inputs(town, 2000, seed=5).feature
+    designs = [row for row, i in enumerate(town.effects.ids) if catalog.get(i).new_build_only]
+    assert list(np.flatnonzero((feature != 1).any(0))) == designs and len(designs) >= 3
+    assert (feature[:, designs] == feature[:, designs[:1]]).all()
+    assert feature.min() == pytest.approx(0.5, abs=0.01) and \
+        feature.max() == pytest.approx(1.25, abs=0.01)
 
 
 def test_a_port_measures_band_follows_its_drawn_share(catalog, tmp_path):

@@ -15,7 +15,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import InvalidValue, Message
-from .vocabulary import CARRIERS, DOMAINS, EFFECT_TYPES, SECTORS, SUPPLY_SCALES
+from .vocabulary import (
+    CARRIERS,
+    DOMAINS,
+    EFFECT_TYPES,
+    SECTOR_GROUPS,
+    SECTORS,
+    SUPPLY_SCALES,
+)
 
 GRADES = (1, 2, 3, 4, 5)
 IPCC_2006 = ("IPCC 2006 Guidelines vol. 2 ch. 1 table 1.4 (default CO2 emission factors, "
@@ -55,10 +62,13 @@ DEFAULT_CAPS = {
     "sink": _grade_table((0.005, 0.01, 0.02, 0.03, 0.05)),
     "enabling": _grade_table((0.005, 0.01, 0.015, 0.02, 0.03)),
 }
-# The part of a site's transport energy that the measures requiring a feature act on, with
-# its range (project assumption: `Assumptions.feature_shares`).
+# The part of a site's transport energy that the measures requiring a feature act on, and
+# the part of its building energy that new buildings use, with their ranges (project
+# assumption: `Assumptions.feature_shares`); FEATURE_SECTORS: the sectors each share is of.
 FEATURE_SHARE_TABLE = {"port": (0.10, 0.03, 0.30), "cargo_port": (0.02, 0.005, 0.05),
-                       "airport": (0.10, 0.03, 0.30)}
+                       "airport": (0.10, 0.03, 0.30), "new_build": (0.40, 0.20, 0.50)}
+FEATURE_SECTORS = {"port": ("transport",), "cargo_port": ("transport",),
+                   "airport": ("transport",), "new_build": SECTOR_GROUPS["buildings"]}
 DEFAULT_FEATURE_SHARES = {name: value for name, (value, _, _) in FEATURE_SHARE_TABLE.items()}
 FEATURE_SHARE_RANGES = {name: (low, high) for name, (_, low, high) in FEATURE_SHARE_TABLE.items()}
 # The latest published grid factor: Monte Carlo draws vary a grid path only after it.
@@ -191,7 +201,11 @@ class Assumptions(BaseModel):
         "machinery (cargo_port), aircraft fuelled at its airport (airport); road vehicles "
         "and rail use the rest. An order of magnitude for a town or city with the feature "
         "(road transport burns most of a Chinese city's transport fuel); the documents give "
-        "no split: give the site's own", FEATURE_SHARE_RANGES)
+        "no split: give the site's own. And the share of its building energy used in its "
+        "target year by buildings built after the plan starts, the part that design "
+        "choices for new buildings act on (new_build): a stock grown and renewed by 1-3 % "
+        "a year over the 24 years from 2027 to 2050 is 21-52 % new (2 %: 38 %); give the "
+        "site's own, smaller for a nearer target year", FEATURE_SHARE_RANGES)
     adoption_at_end: float = _field(
         0.95, "project assumption: the S-curve reaches this share of full adoption at the end "
         "of the popularisation period (the study's ○: widespread)", (0.85, 0.99),
@@ -286,13 +300,12 @@ class Assumptions(BaseModel):
                                features=", ".join(DEFAULT_FEATURE_SHARES))
         return value
 
-    def feature_share(self, requires: tuple[str, ...], sector: str) -> float:
-        """The part of a cell a measure requiring `requires` acts on: in transport, the
-        smallest share of the features it requires; all of it elsewhere."""
-        if sector != "transport":
-            return 1.0
-        return min((self.feature_shares[f] for f in requires if f in self.feature_shares),
-                   default=1.0)
+    def feature_share(self, features: tuple[str, ...], sector: str) -> float:
+        """The part of a cell in `sector` a measure limited by `features` (its
+        `limiting_features`) acts on: the smallest share of those features that are
+        shares of that sector (FEATURE_SECTORS); all of it where none is."""
+        return min((self.feature_shares[f] for f in features
+                    if f in self.feature_shares and sector in FEATURE_SECTORS[f]), default=1.0)
 
     @field_validator("emission_factors")
     @classmethod

@@ -296,6 +296,13 @@ class Technology(BaseModel):
                                addresses=", ".join(self.addresses))
 
     @property
+    def limiting_features(self) -> tuple[str, ...]:
+        """The site features whose share of a cell (`Assumptions.feature_shares`) is the
+        part this measure acts on: those it requires, and new buildings for a design choice
+        only they can make."""
+        return (*self.requires, "new_build") if self.new_build_only else self.requires
+
+    @property
     def label(self) -> str:
         return f"{self.name_zh} {self.name_en}"
 

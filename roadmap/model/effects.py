@@ -145,9 +145,9 @@ def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) ->
 def _cells(baseline: Baseline, tech: Technology, cap: float, share: np.ndarray,
            target: np.ndarray, assumptions: Assumptions | None) -> None:
     """Fill one measure's share (and target) row: `cap` of the part of each cell its
-    required feature's equipment uses (`assumptions.feature_share`; None: a share the site
-    gave itself, of the whole cell). Enabling measures without cells act on every energy
-    cell of the site."""
+    limiting features use (`assumptions.feature_share`: its required feature's equipment,
+    or new buildings; None: a share the site gave itself, of the whole cell). Enabling
+    measures without cells act on every energy cell of the site."""
     effect = tech.acts
     cells = expand_cells(effect.cells) if effect.cells else [
         (s, c) for s, c in baseline.cells if c in (*FUELS, "electricity")]
@@ -158,7 +158,7 @@ def _cells(baseline: Baseline, tech: Technology, cap: float, share: np.ndarray,
         if effect.target == carrier:  # a fuel does not switch to itself
             continue
         share[row] = cap if assumptions is None else \
-            cap * assumptions.feature_share(tech.requires, sector)
+            cap * assumptions.feature_share(tech.limiting_features, sector)
         if effect.target:
             target[row] = baseline.index(sector, effect.target)
 

@@ -22,10 +22,11 @@ and its run is the central pathway exactly):
 - the forest uptake per 亩, uniform in its range: genuinely one-sided, as the source gives
   the typical 0.5 t (the central value) and 1.2 t for forests growing well, and nothing
   lower; the draws only add sink (median 0.85 t, 1.7x the central value);
-- the share of transport energy used at each of port, cargo port and airport
-  (`Assumptions.feature_shares`), split uniform around the share in force as multipliers of
-  its documented range (port 0.03-0.30 around 0.10: x0.3 to x3): the potential of a measure
-  that acts on transport cells only through a feature it requires follows the drawn share;
+- the share of transport energy used at each of port, cargo port and airport, and of
+  building energy used by new buildings (`Assumptions.feature_shares`), split uniform around
+  the share in force as multipliers of its documented range (port 0.03-0.30 around 0.10: x0.3
+  to x3): the potential of a measure that acts only on the sectors of the features limiting
+  it (those it requires; new buildings for a new-build design) follows the drawn share;
   drawn after the money inputs, so that every other draw keeps its bytes;
 - for the costs, split uniform around the value in force (inputs/ranges.py): each energy
   carrier's price in its documented range (one quantile per carrier, all its sectors
@@ -52,6 +53,7 @@ from scipy import sparse
 from ..inputs.assumptions import (
     DEFAULT_FEATURE_SHARES,
     DEFAULT_PRICES,
+    FEATURE_SECTORS,
     FEATURE_SHARE_RANGES,
     GRADES,
     GRID_MEASURED_UNTIL,
@@ -184,16 +186,19 @@ def _documented_feature_ranges() -> tuple[list[float], list[float]]:
 def _feature_factors(model: SiteModel, multipliers: np.ndarray) -> np.ndarray:
     """Draws x measures: each measure's potential under the drawn feature shares (draws x
     `FEATURE_SHARE_RANGES`, multipliers of the shares in force) over its central one. A
-    measure acting on transport cells only, through features it requires, reaches the
-    smallest of their shares (`Assumptions.feature_share`); any other measure, 1 (a cell
-    outside transport is acted on whole, and a measure's one share is its largest)."""
+    measure acting only on cells of the sectors its limiting features are shares of
+    (transport for a port, buildings for new buildings) reaches the smallest of their
+    shares (`Assumptions.feature_share`); any other measure, 1 (a cell outside those
+    sectors is acted on whole, and a measure's one share is its largest)."""
     fx, base, in_force = model.effects, model.base, model.site.assumptions.feature_shares
     names = list(FEATURE_SHARE_RANGES)
     drawn = np.minimum(multipliers * [in_force[name] for name in names], 1.0)
-    outside = np.array([sector != "transport" for sector, _ in base.cells])
     factors = np.ones((len(multipliers), len(fx.ids)))
     for row, tech_id in enumerate(fx.ids):
-        limiting = [names.index(f) for f in model.catalog.get(tech_id).requires if f in names]
+        limiting = [names.index(f) for f in model.catalog.get(tech_id).limiting_features
+                    if f in names]
+        sectors = {s for i in limiting for s in FEATURE_SECTORS[names[i]]}
+        outside = np.array([sector not in sectors for sector, _ in base.cells])
         acted = fx.share[row] > 0
         central = min((in_force[names[i]] for i in limiting), default=0.0)
         if central > 0 and acted.any() and not (acted & outside).any():
