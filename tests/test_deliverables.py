@@ -515,7 +515,7 @@ def test_the_report_reconciles_its_figures_for_a_client(xiaolan, nanao_runs):
     joined = " ".join(economics_lines(xiaolan, "en"))
     # the investment as measures spread, and fully adopted: the annex table's total
     full = xiaolan.economics["investment_10k_yuan"].sum()
-    assert "need about 5.72 billion yuan by 2050 as they spread" in joined
+    assert "need about 6.27 billion yuan by 2050 as they spread" in joined
     assert f"{money(full, 'en')} if each were fully adopted" in joined
     # which of the roadmap's measures the budget's choice leaves out, by name
     chosen = xiaolan.portfolio.frame.query("chosen")["id"]
@@ -532,10 +532,10 @@ def test_the_report_reconciles_its_figures_for_a_client(xiaolan, nanao_runs):
 
 def test_a_central_investment_below_the_median_is_explained(xiaolan, monkeypatch):
     """A central investment well below the Monte Carlo median gets a sentence saying why;
-    an unskewed one none. Xiaolan's central 57.2亿 is near its median (over 200
-    draws; 57.2亿 against 62.4亿): no sentence, unless "well below" were drawn at 2x."""
+    an unskewed one none. Xiaolan's central 62.7亿 is near its median (over 200
+    draws; 62.7亿 against 66.1亿): no sentence, unless "well below" were drawn at 2x."""
     from roadmap.rendering import document
-    skew = "The central estimate of 5.72 billion yuan is below the median"
+    skew = "The central estimate of 6.27 billion yuan is below the median"
     assert not any(line.startswith(skew) for line in document.economics_lines(xiaolan, "en"))
     monkeypatch.setattr(document, "SKEWED", 2.0)
     assert any(line.startswith(skew) for line in document.economics_lines(xiaolan, "en"))

@@ -110,7 +110,7 @@ def test_economics_follow_the_pathway(catalog):
     for tech_id, row in table.iterrows():
         assert row["abatement_t_per_yr"] == pytest.approx(frame.get(tech_id, 0.0), abs=1e-6)
     # electrification buys electricity: its net saving is below what it removes in gas
-    assert table.loc["bld-air-source-heat-pump", "cost_basis"] == "grade"
+    assert table.loc["bld-air-source-heat-pump", "cost_basis"] == "heat_pumps"
     assert table.loc["bld-solar-pv", "cost_basis"] == "pv"
     assert table.loc["bld-led-lighting", "cost_basis"] == "building_efficiency"
     costs = table["cost_yuan_per_t"].dropna().to_list()
@@ -741,7 +741,7 @@ def test_a_measure_including_its_own_prerequisite_can_be_bought(catalog, graph):
     portfolio = _xiaolan_portfolio(catalog, graph, include=(retrofit,))
     frame = portfolio.frame.set_index("id")
     assert frame.loc[retrofit, "chosen"] and frame["chosen"].sum() >= 10
-    assert portfolio.budget - portfolio.portfolio_spend < 0.01 * portfolio.budget
+    assert portfolio.budget - portfolio.portfolio_spend < 0.02 * portfolio.budget  # whole measures
     assert portfolio.shadow_price > 0
 
 
@@ -844,7 +844,7 @@ def test_a_binding_phase_budget_has_its_shadow_price_and_reason(catalog, graph):
     lines = shadow_lines(portfolio, "en")
     assert lines[-1].startswith("The near term's budget binds: its shadow price is ")
     assert shadow_lines(portfolio, "zh")[-1].startswith("近期预算构成约束")
-    assert (portfolio.frame["reason"] == "the near term's budget is spent").sum() >= 10
+    assert (portfolio.frame["reason"] == "the near term's budget is spent").sum() >= 9
 
 
 def test_the_budget_names_the_excluded_measure_a_candidate_needs(catalog, graph):
@@ -1007,8 +1007,10 @@ def test_rival_kits_share_one_stock_in_the_budget(catalog, graph):
     0.35 + 0.35 + 0.2 + 0.2 + 0.35 = 1.45 of it: its 300万 budget bought all five rival
     heat pumps, boilers and solar hot water (15 measures, 394 t/yr). Together the chosen may
     convert at most the whole stock; a rival left out names the cell and the measures holding
-    it."""
-    site = load_site(ROOT / "catalogs" / "sites" / "building.yaml", catalog)
+    it. (Since building heat is priced by its families, 300万 buys the biomass boiler
+    alone: 600万 here, which would buy more of them.)"""
+    site = load_site(ROOT / "catalogs" / "sites" / "building.yaml", catalog).model_copy(
+        update={"budget": 600.0})
     matrix = decision_matrix(catalog, site)
     ranking = rank(matrix, site.method, choose_weights(matrix, site))
     model = site_model(site, catalog, matrix.ids)
@@ -1022,7 +1024,7 @@ def test_rival_kits_share_one_stock_in_the_budget(catalog, graph):
     rivals = [i for i in share if not frame.loc[i, "chosen"]]
     held = [i for i in rivals if frame.loc[i, "reason"].startswith("the chosen ") and frame.loc[
         i, "reason"].endswith("already take the commercial.lpg stock it would convert")]
-    # the others would not fit what the budget leaves (0.7万 of 300万)
+    # any other would not fit what the budget leaves
     assert held and all(frame.loc[i, "reason"] == "the budget buys more combined abatement "
                         "elsewhere" for i in rivals if i not in held)
     with measure_names(catalog):
@@ -1168,3 +1170,25 @@ def test_a_load_shift_is_credited_nothing_and_left_out_of_the_budget(catalog, gr
     assert table.loc["bld-ice-storage-ac", "why"].startswith("abates nothing at this site")
     frame = budget_portfolio(ranking, catalog, graph, model, step_gain=False).frame
     assert not frame.set_index("id").loc["bld-ice-storage-ac", "chosen"]
+
+
+def test_building_heat_is_priced_per_mwh_of_fuel_it_replaces(catalog):
+    """From their ➕3 grade, solar water heating paid back in 0.4 years at every town and
+    low-grade heat pumps in 0.5-0.6, faster than any published case (docs/validation.md):
+    three families price building heat per MWh/yr of fuel no longer burned. Solar heat's
+    low end is a household system (1,500 yuan for 2 m², 150 kgce saved a year per m²)."""
+    from roadmap.workflow import Options, analyse_site
+
+    families = {f.name: f for f in cost_data().families}
+    for name in ("solar_heat", "heat_pumps", "biomass_boilers"):
+        assert families[name].ids and set(families[name].ids) <= {t.id for t in catalog}
+    household = 1500 / 2 / (150 / 1000 * 8.14 / 0.9)  # yuan per MWh/yr of fuel at 90 %
+    assert families["solar_heat"].low == pytest.approx(household, rel=0.01)
+    site = load_site(XIAOLAN, catalog)
+    economics = analyse_site(catalog, site, Options(draws=10, uncertainty_draws=0, compare=(
+        "topsis",))).economics.set_index("id")
+    solar, pumps = (economics.loc[i] for i in ("town-building-solar-hot-water",
+                                               "town-low-grade-heat-pumps"))
+    assert (solar["cost_basis"], pumps["cost_basis"]) == ("solar_heat", "heat_pumps")
+    assert 2.0 < solar["payback_years"] < 3.0 and 4.0 < pumps["payback_years"] < 5.5
+    assert solar["cost_yuan_per_t"] == pytest.approx(-1728, abs=1)

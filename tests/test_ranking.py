@@ -247,11 +247,11 @@ def test_copras_ranks_measures_that_abate_nothing_last_and_says_so(catalog):
 def test_why_names_the_levelised_cost_and_its_basis_in_both_languages(office_matrix):
     frame = rank(office_matrix, "topsis", {"site_abatement": 0.5, "cost": 0.5}).frame
     why = frame.set_index("id")["why"]
-    assert "levelised cost -2,910 yuan/t (from the grade)" in why["bld-air-source-heat-pump"]
+    assert "levelised cost 8,250 yuan/t (from the grade)" in why["bld-biodiesel-cchp"]
     assert "levelised cost 706 yuan/t" in why["bld-led-lighting"]
     assert "from the grade" not in why["bld-led-lighting"]
-    assert "平准化减排成本-2,910元/吨（按经济性等级估算）" in sentence(
-        why["bld-air-source-heat-pump"], "zh")
+    assert "平准化减排成本8,250元/吨（按经济性等级估算）" in sentence(
+        why["bld-biodiesel-cchp"], "zh")
     assert "平准化减排成本706元/吨" in sentence(why["bld-led-lighting"], "zh")
     # a number with thousands separators stays one number in the translation
     assert sentence("abates 198,471 t/yr at this site", "zh") == "在本场地减排198,471吨/年"

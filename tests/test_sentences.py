@@ -237,16 +237,16 @@ def test_plan_prints_its_summary_in_the_asked_language(capsys, lang):
     assert status == 0
     if lang == "zh":
         assert "buys" not in out and "Shadow price" not in out and "left out" not in out
-        assert "可购买11项措施" in out and "预算影子价格" in out
+        assert "可购买12项措施" in out and "预算影子价格" in out
         assert "中期：2025—2035年普及（5项措施）" in out
-        assert "纳入预算组合；排名第6（共58项）" in out
+        assert "纳入预算组合；排名第10（共58项）" in out
         assert "由场地资料纳入；排名第36（共58项）" in out and "由预算先行支付" in out
         assert not _untranslated(out)
     else:
-        assert "The budget of 743 million yuan buys 11 measures for 741 million yuan" in out
+        assert "The budget of 743 million yuan buys 12 measures for 736 million yuan" in out
         assert "Shadow price of the budget" in out
-        assert "Near term: widespread 2010-2025 (3 measures)" in out
-        assert "bought by the budget; rank 6 of 58" in out
+        assert "Near term: widespread 2010-2025 (4 measures)" in out
+        assert "bought by the budget; rank 10 of 58" in out
         assert "included by the site profile; rank 36 of 58" in out
         assert not CJK.search(out)
 
@@ -254,7 +254,7 @@ def test_plan_prints_its_summary_in_the_asked_language(capsys, lang):
 def test_plan_in_both_languages_prints_chinese_then_english(capsys):
     status, out, _ = run(capsys, "plan", str(XIAOLAN), "--top", "5", "--lang", "both")
     assert status == 0
-    assert "近期：2010—2025年普及（1项措施） / Near term: widespread 2010-2025 (1 measure)" in out
+    assert "近期：2010—2025年普及（2项措施） / Near term: widespread 2010-2025 (2 measures)" in out
     assert "排名第1（共58项） (rank 1 of 58)" in out
 
 
@@ -278,15 +278,17 @@ def test_the_scenarios_table_reaches_the_near_zero_checks_year(analyses):
 
 
 def test_measures_that_pay_back_within_a_year_are_named_for_checking(analyses):
-    """Xiaolan's solar water heating and low-grade heat pumps (costed from the ➕ grade)
-    pay back within a year at their central costs: the report names them."""
+    """Nan'ao's natural-gas vehicles and livestock models (the latter costed from the ➕
+    grade) pay back within a year at their central costs: the report names them. (Solar
+    water heating and heat pumps did, at every town, until a cost family priced them.)"""
     from roadmap.rendering.document import economics_lines
 
-    quick = analyses["xiaolan-town"].economics.query("payback_years < 1")
-    assert set(quick["id"]) == {"town-building-solar-hot-water", "town-low-grade-heat-pumps"}
-    line = next(x for x in economics_lines(analyses["xiaolan-town"], "en")
-                if "pay back within a year" in x)
+    nanao = analyses["nanao-county"]
+    quick = nanao.economics.query("payback_years < 1")
+    assert set(quick["id"]) == {"trn-natural-gas-vehicles", "town-efficient-animal-farming"}
+    line = next(x for x in economics_lines(nanao, "en") if "pay back within a year" in x)
     assert line.startswith("2 measures pay back within a year at their central unit costs")
+    assert not analyses["xiaolan-town"].economics.query("payback_years < 1").size
 
 
 def test_a_dropped_criterion_reads_once_in_each_language():
@@ -380,18 +382,18 @@ def test_a_switch_to_a_fossil_fuel_is_named_with_what_it_still_emits(analyses):
 
 
 def test_the_summary_says_how_much_is_costed_from_the_grade_alone(analyses):
-    """Half the community's roadmap has no cost family: the executive summary says so
-    beside the investment, with the capital those indicative costs add up to."""
+    """Over a third of the community's roadmap has no cost family: the executive summary
+    says so beside the investment, with the capital those indicative costs add up to."""
     community = analyses["community"]
     graded = community.economics.query("cost_basis == 'grade'")
-    assert (len(graded), len(community.economics)) == (8, 16)
+    assert (len(graded), len(community.economics)) == (6, 16)
     assert grade_cost_lines(community, "en") == [
-        f"8 of the roadmap's 16 measures have no cost family and are costed from the study's "
+        f"6 of the roadmap's 16 measures have no cost family and are costed from the study's "
         f"economics grade alone ({money(graded['investment_10k_yuan'].sum(), 'en')} at full "
         "adoption): indicative figures the ranking and the budget read; check them against "
         "quotes."]
     summary = report_context(community, "zh")["sections"][0]
-    assert any(line.startswith("路线图的16项措施中有8项没有适用的成本类别")
+    assert any(line.startswith("路线图的16项措施中有6项没有适用的成本类别")
                for line in summary["investment"])
 
 
