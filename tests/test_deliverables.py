@@ -25,6 +25,7 @@ from roadmap.inputs.vocabulary import (
     REGIONS,
     SITE_FEATURES,
 )
+from roadmap.model.economics import cost_data
 from roadmap.rendering import report as report_module
 from roadmap.rendering.charts import wedge_chart
 from roadmap.rendering.docx import write_docx
@@ -77,7 +78,8 @@ def test_every_catalogue_entry_has_both_languages():
 def test_every_vocabulary_value_is_translated():
     for kind, values in (("domain", DOMAINS), ("region", REGIONS), ("source", ADDRESSES),
                          ("feature", SITE_FEATURES), ("criterion", CRITERIA),
-                         ("method", METHODS), ("assumption", tuple(Assumptions.model_fields))):
+                         ("method", METHODS), ("assumption", tuple(Assumptions.model_fields)),
+                         ("cost_basis", (*(f.name for f in cost_data().families), "grade"))):
         for value in values:
             assert term(kind, value, "zh") and term(kind, value, "en"), (kind, value)
 
