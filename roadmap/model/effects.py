@@ -121,8 +121,12 @@ def measure_effects(baseline: Baseline, catalog: Catalog, ids: Iterable[str]) ->
     unsized = []
     for row, tech in enumerate(techs):
         effect, size = tech.acts, site.measures.get(tech.id)
-        cap = size.share if size and size.kind == "share" else effect.cap \
-            if effect.cap is not None else site.assumptions.cap(effect.type, tech.abatement)
+        if size and size.kind == "share":
+            cap = size.share
+        elif effect.cap is not None:  # the row's own, 0 included
+            cap = effect.cap
+        else:
+            cap = site.assumptions.cap(effect.type, tech.abatement)
         if effect.type in REMOVING:
             if not effect.completes:  # a chain's part: its tonnes are credited on the other
                 _cells(baseline, tech, cap, share[row], target[row],
