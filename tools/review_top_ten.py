@@ -50,8 +50,12 @@ def table(analysis: SiteAnalysis) -> str:
     left_out = analysis.roadmap.left_out.set_index("id")["reason"]
     for row in ranking.frame.head(TOP).itertuples():
         cost = "n/a" if pd.isna(row.cost) else f"{row.cost:,.0f}"
-        kept = "yes" if row.id in planned else \
-            f"no: {left_out[row.id]}" if row.id in left_out else "no: below its top"
+        if row.id in planned:
+            kept = "yes"
+        elif row.id in left_out:
+            kept = f"no: {left_out[row.id]}"
+        else:
+            kept = "no: below its top"
         lines.append(f"| {row.rank} | `{row.id}` {row.name_en} | {row.site_abatement:,.0f} | "
                      f"{cost} ({row.cost_basis}) | {row.popularization_period} | "
                      f"{row.recommendation} | {kept} |")

@@ -350,8 +350,12 @@ def uncertainty_lines(analysis: SiteAnalysis, lang: str) -> list[str]:
     every = "_every" if result.top_k >= len(result.frame) or set(result.frame["id"]) <= set(
         analysis.roadmap.frame["id"]) else ""
     chances = chance_lines(analysis, lang, uncertain=True)
-    spread = "uncertainty_rank" if low < high else "uncertainty_rank_mostly" \
-        if widest["best_rank"] < widest["worst_rank"] else "uncertainty_rank_kept"
+    if low < high:
+        spread = "uncertainty_rank"
+    elif widest["best_rank"] < widest["worst_rank"]:
+        spread = "uncertainty_rank_mostly"
+    else:
+        spread = "uncertainty_rank_kept"
     return [chances[0] if every and chances else
             text(spread + every, lang,
                  name=label(widest["name_zh"], widest["name_en"], lang), low=low, high=high,
